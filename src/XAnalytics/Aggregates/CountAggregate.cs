@@ -1,0 +1,126 @@
+using XAnalytics.Events;
+using XAnalytics.Internal;
+
+namespace XAnalytics.Aggregates;
+
+/// <summary>
+/// Counts events, overall and per distinct value of one or more fields (<c>event_type</c>,
+/// <c>context.course_id</c>, <c>day</c>...). Without fields: total events and distinct users (non-empty
+/// <c>username</c>).
+/// </summary>
+public sealed class CountAggregate : IEventAggregate<CountTable>
+{
+    private static readonly FieldPath s_username = FieldPath.Parse("username");
+    private readonly FieldPath[] _by;
+
+    /// <summary>Counts per distinct value of <paramref name="by"/> (none: totals only).</summary>
+    public CountAggregate(IReadOnlyList<FieldPath> by)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        _by = [.. by];
+    }
+
+    /// <summary>The fields counted by.</summary>
+    public IReadOnlyList<FieldPath> By => _by;
+
+    /// <summary>The result, once the run has ended; null before.</summary>
+    public CountResult? Result { get; private set; }
+
+    /// <inheritdoc/>
+    public CountTable CreatePartial() => new(_by.Length == 0 ? [s_username] : _by);
+
+    /// <inheritdoc/>
+    public void Accumulate(CountTable target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        target.Events += batch.Count;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            ReadOnlySpan<byte> key = target.Key.Build(batch, i);
+            target.Counter.Add(key, 1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(CountTable into, CountTable from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        into.Events += from.Events;
+        into.Counter.Merge(from.Counter);
+    }
+
+    /// <inheritdoc/>
+    public void Complete(CountTable result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int fields = Math.Max(1, _by.Length);
+        var rows = new List<CountRow>(result.Counter.Count);
+        long users = 0;
+        for (int i = 0; i < result.Counter.Count; i++)
+        {
+            ReadOnlySpan<byte> key = result.Counter.GetKey(i, out long count);
+            string?[] values = FieldKey.Decode(key, fields);
+            if (_by.Length == 0)
+            {
+                if (!string.IsNullOrEmpty(values[0]))
+                {
+                    users++;
+                }
+
+                continue;
+            }
+
+            rows.Add(new CountRow(values, count));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int byCount = b.Count.CompareTo(a.Count);
+            return byCount != 0 ? byCount : CompareValues(a.Values, b.Values);
+        });
+        Result = new CountResult(result.Events, users, _by.Length == 0 ? null : rows);
+    }
+
+    private static int CompareValues(IReadOnlyList<string?> a, IReadOnlyList<string?> b)
+    {
+        for (int i = 0; i < a.Count; i++)
+        {
+            int c = string.CompareOrdinal(a[i], b[i]);
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>A partial count: one per worker thread.</summary>
+public sealed class CountTable
+{
+    internal CountTable(IReadOnlyList<FieldPath> key)
+    {
+        Key = new FieldKey(key);
+    }
+
+    /// <summary>Events counted into this partial.</summary>
+    public long Events { get; internal set; }
+
+    internal FieldKey Key { get; }
+
+    internal Utf8Counter Counter { get; } = new();
+}
+
+/// <summary>The counts of a run.</summary>
+/// <param name="Events">Events counted.</param>
+/// <param name="DistinctUsers">Distinct non-empty usernames (computed when counting without fields; 0 otherwise).</param>
+/// <param name="Rows">Counts per distinct value, most frequent first, then by value; null when counting without fields.</param>
+public sealed record CountResult(long Events, long DistinctUsers, IReadOnlyList<CountRow>? Rows);
+
+/// <summary>One distinct value (or combination of values) and its count.</summary>
+/// <param name="Values">The field values in the order asked for; null where the field is missing or null.</param>
+/// <param name="Count">Events with these values.</param>
+public sealed record CountRow(IReadOnlyList<string?> Values, long Count);

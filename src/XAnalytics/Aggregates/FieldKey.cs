@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Events;
+
+namespace XAnalytics.Aggregates;
+
+/// <summary>
+/// Builds a grouping key from one or more fields of an event, as bytes: per field a tag (missing, text, JSON),
+/// a length and the value, so keys of several fields can never run into each other.
+/// </summary>
+internal sealed class FieldKey
+{
+    private const byte Missing = 0;
+    private const byte Text = 1;
+    private const byte Json = 2;
+
+    private readonly FieldPath[] _paths;
+    private byte[] _buffer = new byte[256];
+
+    public FieldKey(IReadOnlyList<FieldPath> paths) => _paths = [.. paths];
+
+    /// <summary>Builds the key of event <paramref name="index"/>; valid until the next call.</summary>
+    public ReadOnlySpan<byte> Build(EventBatch batch, int index)
+    {
+        int at = 0;
+        foreach (FieldPath path in _paths)
+        {
+            if (!batch.TryGetField(index, path, out FieldValue value) || value.IsNull)
+            {
+                Ensure(at + 1);
+                _buffer[at++] = Missing;
+                continue;
+            }
+
+            if (path.Kind == FieldPathKind.Day)
+            {
+                at = AppendDay(value, at);
+                continue;
+            }
+
+            byte tag = value.Kind == JsonTokenType.String ? Text : Json;
+            Ensure(at + 5 + value.RawJson.Length);
+            _buffer[at] = tag;
+            int length = value.CopyTo(_buffer.AsSpan(at + 5));
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(at + 1), length);
+            at += 5 + length;
+        }
+
+        return _buffer.AsSpan(0, at);
+    }
+
+    /// <summary>Decodes a key back into its values (null for a missing field).</summary>
+    public static string?[] Decode(ReadOnlySpan<byte> key, int fields)
+    {
+        var values = new string?[fields];
+        int at = 0;
+        for (int i = 0; i < fields; i++)
+        {
+            byte tag = key[at++];
+            if (tag == Missing)
+            {
+                continue;
+            }
+
+            int length = BinaryPrimitives.ReadInt32LittleEndian(key[at..]);
+            values[i] = Encoding.UTF8.GetString(key.Slice(at + 4, length));
+            at += 4 + length;
+        }
+
+        return values;
+    }
+
+    private int AppendDay(FieldValue time, int at)
+    {
+        Ensure(at + 5 + 10);
+        ReadOnlySpan<byte> text = time.Utf8;
+        Span<byte> day = _buffer.AsSpan(at + 5, 10);
+        if (time.Kind == JsonTokenType.String && IsUtcIsoTime(text))
+        {
+            text[..10].CopyTo(day); // edX writes UTC: the date is the first ten characters
+        }
+        else if (time.Kind == JsonTokenType.String
+            && DateTimeOffset.TryParse(time.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+        {
+            parsed.UtcDateTime.TryFormat(day, out _, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            _buffer[at] = Missing;
+            return at + 1;
+        }
+
+        _buffer[at] = Text;
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(at + 1), 10);
+        return at + 15;
+    }
+
+    /// <summary>yyyy-MM-ddTHH:mm:ss[.ffffff] followed by nothing, Z or +00:00.</summary>
+    private static bool IsUtcIsoTime(ReadOnlySpan<byte> t)
+    {
+        if (t.Length < 19 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != ' '))
+        {
+            return false;
+        }
+
+        int end = 19;
+        if (end < t.Length && t[end] == '.')
+        {
+            end++;
+            while (end < t.Length && (uint)(t[end] - '0') <= 9)
+            {
+                end++;
+            }
+        }
+
+        ReadOnlySpan<byte> zone = t[end..];
+        return zone.IsEmpty || zone.SequenceEqual("Z"u8) || zone.SequenceEqual("+00:00"u8) || zone.SequenceEqual("+0000"u8);
+    }
+
+    private void Ensure(int size)
+    {
+        if (size > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(size, _buffer.Length * 2));
+        }
+    }
+}

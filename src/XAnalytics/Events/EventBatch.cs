@@ -1,0 +1,337 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using XAnalytics.Sources;
+
+namespace XAnalytics.Events;
+
+/// <summary>
+/// The message that flows between the blocks of a run: up to a few thousand events of one file, as their
+/// UTF-8 JSON lines in one pooled buffer, with an index of each event's top-level fields once parsed.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: a batch has one owner at a time. Posting it to the next block hands it over; the block
+/// that ends its journey (a sink, or a stage that drops it) calls <see cref="Dispose"/>, which returns its
+/// buffers to <see cref="ArrayPool{T}.Shared"/>. A batch dropped by a cancelled run is simply collected.</para>
+/// <para>Reading a field does not build the event: <see cref="TryGetField"/> finds a top-level key in the
+/// index and, for a nested path, scans only that value's bytes.</para>
+/// </remarks>
+public sealed class EventBatch : IDisposable
+{
+    /// <summary>Bytes a batch collects before it is sent on (a line longer than this gets a batch of its own).</summary>
+    internal const int DefaultDataBytes = 1 << 20;
+
+    /// <summary>Events a batch holds at most.</summary>
+    internal const int DefaultMaxEvents = 4096;
+
+    private byte[] _data;
+    private int _dataLength;
+    private Entry[] _entries;
+    private int _count;
+    private TopField[] _fields;
+    private int _fieldCount;
+
+    private EventBatch(SourceFile source, long sequence, int dataBytes, int maxEvents)
+    {
+        Source = source;
+        Sequence = sequence;
+        _data = ArrayPool<byte>.Shared.Rent(dataBytes);
+        _entries = ArrayPool<Entry>.Shared.Rent(maxEvents);
+        _fields = [];
+    }
+
+    /// <summary>The file the events were read from.</summary>
+    public SourceFile Source { get; }
+
+    /// <summary>The batch's number within its file, from 0: with <see cref="SourceFile.Index"/>, its place in input order.</summary>
+    public long Sequence { get; }
+
+    /// <summary>Number of events (or, before parsing, lines) in the batch.</summary>
+    public int Count => _count;
+
+    /// <summary>True once the parse stage has validated the lines and indexed their fields.</summary>
+    public bool IsParsed { get; internal set; }
+
+    /// <summary>Total UTF-8 bytes of the batch's events.</summary>
+    public long Utf8Bytes
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                total += _entries[i].Length;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>The event's JSON line, as UTF-8 without the newline.</summary>
+    public ReadOnlySpan<byte> GetUtf8(int index) => _data.AsSpan(Get(index).Offset, _entries[index].Length);
+
+    /// <summary>The 1-based line number of the event in its file.</summary>
+    public long GetLineNumber(int index) => Get(index).Line;
+
+    /// <summary>
+    /// Finds a field. False when the event has no such field, or when the path goes through a value that is not
+    /// an object. The batch must be parsed.
+    /// </summary>
+    public bool TryGetField(int index, FieldPath path, out FieldValue value)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!IsParsed)
+        {
+            throw new InvalidOperationException("The batch has not been through the parse stage.");
+        }
+
+        ref readonly Entry entry = ref Get(index);
+        byte[][] segments = path.Utf8Segments;
+        ReadOnlySpan<byte> json = _data.AsSpan(entry.Offset, entry.Length);
+        ReadOnlySpan<TopField> fields = _fields.AsSpan(entry.FieldStart, entry.FieldCount);
+        ReadOnlySpan<byte> first = segments[0];
+        for (int f = fields.Length - 1; f >= 0; f--)
+        {
+            // From the end: with a duplicated key, the last one wins, as in most JSON readers.
+            ref readonly TopField field = ref fields[f];
+            if (!KeyEquals(json, field, first))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> raw = json.Slice(field.ValueOffset, field.ValueLength);
+            if (segments.Length == 1)
+            {
+                value = new FieldValue(raw, field.Kind, field.ValueEscaped);
+                return true;
+            }
+
+            if (field.Kind == JsonTokenType.StartObject)
+            {
+                return TryGetNested(raw, segments, out value);
+            }
+
+            break;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Keeps the events whose flag is true, in order, and drops the rest. Returns how many were dropped.
+    /// </summary>
+    public int Retain(ReadOnlySpan<bool> keep)
+    {
+        if (keep.Length != _count)
+        {
+            throw new ArgumentException($"Expected {_count} flags, got {keep.Length}.", nameof(keep));
+        }
+
+        int kept = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            if (keep[i])
+            {
+                _entries[kept++] = _entries[i];
+            }
+        }
+
+        int dropped = _count - kept;
+        _count = kept;
+        return dropped;
+    }
+
+    /// <summary>Returns the batch's buffers to the pool. The batch must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        byte[] data = _data;
+        Entry[] entries = _entries;
+        TopField[] fields = _fields;
+        _data = [];
+        _entries = [];
+        _fields = [];
+        _count = 0;
+        if (data.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+
+        if (entries.Length > 0)
+        {
+            ArrayPool<Entry>.Shared.Return(entries);
+        }
+
+        if (fields.Length > 0)
+        {
+            ArrayPool<TopField>.Shared.Return(fields);
+        }
+    }
+
+    internal static EventBatch Create(SourceFile source, long sequence, int dataBytes = DefaultDataBytes, int maxEvents = DefaultMaxEvents)
+        => new(source, sequence, dataBytes, maxEvents);
+
+    /// <summary>Room left for line bytes before the batch should be sent on.</summary>
+    internal int FreeBytes => _data.Length - _dataLength;
+
+    internal bool IsFull => _count == _entries.Length;
+
+    /// <summary>
+    /// Appends a line. False when it does not fit and the batch already holds lines: send this one on and
+    /// start another. An empty batch grows to take any line.
+    /// </summary>
+    internal bool TryAppend(ReadOnlySequence<byte> line, long lineNumber)
+    {
+        int length = checked((int)line.Length);
+        if (_count == _entries.Length || (length > _data.Length - _dataLength && _count > 0))
+        {
+            return false;
+        }
+
+        if (length > _data.Length - _dataLength)
+        {
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = ArrayPool<byte>.Shared.Rent(length);
+            _dataLength = 0;
+        }
+
+        line.CopyTo(_data.AsSpan(_dataLength));
+        _entries[_count++] = new Entry { Offset = _dataLength, Length = length, Line = lineNumber };
+        _dataLength += length;
+        return true;
+    }
+
+    /// <summary>Starts the field index; the parse stage then adds each event's fields in order.</summary>
+    internal void BeginIndex(int expectedFields)
+    {
+        if (_fields.Length < expectedFields)
+        {
+            if (_fields.Length > 0)
+            {
+                ArrayPool<TopField>.Shared.Return(_fields);
+            }
+
+            _fields = ArrayPool<TopField>.Shared.Rent(expectedFields);
+        }
+
+        _fieldCount = 0;
+    }
+
+    internal void SetFields(int index, ReadOnlySpan<TopField> fields)
+    {
+        if (_fieldCount + fields.Length > _fields.Length)
+        {
+            TopField[] bigger = ArrayPool<TopField>.Shared.Rent(Math.Max(_fields.Length * 2, _fieldCount + fields.Length));
+            _fields.AsSpan(0, _fieldCount).CopyTo(bigger);
+            ArrayPool<TopField>.Shared.Return(_fields);
+            _fields = bigger;
+        }
+
+        fields.CopyTo(_fields.AsSpan(_fieldCount));
+        ref Entry entry = ref _entries[index];
+        entry.FieldStart = _fieldCount;
+        entry.FieldCount = fields.Length;
+        _fieldCount += fields.Length;
+    }
+
+    private ref readonly Entry Get(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The batch holds {_count} events.");
+        }
+
+        return ref _entries[index];
+    }
+
+    private static bool KeyEquals(ReadOnlySpan<byte> json, in TopField field, ReadOnlySpan<byte> key)
+    {
+        ReadOnlySpan<byte> raw = json.Slice(field.KeyOffset, field.KeyLength);
+        if (!field.KeyEscaped)
+        {
+            return raw.SequenceEqual(key);
+        }
+
+        // Rare: a key written with escapes. Compare its unescaped text via a reader over the quoted key.
+        var reader = new Utf8JsonReader(json.Slice(field.KeyOffset - 1, field.KeyLength + 2));
+        reader.Read();
+        return reader.ValueTextEquals(key);
+    }
+
+    private static bool TryGetNested(ReadOnlySpan<byte> objectJson, byte[][] segments, out FieldValue value)
+    {
+        ReadOnlySpan<byte> current = objectJson;
+        for (int s = 1; s < segments.Length; s++)
+        {
+            var reader = new Utf8JsonReader(current);
+            reader.Read(); // StartObject: validated by the parse stage
+            bool found = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool match = reader.ValueTextEquals(segments[s]);
+                reader.Read();
+                int start = (int)reader.TokenStartIndex;
+                JsonTokenType kind = reader.TokenType;
+                bool escaped = reader.ValueIsEscaped;
+                if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+
+                if (!match)
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<byte> raw = current[start..(int)reader.BytesConsumed];
+                if (s == segments.Length - 1)
+                {
+                    value = new FieldValue(raw, kind, escaped);
+                    return true;
+                }
+
+                if (kind != JsonTokenType.StartObject)
+                {
+                    value = default;
+                    return false;
+                }
+
+                current = raw;
+                found = true;
+                break;
+            }
+
+            if (!found)
+            {
+                break;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    [StructLayout(LayoutKind.Auto)]
+    private struct Entry
+    {
+        public int Offset;
+        public int Length;
+        public long Line;
+        public int FieldStart;
+        public int FieldCount;
+    }
+}
+
+/// <summary>One top-level field of an event: where its key and value stand in the event's JSON.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct TopField
+{
+    /// <summary>Offset of the key's first byte, after its opening quote.</summary>
+    public int KeyOffset;
+    public int KeyLength;
+    public int ValueOffset;
+    public int ValueLength;
+    public JsonTokenType Kind;
+    public bool KeyEscaped;
+    public bool ValueEscaped;
+}

@@ -1,0 +1,122 @@
+namespace XAnalytics.Sources;
+
+/// <summary>Options for finding the input files of a run.</summary>
+public sealed record FileSourceOptions
+{
+    /// <summary>Files and directory trees to read. Directories are recursed. Required, at least one.</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
+    /// <summary>Read only files whose names end in <c>.gz</c> (others are skipped and counted). Default false.</summary>
+    public bool OnlyGzip { get; init; }
+
+    /// <summary>
+    /// Skip files and directories whose names start with a dot (editor, rsync and our own temporary files).
+    /// Default true.
+    /// </summary>
+    public bool SkipHidden { get; init; } = true;
+}
+
+/// <summary>The planned list of input files: sorted, deterministic, checked before any reading starts.</summary>
+public sealed class FileSource
+{
+    private FileSource(IReadOnlyList<SourceFile> files, int skipped)
+    {
+        Files = files;
+        SkippedFiles = skipped;
+        long total = 0;
+        foreach (SourceFile f in files)
+        {
+            total += f.Length;
+        }
+
+        TotalBytes = total;
+    }
+
+    /// <summary>The files to read, in order.</summary>
+    public IReadOnlyList<SourceFile> Files { get; }
+
+    /// <summary>Files seen but left out (non-gzip with <see cref="FileSourceOptions.OnlyGzip"/>).</summary>
+    public int SkippedFiles { get; }
+
+    /// <summary>Bytes in all files, as stored (compressed for gzip).</summary>
+    public long TotalBytes { get; }
+
+    /// <summary>
+    /// Lists the files of the inputs: each directory's entries sorted by ordinal name, directories recursed in
+    /// place, so the order is the same on every machine. Fails early, before any file is read.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">An input does not exist (the message names it).</exception>
+    /// <exception cref="ArgumentException">No inputs were given.</exception>
+    public static FileSource Plan(FileSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Inputs.Count == 0)
+        {
+            throw new ArgumentException("No input given: name at least one file or directory.", nameof(options));
+        }
+
+        var files = new List<SourceFile>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        int skipped = 0;
+        foreach (string input in options.Inputs)
+        {
+            if (File.Exists(input))
+            {
+                // A file named explicitly is read even if hidden, but --only-gz still applies.
+                Add(input, new FileInfo(input).Length);
+            }
+            else if (Directory.Exists(input))
+            {
+                visited.Add(Path.GetFullPath(input));
+                Walk(new DirectoryInfo(input), input);
+            }
+            else
+            {
+                throw new FileNotFoundException($"Input not found: {input}", input);
+            }
+        }
+
+        return new FileSource(files, skipped);
+
+        void Walk(DirectoryInfo dir, string prefix)
+        {
+            FileSystemInfo[] entries = dir.GetFileSystemInfos();
+            Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (FileSystemInfo entry in entries)
+            {
+                if (options.SkipHidden && entry.Name.StartsWith('.'))
+                {
+                    skipped++;
+                    continue;
+                }
+
+                string path = Path.Combine(prefix, entry.Name);
+                if (entry is DirectoryInfo sub)
+                {
+                    // Symbolic links are followed, once: a link back up the tree must not loop.
+                    string real = sub.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? sub.FullName;
+                    if (visited.Add(real))
+                    {
+                        Walk(sub, path);
+                    }
+                }
+                else if (entry is FileInfo file)
+                {
+                    Add(path, file.Length);
+                }
+            }
+        }
+
+        void Add(string path, long length)
+        {
+            bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            if (options.OnlyGzip && !gz)
+            {
+                skipped++;
+                return;
+            }
+
+            files.Add(new SourceFile(path, files.Count, length, gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines));
+        }
+    }
+}

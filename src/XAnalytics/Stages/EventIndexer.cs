@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Stages;
+
+/// <summary>
+/// Validates one JSON line and records where each top-level field's key and value stand, in a single pass
+/// with <see cref="Utf8JsonReader"/>: nested values are skipped, not materialised.
+/// </summary>
+internal static class EventIndexer
+{
+    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 256 };
+
+    /// <summary>
+    /// Indexes <paramref name="line"/> into <paramref name="fields"/> (grown when needed). Returns null when the
+    /// line is an event, else the reject reason with a short, data-free <paramref name="detail"/>.
+    /// </summary>
+    public static string? TryIndex(ReadOnlySpan<byte> line, ref TopField[] fields, out int fieldCount, out string detail)
+    {
+        fieldCount = 0;
+        detail = string.Empty;
+        int start = 0;
+        if (line.StartsWith("\uFEFF"u8))
+        {
+            start = 3; // a byte-order mark before the first line of a file
+        }
+
+        while (start < line.Length && line[start] is (byte)' ' or (byte)'\t')
+        {
+            start++;
+        }
+
+        if (!Utf8.IsValid(line))
+        {
+            detail = "bytes that are not UTF-8";
+            return RejectReasons.InvalidUtf8;
+        }
+
+        if (start == line.Length || line[start] != (byte)'{')
+        {
+            return ClassifyNonObject(line[start..], out detail);
+        }
+
+        var reader = new Utf8JsonReader(line[start..], s_options);
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (fieldCount == fields.Length)
+                {
+                    Array.Resize(ref fields, fields.Length * 2);
+                }
+
+                ref TopField field = ref fields[fieldCount++];
+                field.KeyOffset = start + (int)reader.TokenStartIndex + 1;
+                field.KeyLength = reader.ValueSpan.Length;
+                field.KeyEscaped = reader.ValueIsEscaped;
+                reader.Read();
+                field.Kind = reader.TokenType;
+                field.ValueEscaped = reader.ValueIsEscaped;
+                int valueStart = (int)reader.TokenStartIndex;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+
+                field.ValueOffset = start + valueStart;
+                field.ValueLength = (int)reader.BytesConsumed - valueStart;
+            }
+
+            // Anything but white space after the object makes the reader throw here.
+            if (reader.Read())
+            {
+                detail = "more than one JSON value on the line";
+                return RejectReasons.InvalidJson;
+            }
+
+            return null;
+        }
+        catch (JsonException e)
+        {
+            // The reader reports where it stopped; at the very end of the line, the JSON was cut short.
+            long at = e.BytePositionInLine ?? 0;
+            int trimmed = line.TrimEnd(" \t\r"u8).Length - start;
+            if (at >= trimmed - 1)
+            {
+                detail = $"JSON ends after {line.Length} bytes, before its closing brace";
+                return RejectReasons.Truncated;
+            }
+
+            detail = $"malformed JSON at byte {at + start}";
+            return RejectReasons.InvalidJson;
+        }
+    }
+
+    private static string ClassifyNonObject(ReadOnlySpan<byte> text, out string detail)
+    {
+        if (text.IsEmpty)
+        {
+            detail = "no JSON value";
+            return RejectReasons.NotJson;
+        }
+
+        // A JSON value that is not an object ("[...]", a number, a string) is valid JSON but no event.
+        var reader = new Utf8JsonReader(text, s_options);
+        try
+        {
+            if (reader.Read())
+            {
+                reader.Skip();
+                if (!reader.Read())
+                {
+                    detail = $"a JSON {reader.TokenType.ToString().ToLowerInvariant()} value, not an object";
+                    return RejectReasons.NotAnObject;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        detail = text[0] == (byte)'#' ? "a comment line" : "the line does not start with '{'";
+        return RejectReasons.NotJson;
+    }
+}
