@@ -1,0 +1,32 @@
+namespace XAnalytics.Settings;
+
+/// <summary>
+/// The names of the settings the engine knows. Keys are case-sensitive and spelled as in the YAML files.
+/// Any other key is kept as written and offered through <see cref="XAnalyticsSettings.TryGetValue"/>.
+/// </summary>
+public static class SettingKeys
+{
+    /// <summary>Directory of public (course-independent) reference data. A path; <c>~</c> and environment variables expand.</summary>
+    public const string PublicDataDir = "public-data-dir";
+
+    /// <summary>Directory holding the edX tracking-log exports. A path; <c>~</c> and environment variables expand.</summary>
+    public const string EdxDataDir = "edx-data-dir";
+
+    /// <summary>Directory for temporary files. A path; <c>~</c> and environment variables expand.</summary>
+    public const string ScratchDir = "scratch-dir";
+
+    /// <summary>Directory the results are written to. A path; <c>~</c> and environment variables expand.</summary>
+    public const string OutputDir = "output-dir";
+
+    /// <summary>Events per output part: a positive integer, default 20000.</summary>
+    public const string MaxFileSize = "max-file-size";
+
+    /// <summary>File holding the key used to pseudonymise user identifiers. A path; <c>~</c> and environment variables expand.</summary>
+    public const string PseudonymKeyFile = "pseudonym-key-file";
+
+    /// <summary>Worker threads: a positive integer, default <see cref="Environment.ProcessorCount"/>.</summary>
+    public const string Threads = "threads";
+
+    /// <summary>Longest accepted input line in bytes: a positive integer, optionally with a <c>KiB</c>, <c>MiB</c> or <c>GiB</c> suffix; default 16 MiB.</summary>
+    public const string MaxLineLength = "max-line-length";
+}
