@@ -64,7 +64,7 @@ public sealed class PipelineRun
         Files = files;
         Counters = new RunCounters(files.Files.Count, files.TotalBytes);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _rejects = new RejectLog(options.RejectsPath, Counters);
+        _rejects = new RejectLog(options.RejectsPath, Counters, options.WriteEmptyRejectsFile);
         _context = new StageContext(options.Threads, options.BoundedCapacity!.Value, sink.RequiresInputOrder, Counters, _rejects, _cts.Token);
         _readerOptions = new LineReaderOptions(options.MaxLineBytes, options.BatchBytes, options.BatchEvents);
         Completion = RunAsync(stages, sink, cancellationToken);

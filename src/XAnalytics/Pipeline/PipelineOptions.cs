@@ -35,6 +35,12 @@ public sealed record PipelineOptions
     /// <summary>Where rejected lines are written (TSV), or null to only count them. Default null.</summary>
     public string? RejectsPath { get; init; }
 
+    /// <summary>
+    /// Write the rejects file (header only) even when nothing was rejected. Default true: a named file always
+    /// exists after a successful run. Tools that pick a default path themselves set it false to avoid clutter.
+    /// </summary>
+    public bool WriteEmptyRejectsFile { get; init; } = true;
+
     internal PipelineOptions Validated()
     {
         ArgumentNullException.ThrowIfNull(Source);

@@ -28,9 +28,12 @@ public sealed class RejectLog
     private FileStream? _file;
     private bool _finished;
 
-    internal RejectLog(string? path, RunCounters counters)
+    private readonly bool _writeWhenEmpty;
+
+    internal RejectLog(string? path, RunCounters counters, bool writeWhenEmpty = true)
     {
         _counters = counters;
+        _writeWhenEmpty = writeWhenEmpty;
         if (path is not null)
         {
             _path = System.IO.Path.GetFullPath(path);
@@ -38,8 +41,10 @@ public sealed class RejectLog
         }
     }
 
-    /// <summary>The rejects file, or null when rejects are only counted.</summary>
-    public string? Path => _path;
+    /// <summary>The rejects file, or null when rejects are only counted (or none were written).</summary>
+    public string? Path => _written || !_finished ? _path : null;
+
+    private bool _written;
 
     /// <summary>Counts a rejected line and writes it to the file, if there is one.</summary>
     /// <param name="file">The file it came from.</param>
@@ -82,7 +87,10 @@ public sealed class RejectLog
     /// <summary>Counts <paramref name="count"/> rejects without writing them (used where lines are not kept).</summary>
     internal void Count(string reason, long count) => _counters.AddRejected(reason, count);
 
-    /// <summary>Moves the finished file into place (a file with just the header when nothing was rejected).</summary>
+    /// <summary>
+    /// Moves the finished file into place; when nothing was rejected, writes a header-only file or (if so
+    /// configured) nothing.
+    /// </summary>
     public void Commit()
     {
         lock (_lock)
@@ -93,11 +101,17 @@ public sealed class RejectLog
             }
 
             _finished = true;
+            if (_file is null && !_writeWhenEmpty)
+            {
+                return;
+            }
+
             _file ??= Open();
             _file.Flush(flushToDisk: true);
             _file.Dispose();
             _file = null;
             File.Move(_tempPath!, _path, overwrite: true);
+            _written = true;
         }
     }
 

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using XAnalytics.Pipeline;
+using XAnalytics.Settings;
+using XAnalytics.Sources;
+
+namespace XAnalytics.Cli.Commands;
+
+/// <summary>Options every command that reads an archive shares, and how they become library options.</summary>
+internal sealed class CommonOptions
+{
+    public Option<int?> Threads { get; } = new("--threads", "-j")
+    {
+        Description = "Threads for decompression, parsing and aggregation (default: settings 'threads', else all cores).",
+    };
+
+    public Option<bool> OnlyGz { get; } = new("--only-gz")
+    {
+        Description = "Read only files whose names end in .gz; skip the rest.",
+    };
+
+    public Option<bool> Strict { get; } = new("--strict")
+    {
+        Description = "Stop at the first file that cannot be read to its end (default: report it and go on).",
+    };
+
+    public Option<FileInfo?> Rejects { get; } = new("--rejects")
+    {
+        Description = "Write rejected lines (file, line, reason, raw line) to this TSV file. "
+            + "Default: a private file under scratch-dir (or the temp folder), kept only when something was rejected.",
+    };
+
+    public Option<int?> MaxLineLength { get; } = new("--max-line-length")
+    {
+        Description = "Reject lines longer than this many bytes without holding them (default: settings 'max-line-length', 16 MiB).",
+    };
+
+    public Option<bool> NoProgress { get; } = new("--no-progress")
+    {
+        Description = "Do not show the live progress line (it is only shown when stderr is a terminal).",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Threads);
+        command.Options.Add(OnlyGz);
+        command.Options.Add(Strict);
+        command.Options.Add(Rejects);
+        command.Options.Add(MaxLineLength);
+        command.Options.Add(NoProgress);
+    }
+
+    /// <summary>The library options for a run over <paramref name="inputs"/>.</summary>
+    public PipelineOptions ToPipelineOptions(ParseResult result, XAnalyticsSettings settings, IReadOnlyList<string> inputs, string commandName)
+    {
+        FileInfo? rejects = result.GetValue(Rejects);
+        return new PipelineOptions
+        {
+            Source = new FileSourceOptions { Inputs = inputs, OnlyGzip = result.GetValue(OnlyGz) },
+            Threads = result.GetValue(Threads) ?? settings.Threads,
+            MaxLineBytes = result.GetValue(MaxLineLength) ?? settings.MaxLineLength,
+            Strict = result.GetValue(Strict),
+            RejectsPath = rejects?.FullName ?? DefaultRejectsPath(settings, commandName),
+            WriteEmptyRejectsFile = rejects is not null,
+        };
+    }
+
+    private static string DefaultRejectsPath(XAnalyticsSettings settings, string commandName)
+    {
+        // Rejected lines are learners' data: a folder only the user can enter.
+        string root = settings.ScratchDir ?? Path.Combine(Path.GetTempPath(), $"xanalytics-{Environment.UserName}");
+        string dir = Path.Combine(root, "rejects");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dir);
+        }
+        else
+        {
+            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        return Path.Combine(dir, $"{commandName}-{stamp}-{Environment.ProcessId}.tsv");
+    }
+}

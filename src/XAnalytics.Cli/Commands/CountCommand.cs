@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+using XAnalytics.Settings;
+using XAnalytics.Sinks;
+
+namespace XAnalytics.Cli.Commands;
+
+/// <summary><c>xanalytics count INPUT... [--by FIELD]... [--format tsv|csv|json]</c></summary>
+internal static class CountCommand
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("INPUT")
+        {
+            Description = "Tracking-log files or directory trees (gzip or plain JSON lines).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var by = new Option<string[]>("--by")
+        {
+            Description = "Count per distinct value of this field: a path like event_type, context.course_id, "
+                + "event:element, or 'day' (UTC date of time). Repeat for combinations.",
+        };
+        var format = new Option<TableFormat>("--format")
+        {
+            Description = "Output format: tsv (value<TAB>count, no header), csv (with header) or json.",
+            DefaultValueFactory = _ => TableFormat.Tsv,
+        };
+        var common = new CommonOptions();
+        var command = new Command("count", "Count events: in total with distinct users, or per value of one or more fields. "
+            + "Results go to stdout, progress and a summary to stderr. "
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+        {
+            inputs,
+            by,
+            format,
+        };
+        common.AddTo(command);
+        command.SetAction((result, ct) => RunAsync(result, inputs, by, format, common, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, Option<TableFormat> formatOpt, CommonOptions common, CancellationToken ct)
+    {
+        XAnalyticsSettings settings = GlobalOptions.Load(result);
+        FieldPath[] by = [.. (result.GetValue(byOpt) ?? []).Select(FieldPath.Parse)];
+        PipelineOptions options = common.ToPipelineOptions(result, settings, result.GetValue(inputsArg) ?? [], "count");
+        var aggregate = new CountAggregate(by);
+
+        RunResult run = await CommandRunner.RunAsync(options, [], new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
+        CountResult counts = aggregate.Result!;
+        TableFormat format = result.GetValue(formatOpt);
+        using (Stream stdout = Console.OpenStandardOutput())
+        {
+            if (counts.Rows is null)
+            {
+                using var table = new TableOutput(format, ["measure", "count"], stdout);
+                table.WriteRow(["events", counts.Events.ToString(CultureInfo.InvariantCulture)]);
+                table.WriteRow(["users", counts.DistinctUsers.ToString(CultureInfo.InvariantCulture)]);
+            }
+            else
+            {
+                using var table = new TableOutput(format, [.. by.Select(static p => p.Text), "count"], stdout);
+                var row = new string?[by.Length + 1];
+                foreach (CountRow r in counts.Rows)
+                {
+                    for (int i = 0; i < by.Length; i++)
+                    {
+                        row[i] = r.Values[i];
+                    }
+
+                    row[by.Length] = r.Count.ToString(CultureInfo.InvariantCulture);
+                    table.WriteRow(row);
+                }
+            }
+        }
+
+        return CommandRunner.ExitCode(run);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.Json;
+
+namespace XAnalytics.Cli.Commands;
+
+/// <summary>Output formats for tables on stdout.</summary>
+internal enum TableFormat
+{
+    Tsv,
+    Csv,
+    Json,
+}
+
+/// <summary>
+/// Writes rows to stdout as TSV (no header; tabs and newlines in values escaped as \t and \n), CSV (RFC 4180,
+/// with a header) or JSON (an array of objects). A missing value is empty in TSV/CSV and null in JSON.
+/// </summary>
+internal sealed class TableOutput : IDisposable
+{
+    private readonly TableFormat _format;
+    private readonly IReadOnlyList<string> _columns;
+    private readonly Stream _stream;
+    private readonly StreamWriter? _text;
+    private readonly Utf8JsonWriter? _json;
+
+    public TableOutput(TableFormat format, IReadOnlyList<string> columns, Stream stream)
+    {
+        _format = format;
+        _columns = columns;
+        _stream = stream;
+        if (format == TableFormat.Json)
+        {
+            _json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            _json.WriteStartArray();
+        }
+        else
+        {
+            _text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+            if (format == TableFormat.Csv)
+            {
+                WriteCsvRow(columns);
+            }
+        }
+    }
+
+    public void WriteRow(IReadOnlyList<string?> values)
+    {
+        switch (_format)
+        {
+            case TableFormat.Tsv:
+                for (int i = 0; i < values.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        _text!.Write('\t');
+                    }
+
+                    _text!.Write(EscapeTsv(values[i]));
+                }
+
+                _text!.WriteLine();
+                break;
+            case TableFormat.Csv:
+                WriteCsvRow(values);
+                break;
+            default:
+                _json!.WriteStartObject();
+                for (int i = 0; i < values.Count; i++)
+                {
+                    string? v = values[i];
+                    if (v is null)
+                    {
+                        _json.WriteNull(_columns[i]);
+                    }
+                    else if (long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number) && _columns[i] == "count")
+                    {
+                        _json.WriteNumber(_columns[i], number);
+                    }
+                    else
+                    {
+                        _json.WriteString(_columns[i], v);
+                    }
+                }
+
+                _json.WriteEndObject();
+                break;
+        }
+    }
+
+    private void WriteCsvRow(IReadOnlyList<string?> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                _text!.Write(',');
+            }
+
+            string v = values[i] ?? string.Empty;
+            if (v.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            {
+                _text!.Write('"');
+                _text.Write(v.Replace("\"", "\"\"", StringComparison.Ordinal));
+                _text.Write('"');
+            }
+            else
+            {
+                _text!.Write(v);
+            }
+        }
+
+        _text!.WriteLine();
+    }
+
+    private static string EscapeTsv(string? value)
+    {
+        if (value is null)
+        {
+            return string.Empty;
+        }
+
+        if (value.AsSpan().IndexOfAny("\t\n\r\\") < 0)
+        {
+            return value;
+        }
+
+        return value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (_json is not null)
+        {
+            _json.WriteEndArray();
+            _json.Flush();
+            _json.Dispose();
+            _stream.WriteByte((byte)'\n');
+        }
+
+        _text?.Flush();
+        _stream.Flush();
+    }
+}
