@@ -38,7 +38,7 @@ internal static class CountCommand
             format,
         };
         common.AddTo(command);
-        command.SetAction((result, ct) => RunAsync(result, inputs, by, format, common, ct));
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, format, common, ct)));
         return command;
     }
 
@@ -49,10 +49,10 @@ internal static class CountCommand
         PipelineOptions options = common.ToPipelineOptions(result, settings, result.GetValue(inputsArg) ?? [], "count");
         var aggregate = new CountAggregate(by);
 
-        RunResult run = await CommandRunner.RunAsync(options, [], new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
+        RunResult run = await CommandRunner.RunAsync(result, options, [], new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
         CountResult counts = aggregate.Result!;
         TableFormat format = result.GetValue(formatOpt);
-        using (Stream stdout = Console.OpenStandardOutput())
+        TextWriter stdout = result.InvocationConfiguration.Output;
         {
             if (counts.Rows is null)
             {

@@ -19,27 +19,24 @@ internal sealed class TableOutput : IDisposable
 {
     private readonly TableFormat _format;
     private readonly IReadOnlyList<string> _columns;
-    private readonly Stream _stream;
-    private readonly StreamWriter? _text;
+    private readonly TextWriter _text;
+    private readonly System.Buffers.ArrayBufferWriter<byte>? _jsonBuffer;
     private readonly Utf8JsonWriter? _json;
 
-    public TableOutput(TableFormat format, IReadOnlyList<string> columns, Stream stream)
+    public TableOutput(TableFormat format, IReadOnlyList<string> columns, TextWriter output)
     {
         _format = format;
         _columns = columns;
-        _stream = stream;
+        _text = output;
         if (format == TableFormat.Json)
         {
-            _json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            _jsonBuffer = new System.Buffers.ArrayBufferWriter<byte>();
+            _json = new Utf8JsonWriter(_jsonBuffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             _json.WriteStartArray();
         }
-        else
+        else if (format == TableFormat.Csv)
         {
-            _text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-            if (format == TableFormat.Csv)
-            {
-                WriteCsvRow(columns);
-            }
+            WriteCsvRow(columns);
         }
     }
 
@@ -52,13 +49,13 @@ internal sealed class TableOutput : IDisposable
                 {
                     if (i > 0)
                     {
-                        _text!.Write('\t');
+                        _text.Write('\t');
                     }
 
-                    _text!.Write(EscapeTsv(values[i]));
+                    _text.Write(EscapeTsv(values[i]));
                 }
 
-                _text!.WriteLine();
+                _text.Write('\n');
                 break;
             case TableFormat.Csv:
                 WriteCsvRow(values);
@@ -93,23 +90,23 @@ internal sealed class TableOutput : IDisposable
         {
             if (i > 0)
             {
-                _text!.Write(',');
+                _text.Write(',');
             }
 
             string v = values[i] ?? string.Empty;
             if (v.AsSpan().IndexOfAny(",\"\r\n") >= 0)
             {
-                _text!.Write('"');
+                _text.Write('"');
                 _text.Write(v.Replace("\"", "\"\"", StringComparison.Ordinal));
                 _text.Write('"');
             }
             else
             {
-                _text!.Write(v);
+                _text.Write(v);
             }
         }
 
-        _text!.WriteLine();
+        _text.Write('\n');
     }
 
     private static string EscapeTsv(string? value)
@@ -135,10 +132,10 @@ internal sealed class TableOutput : IDisposable
             _json.WriteEndArray();
             _json.Flush();
             _json.Dispose();
-            _stream.WriteByte((byte)'\n');
+            _text.Write(Encoding.UTF8.GetString(_jsonBuffer!.WrittenSpan));
+            _text.Write('\n');
         }
 
-        _text?.Flush();
-        _stream.Flush();
+        _text.Flush();
     }
 }

@@ -15,11 +15,14 @@ internal sealed class RunReporter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly bool _live;
+    private readonly TextWriter _error;
 
-    public RunReporter(PipelineRun run, bool showProgress)
+    public RunReporter(PipelineRun run, TextWriter error, bool showProgress)
     {
         _run = run;
-        _live = showProgress && !Console.IsErrorRedirected;
+        _error = error;
+        // Only a real terminal gets the live line: a log file or a pipe would fill with carriage returns.
+        _live = showProgress && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         _loop = _live ? LoopAsync() : Task.CompletedTask;
     }
 
@@ -30,7 +33,7 @@ internal sealed class RunReporter : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                Console.Error.Write($"\r\u001b[2K{Line()}");
+                _error.Write($"\r\u001b[2K{Line()}");
             }
         }
         catch (OperationCanceledException)
@@ -55,12 +58,12 @@ internal sealed class RunReporter : IAsyncDisposable
         _stop.Dispose();
         if (_live)
         {
-            Console.Error.Write("\r\u001b[2K");
+            _error.Write("\r\u001b[2K");
         }
     }
 
     /// <summary>The summary of a finished run.</summary>
-    public static void PrintSummary(RunResult result)
+    public static void PrintSummary(RunResult result, TextWriter error)
     {
         RunCounters c = result.Counters;
         var text = new StringBuilder();
@@ -104,7 +107,7 @@ internal sealed class RunReporter : IAsyncDisposable
             text.AppendLine("ERROR: lines read do not add up to written + filtered + rejected; this is a bug, please report it.");
         }
 
-        Console.Error.Write(text.ToString());
+        error.Write(text.ToString());
     }
 
     private static string Format(TimeSpan t) => t.TotalHours >= 1

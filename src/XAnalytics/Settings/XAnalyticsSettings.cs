@@ -255,7 +255,7 @@ public sealed class XAnalyticsSettings
         }
 
         message.Append(CultureInfo.InvariantCulture, $"\n  command line overrides (none for '{key}')");
-        message.Append(CultureInfo.InvariantCulture, $"\nAdd '{key}: VALUE' to one of these files, or pass {key}=VALUE on the command line.");
+        message.Append(CultureInfo.InvariantCulture, $"\nAdd '{key}: VALUE' to one of these files, or pass --set {key}=VALUE on the command line.");
         return message.ToString();
     }
 }
