@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using XAnalytics.Sources;
+using XAnalytics.Stages;
 
 namespace XAnalytics.Events;
 
@@ -23,6 +24,9 @@ public sealed class EventBatch : IDisposable
 
     /// <summary>Events a batch holds at most.</summary>
     internal const int DefaultMaxEvents = 4096;
+
+    [ThreadStatic]
+    private static TopField[]? t_setScratch;
 
     private byte[] _data;
     private int _dataLength;
@@ -141,6 +145,45 @@ public sealed class EventBatch : IDisposable
         _count = kept;
         return dropped;
     }
+
+    /// <summary>
+    /// Replaces event <paramref name="index"/> with new JSON (a stage that changes events writes it with
+    /// <see cref="Utf8JsonWriter"/>) and indexes it. The old bytes stay unused in the batch's buffer until it is
+    /// returned to the pool.
+    /// </summary>
+    /// <exception cref="ArgumentException">The JSON is not a single valid object.</exception>
+    public void SetUtf8(int index, ReadOnlySpan<byte> json)
+    {
+        _ = Get(index);
+        TopField[] scratch = t_setScratch ??= new TopField[64];
+        if (EventIndexer.TryIndex(json, ref scratch, out int fieldCount, out string detail) is { } reason)
+        {
+            throw new ArgumentException($"Not a valid event ({reason}: {detail}).", nameof(json));
+        }
+
+        t_setScratch = scratch;
+        if (json.Length > _data.Length - _dataLength)
+        {
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));
+            _data.AsSpan(0, _dataLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = bigger;
+        }
+
+        json.CopyTo(_data.AsSpan(_dataLength));
+        ref Entry entry = ref _entries[index];
+        entry.Offset = _dataLength;
+        entry.Length = json.Length;
+        _dataLength += json.Length;
+        SetFields(index, scratch.AsSpan(0, fieldCount));
+    }
+
+    /// <summary>
+    /// Builds event <paramref name="index"/> as a mutable DOM, for stages whose changes are easier to express
+    /// that way. Allocates: hot paths should rewrite bytes with <see cref="Utf8JsonWriter"/> instead.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject ToJsonObject(int index)
+        => System.Text.Json.Nodes.JsonNode.Parse(GetUtf8(index))!.AsObject();
 
     /// <summary>Returns the batch's buffers to the pool. The batch must not be used afterwards.</summary>
     public void Dispose()
