@@ -88,7 +88,8 @@ public sealed class RunCounters
 
     internal void AddEvents(long count) => Interlocked.Add(ref _events, count);
 
-    internal void AddFiltered(long count) => Interlocked.Add(ref _filtered, count);
+    /// <summary>Counts events a stage left out on purpose (a filter). Stages call it once per batch.</summary>
+    public void AddFiltered(long count) => Interlocked.Add(ref _filtered, count);
 
     internal void AddWritten(long count) => Interlocked.Add(ref _written, count);
 
