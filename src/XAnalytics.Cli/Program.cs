@@ -16,6 +16,7 @@ internal static class Program
             + "Settings come from /etc/xanalytics[.yaml], ~/.xanalytics[.yaml], --config FILE or $XANALYTICS_CONFIG, then --set key=value.")
         {
             CountCommand.Create(),
+            GenerateCommand.Create(),
             CiaCommand.Create(),
         };
         root.Options.Add(GlobalOptions.Config);
