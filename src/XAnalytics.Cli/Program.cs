@@ -15,6 +15,7 @@ internal static class Program
             "xanalytics: fast analytics over Open edX tracking logs (gzip JSON lines, whole directory trees).\n"
             + "Settings come from /etc/xanalytics[.yaml], ~/.xanalytics[.yaml], --config FILE or $XANALYTICS_CONFIG, then --set key=value.")
         {
+            DemoCommand.Create(),
             CountCommand.Create(),
             GenerateCommand.Create(),
             CiaCommand.Create(),

@@ -9,22 +9,22 @@ namespace XAnalytics.Cli.Commands;
 /// <summary>Runs a pipeline with progress and summary, and maps failures to exit codes, the same way for every command.</summary>
 internal static class CommandRunner
 {
+    /// <summary>Runs the pipeline with the live progress line; call <see cref="Finish"/> once the results are out.</summary>
     public static async Task<RunResult> RunAsync(ParseResult parse, PipelineOptions options, IReadOnlyList<IEventStage> stages, IEventSink sink, bool progress, CancellationToken ct)
     {
-        TextWriter error = parse.InvocationConfiguration.Error;
         PipelineRun run = EventPipeline.Start(options, stages, sink, ct);
-        RunResult result;
-        await using (new RunReporter(run, error, progress))
+        await using (new RunReporter(run, parse.InvocationConfiguration.Error, progress))
         {
-            result = await run.Completion;
+            return await run.Completion;
         }
-
-        RunReporter.PrintSummary(result, error);
-        return result;
     }
 
-    public static int ExitCode(RunResult result)
-        => !result.Counters.IsBalanced ? ExitCodes.Failed : result.IsClean ? ExitCodes.Clean : ExitCodes.DataProblems;
+    /// <summary>Prints the run's summary on stderr (after the results, so it is the last thing a user sees) and gives the exit code.</summary>
+    public static int Finish(ParseResult parse, RunResult result)
+    {
+        RunReporter.PrintSummary(result, parse.InvocationConfiguration.Error);
+        return !result.Counters.IsBalanced ? ExitCodes.Failed : result.IsClean ? ExitCodes.Clean : ExitCodes.DataProblems;
+    }
 
     /// <summary>Runs a command's body; a known failure becomes a one-line message on stderr and its exit code.</summary>
     public static async Task<int> GuardAsync(ParseResult parse, Func<Task<int>> body)

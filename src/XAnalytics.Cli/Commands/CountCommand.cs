@@ -77,6 +77,6 @@ internal static class CountCommand
             }
         }
 
-        return CommandRunner.ExitCode(run);
+        return CommandRunner.Finish(result, run);
     }
 }

@@ -32,7 +32,7 @@ internal static class EventIndexer
             start++;
         }
 
-        if (!Utf8.IsValid(line))
+        if (!Utf8.IsValid(line) && !IsValidUpToCutCharacter(line))
         {
             detail = "bytes that are not UTF-8";
             return RejectReasons.InvalidUtf8;
@@ -93,6 +93,24 @@ internal static class EventIndexer
 
             detail = $"malformed JSON at byte {at + start}";
             return RejectReasons.InvalidJson;
+        }
+    }
+
+    /// <summary>
+    /// True when the only invalid UTF-8 is a character cut off at the very end: edX cut long lines by bytes,
+    /// so such a line is truncated (as JSON), not mis-encoded.
+    /// </summary>
+    private static bool IsValidUpToCutCharacter(ReadOnlySpan<byte> line)
+    {
+        char[] chars = System.Buffers.ArrayPool<char>.Shared.Rent(line.Length);
+        try
+        {
+            System.Buffers.OperationStatus status = Utf8.ToUtf16(line, chars, out _, out _, replaceInvalidSequences: false, isFinalBlock: false);
+            return status == System.Buffers.OperationStatus.NeedMoreData;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
         }
     }
 
