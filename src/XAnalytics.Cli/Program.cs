@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using XAnalytics.Cli.Commands;
 
 namespace XAnalytics.Cli;
@@ -6,7 +7,24 @@ namespace XAnalytics.Cli;
 internal static class Program
 {
     // Commands map their own failures to exit codes (CommandRunner.GuardAsync); parse errors print usage.
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    public static async Task<int> Main(string[] args)
+    {
+        // Ctrl+C (or SIGTERM) cancels the run: blocks stop, partial outputs are deleted, exit code 130.
+        // A second Ctrl+C while cancelling ends the process at once.
+        using var cancel = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            if (!cancel.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                cancel.Cancel();
+            }
+        }
+
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancel.Token);
+    }
 
     /// <summary>The command tree (tests invoke it in-process with their own output writers).</summary>
     public static RootCommand BuildRoot()
