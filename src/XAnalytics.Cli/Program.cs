@@ -36,6 +36,7 @@ internal static class Program
             DemoCommand.Create(),
             CountCommand.Create(),
             GenerateCommand.Create(),
+            RunCommand.Create(),
             CiaCommand.Create(),
         };
         root.Options.Add(GlobalOptions.Config);

@@ -50,33 +50,33 @@ internal static class CountCommand
         var aggregate = new CountAggregate(by);
 
         RunResult run = await CommandRunner.RunAsync(result, options, [], new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
-        CountResult counts = aggregate.Result!;
-        TableFormat format = result.GetValue(formatOpt);
-        TextWriter stdout = result.InvocationConfiguration.Output;
-        {
-            if (counts.Rows is null)
-            {
-                using var table = new TableOutput(format, ["measure", "count"], stdout);
-                table.WriteRow(["events", counts.Events.ToString(CultureInfo.InvariantCulture)]);
-                table.WriteRow(["users", counts.DistinctUsers.ToString(CultureInfo.InvariantCulture)]);
-            }
-            else
-            {
-                using var table = new TableOutput(format, [.. by.Select(static p => p.Text), "count"], stdout);
-                var row = new string?[by.Length + 1];
-                foreach (CountRow r in counts.Rows)
-                {
-                    for (int i = 0; i < by.Length; i++)
-                    {
-                        row[i] = r.Values[i];
-                    }
+        WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+        return CommandRunner.Finish(result, run);
+    }
 
-                    row[by.Length] = r.Count.ToString(CultureInfo.InvariantCulture);
-                    table.WriteRow(row);
-                }
-            }
+    /// <summary>Writes a finished count as a table: totals without fields, else one row per value.</summary>
+    public static void WriteCounts(CountAggregate aggregate, IReadOnlyList<FieldPath> by, TableFormat format, TextWriter output)
+    {
+        CountResult counts = aggregate.Result!;
+        if (counts.Rows is null)
+        {
+            using var totals = new TableOutput(format, ["measure", "count"], output);
+            totals.WriteRow(["events", counts.Events.ToString(CultureInfo.InvariantCulture)]);
+            totals.WriteRow(["users", counts.DistinctUsers.ToString(CultureInfo.InvariantCulture)]);
+            return;
         }
 
-        return CommandRunner.Finish(result, run);
+        using var table = new TableOutput(format, [.. by.Select(static p => p.Text), "count"], output);
+        var row = new string?[by.Count + 1];
+        foreach (CountRow r in counts.Rows)
+        {
+            for (int i = 0; i < by.Count; i++)
+            {
+                row[i] = r.Values[i];
+            }
+
+            row[by.Count] = r.Count.ToString(CultureInfo.InvariantCulture);
+            table.WriteRow(row);
+        }
     }
 }

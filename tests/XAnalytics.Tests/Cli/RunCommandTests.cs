@@ -1,0 +1,105 @@
+using System.CommandLine;
+using XAnalytics.Cli;
+
+namespace XAnalytics.Tests.Cli;
+
+/// <summary><c>xanalytics run PIPELINE.yaml</c>: stock pipelines run, and mistakes are reported with file, line and column.</summary>
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-run-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await Program.BuildRoot().Parse([.. args, "--rejects", Path.Combine(_dir.FullName, "rejects.tsv")])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        string path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private string WriteLogs()
+        => WriteFile("events.log",
+            """{"username": "u1", "event_type": "play_video"}""" + "\n"
+            + """{"username": "u2", "event_type": "play_video"}""" + "\n"
+            + """{"username": "u1", "event_type": "seq_next"}""" + "\n");
+
+    private static string StockPipeline(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "XAnalytics.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir!.FullName, "pipelines", name);
+    }
+
+    [Fact]
+    public async Task Run_StockCountPipeline_SameAsCountCommand()
+    {
+        string logs = WriteLogs();
+
+        var (exit, output, _) = await RunAsync("run", StockPipeline("count-by-type.yaml"), "--in", logs);
+        var (countExit, countOutput, _) = await RunAsync("count", logs, "--by", "event_type");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal("play_video\t2\nseq_next\t1\n", output);
+        Assert.Equal(countExit, exit);
+        Assert.Equal(countOutput, output);
+    }
+
+    [Fact]
+    public async Task Run_UnknownStage_UsageErrorWithLineAndColumn()
+    {
+        string pipeline = WriteFile("p.yaml", "stages:\n  - no-such-stage\nsink:\n  count: {by: [event_type]}\n");
+
+        var (exit, _, error) = await RunAsync("run", pipeline, "--in", WriteLogs());
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"{pipeline}:2:5: unknown stage 'no-such-stage'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownOption_UsageErrorNamesOptionAndWhatIsAccepted()
+    {
+        string pipeline = WriteFile("p.yaml", "sink:\n  count:\n    by: [event_type]\n    colour: red\n");
+
+        var (exit, _, error) = await RunAsync("run", pipeline, "--in", WriteLogs());
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"{pipeline}:4:13: unknown option 'colour' for 'count' (it takes options by, format)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadYaml_UsageErrorWithPosition()
+    {
+        string pipeline = WriteFile("p.yaml", "sink:\n  count: {by: [event_type\n");
+
+        var (exit, _, error) = await RunAsync("run", pipeline, "--in", WriteLogs());
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"{pipeline}:", error, StringComparison.Ordinal);
+        Assert.Contains("invalid YAML", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_NoSink_UsageError()
+    {
+        string pipeline = WriteFile("p.yaml", "stages: []\n");
+
+        var (exit, _, error) = await RunAsync("run", pipeline, "--in", WriteLogs());
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("the pipeline has no 'sink'", error, StringComparison.Ordinal);
+    }
+}
