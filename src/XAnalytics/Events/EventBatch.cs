@@ -265,7 +265,10 @@ public sealed class EventBatch : IDisposable
         {
             var reader = new Utf8JsonReader(current);
             reader.Read(); // StartObject: validated by the parse stage
-            bool found = false;
+            int foundStart = -1;
+            int foundEnd = 0;
+            JsonTokenType foundKind = JsonTokenType.None;
+            bool foundEscaped = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool match = reader.ValueTextEquals(segments[s]);
@@ -278,33 +281,34 @@ public sealed class EventBatch : IDisposable
                     reader.Skip();
                 }
 
-                if (!match)
+                if (match)
                 {
-                    continue;
+                    // Read on: with a duplicated key the last one wins, as at the top level.
+                    foundStart = start;
+                    foundEnd = (int)reader.BytesConsumed;
+                    foundKind = kind;
+                    foundEscaped = escaped;
                 }
-
-                ReadOnlySpan<byte> raw = current[start..(int)reader.BytesConsumed];
-                if (s == segments.Length - 1)
-                {
-                    value = new FieldValue(raw, kind, escaped);
-                    return true;
-                }
-
-                if (kind != JsonTokenType.StartObject)
-                {
-                    value = default;
-                    return false;
-                }
-
-                current = raw;
-                found = true;
-                break;
             }
 
-            if (!found)
+            if (foundStart < 0)
             {
                 break;
             }
+
+            ReadOnlySpan<byte> raw = current[foundStart..foundEnd];
+            if (s == segments.Length - 1)
+            {
+                value = new FieldValue(raw, foundKind, foundEscaped);
+                return true;
+            }
+
+            if (foundKind != JsonTokenType.StartObject)
+            {
+                break;
+            }
+
+            current = raw;
         }
 
         value = default;
