@@ -197,6 +197,7 @@ internal static class LineReader
             {
                 if (_skipping)
                 {
+                    long skipFrom = reader.Consumed;
                     if (!reader.TryAdvanceTo((byte)'\n'))
                     {
                         _unreportedBytes += reader.Remaining;
@@ -209,6 +210,8 @@ internal static class LineReader
                         return reader.Position;
                     }
 
+                    // The rest of the skipped line and its newline are text read too.
+                    _unreportedBytes += reader.Consumed - skipFrom;
                     EndSkip(rejects);
                     continue;
                 }
