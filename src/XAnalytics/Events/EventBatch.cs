@@ -26,7 +26,7 @@ public sealed class EventBatch : IDisposable
     internal const int DefaultMaxEvents = 4096;
 
     [ThreadStatic]
-    private static TopField[]? t_setScratch;
+    private static TopField[]? s_setScratch;
 
     private byte[] _data;
     private int _dataLength;
@@ -155,13 +155,13 @@ public sealed class EventBatch : IDisposable
     public void SetUtf8(int index, ReadOnlySpan<byte> json)
     {
         _ = Get(index);
-        TopField[] scratch = t_setScratch ??= new TopField[64];
+        TopField[] scratch = s_setScratch ??= new TopField[64];
         if (EventIndexer.TryIndex(json, ref scratch, out int fieldCount, out string detail) is { } reason)
         {
             throw new ArgumentException($"Not a valid event ({reason}: {detail}).", nameof(json));
         }
 
-        t_setScratch = scratch;
+        s_setScratch = scratch;
         if (json.Length > _data.Length - _dataLength)
         {
             byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));
@@ -308,7 +308,10 @@ public sealed class EventBatch : IDisposable
         {
             var reader = new Utf8JsonReader(current);
             reader.Read(); // StartObject: validated by the parse stage
-            bool found = false;
+            int foundStart = -1;
+            int foundEnd = 0;
+            JsonTokenType foundKind = JsonTokenType.None;
+            bool foundEscaped = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool match = reader.ValueTextEquals(segments[s]);
@@ -321,33 +324,34 @@ public sealed class EventBatch : IDisposable
                     reader.Skip();
                 }
 
-                if (!match)
+                if (match)
                 {
-                    continue;
+                    // Read on: with a duplicated key the last one wins, as at the top level.
+                    foundStart = start;
+                    foundEnd = (int)reader.BytesConsumed;
+                    foundKind = kind;
+                    foundEscaped = escaped;
                 }
-
-                ReadOnlySpan<byte> raw = current[start..(int)reader.BytesConsumed];
-                if (s == segments.Length - 1)
-                {
-                    value = new FieldValue(raw, kind, escaped);
-                    return true;
-                }
-
-                if (kind != JsonTokenType.StartObject)
-                {
-                    value = default;
-                    return false;
-                }
-
-                current = raw;
-                found = true;
-                break;
             }
 
-            if (!found)
+            if (foundStart < 0)
             {
                 break;
             }
+
+            ReadOnlySpan<byte> raw = current[foundStart..foundEnd];
+            if (s == segments.Length - 1)
+            {
+                value = new FieldValue(raw, foundKind, foundEscaped);
+                return true;
+            }
+
+            if (foundKind != JsonTokenType.StartObject)
+            {
+                break;
+            }
+
+            current = raw;
         }
 
         value = default;

@@ -126,12 +126,16 @@ public sealed class RejectLog
             }
 
             _finished = true;
-            _file?.Dispose();
-            _file = null;
-            if (_tempPath is not null)
+            if (_file is null)
             {
-                File.Delete(_tempPath);
+                // Nothing was written, so there is nothing to delete; its directory may not even exist, and a
+                // failed delete here would hide the run's own fault.
+                return;
             }
+
+            _file.Dispose();
+            _file = null;
+            File.Delete(_tempPath!);
         }
     }
 

@@ -350,7 +350,7 @@ internal sealed class GzipMemberStream : Stream
             }
 
             int crcAt = window[..searchEnd].IndexOf(expected[..4]);
-            if (crcAt >= 0 && crcAt + 8 > _end)
+            if ((crcAt >= 0 && crcAt + 8 > _end) || EndsInsideTrailer(window, handedOut, expected))
             {
                 throw new GzipFormatException(GzipFault.Truncated, $"gzip member {member} is cut off inside its 8-byte trailer");
             }
@@ -362,6 +362,31 @@ internal sealed class GzipMemberStream : Stream
 
             throw new GzipFormatException(GzipFault.ChecksumMismatch,
                 $"gzip member {member}: CRC-32 in trailer does not match the decompressed data (corrupt, or cut off in the trailer)");
+        }
+
+        /// <summary>
+        /// True when the input ended 1 to 3 bytes into the trailer: the file's last bytes are the start of the
+        /// expected CRC-32, placed where the deflate data can have ended. (4 or more are found by the CRC search.)
+        /// With no trailer byte at all, the cut cannot be told from a wrong trailer, since where the deflate data
+        /// ended inside the chunk is not known; that stays a checksum mismatch whose message says so.
+        /// </summary>
+        private bool EndsInsideTrailer(ReadOnlySpan<byte> window, int handedOut, ReadOnlySpan<byte> expected)
+        {
+            if (_end >= handedOut + 8)
+            {
+                return false; // the input goes on past any trailer the chunk can hold
+            }
+
+            for (int present = 1; present < 4; present++)
+            {
+                int at = _end - present;
+                if (at >= 0 && at <= handedOut && window[at..].SequenceEqual(expected[..present]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool Fill()

@@ -197,6 +197,7 @@ internal static class LineReader
             {
                 if (_skipping)
                 {
+                    long skipFrom = reader.Consumed;
                     if (!reader.TryAdvanceTo((byte)'\n'))
                     {
                         _unreportedBytes += reader.Remaining;
@@ -209,6 +210,8 @@ internal static class LineReader
                         return reader.Position;
                     }
 
+                    // The rest of the skipped line and its newline are text read too.
+                    _unreportedBytes += reader.Consumed - skipFrom;
                     EndSkip(rejects);
                     continue;
                 }
@@ -222,9 +225,11 @@ internal static class LineReader
                 }
 
                 long remaining = reader.Remaining;
-                if (remaining > _options.MaxLineBytes)
+                if (remaining > _options.MaxLineBytes + 1L)
                 {
-                    // No newline within the bound: keep a sample, drop the rest until the next newline.
+                    // No newline within the bound: keep a sample, drop the rest until the next newline. One byte
+                    // over the bound is still held, since it may be the \r of a CRLF (no part of the line): a line
+                    // must not be judged by where a buffer happened to end.
                     BeginSkip(buffer.Slice(lineStart));
                     _unreportedBytes += remaining;
                     reader.AdvanceToEnd();

@@ -82,16 +82,13 @@ internal static class EventIndexer
         }
         catch (JsonException e)
         {
-            // The reader reports where it stopped; at the very end of the line, the JSON was cut short.
-            long at = e.BytePositionInLine ?? 0;
-            int trimmed = line.TrimEnd(" \t\r"u8).Length - start;
-            if (at >= trimmed - 1)
+            if (IsCutShort(line[start..]))
             {
                 detail = $"JSON ends after {line.Length} bytes, before its closing brace";
                 return RejectReasons.Truncated;
             }
 
-            detail = $"malformed JSON at byte {at + start}";
+            detail = $"malformed JSON at byte {(e.BytePositionInLine ?? 0) + start}";
             return RejectReasons.InvalidJson;
         }
     }
@@ -111,6 +108,28 @@ internal static class EventIndexer
         finally
         {
             System.Buffers.ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="json"/> is the start of some valid JSON: read as a non-final block, it runs out
+    /// of data without an error. A position test is not enough: junk right after a complete object
+    /// (<c>{...}}</c>) also fails on the line's last byte.
+    /// </summary>
+    private static bool IsCutShort(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, new JsonReaderState(s_options));
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -14,7 +14,7 @@ public static class ParseStage
     public const string Name = "parse";
 
     [ThreadStatic]
-    private static TopField[]? t_fields;
+    private static TopField[]? s_fields;
 
     /// <summary>Creates the block.</summary>
     public static IPropagatorBlock<EventBatch, EventBatch> Create(StageContext context)
@@ -30,7 +30,7 @@ public static class ParseStage
     internal static EventBatch Parse(EventBatch batch, StageContext context, StageCounters counters)
     {
         int count = batch.Count;
-        TopField[] fields = t_fields ??= new TopField[64];
+        TopField[] fields = s_fields ??= new TopField[64];
         bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
         try
         {
@@ -53,7 +53,7 @@ public static class ParseStage
                 }
             }
 
-            t_fields = fields;
+            s_fields = fields;
             if (rejected > 0)
             {
                 batch.Retain(keep.AsSpan(0, count));

@@ -1,0 +1,213 @@
+using System.Text;
+using XAnalytics.Aggregates;
+using XAnalytics.Pipeline;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Sources;
+
+/// <summary>Line framing, seen through a whole run: what becomes an event, a blank, or a too-long reject, and on which line.</summary>
+public sealed class LineReaderTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Read_LastLineWithoutNewline_IsKept(bool gzip)
+    {
+        using var dir = new TempDir();
+        string text = "{\"event_type\":\"a\"}\n{\"event_type\":\"b\"}";
+        string file = gzip ? dir.WriteGzip("t.log.gz", text) : dir.WriteText("t.log", text);
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file]));
+
+        Assert.Equal(["{\"event_type\":\"a\"}", "{\"event_type\":\"b\"}"], seen.Select(e => e.Text));
+        Assert.Equal([1L, 2L], seen.Select(e => e.Line));
+        Assert.Equal(2, result.Counters.LinesRead);
+        Assert.True(result.IsClean);
+    }
+
+    [Fact]
+    public async Task Read_BlankLines_SkippedAndCountedApart()
+    {
+        using var dir = new TempDir();
+        string file = dir.WriteText("t.log", "\n{\"event_type\":\"a\"}\n\n   \n\t\n \t \r\n{\"event_type\":\"b\"}\n\n");
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file]));
+
+        Assert.Equal([2L, 7L], seen.Select(e => e.Line));
+        Assert.Equal(2, result.Counters.LinesRead);
+        Assert.Equal(6, result.Counters.BlankLines);
+        Assert.Equal(0, result.Counters.Rejected);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Read_CrlfLines_CarriageReturnsStripped(bool gzip)
+    {
+        using var dir = new TempDir();
+        string text = "{\"event_type\":\"a\"}\r\n\r\n{\"event_type\":\"b\"}\r\n{\"event_type\":\"c\"}\r";
+        string file = gzip ? dir.WriteGzip("t.gz", text) : dir.WriteText("t.log", text);
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file]));
+
+        Assert.Equal(["{\"event_type\":\"a\"}", "{\"event_type\":\"b\"}", "{\"event_type\":\"c\"}"], seen.Select(e => e.Text));
+        Assert.Equal([1L, 3L, 4L], seen.Select(e => e.Line));
+        Assert.Equal(1, result.Counters.BlankLines);
+        Assert.True(result.IsClean);
+    }
+
+    /// <summary>
+    /// A 100 KB line among short ones with a 1 KiB bound: rejected as too-long on its own line number without
+    /// being held, its neighbours are events. Also a line just over the bound (framed whole before the check),
+    /// and a too-long last line without a newline.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 100_000)]
+    [InlineData(true, 100_000)]
+    [InlineData(false, 1025)]
+    [InlineData(true, 2000)]
+    [InlineData(false, 600_000)]
+    public async Task Read_OverLongLine_RejectedAsTooLongWithItsLineNumber(bool gzip, int longLength)
+    {
+        using var dir = new TempDir();
+        string longLine = "{\"event_type\":\"huge\",\"pad\":\"" + new string('x', longLength - 30) + "\"}";
+        Assert.Equal(longLength, longLine.Length);
+        var text = new StringBuilder();
+        for (int i = 1; i <= 10; i++)
+        {
+            text.Append("{\"event_type\":\"e").Append(i).Append("\"}\n");
+        }
+
+        text.Append(longLine).Append('\n');
+        for (int i = 12; i <= 20; i++)
+        {
+            text.Append("{\"event_type\":\"e").Append(i).Append("\"}\n");
+        }
+
+        text.Append(longLine); // line 21, the last, without a newline
+        string file = gzip ? dir.WriteGzip("t.log.gz", text.ToString()) : dir.WriteText("t.log", text.ToString());
+        string rejects = dir.PathOf("rejects.tsv");
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file], rejects) with { MaxLineBytes = 1024 });
+
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20], seen.Select(e => e.Line));
+        Assert.Equal("{\"event_type\":\"e10\"}", seen[9].Text);
+        Assert.Equal("{\"event_type\":\"e12\"}", seen[10].Text);
+        Assert.Equal(21, result.Counters.LinesRead);
+        Assert.Equal(new Dictionary<string, long> { [RejectReasons.TooLong] = 2 }, result.Counters.RejectedByReason);
+        IReadOnlyList<string[]> rows = Run.ReadRejects(rejects);
+        Assert.Equal(["11", "21"], rows.Select(r => r[1]));
+        Assert.All(rows, r => Assert.Equal(RejectReasons.TooLong, r[2]));
+        Assert.All(rows, r => Assert.StartsWith("{\"event_type\":\"huge\"", r[4], StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.True(r[4].Length <= Sinks.RejectLog.MaxRawBytes));
+        if (!gzip)
+        {
+            Assert.Equal(new FileInfo(file).Length, result.Counters.Bytes);
+        }
+    }
+
+    /// <summary>Lines of every length up to several pipe buffers, so lines span buffer and segment boundaries.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Read_LinesSpanningPipeBuffers_EveryLineExact(bool gzip)
+    {
+        using var dir = new TempDir();
+        var random = new Random(42);
+        var expected = new List<string>();
+        var text = new StringBuilder();
+        while (text.Length < 3_000_000)
+        {
+            int pad = random.Next(10) switch
+            {
+                0 => random.Next(100_000, 300_000),
+                < 4 => random.Next(1000, 40_000),
+                _ => random.Next(0, 500),
+            };
+            string line = "{\"event_type\":\"e\",\"n\":" + expected.Count + ",\"pad\":\"" + new string((char)('a' + (expected.Count % 26)), pad) + "\"}";
+            expected.Add(line);
+            text.Append(line).Append(expected.Count % 7 == 0 ? "\r\n" : "\n");
+        }
+
+        string file = gzip ? dir.WriteGzip("big.log.gz", text.ToString()) : dir.WriteText("big.log", text.ToString());
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file]) with { BatchBytes = 64 * 1024, BatchEvents = 7 });
+
+        Assert.Equal(expected.Count, seen.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(i + 1, seen[i].Line);
+            Assert.True(expected[i] == seen[i].Text, $"line {i + 1} differs");
+        }
+
+        Assert.True(result.IsClean);
+        Assert.Equal(text.Length, result.Counters.Bytes);
+        Assert.Equal(new FileInfo(file).Length, result.Counters.StoredBytesRead);
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public async Task Read_LineOfExactlyMaxBytes_EventAndOneMoreIsTooLong(string newline)
+    {
+        using var dir = new TempDir();
+        string atBound = LineOfLength("a", 1024);
+        string overBound = LineOfLength("b", 1025);
+        Assert.Equal(1024, atBound.Length);
+        string file = dir.WriteText("t.log", atBound + newline + overBound + newline + atBound);
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file]) with { MaxLineBytes = 1024 });
+
+        Assert.Equal([1L, 3L], seen.Select(e => e.Line));
+        Assert.Equal(new Dictionary<string, long> { [RejectReasons.TooLong] = 1 }, result.Counters.RejectedByReason);
+    }
+
+    /// <summary>
+    /// A line exactly at the bound, ending in CRLF, whose \r is the last byte of a pipe buffer: the \r is part of
+    /// the line ending, not of the line, so it is an event wherever the buffers happen to end. (The first read of a
+    /// plain file fills the reader's 128 KiB buffer; the shifts cover the split landing a byte or two either way.)
+    /// </summary>
+    [Theory]
+    [InlineData(-2)]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Read_CrlfLineAtBoundSplitBetweenCrAndLf_IsEvent(int shift)
+    {
+        using var dir = new TempDir();
+        const int max = 1024;
+        const int firstBuffer = 128 * 1024;
+        string atBound = LineOfLength("edge", max);
+        Assert.Equal(max, atBound.Length);
+        var text = new StringBuilder();
+        int filler = 0;
+        int crAt = firstBuffer - 1 + shift;
+        while (text.Length < crAt - max - 200)
+        {
+            text.Append("{\"event_type\":\"f\"}\r\n");
+            filler++;
+        }
+
+        int gap = crAt - max - text.Length - 2; // a filler line sized so the long line's \r lands on crAt
+        text.Append(LineOfLength("g", gap)).Append("\r\n");
+        text.Append(atBound).Append("\r\n");
+        Assert.Equal('\r', text[crAt]);
+        text.Append("{\"event_type\":\"after\"}\r\n");
+        string file = dir.WriteText("t.log", text.ToString());
+
+        (RunResult result, CountResult counts) = await Run.CountAsync(Run.Options([file]) with { MaxLineBytes = max });
+
+        Assert.Equal(0, result.Counters.Rejected);
+        Assert.Equal(1, counts.Rows!.Single(r => r.Values[0] == "edge").Count);
+        Assert.Equal(filler + 3, result.Counters.Events);
+    }
+
+    private static string LineOfLength(string type, int length)
+    {
+        string head = "{\"event_type\":\"" + type + "\",\"pad\":\"";
+        string line = head + new string('x', length - head.Length - 2) + "\"}";
+        Assert.Equal(length, line.Length);
+        return line;
+    }
+}

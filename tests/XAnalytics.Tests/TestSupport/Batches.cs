@@ -1,0 +1,29 @@
+using System.Buffers;
+using System.Text;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+using XAnalytics.Sinks;
+using XAnalytics.Sources;
+using XAnalytics.Stages;
+
+namespace XAnalytics.Tests.TestSupport;
+
+/// <summary>Parsed batches made in memory from JSON lines, through the real parse stage.</summary>
+internal static class Batches
+{
+    public static EventBatch Parse(params string[] lines) => Parse(out _, lines);
+
+    public static EventBatch Parse(out RunCounters counters, params string[] lines)
+    {
+        var file = new SourceFile("memory.log", 0, 0, SourceFormat.JsonLines);
+        counters = new RunCounters(1, 0);
+        var context = new StageContext(1, 1, ordered: false, counters, new RejectLog(null, counters), CancellationToken.None);
+        EventBatch batch = EventBatch.Create(file, 0, 4096, 64);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            Assert.True(batch.TryAppend(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(lines[i])), i + 1));
+        }
+
+        return ParseStage.Parse(batch, context, counters.ForStage(ParseStage.Name));
+    }
+}
