@@ -17,6 +17,8 @@ internal static class Program
         {
             DemoCommand.Create(),
             CountCommand.Create(),
+            ConvertCommand.Create(),
+            CatCommand.Create(),
             GenerateCommand.Create(),
             CiaCommand.Create(),
         };
