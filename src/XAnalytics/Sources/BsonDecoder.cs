@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Unicode;
+using XAnalytics.Events;
 using MongoDB.Bson;
 using XAnalytics.Generation;
 
@@ -40,11 +42,17 @@ internal static class BsonDecoder
     /// Returns null on success, else <see cref="BsonRejectReasons.InvalidBson"/> with a data-free
     /// <paramref name="detail"/>, and <paramref name="output"/> is left as it was.
     /// </summary>
-    public static string? TryAppendJson(ReadOnlySpan<byte> document, PooledBufferWriter output, out string detail)
+    /// <param name="document">The document's bytes.</param>
+    /// <param name="output">Where the JSON goes.</param>
+    /// <param name="top">When given, receives where each top-level field's key and value stand in the JSON written
+    /// (offsets from its first byte), as the parse stage would have indexed them.</param>
+    /// <param name="detail">Why the document was rejected.</param>
+    public static string? TryAppendJson(ReadOnlySpan<byte> document, PooledBufferWriter output, TopFieldList? top, out string detail)
     {
         int start = output.WrittenCount;
         int pos = 0;
-        if (!TryWriteDocument(document, ref pos, isArray: false, output, 0, out detail))
+        top?.Begin(start);
+        if (!TryWriteDocument(document, ref pos, isArray: false, output, 0, top, out detail))
         {
             output.Truncate(start);
             return BsonRejectReasons.InvalidBson;
@@ -57,10 +65,19 @@ internal static class BsonDecoder
             return BsonRejectReasons.InvalidBson;
         }
 
+        // Names and strings are copied as they are, around ASCII punctuation: the JSON is valid UTF-8 exactly when
+        // every one of them is, and one vectorised pass over the line is cheaper than one per string.
+        if (!Utf8.IsValid(output.WrittenSpan[start..]))
+        {
+            output.Truncate(start);
+            detail = "a name or string that is not UTF-8";
+            return BsonRejectReasons.InvalidBson;
+        }
+
         return null;
     }
 
-    private static bool TryWriteDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, PooledBufferWriter output, int depth, out string detail)
+    private static bool TryWriteDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, PooledBufferWriter output, int depth, TopFieldList? top, out string detail)
     {
         if (depth > MaxDepth)
         {
@@ -105,17 +122,25 @@ internal static class BsonDecoder
             first = false;
             if (!isArray)
             {
-                if (!Utf8.IsValid(name))
-                {
-                    detail = "an element name that is not UTF-8";
-                    return false;
-                }
-
-                WriteString(name, output);
+                int keyAt = output.WrittenCount + 1;
+                bool keyEscaped = WriteString(name, output);
                 output.Write((byte)':');
+                if (top is not null)
+                {
+                    int valueAt = output.WrittenCount;
+                    bool valueEscaped = false;
+                    if (!TryWriteValue(type, doc, ref at, output, depth, ref valueEscaped, out detail))
+                    {
+                        return false;
+                    }
+
+                    top.Add(keyAt, valueAt - 2 - keyAt, keyEscaped, valueAt, output.WrittenCount - valueAt, KindOf(type, output, valueAt), valueEscaped);
+                    continue;
+                }
             }
 
-            if (!TryWriteValue(type, doc, ref at, output, depth, out detail))
+            bool ignored = false;
+            if (!TryWriteValue(type, doc, ref at, output, depth, ref ignored, out detail))
             {
                 return false;
             }
@@ -133,7 +158,7 @@ internal static class BsonDecoder
         return true;
     }
 
-    private static bool TryWriteValue(byte type, ReadOnlySpan<byte> doc, ref int at, PooledBufferWriter output, int depth, out string detail)
+    private static bool TryWriteValue(byte type, ReadOnlySpan<byte> doc, ref int at, PooledBufferWriter output, int depth, ref bool escaped, out string detail)
     {
         detail = "an element that runs past the end of its document";
         switch (type)
@@ -163,13 +188,13 @@ internal static class BsonDecoder
                 }
                 else
                 {
-                    WriteString(text, output);
+                    escaped = WriteString(text, output);
                 }
 
                 break;
             case 0x03:
             case 0x04:
-                return TryWriteDocument(doc, ref at, type == 0x04, output, depth + 1, out detail);
+                return TryWriteDocument(doc, ref at, type == 0x04, output, depth + 1, null, out detail);
             case 0x05:
                 if (doc.Length - at < 5)
                 {
@@ -321,20 +346,16 @@ internal static class BsonDecoder
         }
 
         text = doc.Slice(at + 4, length - 1);
-        if (!Utf8.IsValid(text))
-        {
-            detail = "a string that is not UTF-8";
-            return false;
-        }
-
         at += 4 + length;
         return true;
     }
 
     /// <summary>Writes a JSON string: the bytes as they are, with <c>"</c>, <c>\</c> and control characters escaped.</summary>
-    private static void WriteString(ReadOnlySpan<byte> text, PooledBufferWriter output)
+    /// <returns>True when escapes were written.</returns>
+    private static bool WriteString(ReadOnlySpan<byte> text, PooledBufferWriter output)
     {
         output.Write((byte)'"');
+        bool escaped = false;
         while (true)
         {
             int i = text.IndexOfAny(s_toEscape);
@@ -343,6 +364,8 @@ internal static class BsonDecoder
                 output.Write(text);
                 break;
             }
+
+            escaped = true;
 
             output.Write(text[..i]);
             byte b = text[i];
@@ -365,7 +388,20 @@ internal static class BsonDecoder
         }
 
         output.Write((byte)'"');
+        return escaped;
     }
+
+    /// <summary>The JSON token a value written at <paramref name="valueAt"/> starts with.</summary>
+    private static JsonTokenType KindOf(byte type, PooledBufferWriter output, int valueAt) => output.WrittenSpan[valueAt] switch
+    {
+        (byte)'{' => JsonTokenType.StartObject,
+        (byte)'[' => JsonTokenType.StartArray,
+        (byte)'"' => JsonTokenType.String,
+        (byte)'t' => JsonTokenType.True,
+        (byte)'f' => JsonTokenType.False,
+        (byte)'n' => JsonTokenType.Null,
+        _ => type is 0x01 or 0x10 or 0x12 or 0x13 ? JsonTokenType.Number : JsonTokenType.None,
+    };
 
     private static void WriteHex(byte value, PooledBufferWriter output)
     {
@@ -432,5 +468,44 @@ internal static class BsonDecoder
         time.TryFormat(room, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         output.Advance(n);
         output.Write("\"}"u8);
+    }
+}
+
+/// <summary>
+/// The top-level fields of the JSON a <see cref="BsonDecoder"/> wrote, indexed as the parse stage indexes a line,
+/// so a batch read from BSON needs no second pass over its JSON. Reused for every document of a file.
+/// </summary>
+internal sealed class TopFieldList
+{
+    private TopField[] _fields = new TopField[32];
+    private int _origin;
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<TopField> Fields => _fields.AsSpan(0, Count);
+
+    public void Begin(int origin)
+    {
+        _origin = origin;
+        Count = 0;
+    }
+
+    public void Add(int keyAt, int keyLength, bool keyEscaped, int valueAt, int valueLength, JsonTokenType kind, bool valueEscaped)
+    {
+        if (Count == _fields.Length)
+        {
+            Array.Resize(ref _fields, _fields.Length * 2);
+        }
+
+        _fields[Count++] = new TopField
+        {
+            KeyOffset = keyAt - _origin,
+            KeyLength = keyLength,
+            KeyEscaped = keyEscaped,
+            ValueOffset = valueAt - _origin,
+            ValueLength = valueLength,
+            Kind = kind,
+            ValueEscaped = valueEscaped,
+        };
     }
 }

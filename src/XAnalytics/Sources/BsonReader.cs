@@ -148,6 +148,7 @@ internal static class BsonReader
         private readonly LineReaderOptions _options;
         private readonly Queue<EventBatch> _ready = new();
         private readonly PooledBufferWriter _json = new(64 * 1024);
+        private readonly TopFieldList _top = new();
         private byte[] _scratch = [];
         private EventBatch? _current;
         private long _sequence;
@@ -264,26 +265,41 @@ internal static class BsonReader
         private void Accept(ReadOnlySpan<byte> document, RejectLog rejects)
         {
             _json.Clear();
-            if (BsonDecoder.TryAppendJson(document, _json, out string detail) is { } reason)
+            if (BsonDecoder.TryAppendJson(document, _json, _top, out string detail) is { } reason)
             {
                 rejects.Add(_file, Documents, reason, detail, document);
                 return;
             }
 
             var line = new ReadOnlySequence<byte>(_json.WrittenMemory);
-            _current ??= EventBatch.Create(_file, _sequence++, _options.BatchBytes, _options.BatchEvents);
+            _current ??= NewBatch();
             if (!_current.TryAppend(line, Documents))
             {
-                _ready.Enqueue(_current);
-                _current = EventBatch.Create(_file, _sequence++, _options.BatchBytes, _options.BatchEvents);
+                Enqueue(_current);
+                _current = NewBatch();
                 _current.TryAppend(line, Documents);
             }
 
+            // The decoder indexed the fields as it wrote them: the batch skips the parse stage's pass.
+            _current.SetFields(_current.Count - 1, _top.Fields);
             if (_current.IsFull)
             {
-                _ready.Enqueue(_current);
+                Enqueue(_current);
                 _current = null;
             }
+        }
+
+        private EventBatch NewBatch()
+        {
+            EventBatch batch = EventBatch.Create(_file, _sequence++, _options.BatchBytes, _options.BatchEvents);
+            batch.BeginIndex(1024);
+            return batch;
+        }
+
+        private void Enqueue(EventBatch batch)
+        {
+            batch.IsParsed = true;
+            _ready.Enqueue(batch);
         }
 
         /// <summary>Queues the batch in progress, if it holds anything.</summary>
@@ -291,7 +307,7 @@ internal static class BsonReader
         {
             if (_current is { Count: > 0 })
             {
-                _ready.Enqueue(_current);
+                Enqueue(_current);
                 _current = null;
             }
         }
