@@ -19,8 +19,11 @@ public static class PartsManifest
 /// </summary>
 /// <remarks>
 /// <para>Graph: pack (one thread, in order) → write (<see cref="PartsSinkOptions.Writers"/> at once, bounded,
-/// in order) → collect. Gzip is the costly step (about 7x the packing), so one part is compressed per core while
-/// the next fills; bounding the write block to its degree of parallelism caps the parts held in memory.</para>
+/// in order) → collect. Gzip is the costly step, so one part is compressed per core while the next fills; bounding
+/// the write block to its degree of parallelism caps the parts held in memory. Measured on 2 busy cores, 200,000
+/// generated events (185 MB of JSON) to gzip JSON parts: 1 writer 2.8 s, 2 writers 2.0 s, 4 writers 1.8 s
+/// (about 100 MB/s of JSON in), so the default is one writer per thread, at most 4. A streaming alternative (one
+/// gzip stream fed by the packing thread) holds less memory but caps the sink at one core's deflate speed.</para>
 /// <para>Atomicity: a part is written to <c>.part-NNNNN.ext.PID.tmp</c> (hidden, so readers skip it) and only
 /// renamed in <see cref="Commit"/>, after the whole run succeeded; the manifest is renamed last. A failed or
 /// cancelled run deletes its temporary files (<see cref="Abort"/>), a killed one leaves only hidden ones: no

@@ -52,7 +52,10 @@ internal static class BsonDecoder
         int start = output.WrittenCount;
         int pos = 0;
         top?.Begin(start);
-        if (!TryWriteDocument(document, ref pos, isArray: false, output, 0, top, out detail))
+        var o = new JsonOut(output, document.Length + 64);
+        bool ok = TryWriteDocument(document, ref pos, isArray: false, ref o, 0, top, out detail);
+        o.Commit();
+        if (!ok)
         {
             output.Truncate(start);
             return BsonRejectReasons.InvalidBson;
@@ -77,7 +80,7 @@ internal static class BsonDecoder
         return null;
     }
 
-    private static bool TryWriteDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, PooledBufferWriter output, int depth, TopFieldList? top, out string detail)
+    private static bool TryWriteDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, ref JsonOut output, int depth, TopFieldList? top, out string detail)
     {
         if (depth > MaxDepth)
         {
@@ -122,25 +125,25 @@ internal static class BsonDecoder
             first = false;
             if (!isArray)
             {
-                int keyAt = output.WrittenCount + 1;
-                bool keyEscaped = WriteString(name, output);
+                int keyAt = output.Position + 1;
+                bool keyEscaped = WriteString(name, ref output);
                 output.Write((byte)':');
                 if (top is not null)
                 {
-                    int valueAt = output.WrittenCount;
+                    int valueAt = output.Position;
                     bool valueEscaped = false;
-                    if (!TryWriteValue(type, doc, ref at, output, depth, ref valueEscaped, out detail))
+                    if (!TryWriteValue(type, doc, ref at, ref output, depth, ref valueEscaped, out detail))
                     {
                         return false;
                     }
 
-                    top.Add(keyAt, valueAt - 2 - keyAt, keyEscaped, valueAt, output.WrittenCount - valueAt, KindOf(type, output, valueAt), valueEscaped);
+                    top.Add(keyAt, valueAt - 2 - keyAt, keyEscaped, valueAt, output.Position - valueAt, KindOf(type, output.ByteAt(valueAt)), valueEscaped);
                     continue;
                 }
             }
 
             bool ignored = false;
-            if (!TryWriteValue(type, doc, ref at, output, depth, ref ignored, out detail))
+            if (!TryWriteValue(type, doc, ref at, ref output, depth, ref ignored, out detail))
             {
                 return false;
             }
@@ -158,7 +161,7 @@ internal static class BsonDecoder
         return true;
     }
 
-    private static bool TryWriteValue(byte type, ReadOnlySpan<byte> doc, ref int at, PooledBufferWriter output, int depth, ref bool escaped, out string detail)
+    private static bool TryWriteValue(byte type, ReadOnlySpan<byte> doc, ref int at, ref JsonOut output, int depth, ref bool escaped, out string detail)
     {
         detail = "an element that runs past the end of its document";
         switch (type)
@@ -169,7 +172,7 @@ internal static class BsonDecoder
                     return false;
                 }
 
-                WriteDouble(BinaryPrimitives.ReadDoubleLittleEndian(doc[at..]), output);
+                WriteDouble(BinaryPrimitives.ReadDoubleLittleEndian(doc[at..]), ref output);
                 at += 8;
                 break;
             case 0x02: // string
@@ -183,18 +186,18 @@ internal static class BsonDecoder
                 if (type == 0x0D)
                 {
                     output.Write("{\"$code\":"u8);
-                    WriteString(text, output);
+                    WriteString(text, ref output);
                     output.Write((byte)'}');
                 }
                 else
                 {
-                    escaped = WriteString(text, output);
+                    escaped = WriteString(text, ref output);
                 }
 
                 break;
             case 0x03:
             case 0x04:
-                return TryWriteDocument(doc, ref at, type == 0x04, output, depth + 1, null, out detail);
+                return TryWriteDocument(doc, ref at, type == 0x04, ref output, depth + 1, null, out detail);
             case 0x05:
                 if (doc.Length - at < 5)
                 {
@@ -214,7 +217,7 @@ internal static class BsonDecoder
                 Base64.EncodeToUtf8(data, room, out _, out int written);
                 output.Advance(written);
                 output.Write("\",\"subType\":\""u8);
-                WriteHex(subtype, output);
+                WriteHex(subtype, ref output);
                 output.Write("\"}}"u8);
                 at += 5 + size;
                 break;
@@ -230,7 +233,7 @@ internal static class BsonDecoder
                 output.Write("{\"$oid\":\""u8);
                 for (int i = 0; i < 12; i++)
                 {
-                    WriteHex(doc[at + i], output);
+                    WriteHex(doc[at + i], ref output);
                 }
 
                 output.Write("\"}"u8);
@@ -251,7 +254,7 @@ internal static class BsonDecoder
                     return false;
                 }
 
-                WriteDate(BinaryPrimitives.ReadInt64LittleEndian(doc[at..]), output);
+                WriteDate(BinaryPrimitives.ReadInt64LittleEndian(doc[at..]), ref output);
                 at += 8;
                 break;
             case 0x0A:
@@ -266,9 +269,9 @@ internal static class BsonDecoder
                 }
 
                 output.Write("{\"$regularExpression\":{\"pattern\":"u8);
-                WriteString(doc.Slice(at, patternEnd), output);
+                WriteString(doc.Slice(at, patternEnd), ref output);
                 output.Write(",\"options\":"u8);
-                WriteString(doc.Slice(at + patternEnd + 1, optionsEnd), output);
+                WriteString(doc.Slice(at + patternEnd + 1, optionsEnd), ref output);
                 output.Write("}}"u8);
                 at += patternEnd + 1 + optionsEnd + 1;
                 break;
@@ -278,7 +281,7 @@ internal static class BsonDecoder
                     return false;
                 }
 
-                WriteInteger(BinaryPrimitives.ReadInt32LittleEndian(doc[at..]), output);
+                WriteInteger(BinaryPrimitives.ReadInt32LittleEndian(doc[at..]), ref output);
                 at += 4;
                 break;
             case 0x11:
@@ -288,9 +291,9 @@ internal static class BsonDecoder
                 }
 
                 output.Write("{\"$timestamp\":{\"t\":"u8);
-                WriteInteger(BinaryPrimitives.ReadUInt32LittleEndian(doc[(at + 4)..]), output);
+                WriteInteger(BinaryPrimitives.ReadUInt32LittleEndian(doc[(at + 4)..]), ref output);
                 output.Write(",\"i\":"u8);
-                WriteInteger(BinaryPrimitives.ReadUInt32LittleEndian(doc[at..]), output);
+                WriteInteger(BinaryPrimitives.ReadUInt32LittleEndian(doc[at..]), ref output);
                 output.Write("}}"u8);
                 at += 8;
                 break;
@@ -300,7 +303,7 @@ internal static class BsonDecoder
                     return false;
                 }
 
-                WriteInteger(BinaryPrimitives.ReadInt64LittleEndian(doc[at..]), output);
+                WriteInteger(BinaryPrimitives.ReadInt64LittleEndian(doc[at..]), ref output);
                 at += 8;
                 break;
             case 0x13:
@@ -312,7 +315,7 @@ internal static class BsonDecoder
                 var value = Decimal128.FromIEEEBits(
                     BinaryPrimitives.ReadUInt64LittleEndian(doc[(at + 8)..]),
                     BinaryPrimitives.ReadUInt64LittleEndian(doc[at..]));
-                WriteDecimal(value, output);
+                WriteDecimal(value, ref output);
                 at += 16;
                 break;
             case 0x7F:
@@ -352,8 +355,9 @@ internal static class BsonDecoder
 
     /// <summary>Writes a JSON string: the bytes as they are, with <c>"</c>, <c>\</c> and control characters escaped.</summary>
     /// <returns>True when escapes were written.</returns>
-    private static bool WriteString(ReadOnlySpan<byte> text, PooledBufferWriter output)
+    private static bool WriteString(scoped ReadOnlySpan<byte> text, ref JsonOut output)
     {
+        output.Reserve(text.Length + 8);
         output.Write((byte)'"');
         bool escaped = false;
         while (true)
@@ -380,7 +384,7 @@ internal static class BsonDecoder
                 case (byte)'\f': output.Write("\\f"u8); break;
                 default:
                     output.Write("\\u00"u8);
-                    WriteHex(b, output);
+                    WriteHex(b, ref output);
                     break;
             }
 
@@ -391,8 +395,8 @@ internal static class BsonDecoder
         return escaped;
     }
 
-    /// <summary>The JSON token a value written at <paramref name="valueAt"/> starts with.</summary>
-    private static JsonTokenType KindOf(byte type, PooledBufferWriter output, int valueAt) => output.WrittenSpan[valueAt] switch
+    /// <summary>The JSON token a value starts with, from its first byte.</summary>
+    private static JsonTokenType KindOf(byte type, byte first) => first switch
     {
         (byte)'{' => JsonTokenType.StartObject,
         (byte)'[' => JsonTokenType.StartArray,
@@ -403,20 +407,20 @@ internal static class BsonDecoder
         _ => type is 0x01 or 0x10 or 0x12 or 0x13 ? JsonTokenType.Number : JsonTokenType.None,
     };
 
-    private static void WriteHex(byte value, PooledBufferWriter output)
+    private static void WriteHex(byte value, ref JsonOut output)
     {
         output.Write((byte)"0123456789abcdef"[value >> 4]);
         output.Write((byte)"0123456789abcdef"[value & 0xf]);
     }
 
-    private static void WriteInteger(long value, PooledBufferWriter output)
+    private static void WriteInteger(long value, ref JsonOut output)
     {
         Span<byte> room = output.GetSpan(20);
         Utf8Formatter.TryFormat(value, room, out int n);
         output.Advance(n);
     }
 
-    private static void WriteDouble(double value, PooledBufferWriter output)
+    private static void WriteDouble(double value, ref JsonOut output)
     {
         if (!double.IsFinite(value))
         {
@@ -436,7 +440,7 @@ internal static class BsonDecoder
         }
     }
 
-    private static void WriteDecimal(Decimal128 value, PooledBufferWriter output)
+    private static void WriteDecimal(Decimal128 value, ref JsonOut output)
     {
         if (Decimal128.IsNaN(value) || Decimal128.IsInfinity(value))
         {
@@ -450,14 +454,14 @@ internal static class BsonDecoder
         output.Write(System.Text.Encoding.UTF8.GetBytes(value.ToString()));
     }
 
-    private static void WriteDate(long milliseconds, PooledBufferWriter output)
+    private static void WriteDate(long milliseconds, ref JsonOut output)
     {
         const long MinIso = 0; // 1970-01-01: relaxed Extended JSON uses ISO text from here to year 9999
         const long MaxIso = 253402300799999;
         if (milliseconds is < MinIso or > MaxIso)
         {
             output.Write("{\"$date\":{\"$numberLong\":\""u8);
-            WriteInteger(milliseconds, output);
+            WriteInteger(milliseconds, ref output);
             output.Write("\"}}"u8);
             return;
         }
@@ -468,6 +472,87 @@ internal static class BsonDecoder
         time.TryFormat(room, out int n, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         output.Advance(n);
         output.Write("\"}"u8);
+    }
+}
+
+/// <summary>
+/// The JSON being written: a span of the output's free space and a position in it, so single bytes and short runs
+/// are stored with one bounds check instead of a call per write. Growing commits what was written and asks the
+/// output for a larger span.
+/// </summary>
+internal ref struct JsonOut
+{
+    private readonly PooledBufferWriter _writer;
+    private Span<byte> _span;
+    private int _pos;
+
+    public JsonOut(PooledBufferWriter writer, int sizeHint)
+    {
+        _writer = writer;
+        _span = writer.GetSpan(sizeHint);
+        _pos = 0;
+    }
+
+    /// <summary>Where the next byte goes, counted from the start of the output.</summary>
+    public readonly int Position => _writer.WrittenCount + _pos;
+
+    /// <summary>A byte already written, by its position in the output.</summary>
+    public readonly byte ByteAt(int position)
+    {
+        int committed = _writer.WrittenCount;
+        return position >= committed ? _span[position - committed] : _writer.WrittenSpan[position];
+    }
+
+    public void Reserve(int count)
+    {
+        if (_span.Length - _pos < count)
+        {
+            Grow(count);
+        }
+    }
+
+    public void Write(byte value)
+    {
+        if (_pos >= _span.Length)
+        {
+            Grow(1);
+        }
+
+        _span[_pos++] = value;
+    }
+
+    public void Write(scoped ReadOnlySpan<byte> bytes)
+    {
+        if (_span.Length - _pos < bytes.Length)
+        {
+            Grow(bytes.Length);
+        }
+
+        bytes.CopyTo(_span[_pos..]);
+        _pos += bytes.Length;
+    }
+
+    public Span<byte> GetSpan(int sizeHint)
+    {
+        Reserve(sizeHint);
+        return _span[_pos..];
+    }
+
+    public void Advance(int count) => _pos += count;
+
+    /// <summary>Hands what was written to the output. The struct must not be written to afterwards.</summary>
+    public void Commit()
+    {
+        _writer.Advance(_pos);
+        _pos = 0;
+        _span = default;
+    }
+
+    private void Grow(int count)
+    {
+        _writer.Advance(_pos);
+        _pos = 0;
+        _span = _writer.GetSpan(Math.Max(count, 4096));
     }
 }
 
