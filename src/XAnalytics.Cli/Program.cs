@@ -35,6 +35,8 @@ internal static class Program
         {
             DemoCommand.Create(),
             CountCommand.Create(),
+            ConvertCommand.Create(),
+            CatCommand.Create(),
             GenerateCommand.Create(),
             RunCommand.Create(),
             CiaCommand.Create(),

@@ -41,6 +41,26 @@ public sealed class EmbeddingTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ConvertToBsonPartsThenReadBack_SameLinesFromPublicApi()
+    {
+        WriteGzip("in/a.gz", Event("alice1", "play_video"), Event("bob2", "pause_video"), Event("carol3", "play_video"));
+        string parts = Path.Combine(_dir.FullName, "bson");
+
+        var sink = new BsonPartsSink(new PartsSinkOptions { OutputDirectory = parts, MaxEventsPerPart = 2 });
+        RunResult converted = await EventPipeline.RunAsync(
+            new PipelineOptions { Source = new() { Inputs = [Path.Combine(_dir.FullName, "in")] } }, [], sink).WaitAsync(TimeSpan.FromSeconds(60));
+        using var output = new MemoryStream();
+        RunResult read = await EventPipeline.RunAsync(
+            new PipelineOptions { Source = new() { Inputs = [parts], Format = XAnalytics.Sources.InputFormat.Bson } }, [], new JsonLinesStreamSink(output))
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["part-00000.bson", "part-00001.bson"], sink.Parts.Select(p => p.Name));
+        Assert.Equal(3, converted.Counters.Written);
+        Assert.Equal(3, read.Counters.Written);
+        Assert.Equal(3, Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task RunAsync_CustomFilterStage_FiltersAreCountedAndBalanced()
     {
         WriteGzip("a.gz", Event("alice1", "play_video"), Event("bob2", "pause_video"), Event("carol3", "play_video"));

@@ -34,6 +34,13 @@ internal sealed class CommonOptions
         Description = "Reject lines longer than this many bytes without holding them (default: settings 'max-line-length', 16 MiB).",
     };
 
+    public Option<InputFormat> InFormat { get; } = new("--informat")
+    {
+        Description = "What the input files hold: json (JSON lines) or bson (length-prefixed BSON documents), gzip or not. "
+            + "Default: by name (.bson and .bson.gz are BSON, the rest JSON lines).",
+        DefaultValueFactory = _ => InputFormat.Auto,
+    };
+
     public Option<bool> NoProgress { get; } = new("--no-progress")
     {
         Description = "Do not show the live progress line (it is only shown when stderr is a terminal).",
@@ -46,6 +53,7 @@ internal sealed class CommonOptions
         command.Options.Add(Strict);
         command.Options.Add(Rejects);
         command.Options.Add(MaxLineLength);
+        command.Options.Add(InFormat);
         command.Options.Add(NoProgress);
     }
 
@@ -55,7 +63,7 @@ internal sealed class CommonOptions
         FileInfo? rejects = result.GetValue(Rejects);
         return new PipelineOptions
         {
-            Source = new FileSourceOptions { Inputs = inputs, OnlyGzip = result.GetValue(OnlyGz) },
+            Source = new FileSourceOptions { Inputs = inputs, OnlyGzip = result.GetValue(OnlyGz), Format = result.GetValue(InFormat) },
             Threads = result.GetValue(Threads) ?? settings.Threads,
             MaxLineBytes = result.GetValue(MaxLineLength) ?? settings.MaxLineLength,
             Strict = result.GetValue(Strict),

@@ -47,6 +47,12 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer[_written++] = b;
     }
 
+    /// <summary>Overwrites the byte at <paramref name="offset"/>, already written (a placeholder filled in later).</summary>
+    public void Set(int offset, byte value) => _buffer.AsSpan(0, _written)[offset] = value;
+
+    /// <summary>Bytes already written, to patch in place (a length prefix filled in later).</summary>
+    public Span<byte> Span(int offset, int length) => _buffer.AsSpan(0, _written).Slice(offset, length);
+
     /// <summary>Forgets everything after <paramref name="length"/> bytes.</summary>
     public void Truncate(int length) => _written = length;
 

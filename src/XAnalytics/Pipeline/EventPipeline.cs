@@ -326,7 +326,9 @@ public sealed class PipelineRun
 
     private async Task ReadFileAsync(SourceFile file, Func<EventBatch, CancellationToken, ValueTask> emit)
     {
-        FileReadOutcome outcome = await LineReader.ReadAsync(file, _readerOptions, Counters, _rejects, emit, _cts.Token).ConfigureAwait(false);
+        FileReadOutcome outcome = file.Format is SourceFormat.Bson or SourceFormat.BsonGzip
+            ? await BsonReader.ReadAsync(file, _readerOptions, Counters, _rejects, emit, _cts.Token).ConfigureAwait(false)
+            : await LineReader.ReadAsync(file, _readerOptions, Counters, _rejects, emit, _cts.Token).ConfigureAwait(false);
         Counters.FileDone();
         if (outcome.Fault is { } reason)
         {

@@ -14,6 +14,15 @@ public sealed record FileSourceOptions
     /// Default true.
     /// </summary>
     public bool SkipHidden { get; init; } = true;
+
+    /// <summary>
+    /// Skip files named <c>manifest.json</c> found in directories: the manifests our parts sinks write beside
+    /// their parts, so an output folder reads back as just its events. Default true.
+    /// </summary>
+    public bool SkipManifests { get; init; } = true;
+
+    /// <summary>What the files hold. Default <see cref="InputFormat.Auto"/>: decided by each file's name.</summary>
+    public InputFormat Format { get; init; } = InputFormat.Auto;
 }
 
 /// <summary>The planned list of input files: sorted, deterministic, checked before any reading starts.</summary>
@@ -84,7 +93,8 @@ public sealed class FileSource
             Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             foreach (FileSystemInfo entry in entries)
             {
-                if (options.SkipHidden && entry.Name.StartsWith('.'))
+                if ((options.SkipHidden && entry.Name.StartsWith('.'))
+                    || (options.SkipManifests && entry is FileInfo && entry.Name == Sinks.PartsManifest.FileName))
                 {
                     skipped++;
                     continue;
@@ -116,7 +126,16 @@ public sealed class FileSource
                 return;
             }
 
-            files.Add(new SourceFile(path, files.Count, length, gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines));
+            bool bson = options.Format switch
+            {
+                InputFormat.Bson => true,
+                InputFormat.Json => false,
+                _ => path.EndsWith(".bson", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".bson.gz", StringComparison.OrdinalIgnoreCase),
+            };
+            SourceFormat format = bson
+                ? (gz ? SourceFormat.BsonGzip : SourceFormat.Bson)
+                : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
+            files.Add(new SourceFile(path, files.Count, length, format));
         }
     }
 }

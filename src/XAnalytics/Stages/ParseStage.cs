@@ -30,6 +30,14 @@ public static class ParseStage
     internal static EventBatch Parse(EventBatch batch, StageContext context, StageCounters counters)
     {
         int count = batch.Count;
+        if (batch.IsParsed)
+        {
+            // Indexed by its reader already (BSON input: the JSON was written, and indexed, from valid BSON).
+            context.Counters.AddEvents(count);
+            counters.Add(count, count);
+            return batch;
+        }
+
         TopField[] fields = s_fields ??= new TopField[64];
         bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
         try

@@ -99,7 +99,7 @@ public sealed class LineReaderTests
         Assert.Equal(["11", "21"], rows.Select(r => r[1]));
         Assert.All(rows, r => Assert.Equal(RejectReasons.TooLong, r[2]));
         Assert.All(rows, r => Assert.StartsWith("{\"event_type\":\"huge\"", r[4], StringComparison.Ordinal));
-        Assert.All(rows, r => Assert.True(r[4].Length <= Sinks.RejectLog.MaxRawBytes));
+        Assert.All(rows, r => Assert.True(r[4].Length <= XAnalytics.Sinks.RejectLog.MaxRawBytes));
         if (!gzip)
         {
             Assert.Equal(new FileInfo(file).Length, result.Counters.Bytes);

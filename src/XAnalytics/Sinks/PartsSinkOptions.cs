@@ -1,0 +1,55 @@
+using System.IO.Compression;
+
+namespace XAnalytics.Sinks;
+
+/// <summary>Options of the parts sinks (<see cref="JsonPartsSink"/>, <see cref="BsonPartsSink"/>).</summary>
+public sealed record PartsSinkOptions
+{
+    /// <summary>The folder the parts and their manifest go to; created when missing. Required.</summary>
+    public string OutputDirectory { get; init; } = string.Empty;
+
+    /// <summary>Events per part at most. Default 20000 (the settings key <c>max-file-size</c>).</summary>
+    public int MaxEventsPerPart { get; init; } = Settings.XAnalyticsSettings.DefaultMaxFileSize;
+
+    /// <summary>Gzip each part. Default null: gzip for JSON-lines parts, plain for BSON parts.</summary>
+    public bool? Gzip { get; init; }
+
+    /// <summary>Gzip level. Default <see cref="CompressionLevel.Fastest"/>: compression is the bottleneck of a conversion.</summary>
+    public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
+
+    /// <summary>
+    /// Parts compressed and written at once, while the next fills. Default: the run's threads, at most 4 (1 for
+    /// plain parts, where writing is not CPU work). Each holds one part uncompressed, so memory is about
+    /// (2 × writers + 2) × part size.
+    /// </summary>
+    public int? Writers { get; init; }
+
+    /// <summary>
+    /// Replace the parts and manifest already in the folder. Default false: a folder that already holds a
+    /// manifest or parts is refused before anything is written.
+    /// </summary>
+    public bool Overwrite { get; init; }
+
+    internal PartsSinkOptions Validated()
+    {
+        if (string.IsNullOrWhiteSpace(OutputDirectory))
+        {
+            throw new ArgumentException("No output folder given.", nameof(OutputDirectory));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxEventsPerPart, 1, nameof(MaxEventsPerPart));
+        if (Writers is { } w)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(w, 1, nameof(Writers));
+        }
+
+        return this with { OutputDirectory = Path.GetFullPath(OutputDirectory) };
+    }
+}
+
+/// <summary>One part written by a parts sink, as its manifest lists it.</summary>
+/// <param name="Name">The part's file name in the output folder (<c>part-00000.json.gz</c>).</param>
+/// <param name="Events">Events in the part.</param>
+/// <param name="Bytes">The file's size in bytes, as stored (compressed for gzip).</param>
+/// <param name="Sha256">SHA-256 of the file's bytes, lowercase hex.</param>
+public sealed record PartInfo(string Name, long Events, long Bytes, string Sha256);
