@@ -14,6 +14,7 @@ internal static class Program
             + "Settings come from /etc/xanalytics[.yaml], ~/.xanalytics[.yaml], --config FILE or $XANALYTICS_CONFIG, then --set key=value.")
         {
             CountCommand.Create(),
+            GenerateCommand.Create(),
         };
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Set);
