@@ -68,6 +68,34 @@ public class ParseBenchmarks
         return fields;
     }
 
+    /// <summary>As <see cref="Utf8JsonReader_TopLevel_SkipNested"/>, stepping over nested values with Read and CurrentDepth.</summary>
+    [Benchmark]
+    public int Utf8JsonReader_TopLevel_DepthLoop()
+    {
+        BenchData data = BenchData.Shared;
+        int fields = 0;
+        for (int i = 0; i < data.Events; i++)
+        {
+            var reader = new Utf8JsonReader(data.Line(i));
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                reader.Read();
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    int depth = reader.CurrentDepth;
+                    while (reader.Read() && reader.CurrentDepth > depth)
+                    {
+                    }
+                }
+
+                fields++;
+            }
+        }
+
+        return fields;
+    }
+
     [Benchmark]
     public int JsonDocument_Parse()
     {
