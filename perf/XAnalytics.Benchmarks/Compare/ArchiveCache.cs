@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+using XAnalytics.Generation;
+
+namespace XAnalytics.Benchmarks.Compare;
+
+/// <summary>An archive the generator makes: its size and seed, which are also its cache key.</summary>
+internal sealed record ArchiveSpec(long Events, int Files, ulong Seed)
+{
+    public string Key => string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}");
+}
+
+/// <summary>What is known of a cached archive (written beside it when it is complete).</summary>
+internal sealed record ArchiveInfo(string Directory, long Lines, long Events, long JsonBytes, long CompressedBytes, int Files);
+
+/// <summary>
+/// Generated archives under <c>$TMPDIR/xanalytics-bench/&lt;events&gt;-&lt;files&gt;-&lt;seed&gt;</c>, made once and reused.
+/// An archive is generated into a temporary folder and renamed when complete, so a cut-short run leaves none.
+/// </summary>
+internal static class ArchiveCache
+{
+    public static async Task<string> EnsureAsync(ArchiveSpec spec, TextWriter log)
+        => (await EnsureInfoAsync(spec, log).ConfigureAwait(false)).Directory;
+
+    public static async Task<ArchiveInfo> EnsureInfoAsync(ArchiveSpec spec, TextWriter log)
+    {
+        string dir = Path.Combine(BenchPaths.CacheRoot, spec.Key);
+        string marker = dir + ".json";
+        if (Directory.Exists(dir) && File.Exists(marker))
+        {
+            return JsonSerializer.Deserialize<ArchiveInfo>(await File.ReadAllTextAsync(marker).ConfigureAwait(false))!;
+        }
+
+        string temp = dir + $".tmp-{Environment.ProcessId}";
+        if (Directory.Exists(temp))
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+
+        await log.WriteLineAsync($"generating {spec.Events:N0} events in {spec.Files} files (seed {spec.Seed}) into {dir} ...").ConfigureAwait(false);
+        GenerationResult result = await ArchiveGenerator.GenerateAsync(new GeneratorOptions
+        {
+            OutputDirectory = temp,
+            Events = spec.Events,
+            Files = spec.Files,
+            Seed = spec.Seed,
+        }).ConfigureAwait(false);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        Directory.Move(temp, dir);
+        var info = new ArchiveInfo(dir, result.Lines, result.Events, result.JsonBytes, result.CompressedBytes, result.Files.Count);
+        await File.WriteAllTextAsync(marker, JsonSerializer.Serialize(info)).ConfigureAwait(false);
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"generated in {result.Elapsed.TotalSeconds:F1} s: {info.JsonBytes / 1e6:F0} MB JSON, {info.CompressedBytes / 1e6:F0} MB gzip")).ConfigureAwait(false);
+        return info;
+    }
+}

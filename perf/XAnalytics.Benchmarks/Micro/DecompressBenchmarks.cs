@@ -1,0 +1,45 @@
+using System.IO.Compression;
+using BenchmarkDotNet.Attributes;
+using XAnalytics.Sources;
+
+namespace XAnalytics.Benchmarks.Micro;
+
+/// <summary>
+/// Decompressing the sample: the engine's strict member reader (trailer checks, CRC-32) against the runtime's
+/// <see cref="GZipStream"/> on the same bytes. MB/s counts decompressed bytes.
+/// </summary>
+[Config(typeof(BenchConfig))]
+public class DecompressBenchmarks
+{
+    private readonly byte[] _buffer = new byte[128 * 1024];
+    private byte[] _gzip = [];
+
+    [GlobalSetup]
+    public void Setup() => _gzip = BenchData.Shared.Gzip();
+
+    [Benchmark(Baseline = true)]
+    public long GZipStream_Baseline()
+    {
+        using var gz = new GZipStream(new MemoryStream(_gzip, writable: false), CompressionMode.Decompress);
+        return Drain(gz);
+    }
+
+    [Benchmark]
+    public long GzipMemberStream_Strict()
+    {
+        using var gz = new GzipMemberStream(new MemoryStream(_gzip, writable: false));
+        return Drain(gz);
+    }
+
+    private long Drain(Stream stream)
+    {
+        long total = 0;
+        int n;
+        while ((n = stream.Read(_buffer)) > 0)
+        {
+            total += n;
+        }
+
+        return total;
+    }
+}
