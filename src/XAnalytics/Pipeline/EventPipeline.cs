@@ -91,20 +91,39 @@ public sealed class PipelineRun
         var blocks = new List<IDataflowBlock>();
         try
         {
-            IPropagatorBlock<EventBatch, EventBatch> parse = ParseStage.Create(_context);
-            blocks.Add(parse);
-            ISourceBlock<EventBatch> tail = parse;
-            foreach (IEventStage stage in stages)
+            ITargetBlock<EventBatch> parse;
+            ITargetBlock<EventBatch> sinkBlock;
+            if (stages.Count == 0 && sink is IFusableSink fusable && !sink.RequiresInputOrder)
             {
-                IPropagatorBlock<EventBatch, EventBatch> block = stage.CreateBlock(_context);
-                tail.LinkTo(block, new DataflowLinkOptions { PropagateCompletion = true });
-                blocks.Add(block);
-                tail = block;
+                // Nothing between parsing and an order-free sink: fold each batch right after parsing it, on the
+                // same thread, while it is still in that core's cache, and hold one block's batches less.
+                // count --by event_type over 1M generated events, 2 busy cores, 3 runs alternating: peak RSS
+                // 60-61 MB instead of 67-68 MB; user CPU 2.08-2.35 s instead of 2.22-2.44 s (within noise).
+                StageCounters counters = _context.Counters.ForStage(ParseStage.Name);
+                parse = sinkBlock = new ActionBlock<EventBatch>(
+                    batch => fusable.Consume(ParseStage.Parse(batch, _context, counters), _context),
+                    _context.ParallelBlockOptions());
+                blocks.Add(parse);
+            }
+            else
+            {
+                IPropagatorBlock<EventBatch, EventBatch> parseBlock = ParseStage.Create(_context);
+                parse = parseBlock;
+                blocks.Add(parseBlock);
+                ISourceBlock<EventBatch> tail = parseBlock;
+                foreach (IEventStage stage in stages)
+                {
+                    IPropagatorBlock<EventBatch, EventBatch> block = stage.CreateBlock(_context);
+                    tail.LinkTo(block, new DataflowLinkOptions { PropagateCompletion = true });
+                    blocks.Add(block);
+                    tail = block;
+                }
+
+                sinkBlock = sink.CreateBlock(_context);
+                tail.LinkTo(sinkBlock, new DataflowLinkOptions { PropagateCompletion = true });
+                blocks.Add(sinkBlock);
             }
 
-            ITargetBlock<EventBatch> sinkBlock = sink.CreateBlock(_context);
-            tail.LinkTo(sinkBlock, new DataflowLinkOptions { PropagateCompletion = true });
-            blocks.Add(sinkBlock);
             foreach (IDataflowBlock block in blocks)
             {
                 _ = block.Completion.ContinueWith(

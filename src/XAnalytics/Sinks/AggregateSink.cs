@@ -12,7 +12,7 @@ namespace XAnalytics.Sinks;
 /// and there are at most as many partials as threads.
 /// </summary>
 /// <typeparam name="TPartial">The aggregate's partial result.</typeparam>
-public sealed class AggregateSink<TPartial> : IEventSink
+public sealed class AggregateSink<TPartial> : IFusableSink
     where TPartial : class
 {
     private readonly IEventAggregate<TPartial> _aggregate;
@@ -29,22 +29,25 @@ public sealed class AggregateSink<TPartial> : IEventSink
     public ITargetBlock<EventBatch> CreateBlock(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new ActionBlock<EventBatch>(
-            batch =>
-            {
-                using (batch)
-                {
-                    if (!_partials.TryTake(out TPartial? partial))
-                    {
-                        partial = _aggregate.CreatePartial();
-                    }
+        return new ActionBlock<EventBatch>(batch => Consume(batch, context), context.ParallelBlockOptions());
+    }
 
-                    _aggregate.Accumulate(partial, batch);
-                    _partials.Add(partial);
-                    context.Counters.AddWritten(batch.Count);
-                }
-            },
-            context.ParallelBlockOptions());
+    /// <inheritdoc/>
+    public void Consume(EventBatch batch, StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(context);
+        using (batch)
+        {
+            if (!_partials.TryTake(out TPartial? partial))
+            {
+                partial = _aggregate.CreatePartial();
+            }
+
+            _aggregate.Accumulate(partial, batch);
+            _partials.Add(partial);
+            context.Counters.AddWritten(batch.Count);
+        }
     }
 
     /// <inheritdoc/>
