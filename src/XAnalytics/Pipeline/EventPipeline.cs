@@ -65,7 +65,7 @@ public sealed class PipelineRun
         Counters = new RunCounters(files.Files.Count, files.TotalBytes);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _rejects = new RejectLog(options.RejectsPath, Counters, options.WriteEmptyRejectsFile);
-        _context = new StageContext(options.Threads, options.BoundedCapacity!.Value, sink.RequiresInputOrder, Counters, _rejects, _cts.Token);
+        _context = new StageContext(options.Threads, options.BoundedCapacity!.Value, sink.RequiresInputOrder || AnyRequiresOrder(stages), Counters, _rejects, _cts.Token);
         _readerOptions = new LineReaderOptions(options.MaxLineBytes, options.BatchBytes, options.BatchEvents);
         Completion = RunAsync(stages, sink, cancellationToken);
     }
@@ -91,7 +91,7 @@ public sealed class PipelineRun
         var blocks = new List<IDataflowBlock>();
         try
         {
-            IPropagatorBlock<EventBatch, EventBatch> parse = ParseStage.Create(_context);
+            IPropagatorBlock<EventBatch, EventBatch> parse = ParseStage.Create(_context, _options.Parse);
             blocks.Add(parse);
             ISourceBlock<EventBatch> tail = parse;
             foreach (IEventStage stage in stages)
@@ -163,6 +163,19 @@ public sealed class PipelineRun
         }
     }
 
+
+    private static bool AnyRequiresOrder(IReadOnlyList<IEventStage> stages)
+    {
+        foreach (IEventStage stage in stages)
+        {
+            if (stage.RequiresInputOrder)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static void CancelQuietly(CancellationTokenSource cts)
     {
