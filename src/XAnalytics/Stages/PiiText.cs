@@ -23,12 +23,12 @@ internal static class PiiText
     public static ReadOnlySpan<byte> Phone => "<phone>"u8;
 
     /// <summary>
-    /// Replaces the username in URL paths: the segment after <c>/users/</c> or <c>/accounts/</c>, after a leading
-    /// <c>/u/</c>, and the value of a <c>username=</c> query parameter.
+    /// Replaces the username in URL paths: the segment after <c>/users/</c> or <c>/accounts/</c>, after
+    /// <c>/u/</c> at the start of the path, and the value of a <c>username=</c> query parameter.
     /// </summary>
     public static bool ReplaceUrlUsernames(ReadOnlySpan<byte> text, Utf8JsonBuilder output, IUsernameReplacer replacer)
     {
-        if (text.IndexOf("/users/"u8) < 0 && text.IndexOf("/accounts/"u8) < 0 && !text.StartsWith("/u/"u8) && text.IndexOf("username="u8) < 0)
+        if (text.IndexOf("/users/"u8) < 0 && text.IndexOf("/accounts/"u8) < 0 && text.IndexOf("/u/"u8) < 0 && text.IndexOf("username="u8) < 0)
         {
             return false;
         }
@@ -84,9 +84,9 @@ internal static class PiiText
             return 10;
         }
 
-        if (i == 0 && rest.StartsWith("/u/"u8))
+        if (rest.StartsWith("/u/"u8) && IsPathStart(text, i))
         {
-            return 3;
+            return 3; // the learner profile page, /u/NAME
         }
 
         if (rest.StartsWith("username="u8) && (i == 0 || text[i - 1] is (byte)'?' or (byte)'&'))
@@ -95,6 +95,18 @@ internal static class PiiText
         }
 
         return 0;
+    }
+
+    /// <summary>True when <paramref name="i"/> is where a URL's path starts: the text's start, or just after <c>scheme://host</c>.</summary>
+    private static bool IsPathStart(ReadOnlySpan<byte> text, int i)
+    {
+        if (i == 0)
+        {
+            return true;
+        }
+
+        int scheme = text[..i].IndexOf("://"u8);
+        return scheme >= 0 && text[(scheme + 3)..i].IndexOf((byte)'/') < 0;
     }
 
     /// <summary>Replaces e-mail addresses with <see cref="Email"/> and phone numbers with <see cref="Phone"/>.</summary>
