@@ -17,6 +17,8 @@ internal static class Program
         {
             DemoCommand.Create(),
             CountCommand.Create(),
+            SelectCommand.Create(),
+            SchemaCommand.Create(),
             GenerateCommand.Create(),
             CiaCommand.Create(),
         };
