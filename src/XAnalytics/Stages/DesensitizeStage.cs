@@ -416,12 +416,45 @@ public static class DesensitizeStage
         }
     }
 
-    private sealed class KeyedNames(PseudonymKey key) : IUsernameReplacer
+    /// <summary>
+    /// Keyed pseudonyms with a cache shared by the stage's workers: usernames repeat endlessly and one HMAC costs
+    /// more than the rest of an event's rewrite (measured: 140k events/s without the cache, see the commit).
+    /// </summary>
+    private sealed class KeyedNames : IUsernameReplacer
     {
+        private const int MaxCached = 1 << 20;
+        private readonly PseudonymKey _key;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _cache = new(StringComparer.Ordinal);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public KeyedNames(PseudonymKey key)
+        {
+            _key = key;
+            _lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
         public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output)
         {
-            Span<byte> pseudonym = stackalloc byte[PseudonymKey.PseudonymLength];
-            key.Write(username, pseudonym);
+            if (username.Length > 128)
+            {
+                Span<byte> direct = stackalloc byte[PseudonymKey.PseudonymLength];
+                _key.Write(username, direct);
+                output.Append(direct);
+                return;
+            }
+
+            Span<char> chars = stackalloc char[128];
+            int n = Encoding.UTF8.GetChars(username, chars);
+            if (!_lookup.TryGetValue(chars[..n], out byte[]? pseudonym))
+            {
+                pseudonym = new byte[PseudonymKey.PseudonymLength];
+                _key.Write(username, pseudonym);
+                if (_cache.Count < MaxCached)
+                {
+                    _lookup.TryAdd(chars[..n], pseudonym);
+                }
+            }
+
             output.Append(pseudonym);
         }
     }
