@@ -130,7 +130,7 @@ internal static class PiiText
                 output.Append(text[copied..start]);
                 output.Append(Email);
             }
-            else if ((IsDigit(b) || b is (byte)'+' or (byte)'(') && (i == 0 || !IsWord(text[i - 1])) && TryPhone(text, i, out end))
+            else if ((IsDigit(b) || b is (byte)'+' or (byte)'(') && !ContinuesNumber(text, i) && TryPhone(text, i, out end))
             {
                 start = i;
                 output.Append(text[copied..start]);
@@ -212,6 +212,8 @@ internal static class PiiText
         int shortLaterGroups = 0;
         int dots = 0;
         int others = 0;
+        int pendingDots = 0;
+        int pendingOthers = 0;
         int lastDigit = -1;
         Span<int> sizes = stackalloc int[3];
         for (; i < text.Length; i++)
@@ -219,6 +221,15 @@ internal static class PiiText
             byte b = text[i];
             if (IsDigit(b))
             {
+                if (groupDigits == 0)
+                {
+                    // Separators count only between groups, not after the last one.
+                    dots += pendingDots;
+                    others += pendingOthers;
+                    pendingDots = 0;
+                    pendingOthers = 0;
+                }
+
                 digits++;
                 groupDigits++;
                 lastDigit = i;
@@ -242,8 +253,8 @@ internal static class PiiText
                     }
                 }
 
-                dots += b == (byte)'.' ? 1 : 0;
-                others += b is (byte)' ' or (byte)'-' or (byte)'(' or (byte)')' ? 1 : 0;
+                pendingDots += b == (byte)'.' ? 1 : 0;
+                pendingOthers += b is (byte)' ' or (byte)'-' or (byte)'(' or (byte)')' ? 1 : 0;
                 continue;
             }
 
@@ -290,6 +301,19 @@ internal static class PiiText
         }
 
         groups++;
+    }
+
+    /// <summary>True when position <paramref name="i"/> is inside a word or a digit run already scanned (<c>9</c> in <c>7 9</c>).</summary>
+    private static bool ContinuesNumber(ReadOnlySpan<byte> text, int i)
+    {
+        if (i == 0)
+        {
+            return false;
+        }
+
+        byte before = text[i - 1];
+        return IsWord(before)
+            || (before is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'(' or (byte)')' or (byte)'/' or (byte)'+' && i > 1 && IsDigit(text[i - 2]));
     }
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
