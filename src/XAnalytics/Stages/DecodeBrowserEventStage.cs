@@ -119,9 +119,7 @@ public static class DecodeBrowserEventStage
                     target = new byte[Math.Max(text.Length, target.Length * 2)];
                 }
 
-                var reader = new Utf8JsonReader(current);
-                reader.Read();
-                text = target.AsSpan(0, reader.CopyString(target));
+                text = target.AsSpan(0, JsonBytes.Unescape(text, target));
             }
 
             text = text.Trim(" \t\r\n"u8);

@@ -61,7 +61,16 @@ public static class ParseStage
                 }
 
                 string? reason = EventIndexer.TryIndex(line, ref fields, out int fieldCount, out string detail);
-                if (reason is null)
+                if (reason is null && line.StartsWith("\uFEFF"u8))
+                {
+                    // A file's byte-order mark: dropped here, so every later reader of the event sees plain JSON.
+                    // Copied out first: SetUtf8 may move the batch's buffer under the line.
+                    Utf8JsonBuilder copy = Utf8JsonBuilder.ForThread(0);
+                    copy.Append(line[3..]);
+                    batch.SetUtf8(i, copy.Written);
+                    keep[i] = true;
+                }
+                else if (reason is null)
                 {
                     batch.SetFields(i, fields.AsSpan(0, fieldCount));
                     keep[i] = true;

@@ -210,11 +210,10 @@ public static class RemoveRedundantStage
         return JsonElement.DeepEquals(da.RootElement, db.RootElement);
     }
 
-    private static string? Text(ReadOnlySpan<byte> quoted)
+    private static string Text(ReadOnlySpan<byte> quoted)
     {
-        var reader = new Utf8JsonReader(quoted);
-        reader.Read();
-        return reader.GetString();
+        byte[] buffer = new byte[quoted.Length];
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, JsonBytes.Unescape(quoted[1..^1], buffer));
     }
 
     private static Member Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)

@@ -153,3 +153,64 @@ public sealed class DesensitizeStageTests
         return (byte[])t.GetMethod("Token", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.Invoke(null, [n])!;
     }
 }
+
+public sealed class StageRobustnessTests
+{
+    [Fact]
+    public async Task AllRewritingStages_LineWithByteOrderMarkAndCarriageReturn_Handled()
+    {
+        string[] lines = ["\uFEFF{\"username\": \"u_bom\", \"ip\": \"1.2.3.4\", \"context\": {\"username\": \"u_bom\"}, \"event\": \"{\\\"a\\\": \\\"xxxxxxxxxxxx\\\"}\"}\r"];
+        IEventStage[] stages =
+        [
+            DecodeBrowserEventStage.Create(),
+            RemoveRedundantStage.Create(),
+            TruncateStage.Create(new TruncateOptions { MaxLength = 5 }),
+            DesensitizeStage.Create(new DesensitizeOptions { Key = PseudonymKey.FromBytes(new byte[16]) }),
+        ];
+
+        (List<string> output, RunResult result) = await RunAsync(lines, stages);
+
+        string p = PseudonymKey.FromBytes(new byte[16]).Pseudonymize("u_bom");
+        AssertJson($$"""{"username": "{{p}}", "event": {"a": null} }""", Assert.Single(output));
+        Assert.Equal(0, result.Counters.Rejected);
+    }
+
+    [Fact]
+    public async Task AllRewritingStages_LoneSurrogateEscapes_DoNotFaultTheRun()
+    {
+        string[] lines =
+        [
+            """{"username": "u_\ud83d", "t": "long text with a cut emoji \ud83d", "event": "{\"a\": \"x\\ud83d\", \"session\": \"s\"}"}""",
+            """{"username": "u_ok", "t": "x"}""",
+        ];
+        IEventStage[] stages =
+        [
+            DecodeBrowserEventStage.Create(),
+            RemoveRedundantStage.Create(),
+            TruncateStage.Create(new TruncateOptions { MaxLength = 5 }),
+            DesensitizeStage.Create(new DesensitizeOptions { Key = PseudonymKey.FromBytes(new byte[16]), Profile = DesensitizeProfile.Strict }),
+        ];
+
+        (List<string> output, RunResult result) = await RunAsync(lines, stages);
+
+        Assert.Equal(2, output.Count);
+        Assert.True(result.Counters.IsBalanced);
+        Assert.DoesNotContain("session", output[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterAndSelect_LoneSurrogateInKeysAndValues_DoNotFaultTheRun()
+    {
+        string[] lines =
+        [
+            """{"k\ud83d": 1, "username": "u_\ud83d", "event": {"x\ud83d": 2}}""",
+            """{"username": "u_ok", "event": {"a": 1}}""",
+        ];
+
+        (List<string> output, RunResult result) = await RunAsync(lines,
+            [FilterStage.Create(new FilterOptions { Users = ["u_ok", "u_\uFFFD"], Where = [FieldCondition.Parse("event.a=1")] })]);
+
+        Assert.Single(output);
+        Assert.Equal(1, result.Counters.Filtered);
+    }
+}
