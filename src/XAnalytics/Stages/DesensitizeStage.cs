@@ -114,7 +114,8 @@ public static class DesensitizeStage
         return new FactoryStage(Name, plan.Options.Pseudonyms == PseudonymScheme.Sequential, context => CreateBlock(context, plan));
     }
 
-    /// <summary>The stage's block for one run (with sequential pseudonyms, run it in an ordered run).</summary>
+    /// <summary>The stage's block for one run.</summary>
+    /// <exception cref="InvalidOperationException">Sequential pseudonyms in a run that does not keep input order.</exception>
     public static IPropagatorBlock<EventBatch, EventBatch> CreateBlock(StageContext context, DesensitizeOptions options)
         => CreateBlock(context, Compile(options));
 
@@ -124,6 +125,12 @@ public static class DesensitizeStage
         StageCounters counters = context.Counters.ForStage(Name);
         if (plan.Options.Pseudonyms == PseudonymScheme.Sequential)
         {
+            if (!context.Ordered)
+            {
+                throw new InvalidOperationException(
+                    "Sequential pseudonyms need a run that keeps input order: add the stage through DesensitizeStage.Create, which asks for it.");
+            }
+
             // One worker, batches in arrival order: with an ordered run that is input order, so the n-th new
             // username is the same one whatever the thread count. The names belong to this run only.
             var names = new SequentialNames();

@@ -39,7 +39,7 @@ public sealed class PseudonymKey
         return new PseudonymKey(key.ToArray());
     }
 
-    /// <summary>A key written as hex (<c>0-9a-f</c>, even length) or base64 / base64url.</summary>
+    /// <summary>A key written as hex (<c>0-9a-f</c>, even length) or base64 / base64url. Text that is valid hex is read as hex.</summary>
     /// <exception cref="ArgumentException">Neither hex nor base64, or too short (the message does not show the text).</exception>
     public static PseudonymKey Parse(string text)
     {
