@@ -272,6 +272,11 @@ internal static class PiiText
             return false;
         }
 
+        if (end + 1 < text.Length && text[end] is (byte)'-' or (byte)'.' or (byte)'/' or (byte)':' && IsWord(text[end + 1]))
+        {
+            return false; // goes on as a UUID, id or path: not a phone number
+        }
+
         if (plus)
         {
             return shortLaterGroups == 0 && groups <= 5;
@@ -313,7 +318,8 @@ internal static class PiiText
 
         byte before = text[i - 1];
         return IsWord(before)
-            || (before is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'(' or (byte)')' or (byte)'/' or (byte)'+' && i > 1 && IsDigit(text[i - 2]));
+            || (before is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'(' or (byte)')' or (byte)'/' or (byte)'+' && i > 1 && IsDigit(text[i - 2]))
+            || (before is (byte)'-' or (byte)'.' or (byte)'/' or (byte)':' && i > 1 && IsWord(text[i - 2])); // inside a UUID, id or path
     }
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;

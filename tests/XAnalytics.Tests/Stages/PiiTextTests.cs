@@ -27,6 +27,8 @@ public sealed class PiiTextTests
     [InlineData("ip 192.168.1.10, version 10.0.19041.1")]
     [InlineData("scores 3 5 7 9 11 13 15")]
     [InlineData("no digits here @ all")]
+    [InlineData("aa58c98b-0123-4567-dcea-edc702b628f1 and 3a877375-71ee-4567-8123-a5d449faba3e")]
+    [InlineData("/courses/x/1234-5678/y and v2.1234.5678.c")]
     public void ReplaceContacts_NotContacts_Untouched(string text)
         => Assert.False(PiiText.ReplaceContacts(Encoding.UTF8.GetBytes(text), Utf8JsonBuilder.ForThread(3)));
 
