@@ -37,6 +37,8 @@ internal static class Program
             CountCommand.Create(),
             ConvertCommand.Create(),
             CatCommand.Create(),
+            SelectCommand.Create(),
+            SchemaCommand.Create(),
             GenerateCommand.Create(),
             RunCommand.Create(),
             CiaCommand.Create(),

@@ -29,6 +29,7 @@ internal static class CountCommand
             DefaultValueFactory = _ => TableFormat.Tsv,
         };
         var common = new CommonOptions();
+        var filters = new FilterOptions();
         var command = new Command("count", "Count events: in total with distinct users, or per value of one or more fields. "
             + "Results go to stdout, progress and a summary to stderr. "
             + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
@@ -38,18 +39,19 @@ internal static class CountCommand
             format,
         };
         common.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, format, common, ct)));
+        filters.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, format, common, filters, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, Option<TableFormat> formatOpt, CommonOptions common, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, Option<TableFormat> formatOpt, CommonOptions common, FilterOptions filters, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         FieldPath[] by = [.. (result.GetValue(byOpt) ?? []).Select(FieldPath.Parse)];
-        PipelineOptions options = common.ToPipelineOptions(result, settings, result.GetValue(inputsArg) ?? [], "count");
+        PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, result.GetValue(inputsArg) ?? [], "count"));
         var aggregate = new CountAggregate(by);
 
-        RunResult run = await CommandRunner.RunAsync(result, options, [], new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
+        RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
         WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
         return CommandRunner.Finish(result, run);
     }

@@ -62,6 +62,27 @@ internal sealed class RunReporter : IAsyncDisposable
         }
     }
 
+    /// <summary>One line per stage that did something: events it dropped or changed, and its named facts.</summary>
+    private static void AppendStages(StringBuilder text, RunCounters c, CultureInfo ci)
+    {
+        foreach (StageCounters stage in c.Stages.Values.OrderBy(static s => s.Name, StringComparer.Ordinal))
+        {
+            IReadOnlyDictionary<string, long> facts = stage.Facts;
+            if (stage.Changed == 0 && facts.Count == 0 && stage.In == stage.Out)
+            {
+                continue;
+            }
+
+            text.Append(ci, $"stage {stage.Name}: in {stage.In:N0}, out {stage.Out:N0}, changed {stage.Changed:N0}");
+            foreach ((string name, long count) in facts)
+            {
+                text.Append(ci, $", {name} {count:N0}");
+            }
+
+            text.AppendLine();
+        }
+    }
+
     /// <summary>The summary of a finished run.</summary>
     public static void PrintSummary(RunResult result, TextWriter error)
     {
@@ -92,6 +113,7 @@ internal sealed class RunReporter : IAsyncDisposable
             }
         }
 
+        AppendStages(text, c, ci);
         IReadOnlyList<BadFile> bad = c.BadFiles;
         if (bad.Count > 0)
         {

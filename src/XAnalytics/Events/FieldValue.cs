@@ -50,9 +50,8 @@ public readonly ref struct FieldValue
             return Encoding.UTF8.GetString(Utf8);
         }
 
-        var reader = new Utf8JsonReader(RawJson);
-        reader.Read();
-        return reader.GetString();
+        byte[] buffer = new byte[RawJson.Length];
+        return Encoding.UTF8.GetString(buffer, 0, Internal.JsonBytes.Unescape(Utf8, buffer));
     }
 
     /// <summary>Compares a string value (unescaped) or any other value's JSON text with <paramref name="utf8"/>.</summary>
@@ -63,9 +62,22 @@ public readonly ref struct FieldValue
             return Utf8.SequenceEqual(utf8);
         }
 
-        var reader = new Utf8JsonReader(RawJson);
-        reader.Read();
-        return reader.ValueTextEquals(utf8);
+        // Unescaped text is never longer than its escaped form; a lone surrogate escape compares as U+FFFD.
+        if (utf8.Length > Utf8.Length)
+        {
+            return false;
+        }
+
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Utf8.Length);
+        try
+        {
+            int n = Internal.JsonBytes.Unescape(Utf8, buffer);
+            return buffer.AsSpan(0, n).SequenceEqual(utf8);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>
@@ -80,14 +92,12 @@ public readonly ref struct FieldValue
             return text.TryCopyTo(destination) ? text.Length : -1;
         }
 
-        var reader = new Utf8JsonReader(RawJson);
-        reader.Read();
         // Unescaped text is never longer than its escaped form.
         if (destination.Length < RawJson.Length)
         {
             return -1;
         }
 
-        return reader.CopyString(destination);
+        return Internal.JsonBytes.Unescape(Utf8, destination);
     }
 }

@@ -18,6 +18,12 @@ public interface IEventStage
     /// <summary>The stage's name, for counters and errors.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// True when the stage needs events in input order even if the sink does not (sequential pseudonyms are
+    /// assigned in first-seen order): the run then keeps input order throughout. Default false.
+    /// </summary>
+    bool RequiresInputOrder => false;
+
     /// <summary>Builds the stage's block for one run.</summary>
     IPropagatorBlock<EventBatch, EventBatch> CreateBlock(StageContext context);
 }

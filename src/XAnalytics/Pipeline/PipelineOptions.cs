@@ -8,6 +8,9 @@ public sealed record PipelineOptions
     /// <summary>Files and directory trees to read, and how to pick files in them. Required.</summary>
     public FileSourceOptions Source { get; init; } = new();
 
+    /// <summary>How lines become events: repairing truncated lines, a raw-text prefilter. Default: neither.</summary>
+    public Stages.ParseOptions Parse { get; init; } = new();
+
     /// <summary>Threads for parsing, stages and aggregation. Default: <see cref="Environment.ProcessorCount"/>.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
@@ -44,6 +47,7 @@ public sealed record PipelineOptions
     internal PipelineOptions Validated()
     {
         ArgumentNullException.ThrowIfNull(Source);
+        ArgumentNullException.ThrowIfNull(Parse);
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
         if (Readers is { } r)
         {

@@ -110,6 +110,7 @@ public sealed class StageCounters
     private long _in;
     private long _out;
     private long _changed;
+    private readonly ConcurrentDictionary<string, long> _facts = new(StringComparer.Ordinal);
 
     internal StageCounters(string name) => Name = name;
 
@@ -132,6 +133,25 @@ public sealed class StageCounters
         Interlocked.Add(ref _out, eventsOut);
         Interlocked.Add(ref _changed, changed);
     }
+
+    /// <summary>
+    /// Named facts a stage counts beside in/out/changed: <c>undecodable</c> strings kept, strings <c>nulled</c>,
+    /// lines <c>repaired</c>... Sorted by name.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Facts => new SortedDictionary<string, long>(_facts, StringComparer.Ordinal);
+
+    /// <summary>Adds <paramref name="count"/> to the fact <paramref name="name"/> (once per batch, not per event). Zero is ignored.</summary>
+    public void AddFact(string name, long count)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (count != 0)
+        {
+            _facts.AddOrUpdate(name, count, (_, old) => old + count);
+        }
+    }
+
+    /// <summary>The fact <paramref name="name"/>, or 0 when never counted.</summary>
+    public long Fact(string name) => _facts.TryGetValue(name, out long value) ? value : 0;
 }
 
 /// <summary>A file that could not be read to its end.</summary>

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Stages;
@@ -8,26 +9,35 @@ namespace XAnalytics.Stages;
 /// The first stage of every run: validates each line as a JSON object and indexes its top-level fields,
 /// rejecting (with file, line and reason) what is not an event. Runs on all threads.
 /// </summary>
+/// <remarks>
+/// With <see cref="ParseOptions.LineFilter"/>, lines it turns down are counted as filtered before any parsing.
+/// With <see cref="ParseOptions.RepairTruncated"/>, truncated lines are closed and retried
+/// (<see cref="TruncatedJsonRepair"/>); repaired ones count as the stage's Changed and its <c>repaired</c> fact.
+/// </remarks>
 public static class ParseStage
 {
     /// <summary>The stage's name in counters.</summary>
     public const string Name = "parse";
 
+    /// <summary>The parse stage's fact: truncated lines repaired into events.</summary>
+    public const string RepairedFact = "repaired";
+
     [ThreadStatic]
     private static TopField[]? s_fields;
 
     /// <summary>Creates the block.</summary>
-    public static IPropagatorBlock<EventBatch, EventBatch> Create(StageContext context)
+    public static IPropagatorBlock<EventBatch, EventBatch> Create(StageContext context, ParseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ParseOptions o = options ?? new ParseOptions();
         StageCounters counters = context.Counters.ForStage(Name);
         return new TransformBlock<EventBatch, EventBatch>(
-            batch => Parse(batch, context, counters),
+            batch => Parse(batch, context, counters, o),
             context.ParallelBlockOptions());
     }
 
     /// <summary>Parses a batch in place (exposed for benchmarks and tests).</summary>
-    internal static EventBatch Parse(EventBatch batch, StageContext context, StageCounters counters)
+    internal static EventBatch Parse(EventBatch batch, StageContext context, StageCounters counters, ParseOptions? options = null)
     {
         int count = batch.Count;
         if (batch.IsParsed)
@@ -40,18 +50,43 @@ public static class ParseStage
 
         TopField[] fields = s_fields ??= new TopField[64];
         bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
+        LinePredicate? filter = options?.LineFilter;
+        bool repair = options?.RepairTruncated ?? false;
         try
         {
             batch.BeginIndex(count * 16);
             int rejected = 0;
+            int filtered = 0;
+            int repaired = 0;
             for (int i = 0; i < count; i++)
             {
                 ReadOnlySpan<byte> line = batch.GetUtf8(i);
+                if (filter is not null && !filter(line))
+                {
+                    keep[i] = false;
+                    filtered++;
+                    continue;
+                }
+
                 string? reason = EventIndexer.TryIndex(line, ref fields, out int fieldCount, out string detail);
-                if (reason is null)
+                if (reason is null && line.StartsWith("\uFEFF"u8))
+                {
+                    // A file's byte-order mark: dropped here, so every later reader of the event sees plain JSON.
+                    // Copied out first: SetUtf8 may move the batch's buffer under the line.
+                    Utf8JsonBuilder copy = Utf8JsonBuilder.ForThread(0);
+                    copy.Append(line[3..]);
+                    batch.SetUtf8(i, copy.Written);
+                    keep[i] = true;
+                }
+                else if (reason is null)
                 {
                     batch.SetFields(i, fields.AsSpan(0, fieldCount));
                     keep[i] = true;
+                }
+                else if (repair && reason == RejectReasons.Truncated && TryRepair(batch, i, line, ref fields))
+                {
+                    keep[i] = true;
+                    repaired++;
                 }
                 else
                 {
@@ -62,19 +97,39 @@ public static class ParseStage
             }
 
             s_fields = fields;
-            if (rejected > 0)
+            if (rejected + filtered > 0)
             {
                 batch.Retain(keep.AsSpan(0, count));
             }
 
             batch.IsParsed = true;
-            context.Counters.AddEvents(count - rejected);
-            counters.Add(count, count - rejected);
+            context.Counters.AddEvents(count - rejected - filtered);
+            context.Counters.AddFiltered(filtered);
+            counters.Add(count, count - rejected - filtered, repaired);
+            counters.AddFact(RepairedFact, repaired);
             return batch;
         }
         finally
         {
             System.Buffers.ArrayPool<bool>.Shared.Return(keep);
         }
+    }
+
+    private static bool TryRepair(EventBatch batch, int index, ReadOnlySpan<byte> line, ref TopField[] fields)
+    {
+        Utf8JsonBuilder first = Utf8JsonBuilder.ForThread(0);
+        Utf8JsonBuilder second = Utf8JsonBuilder.ForThread(1);
+        int candidates = TruncatedJsonRepair.Candidates(line, first, second);
+        for (int c = 0; c < candidates; c++)
+        {
+            ReadOnlySpan<byte> json = (c == 0 ? first : second).Written;
+            if (EventIndexer.TryIndex(json, ref fields, out _, out _) is null)
+            {
+                batch.SetUtf8(index, json);
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using XAnalytics.Aggregates;
+using XAnalytics.Pipeline;
+using XAnalytics.Settings;
+using XAnalytics.Sinks;
+using XAnalytics.Stages;
+
+namespace XAnalytics.Cli.Commands;
+
+/// <summary><c>xanalytics schema INPUT [--all] [--format tsv|csv|json] [filters]</c></summary>
+internal static class SchemaCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string[]>("INPUT")
+        {
+            Description = "Tracking-log files or directory trees (gzip or plain JSON lines).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var all = new Option<bool>("--all")
+        {
+            Description = "Descend into noisy subtrees (correct_map, submission, answers, POST, GET, state) instead of one path each.",
+        };
+        var format = new Option<TableFormat>("--format")
+        {
+            Description = "Output format: tsv (path<TAB>count<TAB>example, no header), csv (with header) or json.",
+            DefaultValueFactory = _ => TableFormat.Tsv,
+        };
+        var common = new CommonOptions();
+        var filters = new FilterOptions();
+        var command = new Command("schema", "List every field path in the events (browser events decoded), with the number of events that have it "
+            + "and one example value, cut short; learner identifiers (usernames, IPs, agents, sessions, e-mails, phone numbers) are shown as placeholders.")
+        {
+            input,
+            all,
+            format,
+        };
+        common.AddTo(command);
+        filters.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, format, common, filters, ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, Option<TableFormat> formatOpt,
+        CommonOptions common, FilterOptions filters, CancellationToken ct)
+    {
+        XAnalyticsSettings settings = GlobalOptions.Load(result);
+        PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, result.GetValue(inputArg) ?? [], "schema"));
+        IReadOnlyList<IEventStage> stages = [.. filters.Stages(result), DecodeBrowserEventStage.Create()];
+        var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
+
+        RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
+        using (var table = new TableOutput(result.GetValue(formatOpt), ["path", "count", "example"], result.InvocationConfiguration.Output))
+        {
+            foreach (SchemaField field in aggregate.Result!.Fields)
+            {
+                table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
+            }
+        }
+
+        return CommandRunner.Finish(result, run);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace XAnalytics.Internal;
+
+/// <summary>Small helpers over <see cref="Utf8JsonReader"/> that the rewriting stages share.</summary>
+internal static class JsonBytes
+{
+    /// <summary>Reader options of every stage that re-reads an event: as deep as the parse stage allows.</summary>
+    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    /// <summary>The current token as it stands in <paramref name="json"/>: a string or key with its quotes, a number, a literal.</summary>
+    public static ReadOnlySpan<byte> RawToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        int start = (int)reader.TokenStartIndex;
+        return reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
+            ? json.Slice(start, reader.ValueSpan.Length + 2)
+            : json.Slice(start, reader.ValueSpan.Length);
+    }
+
+    /// <summary>The whole current value (skipping over an object or array) as it stands in <paramref name="json"/>.</summary>
+    public static ReadOnlySpan<byte> RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            int start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            return json[start..(int)reader.BytesConsumed];
+        }
+
+        return RawToken(ref reader, json);
+    }
+
+    /// <summary>
+    /// The current string's (or key's) unescaped UTF-8: the raw bytes when there is no escape, else a copy into
+    /// <paramref name="scratch"/> (grown when needed). Never throws (see <see cref="Unescape"/>).
+    /// </summary>
+    public static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader, ref byte[] scratch)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        if (scratch.Length < reader.ValueSpan.Length)
+        {
+            scratch = new byte[Math.Max(reader.ValueSpan.Length, scratch.Length * 2)];
+        }
+
+        int n = Unescape(reader.ValueSpan, scratch);
+        return scratch.AsSpan(0, n);
+    }
+
+    /// <summary>
+    /// Unescapes the text of a JSON string (between its quotes, already validated) into
+    /// <paramref name="destination"/>, which needs <paramref name="escaped"/>'s length at most. Returns the bytes written.
+    /// </summary>
+    /// <remarks>
+    /// Unlike <see cref="Utf8JsonReader.CopyString(Span{byte})"/>, a lone surrogate escape (<c>\ud83d</c> left by a
+    /// cut emoji, common in edX logs) becomes U+FFFD instead of throwing: one odd string must not fault a run.
+    /// </remarks>
+    public static int Unescape(ReadOnlySpan<byte> escaped, Span<byte> destination)
+    {
+        int o = 0;
+        int i = 0;
+        while (i < escaped.Length)
+        {
+            int backslash = escaped[i..].IndexOf((byte)'\\');
+            if (backslash < 0)
+            {
+                escaped[i..].CopyTo(destination[o..]);
+                return o + escaped.Length - i;
+            }
+
+            escaped.Slice(i, backslash).CopyTo(destination[o..]);
+            o += backslash;
+            i += backslash + 1;
+            byte e = escaped[i++];
+            switch (e)
+            {
+                case (byte)'b': destination[o++] = 8; break;
+                case (byte)'f': destination[o++] = 12; break;
+                case (byte)'n': destination[o++] = 10; break;
+                case (byte)'r': destination[o++] = 13; break;
+                case (byte)'t': destination[o++] = 9; break;
+                case (byte)'u':
+                    int cp = Hex4(escaped.Slice(i, 4));
+                    i += 4;
+                    if (cp is >= 0xD800 and <= 0xDBFF && i + 6 <= escaped.Length && escaped[i] == (byte)'\\' && escaped[i + 1] == (byte)'u'
+                        && Hex4(escaped.Slice(i + 2, 4)) is >= 0xDC00 and <= 0xDFFF and int low)
+                    {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                        i += 6;
+                    }
+                    else if (cp is >= 0xD800 and <= 0xDFFF)
+                    {
+                        cp = 0xFFFD;
+                    }
+
+                    o += new System.Text.Rune(cp).EncodeToUtf8(destination[o..]);
+                    break;
+                default: destination[o++] = e; break; // \" \\ \/
+            }
+        }
+
+        return o;
+    }
+
+    private static int Hex4(ReadOnlySpan<byte> hex)
+    {
+        int value = 0;
+        foreach (byte h in hex)
+        {
+            int d = h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
+            value = (value << 4) | d;
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// True when <paramref name="text"/> is exactly one JSON value (white space around it allowed); gives its kind.
+    /// </summary>
+    public static bool IsSingleValue(ReadOnlySpan<byte> text, out JsonTokenType kind)
+    {
+        kind = JsonTokenType.None;
+        var reader = new Utf8JsonReader(text, ReaderOptions);
+        try
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            kind = reader.TokenType;
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

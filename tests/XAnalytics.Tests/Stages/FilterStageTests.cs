@@ -1,0 +1,87 @@
+using XAnalytics.Pipeline;
+using XAnalytics.Stages;
+using static XAnalytics.Tests.Stages.StageHarness;
+
+namespace XAnalytics.Tests.Stages;
+
+public sealed class FilterStageTests
+{
+    private static readonly string[] s_events =
+    [
+        Event("u_one", "play_video", "course-v1:MITx+6.002x+2T2015", "2015-03-01T00:00:00+00:00", 1),
+        Event("u_two", "pause_video", "MITx/6.002x/2T2015", "2015-03-01T23:59:59.999999+00:00", 2),
+        Event("u_one", "problem_check", "OrgY/C2/2015", "2015-03-02T00:00:00.000001+00:00", 3),
+        Event("u_three", "play_video", "course-v1:OrgY+C2+2015", "2015-02-28T23:00:00-02:00", 4),
+        """{"username": "u_four", "event_type": "/courses/MITx/6.002x/2T2015/courseware/", "time": "2015-03-01T12:00:00+00:00", "context": {}, "event": {"n": 5, "ok": true}}""",
+    ];
+
+    private static string Event(string user, string type, string course, string time, int n)
+        => $$"""{"username": "{{user}}", "event_type": "{{type}}", "time": "{{time}}", "context": {"course_id": "{{course}}"}, "event": {"n": {{n}}, "ok": {{(n % 2 == 0 ? "true" : "false")}}, "s": "a\"b"} }""";
+
+    private static async Task<int[]> KeptAsync(FilterOptions options)
+    {
+        (List<string> lines, RunResult result) = await RunAsync(s_events, [FilterStage.Create(options)], threads: 2, batchEvents: 2);
+        Assert.Equal(s_events.Length - lines.Count, result.Counters.Filtered);
+        Assert.Equal(s_events.Length - lines.Count, result.Counters.Stages[FilterStage.Name].In - result.Counters.Stages[FilterStage.Name].Out);
+        return [.. lines.Select(l => Array.IndexOf(s_events, l) + 1)];
+    }
+
+    private static async Task AssertKeptAsync(int[] expected, FilterOptions options) => Assert.Equal(expected, await KeptAsync(options));
+
+    [Fact]
+    public async Task Filter_DateOnlyBounds_MaxIncludesWholeDayInUtc()
+    {
+        int[] kept = await KeptAsync(new FilterOptions { MinTime = FilterDates.ParseMin("2015-03-01"), MaxTime = FilterDates.ParseMax("2015-03-01") });
+
+        // 4 is 2015-03-01T01:00Z once converted to UTC.
+        Assert.Equal([1, 2, 4, 5], kept);
+    }
+
+    [Fact]
+    public async Task Filter_TimeBound_ComparedAsInstants()
+    {
+        await AssertKeptAsync([3], new FilterOptions { MinTime = FilterDates.ParseMin("2015-03-02T00:00:00Z") });
+        await AssertKeptAsync([1, 4], new FilterOptions { MaxTime = FilterDates.ParseMax("2015-03-01T01:00:00Z") });
+    }
+
+    [Fact]
+    public async Task Filter_EventTypes_Exact()
+        => await AssertKeptAsync([1, 4], new FilterOptions { EventTypes = ["play_video"] });
+
+    [Fact]
+    public async Task Filter_Courses_MatchedOnCanonicalIdsAndUrls()
+    {
+        await AssertKeptAsync([1, 2, 5], new FilterOptions { Courses = ["course-v1:MITx+6.002x+2T2015"] });
+        await AssertKeptAsync([3, 4], new FilterOptions { Courses = ["OrgY/C2/2015"] });
+    }
+
+    [Fact]
+    public async Task Filter_Users()
+        => await AssertKeptAsync([1, 3, 5], new FilterOptions { Users = ["u_one", "u_four"] });
+
+    [Fact]
+    public async Task Filter_Where_StringsUnescapedNumbersAndBoolsByText()
+    {
+        await AssertKeptAsync([2, 3], new FilterOptions { Where = [FieldCondition.Parse("event.n=2,3")] });
+        await AssertKeptAsync([2, 4, 5], new FilterOptions { Where = [FieldCondition.Parse("event.ok=true")] });
+        await AssertKeptAsync([1, 2, 3, 4], new FilterOptions { Where = [FieldCondition.Parse("event.s=a\"b")] });
+        await AssertKeptAsync([1], new FilterOptions { Where = [FieldCondition.Parse("event.s=a\"b"), FieldCondition.Parse("username=u_one"), FieldCondition.Parse("event_type=play_video")] });
+    }
+
+    [Fact]
+    public async Task Filter_Combined_AllConditionsHold()
+        => await AssertKeptAsync([1], new FilterOptions { Users = ["u_one"], Courses = ["MITx/6.002x/2T2015"] });
+
+    [Fact]
+    public void Create_BadCourse_Throws()
+        => Assert.Throws<FormatException>(() => FilterStage.Create(new FilterOptions { Courses = ["not a course"] }));
+
+    [Fact]
+    public void FilterDates_FreeForm()
+    {
+        Assert.Equal(new DateTimeOffset(2015, 3, 1, 0, 0, 0, TimeSpan.Zero), FilterDates.ParseMin("20150301"));
+        Assert.Equal(new DateTimeOffset(2015, 3, 2, 0, 0, 0, TimeSpan.Zero).AddTicks(-1), FilterDates.ParseMax("2015-03-01"));
+        Assert.Equal(new DateTimeOffset(2015, 3, 1, 8, 0, 0, TimeSpan.Zero), FilterDates.ParseMax("2015-03-01T10:00:00+02:00"));
+        Assert.Throws<FormatException>(() => FilterDates.ParseMin("yesterday-ish"));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using XAnalytics.Internal;
+using XAnalytics.Stages;
+
+namespace XAnalytics.Tests.Stages;
+
+public sealed class PiiTextTests
+{
+    [Theory]
+    [InlineData("write to jane.doe@example.org today", "write to <email> today")]
+    [InlineData("a+b_c@mail.example.co.uk.", "<email>.")]
+    [InlineData("call 555-123-4567 or (555) 123 4567", "call <phone> or <phone>")]
+    [InlineData("intl +44 20 7946 0958; +14155550123", "intl <phone>; <phone>")]
+    [InlineData("555.123.4567", "<phone>")]
+    public void ReplaceContacts_Replaced(string text, string expected)
+    {
+        Utf8JsonBuilder output = Utf8JsonBuilder.ForThread(3);
+        Assert.True(PiiText.ReplaceContacts(Encoding.UTF8.GetBytes(text), output));
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.Written));
+    }
+
+    [Theory]
+    [InlineData("2015-03-01T10:00:00.123456+00:00")]
+    [InlineData("due 2015-03-01 10:00, or 01-03-2015")]
+    [InlineData("pi is 3.14159265 and id 12345678")]
+    [InlineData("block-v1:MITx+6.002x+2T2015+type@problem+block@abc123")]
+    [InlineData("ip 192.168.1.10, version 10.0.19041.1")]
+    [InlineData("scores 3 5 7 9 11 13 15")]
+    [InlineData("no digits here @ all")]
+    [InlineData("aa58c98b-0123-4567-dcea-edc702b628f1 and 3a877375-71ee-4567-8123-a5d449faba3e")]
+    [InlineData("/courses/x/1234-5678/y and v2.1234.5678.c")]
+    public void ReplaceContacts_NotContacts_Untouched(string text)
+        => Assert.False(PiiText.ReplaceContacts(Encoding.UTF8.GetBytes(text), Utf8JsonBuilder.ForThread(3)));
+
+    [Theory]
+    [InlineData("/api/mobile/v0.5/users/u_x/course_enrollments/", "/api/mobile/v0.5/users/<u_x>/course_enrollments/")]
+    [InlineData("https://h.example/api/user/v1/accounts/u_x?view=shared", "https://h.example/api/user/v1/accounts/<u_x>?view=shared")]
+    [InlineData("/u/u_x", "/u/<u_x>")]
+    [InlineData("https://h.example/u/u_x#top", "https://h.example/u/<u_x>#top")]
+    [InlineData("/api/grades/v1/courses/?username=u_x&page=2", "/api/grades/v1/courses/?username=<u_x>&page=2")]
+    public void ReplaceUrlUsernames_SegmentReplaced(string text, string expected)
+    {
+        Utf8JsonBuilder output = Utf8JsonBuilder.ForThread(2);
+        Assert.True(PiiText.ReplaceUrlUsernames(Encoding.UTF8.GetBytes(text), output, new Angle()));
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.Written));
+    }
+
+    [Theory]
+    [InlineData("/courses/course-v1:OrgX+C1+2015_T1/courseware/u/")]
+    [InlineData("https://h.example/courses/x/u/1")]
+    [InlineData("play_video")]
+    public void ReplaceUrlUsernames_NoUsername_Untouched(string text)
+        => Assert.False(PiiText.ReplaceUrlUsernames(Encoding.UTF8.GetBytes(text), Utf8JsonBuilder.ForThread(2), new Angle()));
+
+    private sealed class Angle : IUsernameReplacer
+    {
+        public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output)
+        {
+            output.Append("<"u8);
+            output.Append(username);
+            output.Append(">"u8);
+        }
+    }
+}
