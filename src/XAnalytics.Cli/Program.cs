@@ -41,6 +41,8 @@ internal static class Program
             SchemaCommand.Create(),
             GenerateCommand.Create(),
             RunCommand.Create(),
+            DesensitizeCommand.Create(),
+            FilterCommand.Create(),
             CiaCommand.Create(),
         };
         root.Options.Add(GlobalOptions.Config);

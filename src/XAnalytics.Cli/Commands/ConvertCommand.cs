@@ -56,25 +56,12 @@ internal static class ConvertCommand
                 Overwrite = result.GetValue(overwrite),
             };
             PipelineOptions options = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "convert");
-            (IEventSink sink, Func<IReadOnlyList<PartInfo>> parts) = result.GetValue(to) == Target.Bson
-                ? Pair(new BsonPartsSink(sinkOptions))
-                : Pair(new JsonPartsSink(sinkOptions));
+            (IEventSink sink, Func<IReadOnlyList<PartInfo>> parts) = OutputParts.Create(
+                result.GetValue(to) == Target.Bson ? OutputParts.Format.Bson : OutputParts.Format.Json, sinkOptions);
             RunResult run = await CommandRunner.RunAsync(result, options, [], sink, !result.GetValue(common.NoProgress), ct);
-            IReadOnlyList<PartInfo> written = parts();
-            long events = 0;
-            foreach (PartInfo part in written)
-            {
-                events += part.Events;
-            }
-
-            await result.InvocationConfiguration.Error.WriteLineAsync(
-                $"convert: {events} events in {written.Count} parts, manifest {Path.Combine(Path.GetFullPath(sinkOptions.OutputDirectory), PartsManifest.FileName)}");
+            await OutputParts.ReportAsync(result, "convert", sinkOptions.OutputDirectory, parts());
             return CommandRunner.Finish(result, run);
         }));
         return command;
     }
-
-    private static (IEventSink, Func<IReadOnlyList<PartInfo>>) Pair(JsonPartsSink sink) => (sink, () => sink.Parts);
-
-    private static (IEventSink, Func<IReadOnlyList<PartInfo>>) Pair(BsonPartsSink sink) => (sink, () => sink.Parts);
 }

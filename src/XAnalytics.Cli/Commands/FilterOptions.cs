@@ -12,12 +12,12 @@ namespace XAnalytics.Cli.Commands;
 /// </summary>
 internal sealed class FilterOptions
 {
-    public Option<string?> MinDate { get; } = new("--min-date")
+    public Option<string?> MinDate { get; } = new("--min-date", "--mindate")
     {
         Description = "Keep events at or after this date or time (2015-03-01, 2015-03-01T10:00Z; UTC unless an offset is given).",
     };
 
-    public Option<string?> MaxDate { get; } = new("--max-date")
+    public Option<string?> MaxDate { get; } = new("--max-date", "--maxdate")
     {
         Description = "Keep events at or before this date or time; a date alone includes that whole day (UTC).",
     };

@@ -7,6 +7,7 @@ using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
 using XAnalytics.Sources;
+using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Pipelines;
 
@@ -22,11 +23,21 @@ internal sealed record SinkPlan(IEventSink Sink, Action<TextWriter>? WriteResult
 /// </summary>
 internal static class StepCatalog
 {
-    private static readonly SortedDictionary<string, Func<StepOptions, RunEnvironment, IEventStage>> s_stages = new(StringComparer.Ordinal);
+    private static readonly SortedDictionary<string, Func<StepOptions, RunEnvironment, IEventStage>> s_stages = new(StringComparer.Ordinal)
+    {
+        ["filter"] = FilterStep,
+        ["decode-browser-event"] = DecodeStep,
+        ["remove-redundant"] = RemoveRedundantStep,
+        ["desensitize"] = DesensitizeStep,
+        ["truncate"] = TruncateStep,
+    };
 
     private static readonly SortedDictionary<string, Func<StepOptions, RunEnvironment, SinkPlan>> s_sinks = new(StringComparer.Ordinal)
     {
         ["count"] = CountSink,
+        ["schema"] = SchemaSink,
+        ["json-parts"] = (o, e) => PartsSink(o, e, OutputParts.Format.Json),
+        ["bson-parts"] = (o, e) => PartsSink(o, e, OutputParts.Format.Bson),
     };
 
     public static IReadOnlyCollection<string> StageNames => s_stages.Keys;
@@ -98,6 +109,108 @@ internal static class StepCatalog
         options.EnsureAllUsed("by", "format");
         var aggregate = new CountAggregate(by);
         return new SinkPlan(new AggregateSink<CountTable>(aggregate), output => CountCommand.WriteCounts(aggregate, by, table, output));
+    }
+
+    private static IEventStage FilterStep(StepOptions o, RunEnvironment e)
+    {
+        try
+        {
+            var filter = new Stages.FilterOptions
+            {
+                MinTime = o.GetString("min-date") is { } min ? FilterDates.ParseMin(min) : null,
+                MaxTime = o.GetString("max-date") is { } max ? FilterDates.ParseMax(max) : null,
+                EventTypes = o.GetList("event-types"),
+                Courses = o.GetList("courses"),
+                Users = o.GetList("users"),
+                Where = [.. o.GetList("where").Select(FieldCondition.Parse)],
+            };
+            o.EnsureAllUsed("min-date", "max-date", "event-types", "courses", "users", "where");
+            return FilterStage.Create(filter);
+        }
+        catch (FormatException ex)
+        {
+            throw o.Error(o.At, ex.Message);
+        }
+    }
+
+    private static IEventStage DecodeStep(StepOptions o, RunEnvironment e)
+    {
+        var options = new DecodeBrowserEventOptions { MaxLevels = o.GetInt("max-levels") ?? new DecodeBrowserEventOptions().MaxLevels };
+        o.EnsureAllUsed("max-levels");
+        return DecodeBrowserEventStage.Create(options);
+    }
+
+    private static IEventStage RemoveRedundantStep(StepOptions o, RunEnvironment e)
+    {
+        var options = new RemoveRedundantOptions { DropCourseUserTags = o.GetBool("drop-course-user-tags") ?? true };
+        o.EnsureAllUsed("drop-course-user-tags");
+        return RemoveRedundantStage.Create(options);
+    }
+
+    private static IEventStage TruncateStep(StepOptions o, RunEnvironment e)
+    {
+        var options = new TruncateOptions { MaxLength = o.GetInt("max-length") ?? new TruncateOptions().MaxLength };
+        o.EnsureAllUsed("max-length");
+        return TruncateStage.Create(options);
+    }
+
+    private static IEventStage DesensitizeStep(StepOptions o, RunEnvironment e)
+    {
+        DesensitizeProfile profile = ParseEnum<DesensitizeProfile>(o, "profile", DesensitizeProfile.Default);
+        PseudonymScheme scheme = ParseEnum<PseudonymScheme>(o, "pseudonyms", PseudonymScheme.Keyed);
+        string? keyFile = o.GetString("key-file");
+        IReadOnlyList<string> drop = o.GetList("drop");
+        IReadOnlyList<string> keep = o.GetList("keep");
+        o.EnsureAllUsed("profile", "pseudonyms", "key-file", "drop", "keep");
+        PseudonymKey? key = scheme == PseudonymScheme.Keyed
+            ? DesensitizeCommand.LoadKey(keyFile is null ? null : new FileInfo(keyFile), e.Settings)
+            : null;
+        return DesensitizeStage.Create(new DesensitizeOptions { Profile = profile, Pseudonyms = scheme, Key = key, DropFields = drop, KeepFields = keep });
+    }
+
+    private static SinkPlan SchemaSink(StepOptions o, RunEnvironment e)
+    {
+        bool all = o.GetBool("all") ?? false;
+        TableFormat format = ParseEnum<TableFormat>(o, "format", TableFormat.Tsv);
+        o.EnsureAllUsed("all", "format");
+        var aggregate = new SchemaAggregate(new SchemaOptions { All = all });
+        return new SinkPlan(new AggregateSink<SchemaPartial>(aggregate), output =>
+        {
+            using var table = new TableOutput(format, ["path", "count", "example"], output);
+            foreach (SchemaField field in aggregate.Result!.Fields)
+            {
+                table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
+            }
+        });
+    }
+
+    private static SinkPlan PartsSink(StepOptions o, RunEnvironment e, OutputParts.Format format)
+    {
+        string output = o.GetRequiredString("out");
+        var options = new PartsSinkOptions
+        {
+            OutputDirectory = output,
+            MaxEventsPerPart = o.GetInt("max-file-size") ?? e.Settings.MaxFileSize,
+            Gzip = o.GetBool("gzip"),
+            Overwrite = o.GetBool("overwrite") ?? false,
+        };
+        o.EnsureAllUsed("out", "max-file-size", "gzip", "overwrite");
+        var (sink, parts) = OutputParts.Create(format, options);
+        return new SinkPlan(sink, _ => OutputParts.ReportAsync(e.Parse, o.Step, output, parts()).GetAwaiter().GetResult());
+    }
+
+    private static T ParseEnum<T>(StepOptions o, string name, T fallback)
+        where T : struct, Enum
+    {
+        string? text = o.GetString(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return Enum.TryParse(text, ignoreCase: true, out T value)
+            ? value
+            : throw o.Error(o.At, $"option '{name}' of '{o.Step}' must be one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}, not '{text}'");
     }
 
     internal static void Register(string name, Func<StepOptions, RunEnvironment, IEventStage> factory) => s_stages[name] = factory;

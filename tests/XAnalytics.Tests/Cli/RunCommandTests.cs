@@ -102,4 +102,46 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("the pipeline has no 'sink'", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("count-by-type.yaml")]
+    [InlineData("desensitize.yaml")]
+    [InlineData("to-bson.yaml")]
+    [InlineData("filter-course.yaml")]
+    [InlineData("schema.yaml")]
+    public async Task Run_EveryStockPipeline_RunsCleanOnSmallLogs(string name)
+    {
+        string logs = WriteFile("course.log",
+            """{"username": "learner_a", "event_type": "play_video", "event_source": "browser", "time": "2015-03-01T10:00:00+00:00", "ip": "192.0.2.1", "context": {"course_id": "MITx/6.002x/2T2015", "user_id": 5}, "event": "{\"id\": \"v1\"}"}""" + "\n"
+            + """{"username": "learner_b", "event_type": "seq_next", "event_source": "browser", "time": "2015-03-02T10:00:00+00:00", "ip": "192.0.2.2", "context": {"course_id": "course-v1:OtherX+1+2015"}, "event": "{}"}""" + "\n");
+        string key = WriteFile("key.txt", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        string output = Path.Combine(_dir.FullName, "out-" + name);
+
+        var (exit, stdout, error) = await RunAsync("run", StockPipeline(name), "--in", logs, "--out", output, "--set", $"pseudonym-key-file={key}");
+
+        Assert.True(exit == ExitCodes.Clean, error);
+        if (name is "desensitize.yaml" or "to-bson.yaml" or "filter-course.yaml")
+        {
+            Assert.True(File.Exists(Path.Combine(output, "manifest.json")), error);
+            Assert.Contains(name == "filter-course.yaml" ? "1 events in 1 parts" : "2 events in 1 parts", error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.NotEmpty(stdout);
+        }
+
+        if (name == "desensitize.yaml")
+        {
+            string all = string.Concat(Directory.GetFiles(output, "part-*").Select(ReadGzipText));
+            Assert.DoesNotContain("learner_a", all, StringComparison.Ordinal);
+            Assert.DoesNotContain("192.0.2.1", all, StringComparison.Ordinal);
+        }
+    }
+
+    private static string ReadGzipText(string path)
+    {
+        using var gz = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gz);
+        return reader.ReadToEnd();
+    }
 }

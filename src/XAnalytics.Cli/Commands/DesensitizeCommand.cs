@@ -1,0 +1,107 @@
+using System.CommandLine;
+using XAnalytics.Pipeline;
+using XAnalytics.Settings;
+using XAnalytics.Stages;
+
+namespace XAnalytics.Cli.Commands;
+
+/// <summary>
+/// <c>xanalytics desensitize IN OUT</c>: parse, filter (by date and the other filters), decode browser events,
+/// remove redundant context, desensitize, and write parts.
+/// </summary>
+internal static class DesensitizeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("IN") { Description = "Tracking logs: a file or a directory tree (JSON lines or BSON, gzip or not)." };
+        var output = new Argument<string>("OUT") { Description = "Output folder: parts of at most 'max-file-size' events and manifest.json." };
+        var profile = new Option<DesensitizeProfile>("--profile")
+        {
+            Description = "default: drop agent, ip, host, user_id, session (top level and context) and event.csrfmiddlewaretoken, event.session; "
+                + "strict: also page, referer, accept_language, context.path/client_id/ip, event.GET/POST/url, and e-mail addresses and phone numbers in free text.",
+            DefaultValueFactory = _ => DesensitizeProfile.Default,
+        };
+        var keyFile = new Option<FileInfo?>("--key-file")
+        {
+            Description = "The secret key for pseudonyms (HMAC-SHA256 of the username): a file holding hex or base64, or raw bytes (at least 16). "
+                + "Default: settings 'pseudonym-key-file', else $XANALYTICS_PSEUDONYM_KEY.",
+        };
+        var pseudonyms = new Option<PseudonymScheme>("--pseudonyms")
+        {
+            Description = "keyed (default; the same username gets the same pseudonym on every run and machine) or sequential "
+                + "(short letter tokens in first-seen input order; one run's numbering, no key needed).",
+            DefaultValueFactory = _ => PseudonymScheme.Keyed,
+        };
+        var drop = new Option<string[]>("--drop") { Description = "Also remove this field (a path like context.foo). Repeatable." };
+        var keep = new Option<string[]>("--keep") { Description = "Keep this field although the profile removes it. Repeatable." };
+        var parts = new OutputParts();
+        var common = new CommonOptions();
+        var filters = new FilterOptions();
+        var command = new Command("desensitize", "Remove data analytics does not need and replace usernames with keyed pseudonyms, "
+            + "so that nobody meets a learner they know in the output. "
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error (no key: an error, never an unkeyed hash), 3 finished with rejected lines or bad files, 130 cancelled.")
+        {
+            input,
+            output,
+            profile,
+            keyFile,
+            pseudonyms,
+            drop,
+            keep,
+        };
+        parts.AddTo(command);
+        common.AddTo(command);
+        filters.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
+        {
+            XAnalyticsSettings settings = GlobalOptions.Load(result);
+            PseudonymScheme scheme = result.GetValue(pseudonyms);
+            var desensitize = new DesensitizeOptions
+            {
+                Profile = result.GetValue(profile),
+                Pseudonyms = scheme,
+                Key = scheme == PseudonymScheme.Keyed ? LoadKey(result.GetValue(keyFile), settings) : null,
+                DropFields = result.GetValue(drop) ?? [],
+                KeepFields = result.GetValue(keep) ?? [],
+            };
+            string outDir = result.GetValue(output)!;
+            PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "desensitize"));
+            IEventStage[] stages =
+            [
+                .. filters.Stages(result),
+                DecodeBrowserEventStage.Create(),
+                RemoveRedundantStage.Create(),
+                DesensitizeStage.Create(desensitize),
+            ];
+            var (sink, written) = parts.Create(result, settings, outDir);
+            RunResult run = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
+            await OutputParts.ReportAsync(result, "desensitize", outDir, written());
+            return CommandRunner.Finish(result, run);
+        }));
+        return command;
+    }
+
+    /// <summary>The key from --key-file, the settings' pseudonym-key-file, or the environment; never a default.</summary>
+    internal static PseudonymKey LoadKey(FileInfo? keyFile, XAnalyticsSettings settings)
+    {
+        if (keyFile is not null)
+        {
+            return PseudonymKey.Load(keyFile.FullName);
+        }
+
+        if (settings.PseudonymKeyFile is { } path)
+        {
+            return PseudonymKey.Load(path);
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("XANALYTICS_PSEUDONYM_KEY")))
+        {
+            return PseudonymKey.FromEnvironment();
+        }
+
+        throw new ArgumentException(
+            "Pseudonyms need a secret key, and none was given: pass --key-file FILE, set 'pseudonym-key-file' in the settings, "
+            + "or set XANALYTICS_PSEUDONYM_KEY (hex or base64, at least 16 bytes; e.g. `head -c 32 /dev/urandom | base64`). "
+            + "Keep the key private: with it, anyone can check whether a given username is in the data.");
+    }
+}
