@@ -22,6 +22,8 @@ internal static class Program
                 return await ChildMeasure.WrapperMainAsync(args[1..]);
             case "duckdb-count":
                 return DuckDbCount.Run(args[1..]);
+            case "duckdb-exec":
+                return DuckDbCount.Exec(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

@@ -34,6 +34,12 @@ internal static class CompareCommand
                 }
             }
 
+            if (job.Prepare is { } prepare)
+            {
+                Directory.CreateDirectory(context.WorkDir);
+                await prepare(context, log).ConfigureAwait(false);
+            }
+
             rows.Add(await RunJobAsync(job.Name, tools, o, context, notes, log).ConfigureAwait(false));
         }
 
@@ -90,7 +96,7 @@ internal static class CompareCommand
             }
         }
 
-        long events = reference is null ? 0 : reference.Values.Sum();
+        long events = reference is null ? context.Archive.Events : reference.Values.Sum();
         return new JobRow(name, events, tools.ConvertAll(t => new ToolResult(t.Tool, Median(times[t.Tool], static m => m.Elapsed), Median(times[t.Tool], static m => m.CpuTime), times[t.Tool].Max(static m => m.PeakRssBytes ?? 0))));
     }
 

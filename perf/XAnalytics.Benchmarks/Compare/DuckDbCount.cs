@@ -69,6 +69,43 @@ internal static class DuckDbCount
         return 0;
     }
 
+    /// <summary>Child mode <c>duckdb-exec [--threads N] SQL</c>: runs one statement (a COPY, for instance).</summary>
+    public static int Exec(string[] args)
+    {
+        int threads = Environment.ProcessorCount;
+        string? sql = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--threads")
+            {
+                threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                sql = args[i];
+            }
+        }
+
+        if (sql is null)
+        {
+            Console.Error.WriteLine("usage: duckdb-exec [--threads N] SQL");
+            return 2;
+        }
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using (DuckDBCommand set = connection.CreateCommand())
+        {
+            set.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}");
+            set.ExecuteNonQuery();
+        }
+
+        using DuckDBCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return 0;
+    }
+
     /// <summary>The DuckDB library's version, for the machine description.</summary>
     public static string Version()
     {

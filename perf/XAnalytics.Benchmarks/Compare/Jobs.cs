@@ -19,7 +19,11 @@ internal sealed record CompareContext(ArchiveInfo Archive, (string FileName, str
 /// <param name="Name">The job's name in the table.</param>
 /// <param name="XAnalytics">The XAnalytics command.</param>
 /// <param name="Peers">Each peer's command; a peer that cannot run here (not installed) gives null.</param>
-internal sealed record CompareJob(string Name, Func<CompareContext, ToolRun> XAnalytics, params Func<CompareContext, ToolRun?>[] Peers);
+internal sealed record CompareJob(string Name, Func<CompareContext, ToolRun> XAnalytics, params Func<CompareContext, ToolRun?>[] Peers)
+{
+    /// <summary>Run once before the job's timed runs (not timed): e.g. making the BSON copy a job reads.</summary>
+    public Func<CompareContext, TextWriter, Task>? Prepare { get; init; }
+}
 
 /// <summary>The jobs <c>compare</c> runs. A new job (desensitize, BSON convert, report) is one line here.</summary>
 internal static class Jobs
@@ -27,6 +31,11 @@ internal static class Jobs
     public static IReadOnlyList<CompareJob> All { get; } =
     [
         new("count by event_type", Tools.XAnalyticsCount("event_type"), Tools.DuckDbCount("event_type"), Tools.JqCount("event_type")),
+        new("desensitize, gzip JSON to gzip JSON parts", Tools.XAnalyticsDesensitize(), Tools.DuckDbDesensitize()) { Prepare = Tools.WriteKeyAsync },
+        new("count by event_type, BSON copy", Tools.XAnalyticsCount("event_type", bson: true), Tools.XAnalyticsCountNamed("XAnalytics on gzip JSON", "event_type"))
+        {
+            Prepare = Tools.EnsureBsonCopyAsync,
+        },
     ];
 }
 
@@ -37,14 +46,68 @@ internal static class Tools
     public const string DuckDbName = "DuckDB";
     public const string JqName = "jq";
 
-    /// <summary><c>xanalytics count DIR --by FIELD --no-progress</c>.</summary>
-    public static Func<CompareContext, ToolRun> XAnalyticsCount(string field) => c => new ToolRun(
-        XAnalyticsName,
+    /// <summary><c>xanalytics count DIR --by FIELD --no-progress</c> (over the BSON copy with <paramref name="bson"/>).</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsCount(string field, bool bson = false) => c => Count(XAnalyticsName, c, field, bson);
+
+    /// <summary>The same count on the gzip JSON, as a "peer" column of its own (XAnalytics against itself on another format).</summary>
+    public static Func<CompareContext, ToolRun?> XAnalyticsCountNamed(string name, string field) => c => Count(name, c, field, bson: false);
+
+    private static ToolRun Count(string name, CompareContext c, string field, bool bson) => new(
+        name,
         c.Cli.FileName,
-        [.. c.Cli.Prefix, "count", c.Archive.Directory, "--by", field, "--no-progress", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [.. c.Cli.Prefix, "count", bson ? BsonCopy(c) : c.Archive.Directory, "--by", field, "--no-progress", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
         CountsOnStdout: true,
         OkExitCodes: [0, 3]);
+
+    /// <summary><c>xanalytics desensitize DIR OUT</c>: decode, drop redundant context, default profile, keyed pseudonyms, gzip parts.</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsDesensitize() => c => new ToolRun(
+        XAnalyticsName,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "desensitize", c.Archive.Directory, Path.Combine(c.WorkDir, "desensitized"), "--overwrite", "--key-file", KeyFile(c),
+            "--no-progress", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
+
+    /// <summary>DuckDB's <c>COPY (SELECT * EXCLUDE (agent, ip, host, session) FROM read_json(...)) TO '....json.gz'</c>.</summary>
+    public static Func<CompareContext, ToolRun?> DuckDbDesensitize() => c =>
+    {
+        (string fileName, string[] prefix) = SelfInvocation.Command();
+        string glob = Path.Combine(Path.GetFullPath(c.Archive.Directory), "**", "*.gz").Replace("'", "''", StringComparison.Ordinal);
+        string target = Path.Combine(c.WorkDir, "duckdb-desensitized.json.gz").Replace("'", "''", StringComparison.Ordinal);
+        string sql = $"COPY (SELECT * EXCLUDE (agent, ip, host, session) FROM read_json('{glob}', format = 'newline_delimited', ignore_errors = true)) TO '{target}' (FORMAT JSON, COMPRESSION GZIP)";
+        return new ToolRun(DuckDbName, fileName, [.. prefix, "duckdb-exec", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), sql],
+            CountsOnStdout: false, OkExitCodes: [0]);
+    };
+
+    private static string KeyFile(CompareContext c) => Path.Combine(c.WorkDir, "pseudonym.key");
+
+    private static string BsonCopy(CompareContext c) => c.Archive.Directory.TrimEnd(Path.DirectorySeparatorChar) + "-bson";
+
+    /// <summary>A throwaway pseudonym key for the desensitize job.</summary>
+    public static async Task WriteKeyAsync(CompareContext c, TextWriter log)
+    {
+        Directory.CreateDirectory(c.WorkDir);
+        await File.WriteAllTextAsync(KeyFile(c), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).ConfigureAwait(false);
+    }
+
+    /// <summary>The archive's BSON copy (<c>xanalytics convert --to bson</c>), made once and kept beside the archive.</summary>
+    public static async Task EnsureBsonCopyAsync(CompareContext c, TextWriter log)
+    {
+        string target = BsonCopy(c);
+        if (File.Exists(Path.Combine(target, "manifest.json")))
+        {
+            return;
+        }
+
+        await log.WriteLineAsync($"making the BSON copy in {target}").ConfigureAwait(false);
+        Measurement m = await ChildMeasure.RunAsync(c.Cli.FileName, [.. c.Cli.Prefix, "convert", c.Archive.Directory, target, "--to", "bson", "--overwrite", "--no-progress",
+            "--rejects", Path.Combine(c.WorkDir, "convert-rejects.tsv")], c.WorkDir).ConfigureAwait(false);
+        if (m.ExitCode is not (0 or 3))
+        {
+            throw new InvalidOperationException($"convert --to bson failed with exit code {m.ExitCode}");
+        }
+    }
 
     /// <summary>DuckDB's <c>read_json</c> with GROUP BY, in a child mode of this program (<see cref="DuckDbCount"/>).</summary>
     public static Func<CompareContext, ToolRun?> DuckDbCount(string field) => c =>
