@@ -17,6 +17,7 @@ internal static class Program
         {
             DemoCommand.Create(),
             CountCommand.Create(),
+            ReportCommand.Create(),
             GenerateCommand.Create(),
             CiaCommand.Create(),
         };

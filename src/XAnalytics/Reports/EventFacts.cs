@@ -1,0 +1,275 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using XAnalytics.Events;
+
+namespace XAnalytics.Reports;
+
+/// <summary>What the reports need to know of one event, read once from its bytes.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct EventFact
+{
+    /// <summary>False when the event has no usable time or the report filter drops it: every report skips it.</summary>
+    public bool Kept;
+
+    /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
+    public int Course;
+
+    /// <summary>True when <see cref="Course"/> came from <c>context.course_id</c> rather than a URL.</summary>
+    public bool CourseFromContext;
+
+    /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
+    public long User;
+
+    /// <summary>UTC date as <see cref="DateOnly.DayNumber"/>.</summary>
+    public int Day;
+
+    /// <summary>UTC time in ticks.</summary>
+    public long Ticks;
+
+    public EventFamily Family;
+
+    public ActivityLabels Labels;
+
+    public EnrollmentChange Enrollment;
+
+    /// <summary>Where the <c>ip</c> string's bytes stand in the event's line; length 0 when blank or absent.</summary>
+    public int IpOffset;
+
+    public int IpLength;
+}
+
+/// <summary>The weekly-activity labels an event earns (edX's <c>get_predicate_labels</c>).</summary>
+[Flags]
+internal enum ActivityLabels : byte
+{
+    None = 0,
+    Active = 1,
+    AttemptedProblem = 2,
+    PlayedVideo = 4,
+    PostedForum = 8,
+}
+
+internal enum EnrollmentChange : byte
+{
+    None,
+    Activated,
+    Deactivated,
+    ModeChanged,
+}
+
+/// <summary>Canonical course ids shared by all threads of a run: a small id per course, so partials merge by number.</summary>
+internal sealed class CourseTable
+{
+    private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
+    private readonly Lock _lock = new();
+
+    public int GetId(string canonical)
+    {
+        if (_ids.TryGetValue(canonical, out int id))
+        {
+            return id;
+        }
+
+        lock (_lock)
+        {
+            if (!_ids.TryGetValue(canonical, out id))
+            {
+                id = _names.Count;
+                _names.Add(canonical);
+                _ids[canonical] = id;
+            }
+
+            return id;
+        }
+    }
+
+    public string Name(int id)
+    {
+        lock (_lock)
+        {
+            return _names[id];
+        }
+    }
+}
+
+/// <summary>
+/// Reads the facts of a batch's events once per thread, for every report in the run: in a
+/// <c>CombinedAggregate</c> each part is handed the same batch in turn on the same thread, so the first report
+/// to ask computes the facts and the others reuse them (the last batch is remembered by reference).
+/// </summary>
+/// <remarks>
+/// A user is <c>context.user_id</c>: edX writes a number; a string of digits is read as that number, and any
+/// other string is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id).
+/// </remarks>
+internal sealed class EventFacts : IDisposable
+{
+    private static readonly FieldPath s_time = FieldPath.Parse("time");
+    private static readonly FieldPath s_userId = FieldPath.Parse("context.user_id");
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
+    private static readonly FieldPath s_ip = FieldPath.Parse("ip");
+    private static readonly FieldPath s_courseId = FieldPath.Parse("context.course_id");
+
+    private readonly ReportFilter _filter;
+    private readonly ThreadLocal<Reader> _readers;
+
+    public EventFacts(ReportFilter filter)
+    {
+        _filter = filter;
+        Courses = new CourseTable();
+        _readers = new ThreadLocal<Reader>(() => new Reader(this));
+    }
+
+    public CourseTable Courses { get; }
+
+    /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
+    public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
+
+    public void Dispose() => _readers.Dispose();
+
+    private sealed class Reader(EventFacts owner)
+    {
+        private readonly CourseResolver _resolver = new();
+        private readonly Dictionary<CourseKey, int> _courseIds = [];
+        private EventFact[] _facts = new EventFact[EventBatch.DefaultMaxEvents];
+        private EventBatch? _last;
+        private int _lastCount;
+
+        public ReadOnlySpan<EventFact> Read(EventBatch batch)
+        {
+            if (ReferenceEquals(batch, _last) && batch.Count == _lastCount)
+            {
+                return _facts.AsSpan(0, _lastCount);
+            }
+
+            if (_facts.Length < batch.Count)
+            {
+                _facts = new EventFact[batch.Count];
+            }
+
+            for (int i = 0; i < batch.Count; i++)
+            {
+                _facts[i] = ReadOne(batch, i);
+            }
+
+            _last = batch;
+            _lastCount = batch.Count;
+            return _facts.AsSpan(0, batch.Count);
+        }
+
+        private EventFact ReadOne(EventBatch batch, int i)
+        {
+            var fact = new EventFact { Course = -1 };
+            if (!batch.TryGetField(i, s_time, out FieldValue time) || time.Kind != JsonTokenType.String
+                || !Utf8Time.TryParseUtcTicks(time.Utf8, out fact.Ticks))
+            {
+                return fact;
+            }
+
+            fact.Day = (int)(fact.Ticks / TimeSpan.TicksPerDay);
+            if (!owner._filter.KeepsDay(fact.Day))
+            {
+                return fact;
+            }
+
+            bool hasCourse = _resolver.TryResolve(batch, i, out CourseKey course);
+            if (!owner._filter.KeepsCourse(hasCourse, course))
+            {
+                return fact;
+            }
+
+            fact.Kept = true;
+            if (hasCourse)
+            {
+                if (!_courseIds.TryGetValue(course, out fact.Course))
+                {
+                    fact.Course = owner.Courses.GetId(course.ToString());
+                    _courseIds[course] = fact.Course;
+                }
+
+                // edX's activity task takes the course from context.course_id only; the resolver looks there first.
+                fact.CourseFromContext = HasContextCourse(batch, i);
+            }
+
+            fact.User = ReadUser(batch, i);
+            ReadOnlySpan<byte> type = batch.TryGetField(i, s_eventType, out FieldValue t) && t.Kind == JsonTokenType.String ? t.Utf8 : default;
+            ReadOnlySpan<byte> source = batch.TryGetField(i, s_eventSource, out FieldValue s) && s.Kind == JsonTokenType.String ? s.Utf8 : default;
+            fact.Family = EventFamilies.Classify(type);
+            if (fact.Family == EventFamily.Enrollment)
+            {
+                fact.Enrollment = type.SequenceEqual("edx.course.enrollment.activated"u8) ? EnrollmentChange.Activated
+                    : type.SequenceEqual("edx.course.enrollment.deactivated"u8) ? EnrollmentChange.Deactivated
+                    : type.SequenceEqual("edx.course.enrollment.mode_changed"u8) ? EnrollmentChange.ModeChanged
+                    : EnrollmentChange.None;
+            }
+            else if (!source.SequenceEqual("task"u8))
+            {
+                fact.Labels = Labels(type, source);
+            }
+
+            if (batch.TryGetField(i, s_ip, out FieldValue ip) && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty
+                && batch.GetUtf8(i).Overlaps(ip.Utf8, out int offset))
+            {
+                fact.IpOffset = offset;
+                fact.IpLength = ip.Utf8.Length;
+            }
+
+            return fact;
+        }
+
+        // The resolver reads context.course_id first, so a non-empty one is where the course came from (unless it
+        // was unparseable and a URL named the course: rare, and then counted as from the URL's course anyway).
+        private static bool HasContextCourse(EventBatch batch, int i)
+            => batch.TryGetField(i, s_courseId, out FieldValue id) && id.Kind == JsonTokenType.String && id.Utf8.Length > 0;
+
+        /// <summary>edX's <c>get_predicate_labels</c> (task and enrollment events were left out before).</summary>
+        private static ActivityLabels Labels(ReadOnlySpan<byte> type, ReadOnlySpan<byte> source)
+        {
+            ActivityLabels labels = ActivityLabels.Active;
+            if (source.SequenceEqual("server"u8))
+            {
+                if (type.SequenceEqual("problem_check"u8))
+                {
+                    labels |= ActivityLabels.AttemptedProblem;
+                }
+
+                if (type.StartsWith("edx.forum."u8) && type.EndsWith(".created"u8))
+                {
+                    labels |= ActivityLabels.PostedForum;
+                }
+            }
+            else if ((source.SequenceEqual("browser"u8) || source.SequenceEqual("mobile"u8)) && type.SequenceEqual("play_video"u8))
+            {
+                labels |= ActivityLabels.PlayedVideo;
+            }
+
+            return labels;
+        }
+
+        private static long ReadUser(EventBatch batch, int i)
+        {
+            if (!batch.TryGetField(i, s_userId, out FieldValue id))
+            {
+                return 0;
+            }
+
+            if (id.Kind == JsonTokenType.Number)
+            {
+                return Utf8Parser.TryParse(id.Utf8, out long n, out int used) && used == id.Utf8.Length && n > 0 ? n : Hash(id.Utf8);
+            }
+
+            if (id.Kind != JsonTokenType.String || id.Utf8.IsEmpty)
+            {
+                return 0;
+            }
+
+            return Utf8Parser.TryParse(id.Utf8, out long m, out int consumed) && consumed == id.Utf8.Length && m > 0 ? m : Hash(id.Utf8);
+        }
+
+        private static long Hash(ReadOnlySpan<byte> id) => (long)((XxHash3.HashToUInt64(id) & 0x3FFF_FFFF_FFFF_FFFFUL) | 0x4000_0000_0000_0000UL);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using XAnalytics.Reference;
+
+namespace XAnalytics.Reports;
+
+/// <summary>The few Factbook columns the country report shows, read once per run by ISO code.</summary>
+internal sealed class FactbookColumns
+{
+    private readonly CiaFactbook _factbook;
+    private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
+
+    public FactbookColumns(CiaFactbook factbook)
+    {
+        _factbook = factbook;
+        string? gdp = Column(factbook, "GDP - per capita (PPP)");
+        string? languages = Column(factbook, "Languages");
+        string? internet = Column(factbook, "Internet users");
+        bool hasList = false;
+        foreach (CiaField f in factbook.Fields)
+        {
+            hasList |= f.Name == "language_list";
+        }
+
+        string sql = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT id, {gdp ?? "NULL"}, {(hasList ? "language_list" : "NULL")}, {languages ?? "NULL"}, {internet ?? "NULL"} FROM {CiaFactbook.TableName}");
+        foreach (object?[] row in factbook.Query(sql).Rows)
+        {
+            string name = Convert.ToString(row[0], CultureInfo.InvariantCulture)!;
+            _byName[name] = new Entry(
+                name,
+                row[1] switch { long l => l, double d => d, _ => null },
+                Convert.ToString(row[2] ?? row[3], CultureInfo.InvariantCulture),
+                row[4] switch { long l => l, double d => (long)d, _ => null });
+        }
+    }
+
+    public Entry? Find(string iso2)
+        => _factbook.FindCountryByIso(iso2) is { } name && _byName.TryGetValue(name, out Entry? e) ? e : null;
+
+    private static string? Column(CiaFactbook factbook, string source)
+    {
+        foreach (CiaField f in factbook.Fields)
+        {
+            if (f.Source == source)
+            {
+                return "\"" + f.Name + "\"";
+            }
+        }
+
+        return null;
+    }
+
+    internal sealed record Entry(string Name, double? GdpPerCapita, string? Languages, long? InternetUsers);
+}
