@@ -56,9 +56,10 @@ public sealed class CountriesReport : IEventAggregate<CountriesPartial>
                 continue;
             }
 
-            if (f.Course >= 0)
+            if (f.Course >= 0 && (f.Course, f.User) != target.LastLearner)
             {
                 target.Learners.Add((f.Course, f.User));
+                target.LastLearner = (f.Course, f.User);
             }
 
             if (f.IpLength is > 0 and <= MaxIpBytes)
@@ -192,6 +193,8 @@ public sealed class CountriesPartial
     internal HashSet<(int Course, long User)> Learners { get; } = [];
 
     internal Dictionary<long, LastIp> LastIp { get; } = [];
+
+    internal (int Course, long User) LastLearner { get; set; } = (-1, 0);
 }
 
 /// <summary>A user's latest address: the bytes are copied into a buffer the user owns, so no string per event.</summary>

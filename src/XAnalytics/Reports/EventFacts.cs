@@ -108,11 +108,10 @@ internal sealed class CourseTable
 internal sealed class EventFacts : IDisposable
 {
     private static readonly FieldPath s_time = FieldPath.Parse("time");
-    private static readonly FieldPath s_userId = FieldPath.Parse("context.user_id");
+    private static readonly FieldPath s_context = FieldPath.Parse("context");
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
     private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_ip = FieldPath.Parse("ip");
-    private static readonly FieldPath s_courseId = FieldPath.Parse("context.course_id");
 
     private readonly ReportFilter _filter;
     private readonly ThreadLocal<Reader> _readers;
@@ -134,7 +133,10 @@ internal sealed class EventFacts : IDisposable
     private sealed class Reader(EventFacts owner)
     {
         private readonly CourseResolver _resolver = new();
+        private const int MaxCachedCourses = 100_000;
         private readonly Dictionary<CourseKey, int> _courseIds = [];
+        private readonly Dictionary<ulong, ContextCourse> _contextCourses = [];
+        private byte[] _unescaped = new byte[256];
         private EventFact[] _facts = new EventFact[EventBatch.DefaultMaxEvents];
         private EventBatch? _last;
         private int _lastCount;
@@ -176,7 +178,23 @@ internal sealed class EventFacts : IDisposable
                 return fact;
             }
 
-            bool hasCourse = _resolver.TryResolve(batch, i, out CourseKey course);
+            // One pass over the context object for course_id and user_id; the resolver (which reads URLs) only
+            // when context.course_id is absent, empty or escaped.
+            ReadContext(batch, i, out ReadOnlySpan<byte> contextCourse, out fact.User);
+            bool hasCourse;
+            CourseKey course;
+            int courseId;
+            if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
+            {
+                hasCourse = true;
+                fact.CourseFromContext = true;
+            }
+            else
+            {
+                hasCourse = _resolver.TryResolve(batch, i, out course);
+                courseId = -1;
+            }
+
             if (!owner._filter.KeepsCourse(hasCourse, course))
             {
                 return fact;
@@ -185,17 +203,15 @@ internal sealed class EventFacts : IDisposable
             fact.Kept = true;
             if (hasCourse)
             {
-                if (!_courseIds.TryGetValue(course, out fact.Course))
+                if (courseId < 0 && !_courseIds.TryGetValue(course, out courseId))
                 {
-                    fact.Course = owner.Courses.GetId(course.ToString());
-                    _courseIds[course] = fact.Course;
+                    courseId = owner.Courses.GetId(course.ToString());
+                    _courseIds[course] = courseId;
                 }
 
-                // edX's activity task takes the course from context.course_id only; the resolver looks there first.
-                fact.CourseFromContext = HasContextCourse(batch, i);
+                fact.Course = courseId;
             }
 
-            fact.User = ReadUser(batch, i);
             ReadOnlySpan<byte> type = batch.TryGetField(i, s_eventType, out FieldValue t) && t.Kind == JsonTokenType.String ? t.Utf8 : default;
             ReadOnlySpan<byte> source = batch.TryGetField(i, s_eventSource, out FieldValue s) && s.Kind == JsonTokenType.String ? s.Utf8 : default;
             fact.Family = EventFamilies.Classify(type);
@@ -221,10 +237,76 @@ internal sealed class EventFacts : IDisposable
             return fact;
         }
 
-        // The resolver reads context.course_id first, so a non-empty one is where the course came from (unless it
-        // was unparseable and a URL named the course: rare, and then counted as from the URL's course anyway).
-        private static bool HasContextCourse(EventBatch batch, int i)
-            => batch.TryGetField(i, s_courseId, out FieldValue id) && id.Kind == JsonTokenType.String && id.Utf8.Length > 0;
+        /// <summary>A course id seen before, found by its bytes (hash, then compared), else parsed once and remembered.</summary>
+        private bool TryContextCourse(ReadOnlySpan<byte> id, out CourseKey course, out int courseId)
+        {
+            ulong hash = XxHash3.HashToUInt64(id);
+            if (_contextCourses.TryGetValue(hash, out ContextCourse? known) && id.SequenceEqual(known.Utf8))
+            {
+                course = known.Key;
+                courseId = known.Id;
+                return known.Valid;
+            }
+
+            bool valid = CourseKey.TryParse(id, out course);
+            courseId = valid ? owner.Courses.GetId(course.ToString()) : -1;
+            if (known is null && _contextCourses.Count < MaxCachedCourses)
+            {
+                _contextCourses[hash] = new ContextCourse(id.ToArray(), course, courseId, valid);
+            }
+
+            return valid;
+        }
+
+        /// <summary>Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c> in one pass.</summary>
+        private void ReadContext(EventBatch batch, int i, out ReadOnlySpan<byte> courseId, out long user)
+        {
+            courseId = default;
+            user = 0;
+            if (!batch.TryGetField(i, s_context, out FieldValue context) || context.Kind != JsonTokenType.StartObject)
+            {
+                return;
+            }
+
+            var reader = new Utf8JsonReader(context.RawJson);
+            reader.Read();
+            bool seenCourse = false, seenUser = false;
+            while (!(seenCourse && seenUser) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isCourse = reader.ValueTextEquals("course_id"u8);
+                bool isUser = !isCourse && reader.ValueTextEquals("user_id"u8);
+                seenCourse |= isCourse;
+                seenUser |= isUser;
+                reader.Read();
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (isCourse && reader.TokenType == JsonTokenType.String)
+                {
+                    if (!reader.ValueIsEscaped)
+                    {
+                        courseId = reader.ValueSpan;
+                    }
+                    else
+                    {
+                        // Rare: unescape into a buffer this reader owns (unescaped text is never longer).
+                        if (_unescaped.Length < reader.ValueSpan.Length)
+                        {
+                            _unescaped = new byte[reader.ValueSpan.Length];
+                        }
+
+                        courseId = _unescaped.AsSpan(0, reader.CopyString(_unescaped));
+                    }
+                }
+                else if (isUser)
+                {
+                    user = ReadUser(reader.TokenType, reader.ValueSpan, reader.ValueIsEscaped);
+                }
+            }
+        }
 
         /// <summary>edX's <c>get_predicate_labels</c> (task and enrollment events were left out before).</summary>
         private static ActivityLabels Labels(ReadOnlySpan<byte> type, ReadOnlySpan<byte> source)
@@ -250,26 +332,24 @@ internal sealed class EventFacts : IDisposable
             return labels;
         }
 
-        private static long ReadUser(EventBatch batch, int i)
+        private static long ReadUser(JsonTokenType kind, ReadOnlySpan<byte> value, bool escaped)
         {
-            if (!batch.TryGetField(i, s_userId, out FieldValue id))
+            if (kind == JsonTokenType.Number)
+            {
+                return Utf8Parser.TryParse(value, out long n, out int used) && used == value.Length && n > 0 ? n : Hash(value);
+            }
+
+            if (kind != JsonTokenType.String || value.IsEmpty)
             {
                 return 0;
             }
 
-            if (id.Kind == JsonTokenType.Number)
-            {
-                return Utf8Parser.TryParse(id.Utf8, out long n, out int used) && used == id.Utf8.Length && n > 0 ? n : Hash(id.Utf8);
-            }
-
-            if (id.Kind != JsonTokenType.String || id.Utf8.IsEmpty)
-            {
-                return 0;
-            }
-
-            return Utf8Parser.TryParse(id.Utf8, out long m, out int consumed) && consumed == id.Utf8.Length && m > 0 ? m : Hash(id.Utf8);
+            // An escaped id is hashed as written: ids are digits in practice, so this never splits a user.
+            return !escaped && Utf8Parser.TryParse(value, out long m, out int consumed) && consumed == value.Length && m > 0 ? m : Hash(value);
         }
 
         private static long Hash(ReadOnlySpan<byte> id) => (long)((XxHash3.HashToUInt64(id) & 0x3FFF_FFFF_FFFF_FFFFUL) | 0x4000_0000_0000_0000UL);
+
+        private sealed record ContextCourse(byte[] Utf8, CourseKey Key, int Id, bool Valid);
     }
 }

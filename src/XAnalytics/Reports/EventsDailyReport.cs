@@ -24,12 +24,34 @@ public sealed class EventsDailyReport : IEventAggregate<EventsDailyPartial>
     {
         ArgumentNullException.ThrowIfNull(target);
         ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        // Runs of events share a day, course and family: count a run locally and add it to the table once.
+        (int Day, int Course, EventFamily Family) key = default;
+        long run = 0;
         foreach (ref readonly EventFact f in facts)
         {
-            if (f.Kept)
+            if (!f.Kept)
             {
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, (f.Day, f.Course, f.Family), out _)++;
+                continue;
             }
+
+            if (run > 0 && f.Day == key.Day && f.Course == key.Course && f.Family == key.Family)
+            {
+                run++;
+                continue;
+            }
+
+            if (run > 0)
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _) += run;
+            }
+
+            key = (f.Day, f.Course, f.Family);
+            run = 1;
+        }
+
+        if (run > 0)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _) += run;
         }
     }
 
