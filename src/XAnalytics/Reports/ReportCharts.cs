@@ -60,9 +60,14 @@ internal static class ReportCharts
             }
         }
 
+        // ISO dates on the axis, and the legend beside the plot so it never hides a line.
         plot.Axes.DateTimeTicksBottom();
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.UpperLeft);
+        if (plot.Axes.Bottom.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+        {
+            ticks.LabelFormatter = static d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 

@@ -204,7 +204,8 @@ public static class ReportWriter
             h.Append("<p class=\"note\">").Append(Encode(note)).Append("</p>\n");
         }
 
-        h.Append("<h2>Charts</h2>\n");
+        h.Append("<h2>Charts</h2>\n<p class=\"note\">Daily active learners: distinct users with an ACTIVE event (see weekly activity) per course and UTC day, "
+            + "<a href=\"daily_active.csv\">daily_active.csv</a>; the busiest 8 courses are drawn. PNG versions are beside the SVGs in charts/.</p>\n");
         foreach ((string title, string? svg) in charts)
         {
             h.Append(svg is null
@@ -215,7 +216,7 @@ public static class ReportWriter
         if (reports.Countries?.GdpShares is { } shares)
         {
             h.Append(ci, $"<h2>Learners from countries with GDP per capita under {o.GdpThreshold:N0} US$ (PPP)</h2>\n");
-            h.Append("<p class=\"note\">Share of learners whose country has a Factbook GDP per capita; 95% interval (exact Beta quantiles under 40 learners, normal approximation above). gdp_share.csv</p>\n");
+            h.Append("<p class=\"note\">Share of learners whose country has a Factbook GDP per capita; 95% interval (exact Beta quantiles under 40 learners, normal approximation above). <a href=\"gdp_share.csv\">gdp_share.csv</a></p>\n");
             Table(h, ["course", "learners with GDP", "below threshold", "share", "95% interval"], shares.Count, i =>
             {
                 GdpShareRow r = shares[i];
@@ -225,14 +226,14 @@ public static class ReportWriter
         }
 
         IReadOnlyList<WeeklyActivityRow> weekly = reports.WeeklyActivity.Rows!;
-        h.Append("<h2>Weekly activity</h2>\n<p class=\"note\">Distinct users per course, week (Monday to Monday) and label, by edX's user-activity rules. weekly_activity.csv</p>\n");
+        h.Append("<h2>Weekly activity</h2>\n<p class=\"note\">Distinct users per course, week (Monday to Monday) and label, by edX's user-activity rules. <a href=\"weekly_activity.csv\">weekly_activity.csv</a></p>\n");
         Table(h, ["course", "week from", "to", "label", "users"], weekly.Count, i =>
         {
             WeeklyActivityRow r = weekly[i];
             return [r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, N(r.Count)];
         }, numeric: [4]);
         IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily.Rows!;
-        h.Append("<h2>Enrollment</h2>\n<p class=\"note\">Enrollment events per course and day, and the running net enrollment. enrollment_daily.csv</p>\n");
+        h.Append("<h2>Enrollment</h2>\n<p class=\"note\">Enrollment events per course and day, and the running net enrollment. <a href=\"enrollment_daily.csv\">enrollment_daily.csv</a></p>\n");
         Table(h, ["course", "day", "activations", "deactivations", "mode changes", "net"], enrollment.Count, i =>
         {
             EnrollmentDailyRow r = enrollment[i];
@@ -240,7 +241,7 @@ public static class ReportWriter
         }, numeric: [2, 3, 4, 5]);
         if (reports.Countries?.Rows is { } countries)
         {
-            h.Append("<h2>Countries</h2>\n<p class=\"note\">Learners per country per course (a learner's country is that of the last IP address they were seen with). countries.csv</p>\n");
+            h.Append("<h2>Countries</h2>\n<p class=\"note\">Learners per country per course (a learner's country is that of the last IP address they were seen with). <a href=\"countries.csv\">countries.csv</a></p>\n");
             Table(h, ["course", "country", "name", "learners", "GDP per capita", "internet users"], countries.Count, i =>
             {
                 CountryRow r = countries[i];
@@ -249,7 +250,7 @@ public static class ReportWriter
         }
 
         IReadOnlyList<EventsDailyRow> daily = reports.EventsDaily.Rows!;
-        h.Append("<h2>Events per day</h2>\n<p class=\"note\">Events per UTC day, course and family (video, problem, navigation, forum, enrollment, page, other). events_daily.csv</p>\n");
+        h.Append("<h2>Events per day</h2>\n<p class=\"note\">Events per UTC day, course and family (video, problem, navigation, forum, enrollment, page, other). <a href=\"events_daily.csv\">events_daily.csv</a></p>\n");
         Table(h, ["day", "course", "family", "events"], daily.Count, i =>
         {
             EventsDailyRow r = daily[i];
