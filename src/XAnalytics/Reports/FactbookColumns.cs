@@ -29,13 +29,33 @@ internal sealed class FactbookColumns
             _byName[name] = new Entry(
                 name,
                 row[1] switch { long l => l, double d => d, _ => null },
-                Convert.ToString(row[2] ?? row[3], CultureInfo.InvariantCulture),
+                Tidy(Convert.ToString(row[2] ?? row[3], CultureInfo.InvariantCulture)),
                 row[4] switch { long l => l, double d => (long)d, _ => null });
         }
     }
 
     public Entry? Find(string iso2)
         => _factbook.FindCountryByIso(iso2) is { } name && _byName.TryGetValue(name, out Entry? e) ? e : null;
+
+    /// <summary>The Factbook pads notes with long runs of spaces: one space reads better in a table.</summary>
+    private static string? Tidy(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var tidy = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text.Trim())
+        {
+            if (!char.IsWhiteSpace(c) || tidy.Length == 0 || tidy[^1] != ' ')
+            {
+                tidy.Append(char.IsWhiteSpace(c) ? ' ' : c);
+            }
+        }
+
+        return tidy.ToString();
+    }
 
     private static string? Column(CiaFactbook factbook, string source)
     {

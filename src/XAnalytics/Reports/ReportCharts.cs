@@ -93,6 +93,7 @@ internal static class ReportCharts
         }
 
         plot.Add.Bars(values);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
         plot.Axes.Margins(bottom: 0);
         return plot;

@@ -100,4 +100,37 @@ public sealed class CountriesReportTests : IDisposable
         Assert.Null(reports.Countries.GdpShares);
         Assert.Contains(reports.Notes, n => n.Contains("no Factbook columns", StringComparison.Ordinal));
     }
+
+    /// <summary>DuckDB reads every CSV as it is (its sniffer, no options), with the same rows and the quoted languages whole.</summary>
+    [PublicDataFact]
+    public async Task Csvs_ReadByDuckDbAsTheyAre_SameRowsAsSep()
+    {
+        var options = new ReportOptions { PublicDataDir = PublicData.Directory };
+        using LearnerReports reports = await ReportTestKit.RunAsync([WriteLog()], options);
+        ReportFiles files = ReportWriter.Write(reports, _dir.FullName);
+
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        foreach (string csv in files.Files.Where(f => f.EndsWith(".csv", StringComparison.Ordinal)))
+        {
+            (string[] header, List<string[]> rows) = ReportTestKit.ReadCsv(csv);
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM read_csv_auto('{csv.Replace("'", "''", StringComparison.Ordinal)}')";
+            using var reader = command.ExecuteReader();
+            Assert.Equal(header, Enumerable.Range(0, reader.FieldCount).Select(reader.GetName));
+            int n = 0;
+            while (reader.Read())
+            {
+                int languages = Array.IndexOf(header, "languages");
+                if (languages >= 0)
+                {
+                    Assert.Equal(rows[n][languages], reader.IsDBNull(languages) ? "" : reader.GetString(languages));
+                }
+
+                n++;
+            }
+
+            Assert.Equal(rows.Count, n);
+        }
+    }
 }
