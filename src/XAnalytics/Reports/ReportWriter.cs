@@ -15,6 +15,13 @@ public static class ReportWriter
     /// <summary>Rows of a table shown in <c>index.html</c>; the CSV has them all.</summary>
     public const int MaxHtmlRows = 200;
 
+    // Every file the writer can produce, relative to the output folder.
+    private static readonly string[] s_outputs =
+    [
+        "events_daily.csv", "weekly_activity.csv", "daily_active.csv", "enrollment_daily.csv", "countries.csv", "gdp_share.csv", "index.html",
+        .. ChartFiles("daily_active"), .. ChartFiles("enrollment"), .. ChartFiles("top_countries"),
+    ];
+
     /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>
     public static ReportFiles Write(LearnerReports reports, string outputDirectory)
@@ -41,6 +48,15 @@ public static class ReportWriter
                 string target = Path.Combine(output, relative);
                 File.Move(Path.Combine(temp, relative), target, overwrite: true);
                 final.Add(target);
+            }
+
+            // A file an earlier run wrote and this one did not (countries without GeoIP now) would contradict index.html.
+            foreach (string relative in s_outputs)
+            {
+                if (!written.Contains(relative))
+                {
+                    File.Delete(Path.Combine(output, relative));
+                }
             }
 
             return new ReportFiles(output, Path.Combine(output, "index.html"), final, reports.Notes);
@@ -292,6 +308,8 @@ public static class ReportWriter
             h.Append("<p class=\"note\">No rows.</p>\n");
         }
     }
+
+    private static string[] ChartFiles(string name) => [Path.Combine("charts", name + ".png"), Path.Combine("charts", name + ".svg")];
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

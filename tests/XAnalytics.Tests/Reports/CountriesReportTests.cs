@@ -101,6 +101,25 @@ public sealed class CountriesReportTests : IDisposable
         Assert.Contains(reports.Notes, n => n.Contains("no Factbook columns", StringComparison.Ordinal));
     }
 
+    [PublicDataFact]
+    public async Task Write_AgainWithoutGeoIp_RemovesTheEarlierCountryFiles()
+    {
+        string log = WriteLog();
+        using (LearnerReports with = await ReportTestKit.RunAsync([log], new ReportOptions { PublicDataDir = PublicData.Directory }))
+        {
+            ReportWriter.Write(with, _dir.FullName);
+        }
+
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "countries.csv")));
+        using LearnerReports without = await ReportTestKit.RunAsync([log], new ReportOptions());
+        ReportWriter.Write(without, _dir.FullName);
+
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "countries.csv")));
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "gdp_share.csv")));
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "charts", "top_countries.png")));
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "charts", "daily_active.png")));
+    }
+
     /// <summary>DuckDB reads every CSV as it is (its sniffer, no options), with the same rows and the quoted languages whole.</summary>
     [PublicDataFact]
     public async Task Csvs_ReadByDuckDbAsTheyAre_SameRowsAsSep()
