@@ -19,14 +19,15 @@ public sealed class CountriesReport : IEventAggregate<CountriesPartial>
     private const int MaxIpBytes = 64;
     private readonly EventFacts _facts;
     private readonly GeoIpCountryResolver _geoIp;
-    private readonly FactbookColumns? _factbook;
+    private readonly Task<FactbookColumns>? _factbookLoad;
+    private FactbookColumns? _factbook;
     private readonly double _gdpThreshold;
 
-    internal CountriesReport(EventFacts facts, GeoIpCountryResolver geoIp, FactbookColumns? factbook, double gdpThreshold)
+    internal CountriesReport(EventFacts facts, GeoIpCountryResolver geoIp, Task<FactbookColumns>? factbook, double gdpThreshold)
     {
         _facts = facts;
         _geoIp = geoIp;
-        _factbook = factbook;
+        _factbookLoad = factbook;
         _gdpThreshold = gdpThreshold;
     }
 
@@ -65,11 +66,13 @@ public sealed class CountriesReport : IEventAggregate<CountriesPartial>
             if (f.IpLength is > 0 and <= MaxIpBytes)
             {
                 ReadOnlySpan<byte> ip = batch.GetUtf8(i).Slice(f.IpOffset, f.IpLength);
-                if (!target.LastIp.TryGetValue(f.User, out LastIp? last))
+                LastIp? last = target.CurrentUser == f.User ? target.Current : null;
+                if (last is null && !target.LastIp.TryGetValue(f.User, out last))
                 {
                     target.LastIp[f.User] = last = new LastIp();
                 }
 
+                (target.CurrentUser, target.Current) = (f.User, last);
                 last.Offer(f.Ticks, ip);
             }
         }
@@ -98,6 +101,7 @@ public sealed class CountriesReport : IEventAggregate<CountriesPartial>
     public void Complete(CountriesPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        _factbook = _factbookLoad?.GetAwaiter().GetResult();
         var countryOf = new Dictionary<long, string>(result.LastIp.Count);
         foreach (KeyValuePair<long, LastIp> kv in result.LastIp)
         {
@@ -195,6 +199,11 @@ public sealed class CountriesPartial
     internal Dictionary<long, LastIp> LastIp { get; } = [];
 
     internal (int Course, long User) LastLearner { get; set; } = (-1, 0);
+
+    // The previous event's user and their entry: a user's events come in runs, so most events skip the lookup.
+    internal long CurrentUser { get; set; }
+
+    internal LastIp? Current { get; set; }
 }
 
 /// <summary>A user's latest address: the bytes are copied into a buffer the user owns, so no string per event.</summary>

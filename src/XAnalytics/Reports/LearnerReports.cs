@@ -21,10 +21,10 @@ namespace XAnalytics.Reports;
 public sealed class LearnerReports : IDisposable
 {
     private readonly GeoIpCountryResolver? _geoIp;
-    private readonly CiaFactbook? _factbook;
+    private readonly Task<FactbookColumns>? _factbook;
     private readonly EventFacts _facts;
 
-    private LearnerReports(ReportOptions options, ReportFilter filter, GeoIpCountryResolver? geoIp, CiaFactbook? factbook, List<string> notes)
+    private LearnerReports(ReportOptions options, ReportFilter filter, GeoIpCountryResolver? geoIp, Task<FactbookColumns>? factbook, List<string> notes)
     {
         Options = options;
         _geoIp = geoIp;
@@ -41,7 +41,7 @@ public sealed class LearnerReports : IDisposable
         };
         if (geoIp is not null)
         {
-            Countries = new CountriesReport(facts, geoIp, factbook is null ? null : new FactbookColumns(factbook), options.GdpThreshold);
+            Countries = new CountriesReport(facts, geoIp, factbook, options.GdpThreshold);
             parts.Add(AggregatePart.Of(Countries));
         }
 
@@ -73,8 +73,9 @@ public sealed class LearnerReports : IDisposable
     public IReadOnlyList<string> Notes { get; }
 
     /// <summary>
-    /// Checks the options and opens the reference data (GeoIP database, Factbook) before the run, so a bad path
-    /// fails at once. Missing reference data is not an error: the part that needs it is left out, with a note.
+    /// Checks the options and opens the GeoIP database before the run, so a bad path fails at once; the Factbook
+    /// (needed only at the end) starts loading in the background. Missing reference data is not an error: the
+    /// part that needs it is left out, with a note.
     /// </summary>
     /// <exception cref="ArgumentException">A course id cannot be parsed, or <see cref="ReportOptions.From"/> is after <see cref="ReportOptions.To"/>.</exception>
     /// <exception cref="FileNotFoundException"><see cref="ReportOptions.GeoIpDatabase"/> names a file or directory with no database.</exception>
@@ -104,7 +105,7 @@ public sealed class LearnerReports : IDisposable
 
         var notes = new List<string>();
         GeoIpCountryResolver? geoIp = null;
-        CiaFactbook? factbook = null;
+        Task<FactbookColumns>? factbook = null;
         try
         {
             string? database = options.GeoIpDatabase ?? FindGeoIp(options.PublicDataDir);
@@ -120,7 +121,7 @@ public sealed class LearnerReports : IDisposable
                 if (options.PublicDataDir is not null && File.Exists(Path.Combine(options.PublicDataDir, CiaFactbook.FactbookFileName))
                     && File.Exists(Path.Combine(options.PublicDataDir, CiaFactbook.LanguagesFileName)))
                 {
-                    factbook = CiaFactbook.Load(options.PublicDataDir);
+                    factbook = FactbookColumns.LoadAsync(options.PublicDataDir);
                 }
                 else
                 {
@@ -133,7 +134,6 @@ public sealed class LearnerReports : IDisposable
         catch
         {
             geoIp?.Dispose();
-            factbook?.Dispose();
             throw;
         }
     }
@@ -145,8 +145,24 @@ public sealed class LearnerReports : IDisposable
     public void Dispose()
     {
         _geoIp?.Dispose();
-        _factbook?.Dispose();
         _facts.Dispose();
+        if (_factbook is not null)
+        {
+            // Wait for a load still under way (a run that failed early), then close what it opened; a failed load
+            // was reported by the run that needed it.
+            try
+            {
+                _factbook.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            if (_factbook.IsCompletedSuccessfully)
+            {
+                _factbook.Result.Dispose();
+            }
+        }
     }
 
     private static string? FindGeoIp(string? publicDataDir)
