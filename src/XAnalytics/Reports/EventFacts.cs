@@ -114,10 +114,12 @@ internal sealed class EventFacts : IDisposable
     private static readonly FieldPath s_ip = FieldPath.Parse("ip");
 
     private readonly ReportFilter _filter;
+    private readonly bool _readIp;
     private readonly ThreadLocal<Reader> _readers;
 
-    public EventFacts(ReportFilter filter)
+    public EventFacts(ReportFilter filter, bool readIp)
     {
+        _readIp = readIp;
         _filter = filter;
         Courses = new CourseTable();
         _readers = new ThreadLocal<Reader>(() => new Reader(this));
@@ -227,7 +229,7 @@ internal sealed class EventFacts : IDisposable
                 fact.Labels = Labels(type, source);
             }
 
-            if (batch.TryGetField(i, s_ip, out FieldValue ip) && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty
+            if (owner._readIp && batch.TryGetField(i, s_ip, out FieldValue ip) && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty
                 && batch.GetUtf8(i).Overlaps(ip.Utf8, out int offset))
             {
                 fact.IpOffset = offset;

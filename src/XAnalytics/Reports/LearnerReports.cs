@@ -30,7 +30,7 @@ public sealed class LearnerReports : IDisposable
         _geoIp = geoIp;
         _factbook = factbook;
         Notes = notes;
-        var facts = new EventFacts(filter);
+        var facts = new EventFacts(filter, readIp: geoIp is not null);
         _facts = facts;
         EventsDaily = new EventsDailyReport(facts);
         WeeklyActivity = new WeeklyActivityReport(facts);
