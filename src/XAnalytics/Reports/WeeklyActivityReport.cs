@@ -50,8 +50,8 @@ public sealed class WeeklyActivityReport : IEventAggregate<WeeklyActivityPartial
                 continue;
             }
 
-            // A user's events come in runs (a session in one course): the set is only asked when something changed.
-            // Measured: this halves the weekly part's time on the generated 1M-event archive.
+            // A user's events come in runs (a session in one course): the sets are only asked when something changed,
+            // which spares two hash-set probes for most events.
             if (f.User == target.LastUser && f.Course == target.LastCourse && f.Day == target.LastDay
                 && (f.Labels & ~target.LastLabels) == 0)
             {
