@@ -168,7 +168,8 @@ internal sealed class EventFacts : IDisposable
         private EventFact ReadOne(EventBatch batch, int i)
         {
             var fact = new EventFact { Course = -1 };
-            if (!batch.TryGetField(i, s_time, out FieldValue time) || time.Kind != JsonTokenType.String
+            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip);
+            if (time.Kind != JsonTokenType.String
                 || !Utf8Time.TryParseUtcTicks(time.Utf8, out fact.Ticks))
             {
                 return fact;
@@ -182,7 +183,7 @@ internal sealed class EventFacts : IDisposable
 
             // One pass over the context object for course_id and user_id; the resolver (which reads URLs) only
             // when context.course_id is absent, empty or escaped.
-            ReadContext(batch, i, out ReadOnlySpan<byte> contextCourse, out fact.User);
+            ReadContext(context, out ReadOnlySpan<byte> contextCourse, out fact.User);
             bool hasCourse;
             CourseKey course;
             int courseId;
@@ -214,8 +215,8 @@ internal sealed class EventFacts : IDisposable
                 fact.Course = courseId;
             }
 
-            ReadOnlySpan<byte> type = batch.TryGetField(i, s_eventType, out FieldValue t) && t.Kind == JsonTokenType.String ? t.Utf8 : default;
-            ReadOnlySpan<byte> source = batch.TryGetField(i, s_eventSource, out FieldValue s) && s.Kind == JsonTokenType.String ? s.Utf8 : default;
+            ReadOnlySpan<byte> type = t.Kind == JsonTokenType.String ? t.Utf8 : default;
+            ReadOnlySpan<byte> source = s.Kind == JsonTokenType.String ? s.Utf8 : default;
             fact.Family = EventFamilies.Classify(type);
             if (fact.Family == EventFamily.Enrollment)
             {
@@ -229,7 +230,7 @@ internal sealed class EventFacts : IDisposable
                 fact.Labels = Labels(type, source);
             }
 
-            if (owner._readIp && batch.TryGetField(i, s_ip, out FieldValue ip) && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty
+            if (owner._readIp && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty
                 && batch.GetUtf8(i).Overlaps(ip.Utf8, out int offset))
             {
                 fact.IpOffset = offset;
@@ -237,6 +238,53 @@ internal sealed class EventFacts : IDisposable
             }
 
             return fact;
+        }
+
+        /// <summary>
+        /// The five top-level fields the reports read, in one sweep over the event's field index (last duplicate
+        /// wins, as in <see cref="EventBatch.TryGetField"/>); a missing field has kind <see cref="JsonTokenType.None"/>.
+        /// An event with an escaped key (rare) is read field by field instead.
+        /// </summary>
+        private static void ReadTopFields(
+            EventBatch batch, int i, out FieldValue time, out FieldValue context, out FieldValue type, out FieldValue source, out FieldValue ip)
+        {
+            time = context = type = source = ip = default;
+            ReadOnlySpan<TopField> fields = batch.GetTopFields(i, out ReadOnlySpan<byte> json);
+            foreach (ref readonly TopField f in fields)
+            {
+                if (f.KeyEscaped)
+                {
+                    _ = batch.TryGetField(i, s_time, out time);
+                    _ = batch.TryGetField(i, s_context, out context);
+                    _ = batch.TryGetField(i, s_eventType, out type);
+                    _ = batch.TryGetField(i, s_eventSource, out source);
+                    _ = batch.TryGetField(i, s_ip, out ip);
+                    return;
+                }
+
+                ReadOnlySpan<byte> key = json.Slice(f.KeyOffset, f.KeyLength);
+                switch (key.Length)
+                {
+                    case 2 when key.SequenceEqual("ip"u8):
+                        ip = Value(json, f);
+                        break;
+                    case 4 when key.SequenceEqual("time"u8):
+                        time = Value(json, f);
+                        break;
+                    case 7 when key.SequenceEqual("context"u8):
+                        context = Value(json, f);
+                        break;
+                    case 10 when key.SequenceEqual("event_type"u8):
+                        type = Value(json, f);
+                        break;
+                    case 12 when key.SequenceEqual("event_source"u8):
+                        source = Value(json, f);
+                        break;
+                }
+            }
+
+            static FieldValue Value(ReadOnlySpan<byte> json, in TopField f)
+                => new(json.Slice(f.ValueOffset, f.ValueLength), f.Kind, f.ValueEscaped);
         }
 
         /// <summary>A course id seen before, found by its bytes (hash, then compared), else parsed once and remembered.</summary>
@@ -261,11 +309,11 @@ internal sealed class EventFacts : IDisposable
         }
 
         /// <summary>Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c> in one pass.</summary>
-        private void ReadContext(EventBatch batch, int i, out ReadOnlySpan<byte> courseId, out long user)
+        private void ReadContext(FieldValue context, out ReadOnlySpan<byte> courseId, out long user)
         {
             courseId = default;
             user = 0;
-            if (!batch.TryGetField(i, s_context, out FieldValue context) || context.Kind != JsonTokenType.StartObject)
+            if (context.Kind != JsonTokenType.StartObject)
             {
                 return;
             }

@@ -6,6 +6,9 @@ namespace XAnalytics.Reports;
 /// <summary>Reads an event's <c>time</c> as UTC ticks without allocating for the shapes edX writes.</summary>
 internal static class Utf8Time
 {
+    // Ticks per unit of the last fraction digit read, by how many digits were read (0 to 7).
+    private static readonly long[] s_tickScale = [0, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
     /// <summary>
     /// Parses <c>yyyy-MM-ddTHH:mm:ss[.fraction][Z|+HH:MM|-HH:MM|+HHMM]</c> (a space may stand for the T; no zone
     /// means UTC, as edX writes UTC); anything else goes through <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/>.
@@ -18,18 +21,25 @@ internal static class Utf8Time
             && TryDigits(t.Slice(11, 2), out int hour) && TryDigits(t.Slice(14, 2), out int minute) && TryDigits(t.Slice(17, 2), out int second)
             && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour < 24 && minute < 60 && second < 60)
         {
+            // Up to 7 fraction digits (ticks); more are read and dropped. No division per digit: one scale at the end.
             long fraction = 0;
+            int digits = 0;
             int at = 19;
             if (at < t.Length && t[at] == '.')
             {
                 at++;
-                long scale = TimeSpan.TicksPerSecond;
                 while (at < t.Length && (uint)(t[at] - '0') <= 9)
                 {
-                    scale /= 10;
-                    fraction += (t[at] - '0') * scale;
+                    if (digits < 7)
+                    {
+                        fraction = (fraction * 10) + (t[at] - '0');
+                        digits++;
+                    }
+
                     at++;
                 }
+
+                fraction *= s_tickScale[digits];
             }
 
             long offset = 0;
@@ -46,7 +56,8 @@ internal static class Utf8Time
                 offset = ((zh * 60L) + zm) * TimeSpan.TicksPerMinute * (zone[0] == '-' ? -1 : 1);
             }
 
-            ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fraction - offset;
+            ticks = (new DateOnly(year, month, day).DayNumber * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour)
+                + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond) + fraction - offset;
             return true;
         }
 
