@@ -11,7 +11,7 @@ internal static class Utf8Time
 
     /// <summary>
     /// Parses <c>yyyy-MM-ddTHH:mm:ss[.fraction][Z|+HH:MM|-HH:MM|+HHMM]</c> (a space may stand for the T; no zone
-    /// means UTC, as edX writes UTC); anything else goes through <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/>.
+    /// means UTC, as edX writes UTC; fraction digits beyond the 7th are dropped, not rounded); anything else goes through <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/>.
     /// </summary>
     public static bool TryParseUtcTicks(ReadOnlySpan<byte> t, out long ticks)
     {
