@@ -39,6 +39,7 @@ internal static class Program
             CatCommand.Create(),
             SelectCommand.Create(),
             SchemaCommand.Create(),
+            ReportCommand.Create(),
             GenerateCommand.Create(),
             RunCommand.Create(),
             DesensitizeCommand.Create(),

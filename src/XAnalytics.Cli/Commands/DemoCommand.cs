@@ -5,6 +5,7 @@ using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Generation;
 using XAnalytics.Pipeline;
+using XAnalytics.Reports;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
 using XAnalytics.Sources;
@@ -71,8 +72,12 @@ internal static class DemoCommand
         var bySource = new CountAggregate([FieldPath.Parse("event_source")]);
         var byCourse = new CountAggregate([FieldPath.Parse("context.course_id")]);
         var byDay = new CountAggregate([FieldPath.Parse("day")]);
+        // The learner report rides the same pass; without public-data-dir it leaves countries out (and says so).
+        string reportDir = Path.Combine(root, string.Create(ci, $"report-{events}"));
+        using LearnerReports reports = LearnerReports.Create(new ReportOptions { PublicDataDir = settings.PublicDataDir });
         var all = new CombinedAggregate(
-            AggregatePart.Of(totals), AggregatePart.Of(byType), AggregatePart.Of(bySource), AggregatePart.Of(byCourse), AggregatePart.Of(byDay));
+            AggregatePart.Of(totals), AggregatePart.Of(byType), AggregatePart.Of(bySource), AggregatePart.Of(byCourse), AggregatePart.Of(byDay),
+            AggregatePart.Of(reports.Aggregate));
         var options = new PipelineOptions
         {
             Source = new FileSourceOptions { Inputs = [archive] },
@@ -91,9 +96,20 @@ internal static class DemoCommand
         WriteTop(output, "Events by source", bySource.Result!, 10);
         WriteTop(output, "Events by course", byCourse.Result!, 10);
         WriteTop(output, "Busiest days (UTC)", byDay.Result!, 7);
+
+        ReportFiles files = ReportWriter.Write(reports, reportDir);
+        output.WriteLine(string.Create(ci, $"Learner report (same pass): {files.Files.Count} files (CSVs, charts) in {files.Directory}"));
+        foreach (string note in files.Notes)
+        {
+            output.WriteLine($"  Note: {note}");
+        }
+
+        output.WriteLine($"  Open {files.IndexHtml}");
+        output.WriteLine();
         output.WriteLine("Next, on your own logs (a folder of tracking.log-*.gz files, one folder per server):");
         output.WriteLine("  xanalytics count /path/to/logs --by event_type");
         output.WriteLine("  xanalytics count /path/to/logs --by context.course_id --by day --format csv > per-course-day.csv");
+        output.WriteLine("  xanalytics report /path/to/logs ./report --from 2015-01-01 --course course-v1:Org+Num+Run");
         output.WriteLine("  xanalytics count --help     (all options; settings go in ~/.xanalytics.yaml, see the README)");
         return c.IsBalanced ? ExitCodes.Clean : ExitCodes.Failed;
     }

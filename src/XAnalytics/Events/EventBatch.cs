@@ -277,6 +277,22 @@ public sealed class EventBatch : IDisposable
         _fieldCount += fields.Length;
     }
 
+    /// <summary>
+    /// The event's JSON and its top-level fields in document order, for a reader that wants several fields in one
+    /// sweep instead of one <see cref="TryGetField"/> each (the learner reports read five).
+    /// </summary>
+    internal ReadOnlySpan<TopField> GetTopFields(int index, out ReadOnlySpan<byte> json)
+    {
+        if (!IsParsed)
+        {
+            throw new InvalidOperationException("The batch has not been through the parse stage.");
+        }
+
+        ref readonly Entry entry = ref Get(index);
+        json = _data.AsSpan(entry.Offset, entry.Length);
+        return _fields.AsSpan(entry.FieldStart, entry.FieldCount);
+    }
+
     private ref readonly Entry Get(int index)
     {
         if ((uint)index >= (uint)_count)

@@ -1,0 +1,107 @@
+using ScottPlot;
+
+namespace XAnalytics.Reports;
+
+/// <summary>The report's charts, drawn with ScottPlot (SkiaSharp underneath, headless) as PNG and SVG.</summary>
+internal static class ReportCharts
+{
+    public const int Width = 960;
+    public const int Height = 440;
+    private const int MaxSeries = 8;
+
+    /// <summary>One line per course (the busiest <see cref="MaxSeries"/>), days on the x axis.</summary>
+    public static Plot? Lines(string title, string yLabel, IReadOnlyList<(string Series, DateOnly Day, double Value)> points, bool steps)
+    {
+        if (points.Count == 0)
+        {
+            return null;
+        }
+
+        var bySeries = new Dictionary<string, List<(DateOnly Day, double Value)>>(StringComparer.Ordinal);
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach ((string series, DateOnly day, double value) in points)
+        {
+            if (!bySeries.TryGetValue(series, out List<(DateOnly, double)>? list))
+            {
+                bySeries[series] = list = [];
+            }
+
+            list.Add((day, value));
+            totals[series] = totals.GetValueOrDefault(series) + Math.Abs(value);
+        }
+
+        var names = new List<string>(bySeries.Keys);
+        names.Sort((a, b) =>
+        {
+            int c = totals[b].CompareTo(totals[a]);
+            return c != 0 ? c : string.CompareOrdinal(a, b);
+        });
+        var plot = new Plot();
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        for (int s = 0; s < Math.Min(MaxSeries, names.Count); s++)
+        {
+            List<(DateOnly Day, double Value)> list = bySeries[names[s]];
+            list.Sort(static (a, b) => a.Day.CompareTo(b.Day));
+            var xs = new double[list.Count];
+            var ys = new double[list.Count];
+            for (int i = 0; i < list.Count; i++)
+            {
+                xs[i] = list[i].Day.ToDateTime(TimeOnly.MinValue).ToOADate();
+                ys[i] = list[i].Value;
+            }
+
+            var scatter = plot.Add.Scatter(xs, ys);
+            scatter.LegendText = names[s];
+            scatter.MarkerSize = list.Count > 60 ? 0 : 5;
+            if (steps)
+            {
+                scatter.ConnectStyle = ConnectStyle.StepHorizontal;
+            }
+        }
+
+        // ISO dates on the axis, and the legend beside the plot so it never hides a line.
+        plot.Axes.DateTimeTicksBottom();
+        if (plot.Axes.Bottom.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic ticks)
+        {
+            ticks.LabelFormatter = static d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>Vertical bars with a label under each.</summary>
+    public static Plot? Bars(string title, string yLabel, IReadOnlyList<(string Label, double Value)> bars)
+    {
+        if (bars.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        var values = new double[bars.Count];
+        var positions = new double[bars.Count];
+        var labels = new string[bars.Count];
+        for (int i = 0; i < bars.Count; i++)
+        {
+            values[i] = bars[i].Value;
+            positions[i] = i;
+            labels[i] = bars[i].Label;
+        }
+
+        plot.Add.Bars(values);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
+        plot.Axes.Margins(bottom: 0);
+        return plot;
+    }
+
+    public static void Save(Plot plot, string pngPath, string svgPath)
+    {
+        plot.SavePng(pngPath, Width, Height);
+        plot.SaveSvg(svgPath, Width, Height);
+    }
+}

@@ -1,0 +1,31 @@
+namespace XAnalytics.Reports;
+
+/// <summary>What the learner reports cover and which reference data they use.</summary>
+public sealed record ReportOptions
+{
+    /// <summary>First UTC day of events to include; default: no lower bound.</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Last UTC day of events to include (inclusive); default: no upper bound.</summary>
+    public DateOnly? To { get; init; }
+
+    /// <summary>Only events of these courses (any id shape; compared canonically); default empty: all events.</summary>
+    public IReadOnlyList<string> Courses { get; init; } = [];
+
+    /// <summary>
+    /// Directory of public reference data (the <c>public-data-dir</c> setting): the CIA Factbook files, and the
+    /// GeoIP database when <see cref="GeoIpDatabase"/> is not given. Default null: no Factbook columns, and no
+    /// <c>countries.csv</c> unless <see cref="GeoIpDatabase"/> is set.
+    /// </summary>
+    public string? PublicDataDir { get; init; }
+
+    /// <summary>
+    /// A GeoIP2/GeoLite2 Country <c>.mmdb</c>, or a directory holding one. Default null: the first
+    /// <c>*Country*.mmdb</c> (ordinal name order) in <see cref="PublicDataDir"/>, else in its immediate
+    /// subdirectories (MaxMind's downloads unpack into a dated folder).
+    /// </summary>
+    public string? GeoIpDatabase { get; init; }
+
+    /// <summary>GDP per capita (PPP, US$) under which a country counts as lower-income in the share; default 10 000.</summary>
+    public double GdpThreshold { get; init; } = 10_000;
+}

@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// Writes the reports of a finished run into a folder: the CSVs, the charts (PNG and SVG, in <c>charts/</c>) and
+/// one static <c>index.html</c> that shows the tables and links the SVG charts relatively (no server, no
+/// external CSS or JavaScript). Every file is written into a private temporary folder inside the output folder
+/// and then renamed into place, so a reader never sees half a file.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>Rows of a table shown in <c>index.html</c>; the CSV has them all.</summary>
+    public const int MaxHtmlRows = 200;
+
+    // Every file the writer can produce, relative to the output folder.
+    private static readonly string[] s_outputs =
+    [
+        "events_daily.csv", "weekly_activity.csv", "daily_active.csv", "enrollment_daily.csv", "countries.csv", "gdp_share.csv", "index.html",
+        .. ChartFiles("daily_active"), .. ChartFiles("enrollment"), .. ChartFiles("top_countries"),
+    ];
+
+    /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>.</summary>
+    /// <exception cref="InvalidOperationException">The run has not completed.</exception>
+    public static ReportFiles Write(LearnerReports reports, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        if (reports.EventsDaily.Rows is null)
+        {
+            throw new InvalidOperationException("The reports' run has not completed.");
+        }
+
+        string output = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(output);
+        string temp = Path.Combine(output, $".report-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(temp, "charts"));
+        var written = new List<string>();
+        try
+        {
+            WriteAll(reports, temp, written);
+            var final = new List<string>(written.Count);
+            Directory.CreateDirectory(Path.Combine(output, "charts"));
+            foreach (string relative in written)
+            {
+                string target = Path.Combine(output, relative);
+                File.Move(Path.Combine(temp, relative), target, overwrite: true);
+                final.Add(target);
+            }
+
+            // A file an earlier run wrote and this one did not (countries without GeoIP now) would contradict index.html.
+            foreach (string relative in s_outputs)
+            {
+                if (!written.Contains(relative))
+                {
+                    File.Delete(Path.Combine(output, relative));
+                }
+            }
+
+            return new ReportFiles(output, Path.Combine(output, "index.html"), final, reports.Notes);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static void WriteAll(LearnerReports reports, string dir, List<string> written)
+    {
+        IReadOnlyList<EventsDailyRow> daily = reports.EventsDaily.Rows!;
+        using (var csv = new CsvTable(Path.Combine(dir, "events_daily.csv"), "day", "course_id", "family", "events"))
+        {
+            foreach (EventsDailyRow r in daily)
+            {
+                csv.Row(CsvTable.Date(r.Day), r.CourseId, EventFamilies.Name(r.Family), CsvTable.Number(r.Events));
+            }
+        }
+
+        written.Add("events_daily.csv");
+        IReadOnlyList<WeeklyActivityRow> weekly = reports.WeeklyActivity.Rows!;
+        using (var csv = new CsvTable(Path.Combine(dir, "weekly_activity.csv"), "course_id", "interval_start", "interval_end", "label", "count"))
+        {
+            foreach (WeeklyActivityRow r in weekly)
+            {
+                csv.Row(r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, CsvTable.Number(r.Count));
+            }
+        }
+
+        written.Add("weekly_activity.csv");
+        IReadOnlyList<DailyActiveRow> active = reports.WeeklyActivity.DailyActive!;
+        using (var csv = new CsvTable(Path.Combine(dir, "daily_active.csv"), "course_id", "day", "learners"))
+        {
+            foreach (DailyActiveRow r in active)
+            {
+                csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Learners));
+            }
+        }
+
+        written.Add("daily_active.csv");
+        IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily.Rows!;
+        using (var csv = new CsvTable(Path.Combine(dir, "enrollment_daily.csv"), "course_id", "day", "activations", "deactivations", "mode_changes", "net_enrollment"))
+        {
+            foreach (EnrollmentDailyRow r in enrollment)
+            {
+                csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Activations), CsvTable.Number(r.Deactivations),
+                    CsvTable.Number(r.ModeChanges), CsvTable.Number(r.NetEnrollment));
+            }
+        }
+
+        written.Add("enrollment_daily.csv");
+        CountriesReport? countries = reports.Countries;
+        if (countries is not null)
+        {
+            using (var csv = new CsvTable(Path.Combine(dir, "countries.csv"), "course_id", "country", "country_name", "learners", "gdp_per_capita", "languages", "internet_users"))
+            {
+                foreach (CountryRow r in countries.Rows!)
+                {
+                    csv.Row(r.CourseId, r.Country, r.CountryName, CsvTable.Number(r.Learners), CsvTable.Number(r.GdpPerCapita), r.Languages, CsvTable.Number(r.InternetUsers));
+                }
+            }
+
+            written.Add("countries.csv");
+            if (countries.GdpShares is { } shares)
+            {
+                using (var csv = new CsvTable(Path.Combine(dir, "gdp_share.csv"), "course_id", "gdp_threshold", "learners_with_gdp", "learners_below", "share", "lower_95", "upper_95"))
+                {
+                    foreach (GdpShareRow r in shares)
+                    {
+                        csv.Row(r.CourseId, CsvTable.Number(r.Threshold), CsvTable.Number(r.LearnersWithGdp), CsvTable.Number(r.LearnersBelow),
+                            CsvTable.Number(r.Interval?.Share), CsvTable.Number(r.Interval?.Lower), CsvTable.Number(r.Interval?.Upper));
+                    }
+                }
+
+                written.Add("gdp_share.csv");
+            }
+        }
+
+        var charts = new List<(string Title, string? Svg)>();
+        var activePoints = new List<(string, DateOnly, double)>(active.Count);
+        foreach (DailyActiveRow r in active)
+        {
+            activePoints.Add((r.CourseId, r.Day, r.Learners));
+        }
+
+        charts.Add(("Daily active learners per course", Chart(dir, written, "daily_active",
+            ReportCharts.Lines("Daily active learners per course", "learners", activePoints, steps: false))));
+        var enrollmentPoints = new List<(string, DateOnly, double)>(enrollment.Count);
+        foreach (EnrollmentDailyRow r in enrollment)
+        {
+            enrollmentPoints.Add((r.CourseId, r.Day, r.NetEnrollment));
+        }
+
+        charts.Add(("Net enrollment over time", Chart(dir, written, "enrollment",
+            ReportCharts.Lines("Net enrollment over time", "enrolled (activations - deactivations)", enrollmentPoints, steps: true))));
+        if (countries is not null)
+        {
+            var bars = new List<(string, double)>();
+            foreach (CountryRow r in countries.Overall!)
+            {
+                if (bars.Count == 15)
+                {
+                    break;
+                }
+
+                bars.Add((r.Country, r.Learners));
+            }
+
+            charts.Add(("Top countries (learners, all courses)", Chart(dir, written, "top_countries", ReportCharts.Bars("Top countries (learners, all courses)", "learners", bars))));
+        }
+
+        File.WriteAllText(Path.Combine(dir, "index.html"), Html(reports, charts), new UTF8Encoding(false));
+        written.Add("index.html");
+    }
+
+    private static string? Chart(string dir, List<string> written, string name, ScottPlot.Plot? plot)
+    {
+        if (plot is null)
+        {
+            return null;
+        }
+
+        string png = Path.Combine("charts", name + ".png");
+        string svg = Path.Combine("charts", name + ".svg");
+        ReportCharts.Save(plot, Path.Combine(dir, png), Path.Combine(dir, svg));
+        written.Add(png);
+        written.Add(svg);
+        return "charts/" + name + ".svg";
+    }
+
+    private static string Html(LearnerReports reports, List<(string Title, string? Svg)> charts)
+    {
+        var h = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        h.Append("""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>XAnalytics learner report</title>
+            <style>
+            body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1000px;color:#222;padding:0 1em}
+            h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
+            table{border-collapse:collapse;font-size:.9em;margin:.5em 0}th,td{padding:.25em .6em;border-bottom:1px solid #eee;text-align:left}
+            td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
+            img{max-width:100%;height:auto;border:1px solid #eee}.note{color:#555;font-size:.9em}
+            </style></head><body>
+            <h1>Learner report</h1>
+
+            """);
+        ReportOptions o = reports.Options;
+        h.Append(ci, $"<p class=\"note\">Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Days are UTC dates; courses are canonical ids (Org/Num/Run).");
+        if (o.From is not null || o.To is not null || o.Courses.Count > 0)
+        {
+            h.Append(ci, $" Filter: from {o.From?.ToString("yyyy-MM-dd", ci) ?? "the start"} to {o.To?.ToString("yyyy-MM-dd", ci) ?? "the end"}");
+            h.Append(o.Courses.Count > 0 ? "; courses " + Encode(string.Join(", ", o.Courses)) : "").Append('.');
+        }
+
+        h.Append("</p>\n");
+        foreach (string note in reports.Notes)
+        {
+            h.Append("<p class=\"note\">").Append(Encode(note)).Append("</p>\n");
+        }
+
+        h.Append("<h2>Charts</h2>\n<p class=\"note\">Daily active learners: distinct users with an ACTIVE event (see weekly activity) per course and UTC day, "
+            + "<a href=\"daily_active.csv\">daily_active.csv</a>; the busiest 8 courses are drawn. PNG versions are beside the SVGs in charts/.</p>\n");
+        foreach ((string title, string? svg) in charts)
+        {
+            h.Append(svg is null
+                ? $"<p class=\"note\">{Encode(title)}: no data.</p>\n"
+                : $"<p><img src=\"{Encode(svg)}\" alt=\"{Encode(title)}\" width=\"{ReportCharts.Width}\" height=\"{ReportCharts.Height}\"></p>\n");
+        }
+
+        if (reports.Countries?.GdpShares is { } shares)
+        {
+            h.Append(ci, $"<h2>Learners from countries with GDP per capita under {o.GdpThreshold:N0} US$ (PPP)</h2>\n");
+            h.Append("<p class=\"note\">Share of learners whose country has a Factbook GDP per capita; 95% interval (exact Beta quantiles under 40 learners, normal approximation above). <a href=\"gdp_share.csv\">gdp_share.csv</a></p>\n");
+            Table(h, ["course", "learners with GDP", "below threshold", "share", "95% interval"], shares.Count, i =>
+            {
+                GdpShareRow r = shares[i];
+                return [r.CourseId.Length == 0 ? "(all courses)" : r.CourseId, N(r.LearnersWithGdp), N(r.LearnersBelow),
+                    r.Interval is { } b ? b.Share.ToString("P1", ci) : "", r.Interval is { } c ? $"{c.Lower.ToString("P1", ci)} – {c.Upper.ToString("P1", ci)}" : ""];
+            }, numeric: [1, 2, 3]);
+        }
+
+        IReadOnlyList<WeeklyActivityRow> weekly = reports.WeeklyActivity.Rows!;
+        h.Append("<h2>Weekly activity</h2>\n<p class=\"note\">Distinct users per course, week (Monday to Monday) and label, by edX's user-activity rules. <a href=\"weekly_activity.csv\">weekly_activity.csv</a></p>\n");
+        Table(h, ["course", "week from", "to", "label", "users"], weekly.Count, i =>
+        {
+            WeeklyActivityRow r = weekly[i];
+            return [r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, N(r.Count)];
+        }, numeric: [4]);
+        IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily.Rows!;
+        h.Append("<h2>Enrollment</h2>\n<p class=\"note\">Enrollment events per course and day, and the running net enrollment. <a href=\"enrollment_daily.csv\">enrollment_daily.csv</a></p>\n");
+        Table(h, ["course", "day", "activations", "deactivations", "mode changes", "net"], enrollment.Count, i =>
+        {
+            EnrollmentDailyRow r = enrollment[i];
+            return [r.CourseId, CsvTable.Date(r.Day), N(r.Activations), N(r.Deactivations), N(r.ModeChanges), N(r.NetEnrollment)];
+        }, numeric: [2, 3, 4, 5]);
+        if (reports.Countries?.Rows is { } countries)
+        {
+            h.Append("<h2>Countries</h2>\n<p class=\"note\">Learners per country per course (a learner's country is that of the last IP address they were seen with). <a href=\"countries.csv\">countries.csv</a></p>\n");
+            Table(h, ["course", "country", "name", "learners", "GDP per capita", "internet users"], countries.Count, i =>
+            {
+                CountryRow r = countries[i];
+                return [r.CourseId, r.Country, r.CountryName ?? "", N(r.Learners), r.GdpPerCapita?.ToString("N0", ci) ?? "", r.InternetUsers?.ToString("N0", ci) ?? ""];
+            }, numeric: [3, 4, 5]);
+        }
+
+        IReadOnlyList<EventsDailyRow> daily = reports.EventsDaily.Rows!;
+        h.Append("<h2>Events per day</h2>\n<p class=\"note\">Events per UTC day, course and family (video, problem, navigation, forum, enrollment, page, other). <a href=\"events_daily.csv\">events_daily.csv</a></p>\n");
+        Table(h, ["day", "course", "family", "events"], daily.Count, i =>
+        {
+            EventsDailyRow r = daily[i];
+            return [CsvTable.Date(r.Day), r.CourseId.Length == 0 ? "(none)" : r.CourseId, EventFamilies.Name(r.Family), N(r.Events)];
+        }, numeric: [3]);
+        h.Append("</body></html>\n");
+        return h.ToString();
+    }
+
+    private static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric)
+    {
+        h.Append("<table><thead><tr>");
+        foreach (string c in header)
+        {
+            h.Append("<th>").Append(Encode(c)).Append("</th>");
+        }
+
+        h.Append("</tr></thead><tbody>\n");
+        int shown = Math.Min(rows, MaxHtmlRows);
+        for (int i = 0; i < shown; i++)
+        {
+            string[] cells = row(i);
+            h.Append("<tr>");
+            for (int c = 0; c < cells.Length; c++)
+            {
+                h.Append(Array.IndexOf(numeric, c) >= 0 ? "<td class=\"n\">" : "<td>").Append(Encode(cells[c])).Append("</td>");
+            }
+
+            h.Append("</tr>\n");
+        }
+
+        h.Append("</tbody></table>\n");
+        if (rows > shown)
+        {
+            h.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">First {shown:N0} of {rows:N0} rows; the CSV has them all.</p>\n");
+        }
+        else if (rows == 0)
+        {
+            h.Append("<p class=\"note\">No rows.</p>\n");
+        }
+    }
+
+    private static string[] ChartFiles(string name) => [Path.Combine("charts", name + ".png"), Path.Combine("charts", name + ".svg")];
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}
+
+/// <summary>What <see cref="ReportWriter.Write"/> wrote.</summary>
+/// <param name="Directory">The output folder.</param>
+/// <param name="IndexHtml">The report page.</param>
+/// <param name="Files">Every file written, with its full path.</param>
+/// <param name="Notes">What was left out and why.</param>
+public sealed record ReportFiles(string Directory, string IndexHtml, IReadOnlyList<string> Files, IReadOnlyList<string> Notes);

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using XAnalytics.Cli;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary><c>xanalytics report</c> end to end, in-process.</summary>
+public sealed class ReportCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-reportcmd-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Report_NoPublicData_WritesCsvsChartsAndIndexAndSaysCountriesWereSkipped()
+    {
+        string log = Path.Combine(_dir.FullName, "tracking.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00+00:00", "context": {"course_id": "course-v1:OrgX+C1+2015_T1", "user_id": 1}}""",
+            """{"event_type": "problem_check", "event_source": "server", "time": "2015-03-09T10:00:00+00:00", "context": {"course_id": "course-v1:OrgX+C1+2015_T1", "user_id": 2}}""",
+            """{"event_type": "problem_check", "event_source": "server", "time": "2015-03-09T10:00:00+00:00", "context": {"course_id": "OrgY/C2/2015", "user_id": 2}}""",
+        ]);
+        string outDir = Path.Combine(_dir.FullName, "out");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        // public-data-dir is a folder without a GeoIP database, whatever the machine's settings say: countries are skipped.
+
+        int exit = await Program.BuildRoot()
+            .Parse(["report", log, outDir, "--from", "2015-03-03", "--course", "OrgX/C1/2015_T1", "--no-progress",
+                "--set", "public-data-dir=" + _dir.FullName, "--rejects", Path.Combine(_dir.FullName, "rejects.tsv")])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Contains("countries.csv skipped", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(outDir, "index.html"), output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(
+            ["OrgX/C1/2015_T1,2015-03-09,2015-03-16,ACTIVE,1", "OrgX/C1/2015_T1,2015-03-09,2015-03-16,ATTEMPTED_PROBLEM,1"],
+            ReportTestKit.Lines(Path.Combine(outDir, "weekly_activity.csv")));
+        Assert.True(File.Exists(Path.Combine(outDir, "charts", "daily_active.svg")));
+        Assert.False(File.Exists(Path.Combine(outDir, "countries.csv")));
+    }
+
+    [Fact]
+    public async Task Report_BadCourse_UsageExitCode()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await Program.BuildRoot()
+            .Parse(["report", _dir.FullName, Path.Combine(_dir.FullName, "out"), "--course", "nonsense", "--no-progress"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("Not a course id", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,104 @@
+using nietras.SeparatedValues;
+using XAnalytics.Pipeline;
+using XAnalytics.Reports;
+using XAnalytics.Sources;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>Runs the learner reports in-process and reads their CSVs back with a CSV parser (Sep, unescaping).</summary>
+internal static class ReportTestKit
+{
+    public static async Task<LearnerReports> RunAsync(IReadOnlyList<string> inputs, ReportOptions options, int threads = 2, int batchEvents = 4096, bool allowRejects = false)
+    {
+        LearnerReports reports = LearnerReports.Create(options);
+        var pipeline = new PipelineOptions
+        {
+            Source = new FileSourceOptions { Inputs = inputs },
+            Threads = threads,
+            BatchEvents = batchEvents,
+            RejectsPath = null,
+        };
+        RunResult run = await EventPipeline.RunAsync(pipeline, [], reports.CreateSink()).WaitAsync(TimeSpan.FromSeconds(60));
+        if (!allowRejects)
+        {
+            Assert.Equal(0, run.Counters.Rejected);
+        }
+
+        return reports;
+    }
+
+    /// <summary>The CSV's header and rows, as a CSV reader (RFC 4180 quoting) sees them.</summary>
+    public static (string[] Header, List<string[]> Rows) ReadCsv(string path)
+    {
+        using SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true, HasHeader = true }).FromFile(path);
+        string[] header = [.. reader.Header.ColNames];
+        var rows = new List<string[]>();
+        foreach (SepReader.Row row in reader)
+        {
+            Assert.Equal(header.Length, row.ColCount);
+            var cells = new string[row.ColCount];
+            for (int i = 0; i < cells.Length; i++)
+            {
+                cells[i] = row[i].ToString();
+            }
+
+            rows.Add(cells);
+        }
+
+        return (header, rows);
+    }
+
+    /// <summary>The rows as comma-joined lines (for readable exact comparisons of fields without commas).</summary>
+    public static string[] Lines(string path)
+    {
+        (_, List<string[]> rows) = ReadCsv(path);
+        var lines = new string[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            lines[i] = string.Join(',', rows[i]);
+        }
+
+        return lines;
+    }
+}
+
+/// <summary>
+/// Finds the edX analytics pipeline's acceptance logs (<c>../shared/corpus/edx-analytics-pipeline</c> beside the
+/// folder holding <c>XAnalytics.sln</c>); they are read where they are, never copied into the project.
+/// </summary>
+internal static class EdxCorpus
+{
+    private static readonly Lazy<string?> s_directory = new(Locate);
+
+    public static string? Directory => s_directory.Value;
+
+    public static string SkipReason => "Skipped: ../shared/corpus/edx-analytics-pipeline (next to the folder holding XAnalytics.sln) was not found.";
+
+    public static string File(string name) => Path.Combine(Directory ?? throw new InvalidOperationException(SkipReason), name);
+
+    private static string? Locate()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "XAnalytics.sln")))
+            {
+                string candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus", "edx-analytics-pipeline"));
+                return System.IO.Directory.Exists(candidate) ? candidate : null;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A fact reported as skipped, with the reason, when the edX corpus is absent.</summary>
+internal sealed class EdxCorpusFactAttribute : FactAttribute
+{
+    public EdxCorpusFactAttribute()
+    {
+        if (EdxCorpus.Directory is null)
+        {
+            Skip = EdxCorpus.SkipReason;
+        }
+    }
+}

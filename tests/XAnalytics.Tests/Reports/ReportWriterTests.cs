@@ -1,0 +1,61 @@
+using XAnalytics.Reports;
+
+namespace XAnalytics.Tests.Reports;
+
+public sealed class ReportWriterTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-writer-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Write_AwkwardCourseIds_CsvParsesBackToTheSameText()
+    {
+        // A course id with a comma and quotes (legal in the old Org/Num/Run shape) must survive the round trip.
+        string log = Path.Combine(_dir.FullName, "t.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00Z", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}}""",
+            """{"event_type": "edx.course.enrollment.mode_changed", "event_source": "server", "time": "2015-03-02T23:59:59.999999-01:00", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}}""",
+        ]);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
+        ReportFiles files = ReportWriter.Write(reports, Path.Combine(_dir.FullName, "out"));
+
+        (_, List<string[]> daily) = ReportTestKit.ReadCsv(Path.Combine(files.Directory, "events_daily.csv"));
+        // The -01:00 time is 2015-03-03 in UTC.
+        Assert.Equal(
+            ["2015-03-02 Org/Num,\"x\"/Run video 1", "2015-03-03 Org/Num,\"x\"/Run enrollment 1"],
+            daily.Select(r => string.Join(' ', r)));
+        (_, List<string[]> enrollment) = ReportTestKit.ReadCsv(Path.Combine(files.Directory, "enrollment_daily.csv"));
+        Assert.Equal(["Org/Num,\"x\"/Run", "2015-03-03", "0", "0", "1", "0"], enrollment.Single());
+        Assert.All(files.Files, f => Assert.True(File.Exists(f), f));
+        Assert.Empty(Directory.GetDirectories(files.Directory, ".report-*"));
+        Assert.True(new FileInfo(Path.Combine(files.Directory, "charts", "daily_active.png")).Length > 1000);
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(files.Directory, "charts", "daily_active.svg")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_BadCourseOrDates_ArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => LearnerReports.Create(new ReportOptions { Courses = ["not a course"] }));
+        Assert.Throws<ArgumentException>(() => LearnerReports.Create(new ReportOptions { From = new DateOnly(2015, 2, 1), To = new DateOnly(2015, 1, 1) }));
+    }
+
+    [Theory]
+    [InlineData("play_video", EventFamily.Video)]
+    [InlineData("edx.video.played", EventFamily.Video)]
+    [InlineData("show_transcript", EventFamily.Video)]
+    [InlineData("problem_check", EventFamily.Problem)]
+    [InlineData("edx.grades.problem.submitted", EventFamily.Problem)]
+    [InlineData("showanswer", EventFamily.Problem)]
+    [InlineData("seq_goto", EventFamily.Navigation)]
+    [InlineData("edx.ui.lms.outline.selected", EventFamily.Navigation)]
+    [InlineData("edx.forum.thread.created", EventFamily.Forum)]
+    [InlineData("edx.course.enrollment.activated", EventFamily.Enrollment)]
+    [InlineData("/courses/course-v1:a+b+c/xblock/block-v1:a+b+c+type@video+block@1/handler/x", EventFamily.Page)]
+    [InlineData("page_close", EventFamily.Page)]
+    [InlineData("book", EventFamily.Other)]
+    [InlineData("", EventFamily.Other)]
+    public void Classify_EventType_Family(string type, EventFamily expected)
+        => Assert.Equal(expected, EventFamilies.Classify(System.Text.Encoding.UTF8.GetBytes(type)));
+}
