@@ -36,6 +36,7 @@ internal static class Jobs
         {
             Prepare = Tools.EnsureBsonCopyAsync,
         },
+        new("report (all CSVs and charts, one pass)", Tools.XAnalyticsReport(), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
     ];
 }
 
@@ -79,6 +80,15 @@ internal static class Tools
         return new ToolRun(DuckDbName, fileName, [.. prefix, "duckdb-exec", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), sql],
             CountsOnStdout: false, OkExitCodes: [0]);
     };
+
+    /// <summary><c>xanalytics report DIR OUT</c>: every report in one pass (no GeoIP: countries need a database).</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsReport() => c => new ToolRun(
+        XAnalyticsName,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "report", c.Archive.Directory, Path.Combine(c.WorkDir, "report"), "--no-progress",
+            "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
 
     private static string KeyFile(CompareContext c) => Path.Combine(c.WorkDir, "pseudonym.key");
 
