@@ -17,8 +17,6 @@ internal struct EventFact
     /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
     public int Course;
 
-    /// <summary>True when <see cref="Course"/> came from <c>context.course_id</c> rather than a URL.</summary>
-    public bool CourseFromContext;
 
     /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
     public long User;
@@ -190,7 +188,6 @@ internal sealed class EventFacts : IDisposable
             if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
             {
                 hasCourse = true;
-                fact.CourseFromContext = true;
             }
             else
             {
