@@ -4,8 +4,8 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
-using XAnalytics.Events;
 using MongoDB.Bson;
+using XAnalytics.Events;
 using XAnalytics.Generation;
 
 namespace XAnalytics.Sources;

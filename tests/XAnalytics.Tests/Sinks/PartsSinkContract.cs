@@ -1,10 +1,10 @@
 using System.IO.Compression;
-using MongoDB.Bson;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
+using MongoDB.Bson;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
