@@ -47,13 +47,7 @@ internal static class DuckDbCount
             return 2;
         }
 
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using (DuckDBCommand set = connection.CreateCommand())
-        {
-            set.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}");
-            set.ExecuteNonQuery();
-        }
+        using DuckDBConnection connection = Open(threads);
 
         using DuckDBCommand command = connection.CreateCommand();
         command.CommandText = Query(dir, field, schema);
@@ -92,18 +86,23 @@ internal static class DuckDbCount
             return 2;
         }
 
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using (DuckDBCommand set = connection.CreateCommand())
-        {
-            set.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}");
-            set.ExecuteNonQuery();
-        }
+        using DuckDBConnection connection = Open(threads);
 
         using DuckDBCommand command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
         return 0;
+    }
+
+    /// <summary>An in-memory database using <paramref name="threads"/> threads.</summary>
+    private static DuckDBConnection Open(int threads)
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using DuckDBCommand set = connection.CreateCommand();
+        set.CommandText = string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}");
+        set.ExecuteNonQuery();
+        return connection;
     }
 
     /// <summary>The DuckDB library's version, for the machine description.</summary>

@@ -34,15 +34,7 @@ public sealed class RunCommandTests : IDisposable
             + """{"username": "u1", "event_type": "seq_next"}""" + "\n");
 
     private static string StockPipeline(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "XAnalytics.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "pipelines", name);
-    }
+        => Path.Combine(XAnalytics.Tests.TestSupport.RepoPaths.Root!, "pipelines", name);
 
     [Fact]
     public async Task Run_StockCountPipeline_SameAsCountCommand()

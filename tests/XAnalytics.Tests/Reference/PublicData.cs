@@ -16,19 +16,7 @@ internal static class PublicData
 
     public static string SkipReason => "Skipped: ../shared/public-data (next to the folder holding XAnalytics.sln) was not found.";
 
-    private static string? Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "XAnalytics.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "public-data"));
-                return System.IO.Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-
-        return null;
-    }
+    private static string? Locate() => XAnalytics.Tests.TestSupport.RepoPaths.Shared("public-data");
 }
 
 /// <summary>A fact that is reported as skipped, with the reason, when the public data is absent.</summary>

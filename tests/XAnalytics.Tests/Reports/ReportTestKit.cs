@@ -68,27 +68,12 @@ internal static class ReportTestKit
 /// </summary>
 internal static class EdxCorpus
 {
-    private static readonly Lazy<string?> s_directory = new(Locate);
-
-    public static string? Directory => s_directory.Value;
+    public static string? Directory => XAnalytics.Tests.TestSupport.Corpus.Directory;
 
     public static string SkipReason => "Skipped: ../shared/corpus/edx-analytics-pipeline (next to the folder holding XAnalytics.sln) was not found.";
 
     public static string File(string name) => Path.Combine(Directory ?? throw new InvalidOperationException(SkipReason), name);
 
-    private static string? Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "XAnalytics.sln")))
-            {
-                string candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus", "edx-analytics-pipeline"));
-                return System.IO.Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-
-        return null;
-    }
 }
 
 /// <summary>A fact reported as skipped, with the reason, when the edX corpus is absent.</summary>

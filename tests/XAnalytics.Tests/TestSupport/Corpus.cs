@@ -23,17 +23,7 @@ internal static class Corpus
 
     private static string? Find()
     {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "XAnalytics.sln")))
-            {
-                string corpus = Path.Combine(dir.FullName, "..", "shared", "corpus", "edx-analytics-pipeline");
-                return System.IO.Directory.Exists(corpus) && System.IO.Directory.GetFiles(corpus, "*.log").Length > 0
-                    ? Path.GetFullPath(corpus)
-                    : null;
-            }
-        }
-
-        return null;
+        string? corpus = RepoPaths.Shared("corpus", "edx-analytics-pipeline");
+        return corpus is not null && System.IO.Directory.GetFiles(corpus, "*.log").Length > 0 ? corpus : null;
     }
 }
