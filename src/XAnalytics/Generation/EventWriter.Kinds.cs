@@ -1,4 +1,5 @@
 using System.Text.Json;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Generation;
 

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Generation;
 

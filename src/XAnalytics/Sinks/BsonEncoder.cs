@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using MongoDB.Bson;
-using XAnalytics.Generation;
+using XAnalytics.Internal;
 using XAnalytics.Sources;
 
 namespace XAnalytics.Sinks;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
-using XAnalytics.Generation;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Sinks;

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using MongoDB.Bson;
 using XAnalytics.Events;
-using XAnalytics.Generation;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Sources;
 

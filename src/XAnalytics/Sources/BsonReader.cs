@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using XAnalytics.Events;
-using XAnalytics.Generation;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
-using XAnalytics.Generation;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 using XAnalytics.Sources;

@@ -1,11 +1,11 @@
 using System.Buffers;
 
-namespace XAnalytics.Generation;
+namespace XAnalytics.Internal;
 
 /// <summary>
 /// A growable <see cref="IBufferWriter{T}"/> over an <see cref="ArrayPool{T}"/> array that can be
 /// rewound (to cut a truncated line) and cleared after each flush to the compressor.
-/// Owner: the <see cref="FileGenerator"/> that created it returns the array in <see cref="Dispose"/>.
+/// Owner: whoever created it (a file generator, a BSON reader) returns the array in <see cref="Dispose"/>.
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
