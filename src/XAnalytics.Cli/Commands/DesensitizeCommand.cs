@@ -32,8 +32,8 @@ internal static class DesensitizeCommand
                 + "(short letter tokens in first-seen input order; one run's numbering, no key needed).",
             DefaultValueFactory = _ => PseudonymScheme.Keyed,
         };
-        var drop = new Option<string[]>("--drop") { Description = "Also remove this field (a path like context.foo). Repeatable." };
-        var keep = new Option<string[]>("--keep") { Description = "Keep this field although the profile removes it. Repeatable." };
+        var drop = new Option<string[]>("--drop") { Description = "Also remove this field (a path like context.foo). Repeatable; adds to the setting desensitize-drop." };
+        var keep = new Option<string[]>("--keep") { Description = "Keep this field although the profile removes it. Repeatable; adds to the setting desensitize-keep." };
         var parts = new OutputParts();
         var common = new CommonOptions();
         var filters = new FilterOptions();
@@ -61,8 +61,8 @@ internal static class DesensitizeCommand
                 Profile = result.GetValue(profile),
                 Pseudonyms = scheme,
                 Key = scheme == PseudonymScheme.Keyed ? LoadKey(result.GetValue(keyFile), settings) : null,
-                DropFields = result.GetValue(drop) ?? [],
-                KeepFields = result.GetValue(keep) ?? [],
+                DropFields = [.. SettingList(settings, SettingKeys.DesensitizeDrop), .. result.GetValue(drop) ?? []],
+                KeepFields = [.. SettingList(settings, SettingKeys.DesensitizeKeep), .. result.GetValue(keep) ?? []],
             };
             string outDir = result.GetValue(output)!;
             PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "desensitize"));
@@ -80,6 +80,12 @@ internal static class DesensitizeCommand
         }));
         return command;
     }
+
+    /// <summary>A comma-separated list setting (desensitize-drop, desensitize-keep), empty when unset.</summary>
+    internal static string[] SettingList(XAnalyticsSettings settings, string key)
+        => settings.TryGetValue(key, out string? value)
+            ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
 
     /// <summary>The key from --key-file, the settings' pseudonym-key-file, or the environment; never a default.</summary>
     internal static PseudonymKey LoadKey(FileInfo? keyFile, XAnalyticsSettings settings)

@@ -159,8 +159,8 @@ internal static class StepCatalog
         DesensitizeProfile profile = ParseEnum<DesensitizeProfile>(o, "profile", DesensitizeProfile.Default);
         PseudonymScheme scheme = ParseEnum<PseudonymScheme>(o, "pseudonyms", PseudonymScheme.Keyed);
         string? keyFile = o.GetString("key-file");
-        IReadOnlyList<string> drop = o.GetList("drop");
-        IReadOnlyList<string> keep = o.GetList("keep");
+        string[] drop = [.. DesensitizeCommand.SettingList(e.Settings, SettingKeys.DesensitizeDrop), .. o.GetList("drop")];
+        string[] keep = [.. DesensitizeCommand.SettingList(e.Settings, SettingKeys.DesensitizeKeep), .. o.GetList("keep")];
         o.EnsureAllUsed("profile", "pseudonyms", "key-file", "drop", "keep");
         PseudonymKey? key = scheme == PseudonymScheme.Keyed
             ? DesensitizeCommand.LoadKey(keyFile is null ? null : new FileInfo(keyFile), e.Settings)

@@ -29,4 +29,10 @@ public static class SettingKeys
 
     /// <summary>Longest accepted input line in bytes: a positive integer, optionally with a <c>KiB</c>, <c>MiB</c> or <c>GiB</c> suffix; default 16 MiB.</summary>
     public const string MaxLineLength = "max-line-length";
+
+    /// <summary>Fields desensitizing also removes, comma-separated paths (<c>context.foo, event.bar</c>).</summary>
+    public const string DesensitizeDrop = "desensitize-drop";
+
+    /// <summary>Fields desensitizing keeps although its profile removes them, comma-separated paths.</summary>
+    public const string DesensitizeKeep = "desensitize-keep";
 }

@@ -102,4 +102,21 @@ public sealed class DesensitizeCommandTests : IDisposable
         Assert.Contains("MITx/6.002x/2T2015", text, StringComparison.Ordinal);
         Assert.Contains("filtered 1", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Desensitize_FieldListsFromSettings_DropAndKeepApplied()
+    {
+        string key = Path.Combine(_dir.FullName, "key");
+        File.WriteAllText(key, Key);
+        string output = Path.Combine(_dir.FullName, "out");
+
+        var (exit, _) = await RunAsync("desensitize", Logs(), output, "--key-file", key,
+            "--set", "desensitize-drop=event.commentable_id, event.body", "--set", "desensitize-keep=ip");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        string text = ReadParts(output);
+        Assert.DoesNotContain("\"body\"", text, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.78", text, StringComparison.Ordinal); // ip kept on request
+        Assert.DoesNotContain("CanaryAgent", text, StringComparison.Ordinal); // the rest of the profile still applies
+    }
 }
