@@ -79,6 +79,51 @@ public sealed class EmbeddingTests : IDisposable
         Assert.True(result.IsClean);
     }
 
+    [Fact]
+    public async Task RunAsync_CustomSink_CountsWrittenAndBalances()
+    {
+        WriteGzip("a.gz", Event("alice1", "play_video"), Event("bob2", "pause_video"), "{broken");
+        var sink = new LineLengthSink();
+
+        RunResult result = await EventPipeline.RunAsync(
+            new PipelineOptions { Source = new() { Inputs = [_dir.FullName] } }, stages: [], sink: sink).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, result.Counters.Written);
+        Assert.Equal(1, result.Counters.Rejected);
+        Assert.True(result.Counters.IsBalanced);
+        Assert.True(sink.TotalBytes > 0);
+        Assert.True(sink.Completed);
+    }
+
+    /// <summary>A sink written from outside the library: sums the events' JSON bytes, in input order.</summary>
+    private sealed class LineLengthSink : IEventSink
+    {
+        public long TotalBytes { get; private set; }
+
+        public bool Completed { get; private set; }
+
+        public bool RequiresInputOrder => true;
+
+        public ITargetBlock<EventBatch> CreateBlock(StageContext context) => new ActionBlock<EventBatch>(batch =>
+        {
+            using (batch)
+            {
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    TotalBytes += batch.GetUtf8(i).Length;
+                }
+
+                context.Counters.AddWritten(batch.Count);
+            }
+        }, new ExecutionDataflowBlockOptions { BoundedCapacity = context.BoundedCapacity, CancellationToken = context.CancellationToken });
+
+        public Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            Completed = true;
+            return Task.CompletedTask;
+        }
+    }
+
     /// <summary>A filter written the way the README says: a TransformBlock with the run's options.</summary>
     private sealed class KeepEventType(string eventType) : IEventStage
     {

@@ -91,7 +91,8 @@ public sealed class RunCounters
     /// <summary>Counts events a stage left out on purpose (a filter). Stages call it once per batch.</summary>
     public void AddFiltered(long count) => Interlocked.Add(ref _filtered, count);
 
-    internal void AddWritten(long count) => Interlocked.Add(ref _written, count);
+    /// <summary>Counts events a sink took (wrote, folded into an aggregate). Sinks call it once per batch.</summary>
+    public void AddWritten(long count) => Interlocked.Add(ref _written, count);
 
     internal void AddRejected(string reason, long count)
     {
