@@ -179,6 +179,42 @@ public sealed class EventBatch : IDisposable
     }
 
     /// <summary>
+    /// Replaces event <paramref name="index"/> with JSON whose top-level layout the writer already knows (a stage's
+    /// <see cref="Internal.Utf8JsonBuilder"/>, which splices validated tokens): no second parse. Debug builds
+    /// check the layout against a real parse, so the tests hold every writer to it.
+    /// </summary>
+    internal void SetUtf8Indexed(int index, ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
+    {
+        _ = Get(index);
+#if DEBUG
+        TopField[] check = new TopField[Math.Max(4, fields.Length)];
+        if (EventIndexer.TryIndex(json, ref check, out int checkCount, out string detail) is { } reason)
+        {
+            throw new InvalidOperationException($"A stage wrote an invalid event ({reason}: {detail}).");
+        }
+
+        if (checkCount != fields.Length || !check.AsSpan(0, checkCount).SequenceEqual(fields))
+        {
+            throw new InvalidOperationException("A stage's writer reported a field layout that differs from its output.");
+        }
+#endif
+        if (json.Length > _data.Length - _dataLength)
+        {
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));
+            _data.AsSpan(0, _dataLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = bigger;
+        }
+
+        json.CopyTo(_data.AsSpan(_dataLength));
+        ref Entry entry = ref _entries[index];
+        entry.Offset = _dataLength;
+        entry.Length = json.Length;
+        _dataLength += json.Length;
+        SetFields(index, fields);
+    }
+
+    /// <summary>
     /// Builds event <paramref name="index"/> as a mutable DOM, for stages whose changes are easier to express
     /// that way. Allocates: hot paths should rewrite bytes with <see cref="Utf8JsonWriter"/> instead.
     /// </summary>

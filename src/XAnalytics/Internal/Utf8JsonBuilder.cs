@@ -26,6 +26,15 @@ internal sealed class Utf8JsonBuilder
     private int _depth;
     private bool _afterName;
 
+    // The layout of the top-level object as it is written, so the batch need not parse the event again
+    // (a full Utf8JsonReader pass per rewritten event; see SetUtf8Indexed). A value's end is only known when
+    // the next top-level key or the closing brace comes, so raw appends inside a value do not disturb it;
+    // anything written outside the top-level object (a whole line appended, a cut) makes the layout unusable.
+    private Events.TopField[] _top = new Events.TopField[32];
+    private int _topCount;
+    private int _valueStart = -1;
+    private bool _layoutUsable;
+
     /// <summary>The thread's builder number <paramref name="slot"/> (0 to 3), emptied.</summary>
     public static Utf8JsonBuilder ForThread(int slot)
     {
@@ -45,10 +54,41 @@ internal sealed class Utf8JsonBuilder
         _depth = 0;
         _first[0] = true;
         _afterName = false;
+        _topCount = 0;
+        _valueStart = -1;
+        _layoutUsable = true;
+    }
+
+    /// <summary>
+    /// The top-level fields of what was written, when it is one object built through the structural calls;
+    /// false when the caller wrote around them (then the batch indexes the bytes itself).
+    /// </summary>
+    public bool TryGetTopFields(out ReadOnlySpan<Events.TopField> fields)
+    {
+        fields = _topCount <= _top.Length ? _top.AsSpan(0, _topCount) : default;
+        return _layoutUsable && _depth == 0 && _length > 0 && _valueStart == -2;
+    }
+
+    /// <summary>Replaces event <paramref name="index"/> of <paramref name="batch"/> with what was written.</summary>
+    public void CopyTo(Events.EventBatch batch, int index)
+    {
+        if (TryGetTopFields(out ReadOnlySpan<Events.TopField> fields))
+        {
+            batch.SetUtf8Indexed(index, Written, fields);
+        }
+        else
+        {
+            batch.SetUtf8(index, Written);
+        }
     }
 
     public void StartObject()
     {
+        if (_depth == 0 && _length > 0)
+        {
+            _layoutUsable = false;
+        }
+
         Separator();
         AppendByte((byte)'{');
         Push();
@@ -56,6 +96,11 @@ internal sealed class Utf8JsonBuilder
 
     public void StartArray()
     {
+        if (_depth == 0)
+        {
+            _layoutUsable = false;
+        }
+
         Separator();
         AppendByte((byte)'[');
         Push();
@@ -63,6 +108,12 @@ internal sealed class Utf8JsonBuilder
 
     public void EndObject()
     {
+        if (_depth == 1)
+        {
+            CloseTopValue();
+            _valueStart = -2; // the top-level object is complete
+        }
+
         _depth--;
         AppendByte((byte)'}');
     }
@@ -76,12 +127,30 @@ internal sealed class Utf8JsonBuilder
     /// <summary>A property name as it stands in the source, with its quotes (escapes kept).</summary>
     public void PropertyRaw(ReadOnlySpan<byte> quotedKey)
     {
+        if (_depth == 1)
+        {
+            CloseTopValue();
+        }
+
         if (!_first[_depth])
         {
             AppendByte((byte)',');
         }
 
         _first[_depth] = false;
+        if (_depth == 1)
+        {
+            if (_topCount == _top.Length)
+            {
+                Array.Resize(ref _top, _top.Length * 2);
+            }
+
+            ref Events.TopField field = ref _top[_topCount++];
+            field.KeyOffset = _length + 1;
+            field.KeyLength = quotedKey.Length - 2;
+            field.KeyEscaped = quotedKey.Contains((byte)'\\');
+        }
+
         Append(quotedKey);
         AppendByte((byte)':');
         _afterName = true;
@@ -90,6 +159,11 @@ internal sealed class Utf8JsonBuilder
     /// <summary>A whole value as it stands in the source: a quoted string, a number, a literal, an object or array.</summary>
     public void ValueRaw(ReadOnlySpan<byte> rawJson)
     {
+        if (_depth == 0)
+        {
+            _layoutUsable = false;
+        }
+
         Separator();
         Append(rawJson);
     }
@@ -122,19 +196,33 @@ internal sealed class Utf8JsonBuilder
     /// <summary>Appends bytes with no separator logic (for a caller that writes a whole line itself).</summary>
     public void Append(ReadOnlySpan<byte> bytes)
     {
+        if (_depth == 0)
+        {
+            _layoutUsable = false;
+        }
+
         Ensure(bytes.Length);
         bytes.CopyTo(_buffer.AsSpan(_length));
         _length += bytes.Length;
     }
 
     /// <summary>Cuts the written bytes back to <paramref name="length"/> (only outside any open container).</summary>
-    public void Truncate(int length) => _length = length;
+    public void Truncate(int length)
+    {
+        _length = length;
+        _layoutUsable = false;
+    }
 
     private void Separator()
     {
         if (_afterName)
         {
             _afterName = false;
+            if (_depth == 1)
+            {
+                _valueStart = _length;
+            }
+
             return;
         }
 
@@ -144,6 +232,37 @@ internal sealed class Utf8JsonBuilder
         }
 
         _first[_depth] = false;
+    }
+
+    /// <summary>Ends the top-level value being written, if any: its length, kind and escapes are now known.</summary>
+    private void CloseTopValue()
+    {
+        if (_valueStart < 0)
+        {
+            return;
+        }
+
+        ref Events.TopField field = ref _top[_topCount - 1];
+        ReadOnlySpan<byte> value = _buffer.AsSpan(_valueStart, _length - _valueStart);
+        field.ValueOffset = _valueStart;
+        field.ValueLength = value.Length;
+        field.Kind = value.IsEmpty ? System.Text.Json.JsonTokenType.None : value[0] switch
+        {
+            (byte)'"' => System.Text.Json.JsonTokenType.String,
+            (byte)'{' => System.Text.Json.JsonTokenType.StartObject,
+            (byte)'[' => System.Text.Json.JsonTokenType.StartArray,
+            (byte)'t' => System.Text.Json.JsonTokenType.True,
+            (byte)'f' => System.Text.Json.JsonTokenType.False,
+            (byte)'n' => System.Text.Json.JsonTokenType.Null,
+            _ => System.Text.Json.JsonTokenType.Number,
+        };
+        field.ValueEscaped = field.Kind == System.Text.Json.JsonTokenType.String && value.Contains((byte)'\\');
+        if (value.IsEmpty)
+        {
+            _layoutUsable = false;
+        }
+
+        _valueStart = -1;
     }
 
     private void Push()

@@ -88,7 +88,7 @@ public static class DecodeBrowserEventStage
             output.Append(line[..offset]);
             output.Append(decoded);
             output.Append(line[(offset + value.RawJson.Length)..]);
-            batch.SetUtf8(i, output.Written);
+            output.CopyTo(batch, i);
             changed++;
         }
 

@@ -184,7 +184,7 @@ public static class DesensitizeStage
         {
             if (walker.Rewrite(batch.GetUtf8(i)))
             {
-                batch.SetUtf8(i, walker.Output.Written);
+                walker.Output.CopyTo(batch, i);
                 changed++;
             }
         }

@@ -52,7 +52,7 @@ public static class RemoveRedundantStage
         {
             if (Rewrite(batch.GetUtf8(i), dropTags, out Utf8JsonBuilder? output))
             {
-                batch.SetUtf8(i, output!.Written);
+                output!.CopyTo(batch, i);
                 changed++;
             }
         }

@@ -73,7 +73,7 @@ public static class TruncateStage
             int n = Rewrite(line, max, output);
             if (n > 0)
             {
-                batch.SetUtf8(i, output.Written);
+                output.CopyTo(batch, i);
                 changed++;
                 nulled += n;
             }
