@@ -47,6 +47,9 @@ public static class DecodeBrowserEventStage
     private static byte[]? s_scratchA;
 
     [ThreadStatic]
+    private static TopField[]? s_fields;
+
+    [ThreadStatic]
     private static byte[]? s_scratchB;
 
     /// <summary>The stage, for <see cref="EventPipeline"/>. Validates the options now.</summary>
@@ -88,7 +91,37 @@ public static class DecodeBrowserEventStage
             output.Append(line[..offset]);
             output.Append(decoded);
             output.Append(line[(offset + value.RawJson.Length)..]);
-            output.CopyTo(batch, i);
+
+            // The new layout is the old one with the event's value resized and what follows it shifted: no need
+            // for the batch to parse the rewritten line again (the decoded text was validated by TryDecode).
+            ReadOnlySpan<TopField> old = batch.GetTopFields(i, out _);
+            TopField[] shifted = s_fields ??= new TopField[32];
+            if (shifted.Length < old.Length)
+            {
+                shifted = s_fields = new TopField[old.Length * 2];
+            }
+
+            int delta = decoded.Length - value.RawJson.Length;
+            JsonTokenType decodedKind = decoded[0] == (byte)'{' ? JsonTokenType.StartObject : JsonTokenType.StartArray;
+            for (int f = 0; f < old.Length; f++)
+            {
+                TopField field = old[f];
+                if (field.ValueOffset == offset)
+                {
+                    field.ValueLength = decoded.Length;
+                    field.Kind = decodedKind;
+                    field.ValueEscaped = false;
+                }
+                else if (field.ValueOffset > offset)
+                {
+                    field.KeyOffset += delta;
+                    field.ValueOffset += delta;
+                }
+
+                shifted[f] = field;
+            }
+
+            batch.SetUtf8Indexed(i, output.Written, shifted.AsSpan(0, old.Length));
             changed++;
         }
 
