@@ -179,25 +179,23 @@ public sealed class EventBatch : IDisposable
     }
 
     /// <summary>
+    /// When set, every layout handed to <see cref="SetUtf8Indexed"/> is checked against a real parse. The test
+    /// assembly sets it (in every build configuration), so the tests hold every writer to its layout.
+    /// </summary>
+    internal static bool VerifyWrittenLayouts { get; set; }
+
+    /// <summary>
     /// Replaces event <paramref name="index"/> with JSON whose top-level layout the writer already knows (a stage's
-    /// <see cref="Internal.Utf8JsonBuilder"/>, which splices validated tokens): no second parse. Debug builds
-    /// check the layout against a real parse, so the tests hold every writer to it.
+    /// <see cref="Internal.Utf8JsonBuilder"/>, which splices validated tokens): no second parse.
     /// </summary>
     internal void SetUtf8Indexed(int index, ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
     {
         _ = Get(index);
-#if DEBUG
-        TopField[] check = new TopField[Math.Max(4, fields.Length)];
-        if (EventIndexer.TryIndex(json, ref check, out int checkCount, out string detail) is { } reason)
+        if (VerifyWrittenLayouts)
         {
-            throw new InvalidOperationException($"A stage wrote an invalid event ({reason}: {detail}).");
+            Verify(json, fields);
         }
 
-        if (checkCount != fields.Length || !check.AsSpan(0, checkCount).SequenceEqual(fields))
-        {
-            throw new InvalidOperationException("A stage's writer reported a field layout that differs from its output.");
-        }
-#endif
         if (json.Length > _data.Length - _dataLength)
         {
             byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));
@@ -212,6 +210,20 @@ public sealed class EventBatch : IDisposable
         entry.Length = json.Length;
         _dataLength += json.Length;
         SetFields(index, fields);
+    }
+
+    private static void Verify(ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
+    {
+        TopField[] check = new TopField[Math.Max(4, fields.Length)];
+        if (EventIndexer.TryIndex(json, ref check, out int checkCount, out string detail) is { } reason)
+        {
+            throw new InvalidOperationException($"A stage wrote an invalid event ({reason}: {detail}).");
+        }
+
+        if (checkCount != fields.Length || !check.AsSpan(0, checkCount).SequenceEqual(fields))
+        {
+            throw new InvalidOperationException("A stage's writer reported a field layout that differs from its output.");
+        }
     }
 
     /// <summary>
