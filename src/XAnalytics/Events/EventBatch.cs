@@ -162,20 +162,7 @@ public sealed class EventBatch : IDisposable
         }
 
         s_setScratch = scratch;
-        if (json.Length > _data.Length - _dataLength)
-        {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));
-            _data.AsSpan(0, _dataLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_data);
-            _data = bigger;
-        }
-
-        json.CopyTo(_data.AsSpan(_dataLength));
-        ref Entry entry = ref _entries[index];
-        entry.Offset = _dataLength;
-        entry.Length = json.Length;
-        _dataLength += json.Length;
-        SetFields(index, scratch.AsSpan(0, fieldCount));
+        Store(index, json, scratch.AsSpan(0, fieldCount));
     }
 
     /// <summary>
@@ -196,6 +183,12 @@ public sealed class EventBatch : IDisposable
             Verify(json, fields);
         }
 
+        Store(index, json, fields);
+    }
+
+    /// <summary>Appends the event's new bytes to the buffer (growing it) and points the entry and its fields at them.</summary>
+    private void Store(int index, ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
+    {
         if (json.Length > _data.Length - _dataLength)
         {
             byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));

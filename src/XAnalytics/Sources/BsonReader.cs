@@ -40,7 +40,7 @@ internal static class BsonReader
             Stream stream;
             try
             {
-                stream = Open(file, counters, out gzip);
+                stream = LineReader.Open(file, counters, file.Format == SourceFormat.BsonGzip, out gzip);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -122,23 +122,6 @@ internal static class BsonReader
                 counters.AddStoredBytes((int)Math.Min(int.MaxValue, bytes));
             }
         }
-    }
-
-    private static Stream Open(SourceFile file, RunCounters counters, out bool gzip)
-    {
-        var fs = new FileStream(file.Path, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan,
-        });
-        Span<byte> magic = stackalloc byte[2];
-        int n = fs.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        fs.Position = 0;
-        gzip = file.Format == SourceFormat.BsonGzip || (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
-        return gzip ? new GzipMemberStream(fs, counters.AddStoredBytes) : fs;
     }
 
     /// <summary>The framing state of one file; not thread-safe (one file is read by one task).</summary>

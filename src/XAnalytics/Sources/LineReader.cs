@@ -49,7 +49,7 @@ internal static class LineReader
             Stream stream;
             try
             {
-                stream = Open(file, counters, out gzip);
+                stream = Open(file, counters, file.Format == SourceFormat.GzipJsonLines, out gzip);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -123,7 +123,11 @@ internal static class LineReader
         }
     }
 
-    private static Stream Open(SourceFile file, RunCounters counters, out bool gzip)
+    /// <summary>
+    /// Opens a file for reading, through the strict gzip reader when it is declared gzip or starts with the gzip
+    /// magic (shared by the JSON-lines and BSON readers).
+    /// </summary>
+    internal static Stream Open(SourceFile file, RunCounters counters, bool declaredGzip, out bool gzip)
     {
         var fs = new FileStream(file.Path, new FileStreamOptions
         {
@@ -133,7 +137,7 @@ internal static class LineReader
             BufferSize = 0, // reads are already 64 KiB and larger
             Options = FileOptions.SequentialScan,
         });
-        gzip = file.Format == SourceFormat.GzipJsonLines || StartsWithGzipMagic(fs);
+        gzip = declaredGzip || StartsWithGzipMagic(fs);
         return gzip ? new GzipMemberStream(fs, counters.AddStoredBytes) : fs;
     }
 
