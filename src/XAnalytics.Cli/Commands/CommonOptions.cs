@@ -75,19 +75,28 @@ internal sealed class CommonOptions
     private static string DefaultRejectsPath(XAnalyticsSettings settings, string commandName)
     {
         // Rejected lines are learners' data: a folder only the user can enter.
-        string root = settings.ScratchDir ?? Path.Combine(Path.GetTempPath(), $"xanalytics-{Environment.UserName}");
-        string dir = Path.Combine(root, "rejects");
+        string root = settings.ScratchDir ?? PrivateTemp();
+        string dir = CreatePrivateDirectory(Path.Combine(CreatePrivateDirectory(root), "rejects"));
+        string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        return Path.Combine(dir, $"{commandName}-{stamp}-{Environment.ProcessId}.tsv");
+    }
+
+    /// <summary>The user's private folder in the temp folder (rejects, the demo's archive), created when missing.</summary>
+    public static string PrivateTemp()
+        => CreatePrivateDirectory(Path.Combine(Path.GetTempPath(), $"xanalytics-{Environment.UserName}"));
+
+    /// <summary>Creates <paramref name="path"/> readable by its owner only (on Unix), returning it.</summary>
+    private static string CreatePrivateDirectory(string path)
+    {
         if (OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(dir);
+            Directory.CreateDirectory(path);
         }
         else
         {
-            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        return Path.Combine(dir, $"{commandName}-{stamp}-{Environment.ProcessId}.tsv");
+        return path;
     }
 }

@@ -44,7 +44,7 @@ internal static class DemoCommand
     {
         TextWriter output = parse.InvocationConfiguration.Output;
         XAnalyticsSettings settings = GlobalOptions.Load(parse);
-        string root = dir?.FullName ?? Path.Combine(settings.ScratchDir ?? PrivateTemp(), "demo");
+        string root = dir?.FullName ?? Path.Combine(settings.ScratchDir ?? CommonOptions.PrivateTemp(), "demo");
         string archive = Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"archive-{events}"));
         var ci = CultureInfo.InvariantCulture;
 
@@ -143,19 +143,4 @@ internal static class DemoCommand
 
     private static string Shorten(string? value)
         => value is null ? "(none)" : value.Length == 0 ? "(empty)" : value.Length > 60 ? string.Concat(value.AsSpan(0, 57), "...") : value;
-
-    private static string PrivateTemp()
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"xanalytics-{Environment.UserName}");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
-    }
 }

@@ -51,14 +51,17 @@ internal static class SchemaCommand
         var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
 
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
-        using (var table = new TableOutput(result.GetValue(formatOpt), ["path", "count", "example"], result.InvocationConfiguration.Output))
-        {
-            foreach (SchemaField field in aggregate.Result!.Fields)
-            {
-                table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
-            }
-        }
-
+        WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
         return CommandRunner.Finish(result, run);
+    }
+
+    /// <summary>Writes a finished schema as a table of path, count and example.</summary>
+    public static void WriteSchema(SchemaAggregate aggregate, TableFormat format, TextWriter output)
+    {
+        using var table = new TableOutput(format, ["path", "count", "example"], output);
+        foreach (SchemaField field in aggregate.Result!.Fields)
+        {
+            table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
+        }
     }
 }

@@ -174,14 +174,7 @@ internal static class StepCatalog
         TableFormat format = ParseEnum<TableFormat>(o, "format", TableFormat.Tsv);
         o.EnsureAllUsed("all", "format");
         var aggregate = new SchemaAggregate(new SchemaOptions { All = all });
-        return new SinkPlan(new AggregateSink<SchemaPartial>(aggregate), output =>
-        {
-            using var table = new TableOutput(format, ["path", "count", "example"], output);
-            foreach (SchemaField field in aggregate.Result!.Fields)
-            {
-                table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
-            }
-        });
+        return new SinkPlan(new AggregateSink<SchemaPartial>(aggregate), output => SchemaCommand.WriteSchema(aggregate, format, output));
     }
 
     private static SinkPlan PartsSink(StepOptions o, RunEnvironment e, OutputParts.Format format)
