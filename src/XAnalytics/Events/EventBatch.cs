@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using XAnalytics.Internal;
 using XAnalytics.Sources;
 using XAnalytics.Stages;
 
@@ -16,6 +18,10 @@ namespace XAnalytics.Events;
 /// buffers to <see cref="ArrayPool{T}.Shared"/>. A batch dropped by a cancelled run is simply collected.</para>
 /// <para>Reading a field does not build the event: <see cref="TryGetField"/> finds a top-level key in the
 /// index and, for a nested path, scans only that value's bytes.</para>
+/// <para>A batch read from BSON holds the checked BSON documents until something asks for JSON
+/// (<see cref="GetUtf8"/>, a rewrite, the field index): then the whole batch is converted once, on the thread that
+/// asked. Until then <see cref="TryGetField"/> reads fields from the BSON and writes only the values it returns as
+/// JSON, so counting or filtering a BSON copy never builds JSON it does not need.</para>
 /// </remarks>
 public sealed class EventBatch : IDisposable
 {
@@ -28,12 +34,20 @@ public sealed class EventBatch : IDisposable
     [ThreadStatic]
     private static TopField[]? s_setScratch;
 
+    [ThreadStatic]
+    private static PooledBufferWriter? s_bsonScratch;
+
+    [ThreadStatic]
+    private static TopFieldList? s_bsonFields;
+
     private byte[] _data;
     private int _dataLength;
     private Entry[] _entries;
     private int _count;
     private TopField[] _fields;
     private int _fieldCount;
+    private bool _bson;
+    private ValueArena? _values;
 
     private EventBatch(SourceFile source, long sequence, int dataBytes, int maxEvents)
     {
@@ -61,6 +75,7 @@ public sealed class EventBatch : IDisposable
     {
         get
         {
+            EnsureJson();
             long total = 0;
             for (int i = 0; i < _count; i++)
             {
@@ -72,7 +87,11 @@ public sealed class EventBatch : IDisposable
     }
 
     /// <summary>The event's JSON line, as UTF-8 without the newline.</summary>
-    public ReadOnlySpan<byte> GetUtf8(int index) => _data.AsSpan(Get(index).Offset, _entries[index].Length);
+    public ReadOnlySpan<byte> GetUtf8(int index)
+    {
+        EnsureJson();
+        return _data.AsSpan(Get(index).Offset, _entries[index].Length);
+    }
 
     /// <summary>The 1-based line number of the event in its file.</summary>
     public long GetLineNumber(int index) => Get(index).Line;
@@ -91,6 +110,11 @@ public sealed class EventBatch : IDisposable
 
         ref readonly Entry entry = ref Get(index);
         byte[][] segments = path.Utf8Segments;
+        if (_bson)
+        {
+            return TryGetBsonField(entry, segments, out value);
+        }
+
         ReadOnlySpan<byte> json = _data.AsSpan(entry.Offset, entry.Length);
         ReadOnlySpan<TopField> fields = _fields.AsSpan(entry.FieldStart, entry.FieldCount);
         ReadOnlySpan<byte> first = segments[0];
@@ -155,6 +179,7 @@ public sealed class EventBatch : IDisposable
     public void SetUtf8(int index, ReadOnlySpan<byte> json)
     {
         _ = Get(index);
+        EnsureJson();
         TopField[] scratch = s_setScratch ??= new TopField[64];
         if (EventIndexer.TryIndex(json, ref scratch, out int fieldCount, out string detail) is { } reason)
         {
@@ -178,6 +203,7 @@ public sealed class EventBatch : IDisposable
     internal void SetUtf8Indexed(int index, ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
     {
         _ = Get(index);
+        EnsureJson();
         if (VerifyWrittenLayouts)
         {
             Verify(json, fields);
@@ -236,6 +262,8 @@ public sealed class EventBatch : IDisposable
         _entries = [];
         _fields = [];
         _count = 0;
+        _values?.Dispose();
+        _values = null;
         if (data.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(data);
@@ -255,6 +283,105 @@ public sealed class EventBatch : IDisposable
     internal static EventBatch Create(SourceFile source, long sequence, int dataBytes = DefaultDataBytes, int maxEvents = DefaultMaxEvents)
         => new(source, sequence, dataBytes, maxEvents);
 
+    /// <summary>
+    /// A batch whose lines are BSON documents that passed <see cref="BsonNavigator.TryValidate"/> (the BSON reader
+    /// makes them). It counts as parsed: fields are read from the BSON, and the JSON is written when first needed.
+    /// </summary>
+    internal static EventBatch CreateBson(SourceFile source, long sequence, int dataBytes = DefaultDataBytes, int maxEvents = DefaultMaxEvents)
+        => new(source, sequence, dataBytes, maxEvents) { _bson = true };
+
+    /// <summary>True while the batch still holds BSON documents (see <see cref="CreateBson"/>).</summary>
+    internal bool HoldsBson => _bson;
+
+    /// <summary>
+    /// Converts a BSON batch to JSON lines with their field index (nothing to do for a JSON batch). Every accessor
+    /// that hands out JSON calls it; the parse block calls it ahead of stages and sinks, so the conversion runs on
+    /// all threads even when the sink is ordered.
+    /// </summary>
+    internal void EnsureJson()
+    {
+        if (_bson)
+        {
+            ConvertToJson();
+        }
+    }
+
+    private void ConvertToJson()
+    {
+        PooledBufferWriter json = s_bsonScratch ??= new PooledBufferWriter(DefaultDataBytes + (DefaultDataBytes / 4));
+        TopFieldList top = s_bsonFields ??= new TopFieldList();
+        json.Clear();
+        BeginIndex(_count * 24);
+        for (int i = 0; i < _count; i++)
+        {
+            ref Entry entry = ref _entries[i];
+            int start = json.WrittenCount;
+            if (BsonDecoder.TryAppendJson(_data.AsSpan(entry.Offset, entry.Length), json, top, out string detail) is not null)
+            {
+                // The reader let the document in only after the same checks the decoder makes.
+                throw new InvalidOperationException($"A checked BSON document could not be converted to JSON ({detail}).");
+            }
+
+            entry.Offset = start;
+            entry.Length = json.WrittenCount - start;
+            SetFields(i, top.Fields);
+        }
+
+        if (json.WrittenCount > _data.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = ArrayPool<byte>.Shared.Rent(json.WrittenCount);
+        }
+
+        json.WrittenSpan.CopyTo(_data);
+        _dataLength = json.WrittenCount;
+        _bson = false;
+    }
+
+    /// <summary>
+    /// <see cref="TryGetField"/> over a BSON document: walks to the value and writes only it as JSON, into the
+    /// batch's value arena (so the span stays valid while the batch lives).
+    /// </summary>
+    private bool TryGetBsonField(in Entry entry, byte[][] segments, out FieldValue value)
+    {
+        ReadOnlySpan<byte> document = _data.AsSpan(entry.Offset, entry.Length);
+        for (int s = 0; s < segments.Length; s++)
+        {
+            if (!BsonNavigator.TryFind(document, segments[s], out byte type, out int at))
+            {
+                break;
+            }
+
+            if (s < segments.Length - 1 && type == 0x03)
+            {
+                document = document.Slice(at, BinaryPrimitives.ReadInt32LittleEndian(document[at..]));
+                continue;
+            }
+
+            // The value asked for, or one the path goes on into that only its JSON form makes an object
+            // ({"$oid": ...}, {"$date": ...}): written out, and the rest of the path read from that JSON.
+            PooledBufferWriter scratch = s_bsonScratch ??= new PooledBufferWriter(DefaultDataBytes + (DefaultDataBytes / 4));
+            scratch.Clear();
+            JsonTokenType kind = BsonDecoder.AppendValueJson(type, document, at, scratch, out bool escaped);
+            ReadOnlySpan<byte> raw = (_values ??= new ValueArena()).Add(scratch.WrittenSpan);
+            if (s == segments.Length - 1)
+            {
+                value = new FieldValue(raw, kind, escaped);
+                return true;
+            }
+
+            if (kind == JsonTokenType.StartObject)
+            {
+                return TryGetNested(raw, segments.AsSpan(s), out value);
+            }
+
+            break;
+        }
+
+        value = default;
+        return false;
+    }
+
     /// <summary>Room left for line bytes before the batch should be sent on.</summary>
     internal int FreeBytes => _data.Length - _dataLength;
 
@@ -266,7 +393,31 @@ public sealed class EventBatch : IDisposable
     /// </summary>
     internal bool TryAppend(ReadOnlySequence<byte> line, long lineNumber)
     {
-        int length = checked((int)line.Length);
+        if (!TryReserve(checked((int)line.Length), lineNumber, out Span<byte> target))
+        {
+            return false;
+        }
+
+        line.CopyTo(target);
+        return true;
+    }
+
+    /// <inheritdoc cref="TryAppend(ReadOnlySequence{byte}, long)"/>
+    internal bool TryAppend(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        if (!TryReserve(line.Length, lineNumber, out Span<byte> target))
+        {
+            return false;
+        }
+
+        line.CopyTo(target);
+        return true;
+    }
+
+    /// <summary>Adds an entry of <paramref name="length"/> bytes and gives the room its bytes go to.</summary>
+    private bool TryReserve(int length, long lineNumber, out Span<byte> target)
+    {
+        target = default;
         if (_count == _entries.Length || (length > _data.Length - _dataLength && _count > 0))
         {
             return false;
@@ -279,7 +430,7 @@ public sealed class EventBatch : IDisposable
             _dataLength = 0;
         }
 
-        line.CopyTo(_data.AsSpan(_dataLength));
+        target = _data.AsSpan(_dataLength, length);
         _entries[_count++] = new Entry { Offset = _dataLength, Length = length, Line = lineNumber };
         _dataLength += length;
         return true;
@@ -329,6 +480,7 @@ public sealed class EventBatch : IDisposable
             throw new InvalidOperationException("The batch has not been through the parse stage.");
         }
 
+        EnsureJson();
         ref readonly Entry entry = ref Get(index);
         json = _data.AsSpan(entry.Offset, entry.Length);
         return _fields.AsSpan(entry.FieldStart, entry.FieldCount);
@@ -358,7 +510,7 @@ public sealed class EventBatch : IDisposable
         return reader.ValueTextEquals(key);
     }
 
-    private static bool TryGetNested(ReadOnlySpan<byte> objectJson, byte[][] segments, out FieldValue value)
+    private static bool TryGetNested(ReadOnlySpan<byte> objectJson, ReadOnlySpan<byte[]> segments, out FieldValue value)
     {
         ReadOnlySpan<byte> current = objectJson;
         for (int s = 1; s < segments.Length; s++)

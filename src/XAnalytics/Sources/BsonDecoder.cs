@@ -80,6 +80,32 @@ internal static class BsonDecoder
         return null;
     }
 
+    /// <summary>
+    /// Appends the JSON of one value of a document that passed <see cref="BsonNavigator.TryValidate"/> (found with
+    /// <see cref="BsonNavigator.TryFind"/>) and returns the JSON token it starts with.
+    /// </summary>
+    /// <param name="type">The value's BSON type.</param>
+    /// <param name="document">The document holding the value.</param>
+    /// <param name="valueAt">Where the value starts in <paramref name="document"/>.</param>
+    /// <param name="output">Where the JSON goes.</param>
+    /// <param name="escaped">True when a string value was written with escapes.</param>
+    public static JsonTokenType AppendValueJson(byte type, ReadOnlySpan<byte> document, int valueAt, PooledBufferWriter output, out bool escaped)
+    {
+        int start = output.WrittenCount;
+        var o = new JsonOut(output, 64);
+        int at = valueAt;
+        escaped = false;
+        bool ok = TryWriteValue(type, document, ref at, ref o, 0, ref escaped, out string detail);
+        JsonTokenType kind = ok ? KindOf(type, o.ByteAt(start)) : JsonTokenType.None;
+        o.Commit();
+        if (!ok)
+        {
+            throw new InvalidOperationException($"A checked BSON value could not be written as JSON ({detail}).");
+        }
+
+        return kind;
+    }
+
     private static bool TryWriteDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, ref JsonOut output, int depth, TopFieldList? top, out string detail)
     {
         if (depth > MaxDepth)

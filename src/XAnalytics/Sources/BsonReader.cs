@@ -9,9 +9,11 @@ using XAnalytics.Sinks;
 namespace XAnalytics.Sources;
 
 /// <summary>
-/// Reads a file of BSON documents (plain or gzip) into the same line batches <see cref="LineReader"/> makes: each
-/// document becomes one line of compact JSON (<see cref="BsonDecoder"/>), numbered by its place in the file
-/// (the first document is line 1), so everything after the reader (parse, stages, rejects) works unchanged.
+/// Reads a file of BSON documents (plain or gzip) into batches like those <see cref="LineReader"/> makes: each
+/// document is checked (<see cref="BsonNavigator.TryValidate"/>) and kept as BSON, numbered by its place in the
+/// file (the first document is line 1). The batch reads fields from the BSON and writes JSON only when asked for
+/// it (<see cref="EventBatch.EnsureJson"/>), so everything after the reader works unchanged and a count over a
+/// BSON copy never writes JSON.
 /// </summary>
 /// <remarks>
 /// Framing is by the length prefix. A document longer than <see cref="LineReaderOptions.MaxLineBytes"/> is
@@ -130,8 +132,6 @@ internal static class BsonReader
         private readonly SourceFile _file;
         private readonly LineReaderOptions _options;
         private readonly Queue<EventBatch> _ready = new();
-        private readonly PooledBufferWriter _json = new(64 * 1024);
-        private readonly TopFieldList _top = new();
         private byte[] _scratch = [];
         private EventBatch? _current;
         private long _sequence;
@@ -247,24 +247,20 @@ internal static class BsonReader
 
         private void Accept(ReadOnlySpan<byte> document, RejectLog rejects)
         {
-            _json.Clear();
-            if (BsonDecoder.TryAppendJson(document, _json, _top, out string detail) is { } reason)
+            if (BsonNavigator.TryValidate(document, out string detail) is { } reason)
             {
                 rejects.Add(_file, Documents, reason, detail, document);
                 return;
             }
 
-            var line = new ReadOnlySequence<byte>(_json.WrittenMemory);
             _current ??= NewBatch();
-            if (!_current.TryAppend(line, Documents))
+            if (!_current.TryAppend(document, Documents))
             {
                 Enqueue(_current);
                 _current = NewBatch();
-                _current.TryAppend(line, Documents);
+                _current.TryAppend(document, Documents);
             }
 
-            // The decoder indexed the fields as it wrote them: the batch skips the parse stage's pass.
-            _current.SetFields(_current.Count - 1, _top.Fields);
             if (_current.IsFull)
             {
                 Enqueue(_current);
@@ -272,12 +268,7 @@ internal static class BsonReader
             }
         }
 
-        private EventBatch NewBatch()
-        {
-            EventBatch batch = EventBatch.Create(_file, _sequence++, _options.BatchBytes, _options.BatchEvents);
-            batch.BeginIndex(1024);
-            return batch;
-        }
+        private EventBatch NewBatch() => EventBatch.CreateBson(_file, _sequence++, _options.BatchBytes, _options.BatchEvents);
 
         private void Enqueue(EventBatch batch)
         {
@@ -312,7 +303,6 @@ internal static class BsonReader
                 _ready.Dequeue().Dispose();
             }
 
-            _json.Dispose();
             ReturnScratch();
         }
     }

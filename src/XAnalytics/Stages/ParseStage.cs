@@ -32,7 +32,14 @@ public static class ParseStage
         ParseOptions o = options ?? new ParseOptions();
         StageCounters counters = context.Counters.ForStage(Name);
         return new TransformBlock<EventBatch, EventBatch>(
-            batch => Parse(batch, context, counters, o),
+            batch =>
+            {
+                // A BSON batch becomes JSON here, on all threads, before stages and sinks that may run on one.
+                // (A fused aggregate skips this block and reads its fields from the BSON.)
+                EventBatch parsed = Parse(batch, context, counters, o);
+                parsed.EnsureJson();
+                return parsed;
+            },
             context.ParallelBlockOptions());
     }
 
@@ -42,7 +49,7 @@ public static class ParseStage
         int count = batch.Count;
         if (batch.IsParsed)
         {
-            // Indexed by its reader already (BSON input: the JSON was written, and indexed, from valid BSON).
+            // Checked by its reader already (BSON input: documents that convert to JSON).
             context.Counters.AddEvents(count);
             counters.Add(count, count);
             return batch;

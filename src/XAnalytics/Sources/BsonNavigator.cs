@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Text.Unicode;
+
+namespace XAnalytics.Sources;
+
+/// <summary>
+/// Checks a BSON document without converting it, and finds fields in a checked one, so a batch read from BSON can
+/// stay BSON until something needs its JSON (<see cref="Events.EventBatch"/>): a count or a filter over a BSON copy
+/// reads the few fields it needs straight from the documents.
+/// </summary>
+/// <remarks>
+/// <see cref="TryValidate"/> accepts exactly the documents <see cref="BsonDecoder.TryAppendJson"/> converts, with the
+/// same reason and detail (a test holds the two to that on damaged documents), so a document that passed can
+/// always be converted later. The lookups assume a document that passed.
+/// </remarks>
+internal static class BsonNavigator
+{
+    private const int MaxDepth = 256;
+
+    /// <summary>
+    /// Null when <paramref name="document"/> (exactly one BSON document) is one <see cref="BsonDecoder"/> converts;
+    /// else <see cref="BsonRejectReasons.InvalidBson"/> with a data-free <paramref name="detail"/>.
+    /// </summary>
+    public static string? TryValidate(ReadOnlySpan<byte> document, out string detail)
+    {
+        int pos = 0;
+        bool utf8 = true;
+        if (!TryValidateDocument(document, ref pos, isArray: false, 0, ref utf8, out detail))
+        {
+            return BsonRejectReasons.InvalidBson;
+        }
+
+        if (pos != document.Length)
+        {
+            detail = "bytes after the end of the document";
+            return BsonRejectReasons.InvalidBson;
+        }
+
+        if (!utf8)
+        {
+            // Reported last, as the decoder does: it checks the UTF-8 of the whole JSON once it is written.
+            detail = "a name or string that is not UTF-8";
+            return BsonRejectReasons.InvalidBson;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Finds the element <paramref name="name"/> among the top-level elements of <paramref name="document"/> (a
+    /// checked document, length prefix included). With a repeated name the last one wins, as in the JSON index.
+    /// </summary>
+    /// <param name="document">The document.</param>
+    /// <param name="name">The element name, as UTF-8.</param>
+    /// <param name="type">The element's BSON type.</param>
+    /// <param name="valueAt">Where its value starts in <paramref name="document"/>.</param>
+    public static bool TryFind(ReadOnlySpan<byte> document, ReadOnlySpan<byte> name, out byte type, out int valueAt)
+    {
+        type = 0;
+        valueAt = -1;
+        int end = BinaryPrimitives.ReadInt32LittleEndian(document) - 1;
+        int at = 4;
+        while (at < end)
+        {
+            byte t = document[at++];
+            int nameAt = at;
+            while (document[at] != 0)
+            {
+                at++;
+            }
+
+            bool match = at - nameAt == name.Length && document[nameAt..at].SequenceEqual(name);
+            at++;
+            if (match)
+            {
+                type = t;
+                valueAt = at;
+            }
+
+            at += ValueSize(t, document, at);
+        }
+
+        return valueAt >= 0;
+    }
+
+    /// <summary>The bytes a value of a checked document takes.</summary>
+    public static int ValueSize(byte type, ReadOnlySpan<byte> doc, int at) => type switch
+    {
+        0x01 or 0x09 or 0x11 or 0x12 => 8,
+        0x02 or 0x0D or 0x0E => 4 + BinaryPrimitives.ReadInt32LittleEndian(doc[at..]),
+        0x03 or 0x04 => BinaryPrimitives.ReadInt32LittleEndian(doc[at..]),
+        0x05 => 5 + BinaryPrimitives.ReadInt32LittleEndian(doc[at..]),
+        0x07 => 12,
+        0x08 => 1,
+        0x0B => CStringPairSize(doc[at..]),
+        0x10 => 4,
+        0x13 => 16,
+        _ => 0, // 0x06 undefined, 0x0A null, 0x7F max key, 0xFF min key
+    };
+
+    private static int CStringPairSize(ReadOnlySpan<byte> value)
+    {
+        int first = value.IndexOf((byte)0) + 1;
+        return first + value[first..].IndexOf((byte)0) + 1;
+    }
+
+    /// <summary>What is wrong with a document, as a code: the walk stores no string per element (an out string is
+    /// a write barrier each time), and <see cref="Describe"/> gives the decoder's words at the end.</summary>
+    private enum Fault : byte
+    {
+        None,
+        TooDeep,
+        TooShort,
+        BadLength,
+        NameWithoutEnd,
+        PastEnd,
+        StringPastEnd,
+        UnknownType,
+    }
+
+    private static string Describe(Fault fault, byte type) => fault switch
+    {
+        Fault.TooDeep => $"nested more than {MaxDepth} deep",
+        Fault.TooShort => "a document shorter than 5 bytes",
+        Fault.BadLength => "a nested document whose length prefix does not match its bytes",
+        Fault.NameWithoutEnd => "an element name without its end",
+        Fault.StringPastEnd => "a string that runs past the end of its document",
+        Fault.UnknownType => $"BSON type 0x{type:x2}, which has no JSON form here",
+        _ => "an element that runs past the end of its document",
+    };
+
+    private static bool TryValidateDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, int depth, ref bool utf8, out string detail)
+    {
+        byte type = 0;
+        Fault fault = ValidateDocument(bson, ref pos, isArray, depth, ref utf8, ref type);
+        detail = fault == Fault.None ? string.Empty : Describe(fault, type);
+        return fault == Fault.None;
+    }
+
+    private static Fault ValidateDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, int depth, ref bool utf8, ref byte badType)
+    {
+        if (depth > MaxDepth)
+        {
+            return Fault.TooDeep;
+        }
+
+        if (bson.Length - pos < 5)
+        {
+            return Fault.TooShort;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bson[pos..]);
+        if (length < 5 || length > bson.Length - pos || bson[pos + length - 1] != 0)
+        {
+            return Fault.BadLength;
+        }
+
+        ReadOnlySpan<byte> doc = bson.Slice(pos, length - 1);
+        int at = 4;
+        while (at < doc.Length)
+        {
+            byte type = doc[at++];
+
+            // Names are short: a plain loop beats a vectorised search's set-up, and notes non-ASCII on the way.
+            int nameAt = at;
+            int high = 0;
+            while (at < doc.Length && doc[at] != 0)
+            {
+                high |= doc[at];
+                at++;
+            }
+
+            if (at == doc.Length)
+            {
+                return Fault.NameWithoutEnd;
+            }
+
+            if (high >= 0x80 && !isArray && utf8)
+            {
+                // Array indexes are not written to JSON, so only object names count (as in the decoder).
+                utf8 = Utf8.IsValid(doc[nameAt..at]);
+            }
+
+            at++;
+            int left = doc.Length - at;
+            int size;
+            switch (type)
+            {
+                case 0x02:
+                case 0x0D:
+                case 0x0E:
+                    if (left < 4)
+                    {
+                        return Fault.StringPastEnd;
+                    }
+
+                    int stringLength = BinaryPrimitives.ReadInt32LittleEndian(doc[at..]);
+                    if (stringLength < 1 || stringLength > left - 4 || doc[at + 3 + stringLength] != 0)
+                    {
+                        return Fault.StringPastEnd;
+                    }
+
+                    utf8 = utf8 && IsUtf8(doc.Slice(at + 4, stringLength - 1));
+                    size = 4 + stringLength;
+                    break;
+                case 0x03:
+                case 0x04:
+                    Fault inner = ValidateDocument(doc, ref at, type == 0x04, depth + 1, ref utf8, ref badType);
+                    if (inner != Fault.None)
+                    {
+                        return inner;
+                    }
+
+                    continue;
+                case 0x05:
+                    if (left < 5)
+                    {
+                        return Fault.PastEnd;
+                    }
+
+                    int binaryLength = BinaryPrimitives.ReadInt32LittleEndian(doc[at..]);
+                    if (binaryLength < 0 || binaryLength > left - 5)
+                    {
+                        return Fault.PastEnd;
+                    }
+
+                    size = 5 + binaryLength;
+                    break;
+                case 0x0B:
+                    int patternEnd = doc[at..].IndexOf((byte)0);
+                    int optionsEnd = patternEnd < 0 ? -1 : doc[(at + patternEnd + 1)..].IndexOf((byte)0);
+                    if (optionsEnd < 0)
+                    {
+                        return Fault.PastEnd;
+                    }
+
+                    utf8 = utf8 && Utf8.IsValid(doc.Slice(at, patternEnd)) && Utf8.IsValid(doc.Slice(at + patternEnd + 1, optionsEnd));
+                    size = patternEnd + 1 + optionsEnd + 1;
+                    break;
+                case 0x01 or 0x09 or 0x11 or 0x12:
+                    size = 8;
+                    break;
+                case 0x07:
+                    size = 12;
+                    break;
+                case 0x08:
+                    size = 1;
+                    break;
+                case 0x10:
+                    size = 4;
+                    break;
+                case 0x13:
+                    size = 16;
+                    break;
+                case 0x06 or 0x0A or 0x7F or 0xFF:
+                    size = 0;
+                    break;
+                default:
+                    badType = type;
+                    return Fault.UnknownType;
+            }
+
+            if (left < size)
+            {
+                return Fault.PastEnd;
+            }
+
+            at += size;
+        }
+
+        if (at != doc.Length)
+        {
+            return Fault.PastEnd;
+        }
+
+        pos += length;
+        return Fault.None;
+    }
+
+    /// <summary>Utf8.IsValid, with short strings (most values of an event) checked for ASCII in a plain loop first.</summary>
+    private static bool IsUtf8(ReadOnlySpan<byte> text)
+    {
+        if (text.Length <= 16)
+        {
+            int high = 0;
+            foreach (byte b in text)
+            {
+                high |= b;
+            }
+
+            if (high < 0x80)
+            {
+                return true;
+            }
+        }
+
+        return Utf8.IsValid(text);
+    }
+}
