@@ -220,16 +220,24 @@ internal static class CompareCommand
     private static (string, string[]) CliFromPath(string path)
         => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", [path]) : (path, []);
 
-    /// <summary>Builds the CLI in Release (so the figures are of the code as it is) and returns its app host.</summary>
+    /// <summary>
+    /// Publishes the CLI as it would be deployed for batch runs (Release, ReadyToRun for this machine's runtime
+    /// identifier, framework-dependent) so the figures are of the code as it is, and returns its app host.
+    /// ReadyToRun matters here: a plain build jits about 860 methods at start-up (0.21 s for a one-event count,
+    /// 0.10 s published), which is a tenth of a whole run over the 1M-event archive.
+    /// </summary>
     internal static async Task<(string, string[])> BuildCliAsync(bool noBuild, TextWriter log)
     {
         string root = BenchPaths.RepositoryRoot() ?? throw new InvalidOperationException("Cannot find XAnalytics.sln above the benchmark program; pass --cli PATH.");
         string project = Path.Combine(root, "src", "XAnalytics.Cli");
+        string rid = (OperatingSystem.IsWindows() ? "win-" : OperatingSystem.IsMacOS() ? "osx-" : "linux-")
+            + System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        string bin = Path.Combine(project, "bin", "Release", "net10.0", rid, "publish");
         if (!noBuild)
         {
-            await log.WriteLineAsync("building src/XAnalytics.Cli (Release) ...").ConfigureAwait(false);
+            await log.WriteLineAsync($"publishing src/XAnalytics.Cli (Release, {rid}, ReadyToRun) ...").ConfigureAwait(false);
             var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
-            foreach (string a in (string[])["build", project, "-c", "Release", "--nologo", "-v", "q"])
+            foreach (string a in (string[])["publish", project, "-c", "Release", "-r", rid, "--self-contained", "false", "-o", bin, "--nologo", "-v", "q"])
             {
                 start.ArgumentList.Add(a);
             }
@@ -239,14 +247,13 @@ internal static class CompareCommand
             await build.WaitForExitAsync().ConfigureAwait(false);
             if (build.ExitCode != 0)
             {
-                throw new InvalidOperationException("Building the CLI failed:\n" + output);
+                throw new InvalidOperationException("Publishing the CLI failed:\n" + output);
             }
         }
 
-        string bin = Path.Combine(project, "bin", "Release", "net10.0");
         string host = Path.Combine(bin, OperatingSystem.IsWindows() ? "xanalytics.exe" : "xanalytics");
         string dll = Path.Combine(bin, "xanalytics.dll");
-        return File.Exists(host) ? (host, []) : File.Exists(dll) ? ("dotnet", [dll]) : throw new FileNotFoundException("The CLI is not built.", dll);
+        return File.Exists(host) ? (host, []) : File.Exists(dll) ? ("dotnet", [dll]) : throw new FileNotFoundException("The CLI is not published.", dll);
     }
 
     private static void TryDelete(string dir)

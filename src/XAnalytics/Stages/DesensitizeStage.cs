@@ -182,7 +182,7 @@ public static class DesensitizeStage
         int changed = 0;
         for (int i = 0; i < batch.Count; i++)
         {
-            if (walker.Rewrite(batch.GetUtf8(i)))
+            if (walker.Rewrite(batch, i))
             {
                 walker.Output.CopyTo(batch, i);
                 changed++;
@@ -220,15 +220,82 @@ public static class DesensitizeStage
 
         public long EventNulled { get; private set; }
 
-        public bool Rewrite(ReadOnlySpan<byte> line)
+        public bool Rewrite(EventBatch batch, int index)
         {
             Output = Utf8JsonBuilder.ForThread(0);
             _changed = false;
-            var reader = new Utf8JsonReader(line, JsonBytes.ReaderOptions);
-            reader.Read();
-            Object(ref reader, line, plan.Root, isRoot: true);
+            if (_strict)
+            {
+                // Every string may hold an e-mail or a phone number: the whole event is read.
+                ReadOnlySpan<byte> line = batch.GetUtf8(index);
+                var reader = new Utf8JsonReader(line, JsonBytes.ReaderOptions);
+                reader.Read();
+                Object(ref reader, line, plan.Root, isRoot: true);
+                return _changed;
+            }
+
+            // From the parse stage's index: a top-level value the plan does not name and whose bytes cannot hold a
+            // username (no "user", no URL marker, no escape that could spell one) is copied without being read.
+            // A pipeline of this stage alone over 1M generated events, 4 runs alternating with the code before (which
+            // read every value), 2 cores: 5.0-5.9 s CPU instead of 5.8-6.8 s (with PiiText's one-search pre-check).
+            ReadOnlySpan<TopField> fields = batch.GetTopFields(index, out ReadOnlySpan<byte> json);
+            Output.StartObject();
+            foreach (ref readonly TopField field in fields)
+            {
+                ReadOnlySpan<byte> quotedKey = json.Slice(field.KeyOffset - 1, field.KeyLength + 2);
+                ReadOnlySpan<byte> name = quotedKey[1..^1];
+                if (field.KeyEscaped)
+                {
+                    if (_keyScratch.Length < name.Length)
+                    {
+                        _keyScratch = new byte[name.Length];
+                    }
+
+                    name = _keyScratch.AsSpan(0, JsonBytes.Unescape(name, _keyScratch));
+                }
+
+                FieldNode? child = plan.Root.Find(name);
+                if (child is { Drop: true })
+                {
+                    Dropped++;
+                    _changed = true;
+                    continue;
+                }
+
+                bool username = name.SequenceEqual("username"u8) || child?.Pseudonymize == true;
+                ReadOnlySpan<byte> raw = json.Slice(field.ValueOffset, field.ValueLength);
+                Output.PropertyRaw(quotedKey);
+                if (child is null && !username && !MayHoldUsername(raw))
+                {
+                    Output.ValueRaw(raw);
+                    continue;
+                }
+
+                var reader = new Utf8JsonReader(raw, JsonBytes.ReaderOptions);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && name.SequenceEqual("event"u8))
+                {
+                    EventString(ref reader, raw, child);
+                }
+                else
+                {
+                    Value(ref reader, raw, child, username);
+                }
+            }
+
+            Output.EndObject();
             return _changed;
         }
+
+        /// <summary>
+        /// False when <paramref name="raw"/> (a value's JSON) can hold no key named <c>username</c> and no URL
+        /// username: it has no <c>user</c>, and no <c>/u/</c> or <c>/accounts/</c>, and no backslash (an escape
+        /// could spell any of them).
+        /// </summary>
+        private static bool MayHoldUsername(ReadOnlySpan<byte> raw)
+            => raw.IndexOf("user"u8) >= 0
+                || (raw.IndexOfAny((byte)'/', (byte)'\\') >= 0
+                    && (raw.Contains((byte)'\\') || raw.IndexOf("/u/"u8) >= 0 || raw.IndexOf("/accounts/"u8) >= 0));
 
         private void Object(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, bool isRoot)
         {

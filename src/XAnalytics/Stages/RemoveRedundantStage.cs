@@ -29,6 +29,9 @@ public static class RemoveRedundantStage
     [ThreadStatic]
     private static bool[]? s_dropContext;
 
+    [ThreadStatic]
+    private static Member[]? s_context;
+
     /// <summary>The stage, for <see cref="EventPipeline"/>.</summary>
     public static IEventStage Create(RemoveRedundantOptions? options = null)
     {
@@ -102,6 +105,7 @@ public static class RemoveRedundantStage
 
         ReadOnlySpan<byte> contextJson = top[contextIndex].Value(line);
         bool[] drop = s_dropContext ??= new bool[64];
+        Member[] members = s_context ??= new Member[64];
         int count = 0;
         int dropped = 0;
         var inner = new Utf8JsonReader(contextJson, JsonBytes.ReaderOptions);
@@ -112,9 +116,12 @@ public static class RemoveRedundantStage
             if (count == drop.Length)
             {
                 Array.Resize(ref drop, drop.Length * 2);
+                Array.Resize(ref members, members.Length * 2);
                 s_dropContext = drop;
+                s_context = members;
             }
 
+            members[count] = c;
             bool d = (dropTags && c.KeyEquals(contextJson, "course_user_tags"u8)) || RepeatsTop(c, contextJson, top.AsSpan(0, topCount), contextIndex, line);
             drop[count++] = d;
             dropped += d ? 1 : 0;
@@ -142,18 +149,15 @@ public static class RemoveRedundantStage
                 continue; // context emptied: dropped whole
             }
 
+            // The members kept from the first read: the context is not read a second time.
             output.PropertyRaw(m.Key(line));
             output.StartObject();
-            inner = new Utf8JsonReader(contextJson, JsonBytes.ReaderOptions);
-            inner.Read();
-            int k = 0;
-            while (inner.Read() && inner.TokenType == JsonTokenType.PropertyName)
+            for (int k = 0; k < count; k++)
             {
-                Member c = Read(ref inner, contextJson);
-                if (!drop[k++])
+                if (!drop[k])
                 {
-                    output.PropertyRaw(c.Key(contextJson));
-                    output.ValueRaw(c.Value(contextJson));
+                    output.PropertyRaw(members[k].Key(contextJson));
+                    output.ValueRaw(members[k].Value(contextJson));
                 }
             }
 

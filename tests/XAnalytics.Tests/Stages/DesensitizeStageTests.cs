@@ -34,6 +34,26 @@ public sealed class DesensitizeStageTests
     }
 
     [Fact]
+    public async Task Process_UsernamesHiddenByEscapesOrInUnnamedFields_StillPseudonymized()
+    {
+        // The default profile copies top-level values it has no rule for without reading them, unless their bytes
+        // could hold a username: escaped slashes or an escaped key must still be read and replaced.
+        string p = s_key.Pseudonymize("u_erin");
+        string output = await RunOneAsync(
+            """
+            {"referer": "https:\/\/x\/u\/u_erin", "extra": {"\u0075sername": "u_erin", "n": 2}, "note": "\/api\/user\/v1\/accounts\/u_erin",
+             "plain": {"a": [1, "b"]}, "time": "2015-03-01T10:00:00+00:00", "\u0075sername": "u_erin"}
+            """.ReplaceLineEndings(" "),
+            DesensitizeStage.Create(Keyed()));
+
+        AssertJson($$"""
+            {"referer": "https://x/u/{{p}}", "extra": {"username": "{{p}}", "n": 2}, "note": "/api/user/v1/accounts/{{p}}",
+             "plain": {"a": [1, "b"]}, "time": "2015-03-01T10:00:00+00:00", "username": "{{p}}"}
+            """, output);
+        Assert.DoesNotContain("u_erin", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_StringEvent_DecodedThenDesensitized()
     {
         string p = s_key.Pseudonymize("u_carol");
