@@ -49,9 +49,12 @@ public static class ParseStage
         int count = batch.Count;
         if (batch.IsParsed)
         {
-            // Checked by its reader already (BSON input: documents that convert to JSON).
-            context.Counters.AddEvents(count);
-            counters.Add(count, count);
+            // Checked by its reader already (BSON input: documents that convert to JSON). A line filter sees the
+            // compact JSON each document converts to.
+            int left = options?.LineFilter is { } lineFilter ? FilterParsed(batch, lineFilter) : count;
+            context.Counters.AddEvents(left);
+            context.Counters.AddFiltered(count - left);
+            counters.Add(count, left);
             return batch;
         }
 
@@ -115,6 +118,32 @@ public static class ParseStage
             counters.Add(count, count - rejected - filtered, repaired);
             counters.AddFact(RepairedFact, repaired);
             return batch;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<bool>.Shared.Return(keep);
+        }
+    }
+
+    private static int FilterParsed(EventBatch batch, LinePredicate filter)
+    {
+        int count = batch.Count;
+        bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
+        try
+        {
+            int kept = 0;
+            for (int i = 0; i < count; i++)
+            {
+                keep[i] = filter(batch.GetUtf8(i));
+                kept += keep[i] ? 1 : 0;
+            }
+
+            if (kept < count)
+            {
+                batch.Retain(keep.AsSpan(0, count));
+            }
+
+            return kept;
         }
         finally
         {

@@ -110,6 +110,28 @@ public sealed class BsonReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_LineFilter_AppliesToBsonInputAsToItsJson()
+    {
+        // A grep on BSON input filters the JSON each document converts to; what it turns down is counted as filtered.
+        string path = Write("events.bson", Doc(0), Doc(1), Doc(2), Doc(12));
+        using var output = new MemoryStream();
+        RunResult result = await EventPipeline.RunAsync(
+            new PipelineOptions
+            {
+                Source = new() { Inputs = [path] },
+                Parse = new XAnalytics.Stages.ParseOptions { LineFilter = XAnalytics.Stages.ParseOptions.ContainsText("\"event_type\":\"e1") },
+            },
+            [],
+            new XAnalytics.Sinks.JsonLinesStreamSink(output)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        string[] lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([1, 12], lines.Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["seq"]!.GetValue<int>()));
+        Assert.Equal(2, result.Counters.Filtered);
+        Assert.Equal(2, result.Counters.Written);
+        Assert.True(result.Counters.IsBalanced);
+    }
+
+    [Fact]
     public async Task Count_BsonInput_FieldsIndexedWithoutTheParsePass()
     {
         string path = Write("events.bson", Doc(0), Doc(1), Doc(7));
