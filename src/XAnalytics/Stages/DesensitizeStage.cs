@@ -90,16 +90,20 @@ public sealed record DesensitizeOptions
 /// <c>/api/user/v1/accounts/NAME</c>, <c>/u/NAME</c> or <c>?username=NAME</c> in any string value).
 /// </summary>
 /// <remarks>
-/// <para>Run it after <see cref="DecodeBrowserEventStage"/>. Still, a top-level <c>event</c> that is a JSON-encoded
-/// string is decoded here too (and written back as the object, as that stage would), so its fields are handled;
-/// a string that does not decode is nulled when it mentions <c>username</c> or a removed <c>event</c> field (and
-/// always in the strict profile), else kept (and scrubbed as free text in the strict profile).</para>
+/// <para>It needs no <see cref="DecodeBrowserEventStage"/> before it: a top-level <c>event</c> that is a JSON-encoded
+/// string is decoded here (and written back as the object, as that stage would write it), so its fields are
+/// handled, and the output is the same byte for byte (a test holds the two pipelines to that). The
+/// <c>desensitize</c> command relies on it and reads each browser event's payload once less. A string that does not
+/// decode is nulled when it mentions <c>username</c> or a removed <c>event</c> field (and always in the strict
+/// profile), else kept (and scrubbed as free text in the strict profile).</para>
 /// <para>Each event is rewritten in one <see cref="Utf8JsonReader"/> pass into a per-thread buffer, unchanged
 /// parts copied as bytes; it replaces the event only when something changed. Keyed pseudonyms run on all
 /// threads; sequential ones on one thread, in input order (<see cref="IEventStage.RequiresInputOrder"/>),
 /// which is what makes them deterministic.</para>
 /// <para>Facts counted: <c>pseudonymized</c> (usernames replaced), <c>dropped</c> (fields removed),
-/// <c>scrubbed</c> (strings with e-mails or phone numbers), <c>decoded</c> and <c>event-nulled</c>.</para>
+/// <c>scrubbed</c> (strings with e-mails or phone numbers), <c>decoded</c>, <c>undecodable</c> (non-empty string
+/// events that do not decode, whether nulled or kept, as <see cref="DecodeBrowserEventStage.UndecodableFact"/>
+/// counts them) and <c>event-nulled</c>.</para>
 /// </remarks>
 public static class DesensitizeStage
 {
@@ -194,6 +198,7 @@ public static class DesensitizeStage
         counters.AddFact("dropped", walker.Dropped);
         counters.AddFact("scrubbed", walker.Scrubbed);
         counters.AddFact("decoded", walker.Decoded);
+        counters.AddFact(DecodeBrowserEventStage.UndecodableFact, walker.Undecodable);
         counters.AddFact("event-nulled", walker.EventNulled);
         return batch;
     }
@@ -217,6 +222,8 @@ public static class DesensitizeStage
         public long Scrubbed { get; private set; }
 
         public long Decoded { get; private set; }
+
+        public long Undecodable { get; private set; }
 
         public long EventNulled { get; private set; }
 
@@ -423,6 +430,7 @@ public static class DesensitizeStage
                 return;
             }
 
+            Undecodable++;
             if (_strict || MentionsHidden(raw))
             {
                 Output.Null();
