@@ -5,8 +5,8 @@ using System.Text;
 namespace XAnalytics.Benchmarks.Compare;
 
 /// <summary>
-/// <c>compare [--events N] [--files F] [--seed S] [--runs R] [--warmup W] [--threads T] [--dir DIR] [--peers a,b] [--cli PATH] [--no-build]</c>:
-/// runs every job with XAnalytics and each peer, alternating, and prints a Markdown table of medians.
+/// <c>compare [--events N] [--files F] [--seed S] [--runs R] [--warmup W] [--threads T] [--dir DIR] [--peers a,b] [--jobs a,b] [--cli PATH] [--no-build]</c>:
+/// runs every job (or those whose names contain one of <c>--jobs</c>) with XAnalytics and each peer, alternating, and prints a Markdown table of medians.
 /// </summary>
 internal static class CompareCommand
 {
@@ -25,6 +25,11 @@ internal static class CompareCommand
         var notes = new List<string>();
         foreach (CompareJob job in Jobs.All)
         {
+            if (o.Jobs is { } only && !Array.Exists(only, j => job.Name.Contains(j, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
             var tools = new List<ToolRun> { job.XAnalytics(context) };
             foreach (Func<CompareContext, ToolRun?> peer in job.Peers)
             {
@@ -292,6 +297,7 @@ internal sealed class CompareOptions
                 case "--dir": Dir = Next(); break;
                 case "--cli": Cli = Next(); break;
                 case "--peers": Peers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
+                case "--jobs": Jobs = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--no-build": NoBuild = true; break;
                 default: throw new ArgumentException($"Unknown argument '{a}'.");
             }
@@ -308,5 +314,6 @@ internal sealed class CompareOptions
     public string? Dir { get; private set; }
     public string? Cli { get; private set; }
     public string[]? Peers { get; private set; }
+    public string[]? Jobs { get; private set; }
     public bool NoBuild { get; private set; }
 }

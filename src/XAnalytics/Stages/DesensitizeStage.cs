@@ -328,6 +328,10 @@ public static class DesensitizeStage
                 {
                     EventString(ref r, json, child);
                 }
+                else if (!_strict && child is null && !username && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    NestedValue(ref r, json);
+                }
                 else
                 {
                     Value(ref r, json, child, username);
@@ -335,6 +339,27 @@ public static class DesensitizeStage
             }
 
             Output.EndObject();
+        }
+
+        /// <summary>
+        /// An object or array the plan has no rule for: skipped over and copied as it stands when its bytes cannot
+        /// hold a username (as at the top level), else read member by member. Writing token by token is what a
+        /// walk costs most; a course module or a problem's correct_map rarely needs it.
+        /// </summary>
+        private void NestedValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
+        {
+            int start = (int)r.TokenStartIndex;
+            r.Skip();
+            ReadOnlySpan<byte> raw = json[start..(int)r.BytesConsumed];
+            if (!MayHoldUsername(raw))
+            {
+                Output.ValueRaw(raw);
+                return;
+            }
+
+            var inner = new Utf8JsonReader(raw, JsonBytes.ReaderOptions);
+            inner.Read();
+            Value(ref inner, raw, null, username: false);
         }
 
         private void Value(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, bool username)

@@ -42,13 +42,15 @@ public sealed class DesensitizeStageTests
         string output = await RunOneAsync(
             """
             {"referer": "https:\/\/x\/u\/u_erin", "extra": {"\u0075sername": "u_erin", "n": 2}, "note": "\/api\/user\/v1\/accounts\/u_erin",
-             "plain": {"a": [1, "b"]}, "time": "2015-03-01T10:00:00+00:00", "\u0075sername": "u_erin"}
+             "plain": {"a": [1, "b"]}, "time": "2015-03-01T10:00:00+00:00", "\u0075sername": "u_erin",
+             "context": {"user_id": 5, "module": {"display_name": "Intro", "deep": [{"k": "v"}]}, "deep": {"inner": {"x": "https:\/\/h\/u\/u_erin", "list": [{"username": "u_erin"}]}}}}
             """.ReplaceLineEndings(" "),
             DesensitizeStage.Create(Keyed()));
 
         AssertJson($$"""
             {"referer": "https://x/u/{{p}}", "extra": {"username": "{{p}}", "n": 2}, "note": "/api/user/v1/accounts/{{p}}",
-             "plain": {"a": [1, "b"]}, "time": "2015-03-01T10:00:00+00:00", "username": "{{p}}"}
+             "plain": {"a": [1, "b"]}, "time": "2015-03-01T10:00:00+00:00", "username": "{{p}}",
+             "context": {"module": {"display_name": "Intro", "deep": [{"k": "v"}]}, "deep": {"inner": {"x": "https://h/u/{{p}}", "list": [{"username": "{{p}}"}] } } } }
             """, output);
         Assert.DoesNotContain("u_erin", output, StringComparison.Ordinal);
     }
