@@ -212,20 +212,46 @@ public sealed class EventBatch : IDisposable
         Store(index, json, fields);
     }
 
-    /// <summary>Appends the event's new bytes to the buffer (growing it) and points the entry and its fields at them.</summary>
+    /// <summary>Appends the event's new bytes to the buffer and points the entry and its fields at them.</summary>
     private void Store(int index, ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
     {
-        if (json.Length > _data.Length - _dataLength)
+        ref Entry entry = ref _entries[index];
+        if (json.Length <= _data.Length - _dataLength)
         {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_data.Length * 2, _dataLength + json.Length));
-            _data.AsSpan(0, _dataLength).CopyTo(bigger);
+            json.CopyTo(_data.AsSpan(_dataLength));
+            entry.Offset = _dataLength;
+        }
+        else
+        {
+            // Full: move only the live events to a new buffer (each stage that rewrites events leaves the old bytes
+            // dead behind it), with room for as much again. The field index is relative to each event: it stays.
+            long live = json.Length;
+            for (int k = 0; k < _count; k++)
+            {
+                live += k == index ? 0 : _entries[k].Length;
+            }
+
+            byte[] next = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(_data.Length, 2 * live)));
+            int at = 0;
+            for (int k = 0; k < _count; k++)
+            {
+                if (k != index)
+                {
+                    ref Entry e = ref _entries[k];
+                    _data.AsSpan(e.Offset, e.Length).CopyTo(next.AsSpan(at));
+                    e.Offset = at;
+                    at += e.Length;
+                }
+            }
+
+            // The new bytes go in before the old buffer goes back to the pool: they may be a span of it.
+            json.CopyTo(next.AsSpan(at));
+            entry.Offset = at;
+            _dataLength = at;
             ArrayPool<byte>.Shared.Return(_data);
-            _data = bigger;
+            _data = next;
         }
 
-        json.CopyTo(_data.AsSpan(_dataLength));
-        ref Entry entry = ref _entries[index];
-        entry.Offset = _dataLength;
         entry.Length = json.Length;
         _dataLength += json.Length;
         SetFields(index, fields);
@@ -381,6 +407,9 @@ public sealed class EventBatch : IDisposable
         value = default;
         return false;
     }
+
+    /// <summary>The size of the buffer the events' bytes live in (dead bytes of rewritten events included).</summary>
+    internal int BufferBytes => _data.Length;
 
     /// <summary>Room left for line bytes before the batch should be sent on.</summary>
     internal int FreeBytes => _data.Length - _dataLength;

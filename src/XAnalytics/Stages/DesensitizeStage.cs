@@ -492,9 +492,10 @@ public static class DesensitizeStage
 
         public FieldNode? Find(ReadOnlySpan<byte> name)
         {
+            // Called for every member the walk reads: the length and first byte rule out most names without a call.
             foreach ((byte[] n, FieldNode node) in Children)
             {
-                if (name.SequenceEqual(n))
+                if (n.Length == name.Length && (n.Length == 0 || n[0] == name[0]) && name.SequenceEqual(n))
                 {
                     return node;
                 }

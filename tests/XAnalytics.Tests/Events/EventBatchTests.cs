@@ -34,6 +34,45 @@ public sealed class EventBatchTests
     }
 
     [Fact]
+    public void SetUtf8_RepeatedRewritesPastTheBuffer_EveryEventIntactAndTheBufferBounded()
+    {
+        // Rewrites append; when the buffer is full only the live events move to the next one, so a batch that
+        // every stage rewrites does not keep every version of every event.
+        var file = new SourceFile("memory.log", 0, 0, SourceFormat.JsonLines);
+        using EventBatch batch = EventBatch.Create(file, 0, 512, 16);
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.True(batch.TryAppend(Encoding.UTF8.GetBytes($"{{\"n\":{i},\"pad\":\"\"}}"), i + 1));
+        }
+
+        batch.IsParsed = true;
+        batch.BeginIndex(64);
+        for (int i = 0; i < 12; i++)
+        {
+            batch.SetUtf8(i, Encoding.UTF8.GetBytes($"{{\"n\":{i},\"pad\":\"\"}}"));
+        }
+
+        for (int round = 1; round <= 40; round++)
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                batch.SetUtf8(i, Encoding.UTF8.GetBytes($"{{\"n\":{i},\"pad\":\"{new string('x', (round * 7) + i)}\"}}"));
+            }
+
+            // A span of the batch's own buffer handed back to it, as a stage may do.
+            batch.SetUtf8(0, batch.GetUtf8(0));
+            for (int i = 0; i < 12; i++)
+            {
+                Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Get(batch, "n", i));
+                Assert.Equal(new string('x', (round * 7) + i), Get(batch, "pad", i));
+            }
+        }
+
+        // 40 rounds append about 70 KB in all; the live events are under 4 KB.
+        Assert.True(batch.BufferBytes <= 16 * 1024, $"a buffer of {batch.BufferBytes} bytes for {batch.Utf8Bytes} bytes of live events");
+    }
+
+    [Fact]
     public void TryGetField_NestedPath_FindsValue()
     {
         using EventBatch batch = Batches.Parse(Event);
