@@ -161,11 +161,20 @@ internal static class StepCatalog
         string? keyFile = o.GetString("key-file");
         string[] drop = [.. DesensitizeCommand.SettingList(e.Settings, SettingKeys.DesensitizeDrop), .. o.GetList("drop")];
         string[] keep = [.. DesensitizeCommand.SettingList(e.Settings, SettingKeys.DesensitizeKeep), .. o.GetList("keep")];
-        o.EnsureAllUsed("profile", "pseudonyms", "key-file", "drop", "keep");
+        RemoveRedundantOptions? redundant = o.GetBool("remove-redundant") == true ? new RemoveRedundantOptions() : null;
+        o.EnsureAllUsed("profile", "pseudonyms", "key-file", "drop", "keep", "remove-redundant");
         PseudonymKey? key = scheme == PseudonymScheme.Keyed
             ? DesensitizeCommand.LoadKey(keyFile is null ? null : new FileInfo(keyFile), e.Settings)
             : null;
-        return DesensitizeStage.Create(new DesensitizeOptions { Profile = profile, Pseudonyms = scheme, Key = key, DropFields = drop, KeepFields = keep });
+        return DesensitizeStage.Create(new DesensitizeOptions
+        {
+            Profile = profile,
+            Pseudonyms = scheme,
+            Key = key,
+            DropFields = drop,
+            KeepFields = keep,
+            RemoveRedundant = redundant,
+        });
     }
 
     private static SinkPlan SchemaSink(StepOptions o, RunEnvironment e)

@@ -69,6 +69,31 @@ internal sealed class Utf8JsonBuilder
         return _layoutUsable && _depth == 0 && _length > 0 && _valueStart == -2;
     }
 
+    /// <summary>
+    /// Where the builder stands between two members of the top-level object, for <see cref="ResetTo"/>: a member
+    /// written after it can be taken back whole when its value turns out to be unwanted (an emptied context).
+    /// </summary>
+    public TopMemberMark MarkTopMember()
+    {
+        if (_depth != 1 || _afterName)
+        {
+            throw new InvalidOperationException("A mark is only taken between members of the top-level object.");
+        }
+
+        return new TopMemberMark(_length, _topCount, _first[1], _valueStart);
+    }
+
+    /// <summary>Forgets everything written since <paramref name="mark"/>, which was taken at the same depth.</summary>
+    public void ResetTo(TopMemberMark mark)
+    {
+        _length = mark.Length;
+        _topCount = mark.TopCount;
+        _first[1] = mark.First;
+        _valueStart = mark.ValueStart;
+        _depth = 1;
+        _afterName = false;
+    }
+
     /// <summary>Replaces event <paramref name="index"/> of <paramref name="batch"/> with what was written.</summary>
     public void CopyTo(Events.EventBatch batch, int index)
     {
@@ -290,3 +315,6 @@ internal sealed class Utf8JsonBuilder
         }
     }
 }
+
+/// <summary>A builder's position between two top-level members (<see cref="Utf8JsonBuilder.MarkTopMember"/>).</summary>
+internal readonly record struct TopMemberMark(int Length, int TopCount, bool First, int ValueStart);

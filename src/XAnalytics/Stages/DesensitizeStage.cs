@@ -68,6 +68,14 @@ public sealed record DesensitizeOptions
     /// <summary>Fields of the profile to keep after all (<c>page</c>). Username fields are always pseudonymized. Default none.</summary>
     public IReadOnlyList<string> KeepFields { get; init; } = [];
 
+    /// <summary>
+    /// Also drops what <see cref="RemoveRedundantStage"/> with these options drops (context members that repeat
+    /// top-level ones, <c>course_user_tags</c>, and the context once that empties it), in this stage's own pass over
+    /// the context, with the same output as that stage before this one. The <c>desensitize</c> command sets it
+    /// instead of running that stage. Default null: not done.
+    /// </summary>
+    public RemoveRedundantOptions? RemoveRedundant { get; init; }
+
     internal DesensitizeOptions Validated()
     {
         ArgumentNullException.ThrowIfNull(DropFields);
@@ -105,7 +113,7 @@ public sealed record DesensitizeOptions
 /// events that do not decode, whether nulled or kept, as <see cref="DecodeBrowserEventStage.UndecodableFact"/>
 /// counts them) and <c>event-nulled</c>.</para>
 /// </remarks>
-public static class DesensitizeStage
+public static partial class DesensitizeStage
 {
     /// <summary>The stage's name in counters.</summary>
     public const string Name = "desensitize";
@@ -177,11 +185,19 @@ public static class DesensitizeStage
             }
         }
 
-        return new Plan(o, root, [.. hidden]);
+        return new Plan(o, root, [.. hidden], o.RemoveRedundant is not null && root.Find("context"u8) is not null);
     }
 
     private static EventBatch Process(EventBatch batch, StageCounters counters, Plan plan, IUsernameReplacer names)
     {
+        bool[]? redundantFirst = null;
+        long redundantEvents = 0;
+        if (plan.Options.RemoveRedundant is { } redundant && !plan.FuseRedundant)
+        {
+            redundantFirst = System.Buffers.ArrayPool<bool>.Shared.Rent(batch.Count);
+            redundantEvents = RemoveRedundantStage.RewriteBatch(batch, redundant.DropCourseUserTags, redundantFirst.AsSpan(0, batch.Count));
+        }
+
         var walker = new Walker(plan, names);
         int changed = 0;
         for (int i = 0; i < batch.Count; i++)
@@ -191,6 +207,15 @@ public static class DesensitizeStage
                 walker.Output.CopyTo(batch, i);
                 changed++;
             }
+            else if (redundantFirst is not null && redundantFirst[i])
+            {
+                changed++;
+            }
+        }
+
+        if (redundantFirst is not null)
+        {
+            System.Buffers.ArrayPool<bool>.Shared.Return(redundantFirst);
         }
 
         counters.Add(batch.Count, batch.Count, changed);
@@ -198,288 +223,22 @@ public static class DesensitizeStage
         counters.AddFact("dropped", walker.Dropped);
         counters.AddFact("scrubbed", walker.Scrubbed);
         counters.AddFact("decoded", walker.Decoded);
+        counters.AddFact("redundant", walker.RedundantEvents + redundantEvents);
         counters.AddFact(DecodeBrowserEventStage.UndecodableFact, walker.Undecodable);
         counters.AddFact("event-nulled", walker.EventNulled);
         return batch;
     }
 
-    private sealed record Plan(DesensitizeOptions Options, FieldNode Root, byte[][] HiddenInEventString);
-
-    /// <summary>One event's rewrite; a walker lives for one batch on one thread.</summary>
-    private sealed class Walker(Plan plan, IUsernameReplacer names)
-    {
-        private readonly bool _strict = plan.Options.Profile == DesensitizeProfile.Strict;
-        private byte[] _scratch = new byte[256];
-        private byte[] _keyScratch = new byte[64];
-        private bool _changed;
-
-        public Utf8JsonBuilder Output { get; private set; } = Utf8JsonBuilder.ForThread(0);
-
-        public long Pseudonymized { get; private set; }
-
-        public long Dropped { get; private set; }
-
-        public long Scrubbed { get; private set; }
-
-        public long Decoded { get; private set; }
-
-        public long Undecodable { get; private set; }
-
-        public long EventNulled { get; private set; }
-
-        public bool Rewrite(EventBatch batch, int index)
-        {
-            Output = Utf8JsonBuilder.ForThread(0);
-            _changed = false;
-            if (_strict)
-            {
-                // Every string may hold an e-mail or a phone number: the whole event is read.
-                ReadOnlySpan<byte> line = batch.GetUtf8(index);
-                var reader = new Utf8JsonReader(line, JsonBytes.ReaderOptions);
-                reader.Read();
-                Object(ref reader, line, plan.Root, isRoot: true);
-                return _changed;
-            }
-
-            // From the parse stage's index: a top-level value the plan does not name and whose bytes cannot hold a
-            // username (no "user", no URL marker, no escape that could spell one) is copied without being read.
-            // A pipeline of this stage alone over 1M generated events, 4 runs alternating with the code before (which
-            // read every value), 2 cores: 5.0-5.9 s CPU instead of 5.8-6.8 s (with PiiText's one-search pre-check).
-            ReadOnlySpan<TopField> fields = batch.GetTopFields(index, out ReadOnlySpan<byte> json);
-            Output.StartObject();
-            foreach (ref readonly TopField field in fields)
-            {
-                ReadOnlySpan<byte> quotedKey = json.Slice(field.KeyOffset - 1, field.KeyLength + 2);
-                ReadOnlySpan<byte> name = quotedKey[1..^1];
-                if (field.KeyEscaped)
-                {
-                    if (_keyScratch.Length < name.Length)
-                    {
-                        _keyScratch = new byte[name.Length];
-                    }
-
-                    name = _keyScratch.AsSpan(0, JsonBytes.Unescape(name, _keyScratch));
-                }
-
-                FieldNode? child = plan.Root.Find(name);
-                if (child is { Drop: true })
-                {
-                    Dropped++;
-                    _changed = true;
-                    continue;
-                }
-
-                bool username = name.SequenceEqual("username"u8) || child?.Pseudonymize == true;
-                ReadOnlySpan<byte> raw = json.Slice(field.ValueOffset, field.ValueLength);
-                Output.PropertyRaw(quotedKey);
-                if (child is null && !username && !MayHoldUsername(raw))
-                {
-                    Output.ValueRaw(raw);
-                    continue;
-                }
-
-                var reader = new Utf8JsonReader(raw, JsonBytes.ReaderOptions);
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String && name.SequenceEqual("event"u8))
-                {
-                    EventString(ref reader, raw, child);
-                }
-                else
-                {
-                    Value(ref reader, raw, child, username);
-                }
-            }
-
-            Output.EndObject();
-            return _changed;
-        }
-
-        /// <summary>
-        /// False when <paramref name="raw"/> (a value's JSON) can hold no key named <c>username</c> and no URL
-        /// username: it has no <c>user</c>, and no <c>/u/</c> or <c>/accounts/</c>, and no backslash (an escape
-        /// could spell any of them).
-        /// </summary>
-        private static bool MayHoldUsername(ReadOnlySpan<byte> raw)
-            => raw.IndexOf("user"u8) >= 0
-                || (raw.IndexOfAny((byte)'/', (byte)'\\') >= 0
-                    && (raw.Contains((byte)'\\') || raw.IndexOf("/u/"u8) >= 0 || raw.IndexOf("/accounts/"u8) >= 0));
-
-        private void Object(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, bool isRoot)
-        {
-            Output.StartObject();
-            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-            {
-                ReadOnlySpan<byte> rawKey = JsonBytes.RawToken(ref r, json);
-                ReadOnlySpan<byte> name = JsonBytes.Unescaped(ref r, ref _keyScratch);
-                FieldNode? child = node?.Find(name);
-                bool username = name.SequenceEqual("username"u8) || child?.Pseudonymize == true;
-                bool isEvent = isRoot && name.SequenceEqual("event"u8);
-                r.Read();
-                if (child is { Drop: true })
-                {
-                    r.Skip();
-                    Dropped++;
-                    _changed = true;
-                    continue;
-                }
-
-                Output.PropertyRaw(rawKey);
-                if (isEvent && r.TokenType == JsonTokenType.String)
-                {
-                    EventString(ref r, json, child);
-                }
-                else if (!_strict && child is null && !username && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    NestedValue(ref r, json);
-                }
-                else
-                {
-                    Value(ref r, json, child, username);
-                }
-            }
-
-            Output.EndObject();
-        }
-
-        /// <summary>
-        /// An object or array the plan has no rule for: skipped over and copied as it stands when its bytes cannot
-        /// hold a username (as at the top level), else read member by member. Writing token by token is what a
-        /// walk costs most; a course module or a problem's correct_map rarely needs it.
-        /// </summary>
-        private void NestedValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
-        {
-            int start = (int)r.TokenStartIndex;
-            r.Skip();
-            ReadOnlySpan<byte> raw = json[start..(int)r.BytesConsumed];
-            if (!MayHoldUsername(raw))
-            {
-                Output.ValueRaw(raw);
-                return;
-            }
-
-            var inner = new Utf8JsonReader(raw, JsonBytes.ReaderOptions);
-            inner.Read();
-            Value(ref inner, raw, null, username: false);
-        }
-
-        private void Value(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, bool username)
-        {
-            switch (r.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    Object(ref r, json, node, isRoot: false);
-                    break;
-                case JsonTokenType.StartArray:
-                    Output.StartArray();
-                    while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-                    {
-                        Value(ref r, json, null, username);
-                    }
-
-                    Output.EndArray();
-                    break;
-                case JsonTokenType.String:
-                    StringValue(ref r, json, username);
-                    break;
-                default:
-                    Output.ValueRaw(JsonBytes.RawToken(ref r, json));
-                    break;
-            }
-        }
-
-        private void StringValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, bool username)
-        {
-            ReadOnlySpan<byte> raw = JsonBytes.RawToken(ref r, json);
-            if (r.ValueSpan.IsEmpty)
-            {
-                Output.ValueRaw(raw);
-                return;
-            }
-
-            ReadOnlySpan<byte> text = JsonBytes.Unescaped(ref r, ref _scratch);
-            if (username)
-            {
-                Utf8JsonBuilder pseudonym = Utf8JsonBuilder.ForThread(1);
-                names.AppendReplacement(text, pseudonym);
-                Output.StringValue(pseudonym.Written);
-                Pseudonymized++;
-                _changed = true;
-                return;
-            }
-
-            bool any = false;
-            Utf8JsonBuilder urls = Utf8JsonBuilder.ForThread(2);
-            if (PiiText.ReplaceUrlUsernames(text, urls, names))
-            {
-                text = urls.Written;
-                Pseudonymized++;
-                any = true;
-            }
-
-            Utf8JsonBuilder contacts = Utf8JsonBuilder.ForThread(3);
-            if (_strict && PiiText.ReplaceContacts(text, contacts))
-            {
-                text = contacts.Written;
-                Scrubbed++;
-                any = true;
-            }
-
-            if (any)
-            {
-                Output.StringValue(text);
-                _changed = true;
-            }
-            else
-            {
-                Output.ValueRaw(raw);
-            }
-        }
-
-        private void EventString(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? eventNode)
-        {
-            ReadOnlySpan<byte> raw = JsonBytes.RawToken(ref r, json);
-            if (r.ValueSpan.IsEmpty)
-            {
-                Output.ValueRaw(raw);
-                return;
-            }
-
-            if (DecodeBrowserEventStage.TryDecode(raw, 4, out ReadOnlySpan<byte> decoded))
-            {
-                // The decoded text lives in the decoder's per-thread scratch; nothing below decodes again.
-                var inner = new Utf8JsonReader(decoded, JsonBytes.ReaderOptions);
-                inner.Read();
-                Value(ref inner, decoded, eventNode, username: false);
-                Decoded++;
-                _changed = true;
-                return;
-            }
-
-            Undecodable++;
-            if (_strict || MentionsHidden(raw))
-            {
-                Output.Null();
-                EventNulled++;
-                _changed = true;
-                return;
-            }
-
-            StringValue(ref r, json, username: false);
-        }
-
-        private bool MentionsHidden(ReadOnlySpan<byte> raw)
-        {
-            foreach (byte[] name in plan.HiddenInEventString)
-            {
-                if (raw.IndexOf(name) >= 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
+    /// <summary>What the stage does, compiled once.</summary>
+    /// <param name="Options">The options.</param>
+    /// <param name="Root">The field rules, as a tree.</param>
+    /// <param name="HiddenInEventString">Names whose mention nulls an undecodable string event.</param>
+    /// <param name="FuseRedundant">
+    /// Remove-redundant is done inside the walk of the context. Only when the context has rules of its own, so the
+    /// walk reads every context anyway; otherwise (every context field kept) the batch goes through
+    /// <see cref="RemoveRedundantStage"/>'s rewrite first, which gives the same bytes as that stage before this one.
+    /// </param>
+    private sealed record Plan(DesensitizeOptions Options, FieldNode Root, byte[][] HiddenInEventString, bool FuseRedundant);
 
     /// <summary>A node of the tree of field paths the stage acts on.</summary>
     private sealed class FieldNode
