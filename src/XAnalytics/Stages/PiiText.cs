@@ -58,7 +58,7 @@ internal static class PiiText
             if (end > start)
             {
                 output.Append(text[copied..start]);
-                replacer.AppendReplacement(text[start..end], output);
+                AppendReplacement(text[start..end], output, replacer);
                 copied = end;
                 changed = true;
             }
@@ -73,6 +73,41 @@ internal static class PiiText
 
         return changed;
     }
+
+    /// <summary>
+    /// Replaces a username taken from a URL. A percent-encoded one (<c>Jos%C3%A9</c>) is decoded first, so that it
+    /// gets the same pseudonym as the <c>username</c> field (<c>José</c>); one that does not decode to UTF-8 is
+    /// replaced as it stands.
+    /// </summary>
+    private static void AppendReplacement(ReadOnlySpan<byte> segment, Utf8JsonBuilder output, IUsernameReplacer replacer)
+    {
+        if (segment.IndexOf((byte)'%') < 0)
+        {
+            replacer.AppendReplacement(segment, output);
+            return;
+        }
+
+        Span<byte> decoded = segment.Length <= 256 ? stackalloc byte[segment.Length] : new byte[segment.Length];
+        int n = 0;
+        for (int i = 0; i < segment.Length; i++)
+        {
+            if (segment[i] == (byte)'%' && i + 2 < segment.Length && IsHex(segment[i + 1]) && IsHex(segment[i + 2]))
+            {
+                decoded[n++] = (byte)((Hex(segment[i + 1]) << 4) | Hex(segment[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                decoded[n++] = segment[i];
+            }
+        }
+
+        replacer.AppendReplacement(System.Text.Unicode.Utf8.IsValid(decoded[..n]) ? decoded[..n] : segment, output);
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 
     private static int MarkerAt(ReadOnlySpan<byte> text, int i)
     {

@@ -56,6 +56,17 @@ public sealed class DesensitizeStageTests
     }
 
     [Fact]
+    public async Task Process_PercentEncodedUsernameInUrl_SamePseudonymAsTheField()
+    {
+        string p = s_key.Pseudonymize("José");
+        string output = await RunOneAsync(
+            """{"username": "José", "page": "https://x/u/Jos%C3%A9", "event_type": "/api/user/v1/accounts/Jos%c3%a9"}""",
+            DesensitizeStage.Create(Keyed()));
+
+        AssertJson($$"""{"username": "{{p}}", "page": "https://x/u/{{p}}", "event_type": "/api/user/v1/accounts/{{p}}"}""", output);
+    }
+
+    [Fact]
     public async Task Process_StringEvent_DecodedThenDesensitized()
     {
         string p = s_key.Pseudonymize("u_carol");

@@ -38,6 +38,10 @@ public sealed class PiiTextTests
     [InlineData("/u/u_x", "/u/<u_x>")]
     [InlineData("https://h.example/u/u_x#top", "https://h.example/u/<u_x>#top")]
     [InlineData("/api/grades/v1/courses/?username=u_x&page=2", "/api/grades/v1/courses/?username=<u_x>&page=2")]
+    [InlineData("/u/Jos%C3%A9", "/u/<José>")]
+    [InlineData("/api/user/v1/accounts/a%2Db?x=1", "/api/user/v1/accounts/<a-b>?x=1")]
+    [InlineData("/u/bad%FF%FEname", "/u/<bad%FF%FEname>")]
+    [InlineData("/u/100%25sure%2", "/u/<100%sure%2>")]
     public void ReplaceUrlUsernames_SegmentReplaced(string text, string expected)
     {
         Utf8JsonBuilder output = Utf8JsonBuilder.ForThread(2);
