@@ -208,6 +208,60 @@ internal sealed class PartsWriter
         DeleteTemps();
     }
 
+    /// <summary>
+    /// Deletes the hidden temporary files a killed run left (<c>.part-NNNNN.ext.PID.tmp</c>,
+    /// <c>.manifest.json.PID.tmp</c>) when no process with that PID runs any more. A live run's files, this
+    /// process's and anything not named so are left alone.
+    /// </summary>
+    internal static int DeleteStaleTemps(string folder)
+    {
+        int deleted = 0;
+        foreach (string path in Directory.GetFiles(folder, ".*.tmp"))
+        {
+            string name = Path.GetFileName(path);
+            bool ours = name.StartsWith(".part-", StringComparison.Ordinal) || name.StartsWith("." + PartsManifest.FileName + ".", StringComparison.Ordinal);
+            string[] pieces = name.Split('.');
+            if (!ours || pieces.Length < 4
+                || !int.TryParse(pieces[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || pid == Environment.ProcessId || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(path);
+                deleted++;
+            }
+            catch (IOException)
+            {
+                // Gone already, or in use: another run's business.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static string[] ExistingOutputs(string folder)
     {
         var found = new List<string>(Directory.GetFiles(folder, "part-*"));
@@ -223,6 +277,7 @@ internal sealed class PartsWriter
     private void PrepareFolder()
     {
         Directory.CreateDirectory(_options.OutputDirectory);
+        DeleteStaleTemps(_options.OutputDirectory);
         if (!_options.Overwrite && ExistingOutputs(_options.OutputDirectory).Length > 0)
         {
             throw new IOException($"The output folder {_options.OutputDirectory} already holds parts or a manifest; choose an empty folder or overwrite.");

@@ -181,6 +181,51 @@ public abstract class PartsSinkContract : IDisposable
     }
 
     [Fact]
+    public async Task Run_TempFilesOfAKilledRun_DeletedLiveOnesKept()
+    {
+        // A killed run leaves hidden temporary parts named with its PID. The next run into the folder deletes those of
+        // processes that no longer run, and leaves a live run's and anything else alone.
+        WriteInput(files: 1, perFile: 5);
+        Directory.CreateDirectory(Output);
+        int dead = DeadPid();
+        using var live = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            string[] stale = [$".part-00000{Extension}.{dead}.tmp", $".{PartsManifest.FileName}.{dead}.tmp"];
+            string[] kept = [$".part-00001{Extension}.{live.Id}.tmp", ".notes.tmp", $".other.{dead}.tmp"];
+            foreach (string name in stale.Concat(kept))
+            {
+                File.WriteAllText(Path.Combine(Output, name), "x");
+            }
+
+            await RunAsync(Pipeline, CreateSink(Options(maxEvents: 10)));
+
+            Assert.All(stale, name => Assert.False(File.Exists(Path.Combine(Output, name)), name));
+            Assert.All(kept, name => Assert.True(File.Exists(Path.Combine(Output, name)), name));
+            Assert.Single(PartFiles());
+        }
+        finally
+        {
+            live.Kill();
+        }
+    }
+
+    private static int DeadPid()
+    {
+        for (int pid = 4_000_000; ; pid--)
+        {
+            try
+            {
+                using var p = System.Diagnostics.Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                return pid;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Run_NoEvents_ManifestWithNoParts()
     {
         Directory.CreateDirectory(Input);
