@@ -1,0 +1,133 @@
+using BenchmarkDotNet.Attributes;
+using XAnalytics.Events;
+using XAnalytics.Internal;
+using XAnalytics.Sinks;
+using XAnalytics.Sources;
+
+namespace XAnalytics.Benchmarks.Micro;
+
+/// <summary>
+/// The BSON path per document, over the sample converted to BSON: the check every document gets
+/// (<see cref="BsonNavigator.TryValidate"/>), a field read from the BSON batch, and the JSON conversion a stage or
+/// writer pays for. Against them: indexing the same events from JSON, what the gzip JSON path pays after inflating.
+/// </summary>
+[Config(typeof(BenchConfig))]
+public class BsonBenchmarks : IDisposable
+{
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+    private static readonly SourceFile s_file = new("sample.bson", 0, 0, SourceFormat.Bson);
+    private byte[][] _documents = [];
+    private EventBatch[] _bsonBatches = [];
+    private readonly PooledBufferWriter _json = new(1 << 16);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        BenchData data = BenchData.Shared;
+        var documents = new List<byte[]>(data.Events);
+        using var output = new PooledBufferWriter(1 << 16);
+        for (int i = 0; i < data.Events; i++)
+        {
+            output.Clear();
+            if (BsonEncoder.TryAppend(data.Line(i), output, out _) is null)
+            {
+                documents.Add(output.WrittenSpan.ToArray());
+            }
+        }
+
+        _documents = [.. documents];
+        var batches = new List<EventBatch>();
+        EventBatch? current = null;
+        for (int i = 0; i < _documents.Length; i++)
+        {
+            current ??= EventBatch.CreateBson(s_file, batches.Count);
+            if (!current.TryAppend(_documents[i], i + 1))
+            {
+                current.IsParsed = true;
+                batches.Add(current);
+                current = EventBatch.CreateBson(s_file, batches.Count);
+                current.TryAppend(_documents[i], i + 1);
+            }
+        }
+
+        if (current is not null)
+        {
+            current.IsParsed = true;
+            batches.Add(current);
+        }
+
+        _bsonBatches = [.. batches];
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        foreach (EventBatch batch in _bsonBatches)
+        {
+            batch.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    [Benchmark(Baseline = true)]
+    public int IndexJson()
+    {
+        BenchData data = BenchData.Shared;
+        TopField[] fields = new TopField[64];
+        int total = 0;
+        for (int i = 0; i < data.Events; i++)
+        {
+            if (XAnalytics.Stages.EventIndexer.TryIndex(data.Line(i), ref fields, out int count, out _) is null)
+            {
+                total += count;
+            }
+        }
+
+        return total;
+    }
+
+    [Benchmark]
+    public int Validate()
+    {
+        int good = 0;
+        foreach (byte[] document in _documents)
+        {
+            good += BsonNavigator.TryValidate(document, out _) is null ? 1 : 0;
+        }
+
+        return good;
+    }
+
+    [Benchmark]
+    public int ReadEventType()
+    {
+        int length = 0;
+        foreach (EventBatch batch in _bsonBatches)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (batch.TryGetField(i, s_eventType, out FieldValue value))
+                {
+                    length += value.RawJson.Length;
+                }
+            }
+        }
+
+        return length;
+    }
+
+    [Benchmark]
+    public int ConvertToJson()
+    {
+        int bytes = 0;
+        foreach (byte[] document in _documents)
+        {
+            _json.Clear();
+            BsonDecoder.TryAppendJson(document, _json, null, out _);
+            bytes += _json.WrittenCount;
+        }
+
+        return bytes;
+    }
+}
