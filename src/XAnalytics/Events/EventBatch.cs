@@ -316,6 +316,16 @@ public sealed class EventBatch : IDisposable
     internal static EventBatch CreateBson(SourceFile source, long sequence, int dataBytes = DefaultDataBytes, int maxEvents = DefaultMaxEvents)
         => new(source, sequence, dataBytes, maxEvents) { _bson = true };
 
+    /// <summary>
+    /// Gives back the room of the field values read from BSON so far (benchmarks that read one batch many times).
+    /// Every <see cref="FieldValue"/> handed out before is invalid afterwards.
+    /// </summary>
+    internal void ReleaseFieldValues()
+    {
+        _values?.Dispose();
+        _values = null;
+    }
+
     /// <summary>True while the batch still holds BSON documents (see <see cref="CreateBson"/>).</summary>
     internal bool HoldsBson => _bson;
 
@@ -382,6 +392,21 @@ public sealed class EventBatch : IDisposable
             {
                 document = document.Slice(at, BinaryPrimitives.ReadInt32LittleEndian(document[at..]));
                 continue;
+            }
+
+            if (type == 0x02 && s == segments.Length - 1)
+            {
+                // A string (most fields counted or filtered on): quoted as it is unless it needs escapes.
+                ReadOnlySpan<byte> text = document.Slice(at + 4, BinaryPrimitives.ReadInt32LittleEndian(document[at..]) - 1);
+                if (BsonDecoder.IsPlainJsonString(text))
+                {
+                    Span<byte> quoted = (_values ??= new ValueArena()).Allocate(text.Length + 2);
+                    quoted[0] = (byte)'"';
+                    text.CopyTo(quoted[1..]);
+                    quoted[^1] = (byte)'"';
+                    value = new FieldValue(quoted, JsonTokenType.String, hasEscapes: false);
+                    return true;
+                }
             }
 
             // The value asked for, or one the path goes on into that only its JSON form makes an object

@@ -17,20 +17,27 @@ internal sealed class ValueArena : IDisposable
     /// <summary>Copies <paramref name="bytes"/> in and returns where they now stay.</summary>
     public ReadOnlySpan<byte> Add(ReadOnlySpan<byte> bytes)
     {
-        if (_chunk.Length - _used < bytes.Length)
+        Span<byte> target = Allocate(bytes.Length);
+        bytes.CopyTo(target);
+        return target;
+    }
+
+    /// <summary>Room for <paramref name="length"/> bytes that stays where it is; the caller fills it.</summary>
+    public Span<byte> Allocate(int length)
+    {
+        if (_chunk.Length - _used < length)
         {
             if (_chunk.Length > 0)
             {
                 _full.Add(_chunk);
             }
 
-            _chunk = ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, bytes.Length));
+            _chunk = ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, length));
             _used = 0;
         }
 
-        Span<byte> target = _chunk.AsSpan(_used, bytes.Length);
-        bytes.CopyTo(target);
-        _used += bytes.Length;
+        Span<byte> target = _chunk.AsSpan(_used, length);
+        _used += length;
         return target;
     }
 

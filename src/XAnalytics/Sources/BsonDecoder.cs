@@ -80,6 +80,9 @@ internal static class BsonDecoder
         return null;
     }
 
+    /// <summary>True when <paramref name="text"/> can be written as a JSON string between quotes as it is.</summary>
+    public static bool IsPlainJsonString(ReadOnlySpan<byte> text) => text.IndexOfAny(s_toEscape) < 0;
+
     /// <summary>
     /// Appends the JSON of one value of a document that passed <see cref="BsonNavigator.TryValidate"/> (found with
     /// <see cref="BsonNavigator.TryFind"/>) and returns the JSON token it starts with.
