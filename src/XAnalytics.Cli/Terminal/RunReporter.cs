@@ -89,7 +89,7 @@ internal sealed class RunReporter : IAsyncDisposable
         RunCounters c = result.Counters;
         var text = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
-        text.Append(ci, $"{c.Events:N0} events from {c.Files:N0} files ({c.Bytes / 1e6:N1} MB of JSON) in {Format(result.Elapsed)}: {result.EventsPerSecond:N0} events/s");
+        text.Append(ci, $"{c.Events:N0} events from {c.Files:N0} files ({c.Bytes / 1e6:N1} MB uncompressed) in {Format(result.Elapsed)}: {result.EventsPerSecond:N0} events/s");
         text.AppendLine();
         text.Append(ci, $"lines read {c.LinesRead:N0} = written {c.Written:N0} + filtered {c.Filtered:N0} + rejected {c.Rejected:N0}");
         if (c.BlankLines > 0)

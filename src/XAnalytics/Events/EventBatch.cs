@@ -436,6 +436,20 @@ public sealed class EventBatch : IDisposable
     /// <summary>The size of the buffer the events' bytes live in (dead bytes of rewritten events included).</summary>
     internal int BufferBytes => _data.Length;
 
+    /// <summary>
+    /// The unused end of the buffer, for a reader that reads straight into the batch (BSON): it frames what it read
+    /// there, adds entries for the bytes where they lie (<see cref="AddInPlace"/>), then marks them used
+    /// (<see cref="UseFree"/>).
+    /// </summary>
+    internal Memory<byte> FreeMemory => _data.AsMemory(_dataLength);
+
+    /// <summary>Adds an event of <paramref name="length"/> bytes that lie at <paramref name="offset"/> in <see cref="FreeMemory"/>.</summary>
+    internal void AddInPlace(int offset, int length, long lineNumber)
+        => _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber };
+
+    /// <summary>Marks the first <paramref name="count"/> bytes of <see cref="FreeMemory"/> used.</summary>
+    internal void UseFree(int count) => _dataLength += count;
+
     /// <summary>Room left for line bytes before the batch should be sent on.</summary>
     internal int FreeBytes => _data.Length - _dataLength;
 

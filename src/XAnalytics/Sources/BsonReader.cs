@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Pipelines;
 using XAnalytics.Events;
-using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 
@@ -16,15 +13,18 @@ namespace XAnalytics.Sources;
 /// BSON copy never writes JSON.
 /// </summary>
 /// <remarks>
-/// Framing is by the length prefix. A document longer than <see cref="LineReaderOptions.MaxLineBytes"/> is
+/// <para>Framing is by the length prefix. A document longer than <see cref="LineReaderOptions.MaxLineBytes"/> is
 /// rejected as too-long and skipped by its length without being held. A length prefix that cannot be right
 /// (under 5 bytes) loses the framing: the file ends there as a bad file, like a corrupt gzip, after the documents
 /// before it were handed on. A file that ends inside a document is a bad file too (truncated). A document that
-/// frames well but is malformed inside is one reject (<see cref="BsonRejectReasons.InvalidBson"/>).
+/// frames well but is malformed inside is one reject (<see cref="BsonRejectReasons.InvalidBson"/>).</para>
+/// <para>The file is read straight into the free end of the batch being filled, and the documents stay where they
+/// landed: no second copy. Only a document cut by the end of the batch's buffer moves, to the next batch.</para>
 /// </remarks>
 internal static class BsonReader
 {
-    private const int PipeBufferSize = 128 * 1024;
+    /// <summary>Below this much free room a batch is sent on rather than read into again.</summary>
+    private const int MinReadBytes = 32 * 1024;
 
     /// <summary>Same contract as <see cref="LineReader.ReadAsync"/>.</summary>
     public static async Task<FileReadOutcome> ReadAsync(
@@ -35,7 +35,7 @@ internal static class BsonReader
         Func<EventBatch, CancellationToken, ValueTask> emit,
         CancellationToken cancellationToken)
     {
-        var state = new State(file, options);
+        var state = new State(file, options, rejects);
         bool gzip = false;
         try
         {
@@ -49,57 +49,28 @@ internal static class BsonReader
                 return new FileReadOutcome(0, $"cannot be read: {e.Message}");
             }
 
-            PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(
-                bufferSize: PipeBufferSize, minimumReadSize: PipeBufferSize / 4, leaveOpen: false));
-            string? fault = null;
-            try
+            string? fault;
+            await using (stream.ConfigureAwait(false))
             {
-                while (true)
+                try
                 {
-                    ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    ReadOnlySequence<byte> buffer = result.Buffer;
-                    fault = state.Frame(ref buffer, rejects);
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    while (state.TakeReady() is { } ready)
-                    {
-                        await Emit(ready).ConfigureAwait(false);
-                    }
-
-                    if (fault is not null)
-                    {
-                        break;
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        if (!buffer.IsEmpty || state.Skipping)
-                        {
-                            fault = $"truncated BSON: the file ends inside document {state.Documents + (state.Skipping ? 0 : 1)}";
-                        }
-
-                        break;
-                    }
+                    fault = await state.ReadAllAsync(stream, Emit, cancellationToken).ConfigureAwait(false);
                 }
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                fault = e switch
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
-                    GzipFormatException g => g.Message,
-                    InvalidDataException => $"corrupt gzip data: {e.Message}",
-                    _ => $"read error: {e.Message}",
-                };
-            }
-            finally
-            {
-                await reader.CompleteAsync().ConfigureAwait(false);
+                    fault = e switch
+                    {
+                        GzipFormatException g => g.Message,
+                        InvalidDataException => $"corrupt gzip data: {e.Message}",
+                        _ => $"read error: {e.Message}",
+                    };
+                }
             }
 
             // The documents framed before a fault are good: send them on, then report the file.
-            state.Flush();
-            while (state.TakeReady() is { } ready)
+            if (state.TakeCurrent() is { } last)
             {
-                await Emit(ready).ConfigureAwait(false);
+                await Emit(last).ConfigureAwait(false);
             }
 
             return new FileReadOutcome(state.Documents, fault);
@@ -127,31 +98,16 @@ internal static class BsonReader
     }
 
     /// <summary>The framing state of one file; not thread-safe (one file is read by one task).</summary>
-    private sealed class State : IDisposable
+    private sealed class State(SourceFile file, LineReaderOptions options, RejectLog rejects) : IDisposable
     {
-        private readonly SourceFile _file;
-        private readonly LineReaderOptions _options;
-        private readonly Queue<EventBatch> _ready = new();
-        private byte[] _scratch = [];
         private EventBatch? _current;
         private long _sequence;
         private long _skip;
         private long _unreportedDocuments;
         private long _unreportedBytes;
 
-        public State(SourceFile file, LineReaderOptions options)
-        {
-            _file = file;
-            _options = options;
-        }
-
         /// <summary>Documents framed so far (each one a line of the run).</summary>
         public long Documents { get; private set; }
-
-        /// <summary>True while the rest of a too-long document is being skipped.</summary>
-        public bool Skipping => _skip > 0;
-
-        public EventBatch? TakeReady() => _ready.Count > 0 ? _ready.Dequeue() : null;
 
         public long TakeToReport(out long bytes)
         {
@@ -161,149 +117,151 @@ internal static class BsonReader
             return documents;
         }
 
-        /// <summary>
-        /// Frames the complete documents at the start of <paramref name="buffer"/>, leaving it at the first byte not
-        /// consumed. Returns a fault when the framing is lost.
-        /// </summary>
-        public string? Frame(ref ReadOnlySequence<byte> buffer, RejectLog rejects)
+        /// <summary>The batch in progress, when it holds anything (then it is the caller's); else null.</summary>
+        public EventBatch? TakeCurrent()
         {
+            EventBatch? batch = _current;
+            _current = null;
+            if (batch is { Count: 0 })
+            {
+                batch.Dispose();
+                return null;
+            }
+
+            return batch;
+        }
+
+        /// <summary>
+        /// Reads the stream to its end into batches, handing each full one to <paramref name="emit"/>. Returns a fault
+        /// when the framing is lost or the file ends inside a document; the batch in progress stays for
+        /// <see cref="TakeCurrent"/>.
+        /// </summary>
+        public async Task<string?> ReadAllAsync(Stream stream, Func<EventBatch, ValueTask> emit, CancellationToken cancellationToken)
+        {
+            _current = NewBatch(0);
+            int filled = 0; // bytes read into the current batch's free room and not yet framed
+            while (true)
+            {
+                if (filled > 0)
+                {
+                    int used = Frame(_current.FreeMemory.Span[..filled], out string? fault);
+                    _current.UseFree(used);
+                    filled -= used;
+                    if (fault is not null)
+                    {
+                        return fault;
+                    }
+                }
+
+                Memory<byte> free = _current.FreeMemory;
+                if (_current.IsFull || free.Length - filled < MinReadBytes)
+                {
+                    // Full, or too little room left to read into: the batch goes on, and the bytes not framed yet
+                    // move to the next one, made big enough for them, for the document they start, and for a read.
+                    int need = filled >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(free.Span) : 0;
+                    EventBatch next = NewBatch(Math.Max(filled, need <= options.MaxLineBytes ? need : 0));
+                    free.Span[..filled].CopyTo(next.FreeMemory.Span);
+                    EventBatch done = _current;
+                    _current = next;
+                    if (done.Count > 0)
+                    {
+                        await emit(done).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        done.Dispose();
+                    }
+
+                    continue;
+                }
+
+                int n = await stream.ReadAsync(free[filled..], cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return filled > 0 || _skip > 0
+                        ? $"truncated BSON: the file ends inside document {Documents + (_skip > 0 ? 0 : 1)}"
+                        : null;
+                }
+
+                filled += n;
+            }
+        }
+
+        /// <summary>
+        /// Frames the complete documents at the start of <paramref name="room"/> (the batch's free room), adding
+        /// each good one to the batch where it lies. Returns how many bytes were consumed; what is left is the start
+        /// of a document (or of its length prefix).
+        /// </summary>
+        private int Frame(ReadOnlySpan<byte> room, out string? fault)
+        {
+            fault = null;
+            int at = 0;
             while (true)
             {
                 if (_skip > 0)
                 {
-                    long n = Math.Min(_skip, buffer.Length);
-                    buffer = buffer.Slice(n);
+                    int n = (int)Math.Min(_skip, room.Length - at);
+                    at += n;
                     _skip -= n;
                     _unreportedBytes += n;
                     if (_skip > 0)
                     {
-                        return null;
+                        return at;
                     }
                 }
 
-                if (buffer.Length < 4)
+                if (room.Length - at < 4 || _current!.IsFull)
                 {
-                    return null;
+                    return at;
                 }
 
-                int length = ReadLength(buffer);
+                int length = BinaryPrimitives.ReadInt32LittleEndian(room[at..]);
                 if (length < 5)
                 {
-                    return $"corrupt BSON: document {Documents + 1} has a length prefix of {length}; the rest of the file cannot be framed";
+                    fault = $"corrupt BSON: document {Documents + 1} has a length prefix of {length}; the rest of the file cannot be framed";
+                    return at;
                 }
 
-                if (length > _options.MaxLineBytes)
+                if (length > options.MaxLineBytes)
                 {
                     Documents++;
                     _unreportedDocuments++;
-                    ReadOnlySequence<byte> head = buffer.Slice(0, Math.Min(buffer.Length, RejectLog.MaxRawBytes));
-                    rejects.Add(_file, Documents, RejectReasons.TooLong, $"a document of {length} bytes, more than the bound of {_options.MaxLineBytes}", head.ToArray());
+                    ReadOnlySpan<byte> head = room.Slice(at, Math.Min(room.Length - at, RejectLog.MaxRawBytes));
+                    rejects.Add(file, Documents, RejectReasons.TooLong, $"a document of {length} bytes, more than the bound of {options.MaxLineBytes}", head);
                     _skip = length;
                     continue;
                 }
 
-                if (buffer.Length < length)
+                if (room.Length - at < length)
                 {
-                    return null;
+                    return at;
                 }
 
-                ReadOnlySequence<byte> bytes = buffer.Slice(0, length);
-                ReadOnlySpan<byte> document;
-                if (bytes.IsSingleSegment)
-                {
-                    document = bytes.FirstSpan;
-                }
-                else
-                {
-                    if (_scratch.Length < length)
-                    {
-                        ReturnScratch();
-                        _scratch = ArrayPool<byte>.Shared.Rent(length);
-                    }
-
-                    bytes.CopyTo(_scratch);
-                    document = _scratch.AsSpan(0, length);
-                }
-
+                ReadOnlySpan<byte> document = room.Slice(at, length);
                 Documents++;
                 _unreportedDocuments++;
                 _unreportedBytes += length;
-                Accept(document, rejects);
-                buffer = buffer.Slice(length);
+                if (BsonNavigator.TryValidate(document, out string detail) is { } reason)
+                {
+                    rejects.Add(file, Documents, reason, detail, document);
+                }
+                else
+                {
+                    _current.AddInPlace(at, length, Documents);
+                }
+
+                at += length;
             }
         }
 
-        private static int ReadLength(ReadOnlySequence<byte> buffer)
+        private EventBatch NewBatch(int documentBytes)
         {
-            if (buffer.FirstSpan.Length >= 4)
-            {
-                return BinaryPrimitives.ReadInt32LittleEndian(buffer.FirstSpan);
-            }
-
-            Span<byte> prefix = stackalloc byte[4];
-            buffer.Slice(0, 4).CopyTo(prefix);
-            return BinaryPrimitives.ReadInt32LittleEndian(prefix);
-        }
-
-        private void Accept(ReadOnlySpan<byte> document, RejectLog rejects)
-        {
-            if (BsonNavigator.TryValidate(document, out string detail) is { } reason)
-            {
-                rejects.Add(_file, Documents, reason, detail, document);
-                return;
-            }
-
-            _current ??= NewBatch();
-            if (!_current.TryAppend(document, Documents))
-            {
-                Enqueue(_current);
-                _current = NewBatch();
-                _current.TryAppend(document, Documents);
-            }
-
-            if (_current.IsFull)
-            {
-                Enqueue(_current);
-                _current = null;
-            }
-        }
-
-        private EventBatch NewBatch() => EventBatch.CreateBson(_file, _sequence++, _options.BatchBytes, _options.BatchEvents);
-
-        private void Enqueue(EventBatch batch)
-        {
+            int bytes = Math.Max(options.BatchBytes, documentBytes + MinReadBytes);
+            EventBatch batch = EventBatch.CreateBson(file, _sequence++, bytes, options.BatchEvents);
             batch.IsParsed = true;
-            _ready.Enqueue(batch);
+            return batch;
         }
 
-        /// <summary>Queues the batch in progress, if it holds anything.</summary>
-        public void Flush()
-        {
-            if (_current is { Count: > 0 })
-            {
-                Enqueue(_current);
-                _current = null;
-            }
-        }
-
-        private void ReturnScratch()
-        {
-            if (_scratch.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_scratch);
-                _scratch = [];
-            }
-        }
-
-        public void Dispose()
-        {
-            _current?.Dispose();
-            while (_ready.Count > 0)
-            {
-                _ready.Dequeue().Dispose();
-            }
-
-            ReturnScratch();
-        }
+        public void Dispose() => _current?.Dispose();
     }
 }
