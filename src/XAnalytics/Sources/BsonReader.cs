@@ -58,12 +58,7 @@ internal static class BsonReader
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
-                    fault = e switch
-                    {
-                        GzipFormatException g => g.Message,
-                        InvalidDataException => $"corrupt gzip data: {e.Message}",
-                        _ => $"read error: {e.Message}",
-                    };
+                    fault = LineReader.Describe(e);
                 }
             }
 

@@ -149,7 +149,8 @@ internal static class LineReader
         return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 
-    private static string Describe(Exception e) => e switch
+    /// <summary>Why a file could not be read on, from the exception its stream threw (strict gzip, plain I/O).</summary>
+    internal static string Describe(Exception e) => e switch
     {
         GzipFormatException g => g.Message,
         InvalidDataException => $"corrupt gzip data: {e.Message}",
