@@ -58,6 +58,9 @@ public sealed class SchemaPartial
 
     internal long Events { get; set; }
 
+    /// <summary>Where the event being walked stands in input order (file index, then line): examples come from the first.</summary>
+    internal long EventKey { get; set; }
+
     internal long LeftOut { get; set; }
 
     internal char[] PathBuffer { get; set; } = new char[256];
@@ -65,13 +68,17 @@ public sealed class SchemaPartial
     internal byte[] Scratch { get; set; } = new byte[256];
 }
 
-internal sealed class SchemaEntry(string example)
+internal sealed class SchemaEntry(string example, long exampleKey)
 {
     public long Count { get; set; }
 
     public long LastEvent { get; set; } = -1;
 
-    public string Example { get; } = example;
+    /// <summary>The value of the path's first occurrence in input order, whatever order the workers saw them in.</summary>
+    public string Example { get; set; } = example;
+
+    /// <summary>Where that occurrence stands in input order (<see cref="SchemaPartial.EventKey"/>).</summary>
+    public long ExampleKey { get; set; } = exampleKey;
 }
 
 /// <summary>
@@ -113,6 +120,7 @@ public sealed class SchemaAggregate : IEventAggregate<SchemaPartial>
         for (int i = 0; i < batch.Count; i++)
         {
             ReadOnlySpan<byte> line = batch.GetUtf8(i);
+            target.EventKey = ((long)batch.Source.Index << 40) | batch.GetLineNumber(i);
             var reader = new Utf8JsonReader(line, JsonBytes.ReaderOptions);
             reader.Read();
             Walk(target, ref reader, line, 0, 0, 0);
@@ -132,6 +140,11 @@ public sealed class SchemaAggregate : IEventAggregate<SchemaPartial>
             if (into.Paths.TryGetValue(path, out SchemaEntry? mine))
             {
                 mine.Count += entry.Count;
+                if (entry.ExampleKey < mine.ExampleKey)
+                {
+                    mine.Example = entry.Example;
+                    mine.ExampleKey = entry.ExampleKey;
+                }
             }
             else
             {
@@ -214,12 +227,13 @@ public sealed class SchemaAggregate : IEventAggregate<SchemaPartial>
     private void RecordValue(SchemaPartial p, ref Utf8JsonReader r, ReadOnlySpan<byte> json, int pathLength, int keyStart, int keyLength)
     {
         ReadOnlySpan<char> path = p.PathBuffer.AsSpan(0, pathLength);
-        if (p.Lookup.TryGetValue(path, out SchemaEntry? entry))
+        if (p.Lookup.TryGetValue(path, out SchemaEntry? entry) && entry.ExampleKey <= p.EventKey)
         {
             Count(p, entry);
             return;
         }
 
+        // A new path, or one this worker first met later in input order than here: the example is (re)made.
         string example;
         ReadOnlySpan<char> key = p.PathBuffer.AsSpan(keyStart, keyLength);
         if (r.TokenType != JsonTokenType.Null && _identifierLookup.Contains(key))
@@ -251,9 +265,14 @@ public sealed class SchemaAggregate : IEventAggregate<SchemaPartial>
                 return;
             }
 
-            entry = new SchemaEntry(example);
+            entry = new SchemaEntry(example, p.EventKey);
             Dictionary<string, SchemaEntry>.AlternateLookup<ReadOnlySpan<char>> lookup = p.Lookup;
             lookup[path] = entry;
+        }
+        else if (p.EventKey < entry.ExampleKey)
+        {
+            entry.Example = example;
+            entry.ExampleKey = p.EventKey;
         }
 
         Count(p, entry);
