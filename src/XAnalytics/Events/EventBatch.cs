@@ -147,6 +147,36 @@ public sealed class EventBatch : IDisposable
     }
 
     /// <summary>
+    /// Keeps, in order, the events <paramref name="keep"/> accepts (given the batch, the event's index and
+    /// <paramref name="state"/>) and drops the rest. Returns how many stay.
+    /// </summary>
+    internal int RetainWhere<TState>(TState state, Func<EventBatch, int, TState, bool> keep)
+    {
+        int count = _count;
+        bool[] flags = ArrayPool<bool>.Shared.Rent(count);
+        try
+        {
+            int kept = 0;
+            for (int i = 0; i < count; i++)
+            {
+                flags[i] = keep(this, i, state);
+                kept += flags[i] ? 1 : 0;
+            }
+
+            if (kept < count)
+            {
+                Retain(flags.AsSpan(0, count));
+            }
+
+            return kept;
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(flags);
+        }
+    }
+
+    /// <summary>
     /// Keeps the events whose flag is true, in order, and drops the rest. Returns how many were dropped.
     /// </summary>
     public int Retain(ReadOnlySpan<bool> keep)
@@ -288,8 +318,7 @@ public sealed class EventBatch : IDisposable
         _entries = [];
         _fields = [];
         _count = 0;
-        _values?.Dispose();
-        _values = null;
+        ReleaseFieldValues();
         if (data.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(data);
@@ -342,9 +371,12 @@ public sealed class EventBatch : IDisposable
         }
     }
 
+    /// <summary>The thread's buffer for JSON written from BSON (a batch's worth, or one field value).</summary>
+    private static PooledBufferWriter BsonScratch => s_bsonScratch ??= new PooledBufferWriter(DefaultDataBytes + (DefaultDataBytes / 4));
+
     private void ConvertToJson()
     {
-        PooledBufferWriter json = s_bsonScratch ??= new PooledBufferWriter(DefaultDataBytes + (DefaultDataBytes / 4));
+        PooledBufferWriter json = BsonScratch;
         TopFieldList top = s_bsonFields ??= new TopFieldList();
         json.Clear();
         BeginIndex(_count * 24);
@@ -411,7 +443,7 @@ public sealed class EventBatch : IDisposable
 
             // The value asked for, or one the path goes on into that only its JSON form makes an object
             // ({"$oid": ...}, {"$date": ...}): written out, and the rest of the path read from that JSON.
-            PooledBufferWriter scratch = s_bsonScratch ??= new PooledBufferWriter(DefaultDataBytes + (DefaultDataBytes / 4));
+            PooledBufferWriter scratch = BsonScratch;
             scratch.Clear();
             JsonTokenType kind = BsonDecoder.AppendValueJson(type, document, at, scratch, out bool escaped);
             ReadOnlySpan<byte> raw = (_values ??= new ValueArena()).Add(scratch.WrittenSpan);

@@ -27,8 +27,11 @@ internal static class BsonNavigator
     {
         int pos = 0;
         bool utf8 = true;
-        if (!TryValidateDocument(document, ref pos, isArray: false, 0, ref utf8, out detail))
+        byte badType = 0;
+        Fault fault = ValidateDocument(document, ref pos, isArray: false, 0, ref utf8, ref badType);
+        if (fault != Fault.None)
         {
+            detail = Describe(fault, badType);
             return BsonRejectReasons.InvalidBson;
         }
 
@@ -45,6 +48,7 @@ internal static class BsonNavigator
             return BsonRejectReasons.InvalidBson;
         }
 
+        detail = string.Empty;
         return null;
     }
 
@@ -126,14 +130,6 @@ internal static class BsonNavigator
         Fault.UnknownType => $"BSON type 0x{type:x2}, which has no JSON form here",
         _ => "an element that runs past the end of its document",
     };
-
-    private static bool TryValidateDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, int depth, ref bool utf8, out string detail)
-    {
-        byte type = 0;
-        Fault fault = ValidateDocument(bson, ref pos, isArray, depth, ref utf8, ref type);
-        detail = fault == Fault.None ? string.Empty : Describe(fault, type);
-        return fault == Fault.None;
-    }
 
     private static Fault ValidateDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, int depth, ref bool utf8, ref byte badType)
     {

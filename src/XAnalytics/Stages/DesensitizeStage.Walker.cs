@@ -110,7 +110,16 @@ public static partial class DesensitizeStage
             bool username = name.SequenceEqual("username"u8) || child?.Pseudonymize == true;
             bool isEvent = isRoot && name.SequenceEqual("event"u8);
             Output.PropertyRaw(quotedKey);
-            if (!_strict && child is null && !username && !MayHoldUsername(raw))
+            WholeValue(raw, child, username, isEvent);
+        }
+
+        /// <summary>
+        /// Writes a value known whole (<paramref name="raw"/>): as it stands when no rule applies and its bytes cannot
+        /// hold a username (<see cref="MayHoldUsername"/>), else read and rewritten.
+        /// </summary>
+        private void WholeValue(ReadOnlySpan<byte> raw, FieldNode? node, bool username, bool isEvent)
+        {
+            if (!_strict && node is null && !username && !MayHoldUsername(raw))
             {
                 Output.ValueRaw(raw);
                 return;
@@ -120,11 +129,11 @@ public static partial class DesensitizeStage
             reader.Read();
             if (isEvent && reader.TokenType == JsonTokenType.String)
             {
-                EventString(ref reader, raw, child);
+                EventString(ref reader, raw, node);
             }
             else
             {
-                Value(ref reader, raw, child, username);
+                Value(ref reader, raw, node, username);
             }
         }
 
@@ -193,7 +202,9 @@ public static partial class DesensitizeStage
                 Output.PropertyRaw(rawKey);
                 if (!_strict && child is null && !username && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    NestedValue(ref r, json);
+                    // An object or array with no rule: skipped over and handled whole. Writing token by token is what
+                    // a walk costs most; a course module or a problem's correct_map rarely needs it.
+                    WholeValue(JsonBytes.RawValue(ref r, json), null, username: false, isEvent: false);
                 }
                 else
                 {
@@ -202,27 +213,6 @@ public static partial class DesensitizeStage
             }
 
             Output.EndObject();
-        }
-
-        /// <summary>
-        /// An object or array the plan has no rule for: skipped over and copied as it stands when its bytes cannot
-        /// hold a username (as at the top level), else read member by member. Writing token by token is what a
-        /// walk costs most; a course module or a problem's correct_map rarely needs it.
-        /// </summary>
-        private void NestedValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json)
-        {
-            int start = (int)r.TokenStartIndex;
-            r.Skip();
-            ReadOnlySpan<byte> raw = json[start..(int)r.BytesConsumed];
-            if (!MayHoldUsername(raw))
-            {
-                Output.ValueRaw(raw);
-                return;
-            }
-
-            var inner = new Utf8JsonReader(raw, JsonBytes.ReaderOptions);
-            inner.Read();
-            Value(ref inner, raw, null, username: false);
         }
 
         private void Value(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, bool username)

@@ -188,29 +188,10 @@ public static class FilterStage
     internal static EventBatch Process(EventBatch batch, RunCounters run, StageCounters counters, Compiled filter)
     {
         int count = batch.Count;
-        bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
-        try
-        {
-            int kept = 0;
-            for (int i = 0; i < count; i++)
-            {
-                keep[i] = Matches(batch, i, filter);
-                kept += keep[i] ? 1 : 0;
-            }
-
-            if (kept < count)
-            {
-                batch.Retain(keep.AsSpan(0, count));
-            }
-
-            run.AddFiltered(count - kept);
-            counters.Add(count, kept);
-            return batch;
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<bool>.Shared.Return(keep);
-        }
+        int kept = batch.RetainWhere(filter, static (b, i, f) => Matches(b, i, f));
+        run.AddFiltered(count - kept);
+        counters.Add(count, kept);
+        return batch;
     }
 
     private static bool Matches(EventBatch batch, int i, Compiled f)

@@ -126,30 +126,7 @@ public static class ParseStage
     }
 
     private static int FilterParsed(EventBatch batch, LinePredicate filter)
-    {
-        int count = batch.Count;
-        bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
-        try
-        {
-            int kept = 0;
-            for (int i = 0; i < count; i++)
-            {
-                keep[i] = filter(batch.GetUtf8(i));
-                kept += keep[i] ? 1 : 0;
-            }
-
-            if (kept < count)
-            {
-                batch.Retain(keep.AsSpan(0, count));
-            }
-
-            return kept;
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<bool>.Shared.Return(keep);
-        }
-    }
+        => batch.RetainWhere(filter, static (b, i, f) => f(b.GetUtf8(i)));
 
     private static bool TryRepair(EventBatch batch, int index, ReadOnlySpan<byte> line, ref TopField[] fields)
     {

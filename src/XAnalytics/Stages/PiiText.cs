@@ -91,9 +91,10 @@ internal static class PiiText
         int n = 0;
         for (int i = 0; i < segment.Length; i++)
         {
-            if (segment[i] == (byte)'%' && i + 2 < segment.Length && IsHex(segment[i + 1]) && IsHex(segment[i + 2]))
+            if (segment[i] == (byte)'%' && i + 2 < segment.Length
+                && Convert.FromHexString(segment.Slice(i + 1, 2), decoded.Slice(n, 1), out _, out _) == System.Buffers.OperationStatus.Done)
             {
-                decoded[n++] = (byte)((Hex(segment[i + 1]) << 4) | Hex(segment[i + 2]));
+                n++;
                 i += 2;
             }
             else
@@ -104,10 +105,6 @@ internal static class PiiText
 
         replacer.AppendReplacement(System.Text.Unicode.Utf8.IsValid(decoded[..n]) ? decoded[..n] : segment, output);
     }
-
-    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
-
-    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 
     private static int MarkerAt(ReadOnlySpan<byte> text, int i)
     {
