@@ -32,7 +32,8 @@ internal static class EventIndexer
             start++;
         }
 
-        if (!Utf8.IsValid(line) && !IsValidUpToCutCharacter(line))
+        bool utf8 = Utf8.IsValid(line);
+        if (!utf8 && !IsValidUpToCutCharacter(line))
         {
             detail = "bytes that are not UTF-8";
             return RejectReasons.InvalidUtf8;
@@ -43,6 +44,51 @@ internal static class EventIndexer
             return ClassifyNonObject(line[start..], out detail);
         }
 
+        if (utf8 && JsonStructuralIndexer.TryIndex(line[start..], start, ref fields, out fieldCount))
+        {
+            if (VerifyFastPath)
+            {
+                CheckAgainstReader(line, fields.AsSpan(0, fieldCount));
+            }
+
+            return null;
+        }
+
+        return IndexWithReader(line, start, ref fields, out fieldCount, out detail);
+    }
+
+    /// <summary>
+    /// When set, every line <see cref="JsonStructuralIndexer"/> accepts is read again with <see cref="Utf8JsonReader"/>
+    /// and must be accepted with the same layout. The test assembly sets it (in every build configuration), so every
+    /// test that parses events also tests the fast path.
+    /// </summary>
+    internal static bool VerifyFastPath { get; set; }
+
+    private static void CheckAgainstReader(ReadOnlySpan<byte> line, ReadOnlySpan<TopField> fast)
+    {
+        int start = line.StartsWith("\uFEFF"u8) ? 3 : 0;
+        while (line[start] is (byte)' ' or (byte)'\t')
+        {
+            start++;
+        }
+
+        TopField[] check = new TopField[Math.Max(4, fast.Length)];
+        if (IndexWithReader(line, start, ref check, out int count, out string detail) is { } reason)
+        {
+            throw new InvalidOperationException($"The fast JSON path accepted a line the reader rejects ({reason}: {detail}).");
+        }
+
+        if (!check.AsSpan(0, count).SequenceEqual(fast))
+        {
+            throw new InvalidOperationException("The fast JSON path indexed a line differently from the reader.");
+        }
+    }
+
+    /// <summary>Validates and indexes with <see cref="Utf8JsonReader"/>: the reference, and the reasons for rejects.</summary>
+    internal static string? IndexWithReader(ReadOnlySpan<byte> line, int start, ref TopField[] fields, out int fieldCount, out string detail)
+    {
+        fieldCount = 0;
+        detail = string.Empty;
         var reader = new Utf8JsonReader(line[start..], s_options);
         try
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using XAnalytics.Events;
+using XAnalytics.Stages;
 
 namespace XAnalytics.Tests.TestSupport;
 
@@ -9,5 +10,9 @@ internal static class ModuleSetup
 #pragma warning disable CA2255 // A test assembly is the one place a module initializer belongs.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Initialize() => EventBatch.VerifyWrittenLayouts = true;
+    internal static void Initialize()
+    {
+        EventBatch.VerifyWrittenLayouts = true;
+        EventIndexer.VerifyFastPath = true;
+    }
 }

@@ -1,0 +1,481 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Text.Json;
+using XAnalytics.Events;
+
+namespace XAnalytics.Stages;
+
+/// <summary>
+/// The fast path of <see cref="EventIndexer"/>: validates a JSON object and indexes its top-level fields from bit
+/// masks of 64 bytes at a time, then walks only the structural characters (simdjson's two stages), instead of
+/// reading every token with <see cref="Utf8JsonReader"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It answers "valid, with this layout" or "not sure", never "invalid": a line it turns down is read again by
+/// <see cref="Utf8JsonReader"/>, which gives the verdict and the reason. So it may turn down what it likes (nesting
+/// deeper than 63, a machine without vector hardware) and costs nothing in correctness when it does, but what it
+/// accepts <see cref="Utf8JsonReader"/> must accept, with the same layout. A differential test over mutated events
+/// holds it to that, and the test assembly checks every line the fast path accepts against the reader.
+/// </para>
+/// <para>
+/// Stage 1, per 64 bytes: masks of quotes, backslashes, white space, control bytes and the six structural bytes;
+/// from them which quotes are escaped (by the parity of the backslash run before them, across blocks), which bytes
+/// are inside strings (a prefix XOR of the real quotes), and so the positions where a token starts: a structural
+/// byte or an opening quote outside strings, or the first byte of a number or literal. Control bytes inside strings
+/// and escapes other than <c>\" \\ \/ \b \f \n \r \t \uXXXX</c> are refused here. Stage 2 walks the token starts
+/// with the grammar's state machine and a bit stack of open containers, checks numbers and literals byte by byte,
+/// and records the top-level fields. UTF-8 is checked by the caller.
+/// </para>
+/// </remarks>
+internal static class JsonStructuralIndexer
+{
+    private const int MaxDepth = 63; // the bit stack of open containers is one ulong
+    private const int MaxBlocks = 4096; // lines over 256 KiB (rare) go to the reader rather than grow the masks
+    private const ulong EvenBits = 0x5555_5555_5555_5555;
+    private const ulong OddBits = 0xAAAA_AAAA_AAAA_AAAA;
+
+    /// <summary>Token starts and closing quotes, two ulongs per 64-byte block of the line being indexed.</summary>
+    [ThreadStatic]
+    private static ulong[]? s_masks;
+
+    /// <summary>False where 64 bytes cannot be classified with vector instructions: every line then goes to the reader.</summary>
+    public static bool IsSupported => Vector512.IsHardwareAccelerated || Vector128.IsHardwareAccelerated;
+
+    private enum State : byte
+    {
+        Start,        // before the root object
+        Value,        // after ':' or ',' in an array: a value
+        ValueOrClose, // after '[': a value or ']'
+        Key,          // after ',' in an object: a key
+        KeyOrClose,   // after '{': a key or '}'
+        Colon,        // after a key
+        AfterValue,   // after a value: ',' or the close of its container
+        Done,         // the root object is closed: nothing may follow but white space
+    }
+
+    /// <summary>
+    /// Validates <paramref name="json"/> (one JSON object, its first byte <c>{</c>, valid UTF-8) and indexes its
+    /// top-level fields into <paramref name="fields"/> (grown when needed), their offsets shifted by
+    /// <paramref name="offset"/>. False means "not sure": the caller must ask <see cref="Utf8JsonReader"/>.
+    /// </summary>
+    public static bool TryIndex(ReadOnlySpan<byte> json, int offset, ref TopField[] fields, out int fieldCount)
+    {
+        fieldCount = 0;
+        if (!IsSupported || json.IsEmpty)
+        {
+            return false;
+        }
+
+        int blocks = (json.Length + 63) >> 6;
+        if (blocks > MaxBlocks)
+        {
+            return false;
+        }
+
+        ulong[] masks = s_masks is { } m && m.Length >= 2 * blocks ? m : (s_masks = new ulong[Math.Max(2 * blocks, 64)]);
+        return FindTokens(json, masks) && Walk(json, masks, blocks, offset, ref fields, out fieldCount);
+    }
+
+    /// <summary>Stage 1: fills two masks per block (token starts, closing quotes); false on a lexical fault.</summary>
+    private static bool FindTokens(ReadOnlySpan<byte> json, ulong[] masks)
+    {
+        ulong escapedCarry = 0; // 1 when the block's first byte is escaped by a backslash run before it
+        ulong inStringCarry = 0; // all ones when the block starts inside a string
+        ulong scalarCarry = 0; // 1 when the block's first byte continues a number or literal
+        Span<byte> tail = stackalloc byte[64];
+        ref byte start = ref MemoryMarshal.GetReference(json);
+        int full = json.Length >> 6;
+        int blocks = (json.Length + 63) >> 6;
+        for (int b = 0; b < blocks; b++)
+        {
+            scoped ref byte block = ref Unsafe.Add(ref start, b << 6);
+            if (b == full)
+            {
+                // The last, partial block is read from a copy padded with spaces, which are never tokens.
+                tail.Fill((byte)' ');
+                json[(b << 6)..].CopyTo(tail);
+                block = ref MemoryMarshal.GetReference(tail);
+            }
+
+            Classify(ref block, out ulong backslash, out ulong quote, out ulong space, out ulong op, out ulong control);
+
+            ulong escaped = 0;
+            if ((backslash | escapedCarry) != 0)
+            {
+                // A run of backslashes escapes the byte after it when the run is odd; the run's first backslash is
+                // never escaped itself (a first byte escaped by the block before is a literal, taken out). Adding
+                // a run's first bit to the run carries to the byte after it, so runs starting at even and at odd
+                // positions are added apart and their ends kept where the parity says odd length.
+                ulong runs = backslash & ~escapedCarry;
+                ulong starts = runs & ~(runs << 1);
+                ulong endsOfEven = (runs + (starts & EvenBits)) & ~runs;
+                ulong endsOfOdd = (runs + (starts & OddBits)) & ~runs;
+                escaped = (endsOfEven & OddBits) | (endsOfOdd & EvenBits) | escapedCarry;
+
+                // A run reaching the block's end escapes the next block's first byte when its length is odd.
+                escapedCarry = (ulong)BitOperations.LeadingZeroCount(~runs) & 1;
+                if ((escaped & ~backslash) != 0 && !EscapesAreValid(ref block, escaped & ~backslash, json, b << 6))
+                {
+                    return false;
+                }
+            }
+
+            ulong realQuotes = quote & ~escaped;
+            ulong inString = PrefixXor(realQuotes) ^ inStringCarry; // opening quote in, closing quote out
+            inStringCarry = (ulong)((long)inString >> 63);
+            if ((control & inString) != 0)
+            {
+                return false; // a raw control byte (tab included) inside a string
+            }
+
+            ulong outside = ~inString;
+            ulong scalar = ~(op | space | realQuotes) & outside; // bytes of numbers and literals, or of junk
+            ulong tokens = (op & outside) | (realQuotes & inString) | (scalar & ~((scalar << 1) | scalarCarry));
+            scalarCarry = scalar >> 63;
+            masks[2 * b] = tokens;
+            masks[(2 * b) + 1] = realQuotes & outside;
+        }
+
+        return inStringCarry == 0; // a string left open
+    }
+
+    /// <summary>Stage 2: the grammar over the token starts, recording the root object's fields.</summary>
+    private static bool Walk(ReadOnlySpan<byte> json, ulong[] masks, int blocks, int offset, ref TopField[] fields, out int fieldCount)
+    {
+        fieldCount = 0;
+        State state = State.Start;
+        int depth = 0;
+        ulong arrays = 0; // bit d-1 set when the container at depth d is an array
+        int current = -1; // the top-level field whose value is being read
+        for (int b = 0; b < blocks; b++)
+        {
+            ulong tokens = masks[2 * b];
+            while (tokens != 0)
+            {
+                int at = (b << 6) + BitOperations.TrailingZeroCount(tokens);
+                tokens &= tokens - 1;
+                switch (json[at])
+                {
+                    case (byte)'"':
+                        if (state is State.Value or State.ValueOrClose)
+                        {
+                            if (depth == 1)
+                            {
+                                int close = ClosingQuote(masks, at);
+                                ref TopField field = ref fields[current];
+                                field.Kind = JsonTokenType.String;
+                                field.ValueOffset = offset + at;
+                                field.ValueLength = close - at + 1;
+                                field.ValueEscaped = json[(at + 1)..close].Contains((byte)'\\');
+                            }
+
+                            state = State.AfterValue;
+                        }
+                        else if (state is State.Key or State.KeyOrClose)
+                        {
+                            if (depth == 1)
+                            {
+                                int close = ClosingQuote(masks, at);
+                                if (fieldCount == fields.Length)
+                                {
+                                    Array.Resize(ref fields, fields.Length * 2);
+                                }
+
+                                current = fieldCount++;
+                                ref TopField field = ref fields[current];
+                                field.KeyOffset = offset + at + 1;
+                                field.KeyLength = close - at - 1;
+                                field.KeyEscaped = json[(at + 1)..close].Contains((byte)'\\');
+                                field.ValueEscaped = false;
+                            }
+
+                            state = State.Colon;
+                        }
+                        else
+                        {
+                            return false;
+                        }
+
+                        break;
+
+                    case (byte)':':
+                        if (state != State.Colon)
+                        {
+                            return false;
+                        }
+
+                        state = State.Value;
+                        break;
+
+                    case (byte)',':
+                        if (state != State.AfterValue)
+                        {
+                            return false;
+                        }
+
+                        state = (arrays & (1UL << (depth - 1))) != 0 ? State.Value : State.Key;
+                        break;
+
+                    case (byte)'{':
+                    case (byte)'[':
+                        bool array = json[at] == (byte)'[';
+                        if (state is State.Value or State.ValueOrClose)
+                        {
+                            if (depth == MaxDepth)
+                            {
+                                return false;
+                            }
+
+                            if (depth == 1)
+                            {
+                                fields[current].Kind = array ? JsonTokenType.StartArray : JsonTokenType.StartObject;
+                                fields[current].ValueOffset = offset + at;
+                            }
+                        }
+                        else if (state != State.Start || array)
+                        {
+                            return false;
+                        }
+
+                        arrays = array ? arrays | (1UL << depth) : arrays & ~(1UL << depth);
+                        depth++;
+                        state = array ? State.ValueOrClose : State.KeyOrClose;
+                        break;
+
+                    case (byte)'}':
+                    case (byte)']':
+                        bool closesArray = json[at] == (byte)']';
+                        if (depth == 0
+                            || ((arrays & (1UL << (depth - 1))) != 0) != closesArray
+                            || !(state == State.AfterValue || state == (closesArray ? State.ValueOrClose : State.KeyOrClose)))
+                        {
+                            return false;
+                        }
+
+                        depth--;
+                        if (depth == 1)
+                        {
+                            fields[current].ValueLength = offset + at + 1 - fields[current].ValueOffset;
+                        }
+
+                        state = depth == 0 ? State.Done : State.AfterValue;
+                        break;
+
+                    default:
+                        if (state is not (State.Value or State.ValueOrClose))
+                        {
+                            return false;
+                        }
+
+                        int end = ScalarEnd(json, at, out JsonTokenType kind);
+                        if (end < 0)
+                        {
+                            return false;
+                        }
+
+                        if (depth == 1)
+                        {
+                            ref TopField field = ref fields[current];
+                            field.Kind = kind;
+                            field.ValueOffset = offset + at;
+                            field.ValueLength = end - at;
+                        }
+
+                        state = State.AfterValue;
+                        break;
+                }
+            }
+        }
+
+        return state == State.Done;
+    }
+
+    /// <summary>The position of the first closing quote after <paramref name="open"/>: where its string ends.</summary>
+    private static int ClosingQuote(ulong[] masks, int open)
+    {
+        int b = open >> 6;
+        ulong closes = masks[(2 * b) + 1] & ~((2UL << (open & 63)) - 1);
+        while (closes == 0)
+        {
+            closes = masks[(2 * ++b) + 1]; // stage 1 saw every string closed
+        }
+
+        return (b << 6) + BitOperations.TrailingZeroCount(closes);
+    }
+
+    /// <summary>
+    /// Where the number or literal starting at <paramref name="at"/> ends, or -1 when it is none or runs into a
+    /// byte that cannot follow a value (a delimiter, white space or the line's end must).
+    /// </summary>
+    private static int ScalarEnd(ReadOnlySpan<byte> json, int at, out JsonTokenType kind)
+    {
+        int i = at;
+        switch (json[at])
+        {
+            case (byte)'t':
+                kind = JsonTokenType.True;
+                i = json[at..].StartsWith("true"u8) ? at + 4 : -1;
+                break;
+            case (byte)'f':
+                kind = JsonTokenType.False;
+                i = json[at..].StartsWith("false"u8) ? at + 5 : -1;
+                break;
+            case (byte)'n':
+                kind = JsonTokenType.Null;
+                i = json[at..].StartsWith("null"u8) ? at + 4 : -1;
+                break;
+            default:
+                kind = JsonTokenType.Number;
+                if (json[i] == (byte)'-' && ++i == json.Length)
+                {
+                    return -1;
+                }
+
+                if (json[i] == (byte)'0')
+                {
+                    i++;
+                }
+                else if (IsDigit(json[i]))
+                {
+                    i = SkipDigits(json, i + 1);
+                }
+                else
+                {
+                    return -1;
+                }
+
+                if (i < json.Length && json[i] == (byte)'.')
+                {
+                    if (++i == json.Length || !IsDigit(json[i]))
+                    {
+                        return -1;
+                    }
+
+                    i = SkipDigits(json, i + 1);
+                }
+
+                if (i < json.Length && (json[i] | 0x20) == (byte)'e')
+                {
+                    if (++i < json.Length && json[i] is (byte)'+' or (byte)'-')
+                    {
+                        i++;
+                    }
+
+                    if (i == json.Length || !IsDigit(json[i]))
+                    {
+                        return -1;
+                    }
+
+                    i = SkipDigits(json, i + 1);
+                }
+
+                break;
+        }
+
+        return i < 0 || (i < json.Length && !IsDelimiter(json[i])) ? -1 : i;
+    }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    private static int SkipDigits(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && IsDigit(json[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static bool IsDelimiter(byte b)
+        => b is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r'
+            or (byte)'"' or (byte)':' or (byte)'{' or (byte)'[';
+
+    /// <summary>
+    /// True when every escaped byte (not a backslash) of the block is one JSON allows after a backslash, and each
+    /// <c>\u</c> is followed by four hex digits.
+    /// </summary>
+    private static bool EscapesAreValid(ref byte block, ulong escaped, ReadOnlySpan<byte> json, int blockStart)
+    {
+        while (escaped != 0)
+        {
+            int i = BitOperations.TrailingZeroCount(escaped);
+            escaped &= escaped - 1;
+            switch (Unsafe.Add(ref block, i))
+            {
+                case (byte)'"' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    break;
+                case (byte)'u':
+                    int at = blockStart + i + 1;
+                    if (at + 4 > json.Length || !IsHex(json[at]) || !IsHex(json[at + 1]) || !IsHex(json[at + 2]) || !IsHex(json[at + 3]))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
+
+    /// <summary>Bit i of the result is the XOR of bits 0..i of <paramref name="x"/>.</summary>
+    private static ulong PrefixXor(ulong x)
+    {
+        if (Pclmulqdq.IsSupported)
+        {
+            // A carry-less multiply by all ones XORs every lower bit into each bit.
+            return Pclmulqdq.CarrylessMultiply(Vector128.CreateScalar(x), Vector128.Create(ulong.MaxValue), 0).ToScalar();
+        }
+
+        x ^= x << 1;
+        x ^= x << 2;
+        x ^= x << 4;
+        x ^= x << 8;
+        x ^= x << 16;
+        x ^= x << 32;
+        return x;
+    }
+
+    /// <summary>The byte-class masks of 64 bytes (bit i for byte i).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(ref byte block, out ulong backslash, out ulong quote, out ulong space, out ulong op, out ulong control)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<byte> v = Vector512.LoadUnsafe(ref block);
+            Vector512<byte> folded = v | Vector512.Create((byte)0x20); // '{' and '[', '}' and ']' differ only in bit 5
+            backslash = Vector512.Equals(v, Vector512.Create((byte)'\\')).ExtractMostSignificantBits();
+            quote = Vector512.Equals(v, Vector512.Create((byte)'"')).ExtractMostSignificantBits();
+            control = Vector512.LessThan(v, Vector512.Create((byte)0x20)).ExtractMostSignificantBits();
+            space = (Vector512.Equals(v, Vector512.Create((byte)' ')) | Vector512.Equals(v, Vector512.Create((byte)'\n'))
+                | Vector512.Equals(v, Vector512.Create((byte)'\r')) | Vector512.Equals(v, Vector512.Create((byte)'\t'))).ExtractMostSignificantBits();
+            op = (Vector512.Equals(folded, Vector512.Create((byte)'{')) | Vector512.Equals(folded, Vector512.Create((byte)'}'))
+                | Vector512.Equals(v, Vector512.Create((byte)':')) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
+            return;
+        }
+
+        backslash = quote = space = op = control = 0;
+        for (int q = 0; q < 4; q++)
+        {
+            Vector128<byte> v = Vector128.LoadUnsafe(ref block, (nuint)(q * 16));
+            Vector128<byte> folded = v | Vector128.Create((byte)0x20);
+            int shift = q * 16;
+            backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
+            quote |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'"')).ExtractMostSignificantBits() << shift;
+            control |= (ulong)Vector128.LessThan(v, Vector128.Create((byte)0x20)).ExtractMostSignificantBits() << shift;
+            space |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)' ')) | Vector128.Equals(v, Vector128.Create((byte)'\n'))
+                | Vector128.Equals(v, Vector128.Create((byte)'\r')) | Vector128.Equals(v, Vector128.Create((byte)'\t'))).ExtractMostSignificantBits() << shift;
+            op |= (ulong)(Vector128.Equals(folded, Vector128.Create((byte)'{')) | Vector128.Equals(folded, Vector128.Create((byte)'}'))
+                | Vector128.Equals(v, Vector128.Create((byte)':')) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << shift;
+        }
+    }
+}
