@@ -132,7 +132,7 @@ public class ParseBenchmarks
         int fields = 0;
         for (int i = 0; i < data.Events; i++)
         {
-            _ = JsonStructuralIndexer.TryIndex(data.Line(i), 0, ref _fields, out int count);
+            _ = JsonStructuralIndexer.TryIndex(data.Line(i), 0, ref _fields, out int count, out _);
             fields += count;
         }
 

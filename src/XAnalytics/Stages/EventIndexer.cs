@@ -32,8 +32,20 @@ internal static class EventIndexer
             start++;
         }
 
-        bool utf8 = Utf8.IsValid(line);
-        if (!utf8 && !IsValidUpToCutCharacter(line))
+        // An event (nearly every line): the fast path, and UTF-8 checked only where a byte is not ASCII.
+        if (start < line.Length && line[start] == (byte)'{'
+            && JsonStructuralIndexer.TryIndex(line[start..], start, ref fields, out fieldCount, out bool ascii)
+            && (ascii || Utf8.IsValid(line)))
+        {
+            if (VerifyFastPath)
+            {
+                CheckAgainstReader(line, fields.AsSpan(0, fieldCount));
+            }
+
+            return null;
+        }
+
+        if (!Utf8.IsValid(line) && !IsValidUpToCutCharacter(line))
         {
             detail = "bytes that are not UTF-8";
             return RejectReasons.InvalidUtf8;
@@ -42,16 +54,6 @@ internal static class EventIndexer
         if (start == line.Length || line[start] != (byte)'{')
         {
             return ClassifyNonObject(line[start..], out detail);
-        }
-
-        if (utf8 && JsonStructuralIndexer.TryIndex(line[start..], start, ref fields, out fieldCount))
-        {
-            if (VerifyFastPath)
-            {
-                CheckAgainstReader(line, fields.AsSpan(0, fieldCount));
-            }
-
-            return null;
         }
 
         return IndexWithReader(line, start, ref fields, out fieldCount, out detail);

@@ -93,7 +93,7 @@ public sealed class JsonStructuralIndexerTests : IDisposable
         byte[] json = Encoding.UTF8.GetBytes(line);
         TopField[] fields = new TopField[4];
         Assert.NotNull(EventIndexer.IndexWithReader(json, 0, ref fields, out _, out _)); // the reader rejects it too
-        Assert.False(JsonStructuralIndexer.TryIndex(json, 0, ref fields, out _));
+        Assert.False(JsonStructuralIndexer.TryIndex(json, 0, ref fields, out _, out _));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class JsonStructuralIndexerTests : IDisposable
         byte[] json = Encoding.UTF8.GetBytes(deep);
         TopField[] fields = new TopField[4];
         Assert.Null(EventIndexer.IndexWithReader(json, 0, ref fields, out _, out _));
-        Assert.False(JsonStructuralIndexer.TryIndex(json, 0, ref fields, out _));
+        Assert.False(JsonStructuralIndexer.TryIndex(json, 0, ref fields, out _, out _));
         Assert.Null(EventIndexer.TryIndex(json, ref fields, out int count, out _)); // accepted all the same
         Assert.Equal(1, count);
     }
@@ -241,7 +241,7 @@ public sealed class JsonStructuralIndexerTests : IDisposable
     private static bool IndexedAsReaderDoes(byte[] json, out bool fast)
     {
         TopField[] fastFields = new TopField[2]; // small: the fast path must grow it as the reader path does
-        fast = JsonStructuralIndexer.TryIndex(json, 0, ref fastFields, out int fastCount);
+        fast = JsonStructuralIndexer.TryIndex(json, 0, ref fastFields, out int fastCount, out _);
         if (!fast)
         {
             return true;
