@@ -71,8 +71,23 @@ public sealed class BsonNavigatorTests
         }
     }
 
-    [Fact]
-    public void TryValidate_DamagedDocuments_SameVerdictAndDetailAsTheDecoder()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // the check of documents over 256 KiB, which reads names and strings byte by byte
+    public void TryValidate_DamagedDocuments_SameVerdictAndDetailAsTheDecoder(bool byteMasks)
+    {
+        BsonNavigator.s_withoutMasks = !byteMasks;
+        try
+        {
+            DamagedDocuments_SameVerdictAndDetailAsTheDecoder();
+        }
+        finally
+        {
+            BsonNavigator.s_withoutMasks = false;
+        }
+    }
+
+    private static void DamagedDocuments_SameVerdictAndDetailAsTheDecoder()
     {
         var random = new Random(20261124);
         int rejected = 0;
