@@ -84,7 +84,7 @@ internal static class BsonDecoder
     public static bool IsPlainJsonString(ReadOnlySpan<byte> text) => text.IndexOfAny(s_toEscape) < 0;
 
     /// <summary>
-    /// Appends the JSON of one value of a document that passed <see cref="BsonNavigator.TryValidate"/> (found with
+    /// Appends the JSON of one value of a document that passed <see cref="BsonNavigator.TryValidate(ReadOnlySpan{byte}, out string)"/> (found with
     /// <see cref="BsonNavigator.TryFind"/>) and returns the JSON token it starts with.
     /// </summary>
     /// <param name="type">The value's BSON type.</param>

@@ -13,7 +13,7 @@ namespace XAnalytics.Sources;
 /// reads the few fields it needs straight from the documents.
 /// </summary>
 /// <remarks>
-/// <see cref="TryValidate"/> accepts exactly the documents <see cref="BsonDecoder.TryAppendJson"/> converts, with the
+/// <see cref="TryValidate(ReadOnlySpan{byte}, out string)"/> accepts exactly the documents <see cref="BsonDecoder.TryAppendJson"/> converts, with the
 /// same reason and detail (a test holds the two to that on damaged documents), so a document that passed can
 /// always be converted later. The lookups assume a document that passed.
 /// </remarks>
@@ -30,12 +30,27 @@ internal static class BsonNavigator
     [ThreadStatic]
     internal static bool s_withoutMasks;
 
+    /// <summary>The top-level elements of the document last checked on this thread.</summary>
+    [ThreadStatic]
+    private static Events.TopField[]? s_top;
+
     /// <summary>
     /// Null when <paramref name="document"/> (exactly one BSON document) is one <see cref="BsonDecoder"/> converts;
     /// else <see cref="BsonRejectReasons.InvalidBson"/> with a data-free <paramref name="detail"/>.
     /// </summary>
-    public static string? TryValidate(ReadOnlySpan<byte> document, out string detail)
+    public static string? TryValidate(ReadOnlySpan<byte> document, out string detail) => TryValidate(document, out detail, out _);
+
+    /// <summary>
+    /// <see cref="TryValidate(ReadOnlySpan{byte}, out string)"/>, also giving where each top-level element's name and
+    /// value stand (<see cref="Events.TopField.KeyOffset"/>, <see cref="Events.TopField.KeyLength"/>,
+    /// <see cref="Events.TopField.ValueOffset"/>, <see cref="Events.TopField.ValueLength"/>; the element's type is
+    /// the byte before its name), valid until the next check on this thread.
+    /// </summary>
+    public static string? TryValidate(ReadOnlySpan<byte> document, out string detail, out ReadOnlySpan<Events.TopField> topLevel)
     {
+        topLevel = default;
+        int topCount = 0;
+        Events.TopField[] top = s_top ??= new Events.TopField[64];
         int pos = 0;
         bool utf8 = true;
         byte badType = 0;
@@ -47,7 +62,7 @@ internal static class BsonNavigator
             FindBytes(document, masks);
         }
 
-        Fault fault = ValidateDocument(document, ref pos, origin: 0, masks, isArray: false, 0, ref utf8, ref badType);
+        Fault fault = ValidateDocument(document, ref pos, origin: 0, masks, isArray: false, 0, ref utf8, ref badType, top, ref topCount);
         if (fault != Fault.None)
         {
             detail = Describe(fault, badType);
@@ -67,7 +82,15 @@ internal static class BsonNavigator
             return BsonRejectReasons.InvalidBson;
         }
 
+        if (topCount > top.Length)
+        {
+            // More top-level elements than the buffer held (counted on, not recorded): a larger one, filled again.
+            s_top = top = new Events.TopField[topCount];
+            IndexTopLevel(document, top);
+        }
+
         detail = string.Empty;
+        topLevel = top.AsSpan(0, topCount);
         return null;
     }
 
@@ -154,7 +177,10 @@ internal static class BsonNavigator
     /// Checks the document at <paramref name="pos"/> of <paramref name="bson"/>, which starts at byte
     /// <paramref name="origin"/> of the top-level document that <paramref name="masks"/> (when not null) describe.
     /// </summary>
-    private static Fault ValidateDocument(ReadOnlySpan<byte> bson, ref int pos, int origin, ulong[]? masks, bool isArray, int depth, ref bool utf8, ref byte badType)
+    /// At depth 0 it records the top-level elements in <paramref name="top"/> and counts them in <paramref name="topCount"/>,
+    /// on past the buffer's end.
+    private static Fault ValidateDocument(
+        ReadOnlySpan<byte> bson, ref int pos, int origin, ulong[]? masks, bool isArray, int depth, ref bool utf8, ref byte badType, Span<Events.TopField> top, ref int topCount)
     {
         if (depth > MaxDepth)
         {
@@ -219,10 +245,17 @@ internal static class BsonNavigator
                     break;
                 case 0x03:
                 case 0x04:
-                    Fault inner = ValidateDocument(doc, ref at, start, masks, type == 0x04, depth + 1, ref utf8, ref badType);
+                    int valueAt = at;
+                    int unused = 0;
+                    Fault inner = ValidateDocument(doc, ref at, start, masks, type == 0x04, depth + 1, ref utf8, ref badType, default, ref unused);
                     if (inner != Fault.None)
                     {
                         return inner;
+                    }
+
+                    if (depth == 0)
+                    {
+                        Record(top, ref topCount, nameAt, valueAt, at - valueAt);
                     }
 
                     continue;
@@ -279,6 +312,11 @@ internal static class BsonNavigator
                 return Fault.PastEnd;
             }
 
+            if (depth == 0)
+            {
+                Record(top, ref topCount, nameAt, at, size);
+            }
+
             at += size;
         }
 
@@ -289,6 +327,39 @@ internal static class BsonNavigator
 
         pos += length;
         return Fault.None;
+    }
+
+    /// <summary>Notes a top-level element (its name ends with the NUL before <paramref name="valueAt"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Record(Span<Events.TopField> top, ref int topCount, int nameAt, int valueAt, int size)
+    {
+        if ((uint)topCount < (uint)top.Length)
+        {
+            ref Events.TopField field = ref top[topCount];
+            field.KeyOffset = nameAt;
+            field.KeyLength = valueAt - 1 - nameAt;
+            field.ValueOffset = valueAt;
+            field.ValueLength = size;
+        }
+
+        topCount++;
+    }
+
+    /// <summary>Records the top-level elements of a checked document (when they outnumbered the buffer).</summary>
+    private static void IndexTopLevel(ReadOnlySpan<byte> document, Span<Events.TopField> top)
+    {
+        int end = document.Length - 1;
+        int at = 4;
+        int count = 0;
+        while (at < end)
+        {
+            byte type = document[at++];
+            int nameAt = at;
+            at = NameEnd(document, at, out _) + 1;
+            int size = ValueSize(type, document, at);
+            Record(top, ref count, nameAt, at, size);
+            at += size;
+        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace XAnalytics.Sources;
 
 /// <summary>
 /// Reads a file of BSON documents (plain or gzip) into batches like those <see cref="LineReader"/> makes: each
-/// document is checked (<see cref="BsonNavigator.TryValidate"/>) and kept as BSON, numbered by its place in the
+/// document is checked (<see cref="BsonNavigator.TryValidate(ReadOnlySpan{byte}, out string)"/>) and kept as BSON, numbered by its place in the
 /// file (the first document is line 1). The batch reads fields from the BSON and writes JSON only when asked for
 /// it (<see cref="EventBatch.EnsureJson"/>), so everything after the reader works unchanged and a count over a
 /// BSON copy never writes JSON.
@@ -236,13 +236,13 @@ internal static class BsonReader
                 Documents++;
                 _unreportedDocuments++;
                 _unreportedBytes += length;
-                if (BsonNavigator.TryValidate(document, out string detail) is { } reason)
+                if (BsonNavigator.TryValidate(document, out string detail, out ReadOnlySpan<TopField> topLevel) is { } reason)
                 {
                     rejects.Add(file, Documents, reason, detail, document);
                 }
                 else
                 {
-                    _current.AddInPlace(at, length, Documents);
+                    _current.AddInPlace(at, length, Documents, topLevel);
                 }
 
                 at += length;

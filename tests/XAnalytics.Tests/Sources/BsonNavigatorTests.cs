@@ -22,6 +22,10 @@ public sealed class BsonNavigatorTests
         """{"event_type":"/courses/x/courseware/","context":{"course_id":"","path":"/x"},"event":{"GET":{},"POST":{"k":["v"]}},"name":"Zoë ∑ 😀","esc":"tab\tnew\nline\u0001","dup":1,"dup":"last"}""",
         """{"event_type":"problem_check","event":{"correct_map":{"q1":{"correctness":"correct","npoint_hints":null}},"attempts":3,"grade":1.0},"context":{"module":{"display_name":""}}}""",
         """{}""",
+
+        // More top-level elements than the check's buffer holds (64), one name repeated last: the field index is
+        // filled again, and the last wins.
+        "{" + string.Join(",", Enumerable.Range(0, 100).Select(i => $"\"f{i}\":{i}")) + ",\"f3\":\"last\"}",
     ];
 
     private static byte[] Bson(string json)
@@ -164,12 +168,36 @@ public sealed class BsonNavigatorTests
         Assert.Null(BsonNavigator.TryValidate(badIndex, out _));
     }
 
+    [Fact]
+    public void TryValidate_MoreTopLevelElementsThanItsBuffer_RecordsEveryElement()
+    {
+        // On a new thread, whose buffer has never grown: the first such document takes the refill path.
+        byte[] doc = Bson(s_events[^1]);
+        string[] names = [];
+        string? reason = "not run";
+        var thread = new Thread(() =>
+        {
+            reason = BsonNavigator.TryValidate(doc, out _, out ReadOnlySpan<TopField> topLevel);
+            var seen = new string[topLevel.Length];
+            for (int k = 0; k < topLevel.Length; k++)
+            {
+                seen[k] = Encoding.UTF8.GetString(doc.AsSpan(topLevel[k].KeyOffset, topLevel[k].KeyLength));
+            }
+
+            names = seen;
+        });
+        thread.Start();
+        Assert.True(thread.Join(Run.Timeout));
+        Assert.Null(reason);
+        Assert.Equal([.. Enumerable.Range(0, 100).Select(i => $"f{i}"), "f3"], names);
+    }
+
     public static TheoryData<string> Paths() =>
     [
         "username", "event_type", "event_source", "time", "context", "context.course_id", "context.user_id", "context.module",
         "context.module.display_name", "context.path", "event", "event.GET", "event.POST.k", "event.correct_map.q1.correctness",
         "event.attempts", "event.grade", "page", "n", "big", "d", "t", "f", "a", "name", "esc", "dup", "missing",
-        "event_type.deeper", "context.missing", "a.0", "context.module.display_name.x",
+        "event_type.deeper", "context.missing", "a.0", "context.module.display_name.x", "f0", "f3", "f63", "f64", "f99",
     ];
 
     [Theory]
@@ -233,8 +261,8 @@ public sealed class BsonNavigatorTests
         for (int i = 0; i < events.Length; i++)
         {
             byte[] doc = Bson(events[i]);
-            Assert.Null(BsonNavigator.TryValidate(doc, out _));
-            Assert.True(batch.TryAppend(doc, i + 1));
+            Assert.Null(BsonNavigator.TryValidate(doc, out _, out ReadOnlySpan<TopField> topLevel));
+            Assert.True(batch.TryAppendBson(doc, i + 1, topLevel));
         }
 
         batch.IsParsed = true;
