@@ -221,6 +221,18 @@ internal static class LineReader
                     continue;
                 }
 
+                // Lines within the current segment are cut from its span: a vectorised search and no sequence
+                // bookkeeping. Only a line that crosses into the next segment takes the sequence path below.
+                ReadOnlySpan<byte> unread = reader.UnreadSpan;
+                int newline = unread.IndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    _unreportedBytes += newline + 1;
+                    Accept(unread[..newline], rejects);
+                    reader.Advance(newline + 1);
+                    continue;
+                }
+
                 SequencePosition lineStart = reader.Position;
                 if (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
                 {
@@ -265,13 +277,45 @@ internal static class LineReader
 
         private void Accept(ReadOnlySequence<byte> line, RejectLog rejects)
         {
-            _lineNumber++;
-            if (line.Length > 0 && EndsWithCarriageReturn(line))
+            if (line.IsSingleSegment)
             {
-                line = line.Slice(0, line.Length - 1);
+                Accept(line.FirstSpan, rejects);
+            }
+            else if (line.Length > _options.MaxLineBytes + 1L && !IsBlank(line))
+            {
+                // Too long even without a \r: only a sample is copied.
+                _lineNumber++;
+                Lines++;
+                _unreportedLines++;
+                long length = line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r' ? line.Length - 1 : line.Length;
+                byte[] sample = line.Slice(0, Math.Min(line.Length, SampleBytes)).ToArray();
+                rejects.Add(_file, _lineNumber, RejectReasons.TooLong, $"{length} bytes, more than the bound of {_options.MaxLineBytes}", sample);
+            }
+            else if (line.Length > _options.MaxLineBytes + 1L)
+            {
+                _lineNumber++;
+                _unreportedBlank++;
+            }
+            else
+            {
+                // A line across two of the pipe's segments (one per segment at most): made whole, then read as any.
+                byte[] whole = ArrayPool<byte>.Shared.Rent((int)line.Length);
+                line.CopyTo(whole);
+                Accept(whole.AsSpan(0, (int)line.Length), rejects);
+                ArrayPool<byte>.Shared.Return(whole);
+            }
+        }
+
+        private void Accept(ReadOnlySpan<byte> line, RejectLog rejects)
+        {
+            _lineNumber++;
+            if (line.Length > 0 && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
             }
 
-            if (IsBlank(line))
+            // A line of events starts with '{' at once; only then is the full check for white space needed.
+            if (line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' or (byte)'\r' && !line.ContainsAnyExcept((byte)' ', (byte)'\t', (byte)'\r')))
             {
                 _unreportedBlank++;
                 return;
@@ -281,9 +325,7 @@ internal static class LineReader
             _unreportedLines++;
             if (line.Length > _options.MaxLineBytes)
             {
-                ReadOnlySequence<byte> head = line.Slice(0, Math.Min(line.Length, SampleBytes));
-                byte[] sample = head.ToArray();
-                rejects.Add(_file, _lineNumber, RejectReasons.TooLong, $"{line.Length} bytes, more than the bound of {_options.MaxLineBytes}", sample);
+                rejects.Add(_file, _lineNumber, RejectReasons.TooLong, $"{line.Length} bytes, more than the bound of {_options.MaxLineBytes}", line[..Math.Min(line.Length, SampleBytes)]);
                 return;
             }
 
@@ -320,30 +362,8 @@ internal static class LineReader
             rejects.Add(_file, _skipLine, RejectReasons.TooLong, $"longer than the bound of {_options.MaxLineBytes} bytes", _sample.AsSpan(0, _sampleLength));
         }
 
-        private static bool EndsWithCarriageReturn(ReadOnlySequence<byte> line)
-        {
-            if (line.IsSingleSegment)
-            {
-                return line.FirstSpan[^1] == (byte)'\r';
-            }
-
-            return line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r';
-        }
-
         private static bool IsBlank(ReadOnlySequence<byte> line)
         {
-            if (line.IsEmpty)
-            {
-                return true;
-            }
-
-            // A line of events starts with '{' at once; only then is the full check needed.
-            byte first = line.FirstSpan[0];
-            if (first is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
-            {
-                return false;
-            }
-
             foreach (ReadOnlyMemory<byte> segment in line)
             {
                 if (segment.Span.ContainsAnyExcept((byte)' ', (byte)'\t', (byte)'\r'))

@@ -203,6 +203,36 @@ public sealed class LineReaderTests
         Assert.Equal(filler + 3, result.Counters.Events);
     }
 
+    /// <summary>
+    /// A too-long CRLF line that crosses from the first 128 KiB pipe buffer into the next: its reject says its length
+    /// without the \r, as for a too-long line within one buffer.
+    /// </summary>
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(10)]
+    public async Task Read_OverLongCrlfLineAcrossBuffers_DetailCountsItWithoutItsCr(int bytesInFirstBuffer)
+    {
+        using var dir = new TempDir();
+        const int firstBuffer = 128 * 1024;
+        var text = new StringBuilder();
+        while (text.Length < firstBuffer - bytesInFirstBuffer - 300)
+        {
+            text.Append("{\"event_type\":\"f\"}\r\n");
+        }
+
+        text.Append(LineOfLength("g", firstBuffer - bytesInFirstBuffer - text.Length - 2)).Append("\r\n");
+        Assert.Equal(firstBuffer - bytesInFirstBuffer, text.Length);
+        text.Append(LineOfLength("long", 3000)).Append("\r\n");
+        text.Append("{\"event_type\":\"after\"}\r\n");
+        string file = dir.WriteText("t.log", text.ToString());
+        string rejects = dir.PathOf("rejects.tsv");
+
+        (RunResult result, _) = await Run.CountAsync(Run.Options([file], rejects) with { MaxLineBytes = 1024 });
+
+        Assert.Equal(new Dictionary<string, long> { [RejectReasons.TooLong] = 1 }, result.Counters.RejectedByReason);
+        Assert.Equal("3000 bytes, more than the bound of 1024", Assert.Single(Run.ReadRejects(rejects))[3]);
+    }
+
     private static string LineOfLength(string type, int length)
     {
         string head = "{\"event_type\":\"" + type + "\",\"pad\":\"";
