@@ -67,7 +67,19 @@ internal static class JsonStructuralIndexer
         }
 
         ulong[] masks = s_masks is { } m && m.Length >= 3 * blocks ? m : (s_masks = new ulong[Math.Max(3 * blocks, 96)]);
-        return FindTokens(json, masks, out ascii) && Walk(json, masks, blocks, offset, ref fields, out fieldCount);
+        if (!FindTokens(json, masks, out ascii) || (fieldCount = Walk(json, masks, blocks, ref fields)) < 0)
+        {
+            fieldCount = 0;
+            return false;
+        }
+
+        for (int k = 0; k < fieldCount; k++)
+        {
+            fields[k].KeyOffset += offset;
+            fields[k].ValueOffset += offset;
+        }
+
+        return true;
     }
 
     /// <summary>Stage 1: fills three masks per block (token starts, closing quotes, backslashes); false on a lexical fault.</summary>
@@ -84,31 +96,35 @@ internal static class JsonStructuralIndexer
         int blocks = (json.Length + 63) >> 6;
         for (int b = 0; b < blocks; b++)
         {
-            ulong backslash, quote, space, op, control, nonAscii;
-            if (b < full)
+            scoped ref byte load = ref Unsafe.Add(ref start, b << 6);
+            int shift = 0;
+            if (b == full)
             {
-                Classify(ref Unsafe.Add(ref start, b << 6), out backslash, out quote, out space, out op, out control, out nonAscii);
+                if (full > 0)
+                {
+                    // The last, partial block: the line's last 64 bytes, classified and shifted down to where the
+                    // block starts; the bytes past the end count as spaces, which are never tokens.
+                    load = ref Unsafe.Add(ref start, json.Length - 64);
+                    shift = 64 - (json.Length & 63);
+                }
+                else
+                {
+                    // A line shorter than one block: read from a copy padded with spaces.
+                    tail.Fill((byte)' ');
+                    json.CopyTo(tail);
+                    load = ref MemoryMarshal.GetReference(tail);
+                }
             }
-            else if (full > 0)
+
+            Classify(ref load, out ulong backslash, out ulong quote, out ulong space, out ulong op, out ulong control, out ulong nonAscii);
+            if (shift != 0)
             {
-                // The last, partial block: the line's last 64 bytes are classified and shifted down to where the
-                // block starts, and the bytes past the end count as spaces, which are never tokens.
-                int kept = json.Length & 63;
-                int shift = 64 - kept;
-                Classify(ref Unsafe.Add(ref start, json.Length - 64), out backslash, out quote, out space, out op, out control, out nonAscii);
                 backslash >>= shift;
                 quote >>= shift;
                 op >>= shift;
                 control >>= shift;
                 nonAscii >>= shift;
-                space = (space >> shift) | (ulong.MaxValue << kept);
-            }
-            else
-            {
-                // A line shorter than one block: read from a copy padded with spaces.
-                tail.Fill((byte)' ');
-                json.CopyTo(tail);
-                Classify(ref MemoryMarshal.GetReference(tail), out backslash, out quote, out space, out op, out control, out nonAscii);
+                space = (space >> shift) | (ulong.MaxValue << (64 - shift));
             }
 
             high |= nonAscii;
@@ -128,9 +144,16 @@ internal static class JsonStructuralIndexer
 
                 // A run reaching the block's end escapes the next block's first byte when its length is odd.
                 escapedCarry = (ulong)BitOperations.LeadingZeroCount(~runs) & 1;
-                if ((escaped & ~backslash) != 0 && !EscapesAreValid(json, escaped & ~backslash, b << 6))
+                if ((escaped & ~backslash) != 0)
                 {
-                    return false;
+                    // Every escaped byte must be one JSON allows after a backslash (bytes past the line's end are
+                    // not), and each \u must have four hex digits.
+                    EscapeBytes(ref load, out ulong allowed, out ulong u);
+                    allowed = (allowed >> shift) | quote;
+                    if ((escaped & ~backslash & ~allowed) != 0 || ((escaped & (u >> shift)) != 0 && !HexFollows(json, escaped & (u >> shift), b << 6)))
+                    {
+                        return false;
+                    }
                 }
             }
 
@@ -160,21 +183,21 @@ internal static class JsonStructuralIndexer
     /// shape (a key, its colon, a value; then a comma or the container's close) instead of running one state machine
     /// over every token, so the only branches the processor must guess are which value comes and what follows it.
     /// </summary>
-    private static bool Walk(ReadOnlySpan<byte> json, ulong[] masks, int blocks, int offset, ref TopField[] fields, out int fieldCount)
+    /// <returns>The number of top-level fields, or -1 when the line is not sure to be valid.</returns>
+    private static int Walk(ReadOnlySpan<byte> json, ulong[] masks, int blocks, ref TopField[] fields)
     {
-        fieldCount = 0;
+        int count = 0; // the last field recorded is the one whose value comes next
         var tokens = new TokenCursor(masks, blocks);
         ref byte text = ref MemoryMarshal.GetReference(json);
         int depth = 1; // the root object, whose '{' (json[0], checked by the caller) is the first token
         ulong arrays = 0; // bit d set when the container at depth d + 1 is an array
-        int current = -1; // the top-level field whose value comes next
         int at;
         tokens.Next(out _);
 
     ObjectStart:
         if (!tokens.Next(out at))
         {
-            return false;
+            return -1;
         }
 
         if (Unsafe.Add(ref text, at) == (byte)'}')
@@ -185,20 +208,19 @@ internal static class JsonStructuralIndexer
     Key:
         if (Unsafe.Add(ref text, at) != (byte)'"')
         {
-            return false;
+            return -1;
         }
 
         if (depth == 1)
         {
             int close = ClosingQuote(masks, at);
-            if (fieldCount == fields.Length)
+            if (count == fields.Length)
             {
                 Array.Resize(ref fields, fields.Length * 2);
             }
 
-            current = fieldCount++;
-            ref TopField field = ref fields[current];
-            field.KeyOffset = offset + at + 1;
+            ref TopField field = ref fields[count++];
+            field.KeyOffset = at + 1;
             field.KeyLength = close - at - 1;
             field.KeyEscaped = HasBackslash(masks, at, close);
             field.ValueEscaped = false;
@@ -206,7 +228,7 @@ internal static class JsonStructuralIndexer
 
         if (!tokens.Next(out at) || Unsafe.Add(ref text, at) != (byte)':' || !tokens.Next(out at))
         {
-            return false;
+            return -1;
         }
 
     Value:
@@ -216,9 +238,9 @@ internal static class JsonStructuralIndexer
                 if (depth == 1)
                 {
                     int close = ClosingQuote(masks, at);
-                    ref TopField field = ref fields[current];
+                    ref TopField field = ref fields[count - 1];
                     field.Kind = JsonTokenType.String;
-                    field.ValueOffset = offset + at;
+                    field.ValueOffset = at;
                     field.ValueLength = close - at + 1;
                     field.ValueEscaped = HasBackslash(masks, at, close);
                 }
@@ -228,13 +250,13 @@ internal static class JsonStructuralIndexer
             case (byte)'{':
                 if (depth == MaxDepth)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (depth == 1)
                 {
-                    fields[current].Kind = JsonTokenType.StartObject;
-                    fields[current].ValueOffset = offset + at;
+                    fields[count - 1].Kind = JsonTokenType.StartObject;
+                    fields[count - 1].ValueOffset = at;
                 }
 
                 arrays &= ~(1UL << depth);
@@ -244,20 +266,20 @@ internal static class JsonStructuralIndexer
             case (byte)'[':
                 if (depth == MaxDepth)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (depth == 1)
                 {
-                    fields[current].Kind = JsonTokenType.StartArray;
-                    fields[current].ValueOffset = offset + at;
+                    fields[count - 1].Kind = JsonTokenType.StartArray;
+                    fields[count - 1].ValueOffset = at;
                 }
 
                 arrays |= 1UL << depth;
                 depth++;
                 if (!tokens.Next(out at))
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (Unsafe.Add(ref text, at) == (byte)']')
@@ -272,14 +294,14 @@ internal static class JsonStructuralIndexer
                 int end = ScalarEnd(json, at, out JsonTokenType kind);
                 if (end < 0)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if (depth == 1)
                 {
-                    ref TopField field = ref fields[current];
+                    ref TopField field = ref fields[count - 1];
                     field.Kind = kind;
-                    field.ValueOffset = offset + at;
+                    field.ValueOffset = at;
                     field.ValueLength = end - at;
                 }
 
@@ -289,14 +311,14 @@ internal static class JsonStructuralIndexer
     AfterValue:
         if (!tokens.Next(out at))
         {
-            return false;
+            return -1;
         }
 
         if (Unsafe.Add(ref text, at) == (byte)',')
         {
             if (!tokens.Next(out at))
             {
-                return false;
+                return -1;
             }
 
             if ((arrays & (1UL << (depth - 1))) != 0)
@@ -310,17 +332,17 @@ internal static class JsonStructuralIndexer
     Close:
         if (Unsafe.Add(ref text, at) != ((arrays & (1UL << (depth - 1))) != 0 ? (byte)']' : (byte)'}'))
         {
-            return false;
+            return -1;
         }
 
         depth--;
         if (depth == 1)
         {
-            fields[current].ValueLength = offset + at + 1 - fields[current].ValueOffset;
+            fields[count - 1].ValueLength = at + 1 - fields[count - 1].ValueOffset;
         }
         else if (depth == 0)
         {
-            return !tokens.Next(out _); // the root is closed: only white space may follow
+            return tokens.Next(out _) ? -1 : count; // the root is closed: only white space may follow
         }
 
         goto AfterValue;
@@ -486,39 +508,46 @@ internal static class JsonStructuralIndexer
         => b is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r'
             or (byte)'"' or (byte)':' or (byte)'{' or (byte)'[';
 
-    /// <summary>
-    /// True when every escaped byte (not a backslash) of the block is one JSON allows after a backslash, and each
-    /// <c>\u</c> is followed by four hex digits.
-    /// </summary>
-    private static bool EscapesAreValid(ReadOnlySpan<byte> json, ulong escaped, int blockStart)
+    /// <summary>True when each <c>u</c> marked in <paramref name="escapes"/> (bits of the block at <paramref name="blockStart"/>) is followed by four hex digits.</summary>
+    private static bool HexFollows(ReadOnlySpan<byte> json, ulong escapes, int blockStart)
     {
-        while (escaped != 0)
+        while (escapes != 0)
         {
-            int i = blockStart + BitOperations.TrailingZeroCount(escaped);
-            escaped &= escaped - 1;
-            if (i >= json.Length)
+            int at = blockStart + BitOperations.TrailingZeroCount(escapes) + 1;
+            escapes &= escapes - 1;
+            if (at + 4 > json.Length || !IsHex(json[at]) || !IsHex(json[at + 1]) || !IsHex(json[at + 2]) || !IsHex(json[at + 3]))
             {
-                return false; // a backslash ends the line
-            }
-
-            switch (json[i])
-            {
-                case (byte)'"' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    break;
-                case (byte)'u':
-                    int at = i + 1;
-                    if (at + 4 > json.Length || !IsHex(json[at]) || !IsHex(json[at + 1]) || !IsHex(json[at + 2]) || !IsHex(json[at + 3]))
-                    {
-                        return false;
-                    }
-
-                    break;
-                default:
-                    return false;
+                return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>The bytes of 64 that may follow a backslash besides <c>"</c> and <c>\</c> (<c>/ b f n r t u</c>), and the <c>u</c>s.</summary>
+    private static void EscapeBytes(ref byte block, out ulong allowed, out ulong u)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<byte> v = Vector512.LoadUnsafe(ref block);
+            Vector512<byte> uEq = Vector512.Equals(v, Vector512.Create((byte)'u'));
+            u = uEq.ExtractMostSignificantBits();
+            allowed = (uEq | Vector512.Equals(v, Vector512.Create((byte)'/')) | Vector512.Equals(v, Vector512.Create((byte)'b'))
+                | Vector512.Equals(v, Vector512.Create((byte)'f')) | Vector512.Equals(v, Vector512.Create((byte)'n'))
+                | Vector512.Equals(v, Vector512.Create((byte)'r')) | Vector512.Equals(v, Vector512.Create((byte)'t'))).ExtractMostSignificantBits();
+            return;
+        }
+
+        allowed = u = 0;
+        for (int q = 0; q < 4; q++)
+        {
+            Vector128<byte> v = Vector128.LoadUnsafe(ref block, (nuint)(q * 16));
+            Vector128<byte> uEq = Vector128.Equals(v, Vector128.Create((byte)'u'));
+            u |= (ulong)uEq.ExtractMostSignificantBits() << (q * 16);
+            allowed |= (ulong)(uEq | Vector128.Equals(v, Vector128.Create((byte)'/')) | Vector128.Equals(v, Vector128.Create((byte)'b'))
+                | Vector128.Equals(v, Vector128.Create((byte)'f')) | Vector128.Equals(v, Vector128.Create((byte)'n'))
+                | Vector128.Equals(v, Vector128.Create((byte)'r')) | Vector128.Equals(v, Vector128.Create((byte)'t'))).ExtractMostSignificantBits() << (q * 16);
+        }
     }
 
     private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
