@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Unicode;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Sources;
 
@@ -424,61 +425,20 @@ internal static class BsonNavigator
 
     /// <summary>
     /// <see cref="NameEnd(ReadOnlySpan{byte}, int, out bool)"/> read from the masks: <paramref name="at"/> and the
-    /// result are offsets in the document of <paramref name="length"/> bytes at <paramref name="start"/>.
+    /// result are offsets in the document of <paramref name="length"/> bytes at <paramref name="start"/>. A NUL past
+    /// the document's end belongs to an enclosing document: none found.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NameEnd(ulong[] masks, int start, int length, int at, out bool nonAscii)
     {
-        int from = start + at;
-        int end = start + length;
-        int b = from >> 6;
-        ulong zeros = masks[2 * b] & (ulong.MaxValue << (from & 63));
-        while (zeros == 0)
-        {
-            if (++b << 6 >= end)
-            {
-                nonAscii = false;
-                return -1;
-            }
-
-            zeros = masks[2 * b];
-        }
-
-        int nul = (b << 6) + BitOperations.TrailingZeroCount(zeros);
-        if (nul >= end)
-        {
-            nonAscii = false;
-            return -1; // the NUL found belongs to an enclosing document
-        }
-
-        nonAscii = AnyAbove(masks, from, nul);
-        return nul - start;
+        int nul = BlockMasks.NextSet(masks, 2, 0, start + at, start + length);
+        nonAscii = nul >= 0 && AnyAbove(masks, start + at, nul);
+        return nul < 0 ? -1 : nul - start;
     }
 
     /// <summary>True when a byte in [<paramref name="from"/>, <paramref name="to"/>) is above ASCII.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool AnyAbove(ulong[] masks, int from, int to)
-    {
-        if (from >= to)
-        {
-            return false;
-        }
-
-        int b = from >> 6;
-        int last = (to - 1) >> 6;
-        ulong highs = masks[(2 * b) + 1] & (ulong.MaxValue << (from & 63));
-        while (b < last)
-        {
-            if (highs != 0)
-            {
-                return true;
-            }
-
-            highs = masks[(2 * ++b) + 1];
-        }
-
-        return (highs & (ulong.MaxValue >> (63 - ((to - 1) & 63)))) != 0;
-    }
+    private static bool AnyAbove(ulong[] masks, int from, int to) => BlockMasks.AnySet(masks, 2, 1, from, to);
 
     private const ulong Ones = 0x0101010101010101UL;
     private const ulong Highs = 0x8080808080808080UL;

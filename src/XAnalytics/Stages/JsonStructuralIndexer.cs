@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using XAnalytics.Events;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Stages;
 
@@ -387,42 +388,16 @@ internal static class JsonStructuralIndexer
         }
     }
 
-    /// <summary>The position of the first closing quote after <paramref name="open"/>: where its string ends.</summary>
+    /// <summary>The position of the closing quote of the string opened at <paramref name="open"/> (stage 1 saw every string closed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ClosingQuote(ulong[] masks, int open)
-    {
-        int b = open >> 6;
-        ulong closes = masks[(3 * b) + 1] & ~((2UL << (open & 63)) - 1);
-        while (closes == 0)
-        {
-            closes = masks[(3 * ++b) + 1]; // stage 1 saw every string closed
-        }
-
-        return (b << 6) + BitOperations.TrailingZeroCount(closes);
-    }
+    private static int ClosingQuote(ulong[] masks, int open) => BlockMasks.NextSet(masks, 3, 1, open + 1);
 
     /// <summary>
     /// True when a backslash stands between <paramref name="open"/> and <paramref name="close"/> (a string's quotes):
     /// read from the masks. Searching the string's bytes instead took 3.5% of a count's CPU (perf, 3M events).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool HasBackslash(ulong[] masks, int open, int close)
-    {
-        int b = open >> 6;
-        int last = close >> 6;
-        ulong found = masks[(3 * b) + 2] & (ulong.MaxValue << (open & 63));
-        while (b < last)
-        {
-            if (found != 0)
-            {
-                return true;
-            }
-
-            found = masks[(3 * ++b) + 2];
-        }
-
-        return (found & ~(ulong.MaxValue << (close & 63))) != 0;
-    }
+    private static bool HasBackslash(ulong[] masks, int open, int close) => BlockMasks.AnySet(masks, 3, 2, open + 1, close);
 
     /// <summary>
     /// Where the number or literal starting at <paramref name="at"/> ends, or -1 when it is none or runs into a
