@@ -23,13 +23,18 @@ namespace XAnalytics.Stages;
 /// holds it to that, and the test assembly checks every line the fast path accepts against the reader.
 /// </para>
 /// <para>
-/// Stage 1, per 64 bytes: masks of quotes, backslashes, white space, control bytes and the six structural bytes;
-/// from them which quotes are escaped (by the parity of the backslash run before them, across blocks), which bytes
-/// are inside strings (a prefix XOR of the real quotes), and so the positions where a token starts: a structural
-/// byte or an opening quote outside strings, or the first byte of a number or literal. Control bytes inside strings
-/// and escapes other than <c>\" \\ \/ \b \f \n \r \t \uXXXX</c> are refused here. Stage 2 walks the token starts
-/// with the grammar's state machine and a bit stack of open containers, checks numbers and literals byte by byte,
-/// and records the top-level fields. UTF-8 is checked by the caller.
+/// Stage 1, per 64 bytes: masks of quotes, backslashes, white space, control bytes, bytes above ASCII and the six
+/// structural bytes; from them which quotes are escaped (by the parity of the backslash run before them, across
+/// blocks), which bytes are inside strings (a prefix XOR of the real quotes), and so the positions where a token
+/// starts: a structural byte or an opening quote outside strings, or the first byte of a number or literal. Control
+/// bytes inside strings and escapes other than <c>\" \\ \/ \b \f \n \r \t \uXXXX</c> are refused here. Stage 2 walks
+/// the token starts in the grammar's shape, with a bit stack of open containers, checks numbers and literals byte by
+/// byte, and records the top-level fields; string ends and escape flags come from the masks. UTF-8 is left to the
+/// caller, who needs to check it only when a byte is above ASCII.
+/// </para>
+/// <para>
+/// On the README's micro-benchmark sample an event is indexed in about 340 ns, where <see cref="Utf8JsonReader"/>
+/// alone takes 520 to 600 (ParseBenchmarks).
 /// </para>
 /// </remarks>
 internal static class JsonStructuralIndexer
