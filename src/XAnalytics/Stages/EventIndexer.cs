@@ -39,12 +39,13 @@ internal static class EventIndexer
         {
             if (VerifyFastPath)
             {
-                CheckAgainstReader(line, fields.AsSpan(0, fieldCount));
+                CheckAgainstReader(line, start, fields.AsSpan(0, fieldCount));
             }
 
             return null;
         }
 
+        fieldCount = 0;
         if (!Utf8.IsValid(line) && !IsValidUpToCutCharacter(line))
         {
             detail = "bytes that are not UTF-8";
@@ -66,14 +67,8 @@ internal static class EventIndexer
     /// </summary>
     internal static bool VerifyFastPath { get; set; }
 
-    private static void CheckAgainstReader(ReadOnlySpan<byte> line, ReadOnlySpan<TopField> fast)
+    private static void CheckAgainstReader(ReadOnlySpan<byte> line, int start, ReadOnlySpan<TopField> fast)
     {
-        int start = line.StartsWith("\uFEFF"u8) ? 3 : 0;
-        while (line[start] is (byte)' ' or (byte)'\t')
-        {
-            start++;
-        }
-
         TopField[] check = new TopField[Math.Max(4, fast.Length)];
         if (IndexWithReader(line, start, ref check, out int count, out string detail) is { } reason)
         {
