@@ -1,0 +1,63 @@
+using System.CommandLine;
+using XAnalytics.Cli;
+
+namespace XAnalytics.Tests.Cli;
+
+/// <summary>
+/// The CLI builds only the command it is asked for (start-up): the table it picks from must name each command as
+/// its factory does, and a tree of one command must read and help exactly as the whole tree.
+/// </summary>
+public sealed class ProgramTests
+{
+    [Fact]
+    public void Commands_EachNameIsTheNameItsFactoryGives()
+    {
+        Assert.Equal(12, Program.Commands.Length);
+        foreach ((string name, Func<Command> create) in Program.Commands)
+        {
+            Assert.Equal(name, create().Name);
+        }
+    }
+
+    public static TheoryData<string[]> CommandLines => new()
+    {
+        new[] { "count", "logs", "--by", "event_type", "--format", "csv" },
+        new[] { "count", "--help" },
+        new[] { "count", "logs", "--no-such-option" },
+        new[] { "report", "--help" },
+        new[] { "desensitize", "--help" },
+        new[] { "cia", "--help" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandLines))]
+    public async Task BuildRoot_OfOneCommand_ReadsAndHelpsAsTheWholeTree(string[] args)
+    {
+        (string whole, IReadOnlyList<string> wholeErrors) = await ParseAndHelpAsync(Program.BuildRoot(), args);
+        (string one, IReadOnlyList<string> oneErrors) = await ParseAndHelpAsync(Program.BuildRoot(args[0]), args);
+
+        Assert.Equal(wholeErrors, oneErrors);
+        Assert.Equal(whole, one);
+    }
+
+    /// <summary>The parse errors, and the output when the line asks for help (nothing is run otherwise).</summary>
+    private static async Task<(string Output, IReadOnlyList<string> Errors)> ParseAndHelpAsync(RootCommand root, string[] args)
+    {
+        ParseResult result = root.Parse(args);
+        var errors = new List<string>();
+        foreach (System.CommandLine.Parsing.ParseError parseError in result.Errors)
+        {
+            errors.Add(parseError.Message);
+        }
+
+        if (!args.Contains("--help"))
+        {
+            return (result.CommandResult.Command.Name, errors);
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).WaitAsync(TimeSpan.FromSeconds(30));
+        return (output.ToString(), errors);
+    }
+}
