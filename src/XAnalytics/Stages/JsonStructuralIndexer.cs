@@ -436,7 +436,7 @@ internal static class JsonStructuralIndexer
                 {
                     i++;
                 }
-                else if (IsDigit(json[i]))
+                else if (char.IsAsciiDigit((char)json[i]))
                 {
                     i = SkipDigits(json, i + 1);
                 }
@@ -447,7 +447,7 @@ internal static class JsonStructuralIndexer
 
                 if (i < json.Length && json[i] == (byte)'.')
                 {
-                    if (++i == json.Length || !IsDigit(json[i]))
+                    if (++i == json.Length || !char.IsAsciiDigit((char)json[i]))
                     {
                         return -1;
                     }
@@ -462,7 +462,7 @@ internal static class JsonStructuralIndexer
                         i++;
                     }
 
-                    if (i == json.Length || !IsDigit(json[i]))
+                    if (i == json.Length || !char.IsAsciiDigit((char)json[i]))
                     {
                         return -1;
                     }
@@ -476,11 +476,9 @@ internal static class JsonStructuralIndexer
         return i < 0 || (i < json.Length && !IsDelimiter(json[i])) ? -1 : i;
     }
 
-    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
-
     private static int SkipDigits(ReadOnlySpan<byte> json, int i)
     {
-        while (i < json.Length && IsDigit(json[i]))
+        while (i < json.Length && char.IsAsciiDigit((char)json[i]))
         {
             i++;
         }
@@ -499,7 +497,8 @@ internal static class JsonStructuralIndexer
         {
             int at = blockStart + BitOperations.TrailingZeroCount(escapes) + 1;
             escapes &= escapes - 1;
-            if (at + 4 > json.Length || !IsHex(json[at]) || !IsHex(json[at + 1]) || !IsHex(json[at + 2]) || !IsHex(json[at + 3]))
+            if (at + 4 > json.Length || !char.IsAsciiHexDigit((char)json[at]) || !char.IsAsciiHexDigit((char)json[at + 1])
+                || !char.IsAsciiHexDigit((char)json[at + 2]) || !char.IsAsciiHexDigit((char)json[at + 3]))
             {
                 return false;
             }
@@ -533,8 +532,6 @@ internal static class JsonStructuralIndexer
                 | Vector128.Equals(v, Vector128.Create((byte)'r')) | Vector128.Equals(v, Vector128.Create((byte)'t'))).ExtractMostSignificantBits() << (q * 16);
         }
     }
-
-    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
 
     /// <summary>Bit i of the result is the XOR of bits 0..i of <paramref name="x"/>.</summary>
     private static ulong PrefixXor(ulong x)
