@@ -111,21 +111,29 @@ internal static class BsonNavigator
         int at = 4;
         while (at < end)
         {
-            byte t = document[at++];
-            int nameAt = at;
-            at = NameEnd(document, at, out _);
-            bool match = at - nameAt == name.Length && (name.IsEmpty || document[nameAt] == name[0]) && document[nameAt..at].SequenceEqual(name);
-            at++;
-            if (match)
+            NextElement(document, ref at, out byte t, out int nameAt, out int elementValueAt);
+            int nameLength = elementValueAt - 1 - nameAt;
+            if (nameLength == name.Length && (name.IsEmpty || document[nameAt] == name[0]) && document.Slice(nameAt, nameLength).SequenceEqual(name))
             {
                 type = t;
-                valueAt = at;
+                valueAt = elementValueAt;
             }
-
-            at += ValueSize(t, document, at);
         }
 
         return valueAt >= 0;
+    }
+
+    /// <summary>
+    /// Steps over the element of a checked document whose type byte is at <paramref name="at"/>: gives its type,
+    /// where its name starts and where its value starts (the name ends with the NUL before it), and moves
+    /// <paramref name="at"/> past the value.
+    /// </summary>
+    private static void NextElement(ReadOnlySpan<byte> document, ref int at, out byte type, out int nameAt, out int valueAt)
+    {
+        type = document[at];
+        nameAt = at + 1;
+        valueAt = NameEnd(document, nameAt, out _) + 1;
+        at = valueAt + ValueSize(type, document, valueAt);
     }
 
     /// <summary>The bytes a value of a checked document takes.</summary>
@@ -354,12 +362,8 @@ internal static class BsonNavigator
         int count = 0;
         while (at < end)
         {
-            byte type = document[at++];
-            int nameAt = at;
-            at = NameEnd(document, at, out _) + 1;
-            int size = ValueSize(type, document, at);
-            Record(top, ref count, nameAt, at, size);
-            at += size;
+            NextElement(document, ref at, out _, out int nameAt, out int valueAt);
+            Record(top, ref count, nameAt, valueAt, at - valueAt);
         }
     }
 
