@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace XAnalytics.Internal;
 
@@ -11,6 +12,34 @@ namespace XAnalytics.Internal;
 /// </summary>
 internal static class BlockMasks
 {
+    /// <summary>
+    /// Where to read block <paramref name="block"/> of <paramref name="buffer"/> as 64 bytes, and by how many bits
+    /// the masks read there must be shifted down: a whole block in place (shift 0); the last, partial one as the
+    /// buffer's last 64 bytes, so no byte past its end is read (shift 64 minus the block's length); and in a buffer
+    /// shorter than 64 bytes, from <paramref name="pad"/>, filled with a copy and then <paramref name="padding"/>
+    /// (shift 0). After a shift, the mask bits past the buffer's end are 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref byte Block(ReadOnlySpan<byte> buffer, int block, Span<byte> pad, byte padding, out int shift)
+    {
+        shift = 0;
+        int at = block << 6;
+        if (buffer.Length - at >= 64)
+        {
+            return ref Unsafe.Add(ref MemoryMarshal.GetReference(buffer), at);
+        }
+
+        if (buffer.Length >= 64)
+        {
+            shift = 64 - (buffer.Length - at);
+            return ref Unsafe.Add(ref MemoryMarshal.GetReference(buffer), buffer.Length - 64);
+        }
+
+        pad.Fill(padding);
+        buffer.CopyTo(pad);
+        return ref MemoryMarshal.GetReference(pad);
+    }
+
     /// <summary>The first marked byte at or after <paramref name="from"/> and before <paramref name="limit"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int NextSet(ulong[] masks, int stride, int lane, int from, int limit)

@@ -374,37 +374,15 @@ internal static class BsonNavigator
     /// </summary>
     private static void FindBytes(ReadOnlySpan<byte> document, ulong[] masks)
     {
-        ref byte start = ref MemoryMarshal.GetReference(document);
-        int full = document.Length >> 6;
-        for (int b = 0; b < full; b++)
+        Span<byte> tail = stackalloc byte[64];
+        int blocks = (document.Length + 63) >> 6;
+        for (int b = 0; b < blocks; b++)
         {
-            Classify(ref Unsafe.Add(ref start, b << 6), out masks[2 * b], out masks[(2 * b) + 1]);
+            // Bytes past the document's end are neither NUL nor above ASCII.
+            Classify(ref BlockMasks.Block(document, b, tail, 1, out int shift), out ulong zeros, out ulong highs);
+            masks[2 * b] = zeros >> shift;
+            masks[(2 * b) + 1] = highs >> shift;
         }
-
-        int kept = document.Length & 63;
-        if (kept == 0)
-        {
-            return;
-        }
-
-        ulong zeros, highs;
-        if (full > 0)
-        {
-            // The last partial block: the document's last 64 bytes, shifted down to where the block starts.
-            Classify(ref Unsafe.Add(ref start, document.Length - 64), out zeros, out highs);
-            zeros >>= 64 - kept;
-            highs >>= 64 - kept;
-        }
-        else
-        {
-            Span<byte> tail = stackalloc byte[64];
-            tail.Fill(1); // neither NUL nor above ASCII
-            document.CopyTo(tail);
-            Classify(ref MemoryMarshal.GetReference(tail), out zeros, out highs);
-        }
-
-        masks[2 * full] = zeros;
-        masks[(2 * full) + 1] = highs;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -100,31 +100,11 @@ internal static class JsonStructuralIndexer
         ulong inStringCarry = 0; // all ones when the block starts inside a string
         ulong scalarCarry = 0; // 1 when the block's first byte continues a number or literal
         Span<byte> tail = stackalloc byte[64];
-        ref byte start = ref MemoryMarshal.GetReference(json);
-        int full = json.Length >> 6;
         int blocks = (json.Length + 63) >> 6;
         for (int b = 0; b < blocks; b++)
         {
-            scoped ref byte load = ref Unsafe.Add(ref start, b << 6);
-            int shift = 0;
-            if (b == full)
-            {
-                if (full > 0)
-                {
-                    // The last, partial block: the line's last 64 bytes, classified and shifted down to where the
-                    // block starts; the bytes past the end count as spaces, which are never tokens.
-                    load = ref Unsafe.Add(ref start, json.Length - 64);
-                    shift = 64 - (json.Length & 63);
-                }
-                else
-                {
-                    // A line shorter than one block: read from a copy padded with spaces.
-                    tail.Fill((byte)' ');
-                    json.CopyTo(tail);
-                    load = ref MemoryMarshal.GetReference(tail);
-                }
-            }
-
+            // Bytes past the line's end count as spaces, which are never tokens.
+            scoped ref byte load = ref BlockMasks.Block(json, b, tail, (byte)' ', out int shift);
             Classify(ref load, out ulong backslash, out ulong quote, out ulong space, out ulong op, out ulong control, out ulong nonAscii);
             if (shift != 0)
             {
