@@ -338,7 +338,11 @@ internal static class BsonNavigator
         return Fault.None;
     }
 
-    /// <summary>Notes a top-level element (its name ends with the NUL before <paramref name="valueAt"/>).</summary>
+    /// <summary>
+    /// Notes a top-level element (its name ends with the NUL before <paramref name="valueAt"/>). The other fields of
+    /// a <see cref="Events.TopField"/> are never written here, so they keep their defaults: <c>KeyEscaped</c> false,
+    /// as a BSON name is its text.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Record(Span<Events.TopField> top, ref int topCount, int nameAt, int valueAt, int size)
     {
