@@ -281,20 +281,11 @@ internal static class LineReader
             {
                 Accept(line.FirstSpan, rejects);
             }
-            else if (line.Length > _options.MaxLineBytes + 1L && !IsBlank(line))
-            {
-                // Too long even without a \r: only a sample is copied.
-                _lineNumber++;
-                Lines++;
-                _unreportedLines++;
-                long length = line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r' ? line.Length - 1 : line.Length;
-                byte[] sample = line.Slice(0, Math.Min(line.Length, SampleBytes)).ToArray();
-                rejects.Add(_file, _lineNumber, RejectReasons.TooLong, $"{length} bytes, more than the bound of {_options.MaxLineBytes}", sample);
-            }
             else if (line.Length > _options.MaxLineBytes + 1L)
             {
-                _lineNumber++;
-                _unreportedBlank++;
+                // Too long even without a \r: not made whole, only a sample is copied.
+                long length = line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r' ? line.Length - 1 : line.Length;
+                Count(length, IsBlank(line), line.Slice(0, Math.Min(line.Length, SampleBytes)).ToArray(), rejects);
             }
             else
             {
@@ -308,24 +299,15 @@ internal static class LineReader
 
         private void Accept(ReadOnlySpan<byte> line, RejectLog rejects)
         {
-            _lineNumber++;
             if (line.Length > 0 && line[^1] == (byte)'\r')
             {
                 line = line[..^1];
             }
 
             // A line of events starts with '{' at once; only then is the full check for white space needed.
-            if (line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' or (byte)'\r' && !line.ContainsAnyExcept((byte)' ', (byte)'\t', (byte)'\r')))
+            bool blank = line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' or (byte)'\r' && !line.ContainsAnyExcept((byte)' ', (byte)'\t', (byte)'\r'));
+            if (!Count(line.Length, blank, line[..Math.Min(line.Length, SampleBytes)], rejects))
             {
-                _unreportedBlank++;
-                return;
-            }
-
-            Lines++;
-            _unreportedLines++;
-            if (line.Length > _options.MaxLineBytes)
-            {
-                rejects.Add(_file, _lineNumber, RejectReasons.TooLong, $"{line.Length} bytes, more than the bound of {_options.MaxLineBytes}", line[..Math.Min(line.Length, SampleBytes)]);
                 return;
             }
 
@@ -360,6 +342,30 @@ internal static class LineReader
             Lines++;
             _unreportedLines++;
             rejects.Add(_file, _skipLine, RejectReasons.TooLong, $"longer than the bound of {_options.MaxLineBytes} bytes", _sample.AsSpan(0, _sampleLength));
+        }
+
+        /// <summary>
+        /// Numbers a line (without its \r) and counts it as blank, as read and too long (a reject with
+        /// <paramref name="sample"/>), or as read: true only then, when the caller should hand it on.
+        /// </summary>
+        private bool Count(long length, bool blank, ReadOnlySpan<byte> sample, RejectLog rejects)
+        {
+            _lineNumber++;
+            if (blank)
+            {
+                _unreportedBlank++;
+                return false;
+            }
+
+            Lines++;
+            _unreportedLines++;
+            if (length > _options.MaxLineBytes)
+            {
+                rejects.Add(_file, _lineNumber, RejectReasons.TooLong, $"{length} bytes, more than the bound of {_options.MaxLineBytes}", sample);
+                return false;
+            }
+
+            return true;
         }
 
         private static bool IsBlank(ReadOnlySequence<byte> line)
