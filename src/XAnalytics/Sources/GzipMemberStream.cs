@@ -33,7 +33,8 @@ internal sealed class GzipMemberStream : Stream
     private const byte FlagComment = 0x10;
 
     private readonly InputTracker _input;
-    private readonly Crc32 _crc = new();
+    private readonly Crc32? _crc = GzipCrc.IsSupported ? null : new(); // the runtime's, where ours cannot fold
+    private uint _crcValue;
     private DeflateStream? _deflate;
     private long _memberLength;
     private int _members;
@@ -92,7 +93,15 @@ internal sealed class GzipMemberStream : Stream
 
             if (n > 0)
             {
-                _crc.Append(buffer[..n]);
+                if (_crc is null)
+                {
+                    _crcValue = GzipCrc.Append(_crcValue, buffer[..n]);
+                }
+                else
+                {
+                    _crc.Append(buffer[..n]);
+                }
+
                 _memberLength += n;
                 return n;
             }
@@ -166,7 +175,8 @@ internal sealed class GzipMemberStream : Stream
         }
 
         _input.ResetEndOfInput();
-        _crc.Reset();
+        _crc?.Reset();
+        _crcValue = 0;
         _memberLength = 0;
         _deflate = new DeflateStream(_input, CompressionMode.Decompress, leaveOpen: true);
         return true;
@@ -184,7 +194,7 @@ internal sealed class GzipMemberStream : Stream
         }
 
         Span<byte> expected = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(expected, _crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(expected, _crc?.GetCurrentHashAsUInt32() ?? _crcValue);
         BinaryPrimitives.WriteUInt32LittleEndian(expected[4..], unchecked((uint)_memberLength));
         _input.ConsumeTrailer(expected, _members + 1);
         _members++;
