@@ -4,6 +4,7 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using XAnalytics.Events;
+using XAnalytics.Stages;
 
 namespace XAnalytics.Reports;
 
@@ -137,6 +138,7 @@ internal sealed class EventFacts : IDisposable
         private readonly Dictionary<CourseKey, int> _courseIds = [];
         private readonly Dictionary<ulong, ContextCourse> _contextCourses = [];
         private byte[] _unescaped = new byte[256];
+        private TopField[] _contextFields = new TopField[16];
         private EventFact[] _facts = new EventFact[EventBatch.DefaultMaxEvents];
         private EventBatch? _last;
         private int _lastCount;
@@ -305,7 +307,12 @@ internal sealed class EventFacts : IDisposable
             return valid;
         }
 
-        /// <summary>Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c> in one pass.</summary>
+        /// <summary>
+        /// Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c>
+        /// (last duplicate wins, as in <see cref="EventBatch.TryGetField"/>). The context object's fields are indexed
+        /// by the fast JSON path; a context it is unsure of, or with an escaped key, is read by
+        /// <see cref="Utf8JsonReader"/>.
+        /// </summary>
         private void ReadContext(FieldValue context, out ReadOnlySpan<byte> courseId, out long user)
         {
             courseId = default;
@@ -315,38 +322,96 @@ internal sealed class EventFacts : IDisposable
                 return;
             }
 
-            var reader = new Utf8JsonReader(context.RawJson);
+            ReadOnlySpan<byte> json = context.RawJson;
+            if (!JsonStructuralIndexer.TryIndex(json, 0, ref _contextFields, out int count, out _))
+            {
+                ReadContextWithReader(json, out courseId, out user);
+                return;
+            }
+
+            int course = -1, userField = -1;
+            for (int k = 0; k < count; k++)
+            {
+                ref readonly TopField f = ref _contextFields[k];
+                if (f.KeyEscaped)
+                {
+                    ReadContextWithReader(json, out courseId, out user);
+                    return;
+                }
+
+                ReadOnlySpan<byte> key = json.Slice(f.KeyOffset, f.KeyLength);
+                if (key.SequenceEqual("course_id"u8))
+                {
+                    course = k;
+                }
+                else if (key.SequenceEqual("user_id"u8))
+                {
+                    userField = k;
+                }
+            }
+
+            if (course >= 0 && _contextFields[course].Kind == JsonTokenType.String)
+            {
+                ref readonly TopField f = ref _contextFields[course];
+                courseId = Unescaped(new FieldValue(json.Slice(f.ValueOffset, f.ValueLength), f.Kind, f.ValueEscaped));
+            }
+
+            if (userField >= 0)
+            {
+                ref readonly TopField f = ref _contextFields[userField];
+                var value = new FieldValue(json.Slice(f.ValueOffset, f.ValueLength), f.Kind, f.ValueEscaped);
+                user = ReadUser(value.Kind, value.Utf8, value.HasEscapes);
+            }
+        }
+
+        /// <summary>A string's text, unescaped into a buffer this reader owns when it has escapes (rare).</summary>
+        private ReadOnlySpan<byte> Unescaped(FieldValue value)
+        {
+            if (!value.HasEscapes)
+            {
+                return value.Utf8;
+            }
+
+            // Unescaped text is never longer than the escaped.
+            if (_unescaped.Length < value.Utf8.Length)
+            {
+                _unescaped = new byte[value.Utf8.Length];
+            }
+
+            return _unescaped.AsSpan(0, value.CopyTo(_unescaped));
+        }
+
+        /// <summary><see cref="ReadContext"/> with <see cref="Utf8JsonReader"/>, for what the fast path leaves.</summary>
+        private void ReadContextWithReader(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> courseId, out long user)
+        {
+            courseId = default;
+            user = 0;
+            var reader = new Utf8JsonReader(json);
             reader.Read();
-            bool seenCourse = false, seenUser = false;
-            while (!(seenCourse && seenUser) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool isCourse = reader.ValueTextEquals("course_id"u8);
                 bool isUser = !isCourse && reader.ValueTextEquals("user_id"u8);
-                seenCourse |= isCourse;
-                seenUser |= isUser;
                 reader.Read();
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
+                    if (isCourse)
+                    {
+                        courseId = default;
+                    }
+                    else if (isUser)
+                    {
+                        user = 0;
+                    }
+
                     reader.Skip();
                     continue;
                 }
 
-                if (isCourse && reader.TokenType == JsonTokenType.String)
+                if (isCourse)
                 {
-                    if (!reader.ValueIsEscaped)
-                    {
-                        courseId = reader.ValueSpan;
-                    }
-                    else
-                    {
-                        // Rare: unescape into a buffer this reader owns (unescaped text is never longer).
-                        if (_unescaped.Length < reader.ValueSpan.Length)
-                        {
-                            _unescaped = new byte[reader.ValueSpan.Length];
-                        }
-
-                        courseId = _unescaped.AsSpan(0, reader.CopyString(_unescaped));
-                    }
+                    courseId = reader.TokenType != JsonTokenType.String ? default
+                        : Unescaped(new FieldValue(json.Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2), JsonTokenType.String, reader.ValueIsEscaped));
                 }
                 else if (isUser)
                 {

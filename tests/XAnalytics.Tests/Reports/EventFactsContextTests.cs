@@ -1,0 +1,60 @@
+using XAnalytics.Events;
+using XAnalytics.Reports;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>
+/// How the reports read <c>context.course_id</c> and <c>context.user_id</c>: from the fast path's index of the context
+/// object, or with <c>Utf8JsonReader</c> when a key is escaped. Both must agree, and agree with
+/// <see cref="EventBatch.TryGetField"/> (last duplicate wins).
+/// </summary>
+public sealed class EventFactsContextTests
+{
+    private const string Time = "\"time\":\"2015-03-01T00:10:27.566487+00:00\"";
+
+    [Theory]
+    // Plain, and with white space as Python's json.dumps writes it.
+    [InlineData("{\"user_id\":42,\"course_id\":\"course-v1:OrgX+C1+2015\"}", "course-v1:OrgX+C1+2015", 42L)]
+    [InlineData("{\"user_id\": 42, \"course_id\": \"course-v1:OrgX+C1+2015\", \"path\": \"/x\"}", "course-v1:OrgX+C1+2015", 42L)]
+    // An escaped value is unescaped; a string of digits is the number.
+    [InlineData("{\"course_id\":\"course-v1\\u003aOrgX+C1+2015\",\"user_id\":\"42\"}", "course-v1:OrgX+C1+2015", 42L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX\\u002bC1+2015\",\"user_id\":7}", "course-v1:OrgX+C1+2015", 7L)]
+    // Last duplicate wins; containers and non-strings are no course.
+    [InlineData("{\"course_id\":\"course-v1:OrgX+A+2015\",\"user_id\":1,\"course_id\":\"course-v1:OrgX+B+2015\"}", "course-v1:OrgX+B+2015", 1L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+A+2015\",\"course_id\":{\"a\":1},\"user_id\":[2]}", null, 0L)]
+    [InlineData("{\"course_id\":17,\"user_id\":null}", null, 0L)]
+    [InlineData("{\"course_user_tags\":{},\"org_id\":\"OrgX\"}", null, 0L)]
+    [InlineData("{}", null, 0L)]
+    // Escaped keys go to the reader, with the same answers.
+    [InlineData("{\"course\\u005fid\":\"course-v1:OrgX+C1+2015\",\"user_id\":42}", "course-v1:OrgX+C1+2015", 42L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+A+2015\",\"user\\u005fid\":5,\"course\\u005fid\":\"course-v1:OrgX+B+2015\"}", "course-v1:OrgX+B+2015", 5L)]
+    [InlineData("{\"course\\u005fid\":\"course-v1:OrgX+A+2015\",\"course_id\":{\"a\":1},\"user_id\":\"x\"}", null, -1L)]
+    public void Read_Context_CourseAndUser(string context, string? course, long user)
+    {
+        EventBatch batch = Batches.Parse($"{{{Time},\"event_type\":\"play_video\",\"event_source\":\"browser\",\"context\":{context}}}");
+        using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
+        EventFact fact = facts.Read(batch)[0];
+
+        Assert.True(fact.Kept);
+        if (course is null)
+        {
+            Assert.Equal(-1, fact.Course);
+        }
+        else
+        {
+            Assert.True(CourseKey.TryParse(course, out CourseKey key));
+            Assert.Equal(key.ToString(), facts.Courses.Name(fact.Course));
+        }
+
+        if (user >= 0)
+        {
+            Assert.Equal(user, fact.User);
+        }
+        else
+        {
+            // A non-numeric id is hashed into the upper half, where no real id is.
+            Assert.True(fact.User >= 0x4000_0000_0000_0000L);
+        }
+    }
+}
