@@ -31,6 +31,10 @@ public sealed class EventBatch : IDisposable
     /// <summary>Events a batch holds at most.</summary>
     internal const int DefaultMaxEvents = 4096;
 
+    /// <summary>The field index of a nested object being searched (<see cref="TryGetNested"/>), one per thread.</summary>
+    [ThreadStatic]
+    private static TopField[]? s_nestedFields;
+
     [ThreadStatic]
     private static TopField[]? s_setScratch;
 
@@ -672,52 +676,48 @@ public sealed class EventBatch : IDisposable
         return reader.ValueTextEquals(key);
     }
 
+    /// <summary>
+    /// Follows <paramref name="segments"/> (from the second) down from an object value. Each object on the way is
+    /// indexed by the fast JSON path, as the event's top level is; one it is unsure of is read with
+    /// <see cref="Utf8JsonReader"/>. A count by <c>context.course_id</c> over 1M events cost 250 ns more per event
+    /// than one by <c>event_type</c> when every object on the way was read with the reader.
+    /// </summary>
     private static bool TryGetNested(ReadOnlySpan<byte> objectJson, ReadOnlySpan<byte[]> segments, out FieldValue value)
     {
         ReadOnlySpan<byte> current = objectJson;
         for (int s = 1; s < segments.Length; s++)
         {
-            var reader = new Utf8JsonReader(current);
-            reader.Read(); // StartObject: validated by the parse stage
-            int foundStart = -1;
-            int foundEnd = 0;
-            JsonTokenType foundKind = JsonTokenType.None;
-            bool foundEscaped = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            TopField[] fields = s_nestedFields ??= new TopField[32];
+            ReadOnlySpan<byte> raw;
+            JsonTokenType kind;
+            bool escaped;
+            bool indexed = Stages.JsonStructuralIndexer.TryIndex(current, 0, ref fields, out int count, out _);
+            s_nestedFields = fields;
+            if (indexed)
             {
-                bool match = reader.ValueTextEquals(segments[s]);
-                reader.Read();
-                int start = (int)reader.TokenStartIndex;
-                JsonTokenType kind = reader.TokenType;
-                bool escaped = reader.ValueIsEscaped;
-                if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                int f = FindTopField(current, fields.AsSpan(0, count), segments[s]);
+                if (f < 0)
                 {
-                    reader.Skip();
+                    break;
                 }
 
-                if (match)
-                {
-                    // Read on: with a duplicated key the last one wins, as at the top level.
-                    foundStart = start;
-                    foundEnd = (int)reader.BytesConsumed;
-                    foundKind = kind;
-                    foundEscaped = escaped;
-                }
+                ref readonly TopField field = ref fields[f];
+                raw = current.Slice(field.ValueOffset, field.ValueLength);
+                kind = field.Kind;
+                escaped = field.ValueEscaped;
             }
-
-            if (foundStart < 0)
+            else if (!TryGetMemberWithReader(current, segments[s], out raw, out kind, out escaped))
             {
                 break;
             }
 
-            ReadOnlySpan<byte> raw = current[foundStart..foundEnd];
             if (s == segments.Length - 1)
             {
-                value = new FieldValue(raw, foundKind, foundEscaped);
+                value = new FieldValue(raw, kind, escaped);
                 return true;
             }
 
-            if (foundKind != JsonTokenType.StartObject)
+            if (kind != JsonTokenType.StartObject)
             {
                 break;
             }
@@ -727,6 +727,40 @@ public sealed class EventBatch : IDisposable
 
         value = default;
         return false;
+    }
+
+    /// <summary>A member of an object read with <see cref="Utf8JsonReader"/>; with a duplicated key the last one wins.</summary>
+    private static bool TryGetMemberWithReader(ReadOnlySpan<byte> objectJson, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> raw, out JsonTokenType foundKind, out bool foundEscaped)
+    {
+        var reader = new Utf8JsonReader(objectJson, Internal.JsonBytes.ReaderOptions);
+        reader.Read(); // StartObject: validated by the parse stage
+        int foundStart = -1;
+        int foundEnd = 0;
+        foundKind = JsonTokenType.None;
+        foundEscaped = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool match = reader.ValueTextEquals(key);
+            reader.Read();
+            int start = (int)reader.TokenStartIndex;
+            JsonTokenType kind = reader.TokenType;
+            bool escaped = reader.ValueIsEscaped;
+            if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            if (match)
+            {
+                foundStart = start;
+                foundEnd = (int)reader.BytesConsumed;
+                foundKind = kind;
+                foundEscaped = escaped;
+            }
+        }
+
+        raw = foundStart < 0 ? default : objectJson[foundStart..foundEnd];
+        return foundStart >= 0;
     }
 
     [StructLayout(LayoutKind.Auto)]

@@ -386,7 +386,7 @@ internal sealed class EventFacts : IDisposable
         {
             courseId = default;
             user = 0;
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, Internal.JsonBytes.ReaderOptions);
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

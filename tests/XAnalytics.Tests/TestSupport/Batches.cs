@@ -18,7 +18,13 @@ internal static class Batches
         var file = new SourceFile("memory.log", 0, 0, SourceFormat.JsonLines);
         counters = new RunCounters(1, 0);
         var context = new StageContext(1, 1, ordered: false, counters, new RejectLog(null, counters), CancellationToken.None);
-        EventBatch batch = EventBatch.Create(file, 0, 4096, 64);
+        int bytes = 0;
+        foreach (string line in lines)
+        {
+            bytes += Encoding.UTF8.GetByteCount(line);
+        }
+
+        EventBatch batch = EventBatch.Create(file, 0, Math.Max(4096, bytes), Math.Max(64, lines.Length));
         for (int i = 0; i < lines.Length; i++)
         {
             Assert.True(batch.TryAppend(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(lines[i])), i + 1));

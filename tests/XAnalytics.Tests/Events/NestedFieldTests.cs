@@ -1,0 +1,184 @@
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Events;
+using XAnalytics.Generation;
+using XAnalytics.Tests.Sources;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Events;
+
+/// <summary>
+/// Fields below the top level (<c>context.course_id</c>, <c>event.user_id</c>...), found through the fast JSON path's
+/// index of each object on the way, or with <c>Utf8JsonReader</c> where the fast path is unsure: edge cases, then
+/// every nested member of real and generated events against <see cref="JsonDocument"/>.
+/// </summary>
+public sealed class NestedFieldTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-nested-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Theory]
+    [InlineData("{\"context\":{\"course_id\":\"a\"}}", "context.course_id", "\"a\"")]
+    [InlineData("{\"context\" : { \"user_id\" : 42 , \"course_id\" : \"a\" } }", "context.user_id", "42")]
+    [InlineData("{\"context\":{\"course\\u005fid\":\"a\"}}", "context.course_id", "\"a\"")] // an escaped key
+    [InlineData("{\"context\":{\"course_id\":\"a\",\"course_id\":\"b\"}}", "context.course_id", "\"b\"")] // last wins
+    [InlineData("{\"context\":{\"course_id\":\"a\",\"course\\u005fid\":\"b\"}}", "context.course_id", "\"b\"")]
+    [InlineData("{\"context\":{\"module\":{\"display_name\":\"x\\\"y\",\"usage_key\":null}}}", "context.module.display_name", "\"x\\\"y\"")]
+    [InlineData("{\"context\":{\"module\":{\"display_name\":\"x\"}}}", "context.module", "{\"display_name\":\"x\"}")]
+    [InlineData("{\"event\":{\"a\":[1,{\"b\":2}],\"b\":true}}", "event.b", "true")]
+    [InlineData("{\"event\":{\"a\":[1,{\"b\":2}]}}", "event.a", "[1,{\"b\":2}]")]
+    [InlineData("{\"event\":{\"a\":[1,{\"b\":2}]}}", "event.a.b", null)] // through an array
+    [InlineData("{\"event\":\"{\\\"a\\\":1}\"}", "event.a", null)] // through a string (undecoded)
+    [InlineData("{\"event\":{\"a\":1}}", "event.b", null)]
+    [InlineData("{\"event\":{}}", "event.a", null)]
+    [InlineData("{\"event\":{\"a\":{\"b\":{\"c\":-1.5e3}}}}", "event.a.b.c", "-1.5e3")]
+    [InlineData("{\"event\":{\"a\":{\"b\":{\"c\":1}}}}", "event:a:b", "{\"c\":1}")]
+    public void TryGetField_Nested_AsTheReaderReadsIt(string json, string path, string? raw)
+    {
+        EventBatch batch = Batches.Parse(json);
+        bool found = batch.TryGetField(0, FieldPath.Parse(path), out FieldValue value);
+        Assert.Equal(raw is not null, found);
+        if (raw is not null)
+        {
+            Assert.Equal(raw, Encoding.UTF8.GetString(value.RawJson));
+        }
+    }
+
+    [Fact]
+    public void TryGetField_ManyMembersAndDeepNesting_FoundThroughEitherPath()
+    {
+        // 100 members grow the index; nesting deeper than the fast path takes (63) sends the object to the reader.
+        string many = string.Join(',', Enumerable.Range(0, 100).Select(static i => $"\"k{i}\":{i}"));
+        string deep = new string('[', 70) + new string(']', 70);
+        EventBatch batch = Batches.Parse(
+            $"{{\"event\":{{{many}}}}}",
+            $"{{\"event\":{{\"deep\":{deep},\"k7\":\"seven\"}}}}");
+
+        Assert.True(batch.TryGetField(0, FieldPath.Parse("event.k99"), out FieldValue last));
+        Assert.Equal("99", Encoding.UTF8.GetString(last.RawJson));
+        Assert.True(batch.TryGetField(1, FieldPath.Parse("event.k7"), out FieldValue seven));
+        Assert.Equal("seven", seven.GetString());
+        Assert.False(batch.TryGetField(1, FieldPath.Parse("event.k8"), out _));
+    }
+
+    [SharedCorpusFact]
+    public void SharedCorpus_EveryNestedMember_AsJsonDocumentFindsIt()
+        => AssertEveryNestedMember(ReadEvents(Corpus.Files), minimumPaths: 5_000);
+
+    [Fact]
+    public async Task GeneratedEvents_EveryNestedMember_AsJsonDocumentFindsIt()
+    {
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await ArchiveGenerator.GenerateAsync(new GeneratorOptions
+        {
+            OutputDirectory = archive,
+            Events = 2_000,
+            Files = 1,
+            Courses = 2,
+            Learners = 50,
+            Days = 1,
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+        AssertEveryNestedMember(ReadEvents(Directory.GetFiles(archive, "*.gz", SearchOption.AllDirectories)), minimumPaths: 5_000);
+    }
+
+    /// <summary>Every member of every object two and three levels down, looked up by path, against JsonDocument.</summary>
+    private static void AssertEveryNestedMember(List<string> events, int minimumPaths)
+    {
+        int checkedPaths = 0;
+        for (int start = 0; start < events.Count; start += 500)
+        {
+            string[] slice = [.. events.Skip(start).Take(500)];
+            EventBatch batch = Batches.Parse(slice);
+            Assert.Equal(slice.Length, batch.Count);
+            for (int i = 0; i < slice.Length; i++)
+            {
+                using var doc = JsonDocument.Parse(slice[i]);
+                foreach (JsonProperty top in doc.RootElement.EnumerateObject())
+                {
+                    checkedPaths += CheckMembers(batch, i, top.Name, top.Value, depth: 2);
+                }
+            }
+        }
+
+        Assert.True(checkedPaths >= minimumPaths, $"only {checkedPaths} nested paths in {events.Count} events");
+    }
+
+    private static int CheckMembers(EventBatch batch, int index, string path, JsonElement value, int depth)
+    {
+        if (value.ValueKind != JsonValueKind.Object || depth > 3 || (depth == 2 && !Addressable(path)))
+        {
+            return 0;
+        }
+
+        int checkedPaths = 0;
+        foreach (JsonProperty member in value.EnumerateObject())
+        {
+            if (!Addressable(member.Name))
+            {
+                continue;
+            }
+
+            string childPath = path + "." + member.Name;
+            JsonElement expected = LastMember(value, member.Name);
+            Assert.True(batch.TryGetField(index, FieldPath.Parse(childPath), out FieldValue found), childPath);
+            Assert.Equal(expected.GetRawText(), Encoding.UTF8.GetString(found.RawJson));
+            checkedPaths++;
+            checkedPaths += CheckMembers(batch, index, childPath, expected, depth + 1);
+        }
+
+        return checkedPaths;
+    }
+
+    /// <summary>True for a key a dotted field path can name (no separator, no white space a path would lose).</summary>
+    private static bool Addressable(string name)
+        => name.Length > 0 && name.Trim().Length == name.Length && !name.Contains('.', StringComparison.Ordinal) && !name.Contains(':', StringComparison.Ordinal);
+
+    /// <summary>The member named <paramref name="name"/> that a JSON reader keeps: the last one.</summary>
+    private static JsonElement LastMember(JsonElement obj, string name)
+    {
+        JsonElement last = default;
+        foreach (JsonProperty p in obj.EnumerateObject())
+        {
+            if (p.NameEquals(name))
+            {
+                last = p.Value;
+            }
+        }
+
+        return last;
+    }
+
+    private static List<string> ReadEvents(IEnumerable<string> files)
+    {
+        var events = new List<string>();
+        foreach (string file in files)
+        {
+            using Stream raw = File.OpenRead(file);
+            using Stream text = file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
+            using var reader = new StreamReader(text, new UTF8Encoding(false, true));
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.StartsWith('{') && IsJsonObject(line))
+                {
+                    events.Add(line);
+                }
+            }
+        }
+
+        return events;
+    }
+
+    private static bool IsJsonObject(string line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
