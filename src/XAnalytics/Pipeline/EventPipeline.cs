@@ -235,7 +235,9 @@ public sealed class PipelineRun
 
     private async Task ProduceAsync(ITargetBlock<EventBatch> parse)
     {
-        if (_context.Ordered)
+        // A strict run, too, takes the files' batches in input order: the bad file it stops at is then the first in
+        // that order, not whichever a reader met first.
+        if (_context.Ordered || _options.Strict)
         {
             await ProduceOrderedAsync(parse).ConfigureAwait(false);
         }

@@ -32,7 +32,11 @@ public sealed record PipelineOptions
     /// <summary>Events a batch holds at most. Default 4096.</summary>
     public int BatchEvents { get; init; } = Events.EventBatch.DefaultMaxEvents;
 
-    /// <summary>Stop the run at the first file that cannot be read to its end. Default false: report it and go on.</summary>
+    /// <summary>
+    /// Stop the run at the first file that cannot be read to its end. Default false: report it and go on. A strict
+    /// run hands the files on in input order (reading ahead as usual), so the file it names is the first bad one in
+    /// that order on any number of threads.
+    /// </summary>
     public bool Strict { get; init; }
 
     /// <summary>Where rejected lines are written (TSV), or null to only count them. Default null.</summary>
