@@ -8,6 +8,9 @@ internal static class JsonBytes
     /// <summary>Reader options of every stage that re-reads an event: as deep as the parse stage allows.</summary>
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
+    /// <summary>The same limit for a <see cref="JsonDocument"/> made of part of an event.</summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+
     /// <summary>The current token as it stands in <paramref name="json"/>: a string or key with its quotes, a number, a literal.</summary>
     public static ReadOnlySpan<byte> RawToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {

@@ -248,8 +248,8 @@ public static class RemoveRedundantStage
         }
 
         // Rare: numbers or containers written differently (1.0 and 1, other spacing). Compare as documents.
-        using JsonDocument da = JsonDocument.Parse(x.ToArray());
-        using JsonDocument db = JsonDocument.Parse(y.ToArray());
+        using JsonDocument da = JsonDocument.Parse(x.ToArray(), JsonBytes.DocumentOptions);
+        using JsonDocument db = JsonDocument.Parse(y.ToArray(), JsonBytes.DocumentOptions);
         return JsonElement.DeepEquals(da.RootElement, db.RootElement);
     }
 

@@ -35,4 +35,19 @@ public sealed class RemoveRedundantStageTests
         Assert.Equal(line, Assert.Single(output)); // byte for byte: not rewritten
         Assert.Equal(0, result.Counters.Stages[RemoveRedundantStage.Name].Changed);
     }
+
+    [Fact]
+    public async Task Process_DeepContainersWrittenDifferently_ComparedWithoutFailing()
+    {
+        // Nested deeper than JsonDocument's default limit (64) but within the parse stage's (256), and spaced
+        // differently, so the comparison has to parse them: equal ones are redundant, others kept.
+        string deep = new string('[', 80) + "1" + new string(']', 80);
+        string spaced = new string('[', 80) + " 1 " + new string(']', 80);
+        string other = new string('[', 80) + "2" + new string(']', 80);
+        string output = await RunOneAsync(
+            "{\"a\": " + deep + ", \"b\": " + deep + ", \"context\": {\"a\": " + spaced + ", \"b\": " + other + "}}",
+            RemoveRedundantStage.Create());
+
+        AssertJson("{\"a\": " + deep + ", \"b\": " + deep + ", \"context\": {\"b\": " + other + "}}", output);
+    }
 }

@@ -53,8 +53,9 @@ internal static class StageHarness
     /// <summary>Asserts two JSON texts are the same value (key order within objects ignored).</summary>
     public static void AssertJson(string expected, string actual)
     {
-        JsonNode? e = JsonNode.Parse(expected);
-        JsonNode? a = JsonNode.Parse(actual);
+        var deep = new System.Text.Json.JsonDocumentOptions { MaxDepth = 256 }; // as deep as the parse stage allows
+        JsonNode? e = JsonNode.Parse(expected, documentOptions: deep);
+        JsonNode? a = JsonNode.Parse(actual, documentOptions: deep);
         Assert.True(JsonNode.DeepEquals(e, a), $"Expected:\n{e?.ToJsonString()}\nActual:\n{a?.ToJsonString()}");
     }
 
