@@ -70,15 +70,18 @@ internal static class CountCommand
 
         using var table = new TableOutput(format, [.. by.Select(static p => p.Text), "count"], output);
         var row = new string?[by.Count + 1];
+        var isJson = new bool[by.Count + 1];
+        isJson[by.Count] = true; // the count, a number
         foreach (CountRow r in counts.Rows)
         {
             for (int i = 0; i < by.Count; i++)
             {
                 row[i] = r.Values[i];
+                isJson[i] = r.IsJson.Count > i && r.IsJson[i];
             }
 
             row[by.Count] = r.Count.ToString(CultureInfo.InvariantCulture);
-            table.WriteRow(row);
+            table.WriteRow(row, isJson);
         }
     }
 }

@@ -66,7 +66,7 @@ internal static class SelectCommand
         {
             using (var table = new TableOutput(format, columns, buffer))
             {
-                run = await CommandRunner.RunAsync(result, options, stages, new FieldRowSink(paths, row => Spill(table.WriteRow, row, buffer, stdout)), !result.GetValue(common.NoProgress), ct);
+                run = await CommandRunner.RunAsync(result, options, stages, new FieldRowSink(paths, row => Spill(r => table.WriteRow(r), row, buffer, stdout)), !result.GetValue(common.NoProgress), ct);
             }
         }
 

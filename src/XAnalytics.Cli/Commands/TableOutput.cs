@@ -13,7 +13,9 @@ internal enum TableFormat
 
 /// <summary>
 /// Writes rows to stdout as TSV (no header; tabs and newlines in values escaped as \t and \n), CSV (RFC 4180,
-/// with a header) or JSON (an array of objects). A missing value is empty in TSV/CSV and null in JSON.
+/// with a header) or JSON (an array of objects). A missing value is empty in TSV/CSV and null in JSON. A value
+/// marked as JSON text (a number, a boolean, an object) is written as that JSON in the JSON format, where the
+/// others are strings; TSV and CSV print both as text, so the string "5" and the number 5 read alike there.
 /// </summary>
 internal sealed class TableOutput : IDisposable
 {
@@ -40,7 +42,8 @@ internal sealed class TableOutput : IDisposable
         }
     }
 
-    public void WriteRow(IReadOnlyList<string?> values)
+    /// <summary>Writes a row; <paramref name="isJson"/> marks values that are JSON text (else: strings, and a column named count a number).</summary>
+    public void WriteRow(IReadOnlyList<string?> values, IReadOnlyList<bool>? isJson = null)
     {
         switch (_format)
         {
@@ -69,7 +72,12 @@ internal sealed class TableOutput : IDisposable
                     {
                         _json.WriteNull(_columns[i]);
                     }
-                    else if (long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number) && _columns[i] == "count")
+                    else if (isJson is not null && isJson[i])
+                    {
+                        _json.WritePropertyName(_columns[i]);
+                        _json.WriteRawValue(v);
+                    }
+                    else if (isJson is null && long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number) && _columns[i] == "count")
                     {
                         _json.WriteNumber(_columns[i], number);
                     }

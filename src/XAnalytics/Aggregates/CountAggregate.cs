@@ -61,7 +61,8 @@ public sealed class CountAggregate : IEventAggregate<CountTable>
         for (int i = 0; i < result.Counter.Count; i++)
         {
             ReadOnlySpan<byte> key = result.Counter.GetKey(i, out long count);
-            string?[] values = FieldKey.Decode(key, fields);
+            bool[] isJson = new bool[fields];
+            string?[] values = FieldKey.Decode(key, fields, isJson);
             if (_by.Length == 0)
             {
                 if (!string.IsNullOrEmpty(values[0]))
@@ -72,22 +73,28 @@ public sealed class CountAggregate : IEventAggregate<CountTable>
                 continue;
             }
 
-            rows.Add(new CountRow(values, count));
+            rows.Add(new CountRow(values, count) { IsJson = isJson });
         }
 
         rows.Sort(static (a, b) =>
         {
             int byCount = b.Count.CompareTo(a.Count);
-            return byCount != 0 ? byCount : CompareValues(a.Values, b.Values);
+            return byCount != 0 ? byCount : CompareValues(a, b);
         });
         Result = new CountResult(result.Events, users, _by.Length == 0 ? null : rows);
     }
 
-    private static int CompareValues(IReadOnlyList<string?> a, IReadOnlyList<string?> b)
+    /// <summary>By value; a string before the JSON value written the same (<c>"5"</c> before <c>5</c>), so the order is total.</summary>
+    private static int CompareValues(CountRow a, CountRow b)
     {
-        for (int i = 0; i < a.Count; i++)
+        for (int i = 0; i < a.Values.Count; i++)
         {
-            int c = string.CompareOrdinal(a[i], b[i]);
+            int c = string.CompareOrdinal(a.Values[i], b.Values[i]);
+            if (c == 0)
+            {
+                c = a.IsJson[i].CompareTo(b.IsJson[i]);
+            }
+
             if (c != 0)
             {
                 return c;
@@ -121,6 +128,17 @@ public sealed class CountTable
 public sealed record CountResult(long Events, long DistinctUsers, IReadOnlyList<CountRow>? Rows);
 
 /// <summary>One distinct value (or combination of values) and its count.</summary>
-/// <param name="Values">The field values in the order asked for; null where the field is missing or null.</param>
+/// <param name="Values">
+/// The field values in the order asked for: a string unescaped, any other value as its JSON text; null where the
+/// field is missing or null.
+/// </param>
 /// <param name="Count">Events with these values.</param>
-public sealed record CountRow(IReadOnlyList<string?> Values, long Count);
+public sealed record CountRow(IReadOnlyList<string?> Values, long Count)
+{
+    /// <summary>
+    /// Per value, true when it is JSON text rather than a string (a number, true or false, an object or an array):
+    /// the string <c>"5"</c> and the number <c>5</c> are two rows whose <see cref="Values"/> read alike. Empty for a
+    /// row made without it.
+    /// </summary>
+    public IReadOnlyList<bool> IsJson { get; init; } = [];
+}

@@ -52,7 +52,13 @@ internal sealed class FieldKey
     }
 
     /// <summary>Decodes a key back into its values (null for a missing field).</summary>
-    public static string?[] Decode(ReadOnlySpan<byte> key, int fields)
+    public static string?[] Decode(ReadOnlySpan<byte> key, int fields) => Decode(key, fields, null);
+
+    /// <summary>
+    /// Decodes a key back into its values (null for a missing field), and marks in <paramref name="isJson"/> (when
+    /// given) the values that are JSON text, not strings: numbers, booleans, objects and arrays.
+    /// </summary>
+    public static string?[] Decode(ReadOnlySpan<byte> key, int fields, bool[]? isJson)
     {
         var values = new string?[fields];
         int at = 0;
@@ -66,6 +72,11 @@ internal sealed class FieldKey
 
             int length = BinaryPrimitives.ReadInt32LittleEndian(key[at..]);
             values[i] = Encoding.UTF8.GetString(key.Slice(at + 4, length));
+            if (isJson is not null)
+            {
+                isJson[i] = tag == Json;
+            }
+
             at += 4 + length;
         }
 

@@ -94,6 +94,29 @@ public sealed class CountCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Count_ValuesOfSeveralJsonTypes_JsonKeepsTheirTypesAndTheOrderIsTotal()
+    {
+        // The string "5" and the number 5 are different values: two rows, the string first at equal counts, which
+        // the JSON format tells apart (TSV and CSV print both as 5).
+        WriteGzip("a.gz",
+            """{"event_type": "a", "context": {"user_id": 5}}""",
+            """{"event_type": "a", "context": {"user_id": "5"}}""",
+            """{"event_type": "a", "context": {"user_id": true}}""",
+            """{"event_type": "a", "context": {"user_id": {"x": [1, "y"]}}}""",
+            """{"event_type": "a", "context": {"user_id": null}}""",
+            """{"event_type": "a", "context": {"user_id": "5"}}""",
+            """{"event_type": "a", "context": {"user_id": 5}}""");
+
+        var (_, json, _) = await RunAsync("count", Logs, "--by", "context.user_id", "--format", "json");
+        var (_, tsv, _) = await RunAsync("count", Logs, "--by", "context.user_id");
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        string[] values = [.. doc.RootElement.EnumerateArray().Select(static row => row.GetProperty("context.user_id").GetRawText())];
+        Assert.Equal(["\"5\"", "5", "null", "true", "{\"x\": [1, \"y\"]}"], values);
+        Assert.Equal("5\t2\n5\t2\n\t1\ntrue\t1\n{\"x\": [1, \"y\"]}\t1\n", tsv);
+    }
+
+    [Fact]
     public async Task Count_RejectedLines_ExitThreeAndRejectsFileNamesLine()
     {
         WriteGzip("a.gz", Event("u1", "play_video"), "# a comment", """{"username": "u2", "event_type": "cut""");
