@@ -40,6 +40,46 @@ public sealed class ProgramTests
         Assert.Equal(whole, one);
     }
 
+    [Theory]
+    [InlineData("count")] // no input
+    [InlineData("no-such-command")]
+    [InlineData("select", "logs", "--field", "username")] // an option select does not have, which used to become a field
+    [InlineData("count", "logs", "--by")] // an option without its value
+    public async Task RunAsync_CommandLineThatDoesNotParse_UsageExitCodeAndTheErrorOnStderr(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int exit = await Program.RunAsync(args, new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.NotEqual(string.Empty, error.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task RunAsync_SelectWithAnUnknownOption_NamesIt()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        await Program.RunAsync(["select", "logs", "--field", "username"], new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("Unknown option '--field'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Help_ExitZero()
+    {
+        using var output = new StringWriter();
+        int exit = await Program.RunAsync(["count", "--help"], new InvocationConfiguration { Output = output, Error = TextWriter.Null }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("--by", output.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>The parse errors, and the output when the line asks for help (nothing is run otherwise).</summary>
     private static async Task<(string Output, IReadOnlyList<string> Errors)> ParseAndHelpAsync(RootCommand root, string[] args)
     {
