@@ -72,13 +72,23 @@ internal static class SelectCommand
         if (format == TableFormat.Json)
         {
             var lines = new JsonLines(columns, buffer);
-            run = await CommandRunner.RunAsync(result, options, stages, new FieldRowSink(paths, row => Spill(lines.Write, row, buffer, stdout)), !result.GetValue(common.NoProgress), ct);
+            var sink = new FieldRowSink(paths, (row, isJson) =>
+            {
+                lines.Write(row, isJson);
+                Spill(buffer, stdout);
+            });
+            run = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
         }
         else
         {
             using (var table = new TableOutput(format, columns, buffer))
             {
-                run = await CommandRunner.RunAsync(result, options, stages, new FieldRowSink(paths, row => Spill(r => table.WriteRow(r), row, buffer, stdout)), !result.GetValue(common.NoProgress), ct);
+                var sink = new FieldRowSink(paths, row =>
+                {
+                    table.WriteRow(row);
+                    Spill(buffer, stdout);
+                });
+                run = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
             }
         }
 
@@ -87,9 +97,9 @@ internal static class SelectCommand
         return CommandRunner.Finish(result, run);
     }
 
-    private static void Spill(Action<string?[]> write, string?[] row, StringWriter buffer, TextWriter output)
+    /// <summary>Hands what the buffer holds to stdout once it reaches 64 KiB.</summary>
+    private static void Spill(StringWriter buffer, TextWriter output)
     {
-        write(row);
         System.Text.StringBuilder text = buffer.GetStringBuilder();
         if (text.Length >= 1 << 16)
         {
@@ -103,7 +113,8 @@ internal static class SelectCommand
     {
         private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new();
 
-        public void Write(string?[] row)
+        /// <summary>Writes a row; a value marked in <paramref name="isJson"/> is written as the JSON it is, the others as strings.</summary>
+        public void Write(string?[] row, bool[] isJson)
         {
             _buffer.ResetWrittenCount();
             using (var json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -111,9 +122,14 @@ internal static class SelectCommand
                 json.WriteStartObject();
                 for (int i = 0; i < columns.Length; i++)
                 {
-                    if (row[i] is { } value)
+                    if (row[i] is { } value && isJson[i])
                     {
-                        json.WriteString(columns[i], value);
+                        json.WritePropertyName(columns[i]);
+                        json.WriteRawValue(value);
+                    }
+                    else if (row[i] is { } text)
+                    {
+                        json.WriteString(columns[i], text);
                     }
                     else
                     {

@@ -11,15 +11,25 @@ namespace XAnalytics.Sinks;
 /// array as its JSON text; null when the field is missing or null).
 /// </summary>
 /// <remarks>
-/// The callback runs on one thread at a time, in input order, and gets a fresh array per row (it may keep it).
+/// The callback runs on one thread at a time, in input order, and gets fresh arrays per row (it may keep them).
 /// </remarks>
 public sealed class FieldRowSink : IEventSink
 {
     private readonly FieldPath[] _fields;
-    private readonly Action<string?[]> _onRow;
+    private readonly Action<string?[], bool[]> _onRow;
 
     /// <summary>Creates a sink that reads <paramref name="fields"/> and calls <paramref name="onRow"/> per event.</summary>
     public FieldRowSink(IReadOnlyList<FieldPath> fields, Action<string?[]> onRow)
+        : this(fields, onRow is null ? null! : (values, _) => onRow(values))
+    {
+    }
+
+    /// <summary>
+    /// Creates a sink that reads <paramref name="fields"/> and calls <paramref name="onRow"/> per event with the
+    /// values and, for each, whether it is JSON text (a number, boolean, object or array) rather than a string: the
+    /// string "5" and the number 5 have the same text.
+    /// </summary>
+    public FieldRowSink(IReadOnlyList<FieldPath> fields, Action<string?[], bool[]> onRow)
     {
         ArgumentNullException.ThrowIfNull(fields);
         ArgumentNullException.ThrowIfNull(onRow);
@@ -47,7 +57,9 @@ public sealed class FieldRowSink : IEventSink
                 {
                     for (int i = 0; i < batch.Count; i++)
                     {
-                        _onRow(FieldKey.Decode(key.Build(batch, i), _fields.Length));
+                        bool[] isJson = new bool[_fields.Length];
+                        string?[] values = FieldKey.Decode(key.Build(batch, i), _fields.Length, isJson);
+                        _onRow(values, isJson);
                     }
 
                     context.Counters.AddWritten(batch.Count);

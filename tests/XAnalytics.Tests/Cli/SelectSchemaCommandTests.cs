@@ -76,7 +76,19 @@ public sealed class SelectSchemaCommandTests : IDisposable
         var (exit, output, _) = await RunAsync("select", Logs, "username", "event.attempts", "--format", "json", "--grep", "problem_check", "--where", "username=u1,u9");
 
         Assert.Equal(ExitCodes.Clean, exit);
-        Assert.Equal("{\"username\":\"u1\",\"event.attempts\":\"2\"}\n", output);
+        Assert.Equal("{\"username\":\"u1\",\"event.attempts\":2}\n", output); // a number stays a number
+    }
+
+    [Fact]
+    public async Task Select_JsonLines_ValuesKeepTheirJsonTypes()
+    {
+        WriteGzip("types.gz",
+            """{"event_type": "a", "context": {"user_id": 5}, "event": {"ok": true, "list": [1, "x"], "id": "5", "none": null}}""");
+
+        var (exit, output, _) = await RunAsync("select", Path.Combine(Logs, "types.gz"), "context.user_id", "event.id", "event.ok", "event.list", "event.none", "event.missing", "--format", "json");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal("{\"context.user_id\":5,\"event.id\":\"5\",\"event.ok\":true,\"event.list\":[1, \"x\"],\"event.none\":null,\"event.missing\":null}\n", output);
     }
 
     [Fact]
