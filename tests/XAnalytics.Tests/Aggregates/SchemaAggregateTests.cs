@@ -1,8 +1,8 @@
 using XAnalytics.Aggregates;
-using XAnalytics.Generation;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 using XAnalytics.Stages;
+using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Aggregates;
 
@@ -18,15 +18,7 @@ public sealed class SchemaAggregateTests : IDisposable
         // Workers see batches in whatever order they come; the example of a path is still the one of its first
         // occurrence in input order (file, then line), so the schema is the same whatever the run's shape.
         string archive = Path.Combine(_dir.FullName, "archive");
-        await ArchiveGenerator.GenerateAsync(new GeneratorOptions
-        {
-            OutputDirectory = archive,
-            Events = 3_000,
-            Files = 4,
-            Courses = 3,
-            Learners = 150,
-            Days = 2,
-        }).WaitAsync(TimeSpan.FromSeconds(60));
+        await TestArchives.GenerateAsync(archive, events: 3_000, files: 4, courses: 3, learners: 150, days: 2);
 
         SchemaResult one = await SchemaAsync(archive, threads: 1, readers: 1, batchEvents: 4096);
         SchemaResult many = await SchemaAsync(archive, threads: 4, readers: 4, batchEvents: 7);

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Events;
-using XAnalytics.Generation;
 using XAnalytics.Tests.Sources;
 using XAnalytics.Tests.TestSupport;
 
@@ -70,15 +69,7 @@ public sealed class NestedFieldTests : IDisposable
     public async Task GeneratedEvents_EveryNestedMember_AsJsonDocumentFindsIt()
     {
         string archive = Path.Combine(_dir.FullName, "archive");
-        await ArchiveGenerator.GenerateAsync(new GeneratorOptions
-        {
-            OutputDirectory = archive,
-            Events = 2_000,
-            Files = 1,
-            Courses = 2,
-            Learners = 50,
-            Days = 1,
-        }).WaitAsync(TimeSpan.FromSeconds(60));
+        await TestArchives.GenerateAsync(archive, events: 2_000, files: 1, courses: 2, learners: 50, days: 1);
         AssertEveryNestedMember(ReadEvents(Directory.GetFiles(archive, "*.gz", SearchOption.AllDirectories)), minimumPaths: 5_000);
     }
 
@@ -150,24 +141,7 @@ public sealed class NestedFieldTests : IDisposable
     }
 
     private static List<string> ReadEvents(IEnumerable<string> files)
-    {
-        var events = new List<string>();
-        foreach (string file in files)
-        {
-            using Stream raw = File.OpenRead(file);
-            using Stream text = file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
-            using var reader = new StreamReader(text, new UTF8Encoding(false, true));
-            while (reader.ReadLine() is { } line)
-            {
-                if (line.StartsWith('{') && IsJsonObject(line))
-                {
-                    events.Add(line);
-                }
-            }
-        }
-
-        return events;
-    }
+        => TestArchives.ReadLines(files).FindAll(static line => line.StartsWith('{') && IsJsonObject(line));
 
     private static bool IsJsonObject(string line)
     {

@@ -1,8 +1,8 @@
-using XAnalytics.Generation;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 using XAnalytics.Stages;
 using XAnalytics.Tests.Sources;
+using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Stages;
 
@@ -25,15 +25,7 @@ public sealed class DesensitizeOnePassTests : IDisposable
     public async Task GeneratedArchive_SameOutputAsThreeStages(DesensitizeProfile profile, bool dropTags)
     {
         string archive = Path.Combine(_dir.FullName, "archive");
-        await ArchiveGenerator.GenerateAsync(new GeneratorOptions
-        {
-            OutputDirectory = archive,
-            Events = 4_000,
-            Files = 2,
-            Courses = 3,
-            Learners = 200,
-            Days = 2,
-        }).WaitAsync(TimeSpan.FromSeconds(60));
+        await TestArchives.GenerateAsync(archive, events: 4_000, files: 2, courses: 3, learners: 200, days: 2);
 
         await AssertSameAsync(archive, profile, dropTags, minimumDecoded: 500);
 

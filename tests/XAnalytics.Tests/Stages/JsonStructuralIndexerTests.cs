@@ -1,6 +1,5 @@
 using System.Text;
 using XAnalytics.Events;
-using XAnalytics.Generation;
 using XAnalytics.Stages;
 using XAnalytics.Tests.Sources;
 using XAnalytics.Tests.TestSupport;
@@ -133,15 +132,7 @@ public sealed class JsonStructuralIndexerTests : IDisposable
     public async Task GeneratedEvents_AllAcceptedByTheFastPath_AndTheirMutationsNeverWrongly()
     {
         string archive = Path.Combine(_dir.FullName, "archive");
-        await ArchiveGenerator.GenerateAsync(new GeneratorOptions
-        {
-            OutputDirectory = archive,
-            Events = 3_000,
-            Files = 1,
-            Courses = 2,
-            Learners = 100,
-            Days = 1,
-        }).WaitAsync(TimeSpan.FromSeconds(60));
+        await TestArchives.GenerateAsync(archive, events: 3_000, files: 1, courses: 2, learners: 100, days: 1);
 
         // The generator writes some bad lines, as edX logs have: the events are the lines the reader accepts.
         List<byte[]> lines = ReadLines(Directory.GetFiles(archive, "*.gz", SearchOption.AllDirectories));
@@ -264,22 +255,5 @@ public sealed class JsonStructuralIndexerTests : IDisposable
     }
 
     private static List<byte[]> ReadLines(IEnumerable<string> files)
-    {
-        var lines = new List<byte[]>();
-        foreach (string file in files)
-        {
-            using Stream raw = File.OpenRead(file);
-            using Stream text = file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
-            using var reader = new StreamReader(text, new UTF8Encoding(false, true));
-            while (reader.ReadLine() is { } line)
-            {
-                if (line.Length > 0)
-                {
-                    lines.Add(Encoding.UTF8.GetBytes(line));
-                }
-            }
-        }
-
-        return lines;
-    }
+        => TestArchives.ReadLines(files).ConvertAll(static line => Encoding.UTF8.GetBytes(line));
 }
