@@ -122,19 +122,7 @@ internal static class SelectCommand
                 json.WriteStartObject();
                 for (int i = 0; i < columns.Length; i++)
                 {
-                    if (row[i] is { } value && isJson[i])
-                    {
-                        json.WritePropertyName(columns[i]);
-                        json.WriteRawValue(value);
-                    }
-                    else if (row[i] is { } text)
-                    {
-                        json.WriteString(columns[i], text);
-                    }
-                    else
-                    {
-                        json.WriteNull(columns[i]);
-                    }
+                    TableOutput.WriteJsonValue(json, columns[i], row[i], isJson[i]);
                 }
 
                 json.WriteEndObject();

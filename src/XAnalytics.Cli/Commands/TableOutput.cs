@@ -68,27 +68,37 @@ internal sealed class TableOutput : IDisposable
                 for (int i = 0; i < values.Count; i++)
                 {
                     string? v = values[i];
-                    if (v is null)
-                    {
-                        _json.WriteNull(_columns[i]);
-                    }
-                    else if (isJson is not null && isJson[i])
-                    {
-                        _json.WritePropertyName(_columns[i]);
-                        _json.WriteRawValue(v);
-                    }
-                    else if (isJson is null && long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number) && _columns[i] == "count")
+                    if (isJson is null && _columns[i] == "count"
+                        && long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number))
                     {
                         _json.WriteNumber(_columns[i], number);
                     }
                     else
                     {
-                        _json.WriteString(_columns[i], v);
+                        WriteJsonValue(_json, _columns[i], v, isJson is not null && isJson[i]);
                     }
                 }
 
                 _json.WriteEndObject();
                 break;
+        }
+    }
+
+    /// <summary>One value of a row as a JSON property: null when missing, the JSON it is when <paramref name="isJson"/>, else a string.</summary>
+    internal static void WriteJsonValue(Utf8JsonWriter json, string column, string? value, bool isJson)
+    {
+        if (value is null)
+        {
+            json.WriteNull(column);
+        }
+        else if (isJson)
+        {
+            json.WritePropertyName(column);
+            json.WriteRawValue(value);
+        }
+        else
+        {
+            json.WriteString(column, value);
         }
     }
 
