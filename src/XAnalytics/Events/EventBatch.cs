@@ -519,9 +519,9 @@ public sealed class EventBatch : IDisposable
     internal int BufferBytes => _data.Length;
 
     /// <summary>
-    /// The unused end of the buffer, for a reader that reads straight into the batch (BSON): it frames what it read
-    /// there, adds entries for the bytes where they lie (<see cref="AddInPlace"/>), then marks them used
-    /// (<see cref="UseFree"/>).
+    /// The unused end of the buffer, for a reader that reads straight into the batch (JSON lines, BSON): it frames
+    /// what it read there, adds entries for the bytes where they lie (<see cref="AddInPlace(int, int, long)"/>,
+    /// <see cref="AddInPlace(int, int, long, ReadOnlySpan{TopField})"/>), then marks them used (<see cref="UseFree"/>).
     /// </summary>
     internal Memory<byte> FreeMemory => _data.AsMemory(_dataLength);
 
@@ -534,6 +534,13 @@ public sealed class EventBatch : IDisposable
         _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber };
         SetFields(_count - 1, topLevel);
     }
+
+    /// <summary>
+    /// Adds a line of <paramref name="length"/> bytes that lies at <paramref name="offset"/> in <see cref="FreeMemory"/>
+    /// (the line reader reads straight into the batch). The batch must not be full.
+    /// </summary>
+    internal void AddInPlace(int offset, int length, long lineNumber)
+        => _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber };
 
     /// <summary>Marks the first <paramref name="count"/> bytes of <see cref="FreeMemory"/> used.</summary>
     internal void UseFree(int count) => _dataLength += count;

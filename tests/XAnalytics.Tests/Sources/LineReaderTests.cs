@@ -106,11 +106,14 @@ public sealed class LineReaderTests
         }
     }
 
-    /// <summary>Lines of every length up to several pipe buffers, so lines span buffer and segment boundaries.</summary>
+    /// <summary>
+    /// Lines of every length up to several batches (64 KiB here), so lines span reads and batches, and batches are
+    /// sent on full of events (7) with bytes left to move.
+    /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Read_LinesSpanningPipeBuffers_EveryLineExact(bool gzip)
+    public async Task Read_LinesSpanningReadsAndBatches_EveryLineExact(bool gzip)
     {
         using var dir = new TempDir();
         var random = new Random(42);
@@ -163,9 +166,10 @@ public sealed class LineReaderTests
     }
 
     /// <summary>
-    /// A line exactly at the bound, ending in CRLF, whose \r is the last byte of a pipe buffer: the \r is part of
-    /// the line ending, not of the line, so it is an event wherever the buffers happen to end. (The first read of a
-    /// plain file fills the reader's 128 KiB buffer; the shifts cover the split landing a byte or two either way.)
+    /// A line exactly at the bound, ending in CRLF, whose \r is the last byte of a read: the \r is part of the line
+    /// ending, not of the line, so it is an event wherever the reads happen to end. (The first read of a plain file
+    /// fills the first batch's room, 128 KiB with these options; the shifts cover the split landing a byte or two
+    /// either way.)
     /// </summary>
     [Theory]
     [InlineData(-2)]
@@ -196,7 +200,7 @@ public sealed class LineReaderTests
         text.Append("{\"event_type\":\"after\"}\r\n");
         string file = dir.WriteText("t.log", text.ToString());
 
-        (RunResult result, CountResult counts) = await Run.CountAsync(Run.Options([file]) with { MaxLineBytes = max });
+        (RunResult result, CountResult counts) = await Run.CountAsync(Run.Options([file]) with { MaxLineBytes = max, BatchBytes = firstBuffer });
 
         Assert.Equal(0, result.Counters.Rejected);
         Assert.Equal(1, counts.Rows!.Single(r => r.Values[0] == "edge").Count);
@@ -204,8 +208,8 @@ public sealed class LineReaderTests
     }
 
     /// <summary>
-    /// A too-long CRLF line that crosses from the first 128 KiB pipe buffer into the next: its reject says its length
-    /// without the \r, as for a too-long line within one buffer.
+    /// A too-long CRLF line that crosses from the first 128 KiB read into the next: its reject says its length
+    /// without the \r, as for a too-long line within one read.
     /// </summary>
     [Theory]
     [InlineData(1000)]
@@ -227,10 +231,34 @@ public sealed class LineReaderTests
         string file = dir.WriteText("t.log", text.ToString());
         string rejects = dir.PathOf("rejects.tsv");
 
-        (RunResult result, _) = await Run.CountAsync(Run.Options([file], rejects) with { MaxLineBytes = 1024 });
+        (RunResult result, _) = await Run.CountAsync(Run.Options([file], rejects) with { MaxLineBytes = 1024, BatchBytes = firstBuffer });
 
         Assert.Equal(new Dictionary<string, long> { [RejectReasons.TooLong] = 1 }, result.Counters.RejectedByReason);
         Assert.Equal("3000 bytes, more than the bound of 1024", Assert.Single(Run.ReadRejects(rejects))[3]);
+    }
+
+    /// <summary>
+    /// A line many times longer than a read (batches of 32 KiB here): once it has outgrown the bound it is dropped as
+    /// it is read, never held whole, so its reject gives the bound rather than a length. The lines after it keep
+    /// their numbers, and every byte of the file is counted.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Read_LineLongerThanManyReads_DroppedAsReadAndNumberingGoesOn(bool gzip)
+    {
+        using var dir = new TempDir();
+        string text = "{\"event_type\":\"a\"}\n" + LineOfLength("long", 500_000) + "\r\n{\"event_type\":\"b\"}\n";
+        string file = gzip ? dir.WriteGzip("t.log.gz", text) : dir.WriteText("t.log", text);
+        string rejects = dir.PathOf("rejects.tsv");
+
+        (RunResult result, IReadOnlyList<SeenEvent> seen) = await Run.RecordAsync(Run.Options([file], rejects) with { MaxLineBytes = 40_000, BatchBytes = 1024 });
+
+        Assert.Equal([1L, 3L], seen.Select(e => e.Line));
+        string[] row = Assert.Single(Run.ReadRejects(rejects));
+        Assert.Equal(["2", RejectReasons.TooLong, "longer than the bound of 40000 bytes"], row[1..4]);
+        Assert.StartsWith("{\"event_type\":\"long\"", row[4], StringComparison.Ordinal);
+        Assert.Equal(text.Length, result.Counters.Bytes);
     }
 
     private static string LineOfLength(string type, int length)
