@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using XAnalytics.Internal;
@@ -151,7 +152,10 @@ public sealed class EventBatch : IDisposable
     {
         for (int f = fields.Length - 1; f >= 0; f--)
         {
-            if (KeyEquals(data, fields[f], key))
+            ref readonly TopField field = ref fields[f];
+            if (field.KeyEscaped
+                ? EscapedKeyEquals(data, field, key)
+                : field.KeyLength == key.Length && data.Slice(field.KeyOffset, field.KeyLength).SequenceEqual(key))
             {
                 return f;
             }
@@ -669,14 +673,11 @@ public sealed class EventBatch : IDisposable
         return ref _entries[index];
     }
 
-    private static bool KeyEquals(ReadOnlySpan<byte> json, in TopField field, ReadOnlySpan<byte> key)
+    // Out of line: the reader it declares is a large struct, and a method holding one clears it at every call. Inlined
+    // in the search over every key, that clearing was a sixth of a count's key lookups (perf).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool EscapedKeyEquals(ReadOnlySpan<byte> json, in TopField field, ReadOnlySpan<byte> key)
     {
-        ReadOnlySpan<byte> raw = json.Slice(field.KeyOffset, field.KeyLength);
-        if (!field.KeyEscaped)
-        {
-            return raw.SequenceEqual(key);
-        }
-
         // Rare: a key written with escapes. Compare its unescaped text via a reader over the quoted key.
         var reader = new Utf8JsonReader(json.Slice(field.KeyOffset - 1, field.KeyLength + 2));
         reader.Read();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
@@ -355,12 +356,17 @@ internal static class LineReader
             _unreportedLines++;
             if (line.Length > options.MaxLineBytes)
             {
-                rejects.Add(file, _lineNumber, RejectReasons.TooLong, $"{line.Length} bytes, more than the bound of {options.MaxLineBytes}", line[..Math.Min(line.Length, SampleBytes)]);
+                RejectTooLong(line);
                 return;
             }
 
             _current!.AddInPlace(offset, line.Length, _lineNumber);
         }
+
+        // Out of line, so the message's formatting state is not set up for every line.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void RejectTooLong(ReadOnlySpan<byte> line)
+            => rejects.Add(file, _lineNumber, RejectReasons.TooLong, $"{line.Length} bytes, more than the bound of {options.MaxLineBytes}", line[..Math.Min(line.Length, SampleBytes)]);
 
         /// <summary>Starts dropping a line that outgrew the bound, from its first <paramref name="head"/> bytes (counted here).</summary>
         private void BeginSkip(ReadOnlySpan<byte> head)
