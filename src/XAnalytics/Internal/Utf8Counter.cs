@@ -1,10 +1,9 @@
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace XAnalytics.Internal;
 
 /// <summary>
-/// Counts occurrences of byte-string keys without allocating per lookup: open addressing over XxHash3 hashes,
+/// Counts occurrences of byte-string keys without allocating per lookup: open addressing over <see cref="KeyHash"/> hashes,
 /// keys copied once into an arena. A <c>Dictionary&lt;string, long&gt;</c> would decode every key to a string.
 /// Not thread-safe: one per worker, merged at the end.
 /// </summary>
@@ -18,7 +17,7 @@ internal sealed class Utf8Counter
 
     public int Count => _count;
 
-    public void Add(ReadOnlySpan<byte> key, long count) => Add(key, XxHash3.HashToUInt64(key), count);
+    public void Add(ReadOnlySpan<byte> key, long count) => Add(key, KeyHash.Of(key), count);
 
     public void Merge(Utf8Counter other)
     {
