@@ -77,8 +77,11 @@ internal sealed class CommonOptions
         // Rejected lines are learners' data: a folder only the user can enter.
         string root = settings.ScratchDir ?? PrivateTemp();
         string dir = CreatePrivateDirectory(Path.Combine(CreatePrivateDirectory(root), "rejects"));
-        string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        return Path.Combine(dir, $"{commandName}-{stamp}-{Environment.ProcessId}.tsv");
+        // Formatted by hand: a custom date format string costs a couple of milliseconds at a tool's start.
+        DateTime now = DateTime.Now;
+        return Path.Combine(dir, string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{commandName}-{now.Year:D4}{now.Month:D2}{now.Day:D2}-{now.Hour:D2}{now.Minute:D2}{now.Second:D2}-{Environment.ProcessId}.tsv"));
     }
 
     /// <summary>The user's private folder in the temp folder (rejects, the demo's archive), created when missing.</summary>
