@@ -95,6 +95,35 @@ public sealed class JsonStructuralIndexerTests : IDisposable
         Assert.False(JsonStructuralIndexer.TryIndex(json, 0, ref fields, out _, out _));
     }
 
+    /// <summary>
+    /// Every byte value between tokens and in place of each structural byte: the fast path classifies white space
+    /// and structural bytes by a table on the low four bits, where control bytes alias some (0x0C is ',' without
+    /// bit 5, 0x1A is ':'), so each verdict is held to the reader's. Templates are padded past 64 bytes so the byte
+    /// lands in a full block and in a line's last, partial one. (A table that marked every byte structural, or
+    /// none, fails here.)
+    /// </summary>
+    [Theory]
+    [InlineData("{\"a\":1@\"b\":2}")]
+    [InlineData("{\"a\"@1}")]
+    [InlineData("{\"a\":[1@2]}")]
+    [InlineData("{@\"a\":1}")]
+    [InlineData("{\"a\":1@}")]
+    [InlineData("{\"a\":{\"b\":true@}}")]
+    public void AnyByte_BetweenOrForStructuralBytes_ReadAsTheReaderDoes(string template)
+    {
+        foreach (string shape in (string[])[template, "{\"pad\":\"" + new string('p', 70) + "\"," + template[1..], template[..^1] + ",\"pad\":\"" + new string('p', 70) + "\"}"])
+        {
+            int at = shape.IndexOf('@', StringComparison.Ordinal);
+            byte[] prefix = Encoding.UTF8.GetBytes(shape[..at]);
+            byte[] suffix = Encoding.UTF8.GetBytes(shape[(at + 1)..]);
+            for (int b = 0; b < 256; b++)
+            {
+                byte[] json = [.. prefix, (byte)b, .. suffix];
+                Assert.True(IndexedAsReaderDoes(json, out _), $"fast path accepted byte 0x{b:X2} in {shape}");
+            }
+        }
+    }
+
     [Fact]
     public void Escapes_AroundEveryBlockBoundary_ReadAsTheReaderDoes()
     {
