@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
@@ -141,6 +144,42 @@ internal static class LineReader
         _ => $"read error: {e.Message}",
     };
 
+    /// <summary>The first <c>\n</c> in <paramref name="bytes"/>, or -1.</summary>
+    /// <remarks>
+    /// Ours, 64 bytes a step, and jitted for the machine: the runtime's <c>IndexOf</c> ran as precompiled code
+    /// built for the baseline x64 ISA for most of a count (perf), 2.8% of its CPU.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int IndexOfNewline(ReadOnlySpan<byte> bytes)
+    {
+        if (!Vector512.IsHardwareAccelerated || bytes.Length < 64)
+        {
+            return bytes.IndexOf((byte)'\n');
+        }
+
+        ref byte start = ref MemoryMarshal.GetReference(bytes);
+        Vector512<byte> newline = Vector512.Create((byte)'\n');
+        nuint last = (nuint)bytes.Length - 64;
+        nuint at = 0;
+        while (true)
+        {
+            ulong found = Vector512.Equals(Vector512.LoadUnsafe(ref start, at), newline).ExtractMostSignificantBits();
+            if (found != 0)
+            {
+                return (int)at + BitOperations.TrailingZeroCount(found);
+            }
+
+            if (at == last)
+            {
+                return -1;
+            }
+
+            // The last step may overlap the one before: it reads the final 64 bytes, and bytes it reads twice
+            // held no newline the first time.
+            at = Math.Min(at + 64, last);
+        }
+    }
+
     /// <summary>The framing state of one file; not thread-safe (one file is read by one task).</summary>
     private sealed class FramingState(SourceFile file, LineReaderOptions options, RejectLog rejects) : IDisposable
     {
@@ -266,7 +305,7 @@ internal static class LineReader
             EventBatch batch = _current!;
             while (!batch.IsFull)
             {
-                int newline = room[from..].IndexOf((byte)'\n');
+                int newline = IndexOfNewline(room[from..]);
                 if (newline < 0)
                 {
                     from = room.Length;

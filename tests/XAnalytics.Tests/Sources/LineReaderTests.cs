@@ -1,6 +1,7 @@
 using System.Text;
 using XAnalytics.Aggregates;
 using XAnalytics.Pipeline;
+using XAnalytics.Sources;
 using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Sources;
@@ -259,6 +260,34 @@ public sealed class LineReaderTests
         Assert.Equal(["2", RejectReasons.TooLong, "longer than the bound of 40000 bytes"], row[1..4]);
         Assert.StartsWith("{\"event_type\":\"long\"", row[4], StringComparison.Ordinal);
         Assert.Equal(text.Length, result.Counters.Bytes);
+    }
+
+    /// <summary>
+    /// The newline search against the runtime's, at every length to 300 (whole 64-byte steps, an overlapping last
+    /// step, under 64) with no newline, one at every position, and two.
+    /// </summary>
+    [Fact]
+    public void IndexOfNewline_EveryLengthAndPosition_AsSpanIndexOf()
+    {
+        for (int length = 0; length <= 300; length++)
+        {
+            byte[] bytes = new byte[length];
+            Array.Fill(bytes, (byte)'x');
+            Assert.Equal(-1, LineReader.IndexOfNewline(bytes));
+            for (int at = 0; at < length; at++)
+            {
+                bytes[at] = (byte)'\n';
+                Assert.Equal(at, LineReader.IndexOfNewline(bytes));
+                if (at + 70 < length)
+                {
+                    bytes[at + 70] = (byte)'\n';
+                    Assert.Equal(at, LineReader.IndexOfNewline(bytes));
+                    bytes[at + 70] = (byte)'x';
+                }
+
+                bytes[at] = (byte)'x';
+            }
+        }
     }
 
     private static string LineOfLength(string type, int length)
