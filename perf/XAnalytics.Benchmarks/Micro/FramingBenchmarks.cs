@@ -9,7 +9,7 @@ namespace XAnalytics.Benchmarks.Micro;
 
 /// <summary>
 /// Cutting lines into batches. The floor is a vectorised newline search over bytes already in memory; the
-/// engine's <see cref="LineReader"/> adds the file read, the pipe and one copy of each line into its batch.
+/// engine's <see cref="LineReader"/> adds the file read (straight into the batch) and an entry for each line.
 /// The gzip case is the whole reading side of a run: decompress, check, frame.
 /// </summary>
 [Config(typeof(BenchConfig))]
