@@ -9,6 +9,8 @@ internal static class Program
     // Commands map their own failures to exit codes (CommandRunner.GuardAsync); parse errors print usage.
     public static async Task<int> Main(string[] args)
     {
+        // The engine's vector code is jitted on the other core while the command line and settings are read.
+        _ = Pipeline.EventPipeline.WarmUpAsync();
         // Ctrl+C (or SIGTERM) cancels the run: blocks stop, partial outputs are deleted, exit code 130.
         // A second Ctrl+C while cancelling ends the process at once.
         using var cancel = new CancellationTokenSource();

@@ -43,6 +43,38 @@ public static class EventPipeline
         return new PipelineRun(o, files, stages, sink, cancellationToken);
     }
 
+    /// <summary>
+    /// Compiles the engine's hot paths ahead of a run, on a thread-pool thread: the JSON fast path, the gzip check and
+    /// the newline search are jitted for the machine at their first call (ReadyToRun cannot precompile their AVX-512
+    /// code), which otherwise happens as the first batches arrive. Optional: a tool calls it first thing, while it is
+    /// still reading its own arguments and settings. The task never faults.
+    /// </summary>
+    public static Task WarmUpAsync() => Task.Run(static () =>
+    {
+        try
+        {
+            WarmUp();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only a head start: the run compiles the same code when it needs it.
+        }
+    });
+
+    /// <summary>
+    /// The work of <see cref="WarmUpAsync"/>: one event with escapes, numbers and literals through the JSON fast path,
+    /// a gzip check, a newline search. True when the fast path took the event (else it warmed the wrong code).
+    /// </summary>
+    internal static bool WarmUp()
+    {
+        ReadOnlySpan<byte> sample = """{"username":"a","event_type":"x\"y\u00e9","n":[1,-2.5e3,true,null],"context":{"course_id":"c"},"page":""}"""u8;
+        TopField[] fields = new TopField[8];
+        bool fast = Stages.JsonStructuralIndexer.TryIndex(sample, 0, ref fields, out _, out _);
+        Sources.GzipCrc.Append(0, new byte[512]);
+        Sources.LineReader.IndexOfNewline(sample);
+        return fast;
+    }
+
     /// <summary>Runs to the end and returns what the run did.</summary>
     public static Task<RunResult> RunAsync(PipelineOptions options, IReadOnlyList<IEventStage> stages, IEventSink sink, CancellationToken cancellationToken = default)
         => Start(options, stages, sink, cancellationToken).Completion;
