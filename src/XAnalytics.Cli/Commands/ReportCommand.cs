@@ -56,7 +56,9 @@ internal static class ReportCommand
     public static async Task<(RunResult Run, ReportFiles Files)> RunAsync(ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct)
     {
         using LearnerReports reports = LearnerReports.Create(options);
+        Task charts = ReportWriter.WarmUpChartsAsync();
         RunResult run = await CommandRunner.RunAsync(parse, pipeline, [], reports.CreateSink(), progress, ct);
+        await charts;
         return (run, ReportWriter.Write(reports, outDir));
     }
 

@@ -22,6 +22,24 @@ public static class ReportWriter
         .. ChartFiles("daily_active"), .. ChartFiles("enrollment"), .. ChartFiles("top_countries"),
     ];
 
+    /// <summary>
+    /// Loads the chart renderer (SkiaSharp, HarfBuzz, the system's fonts) on a thread-pool thread. A tool calls it
+    /// when it starts a report's run, so the charts drawn after the run do not wait for font discovery; the run's
+    /// own cores are busy then, but the writing after it is on one. The task never faults: a renderer that cannot
+    /// load is reported by <see cref="Write"/>, as before.
+    /// </summary>
+    public static Task WarmUpChartsAsync() => Task.Run(static () =>
+    {
+        try
+        {
+            ReportCharts.WarmUp();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only a head start.
+        }
+    });
+
     /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>
     public static ReportFiles Write(LearnerReports reports, string outputDirectory)
