@@ -353,6 +353,23 @@ public sealed class EventBatch : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a reader's batch in progress out of <paramref name="slot"/> (leaving null): the batch when it holds events,
+    /// for the caller to send on, else null after disposing it.
+    /// </summary>
+    internal static EventBatch? TakeIfAny(ref EventBatch? slot)
+    {
+        EventBatch? batch = slot;
+        slot = null;
+        if (batch is { Count: 0 })
+        {
+            batch.Dispose();
+            return null;
+        }
+
+        return batch;
+    }
+
     internal static EventBatch Create(SourceFile source, long sequence, int dataBytes = DefaultDataBytes, int maxEvents = DefaultMaxEvents)
         => new(source, sequence, dataBytes, maxEvents);
 

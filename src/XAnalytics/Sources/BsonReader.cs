@@ -113,18 +113,7 @@ internal static class BsonReader
         }
 
         /// <summary>The batch in progress, when it holds anything (then it is the caller's); else null.</summary>
-        public EventBatch? TakeCurrent()
-        {
-            EventBatch? batch = _current;
-            _current = null;
-            if (batch is { Count: 0 })
-            {
-                batch.Dispose();
-                return null;
-            }
-
-            return batch;
-        }
+        public EventBatch? TakeCurrent() => EventBatch.TakeIfAny(ref _current);
 
         /// <summary>
         /// Reads the stream to its end into batches, handing each full one to <paramref name="emit"/>. Returns a fault
