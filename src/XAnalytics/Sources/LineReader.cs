@@ -39,6 +39,9 @@ internal static class LineReader
     /// <summary>Below this much free room a batch is sent on rather than read into again.</summary>
     private const int MinReadBytes = 32 * 1024;
 
+    /// <summary>The most one read asks for (gzip gives about 66 KiB a read whatever is asked).</summary>
+    private const int MaxReadBytes = 256 * 1024;
+
     /// <summary>
     /// Reads a file, handing each full batch to <paramref name="emit"/> (which applies back-pressure).
     /// Faults of the data (truncated or corrupt gzip, unreadable file) end the file and are returned, after the
@@ -251,11 +254,14 @@ internal static class LineReader
                 Memory<byte> free = _current.FreeMemory;
                 if (_current.IsFull || free.Length - filled < MinReadBytes)
                 {
-                    await RotateAsync(filled, emit).ConfigureAwait(false);
+                    // Full of events, the bytes carried may be many lines; else they are one unfinished line.
+                    await RotateAsync(filled, oneLine: !_current.IsFull, emit).ConfigureAwait(false);
                     continue;
                 }
 
-                int n = await stream.ReadAsync(free[filled..], cancellationToken).ConfigureAwait(false);
+                // Reads are capped so that a batch filled by its count of events (short lines) leaves at most one
+                // read's worth of bytes to move to the next batch.
+                int n = await stream.ReadAsync(free.Slice(filled, Math.Min(free.Length - filled, MaxReadBytes)), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;
@@ -273,7 +279,7 @@ internal static class LineReader
                 // The last line, without a newline.
                 if (_current.IsFull)
                 {
-                    await RotateAsync(filled, emit).ConfigureAwait(false);
+                    await RotateAsync(filled, oneLine: true, emit).ConfigureAwait(false);
                 }
 
                 _unreportedBytes += filled;
@@ -331,11 +337,14 @@ internal static class LineReader
             return rest.Length;
         }
 
-        /// <summary>Sends the batch on (or drops it when empty) and moves the unframed bytes to a new one.</summary>
-        private async ValueTask RotateAsync(int filled, Func<EventBatch, ValueTask> emit)
+        /// <summary>
+        /// Sends the batch on (or drops it when empty) and moves the <paramref name="filled"/> unframed bytes to a new
+        /// one; <paramref name="oneLine"/> when they are the start of a single line, which may need more room.
+        /// </summary>
+        private async ValueTask RotateAsync(int filled, bool oneLine, Func<EventBatch, ValueTask> emit)
         {
             EventBatch done = _current!;
-            EventBatch next = NewBatch(filled);
+            EventBatch next = NewBatch(filled, oneLine);
             done.FreeMemory.Span[..filled].CopyTo(next.FreeMemory.Span);
             _current = next;
             if (done.Count > 0)
@@ -350,12 +359,13 @@ internal static class LineReader
 
         /// <summary>
         /// A batch with room for <paramref name="carried"/> bytes moved from the last one and a read after them. A
-        /// line that outgrows batches doubles the room each time, so it is moved a few times, not once per read.
+        /// line that outgrows batches (<paramref name="oneLine"/>) doubles the room each time, so it is moved a few
+        /// times, not once per read; lines carried because the last batch was full of events do not.
         /// </summary>
-        private EventBatch NewBatch(int carried)
+        private EventBatch NewBatch(int carried, bool oneLine = false)
         {
             long room = Math.Max(options.BatchBytes, (long)carried + MinReadBytes);
-            if (carried > options.BatchBytes / 2)
+            if (oneLine && carried > options.BatchBytes / 2)
             {
                 room = Math.Max(room, Math.Min(2L * carried, (long)_maxHeldBytes + MinReadBytes));
             }

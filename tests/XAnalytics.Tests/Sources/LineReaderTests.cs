@@ -263,6 +263,47 @@ public sealed class LineReaderTests
     }
 
     /// <summary>
+    /// Short lines in batches that fill by their count of events (4096 of about 50 bytes) long before their 1 MiB:
+    /// the bytes read and not framed yet move to the next batch, and must not make it grow as a long line would
+    /// (doubling; reads are capped so that little is left to move). Every line arrives, once, in order.
+    /// </summary>
+    [Fact]
+    public async Task Read_BatchesFullOfShortLines_StayTheirSize()
+    {
+        using var dir = new TempDir();
+        var text = new StringBuilder();
+        int lines = 0;
+        while (text.Length < 6_000_000)
+        {
+            text.Append("{\"event_type\":\"e\",\"n\":").Append(lines++).Append(",\"pad\":\"abcdefghij\"}\n");
+        }
+
+        string path = dir.WriteText("short.log", text.ToString());
+        var file = new SourceFile(path, 0, new FileInfo(path).Length, SourceFormat.JsonLines);
+        var counters = new RunCounters(1, file.Length);
+        var rejects = new XAnalytics.Sinks.RejectLog(null, counters);
+        int largest = 0;
+        long events = 0;
+        long lastLine = 0;
+        FileReadOutcome outcome = await LineReader.ReadAsync(file, new LineReaderOptions(16 * 1024 * 1024, 1024 * 1024, 4096), counters, rejects, (batch, _) =>
+        {
+            largest = Math.Max(largest, batch.BufferBytes);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                Assert.Equal(++lastLine, batch.GetLineNumber(i));
+            }
+
+            events += batch.Count;
+            batch.Dispose();
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Null(outcome.Fault);
+        Assert.Equal(lines, events);
+        Assert.Equal(1024 * 1024, largest);
+    }
+
+    /// <summary>
     /// The newline search against the runtime's, at every length to 300 (whole 64-byte steps, an overlapping last
     /// step, under 64) with no newline, one at every position, and two.
     /// </summary>
