@@ -354,8 +354,8 @@ public sealed class EventBatch : IDisposable
     }
 
     /// <summary>
-    /// Takes a reader's batch in progress out of <paramref name="slot"/> (leaving null): the batch when it holds events,
-    /// for the caller to send on, else null after disposing it.
+    /// Takes a reader's batch out of <paramref name="slot"/> (leaving null), when the reader moves on from it or ends:
+    /// the batch when it holds events, for the caller to send on, else null after disposing it.
     /// </summary>
     internal static EventBatch? TakeIfAny(ref EventBatch? slot)
     {

@@ -145,15 +145,11 @@ internal static class BsonReader
                     int need = filled >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(free.Span) : 0;
                     EventBatch next = NewBatch(Math.Max(filled, need <= options.MaxLineBytes ? need : 0));
                     free.Span[..filled].CopyTo(next.FreeMemory.Span);
-                    EventBatch done = _current;
+                    EventBatch? done = _current;
                     _current = next;
-                    if (done.Count > 0)
+                    if (EventBatch.TakeIfAny(ref done) is { } full)
                     {
-                        await emit(done).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        done.Dispose();
+                        await emit(full).ConfigureAwait(false);
                     }
 
                     continue;

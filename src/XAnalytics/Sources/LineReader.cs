@@ -276,12 +276,8 @@ internal static class LineReader
             }
             else if (filled > 0)
             {
-                // The last line, without a newline.
-                if (_current.IsFull)
-                {
-                    await RotateAsync(filled, oneLine: true, emit).ConfigureAwait(false);
-                }
-
+                // The last line, without a newline. The batch has room for its entry: reads are made only into a
+                // batch that is not full, and the last one brought nothing.
                 _unreportedBytes += filled;
                 Accept(_current.FreeMemory.Span[..filled], 0);
                 _current.UseFree(filled);
@@ -323,7 +319,7 @@ internal static class LineReader
         /// </summary>
         private int DropSkipped(Span<byte> read)
         {
-            int newline = read.IndexOf((byte)'\n');
+            int newline = IndexOfNewline(read);
             if (newline < 0)
             {
                 _unreportedBytes += read.Length;
@@ -343,17 +339,13 @@ internal static class LineReader
         /// </summary>
         private async ValueTask RotateAsync(int filled, bool oneLine, Func<EventBatch, ValueTask> emit)
         {
-            EventBatch done = _current!;
+            EventBatch? done = _current;
             EventBatch next = NewBatch(filled, oneLine);
-            done.FreeMemory.Span[..filled].CopyTo(next.FreeMemory.Span);
+            done!.FreeMemory.Span[..filled].CopyTo(next.FreeMemory.Span);
             _current = next;
-            if (done.Count > 0)
+            if (EventBatch.TakeIfAny(ref done) is { } full)
             {
-                await emit(done).ConfigureAwait(false);
-            }
-            else
-            {
-                done.Dispose();
+                await emit(full).ConfigureAwait(false);
             }
         }
 
