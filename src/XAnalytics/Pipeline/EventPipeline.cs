@@ -49,17 +49,7 @@ public static class EventPipeline
     /// code), which otherwise happens as the first batches arrive. Optional: a tool calls it first thing, while it is
     /// still reading its own arguments and settings. The task never faults.
     /// </summary>
-    public static Task WarmUpAsync() => Task.Run(static () =>
-    {
-        try
-        {
-            WarmUp();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Only a head start: the run compiles the same code when it needs it.
-        }
-    });
+    public static Task WarmUpAsync() => Internal.HeadStart.Run(static () => WarmUp());
 
     /// <summary>
     /// The work of <see cref="WarmUpAsync"/>: one event with escapes, numbers and literals through the JSON fast path,

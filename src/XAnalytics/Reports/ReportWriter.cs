@@ -28,17 +28,7 @@ public static class ReportWriter
     /// own cores are busy then, but the writing after it is on one. The task never faults: a renderer that cannot
     /// load is reported by <see cref="Write"/>, as before.
     /// </summary>
-    public static Task WarmUpChartsAsync() => Task.Run(static () =>
-    {
-        try
-        {
-            ReportCharts.WarmUp();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Only a head start.
-        }
-    });
+    public static Task WarmUpChartsAsync() => Internal.HeadStart.Run(ReportCharts.WarmUp);
 
     /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>
