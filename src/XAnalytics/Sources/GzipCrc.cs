@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Sources;
 
@@ -75,7 +76,7 @@ internal static class GzipCrc
         Vector512<ulong> x2 = Vector512.LoadUnsafe(ref p, 128).AsUInt64();
         Vector512<ulong> x3 = Vector512.LoadUnsafe(ref p, 192).AsUInt64();
         nuint at = 256;
-        Vector512<ulong> k = Broadcast(Fold2048);
+        Vector512<ulong> k = VectorLanes.Repeat(Fold2048);
         for (; at + 256 <= length; at += 256)
         {
             x0 = Fold(x0, k) ^ Vector512.LoadUnsafe(ref p, at).AsUInt64();
@@ -84,7 +85,7 @@ internal static class GzipCrc
             x3 = Fold(x3, k) ^ Vector512.LoadUnsafe(ref p, at + 192).AsUInt64();
         }
 
-        k = Broadcast(Fold512);
+        k = VectorLanes.Repeat(Fold512);
         Vector512<ulong> x = Fold(Fold(Fold(x0, k) ^ x1, k) ^ x2, k) ^ x3;
         for (; at + 64 <= length; at += 64)
         {
@@ -118,8 +119,6 @@ internal static class GzipCrc
     private static Vector128<ulong> Fold(Vector128<ulong> x, Vector128<ulong> k)
         => Pclmulqdq.CarrylessMultiply(x, k, 0x00) ^ Pclmulqdq.CarrylessMultiply(x, k, 0x11);
 
-    private static Vector512<ulong> Broadcast(Vector128<ulong> lane)
-        => Vector512.Create(Vector256.Create(lane, lane), Vector256.Create(lane, lane));
 
     /// <summary>
     /// The multipliers that carry a 128-bit lane <paramref name="distance"/> bits forward: for its low half (the

@@ -600,9 +600,5 @@ internal static class JsonStructuralIndexer
     }
 
     /// <summary>A 16-byte table in each of the four 128-bit lanes (a byte shuffle looks up within its own lane).</summary>
-    private static Vector512<byte> LaneTable(ReadOnlySpan<byte> table)
-    {
-        Vector128<byte> lane = Vector128.Create(table);
-        return Vector512.Create(Vector256.Create(lane, lane), Vector256.Create(lane, lane));
-    }
+    private static Vector512<byte> LaneTable(ReadOnlySpan<byte> table) => VectorLanes.Repeat(Vector128.Create(table));
 }
