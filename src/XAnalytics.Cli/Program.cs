@@ -10,7 +10,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         // The engine's vector code is jitted on the other core while the command line and settings are read.
-        _ = Pipeline.EventPipeline.WarmUpAsync();
+        _ = EventPipeline.WarmUpAsync();
         // Ctrl+C (or SIGTERM) cancels the run: blocks stop, partial outputs are deleted, exit code 130.
         // A second Ctrl+C while cancelling ends the process at once.
         using var cancel = new CancellationTokenSource();

@@ -51,7 +51,7 @@ public sealed class EmbeddingTests : IDisposable
             new PipelineOptions { Source = new() { Inputs = [Path.Combine(_dir.FullName, "in")] } }, [], sink).WaitAsync(TimeSpan.FromSeconds(60));
         using var output = new MemoryStream();
         RunResult read = await EventPipeline.RunAsync(
-            new PipelineOptions { Source = new() { Inputs = [parts], Format = XAnalytics.Sources.InputFormat.Bson } }, [], new JsonLinesStreamSink(output))
+            new PipelineOptions { Source = new() { Inputs = [parts], Format = XAnalytics.Pipeline.InputFormat.Bson } }, [], new JsonLinesStreamSink(output))
             .WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(["part-00000.bson", "part-00001.bson"], sink.Parts.Select(p => p.Name));

@@ -1,9 +1,9 @@
 using System.Text;
-using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.PublicApi.Tests;
 

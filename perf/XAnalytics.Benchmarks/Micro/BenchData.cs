@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
-using XAnalytics.Events;
-using XAnalytics.Stages;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 
 namespace XAnalytics.Benchmarks.Micro;
 

@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using XAnalytics.Events;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
-using XAnalytics.Sinks;
-using XAnalytics.Sources;
+using XAnalytics.Pipeline;
 
 namespace XAnalytics.Benchmarks.Micro;
 
@@ -19,7 +20,6 @@ public class BsonBenchmarks : IDisposable
     private byte[][] _documents = [];
     private EventBatch[] _bsonBatches = [];
     private readonly PooledBufferWriter _json = new(1 << 16);
-
 
     [GlobalSetup]
     public void Setup()
@@ -80,7 +80,7 @@ public class BsonBenchmarks : IDisposable
         int total = 0;
         for (int i = 0; i < data.Events; i++)
         {
-            if (XAnalytics.Stages.EventIndexer.TryIndex(data.Line(i), ref fields, out int count, out _) is null)
+            if (XAnalytics.Formats.Json.EventIndexer.TryIndex(data.Line(i), ref fields, out int count, out _) is null)
             {
                 total += count;
             }
@@ -100,7 +100,6 @@ public class BsonBenchmarks : IDisposable
 
         return good;
     }
-
 
     [Benchmark]
     public int ReadEventType()

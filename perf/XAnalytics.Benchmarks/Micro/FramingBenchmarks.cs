@@ -2,7 +2,6 @@ using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
-using XAnalytics.Sinks;
 using XAnalytics.Sources;
 
 namespace XAnalytics.Benchmarks.Micro;

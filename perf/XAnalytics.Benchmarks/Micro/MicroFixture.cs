@@ -1,8 +1,6 @@
 using System.Buffers;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
-using XAnalytics.Sinks;
-using XAnalytics.Sources;
 using XAnalytics.Stages;
 
 namespace XAnalytics.Benchmarks.Micro;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using XAnalytics.Events;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 using XAnalytics.Stages;
 
 namespace XAnalytics.Benchmarks.Micro;

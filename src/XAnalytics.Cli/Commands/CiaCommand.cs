@@ -1,5 +1,5 @@
 using System.CommandLine;
-using XAnalytics.Reference;
+using XAnalytics.Reports.Reference;
 
 namespace XAnalytics.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using XAnalytics.Cli.Terminal;
-using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 

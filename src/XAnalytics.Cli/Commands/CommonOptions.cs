@@ -1,7 +1,6 @@
 using System.CommandLine;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Cli.Commands;
 

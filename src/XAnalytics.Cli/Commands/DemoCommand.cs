@@ -8,7 +8,6 @@ using XAnalytics.Pipeline;
 using XAnalytics.Reports;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Cli.Commands;
 

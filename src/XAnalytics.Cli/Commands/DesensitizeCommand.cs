@@ -2,6 +2,7 @@ using System.CommandLine;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using XAnalytics.Cli.Pipelines;
-using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 

@@ -6,8 +6,8 @@ using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
-using XAnalytics.Sources;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Cli.Pipelines;
 

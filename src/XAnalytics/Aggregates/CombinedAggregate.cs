@@ -1,4 +1,5 @@
 using XAnalytics.Events;
+using XAnalytics.Pipeline;
 
 namespace XAnalytics.Aggregates;
 

@@ -1,5 +1,6 @@
 using XAnalytics.Events;
 using XAnalytics.Internal;
+using XAnalytics.Pipeline;
 
 namespace XAnalytics.Aggregates;
 

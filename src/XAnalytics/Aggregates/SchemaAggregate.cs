@@ -1,8 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Events;
+using XAnalytics.Formats.Json;
 using XAnalytics.Internal;
+using XAnalytics.Pipeline;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Aggregates;
 

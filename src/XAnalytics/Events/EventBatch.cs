@@ -3,9 +3,11 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Bson;
+using XAnalytics.Formats.Json;
 using XAnalytics.Internal;
-using XAnalytics.Sources;
-using XAnalytics.Stages;
+using XAnalytics.Pipeline;
 
 namespace XAnalytics.Events;
 
@@ -246,7 +248,7 @@ public sealed class EventBatch : IDisposable
 
     /// <summary>
     /// Replaces event <paramref name="index"/> with JSON whose top-level layout the writer already knows (a stage's
-    /// <see cref="Internal.Utf8JsonBuilder"/>, which splices validated tokens): no second parse.
+    /// <see cref="Formats.Json.Utf8JsonBuilder"/>, which splices validated tokens): no second parse.
     /// </summary>
     internal void SetUtf8Indexed(int index, ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
     {
@@ -742,18 +744,4 @@ public sealed class EventBatch : IDisposable
         public int FieldStart;
         public int FieldCount;
     }
-}
-
-/// <summary>One top-level field of an event: where its key and value stand in the event's JSON.</summary>
-[StructLayout(LayoutKind.Auto)]
-internal struct TopField
-{
-    /// <summary>Offset of the key's first byte, after its opening quote.</summary>
-    public int KeyOffset;
-    public int KeyLength;
-    public int ValueOffset;
-    public int ValueLength;
-    public JsonTokenType Kind;
-    public bool KeyEscaped;
-    public bool ValueEscaped;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using XAnalytics.Stages;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 
 namespace XAnalytics.Events;
 

@@ -1,5 +1,3 @@
-using XAnalytics.Sources;
-
 namespace XAnalytics.Pipeline;
 
 /// <summary>Options of a run. Validated once, when the run starts.</summary>
@@ -9,7 +7,7 @@ public sealed record PipelineOptions
     public FileSourceOptions Source { get; init; } = new();
 
     /// <summary>How lines become events: repairing truncated lines, a raw-text prefilter. Default: neither.</summary>
-    public Stages.ParseOptions Parse { get; init; } = new();
+    public ParseOptions Parse { get; init; } = new();
 
     /// <summary>Threads for parsing, stages and aggregation. Default: <see cref="Environment.ProcessorCount"/>.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Pipeline;
 
@@ -160,25 +159,3 @@ public sealed class StageCounters
 /// <param name="Reason">What is wrong, in words.</param>
 /// <param name="LinesBeforeFault">Lines read from it before the fault (they were processed).</param>
 public sealed record BadFile(SourceFile File, string Reason, long LinesBeforeFault);
-
-/// <summary>The reasons a line or event is rejected. Stages may add their own.</summary>
-public static class RejectReasons
-{
-    /// <summary>The line does not start like JSON (a <c>#</c> comment, log noise...).</summary>
-    public const string NotJson = "not-json";
-
-    /// <summary>The JSON stops before it is complete (edX cut long lines at about 2043, 10000 or 32000 characters).</summary>
-    public const string Truncated = "truncated";
-
-    /// <summary>The JSON is malformed somewhere inside.</summary>
-    public const string InvalidJson = "invalid-json";
-
-    /// <summary>The line is valid JSON but not an object.</summary>
-    public const string NotAnObject = "not-an-object";
-
-    /// <summary>The line is not valid UTF-8.</summary>
-    public const string InvalidUtf8 = "invalid-utf8";
-
-    /// <summary>The line is longer than the configured bound; it was skipped without being held in memory.</summary>
-    public const string TooLong = "too-long";
-}

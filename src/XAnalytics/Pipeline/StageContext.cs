@@ -1,5 +1,3 @@
-using XAnalytics.Sinks;
-
 namespace XAnalytics.Pipeline;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Dataflow;
-using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 

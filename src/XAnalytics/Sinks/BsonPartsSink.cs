@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
+using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 
@@ -14,7 +15,7 @@ namespace XAnalytics.Sinks;
 /// <remarks>
 /// <para>JSON is converted on all threads (in order) by a single-pass encoder; see <see cref="BsonEncoder"/> for
 /// how numbers keep their type. An event BSON cannot carry (a key with U+0000, a number no BSON type holds
-/// exactly) is rejected with <see cref="Sources.BsonRejectReasons.NotRepresentable"/>, with its file and line.</para>
+/// exactly) is rejected with <see cref="BsonRejectReasons.NotRepresentable"/>, with its file and line.</para>
 /// <para>Parts appear under their final names only when the run succeeds; one run at a time per instance.</para>
 /// </remarks>
 public sealed class BsonPartsSink : IEventSink

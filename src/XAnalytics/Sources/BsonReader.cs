@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using XAnalytics.Events;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Bson;
 using XAnalytics.Pipeline;
-using XAnalytics.Sinks;
 
 namespace XAnalytics.Sources;
 

@@ -1,29 +1,6 @@
+using XAnalytics.Pipeline;
+
 namespace XAnalytics.Sources;
-
-/// <summary>Options for finding the input files of a run.</summary>
-public sealed record FileSourceOptions
-{
-    /// <summary>Files and directory trees to read. Directories are recursed. Required, at least one.</summary>
-    public IReadOnlyList<string> Inputs { get; init; } = [];
-
-    /// <summary>Read only files whose names end in <c>.gz</c> (others are skipped and counted). Default false.</summary>
-    public bool OnlyGzip { get; init; }
-
-    /// <summary>
-    /// Skip files and directories whose names start with a dot (editor, rsync and our own temporary files).
-    /// Default true.
-    /// </summary>
-    public bool SkipHidden { get; init; } = true;
-
-    /// <summary>
-    /// Skip files named <c>manifest.json</c> found in directories: the manifests our parts sinks write beside
-    /// their parts, so an output folder reads back as just its events. Default true.
-    /// </summary>
-    public bool SkipManifests { get; init; } = true;
-
-    /// <summary>What the files hold. Default <see cref="InputFormat.Auto"/>: decided by each file's name.</summary>
-    public InputFormat Format { get; init; } = InputFormat.Auto;
-}
 
 /// <summary>The planned list of input files: sorted, deterministic, checked before any reading starts.</summary>
 public sealed class FileSource

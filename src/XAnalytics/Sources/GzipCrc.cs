@@ -119,7 +119,6 @@ internal static class GzipCrc
     private static Vector128<ulong> Fold(Vector128<ulong> x, Vector128<ulong> k)
         => Pclmulqdq.CarrylessMultiply(x, k, 0x00) ^ Pclmulqdq.CarrylessMultiply(x, k, 0x11);
 
-
     /// <summary>
     /// The multipliers that carry a 128-bit lane <paramref name="distance"/> bits forward: for its low half (the
     /// message's earlier 64 bits) x^(distance + 63), for its high half x^(distance - 1), modulo the polynomial, each

@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
-using XAnalytics.Sinks;
 
 namespace XAnalytics.Sources;
 

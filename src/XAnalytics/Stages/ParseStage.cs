@@ -1,6 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
-using XAnalytics.Internal;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Stages;

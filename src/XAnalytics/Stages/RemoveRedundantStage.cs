@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Stages;
 

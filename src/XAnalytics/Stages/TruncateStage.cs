@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
+using XAnalytics.Formats.Json;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 

@@ -2,10 +2,7 @@ using System.Buffers;
 using System.Text;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
-using XAnalytics.Sinks;
-using XAnalytics.Sources;
 using XAnalytics.Stages;
-using Xunit;
 
 namespace XAnalytics.Tests.Events;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using XAnalytics.Events;
-using XAnalytics.Internal;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Events;

@@ -2,7 +2,6 @@ using System.Text;
 using XAnalytics.Aggregates;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
-using XAnalytics.Sources;
 using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Pipeline;

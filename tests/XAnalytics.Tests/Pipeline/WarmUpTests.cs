@@ -1,5 +1,3 @@
-using XAnalytics.Pipeline;
-
 namespace XAnalytics.Tests.Pipeline;
 
 public sealed class WarmUpTests

@@ -1,4 +1,4 @@
-using XAnalytics.Reference;
+using XAnalytics.Reports.Reference;
 
 namespace XAnalytics.Tests.Reference;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using XAnalytics.Reference;
+using XAnalytics.Reports.Reference;
 
 namespace XAnalytics.Tests.Reference;
 

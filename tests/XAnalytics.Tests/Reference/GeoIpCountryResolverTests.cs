@@ -1,5 +1,5 @@
 using System.Text;
-using XAnalytics.Reference;
+using XAnalytics.Reports.Reference;
 
 namespace XAnalytics.Tests.Reference;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using XAnalytics.Reference;
 using XAnalytics.Reports;
+using XAnalytics.Reports.Reference;
 using XAnalytics.Tests.Reference;
 
 namespace XAnalytics.Tests.Reports;

@@ -3,7 +3,6 @@ using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Tests.Reports;
 

@@ -1,7 +1,6 @@
 using nietras.SeparatedValues;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Tests.Reports;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using XAnalytics.Reports;
+using XAnalytics.Events;
 
 namespace XAnalytics.Tests.Reports;
 

@@ -8,7 +8,6 @@ using MongoDB.Bson;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Tests.Sinks;
 

@@ -3,9 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using XAnalytics.Events;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
-using XAnalytics.Sinks;
-using XAnalytics.Sources;
+using XAnalytics.Pipeline;
 using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Sources;

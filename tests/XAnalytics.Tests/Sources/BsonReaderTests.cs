@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using MongoDB.Bson;
 using XAnalytics.Pipeline;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Tests.Sources;
 
@@ -119,7 +118,7 @@ public sealed class BsonReaderTests : IDisposable
             new PipelineOptions
             {
                 Source = new() { Inputs = [path] },
-                Parse = new XAnalytics.Stages.ParseOptions { LineFilter = XAnalytics.Stages.ParseOptions.ContainsText("\"event_type\":\"e1") },
+                Parse = new XAnalytics.Pipeline.ParseOptions { LineFilter = XAnalytics.Pipeline.ParseOptions.ContainsText("\"event_type\":\"e1") },
             },
             [],
             new XAnalytics.Sinks.JsonLinesStreamSink(output)).WaitAsync(TimeSpan.FromSeconds(60));

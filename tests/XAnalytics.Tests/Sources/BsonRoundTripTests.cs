@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
+using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Tests.Sources;
 

@@ -100,7 +100,7 @@ public sealed class LineReaderTests
         Assert.Equal(["11", "21"], rows.Select(r => r[1]));
         Assert.All(rows, r => Assert.Equal(RejectReasons.TooLong, r[2]));
         Assert.All(rows, r => Assert.StartsWith("{\"event_type\":\"huge\"", r[4], StringComparison.Ordinal));
-        Assert.All(rows, r => Assert.True(r[4].Length <= XAnalytics.Sinks.RejectLog.MaxRawBytes));
+        Assert.All(rows, r => Assert.True(r[4].Length <= XAnalytics.Pipeline.RejectLog.MaxRawBytes));
         if (!gzip)
         {
             Assert.Equal(new FileInfo(file).Length, result.Counters.Bytes);
@@ -281,7 +281,7 @@ public sealed class LineReaderTests
         string path = dir.WriteText("short.log", text.ToString());
         var file = new SourceFile(path, 0, new FileInfo(path).Length, SourceFormat.JsonLines);
         var counters = new RunCounters(1, file.Length);
-        var rejects = new XAnalytics.Sinks.RejectLog(null, counters);
+        var rejects = new XAnalytics.Pipeline.RejectLog(null, counters);
         int largest = 0;
         long events = 0;
         long lastLine = 0;

@@ -3,6 +3,7 @@ using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 using XAnalytics.Tests.TestSupport;
 using static XAnalytics.Tests.Stages.StageHarness;
 

@@ -1,6 +1,7 @@
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 using XAnalytics.Tests.Sources;
 using XAnalytics.Tests.TestSupport;
 

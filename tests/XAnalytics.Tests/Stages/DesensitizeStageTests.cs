@@ -1,5 +1,6 @@
 using XAnalytics.Pipeline;
 using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 using static XAnalytics.Tests.Stages.StageHarness;
 
 namespace XAnalytics.Tests.Stages;

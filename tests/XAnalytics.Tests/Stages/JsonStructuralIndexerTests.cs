@@ -1,6 +1,6 @@
 using System.Text;
-using XAnalytics.Events;
-using XAnalytics.Stages;
+using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 using XAnalytics.Tests.Sources;
 using XAnalytics.Tests.TestSupport;
 

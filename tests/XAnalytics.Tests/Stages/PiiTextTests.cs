@@ -1,6 +1,6 @@
 using System.Text;
-using XAnalytics.Internal;
-using XAnalytics.Stages;
+using XAnalytics.Formats.Json;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Tests.Stages;
 

@@ -1,4 +1,4 @@
-using XAnalytics.Stages;
+using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Tests.Stages;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
-using XAnalytics.Stages;
 
 namespace XAnalytics.Tests.Stages;
 

@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Text;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
-using XAnalytics.Sinks;
-using XAnalytics.Sources;
 using XAnalytics.Stages;
 
 namespace XAnalytics.Tests.TestSupport;

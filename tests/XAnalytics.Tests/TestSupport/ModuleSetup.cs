@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using XAnalytics.Events;
-using XAnalytics.Stages;
+using XAnalytics.Formats.Json;
 
 namespace XAnalytics.Tests.TestSupport;
 

@@ -2,7 +2,6 @@ using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
-using XAnalytics.Sources;
 
 namespace XAnalytics.Tests.TestSupport;
 

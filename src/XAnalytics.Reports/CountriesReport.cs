@@ -1,0 +1,250 @@
+using System.Text;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+using XAnalytics.Reports.Reference;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>countries.csv</c>: learners per country per course. As in edX's pipeline (<c>location_per_course.py</c>:
+/// the last IP address of each user and day, then the user's last country), a learner's country is the country
+/// of the last non-blank <c>ip</c> they were seen with, by event time, over all their events (in any course or
+/// none); ties at the same instant go to the greater address text, so the answer does not depend on threads.
+/// A learner (a <c>context.user_id</c>) counts in each course they have an event in. Addresses that are blank,
+/// unparseable or not in the database give <c>UNKNOWN</c>. Countries are joined to the CIA Factbook by ISO code
+/// when it is available.
+/// </summary>
+public sealed class CountriesReport : IEventAggregate<CountriesPartial>
+{
+    private const int MaxIpBytes = 64;
+    private readonly EventFacts _facts;
+    private readonly GeoIpCountryResolver _geoIp;
+    private readonly Task<FactbookColumns>? _factbookLoad;
+    private FactbookColumns? _factbook;
+    private readonly double _gdpThreshold;
+
+    internal CountriesReport(EventFacts facts, GeoIpCountryResolver geoIp, Task<FactbookColumns>? factbook, double gdpThreshold)
+    {
+        _facts = facts;
+        _geoIp = geoIp;
+        _factbookLoad = factbook;
+        _gdpThreshold = gdpThreshold;
+    }
+
+    /// <summary>The rows, by course then learners (most first) then country; null until the run has ended.</summary>
+    public IReadOnlyList<CountryRow>? Rows { get; private set; }
+
+    /// <summary>Learners per country over all courses (each learner once), most first; null until the run has ended.</summary>
+    public IReadOnlyList<CountryRow>? Overall { get; private set; }
+
+    /// <summary>Per course, then over all courses (course id empty), the share of learners from countries under the GDP threshold; null until the run has ended or without the Factbook.</summary>
+    public IReadOnlyList<GdpShareRow>? GdpShares { get; private set; }
+
+    /// <inheritdoc/>
+    public CountriesPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(CountriesPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept || f.User == 0)
+            {
+                continue;
+            }
+
+            if (f.Course >= 0 && (f.Course, f.User) != target.LastLearner)
+            {
+                target.Learners.Add((f.Course, f.User));
+                target.LastLearner = (f.Course, f.User);
+            }
+
+            if (f.IpLength is > 0 and <= MaxIpBytes)
+            {
+                ReadOnlySpan<byte> ip = batch.GetUtf8(i).Slice(f.IpOffset, f.IpLength);
+                LastIp? last = target.CurrentUser == f.User ? target.Current : null;
+                if (last is null && !target.LastIp.TryGetValue(f.User, out last))
+                {
+                    target.LastIp[f.User] = last = new LastIp();
+                }
+
+                (target.CurrentUser, target.Current) = (f.User, last);
+                last.Offer(f.Ticks, ip);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(CountriesPartial into, CountriesPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        into.Learners.UnionWith(from.Learners);
+        foreach (KeyValuePair<long, LastIp> kv in from.LastIp)
+        {
+            if (into.LastIp.TryGetValue(kv.Key, out LastIp? last))
+            {
+                last.Offer(kv.Value.Ticks, kv.Value.Ip);
+            }
+            else
+            {
+                into.LastIp[kv.Key] = kv.Value;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(CountriesPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _factbook = _factbookLoad?.GetAwaiter().GetResult();
+        var countryOf = new Dictionary<long, string>(result.LastIp.Count);
+        foreach (KeyValuePair<long, LastIp> kv in result.LastIp)
+        {
+            countryOf[kv.Key] = _geoIp.ResolveUtf8(kv.Value.Ip);
+        }
+
+        var perCourse = new Dictionary<(int Course, string Country), long>();
+        var overall = new Dictionary<string, long>(StringComparer.Ordinal);
+        var seen = new HashSet<long>();
+        foreach ((int course, long user) in result.Learners)
+        {
+            string country = countryOf.GetValueOrDefault(user, GeoIpCountryResolver.Unknown);
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(perCourse, (course, country), out _)++;
+            if (seen.Add(user))
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(overall, country, out _)++;
+            }
+        }
+
+        var rows = new List<CountryRow>(perCourse.Count);
+        foreach (KeyValuePair<(int Course, string Country), long> kv in perCourse)
+        {
+            rows.Add(MakeRow(_facts.Courses.Name(kv.Key.Course), kv.Key.Country, kv.Value));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
+            c = c != 0 ? c : b.Learners.CompareTo(a.Learners);
+            return c != 0 ? c : string.CompareOrdinal(a.Country, b.Country);
+        });
+        var overallRows = new List<CountryRow>(overall.Count);
+        foreach (KeyValuePair<string, long> kv in overall)
+        {
+            overallRows.Add(MakeRow("", kv.Key, kv.Value));
+        }
+
+        overallRows.Sort(static (a, b) =>
+        {
+            int c = b.Learners.CompareTo(a.Learners);
+            return c != 0 ? c : string.CompareOrdinal(a.Country, b.Country);
+        });
+        Rows = rows;
+        Overall = overallRows;
+        if (_factbook is not null)
+        {
+            var shares = new List<GdpShareRow>();
+            int start = 0;
+            for (int i = 1; i <= rows.Count; i++)
+            {
+                if (i == rows.Count || rows[i].CourseId != rows[start].CourseId)
+                {
+                    shares.Add(Share(rows[start].CourseId, rows, start, i));
+                    start = i;
+                }
+            }
+
+            shares.Add(Share("", overallRows, 0, overallRows.Count));
+            GdpShares = shares;
+        }
+    }
+
+    private GdpShareRow Share(string course, List<CountryRow> rows, int from, int to)
+    {
+        long known = 0, below = 0;
+        for (int i = from; i < to; i++)
+        {
+            if (rows[i].GdpPerCapita is double gdp)
+            {
+                known += rows[i].Learners;
+                below += gdp < _gdpThreshold ? rows[i].Learners : 0;
+            }
+        }
+
+        BinomialInterval? interval = known > 0 ? BinomialInterval.Compute(below, known) : null;
+        return new GdpShareRow(course, _gdpThreshold, known, below, interval);
+    }
+
+    private CountryRow MakeRow(string course, string country, long learners)
+    {
+        FactbookColumns.Entry? entry = _factbook?.Find(country);
+        return new CountryRow(course, country, entry?.Name, learners, entry?.GdpPerCapita, entry?.Languages, entry?.InternetUsers);
+    }
+}
+
+/// <summary>A partial of <see cref="CountriesReport"/>: one per worker thread.</summary>
+public sealed class CountriesPartial
+{
+    internal CountriesPartial()
+    {
+    }
+
+    internal HashSet<(int Course, long User)> Learners { get; } = [];
+
+    internal Dictionary<long, LastIp> LastIp { get; } = [];
+
+    internal (int Course, long User) LastLearner { get; set; } = (-1, 0);
+
+    // The previous event's user and their entry: a user's events come in runs, so most events skip the lookup.
+    internal long CurrentUser { get; set; }
+
+    internal LastIp? Current { get; set; }
+}
+
+/// <summary>A user's latest address: the bytes are copied into a buffer the user owns, so no string per event.</summary>
+internal sealed class LastIp
+{
+    private readonly byte[] _ip = new byte[64];
+    private int _length;
+
+    public long Ticks { get; private set; } = long.MinValue;
+
+    public ReadOnlySpan<byte> Ip => _ip.AsSpan(0, _length);
+
+    public void Offer(long ticks, ReadOnlySpan<byte> ip)
+    {
+        if (ticks < Ticks || (ticks == Ticks && ip.SequenceCompareTo(Ip) <= 0) || ip.Length > _ip.Length)
+        {
+            return;
+        }
+
+        Ticks = ticks;
+        ip.CopyTo(_ip);
+        _length = ip.Length;
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(Ip);
+}
+
+/// <summary>One row of <c>countries.csv</c>.</summary>
+/// <param name="CourseId">Canonical course id (empty in <see cref="CountriesReport.Overall"/>).</param>
+/// <param name="Country">ISO 3166-1 alpha-2 code, or <c>UNKNOWN</c>.</param>
+/// <param name="CountryName">The Factbook's name for it; null when not in the Factbook (or no Factbook).</param>
+/// <param name="Learners">Distinct learners.</param>
+/// <param name="GdpPerCapita">Factbook GDP per capita (PPP, US$); null when unknown.</param>
+/// <param name="Languages">Factbook languages; null when unknown.</param>
+/// <param name="InternetUsers">Factbook internet users; null when unknown.</param>
+public sealed record CountryRow(string CourseId, string Country, string? CountryName, long Learners, double? GdpPerCapita, string? Languages, long? InternetUsers);
+
+/// <summary>The share of learners from countries whose GDP per capita is under a threshold.</summary>
+/// <param name="CourseId">Canonical course id; empty for all courses together.</param>
+/// <param name="Threshold">GDP per capita (PPP, US$) threshold.</param>
+/// <param name="LearnersWithGdp">Learners whose country has a Factbook GDP per capita (UNKNOWN and unmatched countries are left out).</param>
+/// <param name="LearnersBelow">Of those, learners from countries under the threshold.</param>
+/// <param name="Interval">The share with its 95% interval; null when no learner has a known GDP.</param>
+public sealed record GdpShareRow(string CourseId, double Threshold, long LearnersWithGdp, long LearnersBelow, BinomialInterval? Interval);

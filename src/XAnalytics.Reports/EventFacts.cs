@@ -1,0 +1,426 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using XAnalytics.Events;
+using XAnalytics.Formats;
+
+namespace XAnalytics.Reports;
+
+/// <summary>What the reports need to know of one event, read once from its bytes.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct EventFact
+{
+    /// <summary>False when the event has no usable time or the report filter drops it: every report skips it.</summary>
+    public bool Kept;
+
+    /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
+    public int Course;
+
+    /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
+    public long User;
+
+    /// <summary>UTC date as <see cref="DateOnly.DayNumber"/>.</summary>
+    public int Day;
+
+    /// <summary>UTC time in ticks.</summary>
+    public long Ticks;
+
+    public EventFamily Family;
+
+    public ActivityLabels Labels;
+
+    public EnrollmentChange Enrollment;
+
+    /// <summary>Where the <c>ip</c> string's bytes stand in the event's line; length 0 when blank or absent.</summary>
+    public int IpOffset;
+
+    public int IpLength;
+}
+
+/// <summary>The weekly-activity labels an event earns (edX's <c>get_predicate_labels</c>).</summary>
+[Flags]
+internal enum ActivityLabels : byte
+{
+    None = 0,
+    Active = 1,
+    AttemptedProblem = 2,
+    PlayedVideo = 4,
+    PostedForum = 8,
+}
+
+internal enum EnrollmentChange : byte
+{
+    None,
+    Activated,
+    Deactivated,
+    ModeChanged,
+}
+
+/// <summary>Canonical course ids shared by all threads of a run: a small id per course, so partials merge by number.</summary>
+internal sealed class CourseTable
+{
+    private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
+    private readonly Lock _lock = new();
+
+    public int GetId(string canonical)
+    {
+        if (_ids.TryGetValue(canonical, out int id))
+        {
+            return id;
+        }
+
+        lock (_lock)
+        {
+            if (!_ids.TryGetValue(canonical, out id))
+            {
+                id = _names.Count;
+                _names.Add(canonical);
+                _ids[canonical] = id;
+            }
+
+            return id;
+        }
+    }
+
+    public string Name(int id)
+    {
+        lock (_lock)
+        {
+            return _names[id];
+        }
+    }
+}
+
+/// <summary>
+/// Reads the facts of a batch's events once per thread, for every report in the run: in a
+/// <c>CombinedAggregate</c> each part is handed the same batch in turn on the same thread, so the first report
+/// to ask computes the facts and the others reuse them (the last batch is remembered by reference).
+/// </summary>
+/// <remarks>
+/// A user is <c>context.user_id</c>: edX writes a number; a string of digits is read as that number, and any
+/// other string is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id).
+/// </remarks>
+internal sealed class EventFacts : IDisposable
+{
+    private static readonly FieldPath s_time = FieldPath.Parse("time");
+    private static readonly FieldPath s_context = FieldPath.Parse("context");
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
+    private static readonly FieldPath s_ip = FieldPath.Parse("ip");
+
+    private readonly ReportFilter _filter;
+    private readonly bool _readIp;
+    private readonly ThreadLocal<Reader> _readers;
+
+    public EventFacts(ReportFilter filter, bool readIp)
+    {
+        _readIp = readIp;
+        _filter = filter;
+        Courses = new CourseTable();
+        _readers = new ThreadLocal<Reader>(() => new Reader(this));
+    }
+
+    public CourseTable Courses { get; }
+
+    /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
+    public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
+
+    public void Dispose() => _readers.Dispose();
+
+    private sealed class Reader(EventFacts owner)
+    {
+        private readonly CourseResolver _resolver = new();
+        private const int MaxCachedCourses = 100_000;
+        private readonly Dictionary<CourseKey, int> _courseIds = [];
+        private readonly Dictionary<ulong, ContextCourse> _contextCourses = [];
+        private byte[] _unescaped = new byte[256];
+        private TopField[] _contextFields = new TopField[16];
+        private EventFact[] _facts = new EventFact[EventBatch.DefaultMaxEvents];
+        private EventBatch? _last;
+        private int _lastCount;
+
+        public ReadOnlySpan<EventFact> Read(EventBatch batch)
+        {
+            if (ReferenceEquals(batch, _last) && batch.Count == _lastCount)
+            {
+                return _facts.AsSpan(0, _lastCount);
+            }
+
+            if (_facts.Length < batch.Count)
+            {
+                _facts = new EventFact[batch.Count];
+            }
+
+            for (int i = 0; i < batch.Count; i++)
+            {
+                _facts[i] = ReadOne(batch, i);
+            }
+
+            _last = batch;
+            _lastCount = batch.Count;
+            return _facts.AsSpan(0, batch.Count);
+        }
+
+        private EventFact ReadOne(EventBatch batch, int i)
+        {
+            var fact = new EventFact { Course = -1 };
+            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip);
+            if (time.Kind != JsonTokenType.String
+                || !Utf8Time.TryParseUtcTicks(time.Utf8, out fact.Ticks))
+            {
+                return fact;
+            }
+
+            fact.Day = (int)(fact.Ticks / TimeSpan.TicksPerDay);
+            if (!owner._filter.KeepsDay(fact.Day))
+            {
+                return fact;
+            }
+
+            // One pass over the context object for course_id and user_id; the resolver (which reads URLs) only
+            // when context.course_id is absent, empty or escaped.
+            ReadContext(context, out ReadOnlySpan<byte> contextCourse, out fact.User);
+            bool hasCourse;
+            CourseKey course;
+            int courseId;
+            if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
+            {
+                hasCourse = true;
+            }
+            else
+            {
+                hasCourse = _resolver.TryResolve(batch, i, out course);
+                courseId = -1;
+            }
+
+            if (!owner._filter.KeepsCourse(hasCourse, course))
+            {
+                return fact;
+            }
+
+            fact.Kept = true;
+            if (hasCourse)
+            {
+                if (courseId < 0 && !_courseIds.TryGetValue(course, out courseId))
+                {
+                    courseId = owner.Courses.GetId(course.ToString());
+                    _courseIds[course] = courseId;
+                }
+
+                fact.Course = courseId;
+            }
+
+            ReadOnlySpan<byte> type = t.Kind == JsonTokenType.String ? t.Utf8 : default;
+            ReadOnlySpan<byte> source = s.Kind == JsonTokenType.String ? s.Utf8 : default;
+            fact.Family = EventFamilies.Classify(type);
+            if (fact.Family == EventFamily.Enrollment)
+            {
+                fact.Enrollment = type.SequenceEqual("edx.course.enrollment.activated"u8) ? EnrollmentChange.Activated
+                    : type.SequenceEqual("edx.course.enrollment.deactivated"u8) ? EnrollmentChange.Deactivated
+                    : type.SequenceEqual("edx.course.enrollment.mode_changed"u8) ? EnrollmentChange.ModeChanged
+                    : EnrollmentChange.None;
+            }
+            else if (!source.SequenceEqual("task"u8))
+            {
+                fact.Labels = Labels(type, source);
+            }
+
+            if (owner._readIp && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty
+                && batch.GetUtf8(i).Overlaps(ip.Utf8, out int offset))
+            {
+                fact.IpOffset = offset;
+                fact.IpLength = ip.Utf8.Length;
+            }
+
+            return fact;
+        }
+
+        /// <summary>
+        /// The five top-level fields the reports read, in one sweep over the event's field index (last duplicate
+        /// wins, as in <see cref="EventBatch.TryGetField"/>); a missing field has kind <see cref="JsonTokenType.None"/>.
+        /// An event with an escaped key (rare) is read field by field instead.
+        /// </summary>
+        private static void ReadTopFields(
+            EventBatch batch, int i, out FieldValue time, out FieldValue context, out FieldValue type, out FieldValue source, out FieldValue ip)
+        {
+            time = context = type = source = ip = default;
+            ReadOnlySpan<TopField> fields = batch.GetTopFields(i, out ReadOnlySpan<byte> json);
+            foreach (ref readonly TopField f in fields)
+            {
+                if (f.KeyEscaped)
+                {
+                    _ = batch.TryGetField(i, s_time, out time);
+                    _ = batch.TryGetField(i, s_context, out context);
+                    _ = batch.TryGetField(i, s_eventType, out type);
+                    _ = batch.TryGetField(i, s_eventSource, out source);
+                    _ = batch.TryGetField(i, s_ip, out ip);
+                    return;
+                }
+
+                ReadOnlySpan<byte> key = json.Slice(f.KeyOffset, f.KeyLength);
+                switch (key.Length)
+                {
+                    case 2 when key.SequenceEqual("ip"u8):
+                        ip = Value(json, f);
+                        break;
+                    case 4 when key.SequenceEqual("time"u8):
+                        time = Value(json, f);
+                        break;
+                    case 7 when key.SequenceEqual("context"u8):
+                        context = Value(json, f);
+                        break;
+                    case 10 when key.SequenceEqual("event_type"u8):
+                        type = Value(json, f);
+                        break;
+                    case 12 when key.SequenceEqual("event_source"u8):
+                        source = Value(json, f);
+                        break;
+                }
+            }
+
+            static FieldValue Value(ReadOnlySpan<byte> json, in TopField f)
+                => new(json.Slice(f.ValueOffset, f.ValueLength), f.Kind, f.ValueEscaped);
+        }
+
+        /// <summary>A course id seen before, found by its bytes (hash, then compared), else parsed once and remembered.</summary>
+        private bool TryContextCourse(ReadOnlySpan<byte> id, out CourseKey course, out int courseId)
+        {
+            ulong hash = XxHash3.HashToUInt64(id);
+            if (_contextCourses.TryGetValue(hash, out ContextCourse? known) && id.SequenceEqual(known.Utf8))
+            {
+                course = known.Key;
+                courseId = known.Id;
+                return known.Valid;
+            }
+
+            bool valid = CourseKey.TryParse(id, out course);
+            courseId = valid ? owner.Courses.GetId(course.ToString()) : -1;
+            if (known is null && _contextCourses.Count < MaxCachedCourses)
+            {
+                _contextCourses[hash] = new ContextCourse(id.ToArray(), course, courseId, valid);
+            }
+
+            return valid;
+        }
+
+        /// <summary>
+        /// Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c>
+        /// (last duplicate wins, as in <see cref="EventBatch.TryGetField"/>), from one index of the context object.
+        /// </summary>
+        private void ReadContext(FieldValue context, out ReadOnlySpan<byte> courseId, out long user)
+        {
+            courseId = default;
+            user = 0;
+            if (context.Kind != JsonTokenType.StartObject)
+            {
+                return;
+            }
+
+            // One pass over the index picks both (two lookups cost the report 6% of its CPU); an object the fast path
+            // was unsure of, or an escaped key, takes the lookups, which compare keys unescaped.
+            var members = new ObjectMembers(context.RawJson, ref _contextFields);
+            FieldValue course = default, id = default;
+            bool hasCourse = false, hasId = false, lookUp = !members.IsIndexed;
+            foreach (ref readonly TopField member in members.Index)
+            {
+                ReadOnlySpan<byte> key = members.KeyOf(member);
+                if (member.KeyEscaped)
+                {
+                    lookUp = true;
+                    break;
+                }
+
+                if (key.SequenceEqual("course_id"u8))
+                {
+                    course = members.ValueOf(member);
+                    hasCourse = true;
+                }
+                else if (key.SequenceEqual("user_id"u8))
+                {
+                    id = members.ValueOf(member);
+                    hasId = true;
+                }
+            }
+
+            if (lookUp)
+            {
+                hasCourse = members.TryGet("course_id"u8, out course);
+                hasId = members.TryGet("user_id"u8, out id);
+            }
+
+            if (hasCourse && course.Kind == JsonTokenType.String)
+            {
+                courseId = Unescaped(course);
+            }
+
+            if (hasId)
+            {
+                user = ReadUser(id.Kind, id.Utf8, id.HasEscapes);
+            }
+        }
+
+        /// <summary>A string's text, unescaped into a buffer this reader owns when it has escapes (rare).</summary>
+        private ReadOnlySpan<byte> Unescaped(FieldValue value)
+        {
+            if (!value.HasEscapes)
+            {
+                return value.Utf8;
+            }
+
+            // Unescaped text is never longer than the escaped.
+            if (_unescaped.Length < value.Utf8.Length)
+            {
+                _unescaped = new byte[value.Utf8.Length];
+            }
+
+            return _unescaped.AsSpan(0, value.CopyTo(_unescaped));
+        }
+
+        /// <summary>edX's <c>get_predicate_labels</c> (task and enrollment events were left out before).</summary>
+        private static ActivityLabels Labels(ReadOnlySpan<byte> type, ReadOnlySpan<byte> source)
+        {
+            ActivityLabels labels = ActivityLabels.Active;
+            if (source.SequenceEqual("server"u8))
+            {
+                if (type.SequenceEqual("problem_check"u8))
+                {
+                    labels |= ActivityLabels.AttemptedProblem;
+                }
+
+                if (type.StartsWith("edx.forum."u8) && type.EndsWith(".created"u8))
+                {
+                    labels |= ActivityLabels.PostedForum;
+                }
+            }
+            else if ((source.SequenceEqual("browser"u8) || source.SequenceEqual("mobile"u8)) && type.SequenceEqual("play_video"u8))
+            {
+                labels |= ActivityLabels.PlayedVideo;
+            }
+
+            return labels;
+        }
+
+        private static long ReadUser(JsonTokenType kind, ReadOnlySpan<byte> value, bool escaped)
+        {
+            if (kind == JsonTokenType.Number)
+            {
+                return Utf8Parser.TryParse(value, out long n, out int used) && used == value.Length && n > 0 ? n : Hash(value);
+            }
+
+            if (kind != JsonTokenType.String || value.IsEmpty)
+            {
+                return 0;
+            }
+
+            // An escaped id is hashed as written: ids are digits in practice, so this never splits a user.
+            return !escaped && Utf8Parser.TryParse(value, out long m, out int consumed) && consumed == value.Length && m > 0 ? m : Hash(value);
+        }
+
+        private static long Hash(ReadOnlySpan<byte> id) => (long)((XxHash3.HashToUInt64(id) & 0x3FFF_FFFF_FFFF_FFFFUL) | 0x4000_0000_0000_0000UL);
+
+        private sealed record ContextCourse(byte[] Utf8, CourseKey Key, int Id, bool Valid);
+    }
+}

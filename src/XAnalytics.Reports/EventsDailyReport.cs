@@ -1,0 +1,105 @@
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>events_daily.csv</c>: events per UTC day, course (canonical id; empty when the event names none) and
+/// <see cref="EventFamily"/>.
+/// </summary>
+public sealed class EventsDailyReport : IEventAggregate<EventsDailyPartial>
+{
+    private readonly EventFacts _facts;
+
+    internal EventsDailyReport(EventFacts facts) => _facts = facts;
+
+    /// <summary>The rows, by day, course and family; null until the run has ended.</summary>
+    public IReadOnlyList<EventsDailyRow>? Rows { get; private set; }
+
+    /// <inheritdoc/>
+    public EventsDailyPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(EventsDailyPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        // Runs of events share a day, course and family: count a run locally and add it to the table once.
+        (int Day, int Course, EventFamily Family) key = default;
+        long run = 0;
+        foreach (ref readonly EventFact f in facts)
+        {
+            if (!f.Kept)
+            {
+                continue;
+            }
+
+            if (run > 0 && f.Day == key.Day && f.Course == key.Course && f.Family == key.Family)
+            {
+                run++;
+                continue;
+            }
+
+            if (run > 0)
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _) += run;
+            }
+
+            key = (f.Day, f.Course, f.Family);
+            run = 1;
+        }
+
+        if (run > 0)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _) += run;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(EventsDailyPartial into, EventsDailyPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        foreach (KeyValuePair<(int, int, EventFamily), long> kv in from.Counts)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(into.Counts, kv.Key, out _) += kv.Value;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(EventsDailyPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = new List<EventsDailyRow>(result.Counts.Count);
+        foreach (KeyValuePair<(int Day, int Course, EventFamily Family), long> kv in result.Counts)
+        {
+            rows.Add(new EventsDailyRow(
+                DateOnly.FromDayNumber(kv.Key.Day), kv.Key.Course < 0 ? "" : _facts.Courses.Name(kv.Key.Course), kv.Key.Family, kv.Value));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = a.Day.CompareTo(b.Day);
+            c = c != 0 ? c : string.CompareOrdinal(a.CourseId, b.CourseId);
+            return c != 0 ? c : a.Family.CompareTo(b.Family);
+        });
+        Rows = rows;
+    }
+}
+
+/// <summary>A partial of <see cref="EventsDailyReport"/>: one per worker thread.</summary>
+public sealed class EventsDailyPartial
+{
+    internal EventsDailyPartial()
+    {
+    }
+
+    internal Dictionary<(int Day, int Course, EventFamily Family), long> Counts { get; } = [];
+}
+
+/// <summary>One row of <c>events_daily.csv</c>.</summary>
+/// <param name="Day">UTC date.</param>
+/// <param name="CourseId">Canonical course id (<c>Org/Num/Run</c>), empty when the event names no course.</param>
+/// <param name="Family">The events' family.</param>
+/// <param name="Events">Events counted.</param>
+public sealed record EventsDailyRow(DateOnly Day, string CourseId, EventFamily Family, long Events);

@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace XAnalytics.Pipeline;
+
+/// <summary>Decides from a line's raw UTF-8 bytes, before any parsing, whether it may be an event of interest.</summary>
+/// <param name="line">The line, without its newline.</param>
+/// <returns>False to leave the line out (counted as filtered, not rejected).</returns>
+public delegate bool LinePredicate(ReadOnlySpan<byte> line);
+
+/// <summary>How the parse stage turns lines into events. Part of <see cref="Pipeline.PipelineOptions"/>.</summary>
+public sealed record ParseOptions
+{
+    /// <summary>
+    /// Retry a line rejected as truncated with its JSON closed (an open string closed, a dangling key, colon,
+    /// comma or unfinished number dropped, the missing brackets appended in order). A line that then parses is an
+    /// event, counted in the parse stage's <see cref="Pipeline.StageCounters.Changed"/> and its
+    /// <c>repaired</c> fact; otherwise it stays a <c>truncated</c> reject. Default false.
+    /// </summary>
+    public bool RepairTruncated { get; init; }
+
+    /// <summary>
+    /// A fast prefilter on raw line bytes, run before validation (<see cref="ContainsText"/> for a grep). Lines it
+    /// turns down are counted as filtered. Default null: every line is parsed.
+    /// </summary>
+    public LinePredicate? LineFilter { get; init; }
+
+    /// <summary>
+    /// A prefilter that keeps lines containing <paramref name="text"/> as UTF-8 bytes, case-sensitive, as written
+    /// in the raw JSON (so text that the JSON escapes, like a quote, must be given escaped).
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is empty.</exception>
+    public static LinePredicate ContainsText(string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        byte[] needle = Encoding.UTF8.GetBytes(text);
+        return line => line.IndexOf(needle) >= 0;
+    }
+}
