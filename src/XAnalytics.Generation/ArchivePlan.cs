@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace XAnalytics.Generation;
 
-/// <summary>One file to write: which server, which time window, how many lines, which seed.</summary>
-internal sealed record FilePlan(
-    int Index,
-    string Server,
-    string Path,
-    long FromSeconds,
-    long ToSeconds,
-    long Lines,
-    ulong Seed);
-
 /// <summary>
 /// Spreads files over servers and days the way logrotate does: each server rotates its
 /// <c>tracking.log</c> at window ends (midnight when windows are whole days) and names the

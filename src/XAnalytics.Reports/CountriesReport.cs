@@ -1,4 +1,3 @@
-using System.Text;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports.Reference;
@@ -186,65 +185,3 @@ public sealed class CountriesReport : IEventAggregate<CountriesPartial>
         return new CountryRow(course, country, entry?.Name, learners, entry?.GdpPerCapita, entry?.Languages, entry?.InternetUsers);
     }
 }
-
-/// <summary>A partial of <see cref="CountriesReport"/>: one per worker thread.</summary>
-public sealed class CountriesPartial
-{
-    internal CountriesPartial()
-    {
-    }
-
-    internal HashSet<(int Course, long User)> Learners { get; } = [];
-
-    internal Dictionary<long, LastIp> LastIp { get; } = [];
-
-    internal (int Course, long User) LastLearner { get; set; } = (-1, 0);
-
-    // The previous event's user and their entry: a user's events come in runs, so most events skip the lookup.
-    internal long CurrentUser { get; set; }
-
-    internal LastIp? Current { get; set; }
-}
-
-/// <summary>A user's latest address: the bytes are copied into a buffer the user owns, so no string per event.</summary>
-internal sealed class LastIp
-{
-    private readonly byte[] _ip = new byte[64];
-    private int _length;
-
-    public long Ticks { get; private set; } = long.MinValue;
-
-    public ReadOnlySpan<byte> Ip => _ip.AsSpan(0, _length);
-
-    public void Offer(long ticks, ReadOnlySpan<byte> ip)
-    {
-        if (ticks < Ticks || (ticks == Ticks && ip.SequenceCompareTo(Ip) <= 0) || ip.Length > _ip.Length)
-        {
-            return;
-        }
-
-        Ticks = ticks;
-        ip.CopyTo(_ip);
-        _length = ip.Length;
-    }
-
-    public override string ToString() => Encoding.UTF8.GetString(Ip);
-}
-
-/// <summary>One row of <c>countries.csv</c>.</summary>
-/// <param name="CourseId">Canonical course id (empty in <see cref="CountriesReport.Overall"/>).</param>
-/// <param name="Country">ISO 3166-1 alpha-2 code, or <c>UNKNOWN</c>.</param>
-/// <param name="CountryName">The Factbook's name for it; null when not in the Factbook (or no Factbook).</param>
-/// <param name="Learners">Distinct learners.</param>
-/// <param name="GdpPerCapita">Factbook GDP per capita (PPP, US$); null when unknown.</param>
-/// <param name="Languages">Factbook languages; null when unknown.</param>
-/// <param name="InternetUsers">Factbook internet users; null when unknown.</param>
-public sealed record CountryRow(string CourseId, string Country, string? CountryName, long Learners, double? GdpPerCapita, string? Languages, long? InternetUsers);
-
-/// <summary>The share of learners from countries whose GDP per capita is under a threshold.</summary>
-/// <param name="CourseId">Canonical course id; empty for all courses together.</param>
-/// <param name="Threshold">GDP per capita (PPP, US$) threshold.</param>
-/// <param name="LearnersWithGdp">Learners whose country has a Factbook GDP per capita (UNKNOWN and unmatched countries are left out).</param>
-/// <param name="LearnersBelow">Of those, learners from countries under the threshold.</param>
-/// <param name="Interval">The share with its 95% interval; null when no learner has a known GDP.</param>
-public sealed record GdpShareRow(string CourseId, double Threshold, long LearnersWithGdp, long LearnersBelow, BinomialInterval? Interval);

@@ -1,98 +1,10 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using XAnalytics.Events;
 using XAnalytics.Formats;
 
 namespace XAnalytics.Reports;
-
-/// <summary>What the reports need to know of one event, read once from its bytes.</summary>
-[StructLayout(LayoutKind.Auto)]
-internal struct EventFact
-{
-    /// <summary>False when the event has no usable time or the report filter drops it: every report skips it.</summary>
-    public bool Kept;
-
-    /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
-    public int Course;
-
-    /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
-    public long User;
-
-    /// <summary>UTC date as <see cref="DateOnly.DayNumber"/>.</summary>
-    public int Day;
-
-    /// <summary>UTC time in ticks.</summary>
-    public long Ticks;
-
-    public EventFamily Family;
-
-    public ActivityLabels Labels;
-
-    public EnrollmentChange Enrollment;
-
-    /// <summary>Where the <c>ip</c> string's bytes stand in the event's line; length 0 when blank or absent.</summary>
-    public int IpOffset;
-
-    public int IpLength;
-}
-
-/// <summary>The weekly-activity labels an event earns (edX's <c>get_predicate_labels</c>).</summary>
-[Flags]
-internal enum ActivityLabels : byte
-{
-    None = 0,
-    Active = 1,
-    AttemptedProblem = 2,
-    PlayedVideo = 4,
-    PostedForum = 8,
-}
-
-internal enum EnrollmentChange : byte
-{
-    None,
-    Activated,
-    Deactivated,
-    ModeChanged,
-}
-
-/// <summary>Canonical course ids shared by all threads of a run: a small id per course, so partials merge by number.</summary>
-internal sealed class CourseTable
-{
-    private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
-    private readonly List<string> _names = [];
-    private readonly Lock _lock = new();
-
-    public int GetId(string canonical)
-    {
-        if (_ids.TryGetValue(canonical, out int id))
-        {
-            return id;
-        }
-
-        lock (_lock)
-        {
-            if (!_ids.TryGetValue(canonical, out id))
-            {
-                id = _names.Count;
-                _names.Add(canonical);
-                _ids[canonical] = id;
-            }
-
-            return id;
-        }
-    }
-
-    public string Name(int id)
-    {
-        lock (_lock)
-        {
-            return _names[id];
-        }
-    }
-}
 
 /// <summary>
 /// Reads the facts of a batch's events once per thread, for every report in the run: in a

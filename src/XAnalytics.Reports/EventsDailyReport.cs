@@ -86,20 +86,3 @@ public sealed class EventsDailyReport : IEventAggregate<EventsDailyPartial>
         Rows = rows;
     }
 }
-
-/// <summary>A partial of <see cref="EventsDailyReport"/>: one per worker thread.</summary>
-public sealed class EventsDailyPartial
-{
-    internal EventsDailyPartial()
-    {
-    }
-
-    internal Dictionary<(int Day, int Course, EventFamily Family), long> Counts { get; } = [];
-}
-
-/// <summary>One row of <c>events_daily.csv</c>.</summary>
-/// <param name="Day">UTC date.</param>
-/// <param name="CourseId">Canonical course id (<c>Org/Num/Run</c>), empty when the event names no course.</param>
-/// <param name="Family">The events' family.</param>
-/// <param name="Events">Events counted.</param>
-public sealed record EventsDailyRow(DateOnly Day, string CourseId, EventFamily Family, long Events);

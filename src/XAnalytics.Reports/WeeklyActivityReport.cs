@@ -147,38 +147,3 @@ public sealed class WeeklyActivityReport : IEventAggregate<WeeklyActivityPartial
         return LabelNames.Count;
     }
 }
-
-/// <summary>A partial of <see cref="WeeklyActivityReport"/>: one per worker thread.</summary>
-public sealed class WeeklyActivityPartial
-{
-    internal WeeklyActivityPartial()
-    {
-    }
-
-    internal HashSet<(int Course, int Week, ActivityLabels Label, long User)> Weekly { get; } = [];
-
-    internal HashSet<(int Course, int Day, long User)> Daily { get; } = [];
-
-    // The last (user, course, day) added and the labels added for it; User 0 never matches a counted event.
-    internal long LastUser { get; set; }
-
-    internal int LastCourse { get; set; } = -1;
-
-    internal int LastDay { get; set; }
-
-    internal ActivityLabels LastLabels { get; set; }
-}
-
-/// <summary>One row of <c>weekly_activity.csv</c>.</summary>
-/// <param name="CourseId">Canonical course id.</param>
-/// <param name="IntervalStart">The week's Monday.</param>
-/// <param name="IntervalEnd">The next Monday (exclusive).</param>
-/// <param name="Label"><c>ACTIVE</c>, <c>ATTEMPTED_PROBLEM</c>, <c>PLAYED_VIDEO</c> or <c>POSTED_FORUM</c>.</param>
-/// <param name="Count">Distinct users with the label that week.</param>
-public sealed record WeeklyActivityRow(string CourseId, DateOnly IntervalStart, DateOnly IntervalEnd, string Label, long Count);
-
-/// <summary>Distinct active users of a course on one UTC day (the rule of <c>ACTIVE</c> in <see cref="WeeklyActivityReport"/>).</summary>
-/// <param name="CourseId">Canonical course id.</param>
-/// <param name="Day">UTC date.</param>
-/// <param name="Learners">Distinct active users.</param>
-public sealed record DailyActiveRow(string CourseId, DateOnly Day, long Learners);

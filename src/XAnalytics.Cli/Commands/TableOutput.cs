@@ -3,14 +3,6 @@ using System.Text.Json;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary>Output formats for tables on stdout.</summary>
-internal enum TableFormat
-{
-    Tsv,
-    Csv,
-    Json,
-}
-
 /// <summary>
 /// Writes rows to stdout as TSV (no header; tabs and newlines in values escaped as \t and \n), CSV (RFC 4180,
 /// with a header) or JSON (an array of objects). A missing value is empty in TSV/CSV and null in JSON. A value

@@ -3,9 +3,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace XAnalytics.Cli.Pipelines;
 
-/// <summary>One step of a pipeline file: its name and options, with where it stands in the file.</summary>
-internal sealed record PipelineStep(string Name, StepOptions Options);
-
 /// <summary>
 /// A pipeline declared in YAML: a source, a list of stages with options, and a sink.
 /// </summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using XAnalytics.Aggregates;
 using XAnalytics.Cli.Commands;
@@ -10,12 +9,6 @@ using XAnalytics.Stages;
 using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Cli.Pipelines;
-
-/// <summary>What a step's factory may use besides its options.</summary>
-internal sealed record RunEnvironment(XAnalyticsSettings Settings, ParseResult Parse);
-
-/// <summary>A sink for a run, and what to print once the run is over (null when it writes files).</summary>
-internal sealed record SinkPlan(IEventSink Sink, Action<TextWriter>? WriteResults = null);
 
 /// <summary>
 /// The stages and sinks a pipeline file may name, each with its options. The CLI commands are built from the

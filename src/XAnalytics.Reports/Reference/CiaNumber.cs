@@ -2,22 +2,6 @@ using System.Globalization;
 
 namespace XAnalytics.Reports.Reference;
 
-/// <summary>How one Factbook cell reads as a number.</summary>
-internal enum CiaCellKind
-{
-    /// <summary>Empty, blank, or <c>NA</c> (the Factbook's "not available").</summary>
-    Missing,
-
-    /// <summary>A number with no fractional part that fits a 64-bit integer.</summary>
-    Integer,
-
-    /// <summary>Any other number.</summary>
-    Real,
-
-    /// <summary>Not a number.</summary>
-    Text,
-}
-
 /// <summary>Reads the Factbook's number spellings: <c>$ 39 300</c>, <c>$ -68 000 000</c>, <c>8893.0</c>, <c>-1.81</c>.</summary>
 internal static class CiaNumber
 {

@@ -1,5 +1,4 @@
 using XAnalytics.Events;
-using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Aggregates;
@@ -104,42 +103,4 @@ public sealed class CountAggregate : IEventAggregate<CountTable>
 
         return 0;
     }
-}
-
-/// <summary>A partial count: one per worker thread.</summary>
-public sealed class CountTable
-{
-    internal CountTable(IReadOnlyList<FieldPath> key)
-    {
-        Key = new FieldKey(key);
-    }
-
-    /// <summary>Events counted into this partial.</summary>
-    public long Events { get; internal set; }
-
-    internal FieldKey Key { get; }
-
-    internal Utf8Counter Counter { get; } = new();
-}
-
-/// <summary>The counts of a run.</summary>
-/// <param name="Events">Events counted.</param>
-/// <param name="DistinctUsers">Distinct non-empty usernames (computed when counting without fields; 0 otherwise).</param>
-/// <param name="Rows">Counts per distinct value, most frequent first, then by value; null when counting without fields.</param>
-public sealed record CountResult(long Events, long DistinctUsers, IReadOnlyList<CountRow>? Rows);
-
-/// <summary>One distinct value (or combination of values) and its count.</summary>
-/// <param name="Values">
-/// The field values in the order asked for: a string unescaped, any other value as its JSON text; null where the
-/// field is missing or null.
-/// </param>
-/// <param name="Count">Events with these values.</param>
-public sealed record CountRow(IReadOnlyList<string?> Values, long Count)
-{
-    /// <summary>
-    /// Per value, true when it is JSON text rather than a string (a number, true or false, an object or an array):
-    /// the string <c>"5"</c> and the number <c>5</c> are two rows whose <see cref="Values"/> read alike. Empty for a
-    /// row made without it.
-    /// </summary>
-    public IReadOnlyList<bool> IsJson { get; init; } = [];
 }

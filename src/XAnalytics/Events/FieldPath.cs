@@ -82,13 +82,3 @@ public sealed class FieldPath : IEquatable<FieldPath>
     /// <inheritdoc/>
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
 }
-
-/// <summary>How a field's value is obtained.</summary>
-public enum FieldPathKind
-{
-    /// <summary>Read from the event's JSON as it is.</summary>
-    Json,
-
-    /// <summary>The UTC date (<c>yyyy-MM-dd</c>) of the event's <c>time</c>.</summary>
-    Day,
-}

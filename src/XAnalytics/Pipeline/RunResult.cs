@@ -12,15 +12,3 @@ public sealed record RunResult(RunCounters Counters, TimeSpan Elapsed, string? R
     /// <summary>Events per second over the whole run.</summary>
     public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? Counters.Events / Elapsed.TotalSeconds : 0;
 }
-
-/// <summary>Thrown by a strict run at the first file that cannot be read to its end.</summary>
-public sealed class BadFileException : IOException
-{
-    /// <summary>Creates the exception for <paramref name="file"/>.</summary>
-    public BadFileException(BadFile file)
-        : base($"{file?.File.Path}: {file?.Reason} (after {file?.LinesBeforeFault} good lines)")
-        => File = file ?? throw new ArgumentNullException(nameof(file));
-
-    /// <summary>The file and what is wrong with it.</summary>
-    public BadFile File { get; }
-}

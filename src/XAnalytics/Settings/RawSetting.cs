@@ -8,13 +8,3 @@ internal sealed record RawSetting(string Key, string? Value, string Source, int 
     /// <summary>"file:line:column" for a file, otherwise the source's name; the prefix of every message about this value.</summary>
     public string Location => FromFile ? $"{Source}:{Line}:{Column}" : Source;
 }
-
-/// <summary>What a resolved settings object keeps from its load, for path expansion and error messages.</summary>
-internal sealed class SettingsContext(Func<string, string?> environment, string? homeDirectory, IReadOnlyList<SearchedFile> searchedFiles)
-{
-    public Func<string, string?> Environment { get; } = environment;
-
-    public string? HomeDirectory { get; } = homeDirectory;
-
-    public IReadOnlyList<SearchedFile> SearchedFiles { get; } = searchedFiles;
-}

@@ -5,13 +5,6 @@ using XAnalytics.Pipeline;
 
 namespace XAnalytics.Sinks;
 
-/// <summary>The manifest a parts sink writes beside its parts.</summary>
-public static class PartsManifest
-{
-    /// <summary>The manifest's file name in an output folder.</summary>
-    public const string FileName = "manifest.json";
-}
-
 /// <summary>
 /// The machinery both parts sinks share, for one run: packing events into parts in input order, compressing and
 /// writing finished parts in parallel under temporary names, and moving them into place with their manifest once
@@ -468,28 +461,4 @@ internal sealed class PartsWriter
 
         return new FileStream(path, options);
     }
-}
-
-/// <summary>
-/// A sink's block: messages go to the head of its chain, completion is the end of the whole chain (the way
-/// <see cref="DataflowBlock.Encapsulate{TInput, TOutput}"/> delegates, for a chain that ends in no source).
-/// </summary>
-internal sealed class SinkTarget<T> : ITargetBlock<T>
-{
-    private readonly ITargetBlock<T> _head;
-
-    public SinkTarget(ITargetBlock<T> head, Task completion)
-    {
-        _head = head;
-        Completion = completion;
-    }
-
-    public Task Completion { get; }
-
-    public void Complete() => _head.Complete();
-
-    public void Fault(Exception exception) => _head.Fault(exception);
-
-    public DataflowMessageStatus OfferMessage(DataflowMessageHeader messageHeader, T messageValue, ISourceBlock<T>? source, bool consumeToAccept)
-        => _head.OfferMessage(messageHeader, messageValue, source, consumeToAccept);
 }

@@ -8,14 +8,6 @@ using XAnalytics.Pipeline;
 
 namespace XAnalytics.Sources;
 
-/// <summary>Options for reading one file into line batches.</summary>
-internal sealed record LineReaderOptions(int MaxLineBytes, int BatchBytes, int BatchEvents);
-
-/// <summary>What became of one file.</summary>
-/// <param name="Lines">Non-blank lines read and handed on (or rejected as too long).</param>
-/// <param name="Fault">Why the file could not be read to its end, or null.</param>
-internal readonly record struct FileReadOutcome(long Lines, string? Fault);
-
 /// <summary>
 /// Reads one file (gzip or plain) and frames its bytes into line batches. The file is read (or inflated) straight
 /// into the free end of the batch being filled, and the lines stay where they landed: each gets an entry for its

@@ -9,13 +9,6 @@ using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Stages;
 
-/// <summary>Options of <see cref="RemoveRedundantStage"/>.</summary>
-public sealed record RemoveRedundantOptions
-{
-    /// <summary>Also drop <c>context.course_user_tags</c> (A/B-test partitions analytics rarely needs). Default true.</summary>
-    public bool DropCourseUserTags { get; init; } = true;
-}
-
 /// <summary>
 /// Shrinks events: drops <c>context</c> fields that repeat a top-level field (same key, equal JSON value:
 /// <c>context.username</c> beside <c>username</c>...), <c>context.course_user_tags</c>, and <c>context</c> itself

@@ -7,19 +7,6 @@ using XAnalytics.Pipeline;
 
 namespace XAnalytics.Stages;
 
-/// <summary>Options of <see cref="TruncateStage"/>.</summary>
-public sealed record TruncateOptions
-{
-    /// <summary>Strings longer than this many characters (Unicode code points) become null. Default 1024; at least 0.</summary>
-    public int MaxLength { get; init; } = 1024;
-
-    internal TruncateOptions Validated()
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxLength, nameof(MaxLength));
-        return this with { };
-    }
-}
-
 /// <summary>
 /// Replaces string values longer than <see cref="TruncateOptions.MaxLength"/> with null, at any depth (keys are
 /// left alone), as the original toolkit did. Changed events count as the stage's Changed; each string nulled

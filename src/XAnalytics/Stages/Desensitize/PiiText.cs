@@ -367,10 +367,3 @@ internal static class PiiText
 
     private static bool IsLocal(byte b) => IsAlnum(b) || b is (byte)'.' or (byte)'_' or (byte)'%' or (byte)'+' or (byte)'-';
 }
-
-/// <summary>Writes the replacement of a username (a pseudonym) where it appears.</summary>
-internal interface IUsernameReplacer
-{
-    /// <summary>Appends the replacement of UTF-8 <paramref name="username"/> to <paramref name="output"/>.</summary>
-    void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output);
-}

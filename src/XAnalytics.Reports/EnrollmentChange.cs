@@ -1,0 +1,9 @@
+namespace XAnalytics.Reports;
+
+internal enum EnrollmentChange : byte
+{
+    None,
+    Activated,
+    Deactivated,
+    ModeChanged,
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace XAnalytics.Reports;
+
+/// <summary>What the reports need to know of one event, read once from its bytes.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct EventFact
+{
+    /// <summary>False when the event has no usable time or the report filter drops it: every report skips it.</summary>
+    public bool Kept;
+
+    /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
+    public int Course;
+
+    /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
+    public long User;
+
+    /// <summary>UTC date as <see cref="DateOnly.DayNumber"/>.</summary>
+    public int Day;
+
+    /// <summary>UTC time in ticks.</summary>
+    public long Ticks;
+
+    public EventFamily Family;
+
+    public ActivityLabels Labels;
+
+    public EnrollmentChange Enrollment;
+
+    /// <summary>Where the <c>ip</c> string's bytes stand in the event's line; length 0 when blank or absent.</summary>
+    public int IpOffset;
+
+    public int IpLength;
+}

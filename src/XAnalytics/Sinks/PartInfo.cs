@@ -1,0 +1,8 @@
+namespace XAnalytics.Sinks;
+
+/// <summary>One part written by a parts sink, as its manifest lists it.</summary>
+/// <param name="Name">The part's file name in the output folder (<c>part-00000.json.gz</c>).</param>
+/// <param name="Events">Events in the part.</param>
+/// <param name="Bytes">The file's size in bytes, as stored (compressed for gzip).</param>
+/// <param name="Sha256">SHA-256 of the file's bytes, lowercase hex.</param>
+public sealed record PartInfo(string Name, long Events, long Bytes, string Sha256);
