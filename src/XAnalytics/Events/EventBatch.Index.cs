@@ -1,0 +1,58 @@
+using System.Buffers;
+using XAnalytics.Formats;
+
+namespace XAnalytics.Events;
+
+/// <content>The field index: where each event's top-level fields stand, recorded by the parse stage.</content>
+public sealed partial class EventBatch
+{
+    /// <summary>Starts the field index; the parse stage then adds each event's fields in order.</summary>
+    internal void BeginIndex(int expectedFields)
+    {
+        if (_fields.Length < expectedFields)
+        {
+            if (_fields.Length > 0)
+            {
+                ArrayPool<TopField>.Shared.Return(_fields);
+            }
+
+            _fields = ArrayPool<TopField>.Shared.Rent(expectedFields);
+        }
+
+        _fieldCount = 0;
+    }
+
+    internal void SetFields(int index, ReadOnlySpan<TopField> fields)
+    {
+        if (_fieldCount + fields.Length > _fields.Length)
+        {
+            TopField[] bigger = ArrayPool<TopField>.Shared.Rent(Math.Max(_fields.Length * 2, _fieldCount + fields.Length));
+            _fields.AsSpan(0, _fieldCount).CopyTo(bigger);
+            ArrayPool<TopField>.Shared.Return(_fields);
+            _fields = bigger;
+        }
+
+        fields.CopyTo(_fields.AsSpan(_fieldCount));
+        ref Entry entry = ref _entries[index];
+        entry.FieldStart = _fieldCount;
+        entry.FieldCount = fields.Length;
+        _fieldCount += fields.Length;
+    }
+
+    /// <summary>
+    /// The event's JSON and its top-level fields in document order, for a reader that wants several fields in one
+    /// sweep instead of one <see cref="TryGetField"/> each (the learner reports read five).
+    /// </summary>
+    internal ReadOnlySpan<TopField> GetTopFields(int index, out ReadOnlySpan<byte> json)
+    {
+        if (!IsParsed)
+        {
+            throw new InvalidOperationException("The batch has not been through the parse stage.");
+        }
+
+        EnsureJson();
+        ref readonly Entry entry = ref Get(index);
+        json = _data.AsSpan(entry.Offset, entry.Length);
+        return _fields.AsSpan(entry.FieldStart, entry.FieldCount);
+    }
+}
