@@ -1,3 +1,5 @@
+using XAnalytics.Settings;
+
 namespace XAnalytics.Reports;
 
 /// <summary>What the learner reports cover and which reference data they use.</summary>
@@ -25,6 +27,13 @@ public sealed record ReportOptions
     /// subdirectories (MaxMind's downloads unpack into a dated folder).
     /// </summary>
     public string? GeoIpDatabase { get; init; }
+
+    /// <summary>The options the settings give: <see cref="PublicDataDir"/> from <c>public-data-dir</c>.</summary>
+    public static ReportOptions FromSettings(XAnalyticsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new ReportOptions { PublicDataDir = settings.PublicDataDir };
+    }
 
     /// <summary>GDP per capita (PPP, US$) under which a country counts as lower-income in the share; default 10 000.</summary>
     public double GdpThreshold { get; init; } = 10_000;

@@ -3,7 +3,6 @@ using XAnalytics.Events;
 using XAnalytics.Formats;
 using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
-using XAnalytics.Pipeline;
 
 namespace XAnalytics.Benchmarks.Micro;
 

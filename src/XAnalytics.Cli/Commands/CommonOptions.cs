@@ -56,49 +56,19 @@ internal sealed class CommonOptions
         command.Options.Add(NoProgress);
     }
 
-    /// <summary>The library options for a run over <paramref name="inputs"/>.</summary>
+    /// <summary>The library options for a run over <paramref name="inputs"/>: the settings', then this command line's.</summary>
     public PipelineOptions ToPipelineOptions(ParseResult result, XAnalyticsSettings settings, IReadOnlyList<string> inputs, string commandName)
     {
         FileInfo? rejects = result.GetValue(Rejects);
-        return new PipelineOptions
+        PipelineOptions options = settings.ToPipelineOptions(inputs, commandName);
+        return options with
         {
-            Source = new FileSourceOptions { Inputs = inputs, OnlyGzip = result.GetValue(OnlyGz), Format = result.GetValue(InFormat) },
-            Threads = result.GetValue(Threads) ?? settings.Threads,
-            MaxLineBytes = result.GetValue(MaxLineLength) ?? settings.MaxLineLength,
+            Source = options.Source with { OnlyGzip = result.GetValue(OnlyGz), Format = result.GetValue(InFormat) },
+            Threads = result.GetValue(Threads) ?? options.Threads,
+            MaxLineBytes = result.GetValue(MaxLineLength) ?? options.MaxLineBytes,
             Strict = result.GetValue(Strict),
-            RejectsPath = rejects?.FullName ?? DefaultRejectsPath(settings, commandName),
+            RejectsPath = rejects?.FullName ?? options.RejectsPath,
             WriteEmptyRejectsFile = rejects is not null,
         };
-    }
-
-    private static string DefaultRejectsPath(XAnalyticsSettings settings, string commandName)
-    {
-        // Rejected lines are learners' data: a folder only the user can enter.
-        string root = settings.ScratchDir ?? PrivateTemp();
-        string dir = CreatePrivateDirectory(Path.Combine(CreatePrivateDirectory(root), "rejects"));
-        // Formatted by hand: a custom date format string costs a couple of milliseconds at a tool's start.
-        DateTime now = DateTime.Now;
-        return Path.Combine(dir, string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"{commandName}-{now.Year:D4}{now.Month:D2}{now.Day:D2}-{now.Hour:D2}{now.Minute:D2}{now.Second:D2}-{Environment.ProcessId}.tsv"));
-    }
-
-    /// <summary>The user's private folder in the temp folder (rejects, the demo's archive), created when missing.</summary>
-    public static string PrivateTemp()
-        => CreatePrivateDirectory(Path.Combine(Path.GetTempPath(), $"xanalytics-{Environment.UserName}"));
-
-    /// <summary>Creates <paramref name="path"/> readable by its owner only (on Unix), returning it.</summary>
-    private static string CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using XAnalytics.Cli.Output;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
@@ -48,10 +49,8 @@ internal static class ConvertCommand
             }
 
             bool? compress = result.GetValue(gzip) ? true : result.GetValue(noGzip) ? false : null;
-            var sinkOptions = new PartsSinkOptions
+            PartsSinkOptions sinkOptions = settings.ToPartsSinkOptions(result.GetValue(output)!) with
             {
-                OutputDirectory = result.GetValue(output)!,
-                MaxEventsPerPart = settings.MaxFileSize,
                 Gzip = compress,
                 Overwrite = result.GetValue(overwrite),
             };

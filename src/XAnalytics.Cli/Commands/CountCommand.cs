@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using XAnalytics.Aggregates;
+using XAnalytics.Cli.Output;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
@@ -52,36 +52,7 @@ internal static class CountCommand
         var aggregate = new CountAggregate(by);
 
         RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
-        WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+        ResultTables.WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
         return CommandRunner.Finish(result, run);
-    }
-
-    /// <summary>Writes a finished count as a table: totals without fields, else one row per value.</summary>
-    public static void WriteCounts(CountAggregate aggregate, IReadOnlyList<FieldPath> by, TableFormat format, TextWriter output)
-    {
-        CountResult counts = aggregate.Result!;
-        if (counts.Rows is null)
-        {
-            using var totals = new TableOutput(format, ["measure", "count"], output);
-            totals.WriteRow(["events", counts.Events.ToString(CultureInfo.InvariantCulture)]);
-            totals.WriteRow(["users", counts.DistinctUsers.ToString(CultureInfo.InvariantCulture)]);
-            return;
-        }
-
-        using var table = new TableOutput(format, [.. by.Select(static p => p.Text), "count"], output);
-        var row = new string?[by.Count + 1];
-        var isJson = new bool[by.Count + 1];
-        isJson[by.Count] = true; // the count, a number
-        foreach (CountRow r in counts.Rows)
-        {
-            for (int i = 0; i < by.Count; i++)
-            {
-                row[i] = r.Values[i];
-                isJson[i] = r.IsJson.Count > i && r.IsJson[i];
-            }
-
-            row[by.Count] = r.Count.ToString(CultureInfo.InvariantCulture);
-            table.WriteRow(row, isJson);
-        }
     }
 }

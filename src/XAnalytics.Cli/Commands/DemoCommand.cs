@@ -43,7 +43,7 @@ internal static class DemoCommand
     {
         TextWriter output = parse.InvocationConfiguration.Output;
         XAnalyticsSettings settings = GlobalOptions.Load(parse);
-        string root = dir?.FullName ?? Path.Combine(settings.ScratchDir ?? CommonOptions.PrivateTemp(), "demo");
+        string root = dir?.FullName ?? Path.Combine(settings.ScratchDir ?? XAnalyticsSettings.PrivateTempDirectory(), "demo");
         string archive = Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"archive-{events}"));
         var ci = CultureInfo.InvariantCulture;
 
@@ -73,16 +73,11 @@ internal static class DemoCommand
         var byDay = new CountAggregate([FieldPath.Parse("day")]);
         // The learner report rides the same pass; without public-data-dir it leaves countries out (and says so).
         string reportDir = Path.Combine(root, string.Create(ci, $"report-{events}"));
-        using LearnerReports reports = LearnerReports.Create(new ReportOptions { PublicDataDir = settings.PublicDataDir });
+        using LearnerReports reports = LearnerReports.Create(ReportOptions.FromSettings(settings));
         var all = new CombinedAggregate(
             AggregatePart.Of(totals), AggregatePart.Of(byType), AggregatePart.Of(bySource), AggregatePart.Of(byCourse), AggregatePart.Of(byDay),
             AggregatePart.Of(reports.Aggregate));
-        var options = new PipelineOptions
-        {
-            Source = new FileSourceOptions { Inputs = [archive] },
-            Threads = settings.Threads,
-            RejectsPath = Path.Combine(root, "rejects.tsv"),
-        };
+        PipelineOptions options = settings.ToPipelineOptions([archive], "demo") with { RejectsPath = Path.Combine(root, "rejects.tsv") };
 
         RunResult run = await CommandRunner.RunAsync(parse, options, [], new AggregateSink<CombinedPartial>(all), progress: true, ct);
         RunCounters c = run.Counters;

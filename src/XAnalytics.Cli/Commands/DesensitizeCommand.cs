@@ -1,4 +1,5 @@
 using System.CommandLine;
+using XAnalytics.Cli.Output;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Stages;
@@ -56,14 +57,12 @@ internal static class DesensitizeCommand
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
-            PseudonymScheme scheme = result.GetValue(pseudonyms);
-            var desensitize = new DesensitizeOptions
+            DesensitizeOptions fromSettings = settings.ToDesensitizeOptions(
+                result.GetValue(profile), result.GetValue(pseudonyms), result.GetValue(keyFile)?.FullName);
+            DesensitizeOptions desensitize = fromSettings with
             {
-                Profile = result.GetValue(profile),
-                Pseudonyms = scheme,
-                Key = scheme == PseudonymScheme.Keyed ? LoadKey(result.GetValue(keyFile), settings) : null,
-                DropFields = [.. SettingList(settings, SettingKeys.DesensitizeDrop), .. result.GetValue(drop) ?? []],
-                KeepFields = [.. SettingList(settings, SettingKeys.DesensitizeKeep), .. result.GetValue(keep) ?? []],
+                DropFields = [.. fromSettings.DropFields, .. result.GetValue(drop) ?? []],
+                KeepFields = [.. fromSettings.KeepFields, .. result.GetValue(keep) ?? []],
 
                 // What the remove-redundant stage does, in desensitize's own pass over the context.
                 RemoveRedundant = new RemoveRedundantOptions(),
@@ -85,35 +84,5 @@ internal static class DesensitizeCommand
             return CommandRunner.Finish(result, run);
         }));
         return command;
-    }
-
-    /// <summary>A comma-separated list setting (desensitize-drop, desensitize-keep), empty when unset.</summary>
-    internal static string[] SettingList(XAnalyticsSettings settings, string key)
-        => settings.TryGetValue(key, out string? value)
-            ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : [];
-
-    /// <summary>The key from --key-file, the settings' pseudonym-key-file, or the environment; never a default.</summary>
-    internal static PseudonymKey LoadKey(FileInfo? keyFile, XAnalyticsSettings settings)
-    {
-        if (keyFile is not null)
-        {
-            return PseudonymKey.Load(keyFile.FullName);
-        }
-
-        if (settings.PseudonymKeyFile is { } path)
-        {
-            return PseudonymKey.Load(path);
-        }
-
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("XANALYTICS_PSEUDONYM_KEY")))
-        {
-            return PseudonymKey.FromEnvironment();
-        }
-
-        throw new ArgumentException(
-            "Pseudonyms need a secret key, and none was given: pass --key-file FILE, set 'pseudonym-key-file' in the settings, "
-            + "or set XANALYTICS_PSEUDONYM_KEY (hex or base64, at least 16 bytes; e.g. `head -c 32 /dev/urandom | base64`). "
-            + "Keep the key private: with it, anyone can check whether a given username is in the data.");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using XAnalytics.Cli.Output;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 

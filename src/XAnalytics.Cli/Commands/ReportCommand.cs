@@ -35,14 +35,13 @@ internal static class ReportCommand
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
-            var options = new ReportOptions
+            ReportOptions options = ReportOptions.FromSettings(settings) with
             {
                 From = result.GetValue(from),
                 To = result.GetValue(to),
                 Courses = result.GetValue(course) ?? [],
                 GdpThreshold = result.GetValue(gdp),
                 GeoIpDatabase = result.GetValue(geoIp),
-                PublicDataDir = settings.PublicDataDir,
             };
             PipelineOptions pipeline = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report");
             (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct);

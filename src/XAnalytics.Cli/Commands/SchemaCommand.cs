@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using XAnalytics.Aggregates;
+using XAnalytics.Cli.Output;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
@@ -51,17 +51,7 @@ internal static class SchemaCommand
         var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
 
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
-        WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+        ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
         return CommandRunner.Finish(result, run);
-    }
-
-    /// <summary>Writes a finished schema as a table of path, count and example.</summary>
-    public static void WriteSchema(SchemaAggregate aggregate, TableFormat format, TextWriter output)
-    {
-        using var table = new TableOutput(format, ["path", "count", "example"], output);
-        foreach (SchemaField field in aggregate.Result!.Fields)
-        {
-            table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using XAnalytics.Cli.Output;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;

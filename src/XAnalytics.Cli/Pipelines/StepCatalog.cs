@@ -1,6 +1,6 @@
 using System.Globalization;
 using XAnalytics.Aggregates;
-using XAnalytics.Cli.Commands;
+using XAnalytics.Cli.Output;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
@@ -101,7 +101,7 @@ internal static class StepCatalog
 
         options.EnsureAllUsed("by", "format");
         var aggregate = new CountAggregate(by);
-        return new SinkPlan(new AggregateSink<CountTable>(aggregate), output => CountCommand.WriteCounts(aggregate, by, table, output));
+        return new SinkPlan(new AggregateSink<CountTable>(aggregate), output => ResultTables.WriteCounts(aggregate, by, table, output));
     }
 
     private static IEventStage FilterStep(StepOptions o, RunEnvironment e)
@@ -152,20 +152,16 @@ internal static class StepCatalog
         DesensitizeProfile profile = ParseEnum<DesensitizeProfile>(o, "profile", DesensitizeProfile.Default);
         PseudonymScheme scheme = ParseEnum<PseudonymScheme>(o, "pseudonyms", PseudonymScheme.Keyed);
         string? keyFile = o.GetString("key-file");
-        string[] drop = [.. DesensitizeCommand.SettingList(e.Settings, SettingKeys.DesensitizeDrop), .. o.GetList("drop")];
-        string[] keep = [.. DesensitizeCommand.SettingList(e.Settings, SettingKeys.DesensitizeKeep), .. o.GetList("keep")];
+        IReadOnlyList<string> drop = o.GetList("drop");
+        IReadOnlyList<string> keep = o.GetList("keep");
         RemoveRedundantOptions? redundant = o.GetBool("remove-redundant") == true ? new RemoveRedundantOptions() : null;
         o.EnsureAllUsed("profile", "pseudonyms", "key-file", "drop", "keep", "remove-redundant");
-        PseudonymKey? key = scheme == PseudonymScheme.Keyed
-            ? DesensitizeCommand.LoadKey(keyFile is null ? null : new FileInfo(keyFile), e.Settings)
-            : null;
-        return DesensitizeStage.Create(new DesensitizeOptions
+        DesensitizeOptions fromSettings = e.Settings.ToDesensitizeOptions(
+            profile, scheme, keyFile is null ? null : Path.GetFullPath(keyFile));
+        return DesensitizeStage.Create(fromSettings with
         {
-            Profile = profile,
-            Pseudonyms = scheme,
-            Key = key,
-            DropFields = drop,
-            KeepFields = keep,
+            DropFields = [.. fromSettings.DropFields, .. drop],
+            KeepFields = [.. fromSettings.KeepFields, .. keep],
             RemoveRedundant = redundant,
         });
     }
@@ -176,16 +172,16 @@ internal static class StepCatalog
         TableFormat format = ParseEnum<TableFormat>(o, "format", TableFormat.Tsv);
         o.EnsureAllUsed("all", "format");
         var aggregate = new SchemaAggregate(new SchemaOptions { All = all });
-        return new SinkPlan(new AggregateSink<SchemaPartial>(aggregate), output => SchemaCommand.WriteSchema(aggregate, format, output));
+        return new SinkPlan(new AggregateSink<SchemaPartial>(aggregate), output => ResultTables.WriteSchema(aggregate, format, output));
     }
 
     private static SinkPlan PartsSink(StepOptions o, RunEnvironment e, OutputParts.Format format)
     {
         string output = o.GetRequiredString("out");
-        var options = new PartsSinkOptions
+        PartsSinkOptions defaults = e.Settings.ToPartsSinkOptions(output);
+        PartsSinkOptions options = defaults with
         {
-            OutputDirectory = output,
-            MaxEventsPerPart = o.GetInt("max-file-size") ?? e.Settings.MaxFileSize,
+            MaxEventsPerPart = o.GetInt("max-file-size") ?? defaults.MaxEventsPerPart,
             Gzip = o.GetBool("gzip"),
             Overwrite = o.GetBool("overwrite") ?? false,
         };

@@ -4,7 +4,6 @@ using System.Text.Json;
 using XAnalytics.Formats;
 using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
-using XAnalytics.Pipeline;
 
 namespace XAnalytics.Events;
 

@@ -143,6 +143,19 @@ public sealed partial class EventBatch
         return dropped;
     }
 
+    /// <summary>Replaces event <paramref name="index"/> with what <paramref name="output"/> wrote, with its field index where the builder kept one.</summary>
+    internal void SetUtf8(int index, Utf8JsonBuilder output)
+    {
+        if (output.TryGetTopFields(out ReadOnlySpan<TopField> fields))
+        {
+            SetUtf8Indexed(index, output.Written, fields);
+        }
+        else
+        {
+            SetUtf8(index, output.Written);
+        }
+    }
+
     /// <summary>
     /// Replaces event <paramref name="index"/> with new JSON (a stage that changes events writes it with
     /// <see cref="Utf8JsonWriter"/>) and indexes it. The old bytes stay unused in the batch's buffer until it is

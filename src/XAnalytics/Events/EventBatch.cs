@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using XAnalytics.Formats;
 using XAnalytics.Internal;
-using XAnalytics.Pipeline;
 
 namespace XAnalytics.Events;
 

@@ -1,3 +1,5 @@
+using XAnalytics.Events;
+
 namespace XAnalytics.Pipeline;
 
 /// <summary>A file that could not be read to its end.</summary>

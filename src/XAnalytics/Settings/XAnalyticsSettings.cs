@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using XAnalytics.Sinks;
 
 namespace XAnalytics.Settings;
 
@@ -8,10 +9,10 @@ namespace XAnalytics.Settings;
 /// The resolved settings: every source merged, known keys validated and typed, paths expanded. Immutable and
 /// safe to share between threads. Obtain one from <see cref="SettingsLoader"/> or <see cref="SettingsStack.Current"/>.
 /// </summary>
-public sealed class XAnalyticsSettings
+public sealed partial class XAnalyticsSettings
 {
     /// <summary>The default of <see cref="MaxFileSize"/>: 20000 events per output part.</summary>
-    public const int DefaultMaxFileSize = 20000;
+    public const int DefaultMaxFileSize = PartsSinkOptions.DefaultMaxEventsPerPart;
 
     /// <summary>The default of <see cref="MaxLineLength"/>: 16 MiB (16777216 bytes).</summary>
     public const int DefaultMaxLineLength = 16 * 1024 * 1024;

@@ -5,11 +5,14 @@ namespace XAnalytics.Sinks;
 /// <summary>Options of the parts sinks (<see cref="JsonPartsSink"/>, <see cref="BsonPartsSink"/>).</summary>
 public sealed record PartsSinkOptions
 {
+    /// <summary>The default of <see cref="MaxEventsPerPart"/>, and of the settings key <c>max-file-size</c>.</summary>
+    public const int DefaultMaxEventsPerPart = 20000;
+
     /// <summary>The folder the parts and their manifest go to; created when missing. Required.</summary>
     public string OutputDirectory { get; init; } = string.Empty;
 
     /// <summary>Events per part at most. Default 20000 (the settings key <c>max-file-size</c>).</summary>
-    public int MaxEventsPerPart { get; init; } = Settings.XAnalyticsSettings.DefaultMaxFileSize;
+    public int MaxEventsPerPart { get; init; } = DefaultMaxEventsPerPart;
 
     /// <summary>Gzip each part. Default null: gzip for JSON-lines parts, plain for BSON parts.</summary>
     public bool? Gzip { get; init; }

@@ -1,3 +1,4 @@
+using XAnalytics.Events;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Sources;
@@ -71,7 +72,7 @@ public sealed class FileSource
             foreach (FileSystemInfo entry in entries)
             {
                 if ((options.SkipHidden && entry.Name.StartsWith('.'))
-                    || (options.SkipManifests && entry is FileInfo && entry.Name == Sinks.PartsManifest.FileName))
+                    || (options.SkipManifests && entry is FileInfo && entry.Name == PartsManifest.FileName))
                 {
                     skipped++;
                     continue;

@@ -5,7 +5,6 @@ using XAnalytics.Formats;
 using XAnalytics.Formats.Json;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
-using XAnalytics.Stages.Desensitize;
 
 namespace XAnalytics.Stages;
 
@@ -64,7 +63,7 @@ public static class RemoveRedundantStage
             bool rewritten = TryRewrite(line, fields, dropTags, out Utf8JsonBuilder? output);
             if (rewritten)
             {
-                output!.CopyTo(batch, i);
+                batch.SetUtf8(i, output!);
                 changed++;
             }
 
@@ -176,7 +175,7 @@ public static class RemoveRedundantStage
     /// <summary>
     /// The stage's rule for one member of the context: <c>course_user_tags</c> (with <paramref name="dropTags"/>),
     /// or a member that repeats the top-level member of the same name (the last one, the context aside) with an
-    /// equal JSON value. Shared with <see cref="DesensitizeStage"/>, which applies it in its own pass.
+    /// equal JSON value. Shared with the desensitize stage, which applies it in its own pass.
     /// </summary>
     /// <param name="name">The member's name, unescaped.</param>
     /// <param name="kind">Its value's first token.</param>

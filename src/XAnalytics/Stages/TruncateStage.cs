@@ -61,7 +61,7 @@ public static class TruncateStage
             int n = Rewrite(line, max, output);
             if (n > 0)
             {
-                output.CopyTo(batch, i);
+                batch.SetUtf8(i, output);
                 changed++;
                 nulled += n;
             }

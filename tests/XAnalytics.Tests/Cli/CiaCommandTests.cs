@@ -1,6 +1,12 @@
 using System.CommandLine;
 using XAnalytics.Cli.Commands;
-using XAnalytics.Tests.Reference;
+using XAnalytics.Tests.Reports.Reference;
+
+
+
+
+
+
 
 namespace XAnalytics.Tests.Cli;
 

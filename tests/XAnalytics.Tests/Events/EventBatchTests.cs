@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Events;
-using XAnalytics.Pipeline;
 using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Events;

@@ -27,7 +27,7 @@ public sealed class WrittenLayoutTests
         output.EndObject();
 
         Assert.True(output.TryGetTopFields(out _));
-        output.CopyTo(batch, 0); // verified against a parse (VerifyWrittenLayouts is on in the tests)
+        batch.SetUtf8(0, output); // verified against a parse (VerifyWrittenLayouts is on in the tests)
 
         Assert.True(batch.TryGetField(0, FieldPath.Parse("context.course_id"), out FieldValue course));
         Assert.Equal("x", course.GetString());

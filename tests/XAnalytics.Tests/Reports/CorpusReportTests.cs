@@ -143,7 +143,7 @@ public sealed class CorpusReportTests : IDisposable
     [EdxCorpusFact]
     public async Task AllReports_OneThreadVersusFour_IdenticalCsvs()
     {
-        var options = new ReportOptions { PublicDataDir = XAnalytics.Tests.Reference.PublicData.Directory };
+        var options = new ReportOptions { PublicDataDir = XAnalytics.Tests.Reports.Reference.PublicData.Directory };
         string one = Path.Combine(_dir.FullName, "one");
         string four = Path.Combine(_dir.FullName, "four");
         using (LearnerReports reports = await ReportTestKit.RunAsync([EdxCorpus.Directory!], options, threads: 1, allowRejects: true))

@@ -1,7 +1,13 @@
 using System.Text;
 using XAnalytics.Reports;
 using XAnalytics.Reports.Reference;
-using XAnalytics.Tests.Reference;
+using XAnalytics.Tests.Reports.Reference;
+
+
+
+
+
+
 
 namespace XAnalytics.Tests.Reports;
 

@@ -19,7 +19,7 @@ public sealed class MergeTests : IDisposable
     [EdxCorpusFact]
     public async Task Merge_BatchesDealtToFivePartials_SameCsvsAsOnePartial()
     {
-        var options = new ReportOptions { PublicDataDir = XAnalytics.Tests.Reference.PublicData.Directory };
+        var options = new ReportOptions { PublicDataDir = XAnalytics.Tests.Reports.Reference.PublicData.Directory };
         string one = await RunAsync(options, partials: 1, "one");
         string five = await RunAsync(options, partials: 5, "five");
 

@@ -1,4 +1,5 @@
 using XAnalytics.Aggregates;
+using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sources;
 using XAnalytics.Tests.TestSupport;

@@ -1,5 +1,6 @@
 using System.Text;
 using XAnalytics.Aggregates;
+using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Sources;
 using XAnalytics.Tests.TestSupport;

@@ -10,7 +10,7 @@ namespace XAnalytics.Formats.Json;
 /// </summary>
 /// <remarks>
 /// Ownership: each thread has a few scratch builders (<see cref="ForThread"/>); a stage uses one within a single
-/// event and hands its <see cref="Written"/> bytes to <see cref="Events.EventBatch.SetUtf8"/>, which copies them.
+/// event and hands its <see cref="Written"/> bytes to the event batch, which copies them.
 /// The buffers live as long as the thread (not pooled: they would be rented and returned for every event).
 /// </remarks>
 internal sealed class Utf8JsonBuilder
@@ -92,19 +92,6 @@ internal sealed class Utf8JsonBuilder
         _valueStart = mark.ValueStart;
         _depth = 1;
         _afterName = false;
-    }
-
-    /// <summary>Replaces event <paramref name="index"/> of <paramref name="batch"/> with what was written.</summary>
-    public void CopyTo(Events.EventBatch batch, int index)
-    {
-        if (TryGetTopFields(out ReadOnlySpan<TopField> fields))
-        {
-            batch.SetUtf8Indexed(index, Written, fields);
-        }
-        else
-        {
-            batch.SetUtf8(index, Written);
-        }
     }
 
     public void StartObject()

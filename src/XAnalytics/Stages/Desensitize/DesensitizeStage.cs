@@ -120,7 +120,7 @@ public static partial class DesensitizeStage
         {
             if (walker.Rewrite(batch, i))
             {
-                walker.Output.CopyTo(batch, i);
+                batch.SetUtf8(i, walker.Output);
                 changed++;
             }
             else if (redundantFirst is not null && redundantFirst[i])

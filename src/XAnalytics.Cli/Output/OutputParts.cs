@@ -3,7 +3,7 @@ using XAnalytics.Pipeline;
 using XAnalytics.Settings;
 using XAnalytics.Sinks;
 
-namespace XAnalytics.Cli.Commands;
+namespace XAnalytics.Cli.Output;
 
 /// <summary>The output options of commands that write parts (desensitize, filter), and the sink they make.</summary>
 internal sealed class OutputParts
@@ -33,10 +33,8 @@ internal sealed class OutputParts
 
     /// <summary>The sink for OUT, and how to read back what it wrote once the run is over.</summary>
     public (IEventSink Sink, Func<IReadOnlyList<PartInfo>> Parts) Create(ParseResult result, XAnalyticsSettings settings, string outputDirectory)
-        => Create(result.GetValue(OutFormat), new PartsSinkOptions
+        => Create(result.GetValue(OutFormat), settings.ToPartsSinkOptions(outputDirectory) with
         {
-            OutputDirectory = outputDirectory,
-            MaxEventsPerPart = settings.MaxFileSize,
             Overwrite = result.GetValue(Overwrite),
         });
 

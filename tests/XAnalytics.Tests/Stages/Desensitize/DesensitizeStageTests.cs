@@ -3,7 +3,7 @@ using XAnalytics.Stages;
 using XAnalytics.Stages.Desensitize;
 using static XAnalytics.Tests.Stages.StageHarness;
 
-namespace XAnalytics.Tests.Stages;
+namespace XAnalytics.Tests.Stages.Desensitize;
 
 public sealed class DesensitizeStageTests
 {

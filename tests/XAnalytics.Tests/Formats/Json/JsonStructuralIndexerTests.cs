@@ -4,7 +4,7 @@ using XAnalytics.Formats.Json;
 using XAnalytics.Tests.Sources;
 using XAnalytics.Tests.TestSupport;
 
-namespace XAnalytics.Tests.Stages;
+namespace XAnalytics.Tests.Formats.Json;
 
 /// <summary>
 /// The fast JSON path may turn a line down (the reader then decides), but what it accepts the reader must accept,

@@ -1,6 +1,6 @@
 using XAnalytics.Reports.Reference;
 
-namespace XAnalytics.Tests.Reference;
+namespace XAnalytics.Tests.Reports.Reference;
 
 public sealed class CiaColumnNamesTests
 {

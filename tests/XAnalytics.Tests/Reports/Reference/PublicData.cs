@@ -1,4 +1,4 @@
-namespace XAnalytics.Tests.Reference;
+namespace XAnalytics.Tests.Reports.Reference;
 
 /// <summary>
 /// Finds the shared public data (<c>../shared/public-data</c> beside the repository root, the

@@ -6,8 +6,9 @@ using XAnalytics.Formats.Bson;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Sinks;
+using XAnalytics.Tests.Sources;
 
-namespace XAnalytics.Tests.Sources;
+namespace XAnalytics.Tests.Formats.Bson;
 
 /// <summary>JSON → BSON → JSON keeps every event: types, odd keys, big numbers, unicode; what BSON cannot hold is a reject.</summary>
 public sealed class BsonRoundTripTests : IDisposable

@@ -1,4 +1,4 @@
-namespace XAnalytics.Pipeline;
+namespace XAnalytics.Events;
 
 /// <summary>One input file of a run, in the run's deterministic order.</summary>
 /// <param name="Path">The file's path as it was found (input prefix + relative path).</param>

@@ -1,6 +1,6 @@
 using XAnalytics.Stages.Desensitize;
 
-namespace XAnalytics.Tests.Stages;
+namespace XAnalytics.Tests.Stages.Desensitize;
 
 public sealed class PseudonymKeyTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace XAnalytics.Pipeline;
+namespace XAnalytics.Events;
 
 /// <summary>How a file's bytes are read.</summary>
 public enum SourceFormat

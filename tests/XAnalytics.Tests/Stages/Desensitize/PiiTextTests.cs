@@ -2,7 +2,7 @@ using System.Text;
 using XAnalytics.Formats.Json;
 using XAnalytics.Stages.Desensitize;
 
-namespace XAnalytics.Tests.Stages;
+namespace XAnalytics.Tests.Stages.Desensitize;
 
 public sealed class PiiTextTests
 {

@@ -5,7 +5,7 @@ using XAnalytics.Stages.Desensitize;
 using XAnalytics.Tests.Sources;
 using XAnalytics.Tests.TestSupport;
 
-namespace XAnalytics.Tests.Stages;
+namespace XAnalytics.Tests.Stages.Desensitize;
 
 /// <summary>
 /// The desensitize command runs one stage: desensitize decodes browser events and drops redundant context itself.

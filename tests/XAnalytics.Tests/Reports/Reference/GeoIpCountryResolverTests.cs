@@ -1,7 +1,7 @@
 using System.Text;
 using XAnalytics.Reports.Reference;
 
-namespace XAnalytics.Tests.Reference;
+namespace XAnalytics.Tests.Reports.Reference;
 
 // Addresses come from GeoIP2-Country-Test.json (the records the test database was built from);
 // IPv4 networks sit in its IPv6 tree as ::a.b.c.d/(96 + prefix), e.g.

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace XAnalytics.Cli.Commands;
+namespace XAnalytics.Cli.Output;
 
 /// <summary>
 /// Writes rows to stdout as TSV (no header; tabs and newlines in values escaped as \t and \n), CSV (RFC 4180,

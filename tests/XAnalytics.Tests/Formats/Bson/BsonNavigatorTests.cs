@@ -9,7 +9,7 @@ using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Tests.TestSupport;
 
-namespace XAnalytics.Tests.Sources;
+namespace XAnalytics.Tests.Formats.Bson;
 
 /// <summary>
 /// BSON batches stay BSON until JSON is asked for: the reader's check must accept exactly what the decoder

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using XAnalytics.Reports.Reference;
 
-namespace XAnalytics.Tests.Reference;
+namespace XAnalytics.Tests.Reports.Reference;
 
 /// <summary>Loads the real Factbook once for the class; lazily, so a skipped run never touches the files.</summary>
 public sealed class CiaFactbookFixture : IDisposable

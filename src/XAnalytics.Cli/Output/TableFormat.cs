@@ -1,4 +1,4 @@
-namespace XAnalytics.Cli.Commands;
+namespace XAnalytics.Cli.Output;
 
 /// <summary>Output formats for tables on stdout.</summary>
 internal enum TableFormat

@@ -3,7 +3,7 @@ using XAnalytics.Stages;
 using XAnalytics.Stages.Desensitize;
 using static XAnalytics.Tests.Stages.StageHarness;
 
-namespace XAnalytics.Tests.Stages;
+namespace XAnalytics.Tests.Stages.Desensitize;
 
 /// <summary>Known identifiers planted everywhere they occur in edX logs must not survive Decode + Desensitize.</summary>
 public sealed class PiiCanaryTests

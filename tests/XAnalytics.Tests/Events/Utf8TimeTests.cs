@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using XAnalytics.Events;
 
-namespace XAnalytics.Tests.Reports;
+namespace XAnalytics.Tests.Events;
 
 public sealed class Utf8TimeTests
 {

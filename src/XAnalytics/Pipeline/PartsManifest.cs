@@ -1,4 +1,4 @@
-namespace XAnalytics.Sinks;
+namespace XAnalytics.Pipeline;
 
 /// <summary>The manifest a parts sink writes beside its parts.</summary>
 public static class PartsManifest
