@@ -26,6 +26,12 @@ internal sealed class Catalog
 
     public required byte[] BaseUrl { get; init; }
 
+    /// <summary>
+    /// With <see cref="ArchiveShape.RealLog"/>, the number of distinct page URLs implicit events draw from (twice
+    /// the archive's events); 0 for the synthetic shape, whose page events keep their few hundred paths.
+    /// </summary>
+    public long UniquePages { get; init; }
+
     public static Catalog Build(GeneratorOptions options)
     {
         var rng = new Rng(Rng.Derive(options.Seed, 0xC0C0));
@@ -79,6 +85,7 @@ internal sealed class Catalog
             Host = Encoding.UTF8.GetBytes(options.Host),
             Agents = agents,
             BaseUrl = Encoding.UTF8.GetBytes("https://" + options.Host),
+            UniquePages = options.Shape == ArchiveShape.RealLog ? Math.Max(1024, 2 * options.Events) : 0,
         };
     }
 

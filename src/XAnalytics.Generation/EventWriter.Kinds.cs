@@ -14,6 +14,11 @@ internal sealed partial class EventWriter
 
     private void WriteServerCourseware(in EventRecord r)
     {
+        if (TryWriteUniquePage())
+        {
+            return;
+        }
+
         SequentialInfo seq = _course.Sequentials[r.Item];
         SequentialInfo previous = _course.Sequentials[Math.Max(0, r.Item - 1)];
         _inner.Clear();
@@ -33,6 +38,11 @@ internal sealed partial class EventWriter
 
     private void WriteServerVideoHandler(in EventRecord r)
     {
+        if (TryWriteUniquePage())
+        {
+            return;
+        }
+
         VideoInfo video = _course.Videos[r.Item];
         _inner.Clear();
         if (_rng.Chance(0.8))
@@ -58,15 +68,66 @@ internal sealed partial class EventWriter
 
     private void WriteServerCoursePage(in EventRecord r)
     {
+        if (TryWriteUniquePage())
+        {
+            return;
+        }
+
         _path.Clear();
         _path.Write(_course.PathPrefix);
         _path.Write(Vocabulary.CoursePages[r.Aux]);
         ServerEnvelope(_path.WrittenSpan, _course.Sequentials[r.Item].PageUrl, s_emptyRequest, course: true);
     }
 
+    /// <summary>
+    /// The real-log shape (<see cref="Catalog.UniquePages"/> &gt; 0): course page events name a page of their
+    /// own, a forum thread or one block's XBlock handler, as edX's URLs do. The synthetic shape draws nothing here,
+    /// so its archives stay byte-identical.
+    /// </summary>
+    private bool TryWriteUniquePage()
+    {
+        if (_catalog.UniquePages == 0)
+        {
+            return false;
+        }
+
+        long page = (long)Math.BigMul(_rng.Next(), (ulong)_catalog.UniquePages, out _);
+        Span<byte> id = stackalloc byte[32];
+        ulong mixed = Rng.Derive((ulong)page, 0x9A6E);
+        Hex(mixed, id[..16]);
+        Hex(Rng.Derive(mixed, 0x51D), id[16..]);
+        _path.Clear();
+        _path.Write(_course.PathPrefix);
+        if ((page & 3) == 0)
+        {
+            _path.Write("discussion/forum/"u8);
+            _path.Write(id[..24]);
+            _path.Write("/threads/"u8);
+            _path.Write(id[8..]);
+        }
+        else
+        {
+            _path.Write("xblock/"u8);
+            _path.Write(id);
+            _path.Write((page & 3) == 1 ? "/handler/xmodule_handler/problem_get"u8 : "/handler/xmodule_handler/save_user_state"u8);
+        }
+
+        ServerEnvelope(_path.WrittenSpan, _course.Sequentials[0].PageUrl, s_emptyRequest, course: true);
+        return true;
+    }
+
     private void WriteServerNoCourse(in EventRecord r)
     {
         ReadOnlySpan<byte> path = Vocabulary.NoCoursePaths[r.Aux];
+        if (_catalog.UniquePages > 0 && _learner is not null && _rng.Chance(0.5))
+        {
+            // The real-log shape: the account pages' API calls name their learner (one URL per learner).
+            _path.Clear();
+            _path.Write(_rng.Chance(0.5) ? "/api/user/v1/accounts/"u8 : "/api/user/v1/preferences/"u8);
+            _path.Write(Username);
+            path = _path.WrittenSpan;
+        }
+
         _inner.Clear();
         if (path.SequenceEqual("/search/course_discovery/"u8))
         {

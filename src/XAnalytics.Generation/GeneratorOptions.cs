@@ -55,6 +55,13 @@ public sealed record GeneratorOptions
     /// <summary>Files generated at the same time. Default <see langword="null"/>: <see cref="Environment.ProcessorCount"/>.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>
+    /// How varied <c>event_type</c> is: <see cref="ArchiveShape.Synthetic"/> (default, about 600 values) or
+    /// <see cref="ArchiveShape.RealLog"/> (a URL of its own for most page events, as in real logs). The default
+    /// shape's archives are byte-identical to those of earlier versions.
+    /// </summary>
+    public ArchiveShape Shape { get; init; } = ArchiveShape.Synthetic;
+
     /// <summary>Host name written in the events' <c>host</c> field. Default <c>courses.example.edu</c>.</summary>
     public string Host { get; init; } = "courses.example.edu";
 
@@ -75,6 +82,7 @@ public sealed record GeneratorOptions
         Check(CompressionLevel is >= 1 and <= 9, nameof(CompressionLevel), "must be between 1 and 9");
         Check(MaxDegreeOfParallelism is null or >= 1, nameof(MaxDegreeOfParallelism), "must be >= 1");
         Check(!string.IsNullOrEmpty(Host), nameof(Host), "must not be empty");
+        Check(Enum.IsDefined(Shape), nameof(Shape), "must be Synthetic or RealLog");
         int servers = Servers ?? Math.Min(Files, 4);
         Check(Files <= (long)servers * Days * 24, nameof(Files), "must leave each file at least an hour (Files <= Servers * Days * 24)");
         return this with

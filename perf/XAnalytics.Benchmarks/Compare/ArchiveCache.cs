@@ -4,10 +4,20 @@ using XAnalytics.Generation;
 
 namespace XAnalytics.Benchmarks.Compare;
 
-/// <summary>An archive the generator makes: its size and seed, which are also its cache key.</summary>
-internal sealed record ArchiveSpec(long Events, int Files, ulong Seed)
+/// <summary>
+/// An archive the generator makes: its size, seed and shape, which are also its cache key. The real-log shape
+/// (<see cref="ArchiveShape.RealLog"/>, with many learners) has real logs' cardinality: a URL event type per page view.
+/// </summary>
+internal sealed record ArchiveSpec(long Events, int Files, ulong Seed, ArchiveShape Shape = ArchiveShape.Synthetic, int? Learners = null)
 {
-    public string Key => string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}");
+    /// <summary>Learners of the real-log shape when none are given: 50,000, as in the measured real archive.</summary>
+    public const int RealLogLearners = 50_000;
+
+    public string Key => Shape == ArchiveShape.Synthetic && Learners is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}-{(Shape == ArchiveShape.RealLog ? "real" : "synthetic")}-{EffectiveLearners}");
+
+    public int EffectiveLearners => Learners ?? (Shape == ArchiveShape.RealLog ? RealLogLearners : new GeneratorOptions().Learners);
 }
 
 /// <summary>What is known of a cached archive (written beside it when it is complete).</summary>
@@ -44,6 +54,8 @@ internal static class ArchiveCache
             Events = spec.Events,
             Files = spec.Files,
             Seed = spec.Seed,
+            Shape = spec.Shape,
+            Learners = spec.EffectiveLearners,
         }).ConfigureAwait(false);
         if (Directory.Exists(dir))
         {

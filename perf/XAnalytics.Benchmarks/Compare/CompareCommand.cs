@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
+using XAnalytics.Generation;
+
 namespace XAnalytics.Benchmarks.Compare;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal static class CompareCommand
         TextWriter log = Console.Error;
         ArchiveInfo archive = o.Dir is { } dir
             ? DescribeDirectory(dir)
-            : await ArchiveCache.EnsureInfoAsync(new ArchiveSpec(o.Events, o.Files, o.Seed), log).ConfigureAwait(false);
+            : await ArchiveCache.EnsureInfoAsync(new ArchiveSpec(o.Events, o.Files, o.Seed, o.Shape, o.Learners), log).ConfigureAwait(false);
         (string, string[]) cli = o.Cli is { } path ? CliFromPath(path) : await BuildCliAsync(o.NoBuild, log).ConfigureAwait(false);
         string work = Path.Combine(BenchPaths.CacheRoot, "work", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var context = new CompareContext(archive, cli, o.Threads, work);
@@ -299,6 +301,15 @@ internal sealed class CompareOptions
                 case "--peers": Peers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--jobs": Jobs = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--no-build": NoBuild = true; break;
+                case "--shape":
+                    Shape = Next() switch
+                    {
+                        "synthetic" => ArchiveShape.Synthetic,
+                        "real" => ArchiveShape.RealLog,
+                        string other => throw new ArgumentException($"--shape is synthetic or real, not '{other}'."),
+                    };
+                    break;
+                case "--learners": Learners = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument '{a}'.");
             }
         }
@@ -316,4 +327,6 @@ internal sealed class CompareOptions
     public string[]? Peers { get; private set; }
     public string[]? Jobs { get; private set; }
     public bool NoBuild { get; private set; }
+    public ArchiveShape Shape { get; private set; } = ArchiveShape.Synthetic;
+    public int? Learners { get; private set; }
 }

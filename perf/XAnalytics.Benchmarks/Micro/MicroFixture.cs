@@ -17,9 +17,9 @@ internal static class MicroFixture
     public static StageCounters ParseCounters { get; } = Counters.ForStage(ParseStage.Name);
 
     /// <summary>Unparsed batches of the sample, with the engine's default batch bounds.</summary>
-    public static EventBatch[] Batches()
+    public static EventBatch[] Batches(BenchData? sample = null)
     {
-        BenchData data = BenchData.Shared;
+        BenchData data = sample ?? BenchData.Shared;
         var batches = new List<EventBatch>();
         EventBatch? current = null;
         for (int i = 0; i < data.Events; i++)
@@ -49,9 +49,9 @@ internal static class MicroFixture
     }
 
     /// <summary>The batches, parsed.</summary>
-    public static EventBatch[] ParsedBatches()
+    public static EventBatch[] ParsedBatches(BenchData? sample = null)
     {
-        EventBatch[] batches = Batches();
+        EventBatch[] batches = Batches(sample);
         foreach (EventBatch batch in batches)
         {
             ParseStage.Parse(batch, Context, ParseCounters);

@@ -22,10 +22,17 @@ internal static class GenerateCommand
         var badRate = new Option<double>("--bad-rate") { Description = "Share of bad lines (truncated, non-JSON, blank).", DefaultValueFactory = _ => defaults.BadRate };
         var level = new Option<int>("--compression-level") { Description = "zlib level 1-9.", DefaultValueFactory = _ => defaults.CompressionLevel };
         var parallel = new Option<int?>("--parallel") { Description = "Files generated at once (default: processor count)." };
+        var shape = new Option<string>("--shape")
+        {
+            Description = "synthetic (default: about 600 distinct event types) or real (as real logs: most page events name a URL "
+                + "of their own, about 0.4 distinct event types per event; use with --learners 50000 or more).",
+            DefaultValueFactory = _ => "synthetic",
+        };
+        shape.AcceptOnlyFromAmong("synthetic", "real");
 
         var command = new Command("generate", "Write a synthetic, deterministic Open edX tracking-log archive.");
         command.Arguments.Add(outDir);
-        foreach (Option option in new Option[] { events, files, servers, courses, learners, start, days, seed, badRate, level, parallel })
+        foreach (Option option in new Option[] { events, files, servers, courses, learners, start, days, seed, badRate, level, parallel, shape })
         {
             command.Options.Add(option);
         }
@@ -46,6 +53,7 @@ internal static class GenerateCommand
                 BadRate = r.GetValue(badRate),
                 CompressionLevel = r.GetValue(level),
                 MaxDegreeOfParallelism = r.GetValue(parallel),
+                Shape = r.GetValue(shape) == "real" ? ArchiveShape.RealLog : ArchiveShape.Synthetic,
             };
 
             GenerationResult result;

@@ -11,9 +11,18 @@ namespace XAnalytics.Cli.Output;
 /// </summary>
 internal sealed class TableOutput : IDisposable
 {
+    /// <summary>
+    /// Bytes gathered before a write to the real stdout. Console's own writer flushes at every call, through a
+    /// buffer of a few hundred characters: writing each value, tab and newline to it made about 4 write() calls
+    /// per row, 1.2 million for a count of 300,000 distinct event types (strace), which took longer than counting
+    /// them. Through this buffer: one call per 64 KiB.
+    /// </summary>
+    private const int StdoutBufferBytes = 64 * 1024;
+
     private readonly TableFormat _format;
     private readonly IReadOnlyList<string> _columns;
     private readonly TextWriter _text;
+    private readonly bool _ownsText;
     private readonly System.Buffers.ArrayBufferWriter<byte>? _jsonBuffer;
     private readonly Utf8JsonWriter? _json;
 
@@ -21,7 +30,16 @@ internal sealed class TableOutput : IDisposable
     {
         _format = format;
         _columns = columns;
-        _text = output;
+        if (ReferenceEquals(output, Console.Out))
+        {
+            _text = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), StdoutBufferBytes) { AutoFlush = false };
+            _ownsText = true;
+        }
+        else
+        {
+            _text = output;
+        }
+
         if (format == TableFormat.Json)
         {
             _jsonBuffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -147,5 +165,9 @@ internal sealed class TableOutput : IDisposable
         }
 
         _text.Flush();
+        if (_ownsText)
+        {
+            _text.Dispose();
+        }
     }
 }

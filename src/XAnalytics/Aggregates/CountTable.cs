@@ -16,5 +16,9 @@ public sealed class CountTable
 
     internal FieldKey Key { get; }
 
+    /// <summary>This worker's own table, while the count has few distinct values.</summary>
     internal Utf8Counter Counter { get; } = new();
+
+    /// <summary>The run's shared table, once this worker's table grew past <see cref="CountAggregate.ShareAbove"/> values.</summary>
+    internal SharedUtf8Counter? Shared { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Events;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Aggregates;
 
@@ -82,6 +83,53 @@ internal sealed class FieldKey
 
         return values;
     }
+
+    /// <summary>
+    /// Orders two keys of <paramref name="fields"/> fields as their decoded values compare: field by field, a missing
+    /// value first, then by <see cref="string.CompareOrdinal(string, string)"/> of the values, then a string before
+    /// JSON text written the same. Compares the UTF-8 bytes, decoding only around the first difference.
+    /// </summary>
+    public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int fields)
+    {
+        int atA = 0;
+        int atB = 0;
+        for (int i = 0; i < fields; i++)
+        {
+            byte tagA = a[atA++];
+            byte tagB = b[atB++];
+            if (tagA == Missing || tagB == Missing)
+            {
+                if (tagA != tagB)
+                {
+                    return tagA == Missing ? -1 : 1;
+                }
+
+                continue;
+            }
+
+            int lengthA = BinaryPrimitives.ReadInt32LittleEndian(a[atA..]);
+            int lengthB = BinaryPrimitives.ReadInt32LittleEndian(b[atB..]);
+            int c = Utf8Text.CompareOrdinalUtf16(a.Slice(atA + 4, lengthA), b.Slice(atB + 4, lengthB));
+            if (c == 0)
+            {
+                c = tagA.CompareTo(tagB);
+            }
+
+            if (c != 0)
+            {
+                return c;
+            }
+
+            atA += 4 + lengthA;
+            atB += 4 + lengthB;
+        }
+
+        return 0;
+    }
+
+    /// <summary>Whether the first field of <paramref name="key"/> is present and not empty (a user, in a count of users).</summary>
+    public static bool FirstIsNonEmpty(ReadOnlySpan<byte> key)
+        => key[0] != Missing && BinaryPrimitives.ReadInt32LittleEndian(key[1..]) > 0;
 
     private int AppendDay(FieldValue time, int at)
     {

@@ -152,6 +152,35 @@ public sealed partial class ArchiveGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task GenerateAsync_RealLogShape_DistinctEventTypesGrowWithTheArchive_SyntheticDoNot()
+    {
+        static (int Types, int Events) DistinctTypes(GenerationResult result)
+        {
+            var types = new HashSet<string>(StringComparer.Ordinal);
+            int events = 0;
+            foreach (GeneratedFile file in result.Files)
+            {
+                foreach (byte[] line in ReadLines(file.Path))
+                {
+                    using JsonDocument doc = JsonDocument.Parse(line);
+                    types.Add(doc.RootElement.GetProperty("event_type").GetString()!);
+                    events++;
+                }
+            }
+
+            return (types.Count, events);
+        }
+
+        (int realTypes, int realEvents) = DistinctTypes(await Generate("r", o => o with { Events = 20_000, BadRate = 0, Shape = ArchiveShape.RealLog, Learners = 5_000 }));
+        (int synthTypes, _) = DistinctTypes(await Generate("s", o => o with { Events = 20_000, BadRate = 0 }));
+
+        // Real logs: about 0.3 distinct URL event types per event (a thread or block page of its own for page views,
+        // an account URL per learner); the synthetic shape keeps its few hundred.
+        Assert.InRange(realTypes, realEvents / 5, realEvents / 2);
+        Assert.True(synthTypes < 1_000, $"{synthTypes} distinct event types in the synthetic shape");
+    }
+
+    [Fact]
     public async Task GenerateAsync_EventMix_ContainsEveryFamilyAndIdShape()
     {
         GenerationResult result = await Generate("m", o => o with { Events = 6_000, BadRate = 0 });
