@@ -14,7 +14,9 @@ namespace XAnalytics.Sources;
 /// (the inflater simply runs out of input), and it hides member boundaries, so neither truncation nor a
 /// multi-member file's trailers can be checked from outside. Here the gzip framing (RFC 1952) is parsed by
 /// us and only the raw deflate data goes through <see cref="DeflateStream"/> (zlib-ng inside the runtime,
-/// so decompression speed is the runtime's). Two facts make the checks exact:
+/// so decompression speed is the runtime's), or through <see cref="IsalDeflateStream"/> where Intel ISA-L is on the
+/// machine (<see cref="IsalInflater"/>; it says exactly where the deflate data ended, so the trailer is read at its
+/// place). With zlib, two facts make the checks exact:
 /// <list type="bullet">
 /// <item>A raw <see cref="DeflateStream"/> that has reached the deflate end-of-stream marker returns 0
 /// without asking its base stream for more; one that runs out of data asks and gets 0. So an end-of-file
@@ -35,15 +37,20 @@ internal sealed class GzipMemberStream : Stream
     private readonly InputTracker _input;
     private readonly Crc32? _crc = GzipCrc.IsSupported ? null : new(); // the runtime's, where ours cannot fold
     private uint _crcValue;
-    private DeflateStream? _deflate;
+    private Stream? _deflate;
+    private readonly IsalInflater? _isal;
     private long _memberLength;
     private int _members;
     private bool _done;
 
     /// <param name="compressed">The gzip bytes; owned (disposed) by this stream.</param>
     /// <param name="onCompressedBytes">Told how many compressed bytes were consumed, for progress.</param>
-    public GzipMemberStream(Stream compressed, Action<int>? onCompressedBytes = null)
-        => _input = new InputTracker(compressed, onCompressedBytes);
+    /// <param name="useIsal">Decode with ISA-L where it is available (default); false for the runtime's zlib-ng.</param>
+    public GzipMemberStream(Stream compressed, Action<int>? onCompressedBytes = null, bool useIsal = true)
+    {
+        _input = new InputTracker(compressed, onCompressedBytes);
+        _isal = useIsal ? IsalInflater.TryCreate() : null;
+    }
 
     /// <summary>How many gzip members were read completely.</summary>
     public int Members => _members;
@@ -54,19 +61,24 @@ internal sealed class GzipMemberStream : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsMemory(offset, count));
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // Decompression is CPU work on local files; doing it inline avoids a thread hop per chunk.
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(buffer.Span));
+        return ValueTask.FromResult(_isal is null ? Read(buffer.Span) : Read(buffer));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(Span<byte> buffer)
+    public override int Read(Span<byte> buffer) => Read(buffer, default);
+
+    /// <summary>Reads into <paramref name="buffer"/>; with ISA-L, straight into its array when it has one.</summary>
+    private int Read(Memory<byte> buffer) => Read(buffer.Span, buffer);
+
+    private int Read(Span<byte> buffer, Memory<byte> memory)
     {
         if (buffer.IsEmpty)
         {
@@ -84,7 +96,7 @@ internal sealed class GzipMemberStream : Stream
             int n;
             try
             {
-                n = _deflate!.Read(buffer);
+                n = _deflate is IsalDeflateStream isal && !memory.IsEmpty ? isal.Read(memory) : _deflate!.Read(buffer);
             }
             catch (InvalidDataException e)
             {
@@ -178,12 +190,15 @@ internal sealed class GzipMemberStream : Stream
         _crc?.Reset();
         _crcValue = 0;
         _memberLength = 0;
-        _deflate = new DeflateStream(_input, CompressionMode.Decompress, leaveOpen: true);
+        _deflate = _isal is null
+            ? new DeflateStream(_input, CompressionMode.Decompress, leaveOpen: true)
+            : new IsalDeflateStream(_input, _isal);
         return true;
     }
 
     private void EndMember()
     {
+        bool exact = _deflate is IsalDeflateStream;
         _deflate!.Dispose();
         _deflate = null;
 
@@ -196,7 +211,15 @@ internal sealed class GzipMemberStream : Stream
         Span<byte> expected = stackalloc byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(expected, _crc?.GetCurrentHashAsUInt32() ?? _crcValue);
         BinaryPrimitives.WriteUInt32LittleEndian(expected[4..], unchecked((uint)_memberLength));
-        _input.ConsumeTrailer(expected, _members + 1);
+        if (exact)
+        {
+            _input.ConsumeTrailerAtStart(expected, _members + 1);
+        }
+        else
+        {
+            _input.ConsumeTrailer(expected, _members + 1);
+        }
+
         _members++;
     }
 
@@ -232,6 +255,7 @@ internal sealed class GzipMemberStream : Stream
         if (disposing)
         {
             _deflate?.Dispose();
+            _isal?.Dispose();
             _input.Dispose();
         }
 
@@ -322,6 +346,69 @@ internal sealed class GzipMemberStream : Stream
                 }
 
                 _start = _end;
+            }
+        }
+
+        /// <summary>
+        /// Puts <paramref name="first"/> then <paramref name="second"/> back in front of the unread input: what an
+        /// exact inflater read past the end of the deflate data.
+        /// </summary>
+        public void PushBack(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+        {
+            int n = first.Length + second.Length;
+            if (n == 0)
+            {
+                return;
+            }
+
+            int unread = _end - _start;
+            if (_start < n)
+            {
+                byte[] buffer = _buffer;
+                if (n + unread > buffer.Length)
+                {
+                    buffer = ArrayPool<byte>.Shared.Rent(n + unread);
+                }
+
+                Buffer.BlockCopy(_buffer, _start, buffer, n, unread);
+                if (!ReferenceEquals(buffer, _buffer))
+                {
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                    _buffer = buffer;
+                }
+
+                _start = n;
+                _end = n + unread;
+            }
+
+            _start -= n;
+            first.CopyTo(_buffer.AsSpan(_start));
+            second.CopyTo(_buffer.AsSpan(_start + first.Length));
+            _lastStart = _start;
+        }
+
+        /// <summary>
+        /// Reads the 8 trailer bytes where the unread input starts (an exact inflater put it there) and checks them,
+        /// with the same faults as <see cref="ConsumeTrailer"/>.
+        /// </summary>
+        public void ConsumeTrailerAtStart(ReadOnlySpan<byte> expected, int member)
+        {
+            Span<byte> trailer = stackalloc byte[8];
+            int got = ReadUpTo(trailer);
+            if (got < 8)
+            {
+                throw new GzipFormatException(GzipFault.Truncated, $"gzip member {member} is cut off inside its 8-byte trailer");
+            }
+
+            if (!trailer[..4].SequenceEqual(expected[..4]))
+            {
+                throw new GzipFormatException(GzipFault.ChecksumMismatch,
+                    $"gzip member {member}: CRC-32 in trailer does not match the decompressed data (corrupt, or cut off in the trailer)");
+            }
+
+            if (!trailer[4..].SequenceEqual(expected[4..]))
+            {
+                throw new GzipFormatException(GzipFault.ChecksumMismatch, $"gzip member {member}: length in trailer does not match the decompressed data");
             }
         }
 
