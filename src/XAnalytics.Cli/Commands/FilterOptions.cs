@@ -12,14 +12,15 @@ namespace XAnalytics.Cli.Commands;
 /// </summary>
 internal sealed class FilterOptions
 {
-    public Option<string?> MinDate { get; } = new("--min-date", "--mindate")
+    // --from/--to as report has them; the older --min-date/--max-date stay as aliases.
+    public Option<string?> MinDate { get; } = new("--from", "--min-date", "--mindate")
     {
-        Description = "Keep events at or after this date or time (2015-03-01, 2015-03-01T10:00Z; UTC unless an offset is given).",
+        Description = "Keep events at or after this date or time, year first (2015-03-01, 2015-03-01T10:00Z; UTC unless an offset is given). Alias --min-date.",
     };
 
-    public Option<string?> MaxDate { get; } = new("--max-date", "--maxdate")
+    public Option<string?> MaxDate { get; } = new("--to", "--max-date", "--maxdate")
     {
-        Description = "Keep events at or before this date or time; a date alone includes that whole day (UTC).",
+        Description = "Keep events at or before this date or time, year first; a date alone includes that whole day (UTC). Alias --max-date.",
     };
 
     public Option<string[]> EventTypes { get; } = new("--event-type")

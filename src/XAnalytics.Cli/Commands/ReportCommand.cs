@@ -3,6 +3,7 @@ using System.Globalization;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports;
 using XAnalytics.Settings;
+using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
@@ -13,8 +14,9 @@ internal static class ReportCommand
     {
         var input = new Argument<string>("INPUT") { Description = "A tracking-log file or directory tree (gzip or plain JSON lines)." };
         var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html (created if needed; files in it are replaced)." };
-        var from = new Option<DateOnly?>("--from") { Description = "First UTC day to include (yyyy-MM-dd)." };
-        var to = new Option<DateOnly?>("--to") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive)." };
+        // Dates are read as the filters of the other commands read them (year first; 02/03/2015 is an error).
+        var from = new Option<string?>("--from", "--min-date") { Description = "First UTC day to include (yyyy-MM-dd). Alias --min-date." };
+        var to = new Option<string?>("--to", "--max-date") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive). Alias --max-date." };
         var course = new Option<string[]>("--course") { Description = "Only this course (any id shape: course-v1:Org+Num+Run or Org/Num/Run). Repeatable." };
         var gdp = new Option<double>("--gdp-threshold")
         {
@@ -37,8 +39,8 @@ internal static class ReportCommand
             XAnalyticsSettings settings = GlobalOptions.Load(result);
             ReportOptions options = ReportOptions.FromSettings(settings) with
             {
-                From = result.GetValue(from),
-                To = result.GetValue(to),
+                From = result.GetValue(from) is { } first ? DateOnly.FromDateTime(FilterDates.ParseMin(first).UtcDateTime) : null,
+                To = result.GetValue(to) is { } last ? DateOnly.FromDateTime(FilterDates.ParseMax(last).UtcDateTime) : null,
                 Courses = result.GetValue(course) ?? [],
                 GdpThreshold = result.GetValue(gdp),
                 GeoIpDatabase = result.GetValue(geoIp),
