@@ -18,10 +18,26 @@ internal static class CommandRunner
         }
     }
 
-    /// <summary>Prints the run's summary on stderr (after the results, so it is the last thing a user sees) and gives the exit code.</summary>
-    public static int Finish(ParseResult parse, RunResult result)
+    /// <summary>
+    /// Prints the run's summary on stderr (after the results, so it is the last thing a user sees), and a warning when
+    /// nothing reached the results (<paramref name="filters"/>: the filters given, to name them), and gives the exit code.
+    /// </summary>
+    public static int Finish(ParseResult parse, RunResult result, string? filters = null)
     {
-        RunReporter.PrintSummary(result, parse.InvocationConfiguration.Error);
+        TextWriter error = parse.InvocationConfiguration.Error;
+        RunReporter.PrintSummary(result, error);
+        RunCounters c = result.Counters;
+        if (c.Written == 0 && c.Filtered > 0)
+        {
+            error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"xanalytics: warning: the filters matched nothing: all {c.Filtered:N0} events were filtered out ({filters ?? "the filters given"}); the results are empty."));
+        }
+        else if (c.Written == 0)
+        {
+            error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"xanalytics: warning: no events in the input ({c.Files:N0} files, {c.LinesRead:N0} non-blank lines, {c.Rejected:N0} rejected); the results are empty."));
+        }
+
         return !result.Counters.IsBalanced ? ExitCodes.Failed : result.IsClean ? ExitCodes.Clean : ExitCodes.DataProblems;
     }
 

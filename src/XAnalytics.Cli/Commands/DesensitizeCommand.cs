@@ -81,7 +81,7 @@ internal static class DesensitizeCommand
             var (sink, written) = parts.Create(result, settings, outDir);
             RunResult run = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
             await OutputParts.ReportAsync(result, "desensitize", outDir, written());
-            return CommandRunner.Finish(result, run);
+            return CommandRunner.Finish(result, run, filters.Describe(result));
         }));
         return command;
     }

@@ -106,6 +106,22 @@ internal sealed class FilterOptions
         return filter.IsEmpty ? null : filter;
     }
 
+    /// <summary>The filter options given, as typed (<c>--course X, --from 2015-03-01</c>), for a warning that names them; null when none.</summary>
+    public string? Describe(ParseResult result)
+    {
+        var given = new List<string>();
+        foreach (Option option in (Option[])[MinDate, MaxDate, EventTypes, EventTypesFile, Courses, Users, UsersFile, Where, Grep])
+        {
+            if (result.GetResult(option) is { Implicit: false } found)
+            {
+                string values = string.Join(" ", found.Tokens.Select(static t => t.Value));
+                given.Add($"{option.Name} {values}".TrimEnd());
+            }
+        }
+
+        return given.Count == 0 ? null : string.Join(", ", given);
+    }
+
     /// <summary>The filter stage (first in a command's stages), or none.</summary>
     public IReadOnlyList<IEventStage> Stages(ParseResult result)
         => ToFilter(result) is { } filter ? [FilterStage.Create(filter)] : [];

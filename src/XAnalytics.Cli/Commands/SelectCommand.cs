@@ -83,7 +83,7 @@ internal static class SelectCommand
 
         stdout.Write(buffer.GetStringBuilder());
         await stdout.FlushAsync(ct);
-        return CommandRunner.Finish(result, run);
+        return CommandRunner.Finish(result, run, filters.Describe(result));
     }
 
     /// <summary>Hands what the buffer holds to stdout once it reaches 64 KiB.</summary>
