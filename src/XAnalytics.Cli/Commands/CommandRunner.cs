@@ -61,7 +61,7 @@ internal static class CommandRunner
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException)
         {
-            await error.WriteLineAsync($"xanalytics: {e.Message}");
+            await error.WriteLineAsync($"xanalytics: {MessageOf(e)}");
             return ExitCodes.Usage;
         }
         catch (BadFileException e)
@@ -74,5 +74,23 @@ internal static class CommandRunner
             await error.WriteLineAsync($"xanalytics: {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable(DebugVariable) is not { Length: > 0 })
+        {
+            // Whatever else escaped (a bug, or bad input nobody anticipated): one line, never a stack trace, unless
+            // asked for.
+            await error.WriteLineAsync($"xanalytics: failed: {e.GetType().Name}: {e.Message} (set {DebugVariable}=1 for the stack trace)");
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>Set to show the stack trace of an unexpected failure.</summary>
+    public const string DebugVariable = "XANALYTICS_DEBUG";
+
+    /// <summary>The message without the " (Parameter 'options')" an <see cref="ArgumentException"/> adds, which is for programmers.</summary>
+    private static string MessageOf(Exception e)
+    {
+        string message = e.Message;
+        string suffix = e is ArgumentException { ParamName: { } name } ? $" (Parameter '{name}')" : string.Empty;
+        return suffix.Length > 0 && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 }

@@ -68,7 +68,7 @@ internal sealed class CommonOptions
             Threads = result.GetValue(Threads) ?? options.Threads,
             MaxLineBytes = result.GetValue(MaxLineLength) ?? options.MaxLineBytes,
             Strict = result.GetValue(Strict),
-            RejectsPath = rejects?.FullName ?? options.RejectsPath,
+            RejectsPath = rejects is null ? options.RejectsPath : PathChecks.WritableFile(rejects, Rejects.Name),
             WriteEmptyRejectsFile = rejects is not null,
         };
     }

@@ -58,7 +58,7 @@ internal static class DesensitizeCommand
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
             DesensitizeOptions fromSettings = settings.ToDesensitizeOptions(
-                result.GetValue(profile), result.GetValue(pseudonyms), result.GetValue(keyFile)?.FullName);
+                result.GetValue(profile), result.GetValue(pseudonyms), result.GetValue(keyFile) is { } key ? PathChecks.ReadableFile(key, keyFile.Name) : null);
             DesensitizeOptions desensitize = fromSettings with
             {
                 DropFields = [.. fromSettings.DropFields, .. result.GetValue(drop) ?? []],

@@ -98,9 +98,9 @@ internal sealed class FilterOptions
         {
             MinTime = result.GetValue(MinDate) is { } min ? FilterDates.ParseMin(min) : null,
             MaxTime = result.GetValue(MaxDate) is { } max ? FilterDates.ParseMax(max) : null,
-            EventTypes = [.. result.GetValue(EventTypes) ?? [], .. ReadList(result.GetValue(EventTypesFile))],
+            EventTypes = [.. result.GetValue(EventTypes) ?? [], .. ReadList(result.GetValue(EventTypesFile), EventTypesFile.Name)],
             Courses = result.GetValue(Courses) ?? [],
-            Users = [.. result.GetValue(Users) ?? [], .. ReadList(result.GetValue(UsersFile))],
+            Users = [.. result.GetValue(Users) ?? [], .. ReadList(result.GetValue(UsersFile), UsersFile.Name)],
             Where = [.. (result.GetValue(Where) ?? []).Select(FieldCondition.Parse)],
         };
         return filter.IsEmpty ? null : filter;
@@ -126,20 +126,15 @@ internal sealed class FilterOptions
     public IReadOnlyList<IEventStage> Stages(ParseResult result)
         => ToFilter(result) is { } filter ? [FilterStage.Create(filter)] : [];
 
-    private static List<string> ReadList(FileInfo? file)
+    private static List<string> ReadList(FileInfo? file, string option)
     {
         if (file is null)
         {
             return [];
         }
 
-        if (!file.Exists)
-        {
-            throw new FileNotFoundException($"No such file: {file.FullName}", file.FullName);
-        }
-
         var values = new List<string>();
-        foreach (string line in File.ReadLines(file.FullName))
+        foreach (string line in File.ReadLines(PathChecks.ReadableFile(file, option)))
         {
             string value = line.Trim();
             if (value.Length > 0 && value[0] != '#')

@@ -268,4 +268,41 @@ public sealed class CountCommandTests : IDisposable
         Assert.Equal(ExitCodes.Clean, exit);
         Assert.Contains("warning: no event was reported: none of the 6 events read has a readable time and matches --course NoSuch/C9/2015_T1", error, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string[], string> BadInputPaths => new()
+    {
+        // was: MaxMind's InvalidDatabaseException and a stack trace
+        { new[] { "report", "LOGS", "DIR/report", "--geoip", "DIR/not-a-database.mmdb" }, "GeoIP: DIR/not-a-database.mmdb is not a MaxMind database (.mmdb)" },
+        { new[] { "report", "LOGS", "DIR/report", "--geoip", "DIR/empty.mmdb" }, "GeoIP: DIR/empty.mmdb is not a MaxMind database (.mmdb)" },
+        // was: "Access to the path is denied", exit 1
+        { new[] { "desensitize", "LOGS", "DIR/out", "--key-file", "DIR" }, "--key-file DIR is a directory, not a file." },
+        // was: "Is a directory", exit 1, after the whole run
+        { new[] { "count", "LOGS", "--rejects", "DIR" }, "--rejects DIR is a directory; name a file." },
+        // was: "No such file"
+        { new[] { "count", "LOGS", "--users-file", "DIR" }, "--users-file DIR is a directory, not a file." },
+        { new[] { "count", "LOGS", "--event-types-file", "DIR/none.txt" }, "--event-types-file DIR/none.txt: no such file." },
+        // was: "does not exist"
+        { new[] { "count", "LOGS", "--config", "DIR" }, "Configuration file 'DIR' (given with --config) is a directory, not a file." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputPaths))]
+    public async Task BadInputPath_UsageErrorNamingTheFileWithoutStackTrace(string[] shape, string message)
+    {
+        WriteSample();
+        File.WriteAllText(Path.Combine(_dir.FullName, "not-a-database.mmdb"), "country,code\nNowhere,XX\n");
+        File.WriteAllBytes(Path.Combine(_dir.FullName, "empty.mmdb"), []);
+        string[] args = [.. shape.Select(a => a.Replace("LOGS", Logs, StringComparison.Ordinal).Replace("DIR", _dir.FullName, StringComparison.Ordinal))];
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await Program.BuildRoot().Parse([.. args, "--no-progress"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message.Replace("DIR", _dir.FullName, StringComparison.Ordinal), error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lines read", error.ToString(), StringComparison.Ordinal); // nothing was read
+    }
 }
