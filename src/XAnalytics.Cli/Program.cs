@@ -38,8 +38,32 @@ internal static class Program
         // building all twelve took 12 ms of a 80 ms start.
         string? only = args.Length > 0 && Array.Exists(Commands, c => c.Name == args[0]) ? args[0] : null;
         ParseResult parsed = BuildRoot(only).Parse(args);
+        if (UnknownOptionError(parsed) is { } unknown)
+        {
+            await configuration.Error.WriteLineAsync($"xanalytics {parsed.CommandResult.Command.Name}: {unknown}");
+            return ExitCodes.Usage;
+        }
+
         int exit = await parsed.InvokeAsync(configuration, cancellationToken);
         return parsed.Errors.Count > 0 ? ExitCodes.Usage : exit;
+    }
+
+    /// <summary>
+    /// An option the command does not know, left unmatched because no argument could take it (OUT given already):
+    /// the parser's "Unrecognized command or argument" with the nearest known name instead. (Where an argument takes
+    /// it, <see cref="UnknownOptions"/> catches it.)
+    /// </summary>
+    private static string? UnknownOptionError(ParseResult parsed)
+    {
+        foreach (string token in parsed.UnmatchedTokens)
+        {
+            if (UnknownOptions.LooksLikeOption(token))
+            {
+                return UnknownOptions.Describe(token, parsed.CommandResult.Command);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The commands, in the order help lists them, by the name each one's factory gives it (a test holds the two equal).</summary>
@@ -78,6 +102,7 @@ internal static class Program
 
         root.Options.Add(GlobalOptions.Config);
         root.Options.Add(GlobalOptions.Set);
+        UnknownOptions.AddTo(root);
         return root;
     }
 }

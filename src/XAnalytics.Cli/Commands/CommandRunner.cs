@@ -18,10 +18,26 @@ internal static class CommandRunner
         }
     }
 
-    /// <summary>Prints the run's summary on stderr (after the results, so it is the last thing a user sees) and gives the exit code.</summary>
-    public static int Finish(ParseResult parse, RunResult result)
+    /// <summary>
+    /// Prints the run's summary on stderr (after the results, so it is the last thing a user sees), and a warning when
+    /// nothing reached the results (<paramref name="filters"/>: the filters given, to name them), and gives the exit code.
+    /// </summary>
+    public static int Finish(ParseResult parse, RunResult result, string? filters = null)
     {
-        RunReporter.PrintSummary(result, parse.InvocationConfiguration.Error);
+        TextWriter error = parse.InvocationConfiguration.Error;
+        RunReporter.PrintSummary(result, error);
+        RunCounters c = result.Counters;
+        if (c.Written == 0 && c.Filtered > 0)
+        {
+            error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"xanalytics: warning: the filters matched nothing: all {c.Filtered:N0} events were filtered out ({filters ?? "the filters given"}); the results are empty."));
+        }
+        else if (c.Written == 0)
+        {
+            error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"xanalytics: warning: no events in the input ({c.Files:N0} files, {c.LinesRead:N0} non-blank lines, {c.Rejected:N0} rejected); the results are empty."));
+        }
+
         return !result.Counters.IsBalanced ? ExitCodes.Failed : result.IsClean ? ExitCodes.Clean : ExitCodes.DataProblems;
     }
 
@@ -45,7 +61,7 @@ internal static class CommandRunner
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException)
         {
-            await error.WriteLineAsync($"xanalytics: {e.Message}");
+            await error.WriteLineAsync($"xanalytics: {MessageOf(e)}");
             return ExitCodes.Usage;
         }
         catch (BadFileException e)
@@ -58,5 +74,23 @@ internal static class CommandRunner
             await error.WriteLineAsync($"xanalytics: {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable(DebugVariable) is not { Length: > 0 })
+        {
+            // Whatever else escaped (a bug, or bad input nobody anticipated): one line, never a stack trace, unless
+            // asked for.
+            await error.WriteLineAsync($"xanalytics: failed: {e.GetType().Name}: {e.Message} (set {DebugVariable}=1 for the stack trace)");
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>Set to show the stack trace of an unexpected failure.</summary>
+    public const string DebugVariable = "XANALYTICS_DEBUG";
+
+    /// <summary>The message without the " (Parameter 'options')" an <see cref="ArgumentException"/> adds, which is for programmers.</summary>
+    private static string MessageOf(Exception e)
+    {
+        string message = e.Message;
+        string suffix = e is ArgumentException { ParamName: { } name } ? $" (Parameter '{name}')" : string.Empty;
+        return suffix.Length > 0 && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 }

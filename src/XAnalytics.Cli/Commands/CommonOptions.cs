@@ -63,11 +63,12 @@ internal sealed class CommonOptions
         PipelineOptions options = settings.ToPipelineOptions(inputs, commandName);
         return options with
         {
-            Source = options.Source with { OnlyGzip = result.GetValue(OnlyGz), Format = result.GetValue(InFormat) },
+            // No input files is a usage error (exit 2), not a clean run over nothing.
+            Source = options.Source with { OnlyGzip = result.GetValue(OnlyGz), Format = result.GetValue(InFormat), RequireFiles = true },
             Threads = result.GetValue(Threads) ?? options.Threads,
             MaxLineBytes = result.GetValue(MaxLineLength) ?? options.MaxLineBytes,
             Strict = result.GetValue(Strict),
-            RejectsPath = rejects?.FullName ?? options.RejectsPath,
+            RejectsPath = rejects is null ? options.RejectsPath : PathChecks.WritableFile(rejects, Rejects.Name),
             WriteEmptyRejectsFile = rejects is not null,
         };
     }

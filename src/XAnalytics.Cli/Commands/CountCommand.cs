@@ -53,6 +53,39 @@ internal static class CountCommand
 
         RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
         ResultTables.WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
-        return CommandRunner.Finish(result, run);
+        int exit = CommandRunner.Finish(result, run, filters.Describe(result));
+        WarnOnMissingFields(result.InvocationConfiguration.Error, by, aggregate.Result);
+        return exit;
+    }
+
+    /// <summary>
+    /// A field no event has (a typo: <c>--by event_typ</c>) gives one row with an empty value, which looks like an
+    /// answer: say so.
+    /// </summary>
+    private static void WarnOnMissingFields(TextWriter error, FieldPath[] by, CountResult? counts)
+    {
+        if (counts?.Rows is not { Count: > 0 } rows)
+        {
+            return;
+        }
+
+        for (int i = 0; i < by.Length; i++)
+        {
+            bool any = false;
+            foreach (CountRow row in rows)
+            {
+                if (row.Values[i] is not null)
+                {
+                    any = true;
+                    break;
+                }
+            }
+
+            if (!any)
+            {
+                error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"xanalytics: warning: no event has a value for the field '{by[i].Text}' (--by {by[i].Text}): all {counts.Events:N0} events are counted under an empty value."));
+            }
+        }
     }
 }

@@ -58,7 +58,7 @@ internal static class DesensitizeCommand
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
             DesensitizeOptions fromSettings = settings.ToDesensitizeOptions(
-                result.GetValue(profile), result.GetValue(pseudonyms), result.GetValue(keyFile)?.FullName);
+                result.GetValue(profile), result.GetValue(pseudonyms), result.GetValue(keyFile) is { } key ? PathChecks.ReadableFile(key, keyFile.Name) : null);
             DesensitizeOptions desensitize = fromSettings with
             {
                 DropFields = [.. fromSettings.DropFields, .. result.GetValue(drop) ?? []],
@@ -81,7 +81,7 @@ internal static class DesensitizeCommand
             var (sink, written) = parts.Create(result, settings, outDir);
             RunResult run = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
             await OutputParts.ReportAsync(result, "desensitize", outDir, written());
-            return CommandRunner.Finish(result, run);
+            return CommandRunner.Finish(result, run, filters.Describe(result));
         }));
         return command;
     }

@@ -33,7 +33,7 @@ internal static class FilterCommand
             var (sink, written) = parts.Create(result, settings, outDir);
             RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), sink, !result.GetValue(common.NoProgress), ct);
             await OutputParts.ReportAsync(result, "filter", outDir, written());
-            return CommandRunner.Finish(result, run);
+            return CommandRunner.Finish(result, run, filters.Describe(result));
         }));
         return command;
     }

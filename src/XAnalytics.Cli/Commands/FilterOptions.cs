@@ -12,14 +12,15 @@ namespace XAnalytics.Cli.Commands;
 /// </summary>
 internal sealed class FilterOptions
 {
-    public Option<string?> MinDate { get; } = new("--min-date", "--mindate")
+    // --from/--to as report has them; the older --min-date/--max-date stay as aliases.
+    public Option<string?> MinDate { get; } = new("--from", "--min-date", "--mindate")
     {
-        Description = "Keep events at or after this date or time (2015-03-01, 2015-03-01T10:00Z; UTC unless an offset is given).",
+        Description = "Keep events at or after this date or time, year first (2015-03-01, 2015-03-01T10:00Z; UTC unless an offset is given). Alias --min-date.",
     };
 
-    public Option<string?> MaxDate { get; } = new("--max-date", "--maxdate")
+    public Option<string?> MaxDate { get; } = new("--to", "--max-date", "--maxdate")
     {
-        Description = "Keep events at or before this date or time; a date alone includes that whole day (UTC).",
+        Description = "Keep events at or before this date or time, year first; a date alone includes that whole day (UTC). Alias --max-date.",
     };
 
     public Option<string[]> EventTypes { get; } = new("--event-type")
@@ -97,32 +98,43 @@ internal sealed class FilterOptions
         {
             MinTime = result.GetValue(MinDate) is { } min ? FilterDates.ParseMin(min) : null,
             MaxTime = result.GetValue(MaxDate) is { } max ? FilterDates.ParseMax(max) : null,
-            EventTypes = [.. result.GetValue(EventTypes) ?? [], .. ReadList(result.GetValue(EventTypesFile))],
+            EventTypes = [.. result.GetValue(EventTypes) ?? [], .. ReadList(result.GetValue(EventTypesFile), EventTypesFile.Name)],
             Courses = result.GetValue(Courses) ?? [],
-            Users = [.. result.GetValue(Users) ?? [], .. ReadList(result.GetValue(UsersFile))],
+            Users = [.. result.GetValue(Users) ?? [], .. ReadList(result.GetValue(UsersFile), UsersFile.Name)],
             Where = [.. (result.GetValue(Where) ?? []).Select(FieldCondition.Parse)],
         };
         return filter.IsEmpty ? null : filter;
+    }
+
+    /// <summary>The filter options given, as typed (<c>--course X, --from 2015-03-01</c>), for a warning that names them; null when none.</summary>
+    public string? Describe(ParseResult result)
+    {
+        var given = new List<string>();
+        foreach (Option option in (Option[])[MinDate, MaxDate, EventTypes, EventTypesFile, Courses, Users, UsersFile, Where, Grep])
+        {
+            if (result.GetResult(option) is { Implicit: false } found)
+            {
+                string values = string.Join(" ", found.Tokens.Select(static t => t.Value));
+                given.Add($"{option.Name} {values}".TrimEnd());
+            }
+        }
+
+        return given.Count == 0 ? null : string.Join(", ", given);
     }
 
     /// <summary>The filter stage (first in a command's stages), or none.</summary>
     public IReadOnlyList<IEventStage> Stages(ParseResult result)
         => ToFilter(result) is { } filter ? [FilterStage.Create(filter)] : [];
 
-    private static List<string> ReadList(FileInfo? file)
+    private static List<string> ReadList(FileInfo? file, string option)
     {
         if (file is null)
         {
             return [];
         }
 
-        if (!file.Exists)
-        {
-            throw new FileNotFoundException($"No such file: {file.FullName}", file.FullName);
-        }
-
         var values = new List<string>();
-        foreach (string line in File.ReadLines(file.FullName))
+        foreach (string line in File.ReadLines(PathChecks.ReadableFile(file, option)))
         {
             string value = line.Trim();
             if (value.Length > 0 && value[0] != '#')

@@ -37,7 +37,7 @@ internal static class GenerateCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(async (ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandRunner.GuardAsync(r, async () =>
         {
             var options = new GeneratorOptions
             {
@@ -74,7 +74,7 @@ internal static class GenerateCommand
                 $"{result.JsonBytes / 1e6:N1} MB JSON -> {result.CompressedBytes / 1e6:N1} MB gzip ({(double)result.JsonBytes / Math.Max(1, result.CompressedBytes):N1}:1), " +
                 $"{seconds:N2} s, {result.Lines / seconds:N0} events/s"));
             return 0;
-        });
+        }));
         return command;
     }
 }

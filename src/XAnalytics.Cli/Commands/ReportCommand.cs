@@ -3,6 +3,7 @@ using System.Globalization;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports;
 using XAnalytics.Settings;
+using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
@@ -13,8 +14,9 @@ internal static class ReportCommand
     {
         var input = new Argument<string>("INPUT") { Description = "A tracking-log file or directory tree (gzip or plain JSON lines)." };
         var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html (created if needed; files in it are replaced)." };
-        var from = new Option<DateOnly?>("--from") { Description = "First UTC day to include (yyyy-MM-dd)." };
-        var to = new Option<DateOnly?>("--to") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive)." };
+        // Dates are read as the filters of the other commands read them (year first; 02/03/2015 is an error).
+        var from = new Option<string?>("--from", "--min-date") { Description = "First UTC day to include (yyyy-MM-dd). Alias --min-date." };
+        var to = new Option<string?>("--to", "--max-date") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive). Alias --max-date." };
         var course = new Option<string[]>("--course") { Description = "Only this course (any id shape: course-v1:Org+Num+Run or Org/Num/Run). Repeatable." };
         var gdp = new Option<double>("--gdp-threshold")
         {
@@ -37,28 +39,55 @@ internal static class ReportCommand
             XAnalyticsSettings settings = GlobalOptions.Load(result);
             ReportOptions options = ReportOptions.FromSettings(settings) with
             {
-                From = result.GetValue(from),
-                To = result.GetValue(to),
+                From = result.GetValue(from) is { } first ? DateOnly.FromDateTime(FilterDates.ParseMin(first).UtcDateTime) : null,
+                To = result.GetValue(to) is { } last ? DateOnly.FromDateTime(FilterDates.ParseMax(last).UtcDateTime) : null,
                 Courses = result.GetValue(course) ?? [],
                 GdpThreshold = result.GetValue(gdp),
                 GeoIpDatabase = result.GetValue(geoIp),
             };
             PipelineOptions pipeline = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report");
-            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct);
+            long reportedEvents = 0;
+            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct,
+                reports => reportedEvents = reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
             PrintWritten(result.InvocationConfiguration.Output, files);
-            return CommandRunner.Finish(result, run);
+            int exit = CommandRunner.Finish(result, run);
+            string? filters = Describe(result, from, to, course);
+            if (run.Counters.Written > 0 && reportedEvents == 0)
+            {
+                // The report's own filters left every event out: empty tables look like an answer.
+                result.InvocationConfiguration.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"xanalytics: warning: no event was reported: none of the {run.Counters.Written:N0} events read has a readable time{(filters is null ? string.Empty : " and matches " + filters)}; the report is empty."));
+            }
+
+            return exit;
         }));
         return command;
     }
 
     /// <summary>Runs the reports over an archive and writes them; shared with <c>demo</c>.</summary>
-    public static async Task<(RunResult Run, ReportFiles Files)> RunAsync(ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct)
+    public static async Task<(RunResult Run, ReportFiles Files)> RunAsync(
+        ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct, Action<LearnerReports>? inspect = null)
     {
         using LearnerReports reports = LearnerReports.Create(options);
         Task charts = ReportWriter.WarmUpChartsAsync();
         RunResult run = await CommandRunner.RunAsync(parse, pipeline, [], reports.CreateSink(), progress, ct);
         await charts;
+        inspect?.Invoke(reports);
         return (run, ReportWriter.Write(reports, outDir));
+    }
+
+    private static string? Describe(ParseResult result, params Option[] options)
+    {
+        var given = new List<string>();
+        foreach (Option option in options)
+        {
+            if (result.GetResult(option) is { Implicit: false } found)
+            {
+                given.Add($"{option.Name} {string.Join(" ", found.Tokens.Select(static t => t.Value))}");
+            }
+        }
+
+        return given.Count == 0 ? null : string.Join(", ", given);
     }
 
     public static void PrintWritten(TextWriter output, ReportFiles files)

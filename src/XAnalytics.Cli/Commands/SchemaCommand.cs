@@ -52,6 +52,6 @@ internal static class SchemaCommand
 
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
         ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
-        return CommandRunner.Finish(result, run);
+        return CommandRunner.Finish(result, run, filters.Describe(result));
     }
 }

@@ -23,18 +23,6 @@ internal static class SelectCommand
             Description = "Fields to print, in this order: paths like username, context.course_id, event.id (browser events decoded), or 'day'.",
             Arity = ArgumentArity.OneOrMore,
         };
-        fields.Validators.Add(static result =>
-        {
-            // An option this command does not have (a typo, or --field as other tools spell it) would otherwise be
-            // taken for a field and print an empty column.
-            foreach (System.CommandLine.Parsing.Token token in result.Tokens)
-            {
-                if (token.Value.StartsWith('-'))
-                {
-                    result.AddError($"Unknown option '{token.Value}': fields are given as arguments (select INPUT FIELD...), and see --help for the options.");
-                }
-            }
-        });
         var format = new Option<TableFormat>("--format")
         {
             Description = "Output format: tsv (no header; a missing field is empty), csv (with header) or json (one object per line).",
@@ -95,7 +83,7 @@ internal static class SelectCommand
 
         stdout.Write(buffer.GetStringBuilder());
         await stdout.FlushAsync(ct);
-        return CommandRunner.Finish(result, run);
+        return CommandRunner.Finish(result, run, filters.Describe(result));
     }
 
     /// <summary>Hands what the buffer holds to stdout once it reaches 64 KiB.</summary>

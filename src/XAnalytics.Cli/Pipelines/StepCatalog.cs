@@ -108,22 +108,32 @@ internal static class StepCatalog
     {
         try
         {
+            // 'from'/'to' as on the command line; 'min-date'/'max-date' are the older names.
+            string? min = Either(o, "from", "min-date");
+            string? max = Either(o, "to", "max-date");
             var filter = new Stages.FilterOptions
             {
-                MinTime = o.GetString("min-date") is { } min ? FilterDates.ParseMin(min) : null,
-                MaxTime = o.GetString("max-date") is { } max ? FilterDates.ParseMax(max) : null,
+                MinTime = min is null ? null : FilterDates.ParseMin(min),
+                MaxTime = max is null ? null : FilterDates.ParseMax(max),
                 EventTypes = o.GetList("event-types"),
                 Courses = o.GetList("courses"),
                 Users = o.GetList("users"),
                 Where = [.. o.GetList("where").Select(FieldCondition.Parse)],
             };
-            o.EnsureAllUsed("min-date", "max-date", "event-types", "courses", "users", "where");
+            o.EnsureAllUsed("from", "to", "min-date", "max-date", "event-types", "courses", "users", "where");
             return FilterStage.Create(filter);
         }
         catch (FormatException ex)
         {
             throw o.Error(o.At, ex.Message);
         }
+    }
+
+    private static string? Either(StepOptions o, string name, string alias)
+    {
+        string? value = o.GetString(name);
+        string? old = o.GetString(alias);
+        return value is not null && old is not null ? throw o.Error(o.At, $"give '{name}' or '{alias}' (its older name), not both") : value ?? old;
     }
 
     private static IEventStage DecodeStep(StepOptions o, RunEnvironment e)

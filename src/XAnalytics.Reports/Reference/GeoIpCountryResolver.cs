@@ -57,8 +57,9 @@ public sealed class GeoIpCountryResolver : IDisposable
     /// in which the first <c>*Country*.mmdb</c> by ordinal file name is used.
     /// </summary>
     /// <exception cref="FileNotFoundException">No such file, or the directory holds no <c>*Country*.mmdb</c>.</exception>
-    /// <exception cref="InvalidDatabaseException">The file is not a MaxMind database.</exception>
-    /// <exception cref="ArgumentException">The database is not a Country database (City and others answer other queries).</exception>
+    /// <exception cref="ArgumentException">
+    /// The file is not a MaxMind database, or not a Country database (City and others answer other queries).
+    /// </exception>
     public static GeoIpCountryResolver Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -66,7 +67,17 @@ public sealed class GeoIpCountryResolver : IDisposable
             ? FindDatabase(path) ?? throw new FileNotFoundException($"GeoIP: no '{DatabasePattern}' file in {path}.")
             : File.Exists(path) ? path : throw new FileNotFoundException($"GeoIP database not found: {path}", path);
 
-        var reader = new DatabaseReader(file, FileAccessMode.MemoryMapped);
+        DatabaseReader reader;
+        try
+        {
+            reader = new DatabaseReader(file, FileAccessMode.MemoryMapped);
+        }
+        catch (Exception e) when (e is InvalidDatabaseException or IOException or ArgumentException)
+        {
+            // MaxMind's own exception went up as a stack trace; an empty file fails the memory map instead.
+            throw new ArgumentException($"GeoIP: {file} is not a MaxMind database (.mmdb): {e.Message}", e);
+        }
+
         if (!reader.Metadata.DatabaseType.Contains("Country", StringComparison.Ordinal))
         {
             var type = reader.Metadata.DatabaseType;

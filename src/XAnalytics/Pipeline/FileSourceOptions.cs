@@ -21,6 +21,12 @@ public sealed record FileSourceOptions
     /// </summary>
     public bool SkipManifests { get; init; } = true;
 
+    /// <summary>
+    /// Fail the plan when the inputs hold no file to read (an empty folder, or every file skipped), instead of a
+    /// run over nothing that looks like a clean one. Default false; the command line sets it.
+    /// </summary>
+    public bool RequireFiles { get; init; }
+
     /// <summary>What the files hold. Default <see cref="InputFormat.Auto"/>: decided by each file's name.</summary>
     public InputFormat Format { get; init; } = InputFormat.Auto;
 }

@@ -169,7 +169,11 @@ public sealed class RejectLog
         return at;
     }
 
-    /// <summary>Escapes tab, newline, carriage return and backslash, and writes invalid UTF-8 as \xNN.</summary>
+    /// <summary>
+    /// Escapes tab, newline, carriage return and backslash (<c>\t \n \r \\</c>), and writes the other control
+    /// characters (U+0000-U+001F, U+007F, U+0080-U+009F) and invalid UTF-8 as <c>\xNN</c> per byte: a NUL or an
+    /// escape sequence in a rejected line must not make the TSV unreadable or drive a terminal that shows it.
+    /// </summary>
     private static int Escape(ReadOnlySpan<byte> text, Span<byte> destination)
     {
         int at = 0;
@@ -189,6 +193,13 @@ public sealed class RejectLog
                 case '\n': destination[at++] = (byte)'\\'; destination[at++] = (byte)'n'; break;
                 case '\r': destination[at++] = (byte)'\\'; destination[at++] = (byte)'r'; break;
                 case '\\': destination[at++] = (byte)'\\'; destination[at++] = (byte)'\\'; break;
+                case < 0x20 or 0x7F or (>= 0x80 and <= 0x9F):
+                    for (int i = 0; i < consumed; i++)
+                    {
+                        at += WriteHex(text[i], destination[at..]);
+                    }
+
+                    break;
                 default:
                     text[..consumed].CopyTo(destination[at..]);
                     at += consumed;

@@ -2,7 +2,8 @@ namespace XAnalytics.Settings;
 
 /// <summary>
 /// The names of the settings the engine knows. Keys are case-sensitive and spelled as in the YAML files.
-/// Any other key is kept as written and offered through <see cref="XAnalyticsSettings.TryGetValue"/>.
+/// Any other key is an error when the settings are loaded (naming the file, line and the nearest known key): a
+/// misspelt <c>desensitise-drop</c> silently ignored would ship the fields it meant to drop.
 /// </summary>
 public static class SettingKeys
 {
@@ -35,4 +36,10 @@ public static class SettingKeys
 
     /// <summary>Fields desensitizing keeps although its profile removes them, comma-separated paths.</summary>
     public const string DesensitizeKeep = "desensitize-keep";
+
+    /// <summary>Every known key, in the order <see cref="XAnalyticsSettings.Describe"/> lists them.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        PublicDataDir, EdxDataDir, ScratchDir, OutputDir, MaxFileSize, PseudonymKeyFile, Threads, MaxLineLength, DesensitizeDrop, DesensitizeKeep,
+    ];
 }

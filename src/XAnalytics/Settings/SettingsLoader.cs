@@ -100,8 +100,9 @@ public static class SettingsLoader
             if (!File.Exists(explicitFile))
             {
                 string how = origin == ExplicitOrigin ? "given with --config" : $"named by the {ConfigEnvironmentVariable} environment variable";
+                string what = Directory.Exists(explicitFile) ? "is a directory, not a file" : "does not exist";
                 throw new SettingsException(
-                    $"Configuration file '{explicitFile}' ({how}) does not exist.", key: null, explicitFile, line: null, column: null);
+                    $"Configuration file '{explicitFile}' ({how}) {what}.", key: null, explicitFile, line: null, column: null);
             }
 
             searched.Add(new SearchedFile(explicitFile, Existed: true, origin));

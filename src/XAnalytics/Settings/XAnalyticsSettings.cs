@@ -46,33 +46,36 @@ public sealed partial class XAnalyticsSettings
         MaxLineLength = ResolveInt(
             SettingKeys.MaxLineLength, DefaultMaxLineLength, "a positive integer number of bytes, optionally with a KiB, MiB or GiB suffix", allowByteSuffix: true);
 
-        var unknown = new List<string>();
-        foreach (string key in raw.Keys)
+        RawSetting? unknown = null;
+        foreach (RawSetting setting in raw.Values)
         {
-            if (!_effective.ContainsKey(key))
+            // One error, the same on every run: the first unknown key by source and line.
+            if (!IsKnown(setting.Key) && (unknown is null || string.CompareOrdinal(setting.Source, unknown.Source) < 0
+                || (setting.Source == unknown.Source && setting.Line < unknown.Line)))
             {
-                unknown.Add(key);
+                unknown = setting;
             }
         }
 
-        unknown.Sort(StringComparer.Ordinal);
-        var entries = new List<SettingEntry>(_effective.Count + unknown.Count);
-        foreach (string key in (string[])[
-            SettingKeys.PublicDataDir, SettingKeys.EdxDataDir, SettingKeys.ScratchDir, SettingKeys.OutputDir,
-            SettingKeys.MaxFileSize, SettingKeys.PseudonymKeyFile, SettingKeys.Threads, SettingKeys.MaxLineLength])
+        if (unknown is not null)
+        {
+            throw UnknownKeyError(unknown);
+        }
+
+        var entries = new List<SettingEntry>(_effective.Count + 2);
+        foreach (string key in SettingKeys.All)
         {
             if (_effective.TryGetValue(key, out SettingEntry? entry))
             {
                 entries.Add(entry);
             }
-        }
-
-        foreach (string key in unknown)
-        {
-            RawSetting setting = raw[key];
-            var entry = new SettingEntry(key, setting.Value!, setting.Source);
-            _effective.Add(key, entry);
-            entries.Add(entry);
+            else if (raw.TryGetValue(key, out RawSetting? listed))
+            {
+                // desensitize-drop and -keep: lists, kept as written.
+                var written = new SettingEntry(key, listed.Value!, listed.Source);
+                _effective.Add(key, written);
+                entries.Add(written);
+            }
         }
 
         _entries = entries.AsReadOnly();
@@ -106,10 +109,10 @@ public sealed partial class XAnalyticsSettings
     public IReadOnlyList<SearchedFile> SearchedFiles => _context.SearchedFiles;
 
     /// <summary>
-    /// Gets the effective value of any key, known or not: expanded for known path keys, canonical (defaults
-    /// included) for known numeric keys, as written for other keys.
+    /// Gets the effective value of a key: expanded for path keys, canonical (defaults included) for numeric keys,
+    /// as written for list keys.
     /// </summary>
-    /// <param name="key">The key, e.g. <c>output-dir</c> or a key a later feature reads.</param>
+    /// <param name="key">The key, e.g. <c>output-dir</c> (one of <see cref="SettingKeys.All"/>; any other has no value).</param>
     /// <param name="value">The value, or <see langword="null"/> when the key is not set and has no default.</param>
     /// <returns>Whether the key has a value.</returns>
     public bool TryGetValue(string key, [NotNullWhen(true)] out string? value)
@@ -126,21 +129,26 @@ public sealed partial class XAnalyticsSettings
     }
 
     /// <summary>
-    /// Gets a path a command cannot do without, with <c>~</c> and environment variables expanded. Works for the
-    /// known path keys and for keys added by later features.
+    /// Gets a path a command cannot do without, with <c>~</c> and environment variables expanded. One of the path
+    /// keys of <see cref="SettingKeys"/>.
     /// </summary>
     /// <param name="key">A path key, e.g. <see cref="SettingKeys.OutputDir"/>.</param>
     /// <returns>The expanded path; never <see langword="null"/> or empty.</returns>
     /// <exception cref="SettingsException">
     /// The key is not set; the message names it and lists every file searched, and which existed.
     /// </exception>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is a known numeric key, which is not a path.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is a numeric key, which is not a path, or no known key.</exception>
     public string GetRequiredPath(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         if (key is SettingKeys.MaxFileSize or SettingKeys.Threads or SettingKeys.MaxLineLength)
         {
             throw new ArgumentException($"'{key}' is a number, not a path; use the typed property.", nameof(key));
+        }
+
+        if (!IsKnown(key))
+        {
+            throw new ArgumentException($"'{key}' is not a known setting (known settings: {string.Join(", ", SettingKeys.All)}).", nameof(key));
         }
 
         if (!_raw.TryGetValue(key, out RawSetting? setting))
@@ -153,7 +161,7 @@ public sealed partial class XAnalyticsSettings
 
     /// <summary>
     /// Lists every effective setting with its source: the known keys first (set ones and those with a default),
-    /// in the order of <see cref="SettingKeys"/>, then other keys in ordinal order.
+    /// in the order of <see cref="SettingKeys.All"/>.
     /// </summary>
     /// <returns>A snapshot; the caller may keep it.</returns>
     public IReadOnlyList<SettingEntry> Describe() => _entries;
@@ -226,6 +234,32 @@ public sealed partial class XAnalyticsSettings
 
         value = 0;
         return false;
+    }
+
+    private static bool IsKnown(string key)
+    {
+        foreach (string known in SettingKeys.All)
+        {
+            if (known == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static SettingsException UnknownKeyError(RawSetting setting)
+    {
+        string? nearest = NameSuggestions.Nearest(setting.Key, SettingKeys.All);
+        string where = setting.FromFile ? setting.Location : "--set";
+        string hint = nearest is null ? string.Empty : $"; did you mean '{nearest}'?";
+        return new SettingsException(
+            $"{where}: unknown setting '{setting.Key}'{hint} (known settings: {string.Join(", ", SettingKeys.All)})",
+            setting.Key,
+            setting.FromFile ? setting.Source : null,
+            setting.FromFile ? setting.Line : null,
+            setting.FromFile ? setting.Column : null);
     }
 
     private static SettingsException TypeError(RawSetting setting, string expected) =>

@@ -32,7 +32,10 @@ public sealed class FileSource
     /// Lists the files of the inputs: each directory's entries sorted by ordinal name, directories recursed in
     /// place, so the order is the same on every machine. Fails early, before any file is read.
     /// </summary>
-    /// <exception cref="FileNotFoundException">An input does not exist (the message names it).</exception>
+    /// <exception cref="FileNotFoundException">
+    /// An input does not exist (the message names it), or, with <see cref="FileSourceOptions.RequireFiles"/>, the
+    /// inputs hold no file to read.
+    /// </exception>
     /// <exception cref="ArgumentException">No inputs were given.</exception>
     public static FileSource Plan(FileSourceOptions options)
     {
@@ -61,6 +64,12 @@ public sealed class FileSource
             {
                 throw new FileNotFoundException($"Input not found: {input}", input);
             }
+        }
+
+        if (options.RequireFiles && files.Count == 0)
+        {
+            string skippedNote = skipped == 0 ? string.Empty : $" ({skipped} skipped: hidden names, manifest.json, or not .gz when only gzip is read)";
+            throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
         }
 
         return new FileSource(files, skipped);

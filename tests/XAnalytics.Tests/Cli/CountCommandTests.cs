@@ -188,4 +188,121 @@ public sealed class CountCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains($"{config}:3:1: invalid YAML", error, StringComparison.Ordinal); // file:line:column
     }
+
+    [Fact]
+    public async Task Count_ByAFieldNoEventHas_WarnsNamingTheField()
+    {
+        // One row with an empty value and exit 0 looked like an answer.
+        WriteSample();
+
+        var (exit, output, error) = await RunAsync("count", Logs, "--by", "event_typ");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal("\t6\n", output);
+        Assert.EndsWith("warning: no event has a value for the field 'event_typ' (--by event_typ): all 6 events are counted under an empty value.\n",
+            error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Count_ByFieldsSomeEventsHave_NoWarning()
+    {
+        WriteSample();
+
+        var (_, _, error) = await RunAsync("count", Logs, "--by", "event_type", "--by", "context.course_id");
+
+        Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--course", "course-v1:NoSuch+C9+2015_T1")]
+    [InlineData("--from", "2016-01-01")]
+    [InlineData("--user", "nobody")]
+    public async Task Count_FilterMatchingNothing_WarnsNamingTheFilter(string option, string value)
+    {
+        WriteSample();
+
+        var (exit, output, error) = await RunAsync("count", Logs, "--by", "event_type", option, value);
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"warning: the filters matched nothing: all 6 events were filtered out ({option} {value})", error, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[]> ReadingCommands => new()
+    {
+        new[] { "count" },
+        new[] { "select", "IN", "username" },
+        new[] { "schema" },
+        new[] { "cat" },
+        new[] { "filter", "IN", "OUT" },
+        new[] { "convert", "IN", "OUT", "--to", "bson" },
+        new[] { "desensitize", "IN", "OUT", "--pseudonyms", "sequential" },
+        new[] { "report", "IN", "OUT" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReadingCommands))]
+    public async Task ReadingCommand_InputWithNoFiles_UsageErrorNamingIt(string[] shape)
+    {
+        // An empty folder (here with only a hidden file) used to give "events 0", exit 0.
+        Directory.CreateDirectory(Logs);
+        File.WriteAllText(Path.Combine(Logs, ".hidden"), "{}\n");
+        string outDir = Path.Combine(_dir.FullName, "out");
+        string[] args = shape.Length == 1 ? [shape[0], Logs] : [.. shape.Select(a => a == "IN" ? Logs : a == "OUT" ? outDir : a)];
+
+        var (exit, output, error) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"No input files: nothing to read in {Logs} (1 skipped", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Report_CourseMatchingNothing_WarnsNamingIt()
+    {
+        WriteSample();
+
+        var (exit, _, error) = await RunAsync("report", Logs, Path.Combine(_dir.FullName, "report"), "--course", "NoSuch/C9/2015_T1");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Contains("warning: no event was reported: none of the 6 events read has a readable time and matches --course NoSuch/C9/2015_T1", error, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[], string> BadInputPaths => new()
+    {
+        // was: MaxMind's InvalidDatabaseException and a stack trace
+        { new[] { "report", "LOGS", "DIR/report", "--geoip", "DIR/not-a-database.mmdb" }, "GeoIP: DIR/not-a-database.mmdb is not a MaxMind database (.mmdb)" },
+        { new[] { "report", "LOGS", "DIR/report", "--geoip", "DIR/empty.mmdb" }, "GeoIP: DIR/empty.mmdb is not a MaxMind database (.mmdb)" },
+        // was: "Access to the path is denied", exit 1
+        { new[] { "desensitize", "LOGS", "DIR/out", "--key-file", "DIR" }, "--key-file DIR is a directory, not a file." },
+        // was: "Is a directory", exit 1, after the whole run
+        { new[] { "count", "LOGS", "--rejects", "DIR" }, "--rejects DIR is a directory; name a file." },
+        // was: "No such file"
+        { new[] { "count", "LOGS", "--users-file", "DIR" }, "--users-file DIR is a directory, not a file." },
+        { new[] { "count", "LOGS", "--event-types-file", "DIR/none.txt" }, "--event-types-file DIR/none.txt: no such file." },
+        // was: "does not exist"
+        { new[] { "count", "LOGS", "--config", "DIR" }, "Configuration file 'DIR' (given with --config) is a directory, not a file." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputPaths))]
+    public async Task BadInputPath_UsageErrorNamingTheFileWithoutStackTrace(string[] shape, string message)
+    {
+        WriteSample();
+        File.WriteAllText(Path.Combine(_dir.FullName, "not-a-database.mmdb"), "country,code\nNowhere,XX\n");
+        File.WriteAllBytes(Path.Combine(_dir.FullName, "empty.mmdb"), []);
+        string[] args = [.. shape.Select(a => a.Replace("LOGS", Logs, StringComparison.Ordinal).Replace("DIR", _dir.FullName, StringComparison.Ordinal))];
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = await Program.BuildRoot().Parse([.. args, "--no-progress"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message.Replace("DIR", _dir.FullName, StringComparison.Ordinal), error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lines read", error.ToString(), StringComparison.Ordinal); // nothing was read
+    }
 }

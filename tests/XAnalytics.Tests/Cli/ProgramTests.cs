@@ -66,7 +66,27 @@ public sealed class ProgramTests
         await Program.RunAsync(["select", "logs", "--field", "username"], new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Contains("Unknown option '--field'", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("unknown option '--field'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("unknown option '--bye'; did you mean '--by'?", "count", "logs", "--bye")] // was "Input not found: --bye"
+    [InlineData("unknown option '--bye'; did you mean '--by'?", "count", "--bye", "logs")]
+    [InlineData("unknown option '--profle'; did you mean '--profile'?", "desensitize", "in", "out", "--profle", "strict")]
+    [InlineData("unknown option '--confg'; did you mean '--config'?", "count", "logs", "--confg", "x.yaml")]
+    [InlineData("unknown option '--fromm'; did you mean '--from'?", "report", "in", "out", "--fromm", "2015-03-01")]
+    [InlineData("unknown option '--colour' (see 'schema --help')", "schema", "logs", "--colour")]
+    public async Task RunAsync_UnknownOption_UsageErrorNamingItAndTheNearestKnownName(string message, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int exit = await Program.RunAsync(args, new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("not found", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

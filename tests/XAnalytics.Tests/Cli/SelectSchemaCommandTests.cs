@@ -106,6 +106,38 @@ public sealed class SelectSchemaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Count_FromAndTo_SameAsTheOlderMinAndMaxDate()
+    {
+        WriteSample();
+
+        var (exit, output, _) = await RunAsync("count", Logs, "--by", "username", "--from", "2015-03-01T10:30Z", "--to", "2015-03-02");
+        var (oldExit, oldOutput, _) = await RunAsync("count", Logs, "--by", "username", "--min-date", "2015-03-01T10:30Z", "--max-date", "2015-03-02");
+
+        Assert.Equal(ExitCodes.DataProblems, exit);
+        Assert.Equal("u1\t1\nu2\t1\nu3\t1\n", output);
+        Assert.Equal((exit, output), (oldExit, oldOutput));
+    }
+
+    [Theory]
+    [InlineData("count", "--from")]
+    [InlineData("count", "--max-date")]
+    [InlineData("report", "--from")]
+    [InlineData("report", "--to")]
+    public async Task DayFirstOrMonthFirstDate_UsageErrorNamingTheValueAndNothingRead(string command, string option)
+    {
+        WriteSample();
+        string[] args = command == "report" ? [command, Logs, Path.Combine(_dir.FullName, "report"), option, "02/03/2015"] : [command, Logs, option, "02/03/2015"];
+
+        var (exit, output, error) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("ambiguous date '02/03/2015'", error, StringComparison.Ordinal);
+        Assert.Contains("2015-03-02", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("lines read", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Schema_PathsCountsScrubbedExamples()
     {
         WriteSample();

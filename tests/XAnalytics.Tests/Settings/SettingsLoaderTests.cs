@@ -106,9 +106,9 @@ public sealed class SettingsLoaderTests : IDisposable
     [Fact]
     public void Load_CommandLineValueWithEquals_SplitsAtFirstEquals()
     {
-        XAnalyticsSettings settings = _files.Load(null, "filter=a=b");
+        XAnalyticsSettings settings = _files.Load(null, "desensitize-drop=a=b");
 
-        Assert.True(settings.TryGetValue("filter", out string? value));
+        Assert.True(settings.TryGetValue("desensitize-drop", out string? value));
         Assert.Equal("a=b", value);
     }
 
@@ -391,15 +391,15 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_NestedMapping_FlattensToDottedKeys()
+    public void Load_NestedMapping_FlattensToDottedKeysWhichAreUnknownSettings()
     {
-        _files.Write("etc/xanalytics", "geoip:\n  database: /geo.mmdb\n  refresh: weekly\n");
+        string file = _files.Write("etc/xanalytics", "threads: 2\ngeoip:\n  database: /geo.mmdb\n  refresh: weekly\n");
 
-        XAnalyticsSettings settings = _files.Load();
+        var ex = Assert.Throws<SettingsException>(() => _files.Load());
 
-        Assert.True(settings.TryGetValue("geoip.database", out string? database));
-        Assert.Equal("/geo.mmdb", database);
-        Assert.True(settings.TryGetValue("geoip.refresh", out string? refresh));
-        Assert.Equal("weekly", refresh);
+        Assert.Equal("geoip.database", ex.Key);
+        Assert.Equal((file, 3), (ex.FilePath, ex.Line));
+        Assert.StartsWith($"{file}:3:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(": unknown setting 'geoip.database'", ex.Message, StringComparison.Ordinal);
     }
 }

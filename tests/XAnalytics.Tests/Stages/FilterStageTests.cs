@@ -84,4 +84,25 @@ public sealed class FilterStageTests
         Assert.Equal(new DateTimeOffset(2015, 3, 1, 8, 0, 0, TimeSpan.Zero), FilterDates.ParseMax("2015-03-01T10:00:00+02:00"));
         Assert.Throws<FormatException>(() => FilterDates.ParseMin("yesterday-ish"));
     }
+
+    [Theory]
+    [InlineData("02/03/2015", "ambiguous date '02/03/2015'", "2015-03-02 or 2015-02-03")]
+    [InlineData("13/03/2015", "day-first or month-first date '13/03/2015'", "2015-03-13")]
+    [InlineData("03-02-2015", "ambiguous date '03-02-2015'", "2015-02-03 or 2015-03-02")]
+    public void FilterDates_DayOrMonthFirst_ErrorNamesTheValueAndTheYearFirstReadings(string text, string start, string readings)
+    {
+        // It used to be read month first (3 February), silently keeping the wrong month's events.
+        var ex = Assert.Throws<FormatException>(() => FilterDates.ParseMin(text));
+
+        Assert.StartsWith(start, ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"e.g. {readings}.", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => FilterDates.ParseMax(text));
+    }
+
+    [Fact]
+    public void FilterDates_YearFirstWithTime_Accepted()
+    {
+        Assert.Equal(new DateTimeOffset(2015, 3, 2, 10, 30, 0, TimeSpan.Zero), FilterDates.ParseMin("2015-03-02 10:30"));
+        Assert.Equal(new DateTimeOffset(2015, 3, 2, 0, 0, 0, TimeSpan.Zero), FilterDates.ParseMin("2015/03/02"));
+    }
 }

@@ -127,6 +127,23 @@ public sealed class ParseStageTests
     }
 
     [Fact]
+    public async Task Parse_ControlBytesInRejectedLine_EscapedAsHexAndTheFileStaysPlainTsv()
+    {
+        // NUL, bell, vertical tab, form feed, ESC, DEL and NEL (U+0085): raw in the file, they made it binary to
+        // grep, drove the terminal that showed it, and (form feed, NEL) broke it into lines for some readers.
+        using var dir = new TempDir();
+        string file = dir.WriteBytes("tracking.log", [.. "not"u8, 0x00, 0x07, 0x0b, 0x0c, 0x1b, (byte)'[', (byte)'2', (byte)'J', 0x7f, 0xc2, 0x85, (byte)'x', (byte)'\n']);
+        string rejects = dir.PathOf("rejects.tsv");
+
+        await Run.CountAsync(Run.Options([file], rejects));
+
+        string[] row = Assert.Single(Run.ReadRejects(rejects));
+        Assert.Equal("not\\x00\\x07\\x0b\\x0c\\x1b[2J\\x7f\\xc2\\x85x", row[4]);
+        byte[] bytes = File.ReadAllBytes(rejects);
+        Assert.DoesNotContain(bytes, static b => b < 0x20 && b is not (byte)'\t' and not (byte)'\n');
+    }
+
+    [Fact]
     public async Task Parse_ByteOrderMarkAndLeadingSpaces_AreEvents()
     {
         using var dir = new TempDir();
