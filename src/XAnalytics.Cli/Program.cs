@@ -80,6 +80,7 @@ internal static class Program
         ("run", RunCommand.Create),
         ("desensitize", DesensitizeCommand.Create),
         ("filter", FilterCommand.Create),
+        ("sort", SortCommand.Create),
         ("cia", CiaCommand.Create),
     ];
 

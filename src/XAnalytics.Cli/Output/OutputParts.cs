@@ -32,11 +32,16 @@ internal sealed class OutputParts
     }
 
     /// <summary>The sink for OUT, and how to read back what it wrote once the run is over.</summary>
-    public (IEventSink Sink, Func<IReadOnlyList<PartInfo>> Parts) Create(ParseResult result, XAnalyticsSettings settings, string outputDirectory)
-        => Create(result.GetValue(OutFormat), settings.ToPartsSinkOptions(outputDirectory) with
+    public (IEventSink Sink, Func<IReadOnlyList<PartInfo>> Parts) Create(
+        ParseResult result, XAnalyticsSettings settings, string outputDirectory, IReadOnlyDictionary<string, string>? manifest = null)
+    {
+        PartsSinkOptions options = settings.ToPartsSinkOptions(outputDirectory);
+        return Create(result.GetValue(OutFormat), options with
         {
             Overwrite = result.GetValue(Overwrite),
+            ManifestProperties = manifest ?? options.ManifestProperties,
         });
+    }
 
     public static (IEventSink Sink, Func<IReadOnlyList<PartInfo>> Parts) Create(Format format, PartsSinkOptions options)
     {

@@ -14,6 +14,12 @@ public sealed record PartsSinkOptions
     /// <summary>Events per part at most. Default 20000 (the settings key <c>max-file-size</c>).</summary>
     public int MaxEventsPerPart { get; init; } = DefaultMaxEventsPerPart;
 
+    /// <summary>
+    /// More properties for <c>manifest.json</c> (what the parts are, such as a sort's key), written as strings after
+    /// the standard ones. Default empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ManifestProperties { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Gzip each part. Default null: gzip for JSON-lines parts, plain for BSON parts.</summary>
     public bool? Gzip { get; init; }
 

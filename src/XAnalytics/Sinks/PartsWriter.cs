@@ -388,6 +388,11 @@ internal sealed class PartsWriter
                     json.WriteString("compression", _gzip ? "gzip" : "none");
                     json.WriteNumber("maxEventsPerPart", _options.MaxEventsPerPart);
                     json.WriteString("createdUtc", DateTime.UtcNow);
+                    foreach (KeyValuePair<string, string> property in _options.ManifestProperties)
+                    {
+                        json.WriteString(property.Key, property.Value);
+                    }
+
                     json.WriteStartArray("parts");
                     foreach (PartInfo part in parts)
                     {

@@ -24,7 +24,7 @@ public sealed partial class LayeringTests
         ["XAnalytics.Sources", "XAnalytics.Stages"],
         ["XAnalytics.Stages.Desensitize"],
         ["XAnalytics.Aggregates"],
-        ["XAnalytics.Sinks"],
+        ["XAnalytics.Sinks", "XAnalytics.Ordering"],
         ["XAnalytics"],
         ["XAnalytics.Settings"],
         ["XAnalytics.Generation", "XAnalytics.Reports.Reference"],

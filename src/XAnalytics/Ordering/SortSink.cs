@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Dataflow;
+using XAnalytics.Events;
+using XAnalytics.Internal;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Ordering;
+
+/// <summary>
+/// Sorts a run's events by learner and time (<see cref="SortOptions.By"/>) at any archive size, and hands them in
+/// that order to an ordered sink, such as <see cref="Sinks.JsonPartsSink"/>: the concatenation of its parts in
+/// name order is then the total order.
+/// </summary>
+/// <remarks>
+/// <para>External merge sort. While the run reads, each worker thread fills a run buffer of
+/// <see cref="SortOptions.MemoryBytes"/> / 2 / threads bytes with records (the event's sort key, <see cref="SortKey"/>,
+/// and its JSON); a full buffer is sorted and spilled to a private, already-unlinked LZ4 file
+/// (<see cref="SpillFile"/>). At the end the last buffers are sorted in place and a k-way merge of them and the
+/// spills feeds the output sink batch by batch, with back-pressure. The key ends with the event's file and line,
+/// so the order is total: the output is byte-identical on any number of threads.</para>
+/// <para>Counts, as the run's facts under <c>sort</c>: <c>no-learner</c> (the first group), <c>no-time</c>
+/// (sorted last for their learner), <c>spilled-runs</c>, <c>spilled-bytes</c>. Events are counted as written by
+/// the output sink.</para>
+/// </remarks>
+public sealed class SortSink : IEventSink
+{
+    /// <summary>The stage name the sort's facts are counted under.</summary>
+    public const string Name = "sort";
+
+    private static readonly SourceFile s_sorted = new("sorted", 0, 0, SourceFormat.JsonLines);
+    private readonly SortOptions _options;
+    private readonly IEventSink _output;
+    private readonly ConcurrentBag<Worker> _idle = [];
+    private readonly ConcurrentQueue<SpillFile> _spills = new();
+    private StageContext? _context;
+    private ITargetBlock<EventBatch>? _outputBlock;
+    private string? _spillDirectory;
+    private int _workers;
+    private long _runBudget;
+    private CancellationTokenRegistration _onCancel;
+
+    /// <summary>Creates the sink; <paramref name="output"/> receives the events in order.</summary>
+    public SortSink(SortOptions options, IEventSink output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        _options = options.Validated();
+        _output = output;
+    }
+
+    /// <inheritdoc/>
+    public bool RequiresInputOrder => false;
+
+    /// <inheritdoc/>
+    public ITargetBlock<EventBatch> CreateBlock(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _outputBlock = _output.CreateBlock(context); // the output folder is checked now, not after sorting
+        _runBudget = Math.Max(8L * 1024 * 1024, _options.MemoryBytes / 2 / Math.Max(1, context.Threads));
+        _spillDirectory = CreateSpillDirectory(_options.ScratchDirectory);
+        _onCancel = context.CancellationToken.Register(static state => ((SortSink)state!).Cleanup(), this);
+        StageCounters counters = context.Counters.ForStage(Name);
+        return new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
+    }
+
+    /// <inheritdoc/>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        StageContext context = _context ?? throw new InvalidOperationException("The sink has not been run.");
+        try
+        {
+            var cursors = new List<IRecordCursor>();
+            Worker[] workers = [.. _idle];
+            Parallel.ForEach(workers, new ParallelOptions { MaxDegreeOfParallelism = context.Threads, CancellationToken = cancellationToken }, static w => w.Run.Sort());
+            while (_spills.TryDequeue(out SpillFile? spill))
+            {
+                cursors.Add(spill);
+            }
+
+            foreach (Worker worker in workers)
+            {
+                cursors.Add(new MemoryRunCursor(worker.Run));
+            }
+
+            context.Counters.ForStage(Name).AddFact("merged-runs", cursors.Count);
+            await MergeIntoAsync(cursors, _outputBlock!, cancellationToken).ConfigureAwait(false);
+            await _output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Cleanup();
+        }
+    }
+
+    private void Accumulate(EventBatch batch, StageCounters counters)
+    {
+        using (batch)
+        {
+            Worker worker = _idle.TryTake(out Worker? idle) ? idle : NewWorker();
+            try
+            {
+                long noLearner = 0;
+                long noTime = 0;
+                int fileIndex = batch.Source.Index;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    worker.Key.Clear();
+                    SortKey.Notes notes = SortKey.Append(batch, i, _options.By, worker.Key);
+                    SortKey.AppendPosition(fileIndex, batch.GetLineNumber(i), worker.Key);
+                    noLearner += (notes & SortKey.Notes.NoLearner) != 0 ? 1 : 0;
+                    noTime += (notes & SortKey.Notes.NoTime) != 0 ? 1 : 0;
+                    ReadOnlySpan<byte> json = batch.GetUtf8(i);
+                    if (!worker.Run.TryAdd(worker.Key.WrittenSpan, json))
+                    {
+                        Spill(worker.Run, counters);
+                        worker.Run.TryAdd(worker.Key.WrittenSpan, json);
+                    }
+                }
+
+                counters.Add(batch.Count, batch.Count);
+                counters.AddFact("no-learner", noLearner);
+                counters.AddFact("no-time", noTime);
+            }
+            finally
+            {
+                _idle.Add(worker);
+            }
+        }
+    }
+
+    private Worker NewWorker()
+    {
+        Interlocked.Increment(ref _workers);
+        return new Worker(new SortRun((int)Math.Min(_runBudget, Array.MaxLength - 64)), new PooledBufferWriter(1024));
+    }
+
+    private void Spill(SortRun run, StageCounters counters)
+    {
+        run.Sort();
+        SpillFile spill;
+        try
+        {
+            spill = SpillFile.Write(run, _spillDirectory!);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The sort could not spill a run to {_spillDirectory} (is the disk full?): {e.Message}", e);
+        }
+
+        _spills.Enqueue(spill);
+        counters.AddFact("spilled-runs", 1);
+        counters.AddFact("spilled-bytes", spill.CompressedBytes);
+        run.Clear();
+    }
+
+    private static async Task MergeIntoAsync(List<IRecordCursor> cursors, ITargetBlock<EventBatch> output, CancellationToken cancellationToken)
+    {
+        using var merger = new RecordMerger(cursors);
+        long sequence = 0;
+        long line = 0;
+        EventBatch batch = EventBatch.Create(s_sorted, sequence++);
+        try
+        {
+            while (merger.MoveNext())
+            {
+                ReadOnlySpan<byte> json = merger.Current.Json;
+                if (!batch.TryAppend(json, ++line))
+                {
+                    await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
+                    batch = EventBatch.Create(s_sorted, sequence++, Math.Max(EventBatch.DefaultDataBytes, merger.Current.Json.Length + 1));
+                    batch.TryAppend(merger.Current.Json, line);
+                }
+
+                if (batch.IsFull)
+                {
+                    await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
+                    batch = EventBatch.Create(s_sorted, sequence++);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                batch.Dispose();
+            }
+
+            output.Complete();
+            await output.Completion.ConfigureAwait(false);
+        }
+        catch
+        {
+            output.Fault(new OperationCanceledException("The sort's merge stopped."));
+            throw;
+        }
+    }
+
+    private static async Task SendAsync(EventBatch batch, ITargetBlock<EventBatch> output, CancellationToken cancellationToken)
+    {
+        if (!await output.SendAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            batch.Dispose();
+            await output.Completion.ConfigureAwait(false); // surfaces the output's fault
+            throw new OperationCanceledException("The sort's output stopped taking events.");
+        }
+    }
+
+    private static string CreateSpillDirectory(string? scratch)
+    {
+        string root = scratch ?? Path.GetTempPath();
+        Directory.CreateDirectory(root);
+        string path = Path.Combine(root, $"xanalytics-sort-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    private void Cleanup()
+    {
+        _onCancel.Unregister(); // not Dispose: this may run inside that very callback
+        while (_spills.TryDequeue(out SpillFile? spill))
+        {
+            spill.Dispose();
+        }
+
+        if (_spillDirectory is { } dir && Directory.Exists(dir))
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another cleanup got there first.
+            }
+        }
+    }
+
+    private sealed record Worker(SortRun Run, PooledBufferWriter Key);
+}

@@ -1,0 +1,204 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using K4os.Compression.LZ4;
+
+namespace XAnalytics.Ordering;
+
+/// <summary>
+/// A sorted run written to the scratch folder and read back once by the merge: blocks of records, each block
+/// compressed with LZ4 (<c>[raw length][compressed length][bytes]</c>; a record never spans two blocks).
+/// </summary>
+/// <remarks>
+/// The file is private and leaves no trace: created new (never an existing file or link), readable by its owner
+/// only, and on Unix unlinked as soon as it is open, so it lives only as long as this handle, also when the
+/// process is killed. Owns its stream and two pooled buffers; dispose it.
+/// </remarks>
+internal sealed class SpillFile : IRecordCursor
+{
+    /// <summary>Raw bytes per block: big enough for LZ4 to find repeats across events, small enough for many runs at once.</summary>
+    public const int BlockBytes = 256 * 1024;
+
+    private readonly FileStream _file;
+    private byte[] _raw = ArrayPool<byte>.Shared.Rent(BlockBytes);
+    private byte[] _compressed = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(BlockBytes));
+    private int _rawUsed;
+    private int _rawLength;
+    private int _at;
+    private int _keyStart;
+    private int _keyLength;
+    private int _jsonStart;
+    private int _jsonLength;
+
+    private SpillFile(FileStream file) => _file = file;
+
+    public long CompressedBytes { get; private set; }
+
+    public ReadOnlySpan<byte> Key => _raw.AsSpan(_keyStart, _keyLength);
+
+    public ReadOnlySpan<byte> Json => _raw.AsSpan(_jsonStart, _jsonLength);
+
+    /// <summary>Writes <paramref name="run"/> (sorted) to a new file in <paramref name="directory"/>, ready to read back.</summary>
+    public static SpillFile Write(SortRun run, string directory)
+    {
+        string path = Path.Combine(directory, $"run-{Guid.NewGuid():N}.lz4");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 0,
+            Options = FileOptions.SequentialScan,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var file = new FileStream(path, options);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(path); // the open handle keeps the data; nothing is left behind, whatever happens next
+        }
+
+        var spill = new SpillFile(file);
+        try
+        {
+            for (int i = 0; i < run.Count; i++)
+            {
+                spill.Append(run.Key(i), run.Json(i));
+            }
+
+            spill.FlushBlock();
+            file.Position = 0;
+            spill._rawLength = 0;
+            spill._at = 0;
+            return spill;
+        }
+        catch
+        {
+            spill.Dispose();
+            if (OperatingSystem.IsWindows())
+            {
+                File.Delete(path);
+            }
+
+            throw;
+        }
+    }
+
+    public bool MoveNext()
+    {
+        if (_at == _rawLength && !ReadBlock())
+        {
+            return false;
+        }
+
+        _keyLength = BinaryPrimitives.ReadInt32LittleEndian(_raw.AsSpan(_at));
+        _jsonLength = BinaryPrimitives.ReadInt32LittleEndian(_raw.AsSpan(_at + 4));
+        _keyStart = _at + 8;
+        _jsonStart = _keyStart + _keyLength;
+        _at = _jsonStart + _jsonLength;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _file.Dispose();
+        Return(ref _raw);
+        Return(ref _compressed);
+    }
+
+    private void Append(ReadOnlySpan<byte> key, ReadOnlySpan<byte> json)
+    {
+        int size = 8 + key.Length + json.Length;
+        if (_rawUsed + size > _raw.Length)
+        {
+            FlushBlock();
+            if (size > _raw.Length)
+            {
+                Grow(size);
+            }
+        }
+
+        Span<byte> at = _raw.AsSpan(_rawUsed);
+        BinaryPrimitives.WriteInt32LittleEndian(at, key.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(at[4..], json.Length);
+        key.CopyTo(at[8..]);
+        json.CopyTo(at[(8 + key.Length)..]);
+        _rawUsed += size;
+    }
+
+    private void FlushBlock()
+    {
+        if (_rawUsed == 0)
+        {
+            return;
+        }
+
+        int compressed = LZ4Codec.Encode(_raw, 0, _rawUsed, _compressed, 0, _compressed.Length, LZ4Level.L00_FAST);
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(header, _rawUsed);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], compressed);
+        _file.Write(header);
+        _file.Write(_compressed, 0, compressed);
+        CompressedBytes += 8 + compressed;
+        _rawUsed = 0;
+    }
+
+    private bool ReadBlock()
+    {
+        Span<byte> header = stackalloc byte[8];
+        int got = _file.ReadAtLeast(header, 8, throwOnEndOfStream: false);
+        if (got == 0)
+        {
+            return false;
+        }
+
+        if (got < 8)
+        {
+            throw new InvalidDataException("A sort spill file ends inside a block header.");
+        }
+
+        int raw = BinaryPrimitives.ReadInt32LittleEndian(header);
+        int compressed = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+        if (raw > _raw.Length)
+        {
+            Grow(raw);
+        }
+
+        if (compressed > _compressed.Length)
+        {
+            Return(ref _compressed);
+            _compressed = ArrayPool<byte>.Shared.Rent(compressed);
+        }
+
+        _file.ReadExactly(_compressed, 0, compressed);
+        if (LZ4Codec.Decode(_compressed, 0, compressed, _raw, 0, raw) != raw)
+        {
+            throw new InvalidDataException("A sort spill file block does not decompress to its length.");
+        }
+
+        _rawLength = raw;
+        _at = 0;
+        return true;
+    }
+
+    private void Grow(int size)
+    {
+        byte[] bigger = ArrayPool<byte>.Shared.Rent(size);
+        _raw.AsSpan(0, _rawUsed).CopyTo(bigger);
+        Return(ref _raw);
+        _raw = bigger;
+        Return(ref _compressed);
+        _compressed = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(size));
+    }
+
+    private static void Return(ref byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Events;
+using XAnalytics.Ordering;
+using XAnalytics.Pipeline;
+using XAnalytics.Sinks;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Ordering;
+
+/// <summary>The external sort: its order (learner, time as an instant, input order), its spills, its accounting.</summary>
+public sealed class SortSinkTests
+{
+    [Fact]
+    public async Task Sort_TimesCompareAsInstants_UnreadableTimesLast_NoLearnerFirst_TiesKeepInputOrder()
+    {
+        using var dir = new TempDir();
+        string[] lines =
+        [
+            """{"username":"b","time":"2015-03-01T10:00:46.5Z","n":1}""",
+            """{"username":"b","time":"not a time","n":2}""",
+            """{"username":"b","time":"2015-03-01T10:00:46+00:00","n":3}""",
+            """{"username":"a","time":"2015-03-01T10:00:00Z","n":4}""",
+            """{"username":"b","time":"2015-03-01T09:00:00-02:00","n":5}""",
+            """{"time":"2015-03-01T08:00:00Z","n":6}""",
+            """{"username":"b","time":"2015-03-01T10:00:46","n":7}""",
+            """{"username":"b","n":8}""",
+            """{"username":null,"time":"2015-03-01T07:00:00Z","n":9}""",
+        ];
+        dir.WriteText("in/t.log", string.Join('\n', lines) + "\n");
+
+        (RunResult result, List<JsonElement> sorted) = await SortAsync(dir, [dir.PathOf("in")], new SortOptions());
+
+        // No learner first (by time), then a, then b: 46 and 46+00:00 are one instant (input order), 46.5, 11:00Z; the
+        // unreadable and missing times last, in input order.
+        Assert.Equal([9, 6, 4, 3, 7, 1, 5, 2, 8], sorted.Select(static e => e.GetProperty("n").GetInt32()));
+        Assert.Equal(2, result.Counters.ForStage(SortSink.Name).Fact("no-learner"));
+        Assert.Equal(2, result.Counters.ForStage(SortSink.Name).Fact("no-time"));
+        Run.AssertBalanced(result.Counters);
+    }
+
+    [Fact]
+    public async Task Sort_ByNumericUserIdThenTime_NumbersCompareAsNumbers()
+    {
+        using var dir = new TempDir();
+        dir.WriteText("in/t.log", string.Join('\n',
+            """{"context":{"user_id":10},"time":"2015-03-01T10:00:00Z","n":1}""",
+            """{"context":{"user_id":9},"time":"2015-03-01T11:00:00Z","n":2}""",
+            """{"context":{"user_id":-1},"time":"2015-03-01T12:00:00Z","n":3}""",
+            """{"context":{"user_id":9},"time":"2015-03-01T09:00:00Z","n":4}""") + "\n");
+
+        (_, List<JsonElement> sorted) = await SortAsync(
+            dir, [dir.PathOf("in")], new SortOptions { By = [FieldPath.Parse("context.user_id"), FieldPath.Parse("time")] });
+
+        Assert.Equal([3, 4, 2, 1], sorted.Select(static e => e.GetProperty("n").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Sort_GeneratedArchiveWithSpills_SameBytesOnOneAndFourThreads_AndTheOrderAnIndependentSortGives()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 20_000, files: 3, courses: 2, learners: 300, days: 3);
+
+        // 16 MiB of memory for 4 threads: runs of 8 MiB... spill several times over this 18 MB archive.
+        var small = new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = dir.PathOf("scratch") };
+        (RunResult one, List<JsonElement> sortedOne) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 1, output: "out1");
+        (RunResult four, List<JsonElement> sortedFour) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 4, output: "out4");
+
+        Assert.True(four.Counters.ForStage(SortSink.Name).Fact("spilled-runs") > 0, "the test must make the sort spill");
+        string[] partsOne = Directory.GetFiles(dir.PathOf("out1"), "part-*");
+        Assert.NotEmpty(partsOne);
+        foreach (string part in partsOne)
+        {
+            Assert.Equal(File.ReadAllBytes(part), File.ReadAllBytes(Path.Combine(dir.PathOf("out4"), Path.GetFileName(part))));
+        }
+
+        // Independently: every input event, ordered by (username bytes, instant, file, line) with LINQ.
+        var expected = new List<(byte[] User, bool HasUser, long Ticks, int File, int Line, string Json)>();
+        string[] files = [.. Directory.GetFiles(dir.PathOf("in"), "*.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        for (int f = 0; f < files.Length; f++)
+        {
+            int line = 0;
+            foreach (string text in ReadAllLines(files[f]))
+            {
+                line++;
+                JsonElement e;
+                try
+                {
+                    e = JsonDocument.Parse(text).RootElement;
+                }
+                catch (JsonException)
+                {
+                    continue; // rejected by the run
+                }
+
+                bool hasUser = e.TryGetProperty("username", out JsonElement u) && u.ValueKind == JsonValueKind.String;
+                long ticks = e.TryGetProperty("time", out JsonElement t) && t.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset when)
+                    ? when.UtcTicks : long.MaxValue;
+                expected.Add((hasUser ? Encoding.UTF8.GetBytes(u.GetString()!) : [], hasUser, ticks, f, line, e.GetRawText()));
+            }
+        }
+
+        string[] wanted = [.. expected
+            .OrderBy(static x => x.HasUser)
+            .ThenBy(static x => x.User, Comparer<byte[]>.Create(static (a, b) => a.AsSpan().SequenceCompareTo(b)))
+            .ThenBy(static x => x.Ticks)
+            .ThenBy(static x => x.File)
+            .ThenBy(static x => x.Line)
+            .Select(static x => x.Json)];
+        Assert.Equal(wanted.Length, sortedOne.Count);
+        Assert.Equal(wanted, sortedOne.Select(static e => e.GetRawText()));
+        Run.AssertBalanced(one.Counters);
+        Assert.Equal(one.Counters.Written, four.Counters.Written);
+        Assert.Empty(Directory.GetDirectories(dir.PathOf("scratch"))); // spills removed
+    }
+
+    [Fact]
+    public async Task Sort_Cancelled_LeavesNoSpillsAndNoParts()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 20_000, files: 3, courses: 2, learners: 300, days: 3);
+        var options = new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = dir.PathOf("scratch") };
+        using var cancel = new CancellationTokenSource();
+        var parts = new JsonPartsSink(new PartsSinkOptions { OutputDirectory = dir.PathOf("out") });
+        var sink = new SortSink(options, new CancellingSink(parts, cancel));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 2), [], sink, cancel.Token).WaitAsync(Run.Timeout));
+
+        Assert.Empty(Directory.GetDirectories(dir.PathOf("scratch")));
+        Assert.Empty(Directory.GetFiles(dir.PathOf("out"), "part-*"));
+    }
+
+    private static async Task<(RunResult Result, List<JsonElement> Sorted)> SortAsync(
+        TempDir dir, string[] inputs, SortOptions options, int threads = 2, string output = "out")
+    {
+        var parts = new JsonPartsSink(new PartsSinkOptions { OutputDirectory = dir.PathOf(output), MaxEventsPerPart = 3000 });
+        RunResult result = await EventPipeline.RunAsync(Run.Options(inputs, threads: threads), [], new SortSink(options, parts)).WaitAsync(Run.Timeout);
+        string[] files = [.. Directory.GetFiles(dir.PathOf(output), "part-*").Order(StringComparer.Ordinal)];
+        var events = new List<JsonElement>();
+        foreach (string file in files)
+        {
+            foreach (string line in ReadAllLines(file))
+            {
+                events.Add(JsonDocument.Parse(line).RootElement);
+            }
+        }
+
+        return (result, events);
+    }
+
+    private static List<string> ReadAllLines(string file)
+    {
+        using Stream raw = File.OpenRead(file);
+        using Stream text = file.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress) : raw;
+        using var reader = new StreamReader(text, Encoding.UTF8);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>An ordered sink that cancels the run when the sort's merge hands it its first batch.</summary>
+    private sealed class CancellingSink(IEventSink inner, CancellationTokenSource cancel) : IEventSink
+    {
+        public bool RequiresInputOrder => true;
+
+        public System.Threading.Tasks.Dataflow.ITargetBlock<EventBatch> CreateBlock(StageContext context)
+        {
+            System.Threading.Tasks.Dataflow.ITargetBlock<EventBatch> target = inner.CreateBlock(context);
+            var first = new System.Threading.Tasks.Dataflow.ActionBlock<EventBatch>(async batch =>
+            {
+                await cancel.CancelAsync();
+                await System.Threading.Tasks.Dataflow.DataflowBlock.SendAsync(target, batch);
+            });
+            _ = first.Completion.ContinueWith(t => target.Complete(), TaskScheduler.Default);
+            return first;
+        }
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
+    }
+}
