@@ -81,6 +81,7 @@ internal static class Program
         ("desensitize", DesensitizeCommand.Create),
         ("filter", FilterCommand.Create),
         ("sort", SortCommand.Create),
+        ("shard", ShardCommand.Create),
         ("cia", CiaCommand.Create),
     ];
 

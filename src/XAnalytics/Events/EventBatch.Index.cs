@@ -1,5 +1,6 @@
 using System.Buffers;
 using XAnalytics.Formats;
+using XAnalytics.Formats.Json;
 
 namespace XAnalytics.Events;
 
@@ -54,5 +55,31 @@ public sealed partial class EventBatch
         ref readonly Entry entry = ref Get(index);
         json = _data.AsSpan(entry.Offset, entry.Length);
         return _fields.AsSpan(entry.FieldStart, entry.FieldCount);
+    }
+
+    /// <summary>
+    /// Indexes a batch built from events that already passed a parse (copied from parsed batches, as a shard's
+    /// buckets are), so its fields can be read. Each event is checked again; one that is not an event fails.
+    /// </summary>
+    internal void IndexCopiedEvents()
+    {
+        if (IsParsed)
+        {
+            return;
+        }
+
+        BeginIndex(_count * 16);
+        TopField[] fields = new TopField[32];
+        for (int i = 0; i < _count; i++)
+        {
+            if (EventIndexer.TryIndex(GetUtf8(i), ref fields, out int fieldCount, out _) is { } reason)
+            {
+                throw new InvalidOperationException($"A copied event is not an event ({reason}).");
+            }
+
+            SetFields(i, fields.AsSpan(0, fieldCount));
+        }
+
+        IsParsed = true;
     }
 }

@@ -1,6 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 
-namespace XAnalytics.Sinks;
+namespace XAnalytics.Pipeline;
 
 /// <summary>
 /// A sink's block: messages go to the head of its chain, completion is the end of the whole chain (the way

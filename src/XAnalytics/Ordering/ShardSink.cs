@@ -1,0 +1,162 @@
+using System.Threading.Tasks.Dataflow;
+using XAnalytics.Events;
+using XAnalytics.Internal;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Ordering;
+
+/// <summary>
+/// Splits a run's events into learner buckets (<see cref="LearnerBuckets"/>), each written by its own ordered sink
+/// (parts in <c>OUT/bucket-NNNN/</c>), in input order or sorted by learner and time.
+/// </summary>
+/// <remarks>
+/// Events arrive in input order (one thread deals them out, which is cheap next to compressing), so each bucket's
+/// content is the same on any number of threads; the buckets' sinks compress in parallel. Each bucket's sink counts
+/// what it writes.
+/// </remarks>
+public sealed class ShardSink : IEventSink
+{
+    private static readonly SourceFile s_shard = new("shard", 0, 0, SourceFormat.JsonLines);
+    private readonly ShardOptions _options;
+    private readonly IEventSink[] _buckets;
+    private ITargetBlock<EventBatch>[] _targets = [];
+    private EventBatch?[] _filling = [];
+    private long _sequence;
+
+    /// <summary>Creates the sink; <paramref name="bucketSink"/> makes the ordered sink of bucket i (a parts sink in its folder).</summary>
+    public ShardSink(ShardOptions options, Func<int, IEventSink> bucketSink)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(bucketSink);
+        _options = options.Validated();
+        _buckets = new IEventSink[_options.Buckets];
+        SortOptions? sort = _options.Sort is { } s
+            ? s with { By = [_options.By, FieldPath.Parse("time")], MemoryBytes = Math.Max(16L * 1024 * 1024, s.MemoryBytes / _options.Buckets) }
+            : null;
+        for (int i = 0; i < _buckets.Length; i++)
+        {
+            IEventSink sink = bucketSink(i);
+            _buckets[i] = sort is null ? sink : new SortSink(sort, sink);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool RequiresInputOrder => true;
+
+    /// <inheritdoc/>
+    public ITargetBlock<EventBatch> CreateBlock(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _targets = new ITargetBlock<EventBatch>[_buckets.Length];
+        _filling = new EventBatch?[_buckets.Length];
+        for (int i = 0; i < _buckets.Length; i++)
+        {
+            _targets[i] = _buckets[i].CreateBlock(context);
+        }
+
+        var key = new PooledBufferWriter(256);
+        var deal = new ActionBlock<EventBatch>(
+            batch => DealAsync(batch, key, context.CancellationToken),
+            new ExecutionDataflowBlockOptions { BoundedCapacity = context.BoundedCapacity, CancellationToken = context.CancellationToken });
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = deal.Completion.ContinueWith(
+            async t =>
+            {
+                try
+                {
+                    if (t.IsFaulted || t.IsCanceled)
+                    {
+                        foreach (ITargetBlock<EventBatch> target in _targets)
+                        {
+                            target.Fault(t.Exception?.GetBaseException() ?? new OperationCanceledException());
+                        }
+
+                        await t.ConfigureAwait(false);
+                    }
+
+                    for (int i = 0; i < _targets.Length; i++)
+                    {
+                        if (_filling[i] is { Count: > 0 } last)
+                        {
+                            _filling[i] = null;
+                            await SendAsync(i, last, context.CancellationToken).ConfigureAwait(false);
+                        }
+
+                        _targets[i].Complete();
+                    }
+
+                    foreach (ITargetBlock<EventBatch> target in _targets)
+                    {
+                        await target.Completion.ConfigureAwait(false);
+                    }
+
+                    done.SetResult();
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+        return new SinkTarget<EventBatch>(deal, done.Task);
+    }
+
+    /// <inheritdoc/>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        foreach (IEventSink bucket in _buckets)
+        {
+            await bucket.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DealAsync(EventBatch batch, PooledBufferWriter key, CancellationToken cancellationToken)
+    {
+        using (batch)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                key.Clear();
+                if (batch.TryGetField(i, _options.By, out FieldValue value) && !value.IsNull)
+                {
+                    Span<byte> text = key.GetSpan(value.RawJson.Length);
+                    key.Advance(value.CopyTo(text));
+                }
+
+                int bucket = LearnerBuckets.Of(key.WrittenSpan, _buckets.Length);
+                int size = Math.Max(64 * 1024, batch.GetUtf8(i).Length + 1);
+                EventBatch target = _filling[bucket] ??= EventBatch.Create(s_shard, _sequence++, size, 1024);
+                if (!target.TryAppend(batch.GetUtf8(i), batch.GetLineNumber(i)))
+                {
+                    _filling[bucket] = null;
+                    await SendAsync(bucket, target, cancellationToken).ConfigureAwait(false);
+                    target = _filling[bucket] = EventBatch.Create(s_shard, _sequence++, size, 1024);
+                    target.TryAppend(batch.GetUtf8(i), batch.GetLineNumber(i));
+                }
+
+                if (target.IsFull)
+                {
+                    _filling[bucket] = null;
+                    await SendAsync(bucket, target, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task SendAsync(int bucket, EventBatch batch, CancellationToken cancellationToken)
+    {
+        if (_options.Sort is not null)
+        {
+            batch.IndexCopiedEvents(); // the bucket's sort reads the learner and the time
+        }
+
+        if (!await _targets[bucket].SendAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            batch.Dispose();
+            await _targets[bucket].Completion.ConfigureAwait(false);
+            throw new OperationCanceledException("A bucket's output stopped taking events.");
+        }
+    }
+}
