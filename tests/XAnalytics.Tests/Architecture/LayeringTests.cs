@@ -25,6 +25,7 @@ public sealed partial class LayeringTests
         ["XAnalytics.Stages.Desensitize"],
         ["XAnalytics.Aggregates"],
         ["XAnalytics.Sinks", "XAnalytics.Ordering"],
+        ["XAnalytics.Learners"],
         ["XAnalytics"],
         ["XAnalytics.Settings"],
         ["XAnalytics.Generation", "XAnalytics.Reports.Reference"],

@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Dataflow;
+using XAnalytics.Events;
+using XAnalytics.Ordering;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Learners;
+
+/// <summary>
+/// Runs an <see cref="ILearnerAnalysis{TPartial}"/> over a run's events: it gathers each learner's events (sorted by
+/// learner and time with <see cref="SortSink"/>, or taken as they come when the input is already so sorted, as
+/// <c>sort</c> and <c>shard --sorted</c> write it) and hands whole learners to worker threads.
+/// </summary>
+/// <remarks>
+/// <para>How to write an analysis: implement <see cref="ILearnerAnalysis{TPartial}"/> with a partial that holds your
+/// counters; in <c>Accumulate</c>, walk <see cref="LearnerGroup.Events"/> from 0 to <see cref="LearnerGroup.Count"/>
+/// (time order), reading fields with <see cref="EventBatch.TryGetField"/> and times with
+/// <see cref="LearnerGroup.GetTimeTicks"/>; keep nothing of the group after the call. Merge partials in
+/// <c>Merge</c>, finish in <c>Complete</c>. Memory: the sort's (see <see cref="SortOptions.MemoryBytes"/>), plus
+/// the learners in flight (a few per thread), each held whole.</para>
+/// </remarks>
+/// <typeparam name="TPartial">The analysis' partial result.</typeparam>
+public sealed class LearnerAnalysisSink<TPartial> : IEventSink
+    where TPartial : class
+{
+    private readonly IEventSink _inner;
+
+    /// <summary>
+    /// Creates the sink. <paramref name="sort"/> gives the learner key (its first field; default <c>username</c>) and
+    /// the memory; with <paramref name="inputIsSorted"/> the events must arrive sorted by it (then time) and are not
+    /// sorted again.
+    /// </summary>
+    public LearnerAnalysisSink(ILearnerAnalysis<TPartial> analysis, SortOptions? sort = null, bool inputIsSorted = false)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        sort ??= new SortOptions();
+        var groups = new GroupSink(analysis, sort.By[0]);
+        _inner = inputIsSorted ? groups : new SortSink(sort, groups);
+    }
+
+    /// <inheritdoc/>
+    public bool RequiresInputOrder => _inner.RequiresInputOrder;
+
+    /// <inheritdoc/>
+    public ITargetBlock<EventBatch> CreateBlock(StageContext context) => _inner.CreateBlock(context);
+
+    /// <inheritdoc/>
+    public Task CompleteAsync(CancellationToken cancellationToken) => _inner.CompleteAsync(cancellationToken);
+
+    /// <summary>Events in learner order in; learners out to workers, each with a partial of its own.</summary>
+    private sealed class GroupSink(ILearnerAnalysis<TPartial> analysis, FieldPath learnerKey) : IEventSink
+    {
+        private const int LearnersPerMessage = 64;
+        private static readonly SourceFile s_learner = new("learner", 0, 0, SourceFormat.JsonLines);
+        private readonly ConcurrentBag<TPartial> _partials = [];
+        private readonly System.Buffers.ArrayBufferWriter<byte> _key = new(256);
+        private readonly System.Buffers.ArrayBufferWriter<byte> _current = new(256);
+        private EventBatch? _events;
+        private List<(string Learner, EventBatch Events)> _pending = [];
+
+        public bool RequiresInputOrder => true;
+
+        public ITargetBlock<EventBatch> CreateBlock(StageContext context)
+        {
+            var work = new ActionBlock<List<(string Learner, EventBatch Events)>>(
+                learners => Analyse(learners, context),
+                new ExecutionDataflowBlockOptions
+                {
+                    MaxDegreeOfParallelism = context.Threads,
+                    BoundedCapacity = context.Threads * 2,
+                    CancellationToken = context.CancellationToken,
+                });
+            var group = new ActionBlock<EventBatch>(
+                async batch =>
+                {
+                    using (batch)
+                    {
+                        batch.IndexCopiedEvents(); // from the sort's merge: copied events, not yet indexed
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            _key.ResetWrittenCount();
+                            if (batch.TryGetField(i, learnerKey, out FieldValue value) && !value.IsNull)
+                            {
+                                _key.Advance(value.CopyTo(_key.GetSpan(value.RawJson.Length)));
+                            }
+
+                            if (_events is not null && !_key.WrittenSpan.SequenceEqual(_current.WrittenSpan))
+                            {
+                                await EndLearnerAsync(work, context).ConfigureAwait(false);
+                            }
+
+                            if (_events is null)
+                            {
+                                _current.ResetWrittenCount();
+                                System.Buffers.BuffersExtensions.Write(_current, _key.WrittenSpan);
+                                _events = EventBatch.Create(s_learner, 0, 64 * 1024, 1 << 20);
+                            }
+
+                            ReadOnlySpan<byte> json = batch.GetUtf8(i);
+                            if (!_events.TryAppend(json, batch.GetLineNumber(i)))
+                            {
+                                // A learner outgrowing the batch: a bigger one, the events moved over.
+                                EventBatch bigger = EventBatch.Create(s_learner, 0, Math.Max(_events.BufferBytes * 2, json.Length * 2), 1 << 20);
+                                for (int e = 0; e < _events.Count; e++)
+                                {
+                                    bigger.TryAppend(_events.GetUtf8(e), _events.GetLineNumber(e));
+                                }
+
+                                _events.Dispose();
+                                _events = bigger;
+                                _events.TryAppend(batch.GetUtf8(i), batch.GetLineNumber(i));
+                            }
+                        }
+                    }
+                },
+                new ExecutionDataflowBlockOptions { BoundedCapacity = context.BoundedCapacity, CancellationToken = context.CancellationToken });
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = group.Completion.ContinueWith(
+                async t =>
+                {
+                    try
+                    {
+                        await t.ConfigureAwait(false);
+                        if (_events is not null)
+                        {
+                            await EndLearnerAsync(work, context).ConfigureAwait(false);
+                        }
+
+                        if (_pending.Count > 0)
+                        {
+                            await work.SendAsync(_pending).ConfigureAwait(false);
+                        }
+
+                        work.Complete();
+                        await work.Completion.ConfigureAwait(false);
+                        done.SetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        ((IDataflowBlock)work).Fault(e);
+                        done.SetException(e);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+            return new SinkTarget<EventBatch>(group, done.Task);
+        }
+
+        public Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            TPartial? result = null;
+            foreach (TPartial partial in _partials)
+            {
+                if (result is null)
+                {
+                    result = partial;
+                }
+                else
+                {
+                    analysis.Merge(result, partial);
+                }
+            }
+
+            analysis.Complete(result ?? analysis.CreatePartial());
+            return Task.CompletedTask;
+        }
+
+        private async Task EndLearnerAsync(ActionBlock<List<(string Learner, EventBatch Events)>> work, StageContext context)
+        {
+            EventBatch events = _events!;
+            _events = null;
+            events.IndexCopiedEvents();
+            _pending.Add((System.Text.Encoding.UTF8.GetString(_current.WrittenSpan), events));
+            if (_pending.Count >= LearnersPerMessage)
+            {
+                List<(string Learner, EventBatch Events)> full = _pending;
+                _pending = [];
+                if (!await work.SendAsync(full, context.CancellationToken).ConfigureAwait(false))
+                {
+                    foreach ((_, EventBatch batch) in full)
+                    {
+                        batch.Dispose();
+                    }
+
+                    await work.Completion.ConfigureAwait(false);
+                }
+            }
+        }
+
+        private void Analyse(List<(string Learner, EventBatch Events)> learners, StageContext context)
+        {
+            TPartial partial = _partials.TryTake(out TPartial? idle) ? idle : analysis.CreatePartial();
+            try
+            {
+                foreach ((string learner, EventBatch events) in learners)
+                {
+                    using (events)
+                    {
+                        analysis.Accumulate(partial, new LearnerGroup(learner, events));
+                        context.Counters.AddWritten(events.Count);
+                    }
+                }
+            }
+            finally
+            {
+                _partials.Add(partial);
+            }
+        }
+    }
+}
