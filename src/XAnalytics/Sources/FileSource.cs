@@ -200,7 +200,7 @@ public sealed class FileSource
         void Add(string path, long length)
         {
             bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            if (options.OnlyGzip && !gz)
+            if (options.OnlyGzip && !gz && path != StandardInput)
             {
                 skipped++;
                 return;
