@@ -26,7 +26,7 @@ public sealed class PipelineRun
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _rejects = new RejectLog(options.RejectsPath, Counters, options.WriteEmptyRejectsFile);
         _context = new StageContext(options.Threads, options.BoundedCapacity!.Value, sink.RequiresInputOrder || AnyRequiresOrder(stages), Counters, _rejects, _cts.Token);
-        _readerOptions = new LineReaderOptions(options.MaxLineBytes, options.BatchBytes, options.BatchEvents);
+        _readerOptions = new LineReaderOptions(options.MaxLineBytes, options.BatchBytes, options.BatchEvents, options.Source.StandardInput);
         Completion = RunAsync(stages, sink, cancellationToken);
     }
 

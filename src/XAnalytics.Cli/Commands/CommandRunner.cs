@@ -12,6 +12,11 @@ internal static class CommandRunner
     public static async Task<RunResult> RunAsync(ParseResult parse, PipelineOptions options, IReadOnlyList<IEventStage> stages, IEventSink sink, bool progress, CancellationToken ct)
     {
         PipelineRun run = EventPipeline.Start(options, stages, sink, ct);
+        foreach (string note in run.Files.Notes)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"xanalytics: note: {note}");
+        }
+
         await using (new RunReporter(run, parse.InvocationConfiguration.Error, progress))
         {
             return await run.Completion;

@@ -61,7 +61,7 @@ internal sealed class CommonOptions
     {
         FileInfo? rejects = result.GetValue(Rejects);
         PipelineOptions options = settings.ToPipelineOptions(inputs, commandName);
-        return options with
+        options = options with
         {
             // No input files is a usage error (exit 2), not a clean run over nothing.
             Source = options.Source with { OnlyGzip = result.GetValue(OnlyGz), Format = result.GetValue(InFormat), RequireFiles = true },
@@ -71,5 +71,12 @@ internal sealed class CommonOptions
             RejectsPath = rejects is null ? options.RejectsPath : PathChecks.WritableFile(rejects, Rejects.Name),
             WriteEmptyRejectsFile = rejects is not null,
         };
+
+        // The rejects file may sit in the tree being read; it is never read back.
+        return options.RejectsPath is { } path ? Excluding(options, path) : options;
     }
+
+    /// <summary>The options with <paramref name="path"/> (the command's own output) never read as input, even inside an input tree.</summary>
+    public static PipelineOptions Excluding(PipelineOptions options, string path)
+        => options with { Source = options.Source with { Exclude = [.. options.Source.Exclude, path] } };
 }

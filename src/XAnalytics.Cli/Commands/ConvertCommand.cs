@@ -54,7 +54,7 @@ internal static class ConvertCommand
                 Gzip = compress,
                 Overwrite = result.GetValue(overwrite),
             };
-            PipelineOptions options = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "convert");
+            PipelineOptions options = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "convert"), sinkOptions.OutputDirectory);
             (IEventSink sink, Func<IReadOnlyList<PartInfo>> parts) = OutputParts.Create(
                 result.GetValue(to) == Target.Bson ? OutputParts.Format.Bson : OutputParts.Format.Json, sinkOptions);
             RunResult run = await CommandRunner.RunAsync(result, options, [], sink, !result.GetValue(common.NoProgress), ct);

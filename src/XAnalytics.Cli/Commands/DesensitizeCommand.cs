@@ -68,7 +68,7 @@ internal static class DesensitizeCommand
                 RemoveRedundant = new RemoveRedundantOptions(),
             };
             string outDir = result.GetValue(output)!;
-            PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "desensitize"));
+            PipelineOptions options = CommonOptions.Excluding(filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "desensitize")), outDir);
             IEventStage[] stages =
             [
                 .. filters.Stages(result),

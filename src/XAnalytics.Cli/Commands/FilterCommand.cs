@@ -29,7 +29,7 @@ internal static class FilterCommand
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
             string outDir = result.GetValue(output)!;
-            PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "filter"));
+            PipelineOptions options = CommonOptions.Excluding(filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "filter")), outDir);
             var (sink, written) = parts.Create(result, settings, outDir);
             RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), sink, !result.GetValue(common.NoProgress), ct);
             await OutputParts.ReportAsync(result, "filter", outDir, written());

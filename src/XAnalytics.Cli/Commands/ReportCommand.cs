@@ -45,7 +45,7 @@ internal static class ReportCommand
                 GdpThreshold = result.GetValue(gdp),
                 GeoIpDatabase = result.GetValue(geoIp),
             };
-            PipelineOptions pipeline = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report");
+            PipelineOptions pipeline = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report"), result.GetValue(outDir)!);
             long reportedEvents = 0;
             (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct,
                 reports => reportedEvents = reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);

@@ -3,7 +3,10 @@ namespace XAnalytics.Pipeline;
 /// <summary>Options for finding the input files of a run.</summary>
 public sealed record FileSourceOptions
 {
-    /// <summary>Files and directory trees to read. Directories are recursed. Required, at least one.</summary>
+    /// <summary>
+    /// Files and directory trees to read, and <c>-</c> for standard input. Directories are recursed, links
+    /// followed, but each file is read once and each directory walked once. Required, at least one.
+    /// </summary>
     public IReadOnlyList<string> Inputs { get; init; } = [];
 
     /// <summary>Read only files whose names end in <c>.gz</c> (others are skipped and counted). Default false.</summary>
@@ -26,6 +29,14 @@ public sealed record FileSourceOptions
     /// run over nothing that looks like a clean one. Default false; the command line sets it.
     /// </summary>
     public bool RequireFiles { get; init; }
+
+    /// <summary>
+    /// Paths never read, though inside an input tree: a command's own output folder and rejects file. Default none.
+    /// </summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>How <c>-</c> is read. Default null: the process's standard input.</summary>
+    public Func<Stream>? StandardInput { get; init; }
 
     /// <summary>What the files hold. Default <see cref="InputFormat.Auto"/>: decided by each file's name.</summary>
     public InputFormat Format { get; init; } = InputFormat.Auto;

@@ -43,7 +43,7 @@ internal static class BsonReader
             Stream stream;
             try
             {
-                stream = LineReader.Open(file, counters, file.Format == SourceFormat.BsonGzip, out gzip);
+                stream = LineReader.Open(file, options, counters, file.Format == SourceFormat.BsonGzip, out gzip);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -6,10 +6,14 @@ namespace XAnalytics.Sources;
 /// <summary>The planned list of input files: sorted, deterministic, checked before any reading starts.</summary>
 public sealed class FileSource
 {
-    private FileSource(IReadOnlyList<SourceFile> files, int skipped)
+    /// <summary>The input that means standard input: <c>-</c>.</summary>
+    public const string StandardInput = "-";
+
+    private FileSource(IReadOnlyList<SourceFile> files, int skipped, IReadOnlyList<string> notes)
     {
         Files = files;
         SkippedFiles = skipped;
+        Notes = notes;
         long total = 0;
         foreach (SourceFile f in files)
         {
@@ -22,8 +26,14 @@ public sealed class FileSource
     /// <summary>The files to read, in order.</summary>
     public IReadOnlyList<SourceFile> Files { get; }
 
-    /// <summary>Files seen but left out (non-gzip with <see cref="FileSourceOptions.OnlyGzip"/>).</summary>
+    /// <summary>
+    /// Entries seen but left out: hidden ones, manifests, non-gzip with <see cref="FileSourceOptions.OnlyGzip"/>,
+    /// files and directories reached a second time through links, output folders, pipes met in a tree.
+    /// </summary>
     public int SkippedFiles { get; }
+
+    /// <summary>What the plan left out that a user should hear about (a pipe in a tree, an output folder, links), one line each.</summary>
+    public IReadOnlyList<string> Notes { get; }
 
     /// <summary>Bytes in all files, as stored (compressed for gzip).</summary>
     public long TotalBytes { get; }
@@ -46,24 +56,62 @@ public sealed class FileSource
         }
 
         var files = new List<SourceFile>();
-        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var notes = new List<string>();
+        // Device and inode of every directory walked and file added (resolved full paths where statx is missing):
+        // a link to a folder already walked, or to a file already listed, is not followed again.
+        var seen = new HashSet<FileIdentity>();
+        var seenPaths = new HashSet<string>(StringComparer.Ordinal);
+        var excluded = new HashSet<FileIdentity>();
+        var excludedPaths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string path in options.Exclude)
+        {
+            excludedPaths.Add(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+            if (FileIdentity.TryGet(path, out FileIdentity id))
+            {
+                excluded.Add(id);
+            }
+        }
+
         int skipped = 0;
+        int links = 0;
+        bool standardInput = false;
         foreach (string input in options.Inputs)
         {
-            if (File.Exists(input))
+            if (input == StandardInput)
             {
-                // A file named explicitly is read even if hidden, but --only-gz still applies.
-                Add(input, new FileInfo(input).Length);
+                if (standardInput)
+                {
+                    throw new ArgumentException("Standard input ('-') is given twice: it can be read once.", nameof(options));
+                }
+
+                standardInput = true;
+                Add(input, 0);
+            }
+            else if (File.Exists(input))
+            {
+                // A file named explicitly is read even if hidden, and a named pipe is waited on, but --only-gz
+                // still applies.
+                if (FirstVisit(input, out _))
+                {
+                    Add(input, new FileInfo(input).Length);
+                }
             }
             else if (Directory.Exists(input))
             {
-                visited.Add(Path.GetFullPath(input));
-                Walk(new DirectoryInfo(input), input);
+                if (FirstVisit(input, out _))
+                {
+                    Walk(new DirectoryInfo(input), input);
+                }
             }
             else
             {
                 throw new FileNotFoundException($"Input not found: {input}", input);
             }
+        }
+
+        if (links > 0)
+        {
+            notes.Add($"{links} links to files or folders already read were not followed again.");
         }
 
         if (options.RequireFiles && files.Count == 0)
@@ -72,7 +120,20 @@ public sealed class FileSource
             throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
         }
 
-        return new FileSource(files, skipped);
+        return new FileSource(files, skipped, notes);
+
+        // Whether the path leads to something not met before (and not excluded), recording it.
+        bool FirstVisit(string path, out FileIdentity identity)
+        {
+            if (FileIdentity.TryGet(path, out identity))
+            {
+                return !excluded.Contains(identity) && seen.Add(identity);
+            }
+
+            string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            string real = new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+            return !excludedPaths.Contains(full) && !excludedPaths.Contains(real) && seenPaths.Add(real);
+        }
 
         void Walk(DirectoryInfo dir, string prefix)
         {
@@ -88,17 +149,49 @@ public sealed class FileSource
                 }
 
                 string path = Path.Combine(prefix, entry.Name);
+                if (excludedPaths.Contains(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path))))
+                {
+                    skipped++;
+                    continue;
+                }
+
                 if (entry is DirectoryInfo sub)
                 {
-                    // Symbolic links are followed, once: a link back up the tree must not loop.
-                    string real = sub.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? sub.FullName;
-                    if (visited.Add(real))
+                    if (!FirstVisit(path, out _))
                     {
-                        Walk(sub, path);
+                        // A link back up the tree, or a second way to a folder: each folder is walked once.
+                        skipped++;
+                        links += entry.LinkTarget is null ? 0 : 1;
+                        continue;
                     }
+
+                    if (options.SkipManifests && File.Exists(Path.Combine(path, PartsManifest.FileName)))
+                    {
+                        // Parts written by a command (perhaps this one, into the tree it reads) are output, not input.
+                        skipped++;
+                        notes.Add($"skipped {path}: an output folder (it holds {PartsManifest.FileName}); name it as an input to read it.");
+                        continue;
+                    }
+
+                    Walk(sub, path);
                 }
                 else if (entry is FileInfo file)
                 {
+                    if (!FirstVisit(path, out FileIdentity identity))
+                    {
+                        skipped++;
+                        links += entry.LinkTarget is null ? 0 : 1;
+                        continue;
+                    }
+
+                    if (identity.Type != 0 && !identity.IsRegularFile)
+                    {
+                        // A pipe, socket or device met in a tree would hang or never end the run: not waited on.
+                        skipped++;
+                        notes.Add($"skipped {path}: {(identity.IsFifo ? "a named pipe" : "not a regular file")}; name it as an input to read it.");
+                        continue;
+                    }
+
                     Add(path, file.Length);
                 }
             }
@@ -107,7 +200,7 @@ public sealed class FileSource
         void Add(string path, long length)
         {
             bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            if (options.OnlyGzip && !gz)
+            if (options.OnlyGzip && !gz && path != StandardInput)
             {
                 skipped++;
                 return;

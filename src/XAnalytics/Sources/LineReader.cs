@@ -53,7 +53,7 @@ internal static class LineReader
             Stream stream;
             try
             {
-                stream = Open(file, counters, file.Format == SourceFormat.GzipJsonLines, out gzip);
+                stream = Open(file, options, counters, file.Format == SourceFormat.GzipJsonLines, out gzip);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -106,28 +106,46 @@ internal static class LineReader
 
     /// <summary>
     /// Opens a file for reading, through the strict gzip reader when it is declared gzip or starts with the gzip
-    /// magic (shared by the JSON-lines and BSON readers).
+    /// magic (shared by the JSON-lines and BSON readers). Standard input (<c>-</c>) and named pipes are read as
+    /// they come: nothing here seeks or asks for a length.
     /// </summary>
-    internal static Stream Open(SourceFile file, RunCounters counters, bool declaredGzip, out bool gzip)
+    internal static Stream Open(SourceFile file, LineReaderOptions options, RunCounters counters, bool declaredGzip, out bool gzip)
     {
-        var fs = new FileStream(file.Path, new FileStreamOptions
+        Stream stream = file.Path == FileSource.StandardInput
+            ? options.StandardInput?.Invoke() ?? Console.OpenStandardInput()
+            : new FileStream(file.Path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0, // reads are already 64 KiB and larger
+                Options = FileOptions.SequentialScan,
+            });
+        if (!declaredGzip)
         {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 0, // reads are already 64 KiB and larger
-            Options = FileOptions.SequentialScan,
-        });
-        gzip = declaredGzip || StartsWithGzipMagic(fs);
-        return gzip ? new GzipMemberStream(fs, counters.AddStoredBytes) : fs;
+            stream = PeekGzipMagic(stream, out declaredGzip);
+        }
+
+        gzip = declaredGzip;
+        return gzip ? new GzipMemberStream(stream, counters.AddStoredBytes) : stream;
     }
 
-    private static bool StartsWithGzipMagic(FileStream fs)
+    /// <summary>
+    /// Whether the stream starts with the gzip magic; the stream to read from then on, from its first byte (the same
+    /// one rewound when it can seek, else one that hands out the peeked bytes first).
+    /// </summary>
+    private static Stream PeekGzipMagic(Stream stream, out bool gzip)
     {
-        Span<byte> magic = stackalloc byte[2];
-        int n = fs.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        fs.Position = 0;
-        return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        byte[] head = new byte[2];
+        int n = stream.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+        gzip = n == 2 && head[0] == 0x1f && head[1] == 0x8b;
+        if (stream.CanSeek)
+        {
+            stream.Position = 0;
+            return stream;
+        }
+
+        return new ReplayStream(head.AsMemory(0, n), stream);
     }
 
     /// <summary>Why a file could not be read on, from the exception its stream threw (strict gzip, plain I/O).</summary>

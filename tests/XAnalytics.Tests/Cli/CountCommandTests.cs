@@ -305,4 +305,43 @@ public sealed class CountCommandTests : IDisposable
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("lines read", error.ToString(), StringComparison.Ordinal); // nothing was read
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Count_DashReadsStandardInput_GzipOrPlain(bool gzip)
+    {
+        // zcat a.gz | xanalytics count -: "Input not found: -"; with a pipe, a stack trace about seeking. The real
+        // process, so that its real standard input is a pipe.
+        string lines = Event("u1", "play_video") + "\n" + Event("u2", "pause_video") + "\n";
+        byte[] input = Encoding.UTF8.GetBytes(lines);
+        if (gzip)
+        {
+            using var compressed = new MemoryStream();
+            using (var gz = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gz.Write(input);
+            }
+
+            input = compressed.ToArray();
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "count", "-", "--by", "event_type", "--no-progress", "--rejects", Path.Combine(_dir.FullName, "rejects.tsv")])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.BaseStream.WriteAsync(input);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("pause_video\t1\nplay_video\t1\n", await output);
+        Assert.Equal(ExitCodes.Clean, process.ExitCode);
+        Assert.Contains("lines read 2 = written 2", await error, StringComparison.Ordinal);
+    }
 }

@@ -72,6 +72,35 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains($"{pipeline}:4:13: unknown option 'colour' for 'count' (it takes options by, format)", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("from", "to")]
+    [InlineData("min-date", "max-date")]
+    public async Task Run_FilterStepDates_FromAndToAsOnTheCommandLineOlderNamesToo(string from, string to)
+    {
+        string logs = WriteFile("timed.log",
+            """{"username": "u1", "event_type": "a", "time": "2015-02-28T23:00:00+00:00"}""" + "\n"
+            + """{"username": "u1", "event_type": "b", "time": "2015-03-01T10:00:00+00:00"}""" + "\n"
+            + """{"username": "u1", "event_type": "c", "time": "2015-03-02T00:00:00+00:00"}""" + "\n");
+        string pipeline = WriteFile("p.yaml", $"stages:\n  - filter: {{{from}: 2015-03-01, {to}: 2015-03-01}}\nsink:\n  count: {{by: [event_type]}}\n");
+
+        var (exit, output, _) = await RunAsync("run", pipeline, "--in", logs);
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal("b\t1\n", output);
+    }
+
+    [Fact]
+    public async Task Run_FilterStepAmbiguousDate_UsageErrorWithPosition()
+    {
+        string pipeline = WriteFile("p.yaml", "stages:\n  - filter: {from: 02/03/2015}\nsink:\n  count: {by: [event_type]}\n");
+
+        var (exit, _, error) = await RunAsync("run", pipeline, "--in", WriteLogs());
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"{pipeline}:2:", error, StringComparison.Ordinal);
+        Assert.Contains("ambiguous date '02/03/2015'", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_BadYaml_UsageErrorWithPosition()
     {

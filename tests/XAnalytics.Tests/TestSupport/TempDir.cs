@@ -41,7 +41,9 @@ internal sealed class TempDir : IDisposable
     {
         if (!OperatingSystem.IsWindows())
         {
-            foreach (string path in Directory.EnumerateFileSystemEntries(Root, "*", SearchOption.AllDirectories))
+            // Links are skipped, not followed: a link back up the tree (a test of link cycles) would never end.
+            var all = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+            foreach (string path in Directory.EnumerateFileSystemEntries(Root, "*", all))
             {
                 File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
