@@ -80,7 +80,7 @@ internal static class ShardCommand
                     written[i] = parts1;
                     return sink;
                 });
-            PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "shard"));
+            PipelineOptions options = CommonOptions.Excluding(filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "shard")), outDir);
             RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), shard, !result.GetValue(common.NoProgress), ct);
             var all = new List<PartInfo>();
             foreach (Func<IReadOnlyList<PartInfo>> w in written)

@@ -52,7 +52,7 @@ internal static class SortCommand
                 ScratchDirectory = settings.ScratchDir,
             };
             string outDir = result.GetValue(output)!;
-            PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "sort"));
+            PipelineOptions options = CommonOptions.Excluding(filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "sort")), outDir);
             var manifest = new Dictionary<string, string>(StringComparer.Ordinal) { ["sortedBy"] = string.Join(',', sort.By.Select(static p => p.Text)) };
             var (sink, written) = parts.Create(result, settings, outDir, manifest);
             RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), new SortSink(sort, sink), !result.GetValue(common.NoProgress), ct);
