@@ -37,6 +37,8 @@ internal static class Jobs
             Prepare = Tools.EnsureBsonCopyAsync,
         },
         new("report (all CSVs and charts, one pass)", Tools.XAnalyticsReport(), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
+        new("sort by username, time to gzip JSON parts", Tools.XAnalyticsSort(), Tools.DuckDbSort()),
+        new("shard --buckets 16 to gzip JSON parts", Tools.XAnalyticsShard(16), Tools.XAnalyticsConvertNamed("XAnalytics convert")),
     ];
 }
 
@@ -86,6 +88,44 @@ internal static class Tools
         XAnalyticsName,
         c.Cli.FileName,
         [.. c.Cli.Prefix, "report", c.Archive.Directory, Path.Combine(c.WorkDir, "report"), "--no-progress",
+            "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
+
+    /// <summary><c>xanalytics sort DIR OUT</c> (username, then time; default memory).</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsSort() => c => new ToolRun(
+        XAnalyticsName,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "sort", c.Archive.Directory, Path.Combine(c.WorkDir, "sorted"), "--overwrite", "--no-progress",
+            "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
+
+    /// <summary>DuckDB's <c>COPY (SELECT * FROM read_json(...) ORDER BY username, time) TO '....json.gz'</c>.</summary>
+    public static Func<CompareContext, ToolRun?> DuckDbSort() => c =>
+    {
+        (string fileName, string[] prefix) = SelfInvocation.Command();
+        string glob = Path.Combine(Path.GetFullPath(c.Archive.Directory), "**", "*.gz").Replace("'", "''", StringComparison.Ordinal);
+        string target = Path.Combine(c.WorkDir, "duckdb-sorted.json.gz").Replace("'", "''", StringComparison.Ordinal);
+        string sql = $"COPY (SELECT * FROM read_json('{glob}', format = 'newline_delimited', ignore_errors = true) ORDER BY username, time) TO '{target}' (FORMAT JSON, COMPRESSION GZIP)";
+        return new ToolRun(DuckDbName, fileName, [.. prefix, "duckdb-exec", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), sql],
+            CountsOnStdout: false, OkExitCodes: [0]);
+    };
+
+    /// <summary><c>xanalytics shard DIR OUT --buckets N</c>.</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsShard(int buckets) => c => new ToolRun(
+        XAnalyticsName,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "shard", c.Archive.Directory, Path.Combine(c.WorkDir, "sharded"), "--buckets", buckets.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--overwrite", "--no-progress", "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
+
+    /// <summary><c>xanalytics convert DIR OUT --to json</c> (gzip JSON parts, unchanged events), as a peer column.</summary>
+    public static Func<CompareContext, ToolRun?> XAnalyticsConvertNamed(string name) => c => new ToolRun(
+        name,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "convert", c.Archive.Directory, Path.Combine(c.WorkDir, "converted"), "--to", "json", "--overwrite", "--no-progress",
             "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
         CountsOnStdout: false,
         OkExitCodes: [0, 3]);
