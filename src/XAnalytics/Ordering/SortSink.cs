@@ -84,7 +84,7 @@ public sealed class SortSink : IEventSink
             }
 
             context.Counters.ForStage(Name).AddFact("merged-runs", cursors.Count);
-            await MergeIntoAsync(cursors, _outputBlock!, cancellationToken).ConfigureAwait(false);
+            await MergeIntoAsync(cursors, _outputBlock!, _options.MemoryBytes, cancellationToken).ConfigureAwait(false);
             await _output.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -152,9 +152,24 @@ public sealed class SortSink : IEventSink
         counters.AddFact("spilled-runs", 1);
         counters.AddFact("spilled-bytes", spill.CompressedBytes);
         run.Clear();
+        KeepWithinBudget(_options.MemoryBytes);
     }
 
-    private static async Task MergeIntoAsync(List<IRecordCursor> cursors, ITargetBlock<EventBatch> output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Collects when the managed heap holds more than the budget. A long sort makes large buffers faster than
+    /// the collector, left to itself, takes them back: 10M events with --memory 256MiB peaked at 633 MiB, at 441 MiB
+    /// in the same time with the heap capped (DOTNET_GCHeapHardLimit), and at 523 MiB with this check. What is live
+    /// stays under the budget, so a collection here is short (no references inside byte buffers to trace).
+    /// </summary>
+    private static void KeepWithinBudget(long budget)
+    {
+        if (GC.GetTotalMemory(forceFullCollection: false) > budget)
+        {
+            GC.Collect();
+        }
+    }
+
+    private static async Task MergeIntoAsync(List<IRecordCursor> cursors, ITargetBlock<EventBatch> output, long budget, CancellationToken cancellationToken)
     {
         using var merger = new RecordMerger(cursors);
         long sequence = 0;
@@ -176,6 +191,10 @@ public sealed class SortSink : IEventSink
                 {
                     await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
                     batch = EventBatch.Create(s_sorted, sequence++);
+                    if (sequence % 64 == 0)
+                    {
+                        KeepWithinBudget(budget);
+                    }
                 }
             }
 
