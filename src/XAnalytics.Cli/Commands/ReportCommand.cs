@@ -45,7 +45,7 @@ internal static class ReportCommand
             };
             PipelineOptions pipeline = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report");
             (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct);
-            PrintWritten(result.InvocationConfiguration.Output, files);
+            PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, files);
             return CommandRunner.Finish(result, run);
         }));
         return command;
@@ -61,11 +61,12 @@ internal static class ReportCommand
         return (run, ReportWriter.Write(reports, outDir));
     }
 
-    public static void PrintWritten(TextWriter output, ReportFiles files)
+    /// <summary>Notes (what was left out, no learners) on stderr with the run's summary; the files written on stdout.</summary>
+    public static void PrintWritten(TextWriter output, TextWriter error, ReportFiles files)
     {
         foreach (string note in files.Notes)
         {
-            output.WriteLine($"Note: {note}");
+            error.WriteLine($"Note: {note}");
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {files.Files.Count} files to {files.Directory}"));
