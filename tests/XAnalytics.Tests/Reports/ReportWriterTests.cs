@@ -16,7 +16,7 @@ public sealed class ReportWriterTests : IDisposable
         await File.WriteAllLinesAsync(log,
         [
             """{"event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00Z", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}}""",
-            """{"event_type": "edx.course.enrollment.mode_changed", "event_source": "server", "time": "2015-03-02T23:59:59.999999-01:00", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}}""",
+            """{"event_type": "edx.course.enrollment.mode_changed", "event_source": "server", "time": "2015-03-02T23:59:59.999999-01:00", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}, "event": {"mode": "verified"}}""",
         ]);
         using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
         ReportFiles files = ReportWriter.Write(reports, Path.Combine(_dir.FullName, "out"));
