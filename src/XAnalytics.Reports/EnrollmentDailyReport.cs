@@ -188,6 +188,6 @@ public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyParti
             return null;
         }
 
-        return _facts.Courses.GetId(key.ToString());
+        return _facts.Courses.GetId(key, CourseResolver.IsNewStyle(v.Utf8, url: false));
     }
 }

@@ -118,6 +118,7 @@ internal sealed class EventFacts : IDisposable
                 fact.User = Hash(name.Utf8); // no user id (desensitized): the username or pseudonym, as written
             }
             bool hasCourse;
+            bool newStyle = false;
             CourseKey course;
             int courseId;
             if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
@@ -126,7 +127,7 @@ internal sealed class EventFacts : IDisposable
             }
             else
             {
-                hasCourse = _resolver.TryResolve(batch, i, out course);
+                hasCourse = _resolver.TryResolve(batch, i, out course, out newStyle);
                 courseId = -1;
             }
 
@@ -138,10 +139,18 @@ internal sealed class EventFacts : IDisposable
             fact.Kept = true;
             if (hasCourse)
             {
-                if (courseId < 0 && !_courseIds.TryGetValue(course, out courseId))
+                if (courseId < 0)
                 {
-                    courseId = owner.Courses.GetId(course.ToString());
-                    _courseIds[course] = courseId;
+                    // Found by the resolver (URL or escaped id): the id is cached by course, the form marked per event.
+                    if (!_courseIds.TryGetValue(course, out courseId))
+                    {
+                        courseId = owner.Courses.GetId(course, newStyle);
+                        _courseIds[course] = courseId;
+                    }
+                    else if (newStyle)
+                    {
+                        owner.Courses.MarkNewStyle(courseId);
+                    }
                 }
 
                 fact.Course = courseId;
@@ -236,7 +245,8 @@ internal sealed class EventFacts : IDisposable
             }
 
             bool valid = CourseKey.TryParse(id, out course);
-            courseId = valid ? owner.Courses.GetId(course.ToString()) : -1;
+            // Cached by the id's text, so its form is marked once, with the id.
+            courseId = valid ? owner.Courses.GetId(course, CourseResolver.IsNewStyle(id, url: false)) : -1;
             if (known is null && _contextCourses.Count < MaxCachedCourses)
             {
                 _contextCourses[hash] = new ContextCourse(id.ToArray(), course, courseId, valid);

@@ -38,11 +38,11 @@ public sealed class CorpusReportTests : IDisposable
         Assert.Equal(["course_id", "interval_start", "interval_end", "label", "count"], header);
         Assert.Equal(
             [
-                "edX/DemoX/Test_2014,2014-05-19,2014-05-26,ACTIVE,1",
-                "edX/DemoX/Test_2014,2014-05-19,2014-05-26,PLAYED_VIDEO,1",
-                "edX/DemoX/Test_2014,2014-06-16,2014-06-23,ACTIVE,4",
-                "edX/DemoX/Test_2014,2014-06-16,2014-06-23,ATTEMPTED_PROBLEM,1",
-                "edX/DemoX/Test_2014,2014-06-16,2014-06-23,PLAYED_VIDEO,3",
+                "course-v1:edX+DemoX+Test_2014,2014-05-19,2014-05-26,ACTIVE,1",
+                "course-v1:edX+DemoX+Test_2014,2014-05-19,2014-05-26,PLAYED_VIDEO,1",
+                "course-v1:edX+DemoX+Test_2014,2014-06-16,2014-06-23,ACTIVE,4",
+                "course-v1:edX+DemoX+Test_2014,2014-06-16,2014-06-23,ATTEMPTED_PROBLEM,1",
+                "course-v1:edX+DemoX+Test_2014,2014-06-16,2014-06-23,PLAYED_VIDEO,3",
                 "edX/Open_DemoX/edx_demo_course,2014-06-09,2014-06-16,ACTIVE,1",
                 "edX/Open_DemoX/edx_demo_course,2014-06-09,2014-06-16,PLAYED_VIDEO,1",
                 "edX/Open_DemoX/edx_demo_course,2014-06-16,2014-06-23,ACTIVE,4",
@@ -104,6 +104,8 @@ public sealed class CorpusReportTests : IDisposable
         Assert.Equal(["course_id", "day", "activations", "deactivations", "mode_changes", "net_enrollment"], header);
         Assert.Equal(
             [
+                "course-v1:edX+Open_DemoX+edx_demo_course2,2014-08-03,1,0,0,1",
+                "course-v1:edX+Open_DemoX+edx_demo_course2,2014-08-05,1,0,0,2",
                 "edX/Open_DemoX/edx_demo_course,2014-07-30,2,0,0,2",
                 "edX/Open_DemoX/edx_demo_course,2014-08-01,3,0,0,5",
                 "edX/Open_DemoX/edx_demo_course,2014-08-02,0,1,0,4",
@@ -111,8 +113,6 @@ public sealed class CorpusReportTests : IDisposable
                 "edX/Open_DemoX/edx_demo_course,2014-08-04,0,1,0,4",
                 "edX/Open_DemoX/edx_demo_course,2014-08-05,0,2,0,2",
                 "edX/Open_DemoX/edx_demo_course,2014-08-06,0,1,0,1",
-                "edX/Open_DemoX/edx_demo_course2,2014-08-03,1,0,0,1",
-                "edX/Open_DemoX/edx_demo_course2,2014-08-05,1,0,0,2",
             ],
             ReportTestKit.Lines(Path.Combine(_dir.FullName, "enrollment_daily.csv")));
 
@@ -135,9 +135,9 @@ public sealed class CorpusReportTests : IDisposable
         using LearnerReports reports = await ReportTestKit.RunAsync([EdxCorpus.File("user_activity_tracking.log")], options);
 
         Assert.Equal(
-            ["edX/DemoX/Test_2014 2014-06-16 ACTIVE 4", "edX/DemoX/Test_2014 2014-06-16 ATTEMPTED_PROBLEM 1", "edX/DemoX/Test_2014 2014-06-16 PLAYED_VIDEO 3"],
+            ["course-v1:edX+DemoX+Test_2014 2014-06-16 ACTIVE 4", "course-v1:edX+DemoX+Test_2014 2014-06-16 ATTEMPTED_PROBLEM 1", "course-v1:edX+DemoX+Test_2014 2014-06-16 PLAYED_VIDEO 3"],
             reports.WeeklyActivity.Rows!.Select(r => $"{r.CourseId} {r.IntervalStart:yyyy-MM-dd} {r.Label} {r.Count}"));
-        Assert.All(reports.EventsDaily.Rows!, r => Assert.Equal("edX/DemoX/Test_2014", r.CourseId));
+        Assert.All(reports.EventsDaily.Rows!, r => Assert.Equal("course-v1:edX+DemoX+Test_2014", r.CourseId));
         Assert.All(reports.EventsDaily.Rows!, r => Assert.True(r.Day >= new DateOnly(2014, 6, 16)));
     }
 
@@ -148,7 +148,7 @@ public sealed class CorpusReportTests : IDisposable
         using LearnerReports reports = await ReportTestKit.RunAsync([EdxCorpus.File("user_activity_tracking.log")], options);
 
         Assert.Equal(
-            ["edX/DemoX/Test_2014 2014-05-19 ACTIVE 1", "edX/DemoX/Test_2014 2014-05-19 PLAYED_VIDEO 1",
+            ["course-v1:edX+DemoX+Test_2014 2014-05-19 ACTIVE 1", "course-v1:edX+DemoX+Test_2014 2014-05-19 PLAYED_VIDEO 1",
              "edX/Open_DemoX/edx_demo_course 2014-06-09 ACTIVE 1", "edX/Open_DemoX/edx_demo_course 2014-06-09 PLAYED_VIDEO 1"],
             reports.WeeklyActivity.Rows!.Select(r => $"{r.CourseId} {r.IntervalStart:yyyy-MM-dd} {r.Label} {r.Count}"));
     }

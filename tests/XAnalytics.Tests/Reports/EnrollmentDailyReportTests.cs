@@ -6,7 +6,7 @@ namespace XAnalytics.Tests.Reports;
 public sealed class EnrollmentDailyReportTests : IDisposable
 {
     private const string Course = "course-v1:OrgX+C1+2015_T1";
-    private const string Written = "OrgX/C1/2015_T1";
+    private const string Written = Course; // written as the log writes it
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-enrollment-");
 
     public void Dispose() => _dir.Delete(recursive: true);

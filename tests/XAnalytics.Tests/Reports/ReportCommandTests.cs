@@ -35,7 +35,7 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("countries.csv skipped", error.ToString(), StringComparison.Ordinal);
         Assert.Contains(Path.Combine(outDir, "index.html"), output.ToString(), StringComparison.Ordinal);
         Assert.Equal(
-            ["OrgX/C1/2015_T1,2015-03-09,2015-03-16,ACTIVE,1", "OrgX/C1/2015_T1,2015-03-09,2015-03-16,ATTEMPTED_PROBLEM,1"],
+            ["course-v1:OrgX+C1+2015_T1,2015-03-09,2015-03-16,ACTIVE,1", "course-v1:OrgX+C1+2015_T1,2015-03-09,2015-03-16,ATTEMPTED_PROBLEM,1"],
             ReportTestKit.Lines(Path.Combine(outDir, "weekly_activity.csv")));
         Assert.True(File.Exists(Path.Combine(outDir, "charts", "daily_active.svg")));
         Assert.False(File.Exists(Path.Combine(outDir, "countries.csv")));
