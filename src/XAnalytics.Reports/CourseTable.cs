@@ -1,39 +1,67 @@
 using System.Collections.Concurrent;
+using XAnalytics.Events;
 
 namespace XAnalytics.Reports;
 
-/// <summary>Canonical course ids shared by all threads of a run: a small id per course, so partials merge by number.</summary>
+/// <summary>
+/// Courses shared by all threads of a run: a small id per canonical course (<see cref="CourseKey"/>: the same course
+/// written <c>course-v1:Org+Num+Run</c> and <c>Org/Num/Run</c> is one), so partials merge by number.
+/// </summary>
+/// <remarks>
+/// A course is written out as edX writes it (<see cref="Name"/>): <c>course-v1:Org+Num+Run</c> when any event of the
+/// run named it in the new form (<c>course-v1:</c>, <c>ccx-v1:</c>, <c>block-v1:</c>), else <c>Org/Num/Run</c>.
+/// Whether any event did does not depend on the order threads see them, so the name is the same on every run.
+/// </remarks>
 internal sealed class CourseTable
 {
     private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
-    private readonly List<string> _names = [];
+    private readonly ConcurrentDictionary<int, byte> _newStyle = new();
+    private readonly List<CourseKey> _keys = [];
     private readonly Lock _lock = new();
 
-    public int GetId(string canonical)
+    /// <summary>The course's id; <paramref name="newStyle"/> when this event wrote it in the new form.</summary>
+    public int GetId(in CourseKey key, bool newStyle)
     {
-        if (_ids.TryGetValue(canonical, out int id))
+        string canonical = key.ToString();
+        if (!_ids.TryGetValue(canonical, out int id))
         {
-            return id;
+            lock (_lock)
+            {
+                if (!_ids.TryGetValue(canonical, out id))
+                {
+                    id = _keys.Count;
+                    _keys.Add(key);
+                    _ids[canonical] = id;
+                }
+            }
         }
 
-        lock (_lock)
+        if (newStyle)
         {
-            if (!_ids.TryGetValue(canonical, out id))
-            {
-                id = _names.Count;
-                _names.Add(canonical);
-                _ids[canonical] = id;
-            }
+            MarkNewStyle(id);
+        }
 
-            return id;
+        return id;
+    }
+
+    /// <summary>Records that an event wrote course <paramref name="id"/> in the new form.</summary>
+    public void MarkNewStyle(int id)
+    {
+        if (!_newStyle.ContainsKey(id))
+        {
+            _newStyle.TryAdd(id, 0);
         }
     }
 
+    /// <summary>The course as edX writes it (see the remarks).</summary>
     public string Name(int id)
     {
+        CourseKey key;
         lock (_lock)
         {
-            return _names[id];
+            key = _keys[id];
         }
+
+        return _newStyle.ContainsKey(id) && key.Run is not null ? $"course-v1:{key.Org}+{key.Number}+{key.Run}" : key.ToString();
     }
 }

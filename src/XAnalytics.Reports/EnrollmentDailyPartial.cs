@@ -7,5 +7,6 @@ public sealed class EnrollmentDailyPartial
     {
     }
 
-    internal Dictionary<(int Course, int Day), EnrollmentCounts> Counts { get; } = [];
+    /// <summary>Each learner's enrollment events per course, in arrival order (sorted by time at the end).</summary>
+    internal Dictionary<(int Course, long User), List<EnrollmentEvent>> Events { get; } = [];
 }

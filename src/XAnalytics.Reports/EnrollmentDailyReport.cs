@@ -1,17 +1,35 @@
+using System.Buffers.Text;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
 
 /// <summary>
-/// <c>enrollment_daily.csv</c>: per course and UTC day with enrollment events, the <c>edx.course.enrollment.activated</c>,
-/// <c>.deactivated</c> and <c>.mode_changed</c> events, and the running net enrollment (activations minus
-/// deactivations, summed over the course's days in order). Events are counted as logged: a repeated activation
-/// counts twice (edX's enrollment tasks de-duplicate per user; this report does not follow users).
+/// <c>enrollment_daily.csv</c>: per course and UTC day with enrollment events, the learners who became enrolled and
+/// unenrolled that day, the mode changes, and the learners enrolled at the end of the day. Follows edX's enrollment
+/// state machine (<c>edx/analytics/tasks/insights/enrollments.py</c>, <c>DaysEnrolledForEvents</c>): each learner's
+/// events in a course are sorted by time; the learner starts unenrolled; <c>edx.course.enrollment.activated</c>
+/// enrolls only an unenrolled learner and <c>.deactivated</c> unenrolls only an enrolled one (a repeat changes
+/// nothing; a deactivation without an activation before it changes nothing, as edX omits what it cannot know);
+/// a day counts the change between the learner's state at the end of it and at the end of their previous day with
+/// events (<c>change_since_last_day</c>), so enrolling and leaving on one day is no change.
 /// </summary>
+/// <remarks>
+/// As edX's <c>CourseEnrollmentEventsTask.mapper</c>, the learner and course are the event's own <c>event.user_id</c>
+/// and <c>event.course_id</c> (inside a browser event's JSON string too); where those are missing this report falls
+/// back to the event's user (<c>context.user_id</c>, or the username) and course instead of dropping it. A mode change
+/// is a <c>.mode_changed</c> event whose <c>event.mode</c> differs from the mode of the learner's previous event
+/// (edX's "Subset Mode Change").
+/// </remarks>
 public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyPartial>
 {
+    private static readonly FieldPath s_eventUserId = FieldPath.Parse("event.user_id");
+    private static readonly FieldPath s_eventCourseId = FieldPath.Parse("event.course_id");
+    private static readonly FieldPath s_eventMode = FieldPath.Parse("event.mode");
+
     private readonly EventFacts _facts;
 
     internal EnrollmentDailyReport(EventFacts facts) => _facts = facts;
@@ -26,27 +44,27 @@ public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyParti
     public void Accumulate(EnrollmentDailyPartial target, EventBatch batch)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
         ReadOnlySpan<EventFact> facts = _facts.Read(batch);
-        foreach (ref readonly EventFact f in facts)
+        for (int i = 0; i < facts.Length; i++)
         {
-            if (!f.Kept || f.Enrollment == EnrollmentChange.None || f.Course < 0)
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept || f.Enrollment == EnrollmentChange.None)
             {
                 continue;
             }
 
-            ref EnrollmentCounts c = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, (f.Course, f.Day), out _);
-            switch (f.Enrollment)
+            // Enrollment events are a small share of a log: reading three more fields of each is cheap.
+            long user = EventUser(batch, i) is long id and not 0 ? id : f.User;
+            int course = EventCourse(batch, i) is int c and >= 0 ? c : f.Course;
+            if (user == 0 || course < 0)
             {
-                case EnrollmentChange.Activated:
-                    c.Activations++;
-                    break;
-                case EnrollmentChange.Deactivated:
-                    c.Deactivations++;
-                    break;
-                default:
-                    c.ModeChanges++;
-                    break;
+                continue;
             }
+
+            ulong mode = batch.TryGetField(i, s_eventMode, out FieldValue m) && m.Kind == JsonTokenType.String ? XxHash3.HashToUInt64(m.Utf8) : 0;
+            ref List<EnrollmentEvent>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Events, (course, user), out _);
+            (list ??= []).Add(new EnrollmentEvent(f.Ticks, f.Enrollment, mode));
         }
     }
 
@@ -55,12 +73,17 @@ public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyParti
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        foreach (KeyValuePair<(int, int), EnrollmentCounts> kv in from.Counts)
+        foreach (KeyValuePair<(int, long), List<EnrollmentEvent>> kv in from.Events)
         {
-            ref EnrollmentCounts c = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Counts, kv.Key, out _);
-            c.Activations += kv.Value.Activations;
-            c.Deactivations += kv.Value.Deactivations;
-            c.ModeChanges += kv.Value.ModeChanges;
+            ref List<EnrollmentEvent>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Events, kv.Key, out _);
+            if (list is null)
+            {
+                list = kv.Value;
+            }
+            else
+            {
+                list.AddRange(kv.Value);
+            }
         }
     }
 
@@ -68,8 +91,14 @@ public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyParti
     public void Complete(EnrollmentDailyPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var days = new List<(string Course, int Day, EnrollmentCounts Counts)>(result.Counts.Count);
-        foreach (KeyValuePair<(int Course, int Day), EnrollmentCounts> kv in result.Counts)
+        var counts = new Dictionary<(int Course, int Day), EnrollmentCounts>();
+        foreach (KeyValuePair<(int Course, long User), List<EnrollmentEvent>> kv in result.Events)
+        {
+            AddLearner(kv.Key.Course, kv.Value, counts);
+        }
+
+        var days = new List<(string Course, int Day, EnrollmentCounts Counts)>(counts.Count);
+        foreach (KeyValuePair<(int Course, int Day), EnrollmentCounts> kv in counts)
         {
             days.Add((_facts.Courses.Name(kv.Key.Course), kv.Key.Day, kv.Value));
         }
@@ -80,19 +109,85 @@ public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyParti
             return c != 0 ? c : a.Day.CompareTo(b.Day);
         });
         var rows = new List<EnrollmentDailyRow>(days.Count);
-        long net = 0;
+        long enrolled = 0;
         for (int i = 0; i < days.Count; i++)
         {
             if (i == 0 || days[i].Course != days[i - 1].Course)
             {
-                net = 0;
+                enrolled = 0;
             }
 
             EnrollmentCounts c = days[i].Counts;
-            net += c.Activations - c.Deactivations;
-            rows.Add(new EnrollmentDailyRow(days[i].Course, DateOnly.FromDayNumber(days[i].Day), c.Activations, c.Deactivations, c.ModeChanges, net));
+            enrolled += c.Activations - c.Deactivations;
+            rows.Add(new EnrollmentDailyRow(days[i].Course, DateOnly.FromDayNumber(days[i].Day), c.Activations, c.Deactivations, c.ModeChanges, enrolled));
         }
 
         Rows = rows;
+    }
+
+    /// <summary>
+    /// Runs edX's state machine (<c>DaysEnrolledForEvents.days_enrolled</c> and <c>change_state</c>) over one
+    /// learner's events in one course, adding each day's change to <paramref name="counts"/>.
+    /// </summary>
+    private static void AddLearner(int course, List<EnrollmentEvent> events, Dictionary<(int, int), EnrollmentCounts> counts)
+    {
+        events.Sort();
+        bool enrolled = false, enrolledAtLastDayEnd = false;
+        ulong mode = 0; // edX's MODE_UNKNOWN: no mode is hashed to 0 in practice
+        long modeChanges = 0;
+        for (int e = 0; e < events.Count; e++)
+        {
+            EnrollmentEvent ev = events[e];
+            if (enrolled && ev.Change == EnrollmentChange.Deactivated)
+            {
+                enrolled = false;
+            }
+            else if (!enrolled && ev.Change == EnrollmentChange.Activated)
+            {
+                enrolled = true;
+            }
+            else if (ev.Change == EnrollmentChange.ModeChanged && ev.Mode != mode)
+            {
+                modeChanges++;
+            }
+
+            mode = ev.Mode;
+            int day = (int)(ev.Ticks / TimeSpan.TicksPerDay);
+            if (e + 1 < events.Count && (int)(events[e + 1].Ticks / TimeSpan.TicksPerDay) == day)
+            {
+                continue;
+            }
+
+            // The last event of a day: the day's change is the state at its end against the previous day's end.
+            ref EnrollmentCounts c = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, (course, day), out _);
+            c.Activations += enrolled && !enrolledAtLastDayEnd ? 1 : 0;
+            c.Deactivations += !enrolled && enrolledAtLastDayEnd ? 1 : 0;
+            c.ModeChanges += modeChanges;
+            modeChanges = 0;
+            enrolledAtLastDayEnd = enrolled;
+        }
+    }
+
+    /// <summary><c>event.user_id</c> as a number (digits in a string too), or null.</summary>
+    private static long? EventUser(EventBatch batch, int i)
+    {
+        if (!batch.TryGetField(i, s_eventUserId, out FieldValue v) || v.Kind is not (JsonTokenType.Number or JsonTokenType.String) || v.HasEscapes)
+        {
+            return null;
+        }
+
+        return Utf8Parser.TryParse(v.Utf8, out long n, out int used) && used == v.Utf8.Length && n > 0 ? n : null;
+    }
+
+    /// <summary>The course of <c>event.course_id</c>, or null when it is missing or not a course id.</summary>
+    private int? EventCourse(EventBatch batch, int i)
+    {
+        if (!batch.TryGetField(i, s_eventCourseId, out FieldValue v) || v.Kind != JsonTokenType.String || v.HasEscapes
+            || !CourseKey.TryParse(v.Utf8, out CourseKey key))
+        {
+            return null;
+        }
+
+        return _facts.Courses.GetId(key, CourseResolver.IsNewStyle(v.Utf8, url: false));
     }
 }

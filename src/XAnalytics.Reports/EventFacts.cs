@@ -13,7 +13,10 @@ namespace XAnalytics.Reports;
 /// </summary>
 /// <remarks>
 /// A user is <c>context.user_id</c>: edX writes a number; a string of digits is read as that number, and any
-/// other string is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id).
+/// other string is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id). An event without one (a
+/// <c>desensitize</c>d archive drops the <c>user_id</c> key) is keyed by its top-level <c>username</c> (the pseudonym),
+/// hashed the same way, so the learner tables of a desensitized archive are not empty. A <c>user_id</c> written as
+/// null (edX's anonymous events) is no learner, whatever the username.
 /// </remarks>
 internal sealed class EventFacts : IDisposable
 {
@@ -22,10 +25,13 @@ internal sealed class EventFacts : IDisposable
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
     private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_ip = FieldPath.Parse("ip");
+    private static readonly FieldPath s_username = FieldPath.Parse("username");
 
     private readonly ReportFilter _filter;
     private readonly bool _readIp;
     private readonly ThreadLocal<Reader> _readers;
+    private long _keptEvents;
+    private long _learnerEvents;
 
     public EventFacts(ReportFilter filter, bool readIp)
     {
@@ -36,6 +42,12 @@ internal sealed class EventFacts : IDisposable
     }
 
     public CourseTable Courses { get; }
+
+    /// <summary>Events the reports kept (a time, and the filter passed), once the run has ended.</summary>
+    public long KeptEvents => Interlocked.Read(ref _keptEvents);
+
+    /// <summary>Kept events that name a learner (a user id or a username), once the run has ended.</summary>
+    public long LearnerEvents => Interlocked.Read(ref _learnerEvents);
 
     /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
@@ -66,10 +78,16 @@ internal sealed class EventFacts : IDisposable
                 _facts = new EventFact[batch.Count];
             }
 
+            long kept = 0, learners = 0;
             for (int i = 0; i < batch.Count; i++)
             {
                 _facts[i] = ReadOne(batch, i);
+                kept += _facts[i].Kept ? 1 : 0;
+                learners += _facts[i].Kept && _facts[i].User != 0 ? 1 : 0;
             }
+
+            Interlocked.Add(ref owner._keptEvents, kept);
+            Interlocked.Add(ref owner._learnerEvents, learners);
 
             _last = batch;
             _lastCount = batch.Count;
@@ -79,7 +97,7 @@ internal sealed class EventFacts : IDisposable
         private EventFact ReadOne(EventBatch batch, int i)
         {
             var fact = new EventFact { Course = -1 };
-            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip);
+            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name);
             if (time.Kind != JsonTokenType.String
                 || !Utf8Time.TryParseUtcTicks(time.Utf8, out fact.Ticks))
             {
@@ -94,8 +112,13 @@ internal sealed class EventFacts : IDisposable
 
             // One pass over the context object for course_id and user_id; the resolver (which reads URLs) only
             // when context.course_id is absent, empty or escaped.
-            ReadContext(context, out ReadOnlySpan<byte> contextCourse, out fact.User);
+            ReadContext(context, out ReadOnlySpan<byte> contextCourse, out fact.User, out bool hasUserId);
+            if (!hasUserId && name.Kind == JsonTokenType.String && !name.Utf8.IsEmpty)
+            {
+                fact.User = Hash(name.Utf8); // no user id (desensitized): the username or pseudonym, as written
+            }
             bool hasCourse;
+            bool newStyle = false;
             CourseKey course;
             int courseId;
             if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
@@ -104,7 +127,7 @@ internal sealed class EventFacts : IDisposable
             }
             else
             {
-                hasCourse = _resolver.TryResolve(batch, i, out course);
+                hasCourse = _resolver.TryResolve(batch, i, out course, out newStyle);
                 courseId = -1;
             }
 
@@ -116,10 +139,18 @@ internal sealed class EventFacts : IDisposable
             fact.Kept = true;
             if (hasCourse)
             {
-                if (courseId < 0 && !_courseIds.TryGetValue(course, out courseId))
+                if (courseId < 0)
                 {
-                    courseId = owner.Courses.GetId(course.ToString());
-                    _courseIds[course] = courseId;
+                    // Found by the resolver (URL or escaped id): the id is cached by course, the form marked per event.
+                    if (!_courseIds.TryGetValue(course, out courseId))
+                    {
+                        courseId = owner.Courses.GetId(course, newStyle);
+                        _courseIds[course] = courseId;
+                    }
+                    else if (newStyle)
+                    {
+                        owner.Courses.MarkNewStyle(courseId);
+                    }
                 }
 
                 fact.Course = courseId;
@@ -151,14 +182,15 @@ internal sealed class EventFacts : IDisposable
         }
 
         /// <summary>
-        /// The five top-level fields the reports read, in one sweep over the event's field index (last duplicate
+        /// The six top-level fields the reports read, in one sweep over the event's field index (last duplicate
         /// wins, as in <see cref="EventBatch.TryGetField"/>); a missing field has kind <see cref="JsonTokenType.None"/>.
         /// An event with an escaped key (rare) is read field by field instead.
         /// </summary>
         private static void ReadTopFields(
-            EventBatch batch, int i, out FieldValue time, out FieldValue context, out FieldValue type, out FieldValue source, out FieldValue ip)
+            EventBatch batch, int i, out FieldValue time, out FieldValue context, out FieldValue type, out FieldValue source, out FieldValue ip,
+            out FieldValue username)
         {
-            time = context = type = source = ip = default;
+            time = context = type = source = ip = username = default;
             ReadOnlySpan<TopField> fields = batch.GetTopFields(i, out ReadOnlySpan<byte> json);
             foreach (ref readonly TopField f in fields)
             {
@@ -169,6 +201,7 @@ internal sealed class EventFacts : IDisposable
                     _ = batch.TryGetField(i, s_eventType, out type);
                     _ = batch.TryGetField(i, s_eventSource, out source);
                     _ = batch.TryGetField(i, s_ip, out ip);
+                    _ = batch.TryGetField(i, s_username, out username);
                     return;
                 }
 
@@ -183,6 +216,9 @@ internal sealed class EventFacts : IDisposable
                         break;
                     case 7 when key.SequenceEqual("context"u8):
                         context = Value(json, f);
+                        break;
+                    case 8 when key.SequenceEqual("username"u8):
+                        username = Value(json, f);
                         break;
                     case 10 when key.SequenceEqual("event_type"u8):
                         type = Value(json, f);
@@ -209,7 +245,8 @@ internal sealed class EventFacts : IDisposable
             }
 
             bool valid = CourseKey.TryParse(id, out course);
-            courseId = valid ? owner.Courses.GetId(course.ToString()) : -1;
+            // Cached by the id's text, so its form is marked once, with the id.
+            courseId = valid ? owner.Courses.GetId(course, CourseResolver.IsNewStyle(id, url: false)) : -1;
             if (known is null && _contextCourses.Count < MaxCachedCourses)
             {
                 _contextCourses[hash] = new ContextCourse(id.ToArray(), course, courseId, valid);
@@ -222,10 +259,11 @@ internal sealed class EventFacts : IDisposable
         /// Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c>
         /// (last duplicate wins, as in <see cref="EventBatch.TryGetField"/>), from one index of the context object.
         /// </summary>
-        private void ReadContext(FieldValue context, out ReadOnlySpan<byte> courseId, out long user)
+        private void ReadContext(FieldValue context, out ReadOnlySpan<byte> courseId, out long user, out bool hasId)
         {
             courseId = default;
             user = 0;
+            hasId = false;
             if (context.Kind != JsonTokenType.StartObject)
             {
                 return;
@@ -235,7 +273,7 @@ internal sealed class EventFacts : IDisposable
             // was unsure of, or an escaped key, takes the lookups, which compare keys unescaped.
             var members = new ObjectMembers(context.RawJson, ref _contextFields);
             FieldValue course = default, id = default;
-            bool hasCourse = false, hasId = false, lookUp = !members.IsIndexed;
+            bool hasCourse = false, lookUp = !members.IsIndexed;
             foreach (ref readonly TopField member in members.Index)
             {
                 ReadOnlySpan<byte> key = members.KeyOf(member);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
@@ -24,13 +25,14 @@ public sealed class LearnerReports : IDisposable
     private readonly GeoIpCountryResolver? _geoIp;
     private readonly Task<FactbookColumns>? _factbook;
     private readonly EventFacts _facts;
+    private readonly List<string> _notes;
 
     private LearnerReports(ReportOptions options, ReportFilter filter, GeoIpCountryResolver? geoIp, Task<FactbookColumns>? factbook, List<string> notes)
     {
         Options = options;
         _geoIp = geoIp;
         _factbook = factbook;
-        Notes = notes;
+        _notes = notes;
         var facts = new EventFacts(filter, readIp: geoIp is not null);
         _facts = facts;
         EventsDaily = new EventsDailyReport(facts);
@@ -70,8 +72,12 @@ public sealed class LearnerReports : IDisposable
     /// <summary>The GeoIP database in use, or null.</summary>
     public string? GeoIpDatabasePath => _geoIp?.DatabasePath;
 
-    /// <summary>What was left out and why (no GeoIP database, no Factbook), in words for a user.</summary>
-    public IReadOnlyList<string> Notes { get; }
+    /// <summary>
+    /// What was left out and why (no GeoIP database, no Factbook; after the run, no learners), in words for a user.
+    /// </summary>
+    public IReadOnlyList<string> Notes => _facts.KeptEvents > 0 && _facts.LearnerEvents == 0
+        ? [.. _notes, string.Create(CultureInfo.InvariantCulture, $"No learners: none of the {_facts.KeptEvents:N0} events reported on names a user (context.user_id or username), so the learner tables (weekly activity, daily active, countries) are empty.")]
+        : _notes;
 
     /// <summary>
     /// Checks the options and opens the GeoIP database before the run, so a bad path fails at once; the Factbook

@@ -215,7 +215,7 @@ public static class ReportWriter
 
             """);
         ReportOptions o = reports.Options;
-        h.Append(ci, $"<p class=\"note\">Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Days are UTC dates; courses are canonical ids (Org/Num/Run).");
+        h.Append(ci, $"<p class=\"note\">Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Days are UTC dates; courses are written as edX writes them (course-v1:Org+Num+Run, or Org/Num/Run for old-style courses), one row per course whichever way an event wrote it.");
         if (o.From is not null || o.To is not null || o.Courses.Count > 0)
         {
             h.Append(ci, $" Filter: from {o.From?.ToString("yyyy-MM-dd", ci) ?? "the start"} to {o.To?.ToString("yyyy-MM-dd", ci) ?? "the end"}");

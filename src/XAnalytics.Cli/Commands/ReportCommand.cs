@@ -49,7 +49,7 @@ internal static class ReportCommand
             long reportedEvents = 0;
             (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct,
                 reports => reportedEvents = reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
-            PrintWritten(result.InvocationConfiguration.Output, files);
+            PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, files);
             int exit = CommandRunner.Finish(result, run);
             string? filters = Describe(result, from, to, course);
             if (run.Counters.Written > 0 && reportedEvents == 0)
@@ -90,11 +90,12 @@ internal static class ReportCommand
         return given.Count == 0 ? null : string.Join(", ", given);
     }
 
-    public static void PrintWritten(TextWriter output, ReportFiles files)
+    /// <summary>Notes (what was left out, no learners) on stderr with the run's summary; the files written on stdout.</summary>
+    public static void PrintWritten(TextWriter output, TextWriter error, ReportFiles files)
     {
         foreach (string note in files.Notes)
         {
-            output.WriteLine($"Note: {note}");
+            error.WriteLine($"Note: {note}");
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {files.Files.Count} files to {files.Directory}"));

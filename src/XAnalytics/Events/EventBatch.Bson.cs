@@ -160,6 +160,11 @@ public sealed partial class EventBatch
                 return TryGetNested(raw, segments.AsSpan(s), out value);
             }
 
+            if (kind == JsonTokenType.String)
+            {
+                return TryGetInString(raw, escaped, segments, s + 1, out value);
+            }
+
             break;
         }
 

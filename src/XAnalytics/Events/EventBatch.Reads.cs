@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using XAnalytics.Formats;
 using XAnalytics.Formats.Json;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Events;
 
@@ -16,6 +17,20 @@ public sealed partial class EventBatch
     [ThreadStatic]
     private static TopField[]? s_setScratch;
 
+    /// <summary>The top-level index of an object decoded from a JSON string (<see cref="TryGetInString"/>), one per thread.</summary>
+    [ThreadStatic]
+    private static TopField[]? s_stringFields;
+
+    /// <summary>
+    /// The unescaped text of a JSON string that holds an object (a browser event's <c>event</c>), one pair per thread:
+    /// a string found inside an object decoded into one buffer is decoded into the other.
+    /// </summary>
+    [ThreadStatic]
+    private static byte[]? s_decodedA;
+
+    [ThreadStatic]
+    private static byte[]? s_decodedB;
+
     /// <summary>The event's JSON line, as UTF-8 without the newline.</summary>
     public ReadOnlySpan<byte> GetUtf8(int index)
     {
@@ -27,9 +42,16 @@ public sealed partial class EventBatch
     public long GetLineNumber(int index) => Get(index).Line;
 
     /// <summary>
-    /// Finds a field. False when the event has no such field, or when the path goes through a value that is not
-    /// an object. The batch must be parsed.
+    /// Finds a field. False when the event has no such field, or when the path goes through a value that is neither
+    /// an object nor a string holding one. The batch must be parsed.
     /// </summary>
+    /// <remarks>
+    /// A browser event's <c>event</c> is a JSON object written as a string (<c>"event": "{\"id\": ...}"</c>): a path
+    /// that goes on through a string reads inside the object the string holds, so <c>event.id</c> is found whether or
+    /// not the event was decoded first. A string that does not hold one whole valid object (cut short, a query string)
+    /// has no fields. A value found inside such a string lives in a per-thread buffer: it is valid until this thread
+    /// next reads through a string, so copy or compare it before reading the next field.
+    /// </remarks>
     public bool TryGetField(int index, FieldPath path, out FieldValue value)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -61,6 +83,11 @@ public sealed partial class EventBatch
             if (field.Kind == JsonTokenType.StartObject)
             {
                 return TryGetNested(raw, segments, out value);
+            }
+
+            if (field.Kind == JsonTokenType.String)
+            {
+                return TryGetInString(raw, field.ValueEscaped, segments, 1, out value);
             }
         }
 
@@ -295,6 +322,11 @@ public sealed partial class EventBatch
                 return true;
             }
 
+            if (found.Kind == JsonTokenType.String)
+            {
+                return TryGetInString(found.RawJson, found.HasEscapes, segments, s + 1, out value);
+            }
+
             if (found.Kind != JsonTokenType.StartObject)
             {
                 break;
@@ -305,5 +337,76 @@ public sealed partial class EventBatch
 
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// Follows <paramref name="segments"/> from <paramref name="from"/> into the object a JSON string holds
+    /// (<paramref name="quoted"/>, with its quotes): the string is unescaped into a per-thread buffer, validated and
+    /// indexed in one pass, as an event line is, then read like any object. No allocation once the buffers have grown.
+    /// </summary>
+    private static bool TryGetInString(ReadOnlySpan<byte> quoted, bool escaped, ReadOnlySpan<byte[]> segments, int from, out FieldValue value)
+    {
+        value = default;
+        ReadOnlySpan<byte> text = quoted[1..^1];
+        if (escaped)
+        {
+            // Unescaped text is never longer than the escaped. The source may itself be a decoded string: use the other buffer.
+            byte[] target = s_decodedA ??= new byte[1024];
+            bool useB = text.Overlaps(target);
+            if (useB)
+            {
+                target = s_decodedB ??= new byte[1024];
+            }
+
+            if (target.Length < text.Length)
+            {
+                target = new byte[Math.Max(text.Length, target.Length * 2)];
+                if (useB)
+                {
+                    s_decodedB = target;
+                }
+                else
+                {
+                    s_decodedA = target;
+                }
+            }
+
+            text = target.AsSpan(0, JsonBytes.Unescape(text, target));
+        }
+
+        text = text.Trim(" \t\r\n"u8);
+        if (text.IsEmpty || text[0] != (byte)'{')
+        {
+            return false;
+        }
+
+        TopField[] fields = s_stringFields ??= new TopField[32];
+        string? reject = EventIndexer.TryIndex(text, ref fields, out int count, out _);
+        s_stringFields = fields;
+        if (reject is not null)
+        {
+            return false;
+        }
+
+        int f = FindTopField(text, fields.AsSpan(0, count), segments[from]);
+        if (f < 0)
+        {
+            return false;
+        }
+
+        ref readonly TopField field = ref fields[f];
+        ReadOnlySpan<byte> raw = text.Slice(field.ValueOffset, field.ValueLength);
+        if (from == segments.Length - 1)
+        {
+            value = new FieldValue(raw, field.Kind, field.ValueEscaped);
+            return true;
+        }
+
+        return field.Kind switch
+        {
+            JsonTokenType.StartObject => TryGetNested(raw, segments[from..], out value),
+            JsonTokenType.String => TryGetInString(raw, field.ValueEscaped, segments, from + 1, out value),
+            _ => false,
+        };
     }
 }

@@ -57,6 +57,25 @@ public sealed class CountCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Count_ByBrowserEventField_ReadInsideTheJsonString()
+    {
+        // Browser events carry `event` as a JSON string: a count by event.id and a --where on it read inside it.
+        static string Video(string user, string id, int at)
+            => $$"""{"username": "{{user}}", "event_type": "play_video", "event_source": "browser", "time": "2015-03-01T10:00:00+00:00", "event": "{\"id\": \"{{id}}\", \"currentTime\": {{at}}}"}""";
+        WriteGzip("s1/tracking.log-20150301-1.gz",
+            Video("u1", "i4x-OrgX-C1-video-aaa", 12), Video("u2", "i4x-OrgX-C1-video-aaa", 3), Video("u1", "i4x-OrgX-C1-video-bbb", 0),
+            Event("u3", "pause_video"));
+
+        var (exit, output, _) = await RunAsync("count", Logs, "--by", "event.id", "--event-type", "play_video");
+        var (whereExit, whereOutput, _) = await RunAsync("count", Logs, "--where", "event.id=i4x-OrgX-C1-video-bbb");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal("i4x-OrgX-C1-video-aaa\t2\ni4x-OrgX-C1-video-bbb\t1\n", output);
+        Assert.Equal(ExitCodes.Clean, whereExit);
+        Assert.Equal("events\t1\nusers\t1\n", whereOutput);
+    }
+
+    [Fact]
     public async Task Count_NoBy_TotalsAndDistinctNonEmptyUsers()
     {
         WriteSample();

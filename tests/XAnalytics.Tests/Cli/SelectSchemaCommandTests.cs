@@ -69,6 +69,17 @@ public sealed class SelectSchemaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Select_WhereOnBrowserEventField_MatchesInsideTheString()
+    {
+        WriteSample();
+
+        var (exit, output, _) = await RunAsync("select", Path.Combine(Logs, "s1"), "username", "event.currentTime", "--where", "event.id=v1");
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Equal("u1\t3\n", output);
+    }
+
+    [Fact]
     public async Task Select_JsonLines_WhereAndGrep()
     {
         WriteSample();

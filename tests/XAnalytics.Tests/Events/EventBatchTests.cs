@@ -90,7 +90,7 @@ public sealed class EventBatchTests
     [InlineData("none.x")] // through null
     [InlineData("list.a")] // through an array
     [InlineData("context.course_id.x")] // through a nested string
-    [InlineData("event.id")] // through a string holding JSON: not an object
+    [InlineData("event.id.x")] // through a string holding JSON, then through a number
     public void TryGetField_PathThroughNonObject_False(string path)
     {
         using EventBatch batch = Batches.Parse(Event);

@@ -28,7 +28,15 @@ public sealed class NestedFieldTests : IDisposable
     [InlineData("{\"event\":{\"a\":[1,{\"b\":2}],\"b\":true}}", "event.b", "true")]
     [InlineData("{\"event\":{\"a\":[1,{\"b\":2}]}}", "event.a", "[1,{\"b\":2}]")]
     [InlineData("{\"event\":{\"a\":[1,{\"b\":2}]}}", "event.a.b", null)] // through an array
-    [InlineData("{\"event\":\"{\\\"a\\\":1}\"}", "event.a", null)] // through a string (undecoded)
+    [InlineData("{\"event\":\"{\\\"a\\\":1}\"}", "event.a", "1")] // through a string holding an object (a browser event)
+    [InlineData("{\"event\":\"{\\\"a\\\":{\\\"b\\\":\\\"x\\\\\\\"y\\\"}}\"}", "event.a.b", "\"x\\\"y\"")] // and on into its objects
+    [InlineData("{\"event\":\"{\\\"a\\\":\\\"{\\\\\\\"b\\\\\\\":2}\\\"}\"}", "event.a.b", "2")] // a string in a string
+    [InlineData("{\"event\":\"{\\\"a\\\":1\"}", "event.a", null)] // cut short: no fields
+    [InlineData("{\"event\":\"{\\\"a\\\":1}}\"}", "event.a", null)] // not one value
+    [InlineData("{\"event\":\"a=1&b=2\"}", "event.a", null)] // a query string
+    [InlineData("{\"event\":\"[{\\\"a\\\":1}]\"}", "event.a", null)] // an array
+    [InlineData("{\"event\":\"{}\"}", "event.a", null)]
+    [InlineData("{\"event\":\" {\\\"a\\\":true} \"}", "event.a", "true")] // white space around it
     [InlineData("{\"event\":{\"a\":1}}", "event.b", null)]
     [InlineData("{\"event\":{}}", "event.a", null)]
     [InlineData("{\"event\":{\"a\":{\"b\":{\"c\":-1.5e3}}}}", "event.a.b.c", "-1.5e3")]

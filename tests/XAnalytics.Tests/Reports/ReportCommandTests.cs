@@ -32,13 +32,58 @@ public sealed class ReportCommandTests : IDisposable
             .WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(ExitCodes.Clean, exit);
-        Assert.Contains("countries.csv skipped", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("countries.csv skipped", error.ToString(), StringComparison.Ordinal);
         Assert.Contains(Path.Combine(outDir, "index.html"), output.ToString(), StringComparison.Ordinal);
         Assert.Equal(
-            ["OrgX/C1/2015_T1,2015-03-09,2015-03-16,ACTIVE,1", "OrgX/C1/2015_T1,2015-03-09,2015-03-16,ATTEMPTED_PROBLEM,1"],
+            ["course-v1:OrgX+C1+2015_T1,2015-03-09,2015-03-16,ACTIVE,1", "course-v1:OrgX+C1+2015_T1,2015-03-09,2015-03-16,ATTEMPTED_PROBLEM,1"],
             ReportTestKit.Lines(Path.Combine(outDir, "weekly_activity.csv")));
         Assert.True(File.Exists(Path.Combine(outDir, "charts", "daily_active.svg")));
         Assert.False(File.Exists(Path.Combine(outDir, "countries.csv")));
+    }
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        string[] reading = args[0] == "generate" ? [] : ["--no-progress", "--rejects", Path.Combine(_dir.FullName, "rejects.tsv")];
+        int exit = await Program.BuildRoot()
+            .Parse([.. args, .. reading])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
+            .WaitAsync(TimeSpan.FromSeconds(120));
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Report_DesensitizedArchive_LearnersKeyedByPseudonym()
+    {
+        // desensitize drops context.user_id: the reports key learners by the pseudonym instead of finding none.
+        string raw = Path.Combine(_dir.FullName, "raw");
+        string clean = Path.Combine(_dir.FullName, "clean");
+        string outDir = Path.Combine(_dir.FullName, "out");
+        Assert.Equal(ExitCodes.Clean, (await RunAsync("generate", raw, "--events", "3000", "--files", "2", "--learners", "40", "--bad-rate", "0")).Exit);
+        Assert.Equal(ExitCodes.Clean, (await RunAsync("desensitize", raw, clean, "--pseudonyms", "sequential")).Exit);
+
+        var (exit, _, error) = await RunAsync("report", clean, outDir, "--set", "public-data-dir=" + _dir.FullName);
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.DoesNotContain("No learners", error, StringComparison.Ordinal);
+        Assert.NotEmpty(ReportTestKit.Lines(Path.Combine(outDir, "weekly_activity.csv")));
+        Assert.NotEmpty(ReportTestKit.Lines(Path.Combine(outDir, "daily_active.csv")));
+    }
+
+    [Fact]
+    public async Task Report_NoLearnerInTheInput_SaysSoOnStderr()
+    {
+        string log = Path.Combine(_dir.FullName, "tracking.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00+00:00", "context": {"course_id": "course-v1:OrgX+C1+2015_T1"}}""",
+        ]);
+
+        var (exit, _, error) = await RunAsync("report", log, Path.Combine(_dir.FullName, "out"), "--set", "public-data-dir=" + _dir.FullName);
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.Contains("No learners: none of the 1 events", error, StringComparison.Ordinal);
     }
 
     [Fact]

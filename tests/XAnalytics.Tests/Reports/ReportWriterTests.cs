@@ -16,7 +16,7 @@ public sealed class ReportWriterTests : IDisposable
         await File.WriteAllLinesAsync(log,
         [
             """{"event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00Z", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}}""",
-            """{"event_type": "edx.course.enrollment.mode_changed", "event_source": "server", "time": "2015-03-02T23:59:59.999999-01:00", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}}""",
+            """{"event_type": "edx.course.enrollment.mode_changed", "event_source": "server", "time": "2015-03-02T23:59:59.999999-01:00", "context": {"course_id": "Org/Num,\"x\"/Run", "user_id": 7}, "event": {"mode": "verified"}}""",
         ]);
         using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
         ReportFiles files = ReportWriter.Write(reports, Path.Combine(_dir.FullName, "out"));
@@ -32,6 +32,32 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Empty(Directory.GetDirectories(files.Directory, ".report-*"));
         Assert.True(new FileInfo(Path.Combine(files.Directory, "charts", "daily_active.png")).Length > 1000);
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(files.Directory, "charts", "daily_active.svg")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_CourseIds_AsEdxWritesThemOneRowPerCourse()
+    {
+        // A new course named both ways (context old-style, URL course-v1) is one course, written course-v1 as edX does;
+        // an old course stays Org/Num/Run. The same on any number of threads and batch sizes.
+        string log = Path.Combine(_dir.FullName, "ids.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"event_type": "seq_next", "event_source": "browser", "time": "2015-03-02T10:00:00Z", "context": {"course_id": "OrgX/New/2015_T1", "user_id": 1}}""",
+            """{"event_type": "/courses/course-v1:OrgX+New+2015_T1/courseware", "event_source": "server", "time": "2015-03-02T11:00:00Z", "context": {"user_id": 2}}""",
+            """{"event_type": "seq_next", "event_source": "browser", "time": "2015-03-02T12:00:00Z", "context": {"course_id": "OrgY/Old/2013", "user_id": 3}}""",
+        ]);
+        foreach ((int threads, int batch) in new[] { (1, 4096), (2, 1) })
+        {
+            using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions(), threads, batch);
+            ReportFiles files = ReportWriter.Write(reports, Path.Combine(_dir.FullName, $"ids-{threads}"));
+
+            Assert.Equal(
+                ["2015-03-02,OrgY/Old/2013,navigation,1", "2015-03-02,course-v1:OrgX+New+2015_T1,navigation,1", "2015-03-02,course-v1:OrgX+New+2015_T1,page,1"],
+                ReportTestKit.Lines(Path.Combine(files.Directory, "events_daily.csv")));
+            Assert.Equal(
+                ["OrgY/Old/2013,2015-03-02,1", "course-v1:OrgX+New+2015_T1,2015-03-02,2"],
+                ReportTestKit.Lines(Path.Combine(files.Directory, "daily_active.csv")));
+        }
     }
 
     [Fact]

@@ -69,6 +69,22 @@ public sealed class FilterStageTests
     }
 
     [Fact]
+    public async Task Filter_WhereOnBrowserEventString_ReadInsideIt()
+    {
+        string[] events =
+        [
+            """{"username": "u_one", "event_type": "play_video", "event": "{\"id\": \"v1\", \"code\": \"x\\\"y\"}"}""",
+            """{"username": "u_two", "event_type": "play_video", "event": "{\"id\": \"v2\"}"}""",
+            """{"username": "u_three", "event_type": "play_video", "event": "{\"id\": \"v1\", \"cut"}""",
+        ];
+        (List<string> lines, _) = await RunAsync(events, [FilterStage.Create(new FilterOptions { Where = [FieldCondition.Parse("event.id=v1")] })], threads: 2, batchEvents: 2);
+        (List<string> escaped, _) = await RunAsync(events, [FilterStage.Create(new FilterOptions { Where = [FieldCondition.Parse("event.code=x\"y")] })], threads: 1);
+
+        Assert.Equal([events[0]], lines);
+        Assert.Equal([events[0]], escaped);
+    }
+
+    [Fact]
     public async Task Filter_Combined_AllConditionsHold()
         => await AssertKeptAsync([1], new FilterOptions { Users = ["u_one"], Courses = ["MITx/6.002x/2T2015"] });
 
