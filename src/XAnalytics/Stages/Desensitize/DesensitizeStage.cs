@@ -89,7 +89,13 @@ public static partial class DesensitizeStage
         }
 
         root.At(FieldPath.Parse("event.user")).Pseudonymize = true;
-        var hidden = new List<byte[]> { "username"u8.ToArray() };
+        // Any key of IdentifierFields (user covers username, user_id, target_username; name\" covers full_name and
+        // a form's name) nulls an undecodable string event: it cannot be walked to pseudonymize or drop that key.
+        var hidden = new List<byte[]>
+        {
+            "user"u8.ToArray(), "student"u8.ToArray(), "instructor"u8.ToArray(), "author"u8.ToArray(), "bookmark_id"u8.ToArray(),
+            "mail"u8.ToArray(), "password"u8.ToArray(), "name\\\""u8.ToArray(), "setting"u8.ToArray(),
+        };
         if (root.Find("event"u8) is { } eventNode)
         {
             foreach ((byte[] name, FieldNode child) in eventNode.Children)
@@ -218,7 +224,8 @@ public static partial class DesensitizeStage
 
         public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output)
         {
-            if (username.Length > 128)
+            // Not valid UTF-8 (a lone surrogate kept apart as WTF-8): the char cache would merge it with U+FFFD.
+            if (username.Length > 128 || !System.Text.Unicode.Utf8.IsValid(username))
             {
                 Span<byte> direct = stackalloc byte[PseudonymKey.PseudonymLength];
                 _key.Write(username, direct);
@@ -246,19 +253,34 @@ public static partial class DesensitizeStage
     private sealed class SequentialNames : IUsernameReplacer
     {
         private readonly Dictionary<string, byte[]> _tokens = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, byte[]> _invalidTokens = new(StringComparer.Ordinal);
         private readonly Dictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
         public SequentialNames() => _lookup = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
 
         public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output)
         {
+            if (!System.Text.Unicode.Utf8.IsValid(username))
+            {
+                // A lone surrogate kept apart as WTF-8: keyed by its bytes, apart from every valid name.
+                string bytes = Convert.ToHexString(username);
+                if (!_invalidTokens.TryGetValue(bytes, out byte[]? raw))
+                {
+                    raw = Token(_tokens.Count + _invalidTokens.Count);
+                    _invalidTokens[bytes] = raw;
+                }
+
+                output.Append(raw);
+                return;
+            }
+
             char[] chars = System.Buffers.ArrayPool<char>.Shared.Rent(username.Length);
             try
             {
                 ReadOnlySpan<char> name = chars.AsSpan(0, Encoding.UTF8.GetChars(username, chars));
                 if (!_lookup.TryGetValue(name, out byte[]? token))
                 {
-                    token = Token(_tokens.Count);
+                    token = Token(_tokens.Count + _invalidTokens.Count);
                     _lookup[name] = token;
                 }
 
