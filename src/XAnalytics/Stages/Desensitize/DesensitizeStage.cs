@@ -8,10 +8,12 @@ using XAnalytics.Pipeline;
 namespace XAnalytics.Stages.Desensitize;
 
 /// <summary>
-/// Removes what analytics does not need and replaces usernames with pseudonyms: the profile's fields, and every
-/// username (<c>username</c>, <c>context.username</c>, <c>event.username</c>, <c>event.user</c>, any key named
-/// <c>username</c> at any depth, and usernames in URL paths such as <c>/api/mobile/v0.5/users/NAME/...</c>,
-/// <c>/api/user/v1/accounts/NAME</c>, <c>/u/NAME</c> or <c>?username=NAME</c> in any string value).
+/// Removes what analytics does not need and replaces learner identifiers with pseudonyms: the profile's fields,
+/// the keys of <see cref="IdentifierFields"/> at any depth (usernames such as <c>username</c>, <c>student</c>,
+/// <c>target_username</c>; user ids such as <c>event.user_id</c>, pseudonymized as <c>id:</c> and the id; secrets
+/// such as passwords and e-mails, removed), and identifiers in URLs on edX's routes (<c>/u/NAME</c>,
+/// <c>/api/user/v1/accounts/NAME</c>, <c>/submission_history/NAME/</c>, <c>?username=NAME</c>...; see
+/// <see cref="PiiText.ReplaceUrlUsernames"/>) in any string value.
 /// </summary>
 /// <remarks>
 /// <para>It needs no <see cref="DecodeBrowserEventStage"/> before it: a top-level <c>event</c> that is a JSON-encoded
