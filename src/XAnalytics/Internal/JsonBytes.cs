@@ -35,9 +35,10 @@ internal static class JsonBytes
 
     /// <summary>
     /// The current string's (or key's) unescaped UTF-8: the raw bytes when there is no escape, else a copy into
-    /// <paramref name="scratch"/> (grown when needed). Never throws (see <see cref="Unescape"/>).
+    /// <paramref name="scratch"/> (grown when needed). Never throws (see <see cref="Unescape"/>, also for
+    /// <paramref name="loneSurrogatesAsWtf8"/>).
     /// </summary>
-    public static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader, ref byte[] scratch)
+    public static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader, ref byte[] scratch, bool loneSurrogatesAsWtf8 = false)
     {
         if (!reader.ValueIsEscaped)
         {
@@ -49,7 +50,7 @@ internal static class JsonBytes
             scratch = new byte[Math.Max(reader.ValueSpan.Length, scratch.Length * 2)];
         }
 
-        int n = Unescape(reader.ValueSpan, scratch);
+        int n = Unescape(reader.ValueSpan, scratch, loneSurrogatesAsWtf8);
         return scratch.AsSpan(0, n);
     }
 
@@ -60,8 +61,11 @@ internal static class JsonBytes
     /// <remarks>
     /// Unlike <see cref="Utf8JsonReader.CopyString(Span{byte})"/>, a lone surrogate escape (<c>\ud83d</c> left by a
     /// cut emoji, common in edX logs) becomes U+FFFD instead of throwing: one odd string must not fault a run.
+    /// With <paramref name="loneSurrogatesAsWtf8"/> it becomes its generalized UTF-8 (WTF-8) bytes instead, which
+    /// are not valid UTF-8: distinct lone surrogates stay distinct, and none equals any valid text (what a
+    /// pseudonym, a hash of these bytes, needs: <c>x\ud800</c> and <c>x\udc00</c> are two learners, not one).
     /// </remarks>
-    public static int Unescape(ReadOnlySpan<byte> escaped, Span<byte> destination)
+    public static int Unescape(ReadOnlySpan<byte> escaped, Span<byte> destination, bool loneSurrogatesAsWtf8 = false)
     {
         int o = 0;
         int i = 0;
@@ -96,6 +100,14 @@ internal static class JsonBytes
                     }
                     else if (cp is >= 0xD800 and <= 0xDFFF)
                     {
+                        if (loneSurrogatesAsWtf8)
+                        {
+                            destination[o++] = (byte)(0xE0 | (cp >> 12));
+                            destination[o++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
+                            destination[o++] = (byte)(0x80 | (cp & 0x3F));
+                            break;
+                        }
+
                         cp = 0xFFFD;
                     }
 

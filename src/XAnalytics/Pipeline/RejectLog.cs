@@ -138,16 +138,90 @@ public sealed class RejectLog
         }
     }
 
+    /// <summary>
+    /// Tidies a folder of rejects files at a run's start: deletes the temporaries (<c>.NAME.PID.tmp</c>) of runs that
+    /// were killed or ran out of disk, once older than <paramref name="staleAfter"/> and their process is gone, and
+    /// the oldest rejects files (<c>*.tsv</c>) beyond the newest <paramref name="keep"/> - 1, so that with this run's
+    /// own at most <paramref name="keep"/> remain. Returns the files deleted. A file it cannot delete is left.
+    /// </summary>
+    internal static int Sweep(string directory, int keep, TimeSpan staleAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keep);
+        var folder = new DirectoryInfo(directory);
+        if (!folder.Exists)
+        {
+            return 0;
+        }
+
+        int deleted = 0;
+        DateTime staleBefore = DateTime.UtcNow - staleAfter;
+        foreach (FileInfo temp in folder.EnumerateFiles(".*.tmp"))
+        {
+            string[] parts = temp.Name.Split('.');
+            if (parts.Length >= 4 && int.TryParse(parts[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                && temp.LastWriteTimeUtc < staleBefore && !IsRunning(pid))
+            {
+                deleted += TryDelete(temp) ? 1 : 0;
+            }
+        }
+
+        FileInfo[] kept = [.. folder.EnumerateFiles("*.tsv").Where(f => f.LinkTarget is null).OrderByDescending(f => f.LastWriteTimeUtc).ThenByDescending(f => f.Name, StringComparer.Ordinal)];
+        for (int i = keep - 1; i < kept.Length; i++)
+        {
+            deleted += TryDelete(kept[i]) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryDelete(FileInfo file)
+    {
+        try
+        {
+            file.Delete();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private FileStream Open()
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 64 * 1024 };
+        // CreateNew (O_EXCL): never opens what is already there, a planted link included. A leftover of this
+        // very process id (a killed run long ago) is removed and the creation tried once more.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 64 * 1024 };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_tempPath!)!);
-        var file = new FileStream(_tempPath!, options);
+        FileStream file;
+        try
+        {
+            file = new FileStream(_tempPath!, options);
+        }
+        catch (IOException) when (File.Exists(_tempPath!) || new FileInfo(_tempPath!).LinkTarget is not null)
+        {
+            File.Delete(_tempPath!);
+            file = new FileStream(_tempPath!, options);
+        }
+
         file.Write(s_header);
         return file;
     }

@@ -31,6 +31,12 @@ public static class SettingKeys
     /// <summary>Longest accepted input line in bytes: a positive integer, optionally with a <c>KiB</c>, <c>MiB</c> or <c>GiB</c> suffix; default 16 MiB.</summary>
     public const string MaxLineLength = "max-line-length";
 
+    /// <summary>
+    /// Rejects files kept in the default rejects folder: a positive integer, default 20. Each run deletes the oldest
+    /// beyond that number (they hold raw input lines, learners' data), and temporaries of dead runs older than a day.
+    /// </summary>
+    public const string RejectsKeep = "rejects-keep";
+
     /// <summary>Fields desensitizing also removes, comma-separated paths (<c>context.foo, event.bar</c>).</summary>
     public const string DesensitizeDrop = "desensitize-drop";
 
@@ -40,6 +46,6 @@ public static class SettingKeys
     /// <summary>Every known key, in the order <see cref="XAnalyticsSettings.Describe"/> lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PublicDataDir, EdxDataDir, ScratchDir, OutputDir, MaxFileSize, PseudonymKeyFile, Threads, MaxLineLength, DesensitizeDrop, DesensitizeKeep,
+        PublicDataDir, EdxDataDir, ScratchDir, OutputDir, MaxFileSize, PseudonymKeyFile, Threads, MaxLineLength, RejectsKeep, DesensitizeDrop, DesensitizeKeep,
     ];
 }

@@ -91,23 +91,45 @@ public sealed partial class XAnalyticsSettings
             : [];
 
     /// <summary>
-    /// A folder under <see cref="ScratchDir"/> (else under the user's private folder in the temporary folder),
-    /// created readable by its owner only when missing.
+    /// A folder under <see cref="ScratchDir"/> (else under the user's private state folder,
+    /// <see cref="PrivateStateDirectory"/>), created readable by its owner only when missing, and refused when it is
+    /// a link or another user's.
     /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The folder (or its root) is a link or belongs to another user.</exception>
     public string PrivateScratchDirectory(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        string root = ScratchDir ?? PrivateTempDirectory();
-        return CreatePrivateDirectory(Path.Combine(CreatePrivateDirectory(root), name));
+        string root = ScratchDir is { } scratch ? CreatePrivateDirectory(scratch) : PrivateStateDirectory();
+        return CreatePrivateDirectory(Path.Combine(root, name));
     }
 
-    /// <summary>The user's private folder in the temporary folder (<c>xanalytics-USER</c>), created when missing.</summary>
+    /// <summary>
+    /// The user's private folder for what runs leave behind (rejects): <c>$XDG_STATE_HOME/xanalytics</c>, else
+    /// <c>~/.local/state/xanalytics</c> (on Windows the local application data folder), outside the shared
+    /// temporary folder; <see cref="PrivateTempDirectory"/> only where there is no home.
+    /// </summary>
+    public static string PrivateStateDirectory()
+    {
+        string? state = OperatingSystem.IsWindows()
+            ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+            : Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { } xdg && Path.IsPathFullyQualified(xdg)
+                ? xdg
+                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".local", "state") : null;
+        return string.IsNullOrEmpty(state) ? PrivateTempDirectory() : CreatePrivateDirectory(Path.Combine(state, "xanalytics"));
+    }
+
+    /// <summary>
+    /// The user's private folder in the temporary folder (<c>xanalytics-USER</c>), created when missing; refused when
+    /// someone else made it first, or made it a link.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The folder is a link or belongs to another user.</exception>
     public static string PrivateTempDirectory()
         => CreatePrivateDirectory(Path.Combine(Path.GetTempPath(), $"xanalytics-{Environment.UserName}"));
 
     private string DefaultRejectsPath(string runName)
     {
         string dir = PrivateScratchDirectory("rejects");
+        RejectLog.Sweep(dir, RejectsKeep, TimeSpan.FromDays(1));
         // Formatted by hand: a custom date format string costs a couple of milliseconds at a tool's start.
         DateTime now = DateTime.Now;
         return Path.Combine(dir, string.Create(
@@ -115,18 +137,6 @@ public sealed partial class XAnalyticsSettings
             $"{runName}-{now.Year:D4}{now.Month:D2}{now.Day:D2}-{now.Hour:D2}{now.Minute:D2}{now.Second:D2}-{Environment.ProcessId}.tsv"));
     }
 
-    /// <summary>Creates <paramref name="path"/> readable by its owner only (on Unix), returning it.</summary>
-    private static string CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
-    }
+    /// <summary>Creates <paramref name="path"/> readable by its owner only (on Unix), or checks it is ours; returns it.</summary>
+    private static string CreatePrivateDirectory(string path) => Internal.PrivateDirectory.Ensure(path);
 }

@@ -14,6 +14,9 @@ public sealed partial class XAnalyticsSettings
     /// <summary>The default of <see cref="MaxFileSize"/>: 20000 events per output part.</summary>
     public const int DefaultMaxFileSize = PartsSinkOptions.DefaultMaxEventsPerPart;
 
+    /// <summary>The default of <see cref="RejectsKeep"/>: 20 rejects files.</summary>
+    public const int DefaultRejectsKeep = 20;
+
     /// <summary>The default of <see cref="MaxLineLength"/>: 16 MiB (16777216 bytes).</summary>
     public const int DefaultMaxLineLength = 16 * 1024 * 1024;
 
@@ -45,6 +48,7 @@ public sealed partial class XAnalyticsSettings
         Threads = ResolveInt(SettingKeys.Threads, Environment.ProcessorCount, "a positive integer (worker threads)", allowByteSuffix: false);
         MaxLineLength = ResolveInt(
             SettingKeys.MaxLineLength, DefaultMaxLineLength, "a positive integer number of bytes, optionally with a KiB, MiB or GiB suffix", allowByteSuffix: true);
+        RejectsKeep = ResolveInt(SettingKeys.RejectsKeep, DefaultRejectsKeep, "a positive integer (rejects files kept)", allowByteSuffix: false);
 
         RawSetting? unknown = null;
         foreach (RawSetting setting in raw.Values)
@@ -105,6 +109,9 @@ public sealed partial class XAnalyticsSettings
     /// <summary>Longest accepted input line in bytes (<c>max-line-length</c>). Default <see cref="DefaultMaxLineLength"/> (16 MiB).</summary>
     public int MaxLineLength { get; }
 
+    /// <summary>Rejects files kept in the default rejects folder (<c>rejects-keep</c>). Default <see cref="DefaultRejectsKeep"/> (20).</summary>
+    public int RejectsKeep { get; }
+
     /// <summary>The configuration files considered during the load, in order, and whether each existed.</summary>
     public IReadOnlyList<SearchedFile> SearchedFiles => _context.SearchedFiles;
 
@@ -141,7 +148,7 @@ public sealed partial class XAnalyticsSettings
     public string GetRequiredPath(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (key is SettingKeys.MaxFileSize or SettingKeys.Threads or SettingKeys.MaxLineLength)
+        if (key is SettingKeys.MaxFileSize or SettingKeys.Threads or SettingKeys.MaxLineLength or SettingKeys.RejectsKeep)
         {
             throw new ArgumentException($"'{key}' is a number, not a path; use the typed property.", nameof(key));
         }

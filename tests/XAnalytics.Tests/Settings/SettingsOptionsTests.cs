@@ -35,6 +35,35 @@ public sealed class SettingsOptionsTests : IDisposable
     }
 
     [Fact]
+    public void ToPipelineOptions_RejectsKeep_OldestRejectsFilesSwept()
+    {
+        string scratch = Path.Combine(_files.Root, "scratch");
+        _files.Write("home/.xanalytics", $"rejects-keep: 3\nscratch-dir: {scratch}\n");
+        XAnalyticsSettings settings = _files.Load();
+        string rejects = Path.Combine(scratch, "rejects");
+        Directory.CreateDirectory(rejects);
+        for (int i = 0; i < 5; i++)
+        {
+            string file = Path.Combine(rejects, $"old-{i}.tsv");
+            File.WriteAllText(file, "file\tline\n");
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddHours(i - 10));
+        }
+
+        Assert.Equal(3, settings.RejectsKeep);
+        settings.ToPipelineOptions(["/data/a"], "count");
+
+        Assert.Equal(["old-3.tsv", "old-4.tsv"], Directory.GetFiles(rejects).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void RejectsKeep_NotAPositiveInteger_SettingsError()
+    {
+        _files.Write("home/.xanalytics", "rejects-keep: 0\n");
+
+        Assert.Contains("rejects-keep", Assert.Throws<SettingsException>(() => _files.Load()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToPartsSinkOptions_TakesMaxFileSize()
     {
         _files.Write("home/.xanalytics", "max-file-size: 1234\n");

@@ -128,6 +128,7 @@ public sealed class XAnalyticsSettingsTests : IDisposable
                 new SettingEntry("max-file-size", "500", "command line"),
                 new SettingEntry("threads", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), "default"),
                 new SettingEntry("max-line-length", "16777216", "default"),
+                new SettingEntry("rejects-keep", "20", "default"),
                 new SettingEntry("desensitize-keep", "ip", etc),
             ],
             entries);

@@ -42,3 +42,20 @@ internal sealed class LinuxProcMemFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact that gives a folder away to another user (<c>chown</c>): Linux as root only, else skipped with the reason.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class LinuxRootFactAttribute : FactAttribute
+{
+    public LinuxRootFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "Needs Linux (statx, chown).";
+        }
+        else if (XAnalytics.Internal.PrivateDirectory.EffectiveUserId() != 0)
+        {
+            Skip = "Needs root to chown a folder to nobody (uid 65534); the owner check is not exercised here.";
+        }
+    }
+}

@@ -3,6 +3,7 @@ using XAnalytics.Events;
 using XAnalytics.Formats;
 using XAnalytics.Formats.Json;
 using XAnalytics.Internal;
+using Kind = XAnalytics.Stages.Desensitize.IdentifierFields.Kind;
 
 namespace XAnalytics.Stages.Desensitize;
 
@@ -17,7 +18,9 @@ public static partial class DesensitizeStage
         private bool _redundantChanged;
         private byte[] _scratch = new byte[256];
         private byte[] _keyScratch = new byte[64];
+        private byte[] _settingScratch = new byte[64];
         private bool _changed;
+        private bool _inForm;
 
         public Utf8JsonBuilder Output { get; private set; } = Utf8JsonBuilder.ForThread(0);
 
@@ -102,26 +105,42 @@ public static partial class DesensitizeStage
         private void Member(ReadOnlySpan<byte> quotedKey, ReadOnlySpan<byte> name, ReadOnlySpan<byte> raw, FieldNode? parent, bool isRoot)
         {
             FieldNode? child = parent?.Find(name);
-            if (child is { Drop: true })
+            Kind kind = KindOf(name, child);
+            if (kind == Kind.Drop)
             {
                 Dropped++;
                 _changed = true;
                 return;
             }
 
-            bool username = name.SequenceEqual("username"u8) || child?.Pseudonymize == true;
             bool isEvent = isRoot && name.SequenceEqual("event"u8);
             Output.PropertyRaw(quotedKey);
-            WholeValue(raw, child, username, isEvent);
+            WholeValue(raw, child, kind == Kind.SettingValue ? Kind.None : kind, isEvent); // settings changes live in the payload only
+        }
+
+        /// <summary>What the plan (<paramref name="child"/>) or edX's catalogue (<see cref="IdentifierFields"/>) says of a key.</summary>
+        private Kind KindOf(ReadOnlySpan<byte> name, FieldNode? child)
+        {
+            if (child is { Drop: true })
+            {
+                return Kind.Drop;
+            }
+
+            if (child?.Pseudonymize == true)
+            {
+                return Kind.Username;
+            }
+
+            return _inForm ? IdentifierFields.ClassifyInForm(name) : IdentifierFields.Classify(name);
         }
 
         /// <summary>
         /// Writes a value known whole (<paramref name="raw"/>): as it stands when no rule applies and its bytes cannot
-        /// hold a username (<see cref="MayHoldUsername"/>), else read and rewritten.
+        /// hold a username (<see cref="MayHoldIdentifier"/>), else read and rewritten.
         /// </summary>
-        private void WholeValue(ReadOnlySpan<byte> raw, FieldNode? node, bool username, bool isEvent)
+        private void WholeValue(ReadOnlySpan<byte> raw, FieldNode? node, Kind kind, bool isEvent)
         {
-            if (!_strict && node is null && !username && !MayHoldUsername(raw))
+            if (!_strict && !_inForm && node is null && kind == Kind.None && !MayHoldIdentifier(raw))
             {
                 Output.ValueRaw(raw);
                 return;
@@ -135,7 +154,7 @@ public static partial class DesensitizeStage
             }
             else
             {
-                Value(ref reader, raw, node, username);
+                Value(ref reader, raw, node, kind);
             }
         }
 
@@ -174,26 +193,69 @@ public static partial class DesensitizeStage
         }
 
         /// <summary>
-        /// False when <paramref name="raw"/> (a value's JSON) can hold no key named <c>username</c> and no URL
-        /// username: it has no <c>user</c>, and no <c>/u/</c> or <c>/accounts/</c>, and no backslash (an escape
-        /// could spell any of them).
+        /// False when <paramref name="raw"/> (a value's JSON) can hold no key of <see cref="IdentifierFields"/> and no
+        /// URL identifier: none of <see cref="IdentifierFields.Triggers"/>, no route of
+        /// <see cref="PiiText.ReplaceUrlUsernames"/>, and no backslash (an escape could spell any of them).
         /// </summary>
-        private static bool MayHoldUsername(ReadOnlySpan<byte> raw)
-            => raw.IndexOf("user"u8) >= 0
-                || (raw.IndexOfAny((byte)'/', (byte)'\\') >= 0
-                    && (raw.Contains((byte)'\\') || raw.IndexOf("/u/"u8) >= 0 || raw.IndexOf("/accounts/"u8) >= 0));
+        private static bool MayHoldIdentifier(ReadOnlySpan<byte> raw)
+        {
+            foreach (byte[] trigger in IdentifierFields.Triggers)
+            {
+                if (raw.IndexOf(trigger) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return raw.Contains((byte)'\\') || PiiText.MayHoldUrlIdentifier(raw);
+        }
+
+        /// <summary>
+        /// How <c>old</c> / <c>new</c> of the object starting at <paramref name="objectStart"/> are treated: after its
+        /// <c>setting</c> member, wherever that stands (<c>edx.user.settings.changed</c>).
+        /// </summary>
+        private Kind SettingValueKind(ReadOnlySpan<byte> json, int objectStart)
+        {
+            var r = new Utf8JsonReader(json[objectStart..], JsonBytes.ReaderOptions);
+            r.Read();
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isSetting = r.ValueTextEquals("setting"u8);
+                r.Read();
+                if (isSetting && r.TokenType == JsonTokenType.String)
+                {
+                    return IdentifierFields.SettingValueKind(JsonBytes.Unescaped(ref r, ref _settingScratch), hasSetting: true);
+                }
+
+                r.Skip();
+            }
+
+            return IdentifierFields.SettingValueKind([], hasSetting: false);
+        }
 
         private void Object(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node)
         {
+            int objectStart = (int)r.TokenStartIndex;
+            Kind settingValues = (Kind)255; // not looked up yet
             Output.StartObject();
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 ReadOnlySpan<byte> rawKey = JsonBytes.RawToken(ref r, json);
                 ReadOnlySpan<byte> name = JsonBytes.Unescaped(ref r, ref _keyScratch);
                 FieldNode? child = node?.Find(name);
-                bool username = name.SequenceEqual("username"u8) || child?.Pseudonymize == true;
+                Kind kind = KindOf(name, child);
                 r.Read();
-                if (child is { Drop: true })
+                if (kind == Kind.SettingValue)
+                {
+                    if (settingValues == (Kind)255)
+                    {
+                        settingValues = SettingValueKind(json, objectStart);
+                    }
+
+                    kind = settingValues;
+                }
+
+                if (kind == Kind.Drop)
                 {
                     r.Skip();
                     Dropped++;
@@ -202,23 +264,33 @@ public static partial class DesensitizeStage
                 }
 
                 Output.PropertyRaw(rawKey);
-                if (!_strict && child is null && !username && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                if (!_strict && child is null && kind == Kind.None && r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
                     // An object or array with no rule: skipped over and handled whole. Writing token by token is what
                     // a walk costs most; a course module or a problem's correct_map rarely needs it.
-                    WholeValue(JsonBytes.RawValue(ref r, json), null, username: false, isEvent: false);
+                    WholeValue(JsonBytes.RawValue(ref r, json), null, Kind.None, isEvent: false);
                 }
                 else
                 {
-                    Value(ref r, json, child, username);
+                    Value(ref r, json, child, kind);
                 }
             }
 
             Output.EndObject();
         }
 
-        private void Value(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, bool username)
+        private void Value(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? node, Kind kind)
         {
+            if (kind == Kind.Form)
+            {
+                // GET, POST, traits: what a learner typed about themselves (name, e-mail, password) goes too.
+                bool outer = _inForm;
+                _inForm = true;
+                Value(ref r, json, node, Kind.None);
+                _inForm = outer;
+                return;
+            }
+
             switch (r.TokenType)
             {
                 case JsonTokenType.StartObject:
@@ -228,13 +300,16 @@ public static partial class DesensitizeStage
                     Output.StartArray();
                     while (r.Read() && r.TokenType != JsonTokenType.EndArray)
                     {
-                        Value(ref r, json, null, username);
+                        Value(ref r, json, null, kind);
                     }
 
                     Output.EndArray();
                     break;
                 case JsonTokenType.String:
-                    StringValue(ref r, json, username);
+                    StringValue(ref r, json, kind);
+                    break;
+                case JsonTokenType.Number when kind == Kind.UserId:
+                    WritePseudonym(JsonBytes.RawToken(ref r, json), kind);
                     break;
                 default:
                     Output.ValueRaw(JsonBytes.RawToken(ref r, json));
@@ -242,7 +317,7 @@ public static partial class DesensitizeStage
             }
         }
 
-        private void StringValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, bool username)
+        private void StringValue(ref Utf8JsonReader r, ReadOnlySpan<byte> json, Kind kind)
         {
             ReadOnlySpan<byte> raw = JsonBytes.RawToken(ref r, json);
             if (r.ValueSpan.IsEmpty)
@@ -251,16 +326,14 @@ public static partial class DesensitizeStage
                 return;
             }
 
-            ReadOnlySpan<byte> text = JsonBytes.Unescaped(ref r, ref _scratch);
-            if (username)
+            if (kind is Kind.Username or Kind.UserId or Kind.BookmarkId)
             {
-                Utf8JsonBuilder pseudonym = Utf8JsonBuilder.ForThread(1);
-                names.AppendReplacement(text, pseudonym);
-                Output.StringValue(pseudonym.Written);
-                Pseudonymized++;
-                _changed = true;
+                // Lone surrogates kept apart (as WTF-8): \ud800 and \udc00 must not both hash as U+FFFD.
+                WritePseudonym(JsonBytes.Unescaped(ref r, ref _scratch, loneSurrogatesAsWtf8: kind != Kind.BookmarkId), kind);
                 return;
             }
+
+            ReadOnlySpan<byte> text = JsonBytes.Unescaped(ref r, ref _scratch);
 
             bool any = false;
             Utf8JsonBuilder urls = Utf8JsonBuilder.ForThread(2);
@@ -290,6 +363,35 @@ public static partial class DesensitizeStage
             }
         }
 
+        /// <summary>
+        /// Writes the pseudonym of an identifier as a string: a username's, a user id's (of <c>id:</c> and its text,
+        /// so no id shares a username's), or a bookmark id's username part followed by the rest.
+        /// </summary>
+        private void WritePseudonym(ReadOnlySpan<byte> text, Kind kind)
+        {
+            Utf8JsonBuilder pseudonym = Utf8JsonBuilder.ForThread(1);
+            if (kind == Kind.UserId)
+            {
+                Utf8JsonBuilder id = Utf8JsonBuilder.ForThread(2);
+                id.Append(IdentifierFields.UserIdPrefix);
+                id.Append(text);
+                names.AppendReplacement(id.Written, pseudonym);
+            }
+            else if (kind == Kind.BookmarkId && text.IndexOf((byte)',') is > 0 and int comma)
+            {
+                names.AppendReplacement(text[..comma], pseudonym);
+                pseudonym.Append(text[comma..]);
+            }
+            else
+            {
+                names.AppendReplacement(text, pseudonym);
+            }
+
+            Output.StringValue(pseudonym.Written);
+            Pseudonymized++;
+            _changed = true;
+        }
+
         private void EventString(ref Utf8JsonReader r, ReadOnlySpan<byte> json, FieldNode? eventNode)
         {
             ReadOnlySpan<byte> raw = JsonBytes.RawToken(ref r, json);
@@ -304,7 +406,7 @@ public static partial class DesensitizeStage
                 // The decoded text lives in the decoder's per-thread scratch; nothing below decodes again.
                 var inner = new Utf8JsonReader(decoded, JsonBytes.ReaderOptions);
                 inner.Read();
-                Value(ref inner, decoded, eventNode, username: false);
+                Value(ref inner, decoded, eventNode, Kind.None);
                 Decoded++;
                 _changed = true;
                 return;
@@ -319,7 +421,7 @@ public static partial class DesensitizeStage
                 return;
             }
 
-            StringValue(ref r, json, username: false);
+            StringValue(ref r, json, Kind.None);
         }
 
         private bool MentionsHidden(ReadOnlySpan<byte> raw)

@@ -8,10 +8,12 @@ using XAnalytics.Pipeline;
 namespace XAnalytics.Stages.Desensitize;
 
 /// <summary>
-/// Removes what analytics does not need and replaces usernames with pseudonyms: the profile's fields, and every
-/// username (<c>username</c>, <c>context.username</c>, <c>event.username</c>, <c>event.user</c>, any key named
-/// <c>username</c> at any depth, and usernames in URL paths such as <c>/api/mobile/v0.5/users/NAME/...</c>,
-/// <c>/api/user/v1/accounts/NAME</c>, <c>/u/NAME</c> or <c>?username=NAME</c> in any string value).
+/// Removes what analytics does not need and replaces learner identifiers with pseudonyms: the profile's fields,
+/// the keys of <see cref="IdentifierFields"/> at any depth (usernames such as <c>username</c>, <c>student</c>,
+/// <c>target_username</c>; user ids such as <c>event.user_id</c>, pseudonymized as <c>id:</c> and the id; secrets
+/// such as passwords and e-mails, removed), and identifiers in URLs on edX's routes (<c>/u/NAME</c>,
+/// <c>/api/user/v1/accounts/NAME</c>, <c>/submission_history/NAME/</c>, <c>?username=NAME</c>...; see
+/// <see cref="PiiText.ReplaceUrlUsernames"/>) in any string value.
 /// </summary>
 /// <remarks>
 /// <para>It needs no <see cref="DecodeBrowserEventStage"/> before it: a top-level <c>event</c> that is a JSON-encoded
@@ -89,7 +91,13 @@ public static partial class DesensitizeStage
         }
 
         root.At(FieldPath.Parse("event.user")).Pseudonymize = true;
-        var hidden = new List<byte[]> { "username"u8.ToArray() };
+        // Any key of IdentifierFields (user covers username, user_id, target_username; name\" covers full_name and
+        // a form's name) nulls an undecodable string event: it cannot be walked to pseudonymize or drop that key.
+        var hidden = new List<byte[]>
+        {
+            "user"u8.ToArray(), "student"u8.ToArray(), "instructor"u8.ToArray(), "author"u8.ToArray(), "bookmark_id"u8.ToArray(),
+            "mail"u8.ToArray(), "password"u8.ToArray(), "name\\\""u8.ToArray(), "setting"u8.ToArray(),
+        };
         if (root.Find("event"u8) is { } eventNode)
         {
             foreach ((byte[] name, FieldNode child) in eventNode.Children)
@@ -218,7 +226,8 @@ public static partial class DesensitizeStage
 
         public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output)
         {
-            if (username.Length > 128)
+            // Not valid UTF-8 (a lone surrogate kept apart as WTF-8): the char cache would merge it with U+FFFD.
+            if (username.Length > 128 || !System.Text.Unicode.Utf8.IsValid(username))
             {
                 Span<byte> direct = stackalloc byte[PseudonymKey.PseudonymLength];
                 _key.Write(username, direct);
@@ -246,19 +255,34 @@ public static partial class DesensitizeStage
     private sealed class SequentialNames : IUsernameReplacer
     {
         private readonly Dictionary<string, byte[]> _tokens = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, byte[]> _invalidTokens = new(StringComparer.Ordinal);
         private readonly Dictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
         public SequentialNames() => _lookup = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
 
         public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output)
         {
+            if (!System.Text.Unicode.Utf8.IsValid(username))
+            {
+                // A lone surrogate kept apart as WTF-8: keyed by its bytes, apart from every valid name.
+                string bytes = Convert.ToHexString(username);
+                if (!_invalidTokens.TryGetValue(bytes, out byte[]? raw))
+                {
+                    raw = Token(_tokens.Count + _invalidTokens.Count);
+                    _invalidTokens[bytes] = raw;
+                }
+
+                output.Append(raw);
+                return;
+            }
+
             char[] chars = System.Buffers.ArrayPool<char>.Shared.Rent(username.Length);
             try
             {
                 ReadOnlySpan<char> name = chars.AsSpan(0, Encoding.UTF8.GetChars(username, chars));
                 if (!_lookup.TryGetValue(name, out byte[]? token))
                 {
-                    token = Token(_tokens.Count);
+                    token = Token(_tokens.Count + _invalidTokens.Count);
                     _lookup[name] = token;
                 }
 

@@ -23,15 +23,19 @@ internal static class PiiText
     public static ReadOnlySpan<byte> Phone => "<phone>"u8;
 
     /// <summary>
-    /// Replaces the username in URL paths: the segment after <c>/users/</c> or <c>/accounts/</c>, after
-    /// <c>/u/</c> at the start of the path, and the value of a <c>username=</c> query parameter.
+    /// Replaces the learner identifiers of URLs, only where an edX route puts one (edx-platform's URL patterns):
+    /// the username of <c>/u/NAME</c> (at a path's start or a query value's), <c>/api/user/v0|v1/accounts|preferences/NAME</c>,
+    /// <c>/api/mobile/VERSION/users/NAME</c>, <c>/api/profile_images/v1/NAME/</c>, <c>/api/certificates/v0/certificates/NAME/</c>,
+    /// <c>/courses/.../submission_history/NAME/</c>, <c>/api/enrollment/v1/enrollment/NAME,</c>,
+    /// <c>/api/bookmarks/v1/bookmarks/NAME,</c>, <c>/api/team/v0/team_membership/TEAM,NAME</c>; the user id of
+    /// <c>/progress/ID/</c>, <c>/discussion/forum/users/ID</c>, <c>/certificates/user/ID/</c>, <c>/xqueue/ID/</c>; the
+    /// query values of <c>username</c>, <c>user</c>, <c>author</c>, <c>student</c>, <c>unique_student_identifier</c>
+    /// and <c>user_id</c>; and all of these inside a percent-encoded <c>next</c>, <c>redirect_url</c> or
+    /// <c>return_to</c> URL. Other segments (<c>/accounts/login</c>, <c>/courses/X/users</c>) are left alone.
     /// </summary>
     public static bool ReplaceUrlUsernames(ReadOnlySpan<byte> text, Utf8JsonBuilder output, IUsernameReplacer replacer)
     {
-        // Every marker holds a '/' or a '=': one vectorised search rules out most strings (times, ids, names)
-        // before four substring searches.
-        if (text.IndexOfAny((byte)'/', (byte)'=') < 0
-            || (text.IndexOf("/users/"u8) < 0 && text.IndexOf("/accounts/"u8) < 0 && text.IndexOf("/u/"u8) < 0 && text.IndexOf("username="u8) < 0))
+        if (!MayHoldUrlIdentifier(text))
         {
             return false;
         }
@@ -41,28 +45,41 @@ internal static class PiiText
         int i = 0;
         while (i < text.Length)
         {
-            int skip = MarkerAt(text, i);
-            if (skip == 0)
+            byte b = text[i];
+            if (b is not ((byte)'/' or (byte)'?' or (byte)'&'))
             {
                 i++;
                 continue;
             }
 
-            int start = i + skip;
-            int end = start;
-            while (end < text.Length && text[end] is not ((byte)'/' or (byte)'?' or (byte)'&' or (byte)'#' or (byte)' '))
+            if (!(b == (byte)'/' ? MatchPath(text, i, out int start, out int end, out UrlPart part) : MatchQuery(text, i + 1, out start, out end, out part)))
             {
-                end++;
+                i++;
+                continue;
             }
 
-            if (end > start)
+            if (part == UrlPart.NestedUrl)
             {
-                output.Append(text[copied..start]);
-                AppendReplacement(text[start..end], output, replacer);
-                copied = end;
-                changed = true;
+                if (text[start..end].IndexOf((byte)'%') >= 0 && ReplaceInEncodedUrl(text[start..end], replacer) is { } nested)
+                {
+                    output.Append(text[copied..start]);
+                    output.Append(nested);
+                    copied = end;
+                    changed = true;
+                    i = end;
+                }
+                else
+                {
+                    i = start; // a plain URL: its own routes are found as the scan goes on
+                }
+
+                continue;
             }
 
+            output.Append(text[copied..start]);
+            AppendReplacement(text[start..end], output, replacer, part == UrlPart.UserId);
+            copied = end;
+            changed = true;
             i = end;
         }
 
@@ -74,20 +91,178 @@ internal static class PiiText
         return changed;
     }
 
-    /// <summary>
-    /// Replaces a username taken from a URL. A percent-encoded one (<c>Jos%C3%A9</c>) is decoded first, so that it
-    /// gets the same pseudonym as the <c>username</c> field (<c>José</c>); one that does not decode to UTF-8 is
-    /// replaced as it stands.
-    /// </summary>
-    private static void AppendReplacement(ReadOnlySpan<byte> segment, Utf8JsonBuilder output, IUsernameReplacer replacer)
+    /// <summary>False when <paramref name="text"/> cannot hold a URL identifier <see cref="ReplaceUrlUsernames"/> replaces.</summary>
+    public static bool MayHoldUrlIdentifier(ReadOnlySpan<byte> text)
     {
-        if (segment.IndexOf((byte)'%') < 0)
+        // Every route holds a '/' or a '=': one vectorised search rules out most strings (times, ids, names).
+        if (text.IndexOfAny((byte)'/', (byte)'=') < 0)
         {
-            replacer.AppendReplacement(segment, output);
-            return;
+            return false;
         }
 
-        Span<byte> decoded = segment.Length <= 256 ? stackalloc byte[segment.Length] : new byte[segment.Length];
+        foreach (byte[] marker in s_urlMarkers)
+        {
+            if (text.IndexOf(marker) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private enum UrlPart : byte
+    {
+        Username,
+        UserId,
+        NestedUrl,
+    }
+
+    // Substrings one of which every route below holds.
+    private static readonly byte[][] s_urlMarkers =
+    [
+        .. new[] { "/u/", "/api/", "/submission_history/", "/progress/", "/users/", "/certificates/user/", "/xqueue/", "user", "author=", "student", "next=", "redirect_url=", "return_to=" }
+            .Select(System.Text.Encoding.UTF8.GetBytes),
+    ];
+
+    // Routes whose next segment is a username (edx-platform's USERNAME_PATTERN), or a user id.
+    private static readonly (byte[] Prefix, UrlPart Part)[] s_pathRoutes =
+    [
+        .. new (string, UrlPart)[]
+        {
+            ("/api/user/v1/accounts/", UrlPart.Username), ("/api/user/v0/accounts/", UrlPart.Username),
+            ("/api/user/v1/preferences/", UrlPart.Username), ("/api/user/v0/preferences/", UrlPart.Username),
+            ("/api/profile_images/v1/", UrlPart.Username), ("/api/certificates/v0/certificates/", UrlPart.Username),
+            ("/submission_history/", UrlPart.Username),
+            ("/progress/", UrlPart.UserId), ("/discussion/forum/users/", UrlPart.UserId), ("/certificates/user/", UrlPart.UserId),
+            ("/xqueue/", UrlPart.UserId),
+        }.Select(r => (System.Text.Encoding.UTF8.GetBytes(r.Item1), r.Item2)),
+    ];
+
+    // Query parameters whose value is a username (or e-mail), a user id, or a URL of its own.
+    private static readonly (byte[] Key, UrlPart Part)[] s_queryKeys =
+    [
+        .. new (string, UrlPart)[]
+        {
+            ("username=", UrlPart.Username), ("user=", UrlPart.Username), ("author=", UrlPart.Username), ("student=", UrlPart.Username),
+            ("unique_student_identifier=", UrlPart.Username), ("user_id=", UrlPart.UserId),
+            ("next=", UrlPart.NestedUrl), ("redirect_url=", UrlPart.NestedUrl), ("return_to=", UrlPart.NestedUrl),
+        }.Select(r => (System.Text.Encoding.UTF8.GetBytes(r.Item1), r.Item2)),
+    ];
+
+    private static bool MatchPath(ReadOnlySpan<byte> text, int i, out int start, out int end, out UrlPart part)
+    {
+        ReadOnlySpan<byte> rest = text[i..];
+        start = end = 0;
+        part = UrlPart.Username;
+        if (rest.StartsWith("/u/"u8) && IsPathStart(text, i))
+        {
+            return Segment(text, i + 3, comma: false, out start, out end); // the learner profile page, /u/NAME
+        }
+
+        if (rest.StartsWith("/api/mobile/v"u8))
+        {
+            // /api/mobile/{v0.5,v1,...}/users/NAME
+            int version = rest[12..].IndexOf((byte)'/');
+            return version > 0 && rest[(12 + version)..].StartsWith("/users/"u8) && Segment(text, i + 12 + version + 7, comma: false, out start, out end);
+        }
+
+        if (rest.StartsWith("/api/enrollment/v1/enrollment/"u8) || rest.StartsWith("/api/bookmarks/v1/bookmarks/"u8))
+        {
+            // NAME,course_key and NAME,usage_key: only with the comma is the segment a username.
+            int at = i + (rest[5] == (byte)'e' ? 30 : 28);
+            return Segment(text, at, comma: true, out start, out end) && end < text.Length && text[end] == (byte)',';
+        }
+
+        if (rest.StartsWith("/api/team/v0/team_membership/"u8))
+        {
+            // TEAM,NAME
+            int at = i + 29;
+            int comma = text[at..].IndexOfAny((byte)',', (byte)'/', (byte)'?');
+            return comma > 0 && text[at + comma] == (byte)',' && Segment(text, at + comma + 1, comma: false, out start, out end);
+        }
+
+        foreach ((byte[] prefix, UrlPart p) in s_pathRoutes)
+        {
+            if (rest.StartsWith(prefix))
+            {
+                part = p;
+                return Segment(text, i + prefix.Length, comma: false, out start, out end);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MatchQuery(ReadOnlySpan<byte> text, int at, out int start, out int end, out UrlPart part)
+    {
+        start = end = at;
+        part = UrlPart.Username;
+        ReadOnlySpan<byte> rest = text[at..];
+        foreach ((byte[] key, UrlPart p) in s_queryKeys)
+        {
+            if (rest.StartsWith(key))
+            {
+                part = p;
+                start = at + key.Length;
+                end = start;
+                while (end < text.Length && text[end] is not ((byte)'&' or (byte)'#' or (byte)' '))
+                {
+                    end++;
+                }
+
+                return end > start;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The path segment from <paramref name="start"/>; false when empty.</summary>
+    private static bool Segment(ReadOnlySpan<byte> text, int start, bool comma, out int segmentStart, out int end)
+    {
+        segmentStart = start;
+        end = start;
+        while (end < text.Length && text[end] is not ((byte)'/' or (byte)'?' or (byte)'&' or (byte)'#' or (byte)' ' or (byte)'"')
+            && !(comma && text[end] == (byte)','))
+        {
+            end++;
+        }
+
+        return end > start;
+    }
+
+    /// <summary>A percent-encoded URL (a <c>next</c> value) with its identifiers replaced, encoded again; null when it has none.</summary>
+    private static byte[]? ReplaceInEncodedUrl(ReadOnlySpan<byte> value, IUsernameReplacer replacer)
+    {
+        byte[] decoded = new byte[value.Length];
+        int n = PercentDecode(value, decoded);
+        var inner = new Utf8JsonBuilder();
+        if (!ReplaceUrlUsernames(decoded.AsSpan(0, n), inner, replacer))
+        {
+            return null;
+        }
+
+        var encoded = new List<byte>(inner.Length * 3);
+        foreach (byte b in inner.Written)
+        {
+            if (IsAlnum(b) || b is (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~')
+            {
+                encoded.Add(b);
+            }
+            else
+            {
+                encoded.Add((byte)'%');
+                encoded.Add((byte)"0123456789ABCDEF"[b >> 4]);
+                encoded.Add((byte)"0123456789ABCDEF"[b & 15]);
+            }
+        }
+
+        return [.. encoded];
+    }
+
+    private static int PercentDecode(ReadOnlySpan<byte> segment, Span<byte> decoded)
+    {
         int n = 0;
         for (int i = 0; i < segment.Length; i++)
         {
@@ -103,39 +278,38 @@ internal static class PiiText
             }
         }
 
-        replacer.AppendReplacement(System.Text.Unicode.Utf8.IsValid(decoded[..n]) ? decoded[..n] : segment, output);
+        return n;
     }
 
-    private static int MarkerAt(ReadOnlySpan<byte> text, int i)
+    /// <summary>
+    /// Replaces a username (or, with <paramref name="userId"/>, a user id) taken from a URL. A percent-encoded one
+    /// (<c>Jos%C3%A9</c>) is decoded first, so that it gets the same pseudonym as the <c>username</c> field
+    /// (<c>José</c>); one that does not decode to UTF-8 is replaced as it stands.
+    /// </summary>
+    private static void AppendReplacement(ReadOnlySpan<byte> segment, Utf8JsonBuilder output, IUsernameReplacer replacer, bool userId)
     {
-        ReadOnlySpan<byte> rest = text[i..];
-        if (rest.StartsWith("/users/"u8))
+        int prefix = userId ? IdentifierFields.UserIdPrefix.Length : 0;
+        Span<byte> buffer = segment.Length + prefix <= 256 ? stackalloc byte[segment.Length + prefix] : new byte[segment.Length + prefix];
+        IdentifierFields.UserIdPrefix[..prefix].CopyTo(buffer);
+        int n = segment.IndexOf((byte)'%') < 0 ? Copy(segment, buffer[prefix..]) : PercentDecode(segment, buffer[prefix..]);
+        if (!System.Text.Unicode.Utf8.IsValid(buffer[prefix..(prefix + n)]))
         {
-            return 7;
+            n = Copy(segment, buffer[prefix..]);
         }
 
-        if (rest.StartsWith("/accounts/"u8))
-        {
-            return 10;
-        }
+        replacer.AppendReplacement(buffer[..(prefix + n)], output);
 
-        if (rest.StartsWith("/u/"u8) && IsPathStart(text, i))
+        static int Copy(ReadOnlySpan<byte> from, Span<byte> to)
         {
-            return 3; // the learner profile page, /u/NAME
+            from.CopyTo(to);
+            return from.Length;
         }
-
-        if (rest.StartsWith("username="u8) && (i == 0 || text[i - 1] is (byte)'?' or (byte)'&'))
-        {
-            return 9;
-        }
-
-        return 0;
     }
 
-    /// <summary>True when <paramref name="i"/> is where a URL's path starts: the text's start, or just after <c>scheme://host</c>.</summary>
+    /// <summary>True when <paramref name="i"/> is where a URL's path starts: the text's start, just after <c>scheme://host</c>, or a query value's start.</summary>
     private static bool IsPathStart(ReadOnlySpan<byte> text, int i)
     {
-        if (i == 0)
+        if (i == 0 || text[i - 1] == (byte)'=')
         {
             return true;
         }

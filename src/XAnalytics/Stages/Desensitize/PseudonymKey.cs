@@ -18,6 +18,9 @@ public sealed class PseudonymKey
     /// <summary>Fewest key bytes accepted (128 bits).</summary>
     public const int MinimumBytes = 16;
 
+    /// <summary>Most bytes a key file may hold (64 KiB): a key is short, and a device such as <c>/dev/zero</c> never ends.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
     /// <summary>Characters of a keyed pseudonym.</summary>
     public const int PseudonymLength = 26;
 
@@ -53,15 +56,20 @@ public sealed class PseudonymKey
     }
 
     /// <summary>
-    /// Reads a key file: hex or base64 text (surrounding white space ignored), or else at least
-    /// <see cref="MinimumBytes"/> raw bytes (<c>head -c 32 /dev/urandom &gt; key</c>).
+    /// Reads a key file: hex or base64 text (surrounding white space ignored); else a passphrase, text of at least
+    /// <see cref="MinimumBytes"/> bytes without the one line end (<c>\n</c> or <c>\r\n</c>) an editor or
+    /// <c>echo</c> adds, so <c>echo PHRASE &gt; key</c> and <c>printf PHRASE &gt; key</c> are the same key; else at least
+    /// <see cref="MinimumBytes"/> raw bytes, as they stand (<c>head -c 32 /dev/urandom &gt; key</c>). At most
+    /// <see cref="MaxFileBytes"/> bytes are read.
     /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="ArgumentException">The file holds no usable key (the message does not show its content).</exception>
+    /// <exception cref="ArgumentException">
+    /// The file holds no usable key, or more than <see cref="MaxFileBytes"/> bytes (the message does not show its content).
+    /// </exception>
     public static PseudonymKey Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] content = File.ReadAllBytes(path);
+        byte[] content = ReadCapped(path);
         try
         {
             string text;
@@ -79,9 +87,15 @@ public sealed class PseudonymKey
                 return FromBytes(bytes);
             }
 
-            if (content.Length >= MinimumBytes)
+            int end = content.Length;
+            if (end > 0 && content[end - 1] == (byte)'\n')
             {
-                return FromBytes(content);
+                end -= end > 1 && content[end - 2] == (byte)'\r' ? 2 : 1;
+            }
+
+            if (end >= MinimumBytes)
+            {
+                return FromBytes(content.AsSpan(0, end));
             }
 
             throw new ArgumentException($"The pseudonym key file '{path}' holds no usable key (hex, base64, or at least {MinimumBytes} raw bytes).", nameof(path));
@@ -90,6 +104,30 @@ public sealed class PseudonymKey
         {
             CryptographicOperations.ZeroMemory(content);
         }
+    }
+
+    /// <summary>The file's bytes, at most <see cref="MaxFileBytes"/>; reads one byte more to know there is no more.</summary>
+    private static byte[] ReadCapped(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        byte[] buffer = new byte[MaxFileBytes + 1];
+        int n = 0;
+        int read;
+        while (n < buffer.Length && (read = file.Read(buffer, n, buffer.Length - n)) > 0)
+        {
+            n += read;
+        }
+
+        if (n > MaxFileBytes)
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            throw new ArgumentException(
+                $"The pseudonym key file '{path}' is longer than {MaxFileBytes / 1024} KiB: a key is a short secret (hex, base64, a passphrase or raw bytes).", nameof(path));
+        }
+
+        byte[] content = buffer[..n];
+        CryptographicOperations.ZeroMemory(buffer);
+        return content;
     }
 
     /// <summary>The key in <see cref="EnvironmentVariable"/>.</summary>

@@ -34,6 +34,31 @@ public sealed class DesensitizeStageTests
             """, output);
     }
 
+    [Theory]
+    [InlineData(PseudonymScheme.Keyed)]
+    [InlineData(PseudonymScheme.Sequential)]
+    public async Task Process_LoneSurrogates_DistinctLearnersKeepDistinctPseudonyms(PseudonymScheme scheme)
+    {
+        // A cut emoji leaves a lone surrogate escape; decoding each to U+FFFD would merge three learners into one.
+        string[] lines =
+        [
+            """{"username": "x\ud800", "event": {"student": "x\ud800"}}""",
+            """{"username": "x\udbff", "event": {"student": "x\udbff"}}""",
+            """{"username": "x\udc00", "event": {"student": "x\udc00"}}""",
+            """{"username": "x\ufffd", "event": {"student": "x\ufffd"}}""",
+            """{"username": "x\ud800", "event": {"student": "x\ud800"}}""",
+        ];
+        var options = new DesensitizeOptions { Pseudonyms = scheme, Key = scheme == PseudonymScheme.Keyed ? s_key : null };
+        (List<string> output, _) = await RunAsync(lines, [DesensitizeStage.Create(options)]);
+
+        string[] names = [.. output.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("username").GetString()!)];
+        string[] students = [.. output.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("event").GetProperty("student").GetString()!)];
+        Assert.Equal(4, names.Take(4).Distinct().Count());
+        Assert.Equal(names[0], names[4]);
+        Assert.Equal(names, students);
+        Assert.All(names, n => Assert.DoesNotContain("\\u", n, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Process_UsernamesHiddenByEscapesOrInUnnamedFields_StillPseudonymized()
     {

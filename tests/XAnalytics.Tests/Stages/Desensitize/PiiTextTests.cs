@@ -50,9 +50,44 @@ public sealed class PiiTextTests
     }
 
     [Theory]
+    [InlineData("/api/mobile/v1/users/u_x", "/api/mobile/v1/users/<u_x>")]
+    [InlineData("/api/user/v1/preferences/u_x/pref-lang", "/api/user/v1/preferences/<u_x>/pref-lang")]
+    [InlineData("/api/profile_images/v1/u_x/upload", "/api/profile_images/v1/<u_x>/upload")]
+    [InlineData("/api/certificates/v0/certificates/u_x/courses/c/", "/api/certificates/v0/certificates/<u_x>/courses/c/")]
+    [InlineData("/courses/c/submission_history/u_x/block-v1:O+C+R+type@problem+block@p1", "/courses/c/submission_history/<u_x>/block-v1:O+C+R+type@problem+block@p1")]
+    [InlineData("/api/enrollment/v1/enrollment/u_x,course-v1:O+C+R", "/api/enrollment/v1/enrollment/<u_x>,course-v1:O+C+R")]
+    [InlineData("/api/bookmarks/v1/bookmarks/u_x,block-v1:O+C+R+type@vertical+block@v/", "/api/bookmarks/v1/bookmarks/<u_x>,block-v1:O+C+R+type@vertical+block@v/")]
+    [InlineData("/api/team/v0/team_membership/team_1,u_x", "/api/team/v0/team_membership/team_1,<u_x>")]
+    [InlineData("/courses/c/progress/9180981/", "/courses/c/progress/<id:9180981>/")]
+    [InlineData("/courses/c/discussion/forum/users/9180981/followed", "/courses/c/discussion/forum/users/<id:9180981>/followed")]
+    [InlineData("/certificates/user/9180981/course/c", "/certificates/user/<id:9180981>/course/c")]
+    [InlineData("/courses/c/xqueue/9180981/p/score_update", "/courses/c/xqueue/<id:9180981>/p/score_update")]
+    [InlineData("/api/enrollment/v1/enrollment?user=u_x", "/api/enrollment/v1/enrollment?user=<u_x>")]
+    [InlineData("/api/discussion/v1/threads/?author=u_x&page=1", "/api/discussion/v1/threads/?author=<u_x>&page=1")]
+    [InlineData("/accounts/login?next=/u/u_x", "/accounts/login?next=/u/<u_x>")]
+    [InlineData("/login?next=%2Fu%2Fu_x&x=1", "/login?next=%2Fu%2F%3Cu_x%3E&x=1")]
+    public void ReplaceUrlUsernames_EdxRoutes_IdentifierReplaced(string text, string expected)
+    {
+        Utf8JsonBuilder output = Utf8JsonBuilder.ForThread(2);
+        Assert.True(PiiText.ReplaceUrlUsernames(Encoding.UTF8.GetBytes(text), output, new Angle()));
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.Written));
+    }
+
+    [Theory]
     [InlineData("/courses/course-v1:OrgX+C1+2015_T1/courseware/u/")]
     [InlineData("https://h.example/courses/x/u/1")]
     [InlineData("play_video")]
+    [InlineData("/accounts/login")]
+    [InlineData("https://h.example/accounts/login?next=/dashboard")]
+    [InlineData("/accounts/password_reset/")]
+    [InlineData("/courses/c/instructor/api/list_course_role_members")]
+    [InlineData("/courses/c/discussion/users")]
+    [InlineData("/api/mobile/v0.5/users")]
+    [InlineData("/api/enrollment/v1/enrollment/course-v1:O+C+R")]
+    [InlineData("/courses/c/progress")]
+    [InlineData("/courses/c/progress/")]
+    [InlineData("/admin/users/list")]
+    [InlineData("/user_api/v1/account/registration/")]
     public void ReplaceUrlUsernames_NoUsername_Untouched(string text)
         => Assert.False(PiiText.ReplaceUrlUsernames(Encoding.UTF8.GetBytes(text), Utf8JsonBuilder.ForThread(2), new Angle()));
 

@@ -27,6 +27,38 @@ public sealed class PseudonymKeyTests : IDisposable
         Assert.Equal(Base32(hash.AsSpan(0, 16)), PseudonymKey.Parse(Hex).Pseudonymize("u_x"));
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void Load_Passphrase_OneTrailingLineEndIgnored(string lineEnd)
+    {
+        string bare = Path.Combine(_dir.FullName, "bare.txt");
+        File.WriteAllText(bare, "canary passphrase, tests only!");
+        string ended = Path.Combine(_dir.FullName, "ended.txt");
+        File.WriteAllText(ended, "canary passphrase, tests only!" + lineEnd);
+        string twice = Path.Combine(_dir.FullName, "twice.txt");
+        File.WriteAllText(twice, "canary passphrase, tests only!" + lineEnd + lineEnd);
+
+        Assert.Equal(PseudonymKey.Load(bare).Pseudonymize("u_y"), PseudonymKey.Load(ended).Pseudonymize("u_y"));
+        Assert.NotEqual(PseudonymKey.Load(bare).Pseudonymize("u_y"), PseudonymKey.Load(twice).Pseudonymize("u_y"));
+    }
+
+    [Fact]
+    public void Load_EndlessOrHugeFile_RefusedAfterTheCap()
+    {
+        string big = Path.Combine(_dir.FullName, "big.bin");
+        File.WriteAllBytes(big, new byte[PseudonymKey.MaxFileBytes + 1]);
+        string atCap = Path.Combine(_dir.FullName, "cap.bin");
+        File.WriteAllBytes(atCap, new byte[PseudonymKey.MaxFileBytes]);
+
+        Assert.Contains("64 KiB", Assert.Throws<ArgumentException>(() => PseudonymKey.Load(big)).Message, StringComparison.Ordinal);
+        Assert.Equal(26, PseudonymKey.Load(atCap).Pseudonymize("u_y").Length);
+        if (File.Exists("/dev/zero"))
+        {
+            Assert.Throws<ArgumentException>(() => PseudonymKey.Load("/dev/zero"));
+        }
+    }
+
     [Fact]
     public void Load_TextOrRawFile()
     {
