@@ -12,7 +12,7 @@ internal static class ReportCommand
     public static Command Create()
     {
         var input = new Argument<string>("INPUT") { Description = "A tracking-log file or directory tree (gzip or plain JSON lines)." };
-        var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html (created if needed; files in it are replaced)." };
+        var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html, published whole by one rename (an earlier report in it is replaced; a folder holding other files is refused)." };
         var from = new Option<DateOnly?>("--from") { Description = "First UTC day to include (yyyy-MM-dd)." };
         var to = new Option<DateOnly?>("--to") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive)." };
         var course = new Option<string[]>("--course") { Description = "Only this course (any id shape: course-v1:Org+Num+Run or Org/Num/Run). Repeatable." };
