@@ -119,7 +119,8 @@ internal static class LineReader
             Options = FileOptions.SequentialScan,
         });
         gzip = declaredGzip || StartsWithGzipMagic(fs);
-        return gzip ? new GzipMemberStream(fs, counters.AddStoredBytes) : fs;
+        Stream raw = file.ManifestSha256 is { } sha256 ? new Sha256CheckingStream(fs, sha256, Path.GetFileName(file.Path)) : fs;
+        return gzip ? new GzipMemberStream(raw, counters.AddStoredBytes) : raw;
     }
 
     private static bool StartsWithGzipMagic(FileStream fs)
