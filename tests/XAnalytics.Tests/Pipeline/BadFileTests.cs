@@ -186,6 +186,27 @@ public sealed class BadFileTests
     }
 
     [Fact]
+    public async Task Run_BadMemberLargerThanTheHold_BadFileSaysHowManyLinesWereCounted()
+    {
+        // A member of more batches than are held: its first lines flow on before its trailer is read. When it fails,
+        // the rest are rejected and the bad file says how many had been counted; the run still balances.
+        using var dir = new TempDir();
+        byte[] bad = Gzip.Member(Encoding.UTF8.GetBytes(Lines("a", 1000)));
+        bad[^7] ^= 0x20;
+        string file = dir.WriteBytes("big.log.gz", bad);
+        PipelineOptions options = Run.Options([file], dir.PathOf("rejects.tsv")) with { BatchEvents = 16, BatchBytes = 4096 };
+
+        (RunResult result, CountResult counts) = await Run.CountAsync(options);
+
+        long counted = counts.Rows!.Single().Count;
+        Assert.InRange(counted, 1, 1000 - 1);
+        Assert.Equal(1000 - counted, result.Counters.RejectedByReason[RejectReasons.BadMember]);
+        BadFile badFile = Assert.Single(result.Counters.BadFiles);
+        Assert.Contains($"{counted} lines read before them", badFile.Reason, StringComparison.Ordinal);
+        Assert.Contains("already counted as events", badFile.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_GzipContentWithoutGzName_ReadAsGzip()
     {
         using var dir = new TempDir();
