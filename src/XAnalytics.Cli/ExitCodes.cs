@@ -15,6 +15,20 @@ internal static class ExitCodes
     /// <summary>The run finished, but some lines were rejected or some files were bad (see the summary).</summary>
     public const int DataProblems = 3;
 
-    /// <summary>Cancelled (Ctrl+C).</summary>
+    /// <summary>Cancelled (Ctrl+C, SIGINT); a run ended by another signal exits with <see cref="Signalled"/>.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Ended by SIGTERM.</summary>
+    public const int Terminated = 143;
+
+    /// <summary>Ended by SIGHUP.</summary>
+    public const int HungUp = 129;
+
+    /// <summary>The exit code of a run a signal ended: 128 + the signal's number, as shells report it.</summary>
+    public static int Signalled(System.Runtime.InteropServices.PosixSignal signal) => signal switch
+    {
+        System.Runtime.InteropServices.PosixSignal.SIGTERM => Terminated,
+        System.Runtime.InteropServices.PosixSignal.SIGHUP => HungUp,
+        _ => Cancelled,
+    };
 }

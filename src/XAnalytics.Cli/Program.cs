@@ -11,21 +11,52 @@ internal static class Program
     {
         // The engine's vector code is jitted on the other core while the command line and settings are read.
         _ = EventPipeline.WarmUpAsync();
-        // Ctrl+C (or SIGTERM) cancels the run: blocks stop, partial outputs are deleted, exit code 130.
-        // A second Ctrl+C while cancelling ends the process at once.
+        // SIGINT, SIGTERM or SIGHUP cancels the run: blocks stop, the staging folder is deleted, nothing is published,
+        // and the exit code is 128 + the signal (130, 143, 129). A run that has not stopped a second later (a thread
+        // blocked in open() on a FIFO or a hung network mount does not see a cancellation) is ended anyway, as is
+        // one that gets a second signal; Environment.Exit runs the engine's process-exit clean-up of staging folders.
         using var cancel = new CancellationTokenSource();
+        int signalled = 0;
         void OnSignal(PosixSignalContext context)
         {
-            if (!cancel.IsCancellationRequested)
+            context.Cancel = true;
+            int code = ExitCodes.Signalled(context.Signal);
+            if (Interlocked.CompareExchange(ref signalled, code, 0) != 0)
             {
-                context.Cancel = true;
-                cancel.Cancel();
+                ExitSoon(Volatile.Read(ref signalled), TimeSpan.Zero);
+                return;
             }
+
+            // The deadline first, and the cancellation off this thread: the token's callbacks run inside Cancel, and one
+            // that waits on a blocked reader must not hold up the signal's handling.
+            ExitSoon(code, TimeSpan.FromSeconds(1));
+            _ = cancel.CancelAsync();
         }
 
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        return await RunAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null }, cancel.Token);
+        using PosixSignalRegistration sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        int exit = await RunAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null }, cancel.Token);
+        return Volatile.Read(ref signalled) is int code and not 0 ? code : exit;
+    }
+
+    /// <summary>
+    /// Ends the process with <paramref name="code"/> after <paramref name="delay"/>, from a thread of its own: not the
+    /// signal's, and not the thread pool's, which the stuck run may hold.
+    /// </summary>
+    private static void ExitSoon(int code, TimeSpan delay)
+    {
+        var thread = new Thread(() =>
+        {
+            Thread.Sleep(delay);
+            Console.Error.WriteLine(delay == TimeSpan.Zero ? "xanalytics: stopped" : "xanalytics: cancelled (the run did not stop within a second; stopped)");
+            Environment.Exit(code);
+        })
+        {
+            IsBackground = true,
+            Name = "xanalytics exit",
+        };
+        thread.Start();
     }
 
     /// <summary>

@@ -7,8 +7,10 @@ namespace XAnalytics.Reports;
 /// <summary>
 /// Writes the reports of a finished run into a folder: the CSVs, the charts (PNG and SVG, in <c>charts/</c>) and
 /// one static <c>index.html</c> that shows the tables and links the SVG charts relatively (no server, no
-/// external CSS or JavaScript). Every file is written into a private temporary folder inside the output folder
-/// and then renamed into place, so a reader never sees half a file.
+/// external CSS or JavaScript). Every file is written into a hidden staging folder beside the output folder, which
+/// is then renamed to it in one step (swapped with the old report, which is deleted), so a reader sees the old
+/// report or the new one, never half a file or a mix of the two. An output folder that holds anything the report
+/// does not write is refused rather than replaced.
 /// </summary>
 public static class ReportWriter
 {
@@ -42,36 +44,29 @@ public static class ReportWriter
         }
 
         string output = Path.GetFullPath(outputDirectory);
-        Directory.CreateDirectory(output);
-        string temp = Path.Combine(output, $".report-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path.Combine(temp, "charts"));
-        var written = new List<string>();
+        Internal.StagedFolder staged = Internal.StagedFolder.Create(
+            output,
+            replace: true,
+            static entry => entry.Name == "charts" || Array.IndexOf(s_outputs, entry.Name) >= 0 || entry.Name.StartsWith(".report-", StringComparison.Ordinal),
+            refusal: string.Empty);
         try
         {
-            WriteAll(reports, temp, written);
+            Directory.CreateDirectory(Path.Combine(staged.Path, "charts"));
+            var written = new List<string>();
+            WriteAll(reports, staged.Path, written);
+            staged.Publish();
             var final = new List<string>(written.Count);
-            Directory.CreateDirectory(Path.Combine(output, "charts"));
             foreach (string relative in written)
             {
-                string target = Path.Combine(output, relative);
-                File.Move(Path.Combine(temp, relative), target, overwrite: true);
-                final.Add(target);
-            }
-
-            // A file an earlier run wrote and this one did not (countries without GeoIP now) would contradict index.html.
-            foreach (string relative in s_outputs)
-            {
-                if (!written.Contains(relative))
-                {
-                    File.Delete(Path.Combine(output, relative));
-                }
+                final.Add(Path.Combine(output, relative));
             }
 
             return new ReportFiles(output, Path.Combine(output, "index.html"), final, reports.Notes);
         }
-        finally
+        catch
         {
-            Directory.Delete(temp, recursive: true);
+            staged.Discard();
+            throw;
         }
     }
 

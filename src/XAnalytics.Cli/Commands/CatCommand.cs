@@ -19,7 +19,7 @@ internal static class CatCommand
         var common = new CommonOptions();
         var command = new Command("cat", "Write the events as JSON lines on stdout, in input order, whatever the input format "
             + "(lines that are not events are rejected, not written). "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             inputs,
         };

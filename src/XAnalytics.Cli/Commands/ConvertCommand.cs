@@ -30,7 +30,7 @@ internal static class ConvertCommand
         var common = new CommonOptions();
         var command = new Command("convert", "Convert events, faithfully and in input order, to JSON-lines or BSON parts of at most "
             + "'max-file-size' events each, with a manifest (events, bytes, SHA-256 per part). Parts appear only when the run succeeds. "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             input,
             output,

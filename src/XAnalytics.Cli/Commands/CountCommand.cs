@@ -32,7 +32,7 @@ internal static class CountCommand
         var filters = new FilterOptions();
         var command = new Command("count", "Count events: in total with distinct users, or per value of one or more fields. "
             + "Results go to stdout, progress and a summary to stderr. "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             inputs,
             by,

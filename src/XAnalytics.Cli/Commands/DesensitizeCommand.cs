@@ -41,7 +41,7 @@ internal static class DesensitizeCommand
         var filters = new FilterOptions();
         var command = new Command("desensitize", "Remove data analytics does not need and replace usernames with keyed pseudonyms, "
             + "so that nobody meets a learner they know in the output. "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error (no key: an error, never an unkeyed hash), 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error (no key: an error, never an unkeyed hash), 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             input,
             output,

@@ -17,7 +17,7 @@ internal static class FilterCommand
         var filters = new FilterOptions();
         var command = new Command("filter", "Write the events that pass the filters (dates, event types, courses in any id shape, users, "
             + "any field, a text prefilter), unchanged and in input order. "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             input,
             output,

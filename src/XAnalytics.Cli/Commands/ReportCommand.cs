@@ -13,7 +13,7 @@ internal static class ReportCommand
     public static Command Create()
     {
         var input = new Argument<string>("INPUT") { Description = "A tracking-log file or directory tree (gzip or plain JSON lines)." };
-        var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html (created if needed; files in it are replaced)." };
+        var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html, published whole by one rename (an earlier report in it is replaced; a folder holding other files is refused)." };
         // Dates are read as the filters of the other commands read them (year first; 02/03/2015 is an error).
         var from = new Option<string?>("--from", "--min-date") { Description = "First UTC day to include (yyyy-MM-dd). Alias --min-date." };
         var to = new Option<string?>("--to", "--max-date") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive). Alias --max-date." };

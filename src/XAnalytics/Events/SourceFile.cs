@@ -5,4 +5,8 @@ namespace XAnalytics.Events;
 /// <param name="Index">Its position in the run's sorted file list, from 0.</param>
 /// <param name="Length">Its size in bytes when the run was planned.</param>
 /// <param name="Format">How its bytes are read.</param>
-public sealed record SourceFile(string Path, int Index, long Length, SourceFormat Format);
+public sealed record SourceFile(string Path, int Index, long Length, SourceFormat Format)
+{
+    /// <summary>The SHA-256 (hex) the folder's <c>manifest.json</c> lists for this part, checked as the file is read; null when none.</summary>
+    internal string? ManifestSha256 { get; init; }
+}

@@ -22,4 +22,10 @@ public static class RejectReasons
 
     /// <summary>The line is longer than the configured bound; it was skipped without being held in memory.</summary>
     public const string TooLong = "too-long";
+
+    /// <summary>
+    /// The line came from a gzip member whose CRC-32 or length did not match its trailer: held back until the member
+    /// was checked, it is not an event.
+    /// </summary>
+    public const string BadMember = "bad-member";
 }

@@ -1,14 +1,15 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Threading.Tasks.Dataflow;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Sinks;
 
 /// <summary>
 /// The machinery both parts sinks share, for one run: packing events into parts in input order, compressing and
-/// writing finished parts in parallel under temporary names, and moving them into place with their manifest once
-/// the run succeeded.
+/// writing finished parts in parallel into a hidden staging folder, and publishing that folder with its manifest,
+/// in one rename, once the run succeeded.
 /// </summary>
 /// <remarks>
 /// <para>Graph: pack (one thread, in order) → write (<see cref="PartsSinkOptions.Writers"/> at once, bounded,
@@ -17,10 +18,11 @@ namespace XAnalytics.Sinks;
 /// generated events (185 MB of JSON) to gzip JSON parts: 1 writer 2.8 s, 2 writers 2.0 s, 4 writers 1.8 s
 /// (about 100 MB/s of JSON in), so the default is one writer per thread, at most 4. A streaming alternative (one
 /// gzip stream fed by the packing thread) holds less memory but caps the sink at one core's deflate speed.</para>
-/// <para>Atomicity: a part is written to <c>.part-NNNNN.ext.PID.tmp</c> (hidden, so readers skip it) and only
-/// renamed in <see cref="Commit"/>, after the whole run succeeded; the manifest is renamed last. A failed or
-/// cancelled run deletes its temporary files (<see cref="Abort"/>), a killed one leaves only hidden ones: no
-/// part ever stands under a final name unless the run that wrote it finished.</para>
+/// <para>Atomicity: the parts and then the manifest are written into a hidden staging folder beside the output
+/// folder (<see cref="StagedFolder"/>), which <see cref="Commit"/> renames to the output folder (swapping it with
+/// the old one under <see cref="PartsSinkOptions.Overwrite"/>) after the whole run succeeded. A reader sees the old
+/// output or the new one, whole. A failed or cancelled run deletes its staging folder (<see cref="Abort"/>), a
+/// killed one leaves only that hidden folder, which the next run into the same parent folder deletes.</para>
 /// </remarks>
 internal sealed class PartsWriter
 {
@@ -30,10 +32,10 @@ internal sealed class PartsWriter
     private readonly bool _gzip;
     private readonly StageContext _context;
     private readonly Lock _lock = new();
-    private readonly List<string> _temps = [];
-    private readonly List<(int Index, PartInfo Info, string Temp)> _written = [];
+    private readonly List<(int Index, PartInfo Info)> _written = [];
     private readonly List<PartBuffer> _sealed = [];
     private readonly CancellationTokenRegistration _onCancel;
+    private readonly StagedFolder _staging;
     private PartBuffer? _current;
     private int _nextIndex;
     private bool _chainDone;
@@ -46,7 +48,7 @@ internal sealed class PartsWriter
         _extension = gzip ? extension + ".gz" : extension;
         _gzip = gzip;
         _context = context;
-        PrepareFolder();
+        _staging = Stage(options);
 
         // A run cancelled after the chain completed (another block's fault) never reaches Commit: clean up here.
         _onCancel = context.CancellationToken.Register(static state =>
@@ -148,44 +150,27 @@ internal sealed class PartsWriter
         _onCancel.Dispose();
         _written.Sort(static (a, b) => a.Index.CompareTo(b.Index));
         var final = new List<PartInfo>(_written.Count);
-        var renamed = new List<string>(_written.Count);
+        foreach ((_, PartInfo info) in _written)
+        {
+            final.Add(info);
+        }
+
         try
         {
-            string[] old = _options.Overwrite ? ExistingOutputs(_options.OutputDirectory) : [];
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach ((_, PartInfo info, string temp) in _written)
-            {
-                string path = Path.Combine(_options.OutputDirectory, info.Name);
-                File.Move(temp, path, overwrite: _options.Overwrite);
-                renamed.Add(path);
-                names.Add(info.Name);
-                final.Add(info);
-            }
-
-            foreach (string path in old)
-            {
-                if (!names.Contains(Path.GetFileName(path)))
-                {
-                    File.Delete(path);
-                }
-            }
-
             WriteManifest(final, counters);
+
+            // The last look at the token before the rename: a run cancelled (a signal) by now publishes nothing.
+            _staging.Publish(_context.CancellationToken.ThrowIfCancellationRequested);
             Parts = final;
         }
         catch
         {
-            foreach (string path in renamed)
-            {
-                File.Delete(path);
-            }
-
-            DeleteTemps();
+            _staging.Discard();
             throw;
         }
     }
 
-    /// <summary>Deletes the temporary files of a run that will not be committed. Safe to call more than once.</summary>
+    /// <summary>Deletes the staging folder of a run that will not be committed. Safe to call more than once.</summary>
     public void Abort()
     {
         lock (_lock)
@@ -198,83 +183,23 @@ internal sealed class PartsWriter
             _state = RunState.Aborted;
         }
 
-        DeleteTemps();
+        _staging.Discard();
     }
 
-    /// <summary>
-    /// Deletes the hidden temporary files a killed run left (<c>.part-NNNNN.ext.PID.tmp</c>,
-    /// <c>.manifest.json.PID.tmp</c>) when no process with that PID runs any more. A live run's files, this
-    /// process's and anything not named so are left alone.
-    /// </summary>
-    internal static int DeleteStaleTemps(string folder)
+    private static StagedFolder Stage(PartsSinkOptions options)
     {
-        int deleted = 0;
-        foreach (string path in Directory.GetFiles(folder, ".*.tmp"))
-        {
-            string name = Path.GetFileName(path);
-            bool ours = name.StartsWith(".part-", StringComparison.Ordinal) || name.StartsWith("." + PartsManifest.FileName + ".", StringComparison.Ordinal);
-            string[] pieces = name.Split('.');
-            if (!ours || pieces.Length < 4
-                || !int.TryParse(pieces[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
-                || pid == Environment.ProcessId || IsRunning(pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                File.Delete(path);
-                deleted++;
-            }
-            catch (IOException)
-            {
-                // Gone already, or in use: another run's business.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return deleted;
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static string[] ExistingOutputs(string folder)
-    {
-        var found = new List<string>(Directory.GetFiles(folder, "part-*"));
-        string manifest = Path.Combine(folder, PartsManifest.FileName);
-        if (File.Exists(manifest))
-        {
-            found.Add(manifest);
-        }
-
-        return [.. found];
-    }
-
-    private void PrepareFolder()
-    {
-        Directory.CreateDirectory(_options.OutputDirectory);
-        DeleteStaleTemps(_options.OutputDirectory);
-        if (!_options.Overwrite && ExistingOutputs(_options.OutputDirectory).Length > 0)
-        {
-            throw new IOException($"The output folder {_options.OutputDirectory} already holds parts or a manifest; choose an empty folder or overwrite.");
-        }
+        string folder = options.OutputDirectory;
+        bool holdsParts = Directory.Exists(folder)
+            && (Directory.EnumerateFiles(folder, "part-*").Any() || File.Exists(Path.Combine(folder, PartsManifest.FileName)));
+        return StagedFolder.Create(
+            folder,
+            options.Overwrite,
+            static entry => entry is FileInfo
+                && (entry.Name.StartsWith("part-", StringComparison.Ordinal) || entry.Name == PartsManifest.FileName
+                    || (entry.Name.StartsWith('.') && entry.Name.EndsWith(".tmp", StringComparison.Ordinal))),
+            holdsParts
+                ? $"The output folder {folder} already holds parts or a manifest; choose an empty folder or overwrite."
+                : $"The output folder {folder} is not empty; choose an empty folder or overwrite.");
     }
 
     private async Task WaitAsync(Task chain)
@@ -326,15 +251,13 @@ internal sealed class PartsWriter
         using (part)
         {
             string name = $"part-{part.Index:D5}{_extension}";
-            string temp = Path.Combine(_options.OutputDirectory, $".{name}.{Environment.ProcessId}.tmp");
+            string temp = Path.Combine(_staging.Path, name);
             lock (_lock)
             {
                 if (_state != RunState.Writing)
                 {
                     throw new OperationCanceledException("The run stopped.");
                 }
-
-                _temps.Add(temp);
             }
 
             long bytes;
@@ -357,14 +280,14 @@ internal sealed class PartsWriter
                     sha256 = hashing.HashHex();
                 }
 
-                // On disk before the rename can make it visible: a crash must not leave an empty part under its final name.
+                // On disk before the folder's rename can make it visible: a crash must not publish an empty part.
                 file.Flush(flushToDisk: true);
             }
 
             var info = new PartInfo(name, part.Events, bytes, sha256);
             lock (_lock)
             {
-                _written.Add((part.Index, info, temp));
+                _written.Add((part.Index, info));
             }
 
             return info;
@@ -373,85 +296,53 @@ internal sealed class PartsWriter
 
     private void WriteManifest(List<PartInfo> parts, RunCounters counters)
     {
-        string path = Path.Combine(_options.OutputDirectory, PartsManifest.FileName);
-        string temp = Path.Combine(_options.OutputDirectory, $".{PartsManifest.FileName}.{Environment.ProcessId}.tmp");
-        try
+        string path = Path.Combine(_staging.Path, PartsManifest.FileName);
+        using (FileStream file = CreatePrivate(path))
         {
-            using (FileStream file = CreatePrivate(temp))
+            using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
             {
-                using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
+                long events = 0;
+                long bytes = 0;
+                json.WriteStartObject();
+                json.WriteString("format", _format);
+                json.WriteString("compression", _gzip ? "gzip" : "none");
+                json.WriteNumber("maxEventsPerPart", _options.MaxEventsPerPart);
+                json.WriteString("createdUtc", DateTime.UtcNow);
+                foreach (KeyValuePair<string, string> property in _options.ManifestProperties)
                 {
-                    long events = 0;
-                    long bytes = 0;
-                    json.WriteStartObject();
-                    json.WriteString("format", _format);
-                    json.WriteString("compression", _gzip ? "gzip" : "none");
-                    json.WriteNumber("maxEventsPerPart", _options.MaxEventsPerPart);
-                    json.WriteString("createdUtc", DateTime.UtcNow);
-                    foreach (KeyValuePair<string, string> property in _options.ManifestProperties)
-                    {
-                        json.WriteString(property.Key, property.Value);
-                    }
-
-                    json.WriteStartArray("parts");
-                    foreach (PartInfo part in parts)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("name", part.Name);
-                        json.WriteNumber("events", part.Events);
-                        json.WriteNumber("bytes", part.Bytes);
-                        json.WriteString("sha256", part.Sha256);
-                        json.WriteEndObject();
-                        events += part.Events;
-                        bytes += part.Bytes;
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteStartObject("totals");
-                    json.WriteNumber("parts", parts.Count);
-                    json.WriteNumber("events", events);
-                    json.WriteNumber("bytes", bytes);
-                    json.WriteEndObject();
-                    json.WriteStartObject("run");
-                    json.WriteNumber("files", counters.Files);
-                    json.WriteNumber("linesRead", counters.LinesRead);
-                    json.WriteNumber("written", counters.Written);
-                    json.WriteNumber("filtered", counters.Filtered);
-                    json.WriteNumber("rejected", counters.Rejected);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
+                    json.WriteString(property.Key, property.Value);
                 }
 
-                file.Flush(flushToDisk: true);
+                json.WriteStartArray("parts");
+                foreach (PartInfo part in parts)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", part.Name);
+                    json.WriteNumber("events", part.Events);
+                    json.WriteNumber("bytes", part.Bytes);
+                    json.WriteString("sha256", part.Sha256);
+                    json.WriteEndObject();
+                    events += part.Events;
+                    bytes += part.Bytes;
+                }
+
+                json.WriteEndArray();
+                json.WriteStartObject("totals");
+                json.WriteNumber("parts", parts.Count);
+                json.WriteNumber("events", events);
+                json.WriteNumber("bytes", bytes);
+                json.WriteEndObject();
+                json.WriteStartObject("run");
+                json.WriteNumber("files", counters.Files);
+                json.WriteNumber("linesRead", counters.LinesRead);
+                json.WriteNumber("written", counters.Written);
+                json.WriteNumber("filtered", counters.Filtered);
+                json.WriteNumber("rejected", counters.Rejected);
+                json.WriteEndObject();
+                json.WriteEndObject();
             }
 
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    private void DeleteTemps()
-    {
-        string[] temps;
-        lock (_lock)
-        {
-            temps = [.. _temps];
-        }
-
-        foreach (string temp in temps)
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-                // Best effort: a hidden temporary file left behind is skipped by readers.
-            }
+            file.Flush(flushToDisk: true);
         }
     }
 

@@ -47,6 +47,11 @@ public sealed class FileSource
     /// inputs hold no file to read.
     /// </exception>
     /// <exception cref="ArgumentException">No inputs were given.</exception>
+    /// <exception cref="FormatException">
+    /// A folder's <c>manifest.json</c> does not match its parts: a part missing, a <c>part-*</c> file it does not list,
+    /// a size that differs, or a manifest that cannot be read (the message names the folder and the file). Each
+    /// listed part's SHA-256 is then checked as it is read: a mismatch makes it a bad file.
+    /// </exception>
     public static FileSource Plan(FileSourceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -139,6 +144,7 @@ public sealed class FileSource
         {
             FileSystemInfo[] entries = dir.GetFileSystemInfos();
             Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            Dictionary<string, (long Bytes, string Sha256)>? manifest = ManifestCheck.Verify(dir, entries);
             foreach (FileSystemInfo entry in entries)
             {
                 if ((options.SkipHidden && entry.Name.StartsWith('.'))
@@ -192,12 +198,12 @@ public sealed class FileSource
                         continue;
                     }
 
-                    Add(path, file.Length);
+                    Add(path, file.Length, manifest is not null && manifest.TryGetValue(entry.Name, out var listed) ? listed.Sha256 : null);
                 }
             }
         }
 
-        void Add(string path, long length)
+        void Add(string path, long length, string? sha256 = null)
         {
             bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             if (options.OnlyGzip && !gz && path != StandardInput)
@@ -215,7 +221,7 @@ public sealed class FileSource
             SourceFormat format = bson
                 ? (gz ? SourceFormat.BsonGzip : SourceFormat.Bson)
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
-            files.Add(new SourceFile(path, files.Count, length, format));
+            files.Add(new SourceFile(path, files.Count, length, format) { ManifestSha256 = sha256 });
         }
     }
 }

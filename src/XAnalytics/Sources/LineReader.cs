@@ -48,6 +48,7 @@ internal static class LineReader
     {
         var state = new FramingState(file, options, rejects);
         bool gzip = false;
+        MemberHold? hold = null;
         try
         {
             Stream stream;
@@ -61,23 +62,63 @@ internal static class LineReader
             }
 
             string? fault = null;
+            bool badMember = false;
+            if (stream is GzipMemberStream members)
+            {
+                hold = new MemberHold(members);
+            }
+
             await using (stream.ConfigureAwait(false))
             {
                 try
                 {
-                    await state.ReadAllAsync(stream, Emit, cancellationToken).ConfigureAwait(false);
+                    await state.ReadAllAsync(stream, hold is null ? Emit : Hold, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
                     // The lines framed before the fault are good: they go on below, then the file is reported.
-                    // The unfinished line the fault cut is not counted.
+                    // The unfinished line the fault cut is not counted. Those of a member whose trailer did not
+                    // match are not good: held back until now, they are rejected instead.
                     fault = Describe(e);
+                    badMember = e is GzipFormatException { Kind: GzipFault.ChecksumMismatch };
                 }
             }
 
             if (state.TakeCurrent() is { } last)
             {
-                await Emit(last).ConfigureAwait(false);
+                if (hold is null)
+                {
+                    await Emit(last).ConfigureAwait(false);
+                }
+                else
+                {
+                    Report();
+                    hold.Add(last);
+                }
+            }
+
+            if (hold is not null)
+            {
+                if (badMember)
+                {
+                    while (hold.TakeVerified() is { } good)
+                    {
+                        await emit(good, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    (long rejected, long early) = hold.RejectAll(file, rejects);
+                    fault += early == 0
+                        ? $"; its {rejected} lines held back are rejected as {RejectReasons.BadMember}"
+                        : $"; {rejected} of its lines held back are rejected as {RejectReasons.BadMember}, but {early} lines read before them"
+                            + $" (beyond the {MemberHold.MaxHeldBatches} batches held) were already counted as events";
+                }
+                else
+                {
+                    while (hold.TakeAny() is { } batch)
+                    {
+                        await emit(batch, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
 
             return new FileReadOutcome(state.Lines, fault);
@@ -85,7 +126,19 @@ internal static class LineReader
         finally
         {
             Report();
+            hold?.Dispose();
             state.Dispose();
+        }
+
+        // Gzip input: a full batch waits until the members its lines came from are verified (see MemberHold).
+        async ValueTask Hold(EventBatch batch)
+        {
+            Report();
+            hold!.Add(batch);
+            while (hold.TakeReleased() is { } ready)
+            {
+                await emit(ready, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         ValueTask Emit(EventBatch batch)
@@ -121,6 +174,12 @@ internal static class LineReader
                 BufferSize = 0, // reads are already 64 KiB and larger
                 Options = FileOptions.SequentialScan,
             });
+        if (file.ManifestSha256 is { } sha256)
+        {
+            // A part listed in its folder's manifest: its bytes are hashed as they are read and checked at the end.
+            stream = new Sha256CheckingStream(stream, sha256, Path.GetFileName(file.Path));
+        }
+
         if (!declaredGzip)
         {
             stream = PeekGzipMagic(stream, out declaredGzip);

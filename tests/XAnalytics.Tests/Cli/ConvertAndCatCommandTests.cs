@@ -130,6 +130,80 @@ public sealed class ConvertAndCatCommandTests : IDisposable
         Assert.Equal(ExitCodes.DataProblems, again);
     }
 
+    /// <summary>Converts the sample to plain JSON-lines parts of one event each; returns the parts folder.</summary>
+    private async Task<string> PartsAsync()
+    {
+        WriteSample();
+        string parts = Path.Combine(_dir.FullName, "parts");
+        var (exit, _, _) = await RunAsync("convert", Logs, parts, "--to", "json", "--no-gzip", "--set", "max-file-size=1");
+        Assert.Equal(ExitCodes.DataProblems, exit); // the comment line is a reject
+        Assert.Equal(3, Directory.GetFiles(parts, "part-*").Length);
+        return parts;
+    }
+
+    [Fact]
+    public async Task Count_PartsFolderMissingAPart_UsageErrorNamingIt()
+    {
+        string parts = await PartsAsync();
+        File.Delete(Path.Combine(parts, "part-00001.json"));
+
+        var (exit, output, error) = await RunAsync("count", parts);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("part-00001.json, listed in its manifest.json, is missing", error, StringComparison.Ordinal);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Count_PartsFolderWithAnExtraPart_UsageErrorNamingIt()
+    {
+        string parts = await PartsAsync();
+        File.Copy(Path.Combine(parts, "part-00001.json"), Path.Combine(parts, "part-00007.json"));
+
+        var (exit, _, error) = await RunAsync("count", parts);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("part-00007.json is not in its manifest.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Count_PartsFolderPartOfWrongSize_UsageErrorNamingIt()
+    {
+        string parts = await PartsAsync();
+        File.AppendAllText(Path.Combine(parts, "part-00002.json"), """{"event_type":"added"}""" + "\n");
+
+        var (exit, _, error) = await RunAsync("count", parts);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("part-00002.json has", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Count_PartChangedSameSize_BadFileNamedBySha256()
+    {
+        // Same size, still valid JSON: only the hash, computed while the part is read, can tell.
+        string parts = await PartsAsync();
+        string part = Path.Combine(parts, "part-00002.json");
+        File.WriteAllText(part, File.ReadAllText(part).Replace("problem_check", "problem_chekk", StringComparison.Ordinal));
+
+        var (exit, _, error) = await RunAsync("count", parts);
+
+        Assert.Equal(ExitCodes.DataProblems, exit);
+        Assert.Contains("part-00002.json", error, StringComparison.Ordinal);
+        Assert.Contains("SHA-256", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Count_PartsFolderIntact_Clean()
+    {
+        string parts = await PartsAsync();
+
+        var (exit, output, _) = await RunAsync("count", parts);
+
+        Assert.Equal(ExitCodes.Clean, exit);
+        Assert.StartsWith("events\t3\n", output, StringComparison.Ordinal);
+    }
+
     [SharedCorpusFact]
     public async Task Cat_CorpusAsBson_EqualsCatOnTheJsonSource()
     {

@@ -130,7 +130,8 @@ public sealed class SortSinkTests
             () => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 2), [], sink, cancel.Token).WaitAsync(Run.Timeout));
 
         Assert.Empty(Directory.GetDirectories(dir.PathOf("scratch")));
-        Assert.Empty(Directory.GetFiles(dir.PathOf("out"), "part-*"));
+        Assert.False(Directory.Exists(dir.PathOf("out")), "a cancelled run publishes no output folder");
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Root, ".out.staging-*")); // nor leaves its staging folder
     }
 
     private static async Task<(RunResult Result, List<JsonElement> Sorted)> SortAsync(

@@ -159,6 +159,54 @@ public sealed class BadFileTests
     }
 
     [Fact]
+    public async Task Run_MemberWithBadCrc_ItsLinesRejectedAsBadMemberNotCounted()
+    {
+        // The lines of a member are held back until its trailer is checked: the "b" member's CRC is wrong, so none of
+        // its lines is an event; each is a bad-member reject with file and line, and the file is named as bad.
+        using var dir = new TempDir();
+        byte[] bad = Gzip.Member(Encoding.UTF8.GetBytes(Lines("b", 10)));
+        bad[^7] ^= 0x20;
+        string file = dir.WriteBytes("multi.log.gz", Gzip.Concat(Gzip.Compress(Encoding.UTF8.GetBytes(Lines("a", 1000))), bad));
+        string rejects = dir.PathOf("rejects.tsv");
+        PipelineOptions options = Run.Options([file], rejects) with { BatchEvents = 16, BatchBytes = 4096 };
+
+        (RunResult result, CountResult counts) = await Run.CountAsync(options);
+
+        Dictionary<string, long> byType = counts.Rows!.ToDictionary(r => r.Values[0]!, r => r.Count);
+        Assert.False(byType.ContainsKey("b"));
+        Assert.InRange(byType["a"], 1000 - 16, 1000); // a-lines sharing the bad member's batch go with it
+        Assert.Equal(1010 - byType["a"], result.Counters.RejectedByReason[RejectReasons.BadMember]);
+        IReadOnlyList<string[]> rows = Run.ReadRejects(rejects);
+        Assert.Equal(1010 - byType["a"], rows.Count);
+        Assert.All(rows, r => Assert.Equal((file, RejectReasons.BadMember), (r[0], r[2])));
+        Assert.Equal(Enumerable.Range((int)byType["a"] + 1, rows.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Select(r => r[1]));
+        BadFile badFile = Assert.Single(result.Counters.BadFiles);
+        Assert.Contains("CRC-32", badFile.Reason, StringComparison.Ordinal);
+        Assert.Contains("rejected as bad-member", badFile.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadMemberLargerThanTheHold_BadFileSaysHowManyLinesWereCounted()
+    {
+        // A member of more batches than are held: its first lines flow on before its trailer is read. When it fails,
+        // the rest are rejected and the bad file says how many had been counted; the run still balances.
+        using var dir = new TempDir();
+        byte[] bad = Gzip.Member(Encoding.UTF8.GetBytes(Lines("a", 1000)));
+        bad[^7] ^= 0x20;
+        string file = dir.WriteBytes("big.log.gz", bad);
+        PipelineOptions options = Run.Options([file], dir.PathOf("rejects.tsv")) with { BatchEvents = 16, BatchBytes = 4096 };
+
+        (RunResult result, CountResult counts) = await Run.CountAsync(options);
+
+        long counted = counts.Rows!.Single().Count;
+        Assert.InRange(counted, 1, 1000 - 1);
+        Assert.Equal(1000 - counted, result.Counters.RejectedByReason[RejectReasons.BadMember]);
+        BadFile badFile = Assert.Single(result.Counters.BadFiles);
+        Assert.Contains($"{counted} lines read before them", badFile.Reason, StringComparison.Ordinal);
+        Assert.Contains("already counted as events", badFile.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_GzipContentWithoutGzName_ReadAsGzip()
     {
         using var dir = new TempDir();

@@ -22,6 +22,8 @@ public sealed class CountriesReportTests : IDisposable
     private const string CourseB = "OrgY/C2/2015";
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-countries-");
 
+    private string ReportDir => Path.Combine(_dir.FullName, "report");
+
     public void Dispose() => _dir.Delete(recursive: true);
 
     private static string Event(string? userId, string? course, string time, string ip)
@@ -55,9 +57,9 @@ public sealed class CountriesReportTests : IDisposable
     {
         var options = new ReportOptions { PublicDataDir = PublicData.Directory };
         using LearnerReports reports = await ReportTestKit.RunAsync([WriteLog()], options);
-        ReportWriter.Write(reports, _dir.FullName);
+        ReportWriter.Write(reports, ReportDir);
 
-        string csv = Path.Combine(_dir.FullName, "countries.csv");
+        string csv = Path.Combine(ReportDir, "countries.csv");
         (string[] header, List<string[]> rows) = ReportTestKit.ReadCsv(csv);
         Assert.Equal(["course_id", "country", "country_name", "learners", "gdp_per_capita", "languages", "internet_users"], header);
         Assert.Equal(
@@ -87,10 +89,10 @@ public sealed class CountriesReportTests : IDisposable
             ["UNKNOWN 2", "BT 1", "CN 1", "GB 1", "SE 1"],
             reports.Countries.Overall!.Select(r => $"{r.Country} {r.Learners}"));
 
-        (string[] shareHeader, List<string[]> shareRows) = ReportTestKit.ReadCsv(Path.Combine(_dir.FullName, "gdp_share.csv"));
+        (string[] shareHeader, List<string[]> shareRows) = ReportTestKit.ReadCsv(Path.Combine(ReportDir, "gdp_share.csv"));
         Assert.Equal(["course_id", "gdp_threshold", "learners_with_gdp", "learners_below", "share", "lower_95", "upper_95"], shareHeader);
         Assert.Equal([CourseA, "10000", "4", "2", "0.5"], shareRows.First(r => r[0] == CourseA)[..5]);
-        string html = File.ReadAllText(Path.Combine(_dir.FullName, "index.html"));
+        string html = File.ReadAllText(Path.Combine(ReportDir, "index.html"));
         Assert.Contains("charts/top_countries.svg", html, StringComparison.Ordinal);
         Assert.Contains("under 10,000 US$", html, StringComparison.Ordinal);
     }
@@ -114,17 +116,17 @@ public sealed class CountriesReportTests : IDisposable
         string log = WriteLog();
         using (LearnerReports with = await ReportTestKit.RunAsync([log], new ReportOptions { PublicDataDir = PublicData.Directory }))
         {
-            ReportWriter.Write(with, _dir.FullName);
+            ReportWriter.Write(with, ReportDir);
         }
 
-        Assert.True(File.Exists(Path.Combine(_dir.FullName, "countries.csv")));
+        Assert.True(File.Exists(Path.Combine(ReportDir, "countries.csv")));
         using LearnerReports without = await ReportTestKit.RunAsync([log], new ReportOptions());
-        ReportWriter.Write(without, _dir.FullName);
+        ReportWriter.Write(without, ReportDir);
 
-        Assert.False(File.Exists(Path.Combine(_dir.FullName, "countries.csv")));
-        Assert.False(File.Exists(Path.Combine(_dir.FullName, "gdp_share.csv")));
-        Assert.False(File.Exists(Path.Combine(_dir.FullName, "charts", "top_countries.png")));
-        Assert.True(File.Exists(Path.Combine(_dir.FullName, "charts", "daily_active.png")));
+        Assert.False(File.Exists(Path.Combine(ReportDir, "countries.csv")));
+        Assert.False(File.Exists(Path.Combine(ReportDir, "gdp_share.csv")));
+        Assert.False(File.Exists(Path.Combine(ReportDir, "charts", "top_countries.png")));
+        Assert.True(File.Exists(Path.Combine(ReportDir, "charts", "daily_active.png")));
     }
 
     /// <summary>DuckDB reads every CSV as it is (its sniffer, no options), with the same rows and the quoted languages whole.</summary>
@@ -133,7 +135,7 @@ public sealed class CountriesReportTests : IDisposable
     {
         var options = new ReportOptions { PublicDataDir = PublicData.Directory };
         using LearnerReports reports = await ReportTestKit.RunAsync([WriteLog()], options);
-        ReportFiles files = ReportWriter.Write(reports, _dir.FullName);
+        ReportFiles files = ReportWriter.Write(reports, ReportDir);
 
         using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
         connection.Open();

@@ -61,6 +61,39 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_OverAnOldReport_SwappedWholeNoStagingLeft()
+    {
+        // One rename publishes the report: the old one's files go with it (a stale one too), nothing is left beside.
+        string log = Path.Combine(_dir.FullName, "t.log");
+        await File.WriteAllLinesAsync(log, ["""{"event_type": "play_video", "time": "2015-03-02T10:00:00Z", "context": {"course_id": "Org/Num/Run", "user_id": 7}}"""]);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
+        string output = Path.Combine(_dir.FullName, "out");
+        ReportWriter.Write(reports, output);
+        Directory.CreateDirectory(Path.Combine(output, ".report-1-abc"));
+
+        ReportWriter.Write(reports, output);
+
+        Assert.Empty(Directory.GetDirectories(output, ".*"));
+        Assert.Equal([output, log], Directory.GetFileSystemEntries(_dir.FullName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Write_FolderHoldsOtherFiles_RefusedAndLeftAlone()
+    {
+        string log = Path.Combine(_dir.FullName, "t.log");
+        await File.WriteAllLinesAsync(log, ["""{"event_type": "play_video", "time": "2015-03-02T10:00:00Z", "context": {"course_id": "Org/Num/Run", "user_id": 7}}"""]);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
+        string output = Path.Combine(_dir.FullName, "out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "thesis.tex"), "mine");
+
+        var e = Assert.Throws<IOException>(() => ReportWriter.Write(reports, output));
+
+        Assert.Contains("thesis.tex", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["thesis.tex"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Create_BadCourseOrDates_ArgumentException()
     {
         Assert.Throws<ArgumentException>(() => LearnerReports.Create(new ReportOptions { Courses = ["not a course"] }));

@@ -150,7 +150,7 @@ public abstract class PartsSinkContract : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => RunAsync(Pipeline, CreateSink(Options(maxEvents: 20)), [new AfterBatches(5, () => cts.Cancel())], cts.Token));
 
-        Assert.Empty(Directory.GetFiles(Output));
+        AssertNothingPublishedOrStaged();
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public abstract class PartsSinkContract : IDisposable
             () => RunAsync(Pipeline, CreateSink(Options(maxEvents: 20)), [new AfterBatches(5, () => throw new InvalidOperationException("boom"))]));
 
         Assert.Equal("boom", e.Message);
-        Assert.Empty(Directory.GetFiles(Output));
+        AssertNothingPublishedOrStaged();
     }
 
     [Fact]
@@ -180,33 +180,70 @@ public abstract class PartsSinkContract : IDisposable
     }
 
     [Fact]
-    public async Task Run_TempFilesOfAKilledRun_DeletedLiveOnesKept()
+    public async Task Run_Overwrite_ReplacesTheWholeFolderInOneSwap()
     {
-        // A killed run leaves hidden temporary parts named with its PID. The next run into the folder deletes those of
-        // processes that no longer run, and leaves a live run's and anything else alone.
+        // Published by one rename: the old folder (and anything a killed old-style run left in it) goes as a whole,
+        // and no staging folder stays beside it.
+        WriteInput(files: 2, perFile: 30);
+        await RunAsync(Pipeline, CreateSink(Options(maxEvents: 10)));
+        File.WriteAllText(Path.Combine(Output, ".part-00009.json.gz.tmp"), "x");
+
+        await RunAsync(Pipeline, CreateSink(Options(maxEvents: 25) with { Overwrite = true }));
+
+        Assert.Equal(3, PartFiles().Length);
+        Assert.Equal(4, Directory.GetFileSystemEntries(Output).Length);
+        Assert.Equal([Input, Output], Directory.GetFileSystemEntries(_dir.FullName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_OverwriteFolderHoldingOtherFiles_Refused()
+    {
         WriteInput(files: 1, perFile: 5);
         Directory.CreateDirectory(Output);
+        File.WriteAllText(Path.Combine(Output, "notes.txt"), "mine");
+
+        var e = await Assert.ThrowsAsync<IOException>(() => RunAsync(Pipeline, CreateSink(Options(maxEvents: 10) with { Overwrite = true })));
+
+        Assert.Contains("notes.txt", e.Message, StringComparison.Ordinal);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(Output, "notes.txt")));
+    }
+
+    [Fact]
+    public async Task Run_StagingFolderOfAKilledRun_SweptLiveOnesKept()
+    {
+        // A killed run leaves its hidden staging folder beside OUT, named with host and PID. The next run into the
+        // same parent deletes those of processes that no longer run, and leaves a live run's and anything else alone.
+        WriteInput(files: 1, perFile: 5);
+        string host = Environment.MachineName.Replace('-', '_');
         int dead = DeadPid();
         using var live = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
         try
         {
-            string[] stale = [$".part-00000{Extension}.{dead}.tmp", $".{PartsManifest.FileName}.{dead}.tmp"];
-            string[] kept = [$".part-00001{Extension}.{live.Id}.tmp", ".notes.tmp", $".other.{dead}.tmp"];
+            string[] stale = [$".out.staging-{host}-{dead}", $".other.staging-{host}-{dead}"];
+            string[] kept = [$".out.staging-{host}-{live.Id}", $".out.staging-elsewhere-{dead}", ".notes"];
             foreach (string name in stale.Concat(kept))
             {
-                File.WriteAllText(Path.Combine(Output, name), "x");
+                Directory.CreateDirectory(Path.Combine(_dir.FullName, name));
+                File.WriteAllText(Path.Combine(_dir.FullName, name, "part-00000.json.gz"), "x");
             }
 
             await RunAsync(Pipeline, CreateSink(Options(maxEvents: 10)));
 
-            Assert.All(stale, name => Assert.False(File.Exists(Path.Combine(Output, name)), name));
-            Assert.All(kept, name => Assert.True(File.Exists(Path.Combine(Output, name)), name));
+            Assert.All(stale, name => Assert.False(Directory.Exists(Path.Combine(_dir.FullName, name)), name));
+            Assert.All(kept, name => Assert.True(Directory.Exists(Path.Combine(_dir.FullName, name)), name));
             Assert.Single(PartFiles());
         }
         finally
         {
             live.Kill();
         }
+    }
+
+    /// <summary>No output folder (it did not exist before) and no staging folder beside it.</summary>
+    private void AssertNothingPublishedOrStaged()
+    {
+        Assert.False(Directory.Exists(Output));
+        Assert.Equal([Input], Directory.GetFileSystemEntries(_dir.FullName));
     }
 
     private static int DeadPid()

@@ -52,8 +52,11 @@ public sealed class FileSourceLinksAndPipesTests
     {
         using var dir = new TempDir();
         dir.WriteText("tree/in.log", Event);
-        dir.WriteGzip("tree/parts/part-00000.json.gz", Event);
-        dir.WriteText("tree/parts/manifest.json", "{}");
+        string part = dir.WriteGzip("tree/parts/part-00000.json.gz", Event);
+        byte[] partBytes = File.ReadAllBytes(part);
+        dir.WriteText("tree/parts/manifest.json", $$"""
+            {"parts": [{"name": "part-00000.json.gz", "events": 1, "bytes": {{partBytes.Length}}, "sha256": "{{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(partBytes))}}"}]}
+            """);
         dir.WriteText("tree/out/part-00000.json", Event); // this run's OUT, named explicitly
         dir.WriteText("tree/rejects.tsv", "file\tline\treason\tdetail\traw\n");
 

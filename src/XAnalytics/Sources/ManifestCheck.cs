@@ -1,0 +1,78 @@
+using System.Text.Json;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Sources;
+
+/// <summary>
+/// Holds a parts folder to its <c>manifest.json</c> before anything is read: every listed part present with its
+/// size, no <c>part-*</c> file it does not list. The SHA-256s are checked later, while the parts are read.
+/// </summary>
+internal static class ManifestCheck
+{
+    /// <summary>
+    /// The listed parts by name when <paramref name="entries"/> (a folder's, sorted) hold a manifest; null when not.
+    /// </summary>
+    /// <exception cref="FormatException">The folder does not match its manifest (the message says how).</exception>
+    public static Dictionary<string, (long Bytes, string Sha256)>? Verify(DirectoryInfo dir, FileSystemInfo[] entries)
+    {
+        FileInfo? manifestFile = null;
+        foreach (FileSystemInfo entry in entries)
+        {
+            if (entry is FileInfo f && f.Name == PartsManifest.FileName)
+            {
+                manifestFile = f;
+            }
+        }
+
+        if (manifestFile is null)
+        {
+            return null;
+        }
+
+        var listed = new Dictionary<string, (long Bytes, string Sha256)>(StringComparer.Ordinal);
+        try
+        {
+            using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(manifestFile.FullName));
+            foreach (JsonElement part in manifest.RootElement.GetProperty("parts").EnumerateArray())
+            {
+                string name = part.GetProperty("name").GetString() ?? throw new FormatException("a part without a name");
+                listed[name] = (part.GetProperty("bytes").GetInt64(), part.GetProperty("sha256").GetString() ?? string.Empty);
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new FormatException($"{manifestFile.FullName} cannot be read as a parts manifest: {e.Message}", e);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FileSystemInfo entry in entries)
+        {
+            if (entry is not FileInfo file || !file.Name.StartsWith("part-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!listed.TryGetValue(file.Name, out var expected))
+            {
+                throw new FormatException($"{dir.FullName}: {file.Name} is not in its manifest.json (a part of another run?); nothing was read.");
+            }
+
+            if (file.Length != expected.Bytes)
+            {
+                throw new FormatException($"{dir.FullName}: {file.Name} has {file.Length} bytes, its manifest.json says {expected.Bytes}; nothing was read.");
+            }
+
+            seen.Add(file.Name);
+        }
+
+        foreach (string name in listed.Keys)
+        {
+            if (!seen.Contains(name))
+            {
+                throw new FormatException($"{dir.FullName}: {name}, listed in its manifest.json, is missing; nothing was read.");
+            }
+        }
+
+        return listed;
+    }
+}
