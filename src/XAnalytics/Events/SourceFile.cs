@@ -7,6 +7,9 @@ namespace XAnalytics.Events;
 /// <param name="Format">How its bytes are read.</param>
 public sealed record SourceFile(string Path, int Index, long Length, SourceFormat Format)
 {
-    /// <summary>The SHA-256 (hex) the folder's <c>manifest.json</c> lists for this part, checked as the file is read; null when none.</summary>
-    internal string? ManifestSha256 { get; init; }
+    /// <summary>
+    /// The hash the folder's <c>manifest.json</c> lists for this part, checked as the file is read: <c>xxh3:</c> and
+    /// its XXH3 where the manifest has one, else its SHA-256 (hex); null when none.
+    /// </summary>
+    internal string? ManifestHash { get; init; }
 }

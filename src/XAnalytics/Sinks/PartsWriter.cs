@@ -262,6 +262,7 @@ internal sealed class PartsWriter
 
             long bytes;
             string sha256;
+            string xxh3;
             using (FileStream file = CreatePrivate(temp))
             {
                 using (var hashing = new HashingStream(file))
@@ -278,13 +279,14 @@ internal sealed class PartsWriter
 
                     bytes = hashing.Length;
                     sha256 = hashing.HashHex();
+                    xxh3 = hashing.FastHashHex();
                 }
 
                 // On disk before the folder's rename can make it visible: a crash must not publish an empty part.
                 file.Flush(flushToDisk: true);
             }
 
-            var info = new PartInfo(name, part.Events, bytes, sha256);
+            var info = new PartInfo(name, part.Events, bytes, sha256) { Xxh3 = xxh3 };
             lock (_lock)
             {
                 _written.Add((part.Index, info));
@@ -321,6 +323,11 @@ internal sealed class PartsWriter
                     json.WriteNumber("events", part.Events);
                     json.WriteNumber("bytes", part.Bytes);
                     json.WriteString("sha256", part.Sha256);
+                    if (part.Xxh3 is { } xxh3)
+                    {
+                        json.WriteString("xxh3", xxh3);
+                    }
+
                     json.WriteEndObject();
                     events += part.Events;
                     bytes += part.Bytes;

@@ -221,7 +221,7 @@ public sealed class FileSource
             SourceFormat format = bson
                 ? (gz ? SourceFormat.BsonGzip : SourceFormat.Bson)
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
-            files.Add(new SourceFile(path, files.Count, length, format) { ManifestSha256 = sha256 });
+            files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256 });
         }
     }
 }

@@ -174,10 +174,10 @@ internal static class LineReader
                 BufferSize = 0, // reads are already 64 KiB and larger
                 Options = FileOptions.SequentialScan,
             });
-        if (file.ManifestSha256 is { } sha256)
+        if (file.ManifestHash is { } sha256)
         {
             // A part listed in its folder's manifest: its bytes are hashed as they are read and checked at the end.
-            stream = new Sha256CheckingStream(stream, sha256, Path.GetFileName(file.Path));
+            stream = new ManifestHashCheckingStream(stream, sha256, Path.GetFileName(file.Path));
         }
 
         if (!declaredGzip)

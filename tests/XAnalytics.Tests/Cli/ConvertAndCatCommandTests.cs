@@ -179,10 +179,29 @@ public sealed class ConvertAndCatCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Count_PartChangedSameSize_BadFileNamedBySha256()
+    public async Task Count_PartChangedSameSize_BadFileNamedByItsXxh3()
     {
         // Same size, still valid JSON: only the hash, computed while the part is read, can tell.
         string parts = await PartsAsync();
+        string part = Path.Combine(parts, "part-00002.json");
+        Assert.Contains("\"xxh3\"", File.ReadAllText(Path.Combine(parts, "manifest.json")), StringComparison.Ordinal);
+        File.WriteAllText(part, File.ReadAllText(part).Replace("problem_check", "problem_chekk", StringComparison.Ordinal));
+
+        var (exit, _, error) = await RunAsync("count", parts);
+
+        Assert.Equal(ExitCodes.DataProblems, exit);
+        Assert.Contains("part-00002.json", error, StringComparison.Ordinal);
+        Assert.Contains("XXH3", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Count_PartChangedSameSize_ManifestWithoutXxh3_BadFileNamedBySha256()
+    {
+        // A manifest written before XXH3 was recorded: its parts are held to their SHA-256.
+        string parts = await PartsAsync();
+        string manifest = Path.Combine(parts, "manifest.json");
+        File.WriteAllText(manifest, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(manifest), ",\\s*\"xxh3\": \"[0-9a-f]+\"", string.Empty));
+        Assert.DoesNotContain("xxh3", File.ReadAllText(manifest), StringComparison.Ordinal);
         string part = Path.Combine(parts, "part-00002.json");
         File.WriteAllText(part, File.ReadAllText(part).Replace("problem_check", "problem_chekk", StringComparison.Ordinal));
 

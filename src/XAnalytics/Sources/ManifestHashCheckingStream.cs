@@ -1,15 +1,18 @@
+using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace XAnalytics.Sources;
 
 /// <summary>
-/// Reads a file through, hashing its bytes as they pass, and at its end compares the SHA-256 with the one its
-/// manifest lists: a part changed after it was written is a bad file, found without a second pass over it.
+/// Reads a file through, hashing its bytes as they pass, and at its end compares the hash with the one its
+/// manifest lists (XXH3 when <paramref name="expectedHex"/> starts with <c>xxh3:</c>, else SHA-256): a part changed
+/// after it was written is a bad file, found without a second pass over it.
 /// </summary>
 /// <remarks>Only parts listed in a manifest are read through it; other files pay nothing.</remarks>
-internal sealed class Sha256CheckingStream(Stream inner, string expectedHex, string name) : Stream
+internal sealed class ManifestHashCheckingStream(Stream inner, string expectedHex, string name) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly XxHash3? _fast = expectedHex.StartsWith("xxh3:", StringComparison.Ordinal) ? new XxHash3() : null;
+    private readonly IncrementalHash? _hash = expectedHex.StartsWith("xxh3:", StringComparison.Ordinal) ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private bool _checked;
 
     public override bool CanRead => true;
@@ -53,7 +56,7 @@ internal sealed class Sha256CheckingStream(Stream inner, string expectedHex, str
     {
         if (disposing)
         {
-            _hash.Dispose();
+            _hash?.Dispose();
             inner.Dispose();
         }
 
@@ -64,18 +67,37 @@ internal sealed class Sha256CheckingStream(Stream inner, string expectedHex, str
     {
         if (bytes.Length > 0)
         {
-            _hash.AppendData(bytes);
+            if (_fast is not null)
+            {
+                _fast.Append(bytes);
+            }
+            else
+            {
+                _hash!.AppendData(bytes);
+            }
+
             return bytes.Length;
         }
 
         if (!_checked)
         {
             _checked = true;
-            Span<byte> actual = stackalloc byte[32];
-            _hash.GetHashAndReset(actual);
-            if (!Convert.ToHexStringLower(actual).Equals(expectedHex, StringComparison.OrdinalIgnoreCase))
+            if (_fast is not null)
             {
-                throw new InvalidDataException($"its SHA-256 does not match manifest.json's for {name}: the part changed after it was written");
+                string actual = "xxh3:" + _fast.GetCurrentHashAsUInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+                if (!actual.Equals(expectedHex, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"its XXH3 does not match manifest.json's for {name}: the part changed after it was written");
+                }
+            }
+            else
+            {
+                Span<byte> actual = stackalloc byte[32];
+                _hash!.GetHashAndReset(actual);
+                if (!Convert.ToHexStringLower(actual).Equals(expectedHex, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"its SHA-256 does not match manifest.json's for {name}: the part changed after it was written");
+                }
             }
         }
 
