@@ -28,7 +28,7 @@ internal static class ShardCommand
         var filters = new FilterOptions();
         var command = new Command("shard", "Split an archive into learner buckets (student_hash): a learner's bucket is XxHash64(key) mod N over the "
             + "key's UTF-8 bytes, the same on every machine and version, so bucket folders written by separate runs are read together. "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             input,
             output,
@@ -73,13 +73,15 @@ internal static class ShardCommand
                         ? new SortOptions { MemoryBytes = SortCommand.ParseBytes(result.GetValue(memory)!), ScratchDirectory = settings.ScratchDir }
                         : null,
                 },
-                i =>
+                outDir,
+                (i, folder) =>
                 {
                     (IEventSink sink, Func<IReadOnlyList<PartInfo>> parts1) = parts.Create(
-                        result, settings, Path.Combine(outDir, LearnerBuckets.FolderName(i)), new Dictionary<string, string>(manifest) { ["bucket"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                        result, settings, folder, new Dictionary<string, string>(manifest) { ["bucket"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                     written[i] = parts1;
                     return sink;
-                });
+                },
+                result.GetValue(parts.Overwrite));
             PipelineOptions options = CommonOptions.Excluding(filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "shard")), outDir);
             RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), shard, !result.GetValue(common.NoProgress), ct);
             var all = new List<PartInfo>();

@@ -32,7 +32,7 @@ internal static class SortCommand
         var filters = new FilterOptions();
         var command = new Command("sort", "Sort an archive by learner and time (megasort): the events, unchanged, in parts whose concatenation is the total order "
             + "(learner key, then time as an instant, then input order), byte-identical on any number of threads. "
-            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130 cancelled.")
+            + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
             input,
             output,

@@ -10,34 +10,40 @@ namespace XAnalytics.Ordering;
 /// (parts in <c>OUT/bucket-NNNN/</c>), in input order or sorted by learner and time.
 /// </summary>
 /// <remarks>
-/// Events arrive in input order (one thread deals them out, which is cheap next to compressing), so each bucket's
-/// content is the same on any number of threads; the buckets' sinks compress in parallel. Each bucket's sink counts
-/// what it writes.
+/// <para>Events arrive in input order (one thread deals them out, which is cheap next to compressing), so each
+/// bucket's content is the same on any number of threads; the buckets' sinks compress in parallel. Each bucket's sink
+/// counts what it writes.</para>
+/// <para>The buckets are written into a hidden staging folder beside the output folder, published whole by one rename
+/// once every bucket is complete: a failed, cancelled or killed run leaves no bucket under the final name.</para>
 /// </remarks>
 public sealed class ShardSink : IEventSink
 {
     private static readonly SourceFile s_shard = new("shard", 0, 0, SourceFormat.JsonLines);
     private readonly ShardOptions _options;
-    private readonly IEventSink[] _buckets;
+    private readonly string _outputDirectory;
+    private readonly bool _overwrite;
+    private readonly Func<int, string, IEventSink> _bucketSink;
+    private IEventSink[] _buckets = [];
+    private StagedFolder? _staged;
+    private CancellationTokenRegistration _onCancel;
     private ITargetBlock<EventBatch>[] _targets = [];
     private EventBatch?[] _filling = [];
     private long _sequence;
 
-    /// <summary>Creates the sink; <paramref name="bucketSink"/> makes the ordered sink of bucket i (a parts sink in its folder).</summary>
-    public ShardSink(ShardOptions options, Func<int, IEventSink> bucketSink)
+    /// <summary>
+    /// Creates the sink, which writes <paramref name="outputDirectory"/>: <paramref name="bucketSink"/> makes the
+    /// ordered sink of bucket i writing into the folder it is given (a parts sink there). With
+    /// <paramref name="overwrite"/> an earlier shard output is replaced whole.
+    /// </summary>
+    public ShardSink(ShardOptions options, string outputDirectory, Func<int, string, IEventSink> bucketSink, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         ArgumentNullException.ThrowIfNull(bucketSink);
         _options = options.Validated();
-        _buckets = new IEventSink[_options.Buckets];
-        SortOptions? sort = _options.Sort is { } s
-            ? s with { By = [_options.By, FieldPath.Parse("time")], MemoryBytes = Math.Max(16L * 1024 * 1024, s.MemoryBytes / _options.Buckets) }
-            : null;
-        for (int i = 0; i < _buckets.Length; i++)
-        {
-            IEventSink sink = bucketSink(i);
-            _buckets[i] = sort is null ? sink : new SortSink(sort, sink);
-        }
+        _outputDirectory = outputDirectory;
+        _bucketSink = bucketSink;
+        _overwrite = overwrite;
     }
 
     /// <inheritdoc/>
@@ -47,6 +53,22 @@ public sealed class ShardSink : IEventSink
     public ITargetBlock<EventBatch> CreateBlock(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        _staged = StagedFolder.Create(
+            _outputDirectory,
+            _overwrite,
+            static entry => entry is DirectoryInfo && entry.Name.StartsWith("bucket-", StringComparison.Ordinal),
+            $"The output folder {_outputDirectory} is not empty; choose an empty folder or --overwrite an earlier shard output.");
+        _onCancel = context.CancellationToken.Register(static state => ((StagedFolder)state!).Discard(), _staged);
+        SortOptions? sort = _options.Sort is { } s
+            ? s with { By = [_options.By, FieldPath.Parse("time")], MemoryBytes = Math.Max(16L * 1024 * 1024, s.MemoryBytes / _options.Buckets) }
+            : null;
+        _buckets = new IEventSink[_options.Buckets];
+        for (int i = 0; i < _buckets.Length; i++)
+        {
+            IEventSink sink = _bucketSink(i, Path.Combine(_staged.Path, LearnerBuckets.FolderName(i)));
+            _buckets[i] = sort is null ? sink : new SortSink(sort, sink);
+        }
+
         _targets = new ITargetBlock<EventBatch>[_buckets.Length];
         _filling = new EventBatch?[_buckets.Length];
         for (int i = 0; i < _buckets.Length; i++)
@@ -106,9 +128,24 @@ public sealed class ShardSink : IEventSink
     /// <inheritdoc/>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        foreach (IEventSink bucket in _buckets)
+        StagedFolder staged = _staged ?? throw new InvalidOperationException("The sink has not been run.");
+        try
         {
-            await bucket.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            foreach (IEventSink bucket in _buckets)
+            {
+                await bucket.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            staged.Publish(cancellationToken.ThrowIfCancellationRequested);
+        }
+        catch
+        {
+            staged.Discard();
+            throw;
+        }
+        finally
+        {
+            _onCancel.Unregister();
         }
     }
 

@@ -71,11 +71,28 @@ public sealed class ShardSinkTests
         }
     }
 
+    [Fact]
+    public async Task Shard_ABucketFailingAfterOthersCompleted_PublishesNoBucketAndLeavesNoStaging()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 3_000, files: 2, courses: 1, learners: 50, days: 1);
+        var shard = new ShardSink(
+            new ShardOptions { Buckets = 4 },
+            dir.PathOf("out"),
+            (i, folder) => new FailingSink(new JsonPartsSink(new PartsSinkOptions { OutputDirectory = folder }), fail: i == 2));
+
+        await Assert.ThrowsAsync<IOException>(() => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")]), [], shard).WaitAsync(Run.Timeout));
+
+        Assert.False(Directory.Exists(dir.PathOf("out")), "buckets 0 and 1 completed, yet nothing is published");
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Root, ".out*"));
+    }
+
     private static async Task<(RunResult Result, Dictionary<int, List<string>> Buckets)> ShardAsync(TempDir dir, string output, bool sorted, int threads)
     {
         var shard = new ShardSink(
             new ShardOptions { Buckets = 4, Sort = sorted ? new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = dir.PathOf("scratch") } : null },
-            i => new JsonPartsSink(new PartsSinkOptions { OutputDirectory = Path.Combine(dir.PathOf(output), LearnerBuckets.FolderName(i)) }));
+            dir.PathOf(output),
+            (_, folder) => new JsonPartsSink(new PartsSinkOptions { OutputDirectory = folder }));
         RunResult result = await EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: threads), [], shard).WaitAsync(Run.Timeout);
         var buckets = new Dictionary<int, List<string>>();
         for (int i = 0; i < 4; i++)
@@ -85,5 +102,22 @@ public sealed class ShardSinkTests
         }
 
         return (result, buckets);
+    }
+
+    /// <summary>A bucket's sink whose completion fails, after the buckets before it completed.</summary>
+    private sealed class FailingSink(IEventSink inner, bool fail) : IEventSink
+    {
+        public bool RequiresInputOrder => inner.RequiresInputOrder;
+
+        public System.Threading.Tasks.Dataflow.ITargetBlock<XAnalytics.Events.EventBatch> CreateBlock(StageContext context) => inner.CreateBlock(context);
+
+        public async Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            await inner.CompleteAsync(cancellationToken);
+            if (fail)
+            {
+                throw new IOException("disk full (a test)");
+            }
+        }
     }
 }
