@@ -182,18 +182,13 @@ public sealed class ShardSink : IEventSink
         }
     }
 
-    private async Task SendAsync(int bucket, EventBatch batch, CancellationToken cancellationToken)
+    private Task SendAsync(int bucket, EventBatch batch, CancellationToken cancellationToken)
     {
         if (_options.Sort is not null)
         {
             batch.IndexCopiedEvents(); // the bucket's sort reads the learner and the time
         }
 
-        if (!await _targets[bucket].SendAsync(batch, cancellationToken).ConfigureAwait(false))
-        {
-            batch.Dispose();
-            await _targets[bucket].Completion.ConfigureAwait(false);
-            throw new OperationCanceledException("A bucket's output stopped taking events.");
-        }
+        return BatchSends.SendOrStopAsync(_targets[bucket], batch, cancellationToken);
     }
 }

@@ -39,16 +39,4 @@ public sealed record SortOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MemoryBytes, 16L * 1024 * 1024, nameof(MemoryBytes));
         return this;
     }
-
-    /// <summary>The key as written in a manifest: the field paths, comma-separated.</summary>
-    internal string KeyText()
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (FieldPath path in By)
-        {
-            text.Append(text.Length == 0 ? string.Empty : ",").Append(path.Text);
-        }
-
-        return text.ToString();
-    }
 }

@@ -35,7 +35,6 @@ public sealed class SortSink : IEventSink
     private StageContext? _context;
     private ITargetBlock<EventBatch>? _outputBlock;
     private string? _spillDirectory;
-    private int _workers;
     private long _runBudget;
     private CancellationTokenRegistration _onCancel;
 
@@ -131,7 +130,6 @@ public sealed class SortSink : IEventSink
 
     private Worker NewWorker()
     {
-        Interlocked.Increment(ref _workers);
         return new Worker(new SortRun((int)Math.Min(_runBudget, Array.MaxLength - 64)), new PooledBufferWriter(1024));
     }
 
@@ -182,14 +180,14 @@ public sealed class SortSink : IEventSink
                 ReadOnlySpan<byte> json = merger.Current.Json;
                 if (!batch.TryAppend(json, ++line))
                 {
-                    await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
+                    await BatchSends.SendOrStopAsync(output, batch, cancellationToken).ConfigureAwait(false);
                     batch = EventBatch.Create(s_sorted, sequence++, Math.Max(EventBatch.DefaultDataBytes, merger.Current.Json.Length + 1));
                     batch.TryAppend(merger.Current.Json, line);
                 }
 
                 if (batch.IsFull)
                 {
-                    await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
+                    await BatchSends.SendOrStopAsync(output, batch, cancellationToken).ConfigureAwait(false);
                     batch = EventBatch.Create(s_sorted, sequence++);
                     if (sequence % 64 == 0)
                     {
@@ -200,7 +198,7 @@ public sealed class SortSink : IEventSink
 
             if (batch.Count > 0)
             {
-                await SendAsync(batch, output, cancellationToken).ConfigureAwait(false);
+                await BatchSends.SendOrStopAsync(output, batch, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -217,32 +215,9 @@ public sealed class SortSink : IEventSink
         }
     }
 
-    private static async Task SendAsync(EventBatch batch, ITargetBlock<EventBatch> output, CancellationToken cancellationToken)
-    {
-        if (!await output.SendAsync(batch, cancellationToken).ConfigureAwait(false))
-        {
-            batch.Dispose();
-            await output.Completion.ConfigureAwait(false); // surfaces the output's fault
-            throw new OperationCanceledException("The sort's output stopped taking events.");
-        }
-    }
-
+    /// <summary>A new private folder (0700, checked as the rejects folder is) for this run's spills.</summary>
     private static string CreateSpillDirectory(string? scratch)
-    {
-        string root = scratch ?? Path.GetTempPath();
-        Directory.CreateDirectory(root);
-        string path = Path.Combine(root, $"xanalytics-sort-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
-    }
+        => PrivateDirectory.Ensure(Path.Combine(scratch ?? Path.GetTempPath(), $"xanalytics-sort-{Environment.ProcessId}-{Guid.NewGuid():N}"));
 
     private void Cleanup()
     {
