@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using XAnalytics.Cli.Output;
 using XAnalytics.Events;
 using XAnalytics.Ordering;
@@ -81,27 +80,9 @@ internal static class SortCommand
         }
     }
 
-    /// <summary>A byte count with an optional KiB, MiB or GiB suffix.</summary>
+    /// <summary>A byte count with an optional KiB, MiB or GiB suffix (any case).</summary>
     internal static long ParseBytes(string text)
-    {
-        (string Suffix, long Factor)[] suffixes = [("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30)];
-        string number = text.Trim();
-        long factor = 1;
-        foreach ((string suffix, long f) in suffixes)
-        {
-            if (number.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                number = number[..^suffix.Length].Trim();
-                factor = f;
-                break;
-            }
-        }
-
-        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value <= 0 || value > long.MaxValue / factor)
-        {
-            throw new ArgumentException($"--memory must be a positive number of bytes with an optional KiB, MiB or GiB suffix (e.g. 512MiB), not '{text}'.");
-        }
-
-        return value * factor;
-    }
+        => ByteSize.TryParse(text, long.MaxValue, StringComparison.OrdinalIgnoreCase, out long bytes)
+            ? bytes
+            : throw new ArgumentException($"--memory must be a positive number of bytes with an optional KiB, MiB or GiB suffix (e.g. 512MiB), not '{text}'.");
 }

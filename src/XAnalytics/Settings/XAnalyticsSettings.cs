@@ -216,31 +216,12 @@ public sealed partial class XAnalyticsSettings
 
     private static bool TryParsePositive(string text, bool allowByteSuffix, out int value)
     {
-        long multiplier = 1;
-        if (allowByteSuffix)
-        {
-            (string suffix, long factor)[] suffixes = [("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30)];
-            foreach ((string suffix, long factor) in suffixes)
-            {
-                if (text.EndsWith(suffix, StringComparison.Ordinal))
-                {
-                    text = text[..^suffix.Length].TrimEnd();
-                    multiplier = factor;
-                    break;
-                }
-            }
-        }
-
         // Array.MaxLength bounds every value: each one sizes a buffer or a count of buffered items.
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
-            && number > 0 && number <= Array.MaxLength / multiplier)
-        {
-            value = (int)(number * multiplier);
-            return true;
-        }
-
-        value = 0;
-        return false;
+        bool ok = allowByteSuffix
+            ? ByteSize.TryParse(text, Array.MaxLength, StringComparison.Ordinal, out long bytes)
+            : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) && bytes > 0 && bytes <= Array.MaxLength;
+        value = ok ? (int)bytes : 0;
+        return ok;
     }
 
     private static bool IsKnown(string key)
