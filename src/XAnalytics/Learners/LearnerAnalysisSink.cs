@@ -51,6 +51,10 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
     private sealed class GroupSink(ILearnerAnalysis<TPartial> analysis, FieldPath learnerKey) : IEventSink
     {
         private const int LearnersPerMessage = 64;
+
+        // A learner's first batch holds this many events; it doubles as the learner grows. (Each group held its own
+        // array of a million entries, rented at once, with up to hundreds of learners in flight.)
+        private const int FirstEvents = 256;
         private static readonly SourceFile s_learner = new("learner", 0, 0, SourceFormat.JsonLines);
         private readonly ConcurrentBag<TPartial> _partials = [];
         private readonly System.Buffers.ArrayBufferWriter<byte> _key = new(256);
@@ -93,14 +97,15 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
                             {
                                 _current.ResetWrittenCount();
                                 System.Buffers.BuffersExtensions.Write(_current, _key.WrittenSpan);
-                                _events = EventBatch.Create(s_learner, 0, 64 * 1024, 1 << 20);
+                                _events = EventBatch.Create(s_learner, 0, 64 * 1024, FirstEvents);
                             }
 
                             ReadOnlySpan<byte> json = batch.GetUtf8(i);
                             if (!_events.TryAppend(json, batch.GetLineNumber(i)))
                             {
-                                // A learner outgrowing the batch: a bigger one, the events moved over.
-                                EventBatch bigger = EventBatch.Create(s_learner, 0, Math.Max(_events.BufferBytes * 2, json.Length * 2), 1 << 20);
+                                // A learner outgrowing the batch (bytes or entries): one twice as big, the events moved over.
+                                EventBatch bigger = EventBatch.Create(
+                                    s_learner, 0, Math.Max(_events.BufferBytes * 2, json.Length * 2), Math.Max(FirstEvents, _events.Count * 2));
                                 for (int e = 0; e < _events.Count; e++)
                                 {
                                     bigger.TryAppend(_events.GetUtf8(e), _events.GetLineNumber(e));
