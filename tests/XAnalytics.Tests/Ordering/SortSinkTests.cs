@@ -60,9 +60,10 @@ public sealed class SortSinkTests
     public async Task Sort_GeneratedArchiveWithSpills_SameBytesOnOneAndFourThreads_AndTheOrderAnIndependentSortGives()
     {
         using var dir = new TempDir();
-        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 20_000, files: 3, courses: 2, learners: 300, days: 3);
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 40_000, files: 3, courses: 2, learners: 300, days: 3);
 
-        // 16 MiB of memory for 4 threads: runs of 8 MiB... spill several times over this 18 MB archive.
+        // 16 MiB of memory: run buffers of 8 MiB (the least), at most one per thread. This 37 MB archive is more than
+        // four of them hold, so even 4 threads must spill, however the batches fall between them.
         var small = new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = dir.PathOf("scratch") };
         (RunResult one, List<JsonElement> sortedOne) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 1, output: "out1");
         (RunResult four, List<JsonElement> sortedFour) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 4, output: "out4");
