@@ -3,6 +3,7 @@ using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports.Reference;
+using XAnalytics.Settings;
 using XAnalytics.Sinks;
 
 namespace XAnalytics.Reports;
@@ -35,36 +36,72 @@ public sealed class LearnerReports : IDisposable
         _notes = notes;
         var facts = new EventFacts(filter, readIp: geoIp is not null);
         _facts = facts;
-        EventsDaily = new EventsDailyReport(facts);
-        WeeklyActivity = new WeeklyActivityReport(facts);
-        EnrollmentDaily = new EnrollmentDailyReport(facts);
-        var parts = new List<IAggregatePart>
+        var parts = new List<IAggregatePart>();
+        if (Includes(ReportSections.EventsDaily))
         {
-            AggregatePart.Of(EventsDaily), AggregatePart.Of(WeeklyActivity), AggregatePart.Of(EnrollmentDaily),
-        };
+            EventsDaily = new EventsDailyReport(facts);
+            parts.Add(AggregatePart.Of(EventsDaily));
+        }
+
+        if (Includes(ReportSections.WeeklyActivity))
+        {
+            WeeklyActivity = new WeeklyActivityReport(facts);
+            parts.Add(AggregatePart.Of(WeeklyActivity));
+        }
+
+        if (Includes(ReportSections.EnrollmentDaily))
+        {
+            EnrollmentDaily = new EnrollmentDailyReport(facts);
+            parts.Add(AggregatePart.Of(EnrollmentDaily));
+        }
+
         if (geoIp is not null)
         {
             Countries = new CountriesReport(facts, geoIp, factbook, options.GdpThreshold);
             parts.Add(AggregatePart.Of(Countries));
         }
 
+        var sections = new List<IReportSection>();
+        foreach (IReportSection section in ReportSections.CreateAll(facts, options))
+        {
+            if (Includes(section.Name))
+            {
+                sections.Add(section);
+                parts.Add(section.Part);
+            }
+        }
+
+        Sections = sections;
+        parts.Add(new CompletionPart(this));
         Aggregate = new CombinedAggregate(parts);
     }
 
     /// <summary>The options, as given.</summary>
     public ReportOptions Options { get; }
 
-    /// <summary>Events per day, course and family.</summary>
-    public EventsDailyReport EventsDaily { get; }
+    /// <summary>Events per day, course and family; null when <see cref="ReportOptions.Only"/> leaves it out.</summary>
+    public EventsDailyReport? EventsDaily { get; }
 
-    /// <summary>Distinct users per course, week and activity label (edX's rules), and active users per day.</summary>
-    public WeeklyActivityReport WeeklyActivity { get; }
+    /// <summary>
+    /// Distinct users per course, week and activity label (edX's rules), and active users per day; null when
+    /// <see cref="ReportOptions.Only"/> leaves it out.
+    /// </summary>
+    public WeeklyActivityReport? WeeklyActivity { get; }
 
-    /// <summary>Enrollment changes per course and day.</summary>
-    public EnrollmentDailyReport EnrollmentDaily { get; }
+    /// <summary>Enrollment changes per course and day; null when <see cref="ReportOptions.Only"/> leaves it out.</summary>
+    public EnrollmentDailyReport? EnrollmentDaily { get; }
 
-    /// <summary>Learners per country per course; null when no GeoIP database was found (see <see cref="Notes"/>).</summary>
+    /// <summary>
+    /// Learners per country per course; null when no GeoIP database was found (see <see cref="Notes"/>) or
+    /// <see cref="ReportOptions.Only"/> leaves it out.
+    /// </summary>
     public CountriesReport? Countries { get; }
+
+    /// <summary>The selected sections of edX's analyses, in output order.</summary>
+    internal IReadOnlyList<IReportSection> Sections { get; }
+
+    /// <summary>True once the run has ended and every selected table has its rows.</summary>
+    public bool IsComplete { get; private set; }
 
     /// <summary>All the reports as one aggregate, for <see cref="AggregateSink{TPartial}"/>.</summary>
     public CombinedAggregate Aggregate { get; }
@@ -110,13 +147,27 @@ public sealed class LearnerReports : IDisposable
             courses.Add(key);
         }
 
+        foreach (string name in options.Only)
+        {
+            if (!ReportSections.Names.Contains(name, StringComparer.Ordinal))
+            {
+                string? nearest = NameSuggestions.Nearest(name, ReportSections.Names);
+                throw new ArgumentException(
+                    $"Unknown report table '{name}'{(nearest is null ? "" : $" (did you mean '{nearest}'?)")}; the tables are {string.Join(", ", ReportSections.Names)}.", nameof(options));
+            }
+        }
+
         var notes = new List<string>();
         GeoIpCountryResolver? geoIp = null;
         Task<FactbookColumns>? factbook = null;
         try
         {
-            string? database = options.GeoIpDatabase ?? FindGeoIp(options.PublicDataDir);
-            if (database is null)
+            string? database = Includes(options, ReportSections.Countries) ? options.GeoIpDatabase ?? FindGeoIp(options.PublicDataDir) : null;
+            if (database is null && !Includes(options, ReportSections.Countries))
+            {
+                // --only leaves the countries out: no database is looked for, and none is missed.
+            }
+            else if (database is null)
             {
                 notes.Add(options.PublicDataDir is null
                     ? "countries.csv skipped: no GeoIP database (set public-data-dir to a folder holding a GeoLite2-Country .mmdb)."
@@ -172,6 +223,10 @@ public sealed class LearnerReports : IDisposable
         }
     }
 
+    private bool Includes(string name) => Includes(Options, name);
+
+    private static bool Includes(ReportOptions options, string name) => options.Only.Count == 0 || options.Only.Contains(name, StringComparer.Ordinal);
+
     private static string? FindGeoIp(string? publicDataDir)
     {
         if (publicDataDir is null || !Directory.Exists(publicDataDir))
@@ -195,5 +250,21 @@ public sealed class LearnerReports : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>The last part of <see cref="Aggregate"/>: marks the reports complete once every table before it is.</summary>
+    private sealed class CompletionPart(LearnerReports owner) : IAggregatePart
+    {
+        public object CreatePartial() => owner;
+
+        public void Accumulate(object target, EventBatch batch)
+        {
+        }
+
+        public void Merge(object into, object from)
+        {
+        }
+
+        public void Complete(object result) => owner.IsComplete = true;
     }
 }

@@ -28,6 +28,12 @@ public sealed record ReportOptions
     /// </summary>
     public string? GeoIpDatabase { get; init; }
 
+    /// <summary>
+    /// Only these tables (names from <see cref="ReportSections.Names"/>: <c>events_daily</c>, <c>video</c>, ...);
+    /// default empty: all of them. An unknown name is an error.
+    /// </summary>
+    public IReadOnlyList<string> Only { get; init; } = [];
+
     /// <summary>The options the settings give: <see cref="PublicDataDir"/> from <c>public-data-dir</c>.</summary>
     public static ReportOptions FromSettings(XAnalyticsSettings settings)
     {

@@ -24,6 +24,9 @@ public static class ReportWriter
         .. ChartFiles("daily_active"), .. ChartFiles("enrollment"), .. ChartFiles("top_countries"),
     ];
 
+    // Every file a section can write (whether or not this run selects it: an earlier report may hold it).
+    private static readonly HashSet<string> s_sectionFiles = SectionFiles();
+
     /// <summary>
     /// Loads the chart renderer (SkiaSharp, HarfBuzz, the system's fonts) on a thread-pool thread. A tool calls it
     /// when it starts a report's run, so the charts drawn after the run do not wait for font discovery; the run's
@@ -38,7 +41,7 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
-        if (reports.EventsDaily.Rows is null)
+        if (!reports.IsComplete)
         {
             throw new InvalidOperationException("The reports' run has not completed.");
         }
@@ -47,7 +50,8 @@ public static class ReportWriter
         Internal.StagedFolder staged = Internal.StagedFolder.Create(
             output,
             replace: true,
-            static entry => entry.Name == "charts" || Array.IndexOf(s_outputs, entry.Name) >= 0 || entry.Name.StartsWith(".report-", StringComparison.Ordinal),
+            static entry => entry.Name == "charts" || Array.IndexOf(s_outputs, entry.Name) >= 0 || s_sectionFiles.Contains(entry.Name)
+                || entry.Name.StartsWith(".report-", StringComparison.Ordinal),
             refusal: string.Empty);
         try
         {
@@ -72,47 +76,56 @@ public static class ReportWriter
 
     private static void WriteAll(LearnerReports reports, string dir, List<string> written)
     {
-        IReadOnlyList<EventsDailyRow> daily = reports.EventsDaily.Rows!;
-        using (var csv = new CsvTable(Path.Combine(dir, "events_daily.csv"), "day", "course_id", "family", "events"))
+        if (reports.EventsDaily?.Rows is { } daily)
         {
-            foreach (EventsDailyRow r in daily)
+            using (var csv = new CsvTable(Path.Combine(dir, "events_daily.csv"), "day", "course_id", "family", "events"))
             {
-                csv.Row(CsvTable.Date(r.Day), r.CourseId, EventFamilies.Name(r.Family), CsvTable.Number(r.Events));
+                foreach (EventsDailyRow r in daily)
+                {
+                    csv.Row(CsvTable.Date(r.Day), r.CourseId, EventFamilies.Name(r.Family), CsvTable.Number(r.Events));
+                }
             }
+
+            written.Add("events_daily.csv");
         }
 
-        written.Add("events_daily.csv");
-        IReadOnlyList<WeeklyActivityRow> weekly = reports.WeeklyActivity.Rows!;
-        using (var csv = new CsvTable(Path.Combine(dir, "weekly_activity.csv"), "course_id", "interval_start", "interval_end", "label", "count"))
+        IReadOnlyList<DailyActiveRow> active = reports.WeeklyActivity?.DailyActive ?? [];
+        if (reports.WeeklyActivity?.Rows is { } weekly)
         {
-            foreach (WeeklyActivityRow r in weekly)
+            using (var csv = new CsvTable(Path.Combine(dir, "weekly_activity.csv"), "course_id", "interval_start", "interval_end", "label", "count"))
             {
-                csv.Row(r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, CsvTable.Number(r.Count));
+                foreach (WeeklyActivityRow r in weekly)
+                {
+                    csv.Row(r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, CsvTable.Number(r.Count));
+                }
             }
+
+            written.Add("weekly_activity.csv");
+            using (var csv = new CsvTable(Path.Combine(dir, "daily_active.csv"), "course_id", "day", "learners"))
+            {
+                foreach (DailyActiveRow r in active)
+                {
+                    csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Learners));
+                }
+            }
+
+            written.Add("daily_active.csv");
         }
 
-        written.Add("weekly_activity.csv");
-        IReadOnlyList<DailyActiveRow> active = reports.WeeklyActivity.DailyActive!;
-        using (var csv = new CsvTable(Path.Combine(dir, "daily_active.csv"), "course_id", "day", "learners"))
+        IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily?.Rows ?? [];
+        if (reports.EnrollmentDaily is not null)
         {
-            foreach (DailyActiveRow r in active)
+            using (var csv = new CsvTable(Path.Combine(dir, "enrollment_daily.csv"), "course_id", "day", "activations", "deactivations", "mode_changes", "net_enrollment"))
             {
-                csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Learners));
+                foreach (EnrollmentDailyRow r in enrollment)
+                {
+                    csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Activations), CsvTable.Number(r.Deactivations),
+                        CsvTable.Number(r.ModeChanges), CsvTable.Number(r.NetEnrollment));
+                }
             }
-        }
 
-        written.Add("daily_active.csv");
-        IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily.Rows!;
-        using (var csv = new CsvTable(Path.Combine(dir, "enrollment_daily.csv"), "course_id", "day", "activations", "deactivations", "mode_changes", "net_enrollment"))
-        {
-            foreach (EnrollmentDailyRow r in enrollment)
-            {
-                csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Activations), CsvTable.Number(r.Deactivations),
-                    CsvTable.Number(r.ModeChanges), CsvTable.Number(r.NetEnrollment));
-            }
+            written.Add("enrollment_daily.csv");
         }
-
-        written.Add("enrollment_daily.csv");
         CountriesReport? countries = reports.Countries;
         if (countries is not null)
         {
@@ -140,6 +153,11 @@ public static class ReportWriter
             }
         }
 
+        foreach (IReportSection section in reports.Sections)
+        {
+            section.Write(dir, written);
+        }
+
         var charts = new List<(string Title, string? Svg)>();
         var activePoints = new List<(string, DateOnly, double)>(active.Count);
         foreach (DailyActiveRow r in active)
@@ -147,16 +165,24 @@ public static class ReportWriter
             activePoints.Add((r.CourseId, r.Day, r.Learners));
         }
 
-        charts.Add(("Daily active learners per course", Chart(dir, written, "daily_active",
+        if (reports.WeeklyActivity is not null)
+        {
+            charts.Add(("Daily active learners per course", Chart(dir, written, "daily_active",
             ReportCharts.Lines("Daily active learners per course", "learners", activePoints, steps: false))));
+        }
+
         var enrollmentPoints = new List<(string, DateOnly, double)>(enrollment.Count);
         foreach (EnrollmentDailyRow r in enrollment)
         {
             enrollmentPoints.Add((r.CourseId, r.Day, r.NetEnrollment));
         }
 
-        charts.Add(("Net enrollment over time", Chart(dir, written, "enrollment",
+        if (reports.EnrollmentDaily is not null)
+        {
+            charts.Add(("Net enrollment over time", Chart(dir, written, "enrollment",
             ReportCharts.Lines("Net enrollment over time", "enrolled (activations - deactivations)", enrollmentPoints, steps: true))));
+        }
+
         if (countries is not null)
         {
             var bars = new List<(string, double)>();
@@ -244,20 +270,26 @@ public static class ReportWriter
             }, numeric: [1, 2, 3]);
         }
 
-        IReadOnlyList<WeeklyActivityRow> weekly = reports.WeeklyActivity.Rows!;
-        h.Append("<h2>Weekly activity</h2>\n<p class=\"note\">Distinct users per course, week (Monday to Monday) and label, by edX's user-activity rules. <a href=\"weekly_activity.csv\">weekly_activity.csv</a></p>\n");
-        Table(h, ["course", "week from", "to", "label", "users"], weekly.Count, i =>
+        if (reports.WeeklyActivity?.Rows is { } weekly)
         {
-            WeeklyActivityRow r = weekly[i];
-            return [r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, N(r.Count)];
-        }, numeric: [4]);
-        IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily.Rows!;
-        h.Append("<h2>Enrollment</h2>\n<p class=\"note\">Enrollment events per course and day, and the running net enrollment. <a href=\"enrollment_daily.csv\">enrollment_daily.csv</a></p>\n");
-        Table(h, ["course", "day", "activations", "deactivations", "mode changes", "net"], enrollment.Count, i =>
+            h.Append("<h2>Weekly activity</h2>\n<p class=\"note\">Distinct users per course, week (Monday to Monday) and label, by edX's user-activity rules. <a href=\"weekly_activity.csv\">weekly_activity.csv</a></p>\n");
+            Table(h, ["course", "week from", "to", "label", "users"], weekly.Count, i =>
+            {
+                WeeklyActivityRow r = weekly[i];
+                return [r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, N(r.Count)];
+            }, numeric: [4]);
+        }
+
+        if (reports.EnrollmentDaily?.Rows is { } enrollment)
         {
-            EnrollmentDailyRow r = enrollment[i];
-            return [r.CourseId, CsvTable.Date(r.Day), N(r.Activations), N(r.Deactivations), N(r.ModeChanges), N(r.NetEnrollment)];
-        }, numeric: [2, 3, 4, 5]);
+            h.Append("<h2>Enrollment</h2>\n<p class=\"note\">Enrollment events per course and day, and the running net enrollment. <a href=\"enrollment_daily.csv\">enrollment_daily.csv</a></p>\n");
+            Table(h, ["course", "day", "activations", "deactivations", "mode changes", "net"], enrollment.Count, i =>
+            {
+                EnrollmentDailyRow r = enrollment[i];
+                return [r.CourseId, CsvTable.Date(r.Day), N(r.Activations), N(r.Deactivations), N(r.ModeChanges), N(r.NetEnrollment)];
+            }, numeric: [2, 3, 4, 5]);
+        }
+
         if (reports.Countries?.Rows is { } countries)
         {
             h.Append("<h2>Countries</h2>\n<p class=\"note\">Learners per country per course (a learner's country is that of the last IP address they were seen with). <a href=\"countries.csv\">countries.csv</a></p>\n");
@@ -268,18 +300,27 @@ public static class ReportWriter
             }, numeric: [3, 4, 5]);
         }
 
-        IReadOnlyList<EventsDailyRow> daily = reports.EventsDaily.Rows!;
-        h.Append("<h2>Events per day</h2>\n<p class=\"note\">Events per UTC day, course and family (video, problem, navigation, forum, enrollment, page, other). <a href=\"events_daily.csv\">events_daily.csv</a></p>\n");
-        Table(h, ["day", "course", "family", "events"], daily.Count, i =>
+        if (reports.EventsDaily?.Rows is { } daily)
         {
-            EventsDailyRow r = daily[i];
-            return [CsvTable.Date(r.Day), r.CourseId.Length == 0 ? "(none)" : r.CourseId, EventFamilies.Name(r.Family), N(r.Events)];
-        }, numeric: [3]);
+            h.Append("<h2>Events per day</h2>\n<p class=\"note\">Events per UTC day, course and family (video, problem, navigation, forum, enrollment, page, other). <a href=\"events_daily.csv\">events_daily.csv</a></p>\n");
+            Table(h, ["day", "course", "family", "events"], daily.Count, i =>
+            {
+                EventsDailyRow r = daily[i];
+                return [CsvTable.Date(r.Day), r.CourseId.Length == 0 ? "(none)" : r.CourseId, EventFamilies.Name(r.Family), N(r.Events)];
+            }, numeric: [3]);
+        }
+
+        foreach (IReportSection section in reports.Sections)
+        {
+            section.AppendHtml(h);
+        }
+
         h.Append("</body></html>\n");
         return h.ToString();
     }
 
-    private static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric)
+    /// <summary>Appends an HTML table of the first <see cref="MaxHtmlRows"/> rows, with a note when the CSV has more.</summary>
+    internal static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric)
     {
         h.Append("<table><thead><tr>");
         foreach (string c in header)
@@ -312,9 +353,21 @@ public static class ReportWriter
         }
     }
 
+    private static HashSet<string> SectionFiles()
+    {
+        using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        foreach (IReportSection section in ReportSections.CreateAll(facts, new ReportOptions()))
+        {
+            files.UnionWith(section.Files);
+        }
+
+        return files;
+    }
+
     private static string[] ChartFiles(string name) => [Path.Combine("charts", name + ".png"), Path.Combine("charts", name + ".svg")];
 
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    internal static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -27,11 +27,15 @@ internal static class ReportCommand
         {
             Description = "A GeoIP2/GeoLite2 Country .mmdb, or a folder holding one (default: the first *Country*.mmdb in public-data-dir or its subfolders).",
         };
+        var only = new Option<string?>("--only")
+        {
+            Description = "Only these tables, comma-separated: " + string.Join(", ", ReportSections.Names) + " (default: all).",
+        };
         var common = new CommonOptions();
         var command = new Command("report", "Learner analytics in one pass: events_daily.csv, weekly_activity.csv (edX's user-activity rules), "
             + "daily_active.csv, enrollment_daily.csv, countries.csv (with a GeoIP database), charts (PNG, SVG) and a static index.html.")
         {
-            input, outDir, from, to, course, gdp, geoIp,
+            input, outDir, from, to, course, gdp, geoIp, only,
         };
         common.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
@@ -44,11 +48,12 @@ internal static class ReportCommand
                 Courses = result.GetValue(course) ?? [],
                 GdpThreshold = result.GetValue(gdp),
                 GeoIpDatabase = result.GetValue(geoIp),
+                Only = result.GetValue(only) is { } names ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
             };
             PipelineOptions pipeline = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report"), result.GetValue(outDir)!);
             long reportedEvents = 0;
             (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct,
-                reports => reportedEvents = reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
+                reports => reportedEvents = reports.EventsDaily is null ? -1 : reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
             PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, files);
             int exit = CommandRunner.Finish(result, run);
             string? filters = Describe(result, from, to, course);

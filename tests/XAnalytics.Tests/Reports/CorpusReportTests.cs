@@ -68,7 +68,7 @@ public sealed class CorpusReportTests : IDisposable
         using LearnerReports reports = await ReportTestKit.RunAsync([EdxCorpus.File("user_activity_tracking.log")], new ReportOptions());
 
         var byFamily = new Dictionary<EventFamily, long>();
-        foreach (EventsDailyRow row in reports.EventsDaily.Rows!)
+        foreach (EventsDailyRow row in reports.EventsDaily!.Rows!)
         {
             byFamily[row.Family] = byFamily.GetValueOrDefault(row.Family) + row.Events;
         }
@@ -136,9 +136,9 @@ public sealed class CorpusReportTests : IDisposable
 
         Assert.Equal(
             ["course-v1:edX+DemoX+Test_2014 2014-06-16 ACTIVE 4", "course-v1:edX+DemoX+Test_2014 2014-06-16 ATTEMPTED_PROBLEM 1", "course-v1:edX+DemoX+Test_2014 2014-06-16 PLAYED_VIDEO 3"],
-            reports.WeeklyActivity.Rows!.Select(r => $"{r.CourseId} {r.IntervalStart:yyyy-MM-dd} {r.Label} {r.Count}"));
-        Assert.All(reports.EventsDaily.Rows!, r => Assert.Equal("course-v1:edX+DemoX+Test_2014", r.CourseId));
-        Assert.All(reports.EventsDaily.Rows!, r => Assert.True(r.Day >= new DateOnly(2014, 6, 16)));
+            reports.WeeklyActivity!.Rows!.Select(r => $"{r.CourseId} {r.IntervalStart:yyyy-MM-dd} {r.Label} {r.Count}"));
+        Assert.All(reports.EventsDaily!.Rows!, r => Assert.Equal("course-v1:edX+DemoX+Test_2014", r.CourseId));
+        Assert.All(reports.EventsDaily!.Rows!, r => Assert.True(r.Day >= new DateOnly(2014, 6, 16)));
     }
 
     [EdxCorpusFact]
@@ -150,7 +150,7 @@ public sealed class CorpusReportTests : IDisposable
         Assert.Equal(
             ["course-v1:edX+DemoX+Test_2014 2014-05-19 ACTIVE 1", "course-v1:edX+DemoX+Test_2014 2014-05-19 PLAYED_VIDEO 1",
              "edX/Open_DemoX/edx_demo_course 2014-06-09 ACTIVE 1", "edX/Open_DemoX/edx_demo_course 2014-06-09 PLAYED_VIDEO 1"],
-            reports.WeeklyActivity.Rows!.Select(r => $"{r.CourseId} {r.IntervalStart:yyyy-MM-dd} {r.Label} {r.Count}"));
+            reports.WeeklyActivity!.Rows!.Select(r => $"{r.CourseId} {r.IntervalStart:yyyy-MM-dd} {r.Label} {r.Count}"));
     }
 
     /// <summary>Every corpus log at once (a few of its lines are deliberately malformed and rejected), on 1 thread and on 4 with tiny batches (many partials, many merges): the same files.</summary>
@@ -180,5 +180,32 @@ public sealed class CorpusReportTests : IDisposable
             Assert.NotEmpty(header);
             Assert.NotEmpty(rows);
         }
+    }
+
+    [EdxCorpusFact]
+    public async Task Only_OneTable_WritesThatTableAlone()
+    {
+        using LearnerReports reports = await ReportTestKit.RunAsync([EdxCorpus.File("user_activity_tracking.log")], new ReportOptions { Only = [ReportSections.WeeklyActivity] });
+        ReportWriter.Write(reports, _dir.FullName);
+
+        Assert.Null(reports.EventsDaily);
+        Assert.Null(reports.EnrollmentDaily);
+        Assert.NotEmpty(reports.WeeklyActivity!.Rows!);
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "weekly_activity.csv")));
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "daily_active.csv")));
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "events_daily.csv")));
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "enrollment_daily.csv")));
+        Assert.DoesNotContain(reports.Notes, n => n.StartsWith("countries.csv skipped", StringComparison.Ordinal));
+        string html = File.ReadAllText(Path.Combine(_dir.FullName, "index.html"));
+        Assert.Contains("Weekly activity", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Events per day", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_UnknownName_IsRefusedWithTheNearestName()
+    {
+        ArgumentException e = Assert.Throws<ArgumentException>(() => LearnerReports.Create(new ReportOptions { Only = ["weekly_activty"] }));
+        Assert.Contains("'weekly_activity'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("events_daily", e.Message, StringComparison.Ordinal);
     }
 }

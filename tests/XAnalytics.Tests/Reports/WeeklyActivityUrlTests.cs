@@ -26,7 +26,7 @@ public sealed class WeeklyActivityUrlTests : IDisposable
         using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
 
         // learner_u1 (course from the URL) and learner_u3 (from context); learner_u2 has no course.
-        WeeklyActivityRow row = Assert.Single(reports.WeeklyActivity.Rows!);
+        WeeklyActivityRow row = Assert.Single(reports.WeeklyActivity!.Rows!);
         // One course, written as edX writes it: an event named it course-v1:, so that form, whichever thread saw what.
         Assert.Equal(("course-v1:OrgX+C1+2015_T1", new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "ACTIVE", 2L),
             (row.CourseId, row.IntervalStart, row.IntervalEnd, row.Label, row.Count));

@@ -1,0 +1,45 @@
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// The names of <c>report</c>'s tables, as <see cref="ReportOptions.Only"/> selects them: the built-in ones, then the
+/// sections (<see cref="IReportSection"/>) that edX's analyses add.
+/// </summary>
+public static class ReportSections
+{
+    /// <summary><c>events_daily.csv</c>.</summary>
+    public const string EventsDaily = "events_daily";
+
+    /// <summary><c>weekly_activity.csv</c> and <c>daily_active.csv</c>.</summary>
+    public const string WeeklyActivity = "weekly_activity";
+
+    /// <summary><c>enrollment_daily.csv</c>.</summary>
+    public const string EnrollmentDaily = "enrollment_daily";
+
+    /// <summary><c>countries.csv</c> and <c>gdp_share.csv</c> (with a GeoIP database).</summary>
+    public const string Countries = "countries";
+
+    /// <summary>Every name <see cref="ReportOptions.Only"/> accepts, in the order the report writes them.</summary>
+    public static IReadOnlyList<string> Names { get; } = BuildNames();
+
+    /// <summary>The sections of edX's analyses, in output order; each one is created whether or not it is selected.</summary>
+    internal static List<IReportSection> CreateAll(EventFacts facts, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // edX's analyses register here, one line each.
+        return [];
+    }
+
+    private static string[] BuildNames()
+    {
+        using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
+        var names = new List<string> { EventsDaily, WeeklyActivity, EnrollmentDaily, Countries };
+        foreach (IReportSection section in CreateAll(facts, new ReportOptions()))
+        {
+            names.Add(section.Name);
+        }
+
+        return [.. names];
+    }
+}
