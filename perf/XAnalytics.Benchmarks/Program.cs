@@ -22,6 +22,8 @@ internal static class Program
                 return await ChildMeasure.WrapperMainAsync(args[1..]);
             case "duckdb-count":
                 return DuckDbCount.Run(args[1..]);
+            case "learner-pass":
+                return await LearnerPass.RunAsync(args[1..]);
             case "duckdb-exec":
                 return DuckDbCount.Exec(args[1..]);
             default:

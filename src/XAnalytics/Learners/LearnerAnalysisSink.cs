@@ -7,9 +7,10 @@ using XAnalytics.Pipeline;
 namespace XAnalytics.Learners;
 
 /// <summary>
-/// Runs an <see cref="ILearnerAnalysis{TPartial}"/> over a run's events: it gathers each learner's events (sorted by
-/// learner and time with <see cref="SortSink"/>, or taken as they come when the input is already so sorted, as
-/// <c>sort</c> and <c>shard --sorted</c> write it) and hands whole learners to worker threads.
+/// Runs an <see cref="ILearnerAnalysis{TPartial}"/> over a run's events: it gathers each learner's events (shuffled
+/// into learner buckets on disk and sorted one bucket at a time by learner and time, with no total sort; or taken as
+/// they come when the input is already sorted, as <c>sort</c> and <c>shard --sorted</c> write it) and hands whole
+/// learners to worker threads. Learners come in no particular order: an analysis must not depend on it.
 /// </summary>
 /// <remarks>
 /// <para>How to write an analysis: implement <see cref="ILearnerAnalysis{TPartial}"/> with a partial that holds your
@@ -17,7 +18,8 @@ namespace XAnalytics.Learners;
 /// (time order), reading fields with <see cref="EventBatch.TryGetField"/> and times with
 /// <see cref="LearnerGroup.GetTimeTicks"/>; keep nothing of the group after the call. Merge partials in
 /// <c>Merge</c>, finish in <c>Complete</c>. Memory: the sort's (see <see cref="SortOptions.MemoryBytes"/>), plus
-/// the learners in flight (a few per thread), each held whole.</para>
+/// the learners in flight (a few per thread), each held whole. The shuffle's facts are counted under
+/// <c>shuffle</c>: <c>no-learner</c>, <c>no-time</c>, <c>spilled-bytes</c>, <c>buckets-sorted-on-disk</c>.</para>
 /// </remarks>
 /// <typeparam name="TPartial">The analysis' partial result.</typeparam>
 public sealed class LearnerAnalysisSink<TPartial> : IEventSink
@@ -35,7 +37,7 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
         ArgumentNullException.ThrowIfNull(analysis);
         sort ??= new SortOptions();
         var groups = new GroupSink(analysis, sort.By[0]);
-        _inner = inputIsSorted ? groups : new SortSink(sort, groups);
+        _inner = inputIsSorted ? groups : new ShuffleSink(sort, groups);
     }
 
     /// <inheritdoc/>
@@ -52,6 +54,10 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
     {
         private const int LearnersPerMessage = 64;
 
+        // A message also ends at this many bytes of events: the messages in flight (a few per thread) hold whole
+        // learners, and 64 learners of a long course (500 events of 1 KB each) held 115 MB at once.
+        private const long BytesPerMessage = 4L * 1024 * 1024;
+
         // A learner's first batch holds this many events; it doubles as the learner grows. (Each group held its own
         // array of a million entries, rented at once, with up to hundreds of learners in flight.)
         private const int FirstEvents = 256;
@@ -61,6 +67,7 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
         private readonly System.Buffers.ArrayBufferWriter<byte> _current = new(256);
         private EventBatch? _events;
         private List<(string Learner, EventBatch Events)> _pending = [];
+        private long _pendingBytes;
 
         public bool RequiresInputOrder => true;
 
@@ -178,10 +185,12 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
             _events = null;
             events.IndexCopiedEvents();
             _pending.Add((System.Text.Encoding.UTF8.GetString(_current.WrittenSpan), events));
-            if (_pending.Count >= LearnersPerMessage)
+            _pendingBytes += events.Utf8Bytes;
+            if (_pending.Count >= LearnersPerMessage || _pendingBytes >= BytesPerMessage)
             {
                 List<(string Learner, EventBatch Events)> full = _pending;
                 _pending = [];
+                _pendingBytes = 0;
                 if (!await work.SendAsync(full, context.CancellationToken).ConfigureAwait(false))
                 {
                     foreach ((_, EventBatch batch) in full)

@@ -33,9 +33,19 @@ internal sealed class SpillFile : IRecordCursor
     private int _jsonStart;
     private int _jsonLength;
 
-    private SpillFile(FileStream file) => _file = file;
+    // Set on Windows only, where an open file cannot be unlinked: deleted on Dispose instead.
+    private readonly string? _deleteOnDispose;
+
+    private SpillFile(FileStream file, string? deleteOnDispose)
+    {
+        _file = file;
+        _deleteOnDispose = deleteOnDispose;
+    }
 
     public long CompressedBytes { get; private set; }
+
+    /// <summary>The records' bytes before compression, of the blocks <see cref="WriteBlock"/> wrote.</summary>
+    public long RawBytes { get; private set; }
 
     public ReadOnlySpan<byte> Key => _raw.AsSpan(_keyStart, _keyLength);
 
@@ -43,6 +53,31 @@ internal sealed class SpillFile : IRecordCursor
 
     /// <summary>Writes <paramref name="run"/> (sorted) to a new file in <paramref name="directory"/>, ready to read back.</summary>
     public static SpillFile Write(SortRun run, string directory)
+    {
+        SpillFile spill = Create(directory);
+        try
+        {
+            for (int i = 0; i < run.Count; i++)
+            {
+                spill.Append(run.Key(i), run.Json(i));
+            }
+
+            spill.FlushBlock();
+            spill.Rewind();
+            return spill;
+        }
+        catch
+        {
+            spill.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new, empty file in <paramref name="directory"/> that several threads fill with <see cref="WriteBlock"/>
+    /// (records in any order: a shuffle bucket), then read back once after <see cref="Rewind"/>.
+    /// </summary>
+    public static SpillFile Create(string directory)
     {
         string path = Path.Combine(directory, $"run-{Guid.NewGuid():N}.lz4");
         var options = new FileStreamOptions
@@ -64,30 +99,49 @@ internal sealed class SpillFile : IRecordCursor
             File.Delete(path); // the open handle keeps the data; nothing is left behind, whatever happens next
         }
 
-        var spill = new SpillFile(file);
-        try
-        {
-            for (int i = 0; i < run.Count; i++)
-            {
-                spill.Append(run.Key(i), run.Json(i));
-            }
+        return new SpillFile(file, OperatingSystem.IsWindows() ? path : null);
+    }
 
-            spill.FlushBlock();
-            file.Position = 0;
-            spill._rawLength = 0;
-            spill._at = 0;
-            return spill;
-        }
-        catch
-        {
-            spill.Dispose();
-            if (OperatingSystem.IsWindows())
-            {
-                File.Delete(path);
-            }
+    /// <summary>
+    /// The worst-case compressed size of a block of <paramref name="rawBytes"/>: the size of the scratch buffer
+    /// <see cref="WriteBlock"/> needs.
+    /// </summary>
+    public static int ScratchBytes(int rawBytes) => LZ4Codec.MaximumOutputSize(rawBytes);
 
-            throw;
+    /// <summary>
+    /// Compresses whole records (<c>[key length][event length][key][event]</c>, as <see cref="SortRun"/> holds them)
+    /// into <paramref name="scratch"/> on the calling thread, then appends them as one block; thread-safe.
+    /// Returns the bytes the block took in the file.
+    /// </summary>
+    public int WriteBlock(ReadOnlySpan<byte> records, Span<byte> scratch)
+    {
+        if (records.IsEmpty)
+        {
+            return 0;
         }
+
+        int compressed = LZ4Codec.Encode(records, scratch, LZ4Level.L00_FAST);
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(header, records.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], compressed);
+        lock (_file)
+        {
+            _file.Write(header);
+            _file.Write(scratch[..compressed]);
+            CompressedBytes += 8 + compressed;
+            RawBytes += records.Length;
+        }
+
+        return 8 + compressed;
+    }
+
+    /// <summary>Ends writing: the next <see cref="MoveNext"/> reads the first record.</summary>
+    public void Rewind()
+    {
+        _file.Flush();
+        _file.Position = 0;
+        _rawLength = 0;
+        _at = 0;
     }
 
     public bool MoveNext()
@@ -108,6 +162,11 @@ internal sealed class SpillFile : IRecordCursor
     public void Dispose()
     {
         _file.Dispose();
+        if (_deleteOnDispose is not null)
+        {
+            File.Delete(_deleteOnDispose);
+        }
+
         Return(ref _raw);
         Return(ref _compressed);
     }

@@ -46,6 +46,45 @@ public sealed class LearnerAnalysisSinkTests
         Assert.All(one.Values, static v => Assert.True(v.First <= v.Last));
     }
 
+    /// <summary>
+    /// One learner's events (12,000 of about 1 KB, times shuffled) outgrow the shuffle's memory for one bucket
+    /// (half of 16 MiB): that bucket is sorted in runs on disk and merged; the learner still arrives once, whole and
+    /// in time order, beside the small learners of the other buckets.
+    /// </summary>
+    [Fact]
+    public async Task Analysis_ALearnerLargerThanTheMemory_IsSortedOnDiskAndArrivesWhole()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.PathOf("in"));
+        var random = new Random(7);
+        string padding = new('x', 900);
+        var lines = new List<string>();
+        for (int i = 0; i < 12_000; i++)
+        {
+            var time = new DateTime(2015, 3, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(random.Next(0, 86_400 * 20));
+            lines.Add($$"""{"username":"learner-big","time":"{{time:yyyy-MM-ddTHH:mm:ss}}+00:00","event_type":"page","event":"{{padding}}"}""");
+            if (i % 100 == 0)
+            {
+                lines.Add($$"""{"username":"learner-{{i}}","time":"{{time:yyyy-MM-ddTHH:mm:ss.ffffff}}+00:00","event_type":"page"}""");
+            }
+        }
+
+        await File.WriteAllLinesAsync(dir.PathOf("in/tracking.log"), lines);
+        var sort = new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = dir.PathOf("scratch") };
+        var analysis = new LearnerSpans();
+        RunResult result = await EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 2), [], new LearnerAnalysisSink<LearnerSpans.Partial>(analysis, sort))
+            .WaitAsync(Run.Timeout);
+
+        Run.AssertBalanced(result.Counters);
+        Assert.Empty(analysis.OutOfOrder);
+        Assert.Equal(12_000, analysis.Result!["learner-big"].Events);
+        Assert.Equal(121, analysis.Result.Count);
+        Assert.Equal(1, result.Counters.ForStage(ShuffleSinkName).Fact("buckets-sorted-on-disk"));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.PathOf("scratch")));
+    }
+
+    private const string ShuffleSinkName = "shuffle";
+
     private static async Task<Dictionary<string, (int Events, long First, long Last)>> AnalyseAsync(string[] inputs, SortOptions sort, bool sorted, int threads)
     {
         var analysis = new LearnerSpans();

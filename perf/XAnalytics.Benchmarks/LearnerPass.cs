@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using XAnalytics.Learners;
+using XAnalytics.Ordering;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Benchmarks;
+
+/// <summary>
+/// <c>learner-pass DIR [--via shuffle|sort] [--memory MiB]</c>: one per-learner analysis (events and span per
+/// learner) over an archive, with the learners gathered by the shuffle (<see cref="LearnerAnalysisSink{TPartial}"/>
+/// over unsorted input) or by a full sort feeding it; prints wall time, CPU time and peak RSS of this process.
+/// </summary>
+internal static class LearnerPass
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string dir = args[0];
+        string via = Option(args, "--via") ?? "shuffle";
+        long memory = long.Parse(Option(args, "--memory") ?? "512", System.Globalization.CultureInfo.InvariantCulture) * 1024 * 1024;
+        var sort = new SortOptions { MemoryBytes = memory };
+        var analysis = new Spans();
+        IEventSink sink = via == "sort"
+            ? new SortSink(sort, new LearnerAnalysisSink<Spans.Partial>(analysis, sort, inputIsSorted: true))
+            : new LearnerAnalysisSink<Spans.Partial>(analysis, sort);
+        var clock = Stopwatch.StartNew();
+        TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        RunResult result = await EventPipeline.RunAsync(new PipelineOptions { Source = new FileSourceOptions { Inputs = [dir] } }, [], sink);
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(
+            $"{via}: {result.Counters.Written:N0} events, {analysis.Learners:N0} learners, wall {clock.Elapsed.TotalSeconds:F2} s, "
+            + $"cpu {(self.TotalProcessorTime - cpu0).TotalSeconds:F2} s, peak {self.PeakWorkingSet64 / (1024 * 1024):N0} MiB");
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private sealed class Spans : ILearnerAnalysis<Spans.Partial>
+    {
+        public long Learners { get; private set; }
+
+        public Partial CreatePartial() => new();
+
+        public void Accumulate(Partial target, LearnerGroup learner)
+        {
+            target.Learners++;
+            target.Events += learner.Count;
+            long first = learner.GetTimeTicks(0);
+            long last = learner.GetTimeTicks(learner.Count - 1);
+            target.Span += last == long.MaxValue ? 0 : last - first;
+        }
+
+        public void Merge(Partial into, Partial from)
+        {
+            into.Learners += from.Learners;
+            into.Events += from.Events;
+            into.Span += from.Span;
+        }
+
+        public void Complete(Partial result) => Learners = result.Learners;
+
+        public sealed class Partial
+        {
+            public long Learners;
+            public long Events;
+            public long Span;
+        }
+    }
+}
