@@ -197,18 +197,12 @@ public static partial class DesensitizeStage
         /// URL identifier: none of <see cref="IdentifierFields.Triggers"/>, no route of
         /// <see cref="PiiText.ReplaceUrlUsernames"/>, and no backslash (an escape could spell any of them).
         /// </summary>
-        private static bool MayHoldIdentifier(ReadOnlySpan<byte> raw)
-        {
-            foreach (byte[] trigger in IdentifierFields.Triggers)
-            {
-                if (raw.IndexOf(trigger) >= 0)
-                {
-                    return true;
-                }
-            }
+        private static bool MayHoldIdentifier(ReadOnlySpan<byte> raw) => Latin1Search.Contains(raw, s_mayHoldIdentifier);
 
-            return raw.Contains((byte)'\\') || PiiText.MayHoldUrlIdentifier(raw);
-        }
+        // The triggers, the URL markers (each holds a '/' or '=', or is a trigger) and a backslash, searched at once:
+        // one IndexOf per needle (34 of them) cost desensitize a third of its lead over DuckDB.
+        private static readonly System.Buffers.SearchValues<string> s_mayHoldIdentifier =
+            System.Buffers.SearchValues.Create([.. IdentifierFields.Triggers, .. PiiText.UrlMarkers, "\\"], StringComparison.Ordinal);
 
         /// <summary>
         /// How <c>old</c> / <c>new</c> of the object starting at <paramref name="objectStart"/> are treated: after its

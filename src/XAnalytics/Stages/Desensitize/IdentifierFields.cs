@@ -129,13 +129,10 @@ internal static class IdentifierFields
     /// Keys whose bytes may be a rule's key: a value holding none of them (and no URL marker) is copied unread.
     /// Prefixes and stems, so that one search covers several keys.
     /// </summary>
-    public static readonly byte[][] Triggers =
+    public static readonly string[] Triggers =
     [
-        .. new[]
-        {
-            "user", "student", "instructor", "author", "bookmark_id", "setting", "mail", "password", "_name", "csrf",
-            "scorer", "certificate_", "report_url", "source_url", "upload_key", "attempt_code", "review_", "GET", "POST", "traits",
-        }.Select(System.Text.Encoding.UTF8.GetBytes),
+        "user", "student", "instructor", "author", "bookmark_id", "setting", "mail", "password", "_name", "csrf",
+        "scorer", "certificate_", "report_url", "source_url", "upload_key", "attempt_code", "review_", "GET", "POST", "traits",
     ];
 
     private static bool IsSecret(ReadOnlySpan<byte> name)

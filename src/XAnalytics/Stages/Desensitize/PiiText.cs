@@ -100,15 +100,7 @@ internal static class PiiText
             return false;
         }
 
-        foreach (byte[] marker in s_urlMarkers)
-        {
-            if (text.IndexOf(marker) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return Internal.Latin1Search.Contains(text, s_urlMarkerSearch);
     }
 
     private enum UrlPart : byte
@@ -118,12 +110,13 @@ internal static class PiiText
         NestedUrl,
     }
 
-    // Substrings one of which every route below holds.
-    private static readonly byte[][] s_urlMarkers =
+    /// <summary>Substrings one of which every route below holds.</summary>
+    public static readonly string[] UrlMarkers =
     [
-        .. new[] { "/u/", "/api/", "/submission_history/", "/progress/", "/users/", "/certificates/user/", "/xqueue/", "user", "author=", "student", "next=", "redirect_url=", "return_to=" }
-            .Select(System.Text.Encoding.UTF8.GetBytes),
+        "/u/", "/api/", "/submission_history/", "/progress/", "/users/", "/certificates/user/", "/xqueue/", "user", "author=", "student", "next=", "redirect_url=", "return_to=",
     ];
+
+    private static readonly System.Buffers.SearchValues<string> s_urlMarkerSearch = System.Buffers.SearchValues.Create(UrlMarkers, StringComparison.Ordinal);
 
     // Routes whose next segment is a username (edx-platform's USERNAME_PATTERN), or a user id.
     private static readonly (byte[] Prefix, UrlPart Part)[] s_pathRoutes =
