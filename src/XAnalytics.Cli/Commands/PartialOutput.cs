@@ -20,7 +20,8 @@ internal sealed class PartialOutput
     public Option<FileInfo?> Partial { get; } = new("--partial")
     {
         Description = "Write this task's mergeable state to this file (the documented .xap format) instead of the results, "
-            + "for 'xanalytics merge PLAN PARTIALS... OUTDIR'. Needs --plan and --shard. Written whole or not at all.",
+            + "for 'xanalytics merge PLAN PARTIALS... OUTDIR'. Needs --plan and --shard. Written whole or not at all. "
+            + "Exits 0 once the partial is written, even with rejected lines (the merge reports them, exit 3).",
     };
 
     public void AddTo(Command command) => command.Options.Add(Partial);
@@ -89,6 +90,7 @@ internal sealed class PartialOutput
         }
 
         string target = PathChecks.WritableFile(path, Partial.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var capture = new PartialCapture<TPartial>(aggregate);
         RunResult run = await CommandRunner.RunAsync(result, CommonOptions.Excluding(options, target), stages, new AggregateSink<TPartial>(capture), !result.GetValue(common.NoProgress), ct);
         RunCounters c = run.Counters;
@@ -108,6 +110,15 @@ internal sealed class PartialOutput
         ct.ThrowIfCancellationRequested();
         PartialFile.Write(target, header, aggregate, capture.Partial!);
         await result.InvocationConfiguration.Error.WriteLineAsync($"xanalytics: partial of shard {shard} (plan {plan.Id}) written to {target}");
-        return CommandRunner.Finish(result, run, filters);
+        int exit = CommandRunner.Finish(result, run, filters);
+        if (exit == ExitCodes.DataProblems)
+        {
+            // The task did its part: a scheduler must not rerun it or hold the merge back for bad lines in the input.
+            // The partial carries the counts, and the merge exits 3 for them, as one process would.
+            await result.InvocationConfiguration.Error.WriteLineAsync("xanalytics: exit 0: the partial is complete; its rejected lines and bad files are counted in it and reported by the merge (exit 3).");
+            return ExitCodes.Clean;
+        }
+
+        return exit;
     }
 }
