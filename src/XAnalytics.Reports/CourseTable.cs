@@ -1,6 +1,6 @@
-using XAnalytics.Pipeline;
 using System.Collections.Concurrent;
 using XAnalytics.Events;
+using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
 

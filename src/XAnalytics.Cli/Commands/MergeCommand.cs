@@ -34,12 +34,12 @@ internal static class MergeCommand
             ShardPlan plan = ShardPlan.Load(PathChecks.ReadableFile(new FileInfo(given[0]), "PLAN"));
             string outDir = Path.GetFullPath(given[^1]);
             List<string> paths = PartialPaths(given[1..^1]);
-            var parts = new List<(PartialHeader Header, PartialReader State)>();
+            var parts = new List<PartialHeader>();
             try
             {
                 foreach (string path in paths)
                 {
-                    parts.Add(PartialFile.Open(path));
+                    parts.Add(PartialFile.Open(path).Header);
                 }
             }
             catch (InvalidDataException e)
@@ -49,8 +49,8 @@ internal static class MergeCommand
             }
 
             Check(plan, given[0], paths, parts);
-            PartialHeader first = parts[0].Header;
-            var session = new MergeSession(plan, [.. parts.OrderBy(static p => p.Header.Shard.Index)]);
+            PartialHeader first = parts[0];
+            var session = new MergeSession(plan, [.. paths.Zip(parts).OrderBy(static p => p.Second.Shard.Index)]);
             Directory.CreateDirectory(outDir);
             try
             {
@@ -122,10 +122,10 @@ internal static class MergeCommand
     }
 
     /// <summary>Every shard of the plan exactly once, all of this plan, all of one command with the same options.</summary>
-    private static void Check(ShardPlan plan, string planPath, List<string> paths, List<(PartialHeader Header, PartialReader State)> parts)
+    private static void Check(ShardPlan plan, string planPath, List<string> paths, List<PartialHeader> parts)
     {
         var byShard = new Dictionary<int, string>();
-        PartialHeader first = parts[0].Header;
+        PartialHeader first = parts[0];
         if (Array.IndexOf(s_commands, first.Command) < 0)
         {
             throw new ArgumentException($"{paths[0]} was written by '{first.Command}', which merge does not know (it merges {string.Join(", ", s_commands)}).");
@@ -133,7 +133,7 @@ internal static class MergeCommand
 
         for (int i = 0; i < parts.Count; i++)
         {
-            PartialHeader h = parts[i].Header;
+            PartialHeader h = parts[i];
             if (h.PlanId != plan.Id || h.Shard.Count != plan.Shards)
             {
                 throw new ArgumentException($"{paths[i]} is a foreign shard: it is shard {h.Shard} of plan {h.PlanId}, not of {planPath} (plan {plan.Id}, {plan.Shards} shards).");

@@ -12,9 +12,10 @@ namespace XAnalytics.Cli.Commands;
 internal sealed class MergeSession
 {
     private static readonly AsyncLocal<MergeSession?> s_current = new();
-    private readonly IReadOnlyList<(PartialHeader Header, PartialReader State)> _parts;
+    private readonly IReadOnlyList<(string Path, PartialHeader Header)> _parts;
 
-    public MergeSession(ShardPlan plan, IReadOnlyList<(PartialHeader Header, PartialReader State)> parts)
+    /// <summary>A merge of <paramref name="parts"/> (checked, in shard order), each read again when merged, so one file's bytes are held at a time.</summary>
+    public MergeSession(ShardPlan plan, IReadOnlyList<(string Path, PartialHeader Header)> parts)
     {
         Plan = plan;
         _parts = parts;
@@ -34,8 +35,14 @@ internal sealed class MergeSession
         where TPartial : class
     {
         TPartial? merged = null;
-        foreach ((PartialHeader header, PartialReader state) in _parts)
+        foreach ((string path, PartialHeader checkedHeader) in _parts)
         {
+            (PartialHeader header, PartialReader state) = PartialFile.Open(path);
+            if (header.PlanId != checkedHeader.PlanId || header.Shard != checkedHeader.Shard)
+            {
+                throw new InvalidDataException($"{path} changed during the merge.");
+            }
+
             TPartial partial = PartialFile.ReadState(header, state, aggregate);
             if (merged is null)
             {
@@ -54,7 +61,7 @@ internal sealed class MergeSession
     public int Finish(TextWriter error)
     {
         long read = 0, written = 0, filtered = 0, rejected = 0, bad = 0;
-        foreach ((PartialHeader h, _) in _parts)
+        foreach ((_, PartialHeader h) in _parts)
         {
             read += h.Read;
             written += h.Written;
