@@ -23,6 +23,13 @@ internal static class DeployProcess
         }
 
         start.Environment["PATH"] = AppContext.BaseDirectory.TrimEnd('/') + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["XANALYTICS_CONFIG"] = null;
+        // The apphost finds the runtime that runs the tests (dotnet test sets DOTNET_HOST_PATH), wherever it is installed.
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && Path.GetDirectoryName(host) is { } root)
+        {
+            start.Environment["DOTNET_ROOT"] = root;
+        }
+
         foreach ((string name, string value) in environment)
         {
             start.Environment[name] = value;
