@@ -156,4 +156,16 @@ echo "merge job: $mstate"
 feed_all
 "$xa" count "$dir/archive" "$dir/live.log" --by event_type --no-progress > "$dir/one.tsv" 2>"$dir/log/one.log"
 cmp "$dir/one.tsv" "$dir/out/count.tsv" || fail "merged count differs from one process"
-echo "PASS: 3-task array with shard $held killed and rerun, merged count.tsv identical to one process ($(wc -l < "$dir/one.tsv") rows)"
+echo "killed-task path: merged count.tsv identical to one process"
+
+# The documented path: submit.sh plans, submits the array and the merge with afterok on the array.
+ids=$(XA_SBATCH_OPTIONS="--cpus-per-task=1" "$repo/deploy/slurm/submit.sh" --shards 3 --work "$dir/job2" -- schema "$dir/archive") || fail "submit.sh"
+echo "submit.sh: $ids"
+for _ in $(seq 120); do
+    [ -z "$(squeue -h 2>/dev/null)" ] && break
+    sleep 0.5
+done
+"$xa" schema "$dir/archive" --no-progress > "$dir/one-schema.tsv" 2>"$dir/log/one-schema.log"
+[ -f "$dir/job2/out/schema.tsv" ] || fail "submit.sh's merge wrote no schema.tsv: $(cat "$dir"/job2/logs/merge-*.out 2>/dev/null)"
+cmp "$dir/one-schema.tsv" "$dir/job2/out/schema.tsv" || fail "submit.sh's merged schema differs from one process"
+echo "PASS: 3-task array with shard $held killed and rerun, merged count.tsv identical to one process ($(wc -l < "$dir/one.tsv") rows); submit.sh's array and afterok merge: schema.tsv identical"
