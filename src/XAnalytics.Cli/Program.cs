@@ -113,6 +113,8 @@ internal static class Program
         ("filter", FilterCommand.Create),
         ("sort", SortCommand.Create),
         ("shard", ShardCommand.Create),
+        ("plan", PlanCommand.Create),
+        ("merge", MergeCommand.Create),
         ("cia", CiaCommand.Create),
     ];
 

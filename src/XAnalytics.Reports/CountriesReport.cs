@@ -13,7 +13,7 @@ namespace XAnalytics.Reports;
 /// unparseable or not in the database give <c>UNKNOWN</c>. Countries are joined to the CIA Factbook by ISO code
 /// when it is available.
 /// </summary>
-public sealed class CountriesReport : IEventAggregate<CountriesPartial>
+public sealed class CountriesReport : IPartialAggregate<CountriesPartial>
 {
     private const int MaxIpBytes = 64;
     private readonly EventFacts _facts;
@@ -183,5 +183,65 @@ public sealed class CountriesReport : IEventAggregate<CountriesPartial>
     {
         FactbookColumns.Entry? entry = _factbook?.Find(country);
         return new CountryRow(course, country, entry?.Name, learners, entry?.GdpPerCapita, entry?.Languages, entry?.InternetUsers);
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.countries";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The courses, every (course, user), then every user's latest address (time in UTC ticks, the address's bytes).
+    /// Addresses are resolved to countries at the merge, with the merge's GeoIP database.
+    /// </remarks>
+    public void WritePartial(CountriesPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        _facts.Courses.Write(writer);
+        writer.WriteUInt((ulong)state.Learners.Count);
+        foreach ((int course, long user) in state.Learners)
+        {
+            writer.WriteInt(course);
+            writer.WriteInt(user);
+        }
+
+        writer.WriteUInt((ulong)state.LastIp.Count);
+        foreach (KeyValuePair<long, LastIp> kv in state.LastIp)
+        {
+            writer.WriteInt(kv.Key);
+            writer.WriteInt(kv.Value.Ticks);
+            writer.WriteBytes(kv.Value.Ip);
+        }
+    }
+
+    /// <inheritdoc/>
+    public CountriesPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int[] courses = _facts.Courses.ReadMap(reader);
+        var partial = new CountriesPartial();
+        int learners = reader.ReadCount();
+        partial.Learners.EnsureCapacity(learners);
+        for (int i = 0; i < learners; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
+            partial.Learners.Add((course, reader.ReadInt()));
+        }
+
+        int users = reader.ReadCount();
+        for (int i = 0; i < users; i++)
+        {
+            long user = reader.ReadInt();
+            long ticks = reader.ReadInt();
+            ReadOnlySpan<byte> ip = reader.ReadBytes();
+            var last = new LastIp();
+            last.Offer(ticks, ip);
+            partial.LastIp[user] = last;
+        }
+
+        return partial;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using XAnalytics.Events;
+using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
 
@@ -64,4 +65,44 @@ internal sealed class CourseTable
 
         return _newStyle.ContainsKey(id) && key.Run is not null ? $"course-v1:{key.Org}+{key.Number}+{key.Run}" : key.ToString();
     }
+
+    /// <summary>
+    /// Writes every course (org, number, run, whether written in the new form) in id order, so a partial's course
+    /// ids can be read back in another process (<see cref="ReadMap"/>).
+    /// </summary>
+    public void Write(PartialWriter writer)
+    {
+        CourseKey[] keys;
+        lock (_lock)
+        {
+            keys = [.. _keys];
+        }
+
+        writer.WriteUInt((ulong)keys.Length);
+        for (int id = 0; id < keys.Length; id++)
+        {
+            writer.WriteString(keys[id].Org);
+            writer.WriteString(keys[id].Number);
+            writer.WriteNullableString(keys[id].Run);
+            writer.WriteUInt(_newStyle.ContainsKey(id) ? 1UL : 0UL);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote into this table: the id here of each id there.</summary>
+    public int[] ReadMap(PartialReader reader)
+    {
+        int n = reader.ReadCount();
+        int[] map = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            var key = new CourseKey(reader.ReadString(), reader.ReadString(), reader.ReadNullableString());
+            map[i] = GetId(key, newStyle: reader.ReadUInt() == 1);
+        }
+
+        return map;
+    }
+
+    /// <summary>The id here of a course id read from a partial (negative: no course), through <paramref name="map"/>.</summary>
+    public static int Remap(int[] map, long id, PartialReader reader)
+        => id < 0 ? -1 : id < map.Length ? map[id] : throw reader.Corrupt($"course {id} of {map.Length}");
 }

@@ -24,7 +24,7 @@ namespace XAnalytics.Reports;
 /// is a <c>.mode_changed</c> event whose <c>event.mode</c> differs from the mode of the learner's previous event
 /// (edX's "Subset Mode Change").
 /// </remarks>
-public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyPartial>
+public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPartial>
 {
     private static readonly FieldPath s_eventUserId = FieldPath.Parse("event.user_id");
     private static readonly FieldPath s_eventCourseId = FieldPath.Parse("event.course_id");
@@ -189,5 +189,67 @@ public sealed class EnrollmentDailyReport : IEventAggregate<EnrollmentDailyParti
         }
 
         return _facts.Courses.GetId(key, CourseResolver.IsNewStyle(v.Utf8, url: false));
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.enrollment-daily";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>The courses, then every (course, user) with its enrollment events: time (UTC ticks), change, and the mode's XXH3.</remarks>
+    public void WritePartial(EnrollmentDailyPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        _facts.Courses.Write(writer);
+        writer.WriteUInt((ulong)state.Events.Count);
+        foreach (KeyValuePair<(int Course, long User), List<EnrollmentEvent>> kv in state.Events)
+        {
+            writer.WriteInt(kv.Key.Course);
+            writer.WriteInt(kv.Key.User);
+            writer.WriteUInt((ulong)kv.Value.Count);
+            foreach (EnrollmentEvent e in kv.Value)
+            {
+                writer.WriteInt(e.Ticks);
+                writer.WriteUInt((ulong)e.Change);
+                writer.WriteFixed64(e.Mode);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public EnrollmentDailyPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int[] courses = _facts.Courses.ReadMap(reader);
+        var partial = new EnrollmentDailyPartial();
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
+            long user = reader.ReadInt();
+            int count = reader.ReadCount();
+            var events = new List<EnrollmentEvent>(count);
+            for (int k = 0; k < count; k++)
+            {
+                long ticks = reader.ReadInt();
+                var change = (EnrollmentChange)reader.ReadUInt();
+                events.Add(new EnrollmentEvent(ticks, change, reader.ReadFixed64()));
+            }
+
+            ref List<EnrollmentEvent>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(partial.Events, (course, user), out _);
+            if (list is null)
+            {
+                list = events;
+            }
+            else
+            {
+                list.AddRange(events);
+            }
+        }
+
+        return partial;
     }
 }

@@ -49,6 +49,13 @@ internal sealed class EventFacts : IDisposable
     /// <summary>Kept events that name a learner (a user id or a username), once the run has ended.</summary>
     public long LearnerEvents => Interlocked.Read(ref _learnerEvents);
 
+    /// <summary>Adds the counts of a run in another process (a shard's partial file).</summary>
+    public void AddCounts(long kept, long learners)
+    {
+        Interlocked.Add(ref _keptEvents, kept);
+        Interlocked.Add(ref _learnerEvents, learners);
+    }
+
     /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
 

@@ -7,7 +7,7 @@ namespace XAnalytics.Reports;
 /// <c>events_daily.csv</c>: events per UTC day, course (canonical id; empty when the event names none) and
 /// <see cref="EventFamily"/>.
 /// </summary>
-public sealed class EventsDailyReport : IEventAggregate<EventsDailyPartial>
+public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
 {
     private readonly EventFacts _facts;
 
@@ -84,5 +84,53 @@ public sealed class EventsDailyReport : IEventAggregate<EventsDailyPartial>
             return c != 0 ? c : a.Family.CompareTo(b.Family);
         });
         Rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.events-daily";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The run's event counts (kept, with a learner: the report's notes), the courses, then every (day, course,
+    /// family) with its events. The run's counts are read once per partial file, as this state is.
+    /// </remarks>
+    public void WritePartial(EventsDailyPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteUInt((ulong)_facts.KeptEvents);
+        writer.WriteUInt((ulong)_facts.LearnerEvents);
+        _facts.Courses.Write(writer);
+        writer.WriteUInt((ulong)state.Counts.Count);
+        foreach (KeyValuePair<(int Day, int Course, EventFamily Family), long> kv in state.Counts)
+        {
+            writer.WriteInt(kv.Key.Day);
+            writer.WriteInt(kv.Key.Course);
+            writer.WriteUInt((ulong)kv.Key.Family);
+            writer.WriteUInt((ulong)kv.Value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public EventsDailyPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long kept = (long)reader.ReadUInt();
+        _facts.AddCounts(kept, (long)reader.ReadUInt());
+        int[] courses = _facts.Courses.ReadMap(reader);
+        var partial = new EventsDailyPartial();
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int day = (int)reader.ReadInt();
+            int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
+            var family = (EventFamily)reader.ReadUInt();
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(partial.Counts, (day, course, family), out _) += (long)reader.ReadUInt();
+        }
+
+        return partial;
     }
 }

@@ -72,7 +72,7 @@ public sealed class LearnerReports : IDisposable
         }
 
         Sections = sections;
-        parts.Add(new CompletionPart(this));
+        parts.Add(AggregatePart.Of(new CompletionMarker(this)));
         Aggregate = new CombinedAggregate(parts);
     }
 
@@ -252,19 +252,32 @@ public sealed class LearnerReports : IDisposable
         return null;
     }
 
-    /// <summary>The last part of <see cref="Aggregate"/>: marks the reports complete once every table before it is.</summary>
-    private sealed class CompletionPart(LearnerReports owner) : IAggregatePart
+    /// <summary>
+    /// The last part of <see cref="Aggregate"/>: marks the reports complete once every table before it is. It has no
+    /// state, so a report's partial file (<c>--partial</c>) holds it as an empty entry.
+    /// </summary>
+    private sealed class CompletionMarker(LearnerReports owner) : IPartialAggregate<CompletionMarker>
     {
-        public object CreatePartial() => owner;
+        public string StateName => "report.complete";
 
-        public void Accumulate(object target, EventBatch batch)
+        public int StateVersion => 1;
+
+        public CompletionMarker CreatePartial() => this;
+
+        public void Accumulate(CompletionMarker target, EventBatch batch)
         {
         }
 
-        public void Merge(object into, object from)
+        public void Merge(CompletionMarker into, CompletionMarker from)
         {
         }
 
-        public void Complete(object result) => owner.IsComplete = true;
+        public void Complete(CompletionMarker result) => owner.IsComplete = true;
+
+        public void WritePartial(CompletionMarker state, PartialWriter writer)
+        {
+        }
+
+        public CompletionMarker ReadPartial(PartialReader reader) => this;
     }
 }

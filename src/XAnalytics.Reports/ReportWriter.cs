@@ -236,7 +236,7 @@ public static class ReportWriter
 
             """);
         ReportOptions o = reports.Options;
-        h.Append(ci, $"<p class=\"note\">Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Days are UTC dates; courses are written as edX writes them (course-v1:Org+Num+Run, or Org/Num/Run for old-style courses), one row per course whichever way an event wrote it.");
+        h.Append(ci, $"<p class=\"note\">Generated {GeneratedAt():yyyy-MM-dd HH:mm} UTC. Days are UTC dates; courses are written as edX writes them (course-v1:Org+Num+Run, or Org/Num/Run for old-style courses), one row per course whichever way an event wrote it.");
         if (o.From is not null || o.To is not null || o.Courses.Count > 0)
         {
             h.Append(ci, $" Filter: from {o.From?.ToString("yyyy-MM-dd", ci) ?? "the start"} to {o.To?.ToString("yyyy-MM-dd", ci) ?? "the end"}");
@@ -370,4 +370,15 @@ public static class ReportWriter
     internal static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     internal static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>
+    /// When the report says it was generated: now, or <c>SOURCE_DATE_EPOCH</c> (seconds since 1970, the
+    /// reproducible-builds convention) when set, so two runs over the same input, or N shards and their merge, write
+    /// the same bytes even a minute apart.
+    /// </summary>
+    private static DateTime GeneratedAt()
+        => long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            && seconds <= 253_402_300_799L
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime
+            : DateTime.UtcNow;
 }

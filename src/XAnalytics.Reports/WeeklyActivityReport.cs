@@ -18,7 +18,7 @@ namespace XAnalytics.Reports;
 /// </list>
 /// Also gathers distinct <c>ACTIVE</c> users per course and day (<see cref="DailyActive"/>).
 /// </summary>
-public sealed class WeeklyActivityReport : IEventAggregate<WeeklyActivityPartial>
+public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityPartial>
 {
     /// <summary>The labels, in edX's spelling and the order the report lists them.</summary>
     public static readonly IReadOnlyList<string> LabelNames = ["ACTIVE", "ATTEMPTED_PROBLEM", "PLAYED_VIDEO", "POSTED_FORUM"];
@@ -145,5 +145,67 @@ public sealed class WeeklyActivityReport : IEventAggregate<WeeklyActivityPartial
         }
 
         return LabelNames.Count;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.weekly-activity";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The courses, every (course, week, label, user) and every (course, day, user). Users are the run's user keys
+    /// (the numeric id, or the XXH3 of the username with bit 62 set): the same in every process.
+    /// </remarks>
+    public void WritePartial(WeeklyActivityPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        _facts.Courses.Write(writer);
+        writer.WriteUInt((ulong)state.Weekly.Count);
+        foreach ((int course, int week, ActivityLabels label, long user) in state.Weekly)
+        {
+            writer.WriteInt(course);
+            writer.WriteInt(week);
+            writer.WriteUInt((ulong)label);
+            writer.WriteInt(user);
+        }
+
+        writer.WriteUInt((ulong)state.Daily.Count);
+        foreach ((int course, int day, long user) in state.Daily)
+        {
+            writer.WriteInt(course);
+            writer.WriteInt(day);
+            writer.WriteInt(user);
+        }
+    }
+
+    /// <inheritdoc/>
+    public WeeklyActivityPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int[] courses = _facts.Courses.ReadMap(reader);
+        var partial = new WeeklyActivityPartial();
+        int weekly = reader.ReadCount();
+        partial.Weekly.EnsureCapacity(weekly);
+        for (int i = 0; i < weekly; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
+            int week = (int)reader.ReadInt();
+            var label = (ActivityLabels)reader.ReadUInt();
+            partial.Weekly.Add((course, week, label, reader.ReadInt()));
+        }
+
+        int daily = reader.ReadCount();
+        partial.Daily.EnsureCapacity(daily);
+        for (int i = 0; i < daily; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
+            int day = (int)reader.ReadInt();
+            partial.Daily.Add((course, day, reader.ReadInt()));
+        }
+
+        return partial;
     }
 }

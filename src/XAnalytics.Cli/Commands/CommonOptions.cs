@@ -45,8 +45,22 @@ internal sealed class CommonOptions
         Description = "Do not show the live progress line (it is only shown when stderr is a terminal).",
     };
 
+    public Option<string?> Shard { get; } = new("--shard")
+    {
+        Description = "Read only shard i of N (i from 0, e.g. 2/8): with --plan, the plan's files for that shard; without, "
+            + "every N-th file of the sorted input list from the i-th. For job arrays: $SLURM_ARRAY_TASK_ID/N, $JOB_COMPLETION_INDEX/N.",
+    };
+
+    public Option<FileInfo?> Plan { get; } = new("--plan")
+    {
+        Description = "A plan made by 'xanalytics plan INPUT... --shards N': the inputs must be the plan's; each shard reads the "
+            + "files the plan gives it, whatever arrived since. Needs --shard.",
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Shard);
+        command.Options.Add(Plan);
         command.Options.Add(Threads);
         command.Options.Add(OnlyGz);
         command.Options.Add(Strict);
@@ -71,9 +85,40 @@ internal sealed class CommonOptions
             RejectsPath = rejects is null ? options.RejectsPath : PathChecks.WritableFile(rejects, Rejects.Name),
             WriteEmptyRejectsFile = rejects is not null,
         };
+        (ShardSelection? shard, ShardPlan? plan) = ShardOf(result);
+        if (shard is not null)
+        {
+            options = options with { Source = options.Source with { Shard = shard, Plan = plan } };
+        }
 
         // The rejects file may sit in the tree being read; it is never read back.
         return options.RejectsPath is { } path ? Excluding(options, path) : options;
+    }
+
+    /// <summary>The shard and plan given (<c>--shard</c>, <c>--plan</c>), checked against each other; nulls without <c>--shard</c>.</summary>
+    /// <exception cref="ArgumentException"><c>--plan</c> without <c>--shard</c>, or a shard count the plan does not have.</exception>
+    public (ShardSelection? Shard, ShardPlan? Plan) ShardOf(ParseResult result)
+    {
+        string? text = result.GetValue(Shard);
+        FileInfo? planFile = result.GetValue(Plan);
+        ShardSelection? shard = text is null ? null : ShardSelection.Parse(text);
+        if (planFile is null)
+        {
+            return (shard, null);
+        }
+
+        ShardPlan plan = ShardPlan.Load(PathChecks.ReadableFile(planFile, Plan.Name));
+        if (shard is null)
+        {
+            throw new ArgumentException($"--plan needs --shard i/{plan.Shards}: which of the plan's {plan.Shards} shards this task reads.");
+        }
+
+        if (shard.Count != plan.Shards)
+        {
+            throw new ArgumentException($"--shard {shard} does not fit the plan {planFile.Name}, which has {plan.Shards} shards.");
+        }
+
+        return (shard, plan);
     }
 
     /// <summary>The options with <paramref name="path"/> (the command's own output) never read as input, even inside an input tree.</summary>

@@ -53,6 +53,7 @@ internal static class ConvertCommand
             {
                 Gzip = compress,
                 Overwrite = result.GetValue(overwrite),
+                Shard = OutputParts.ShardIndex(result),
             };
             PipelineOptions options = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "convert"), sinkOptions.OutputDirectory);
             (IEventSink sink, Func<IReadOnlyList<PartInfo>> parts) = OutputParts.Create(

@@ -13,7 +13,12 @@ internal static class ReportCommand
     public static Command Create()
     {
         var input = new Argument<string>("INPUT") { Description = "A tracking-log file or directory tree (gzip or plain JSON lines)." };
-        var outDir = new Argument<string>("OUTDIR") { Description = "Folder for the CSVs, charts/ and index.html, published whole by one rename (an earlier report in it is replaced; a folder holding other files is refused)." };
+        var outDir = new Argument<string?>("OUTDIR")
+        {
+            Description = "Folder for the CSVs, charts/ and index.html, published whole by one rename (an earlier report in it is replaced; a folder holding other files is refused). "
+                + "Not given with --partial.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         // Dates are read as the filters of the other commands read them (year first; 02/03/2015 is an error).
         var from = new Option<string?>("--from", "--min-date") { Description = "First UTC day to include (yyyy-MM-dd). Alias --min-date." };
         var to = new Option<string?>("--to", "--max-date") { Description = "Last UTC day to include (yyyy-MM-dd, inclusive). Alias --max-date." };
@@ -32,12 +37,14 @@ internal static class ReportCommand
             Description = "Only these tables, comma-separated: " + string.Join(", ", ReportSections.Names) + " (default: all).",
         };
         var common = new CommonOptions();
+        var partial = new PartialOutput();
         var command = new Command("report", "Learner analytics in one pass: events_daily.csv, weekly_activity.csv (edX's user-activity rules), "
             + "daily_active.csv, enrollment_daily.csv, countries.csv (with a GeoIP database), charts (PNG, SVG) and a static index.html.")
         {
             input, outDir, from, to, course, gdp, geoIp, only,
         };
         common.AddTo(command);
+        partial.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
@@ -50,13 +57,40 @@ internal static class ReportCommand
                 GeoIpDatabase = result.GetValue(geoIp),
                 Only = result.GetValue(only) is { } names ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
             };
-            PipelineOptions pipeline = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report"), result.GetValue(outDir)!);
+            string? folder = result.GetValue(outDir);
+            bool toPartial = result.GetValue(partial.Partial) is not null;
+            if (toPartial == (folder is not null))
+            {
+                throw new ArgumentException(toPartial
+                    ? $"With --partial the report is not written: give no OUTDIR ({folder}); 'xanalytics merge' writes it."
+                    : "Give OUTDIR, the folder for the report.");
+            }
+
+            string? filters = Describe(result, from, to, course);
+            if (MergeSession.Current is { } merge)
+            {
+                using LearnerReports merged = LearnerReports.Create(options);
+                Task warm = ReportWriter.WarmUpChartsAsync();
+                merge.Complete(merged.Aggregate);
+                await warm;
+                ReportFiles mergedFiles = ReportWriter.Write(merged, folder!);
+                PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, mergedFiles);
+                return merge.Finish(result.InvocationConfiguration.Error);
+            }
+
+            PipelineOptions pipeline = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report");
+            if (toPartial)
+            {
+                using LearnerReports shard = LearnerReports.Create(options);
+                return (await partial.TryRunAsync(result, common, pipeline, [], shard.Aggregate, filters, ct))!.Value;
+            }
+
+            pipeline = CommonOptions.Excluding(pipeline, folder!);
             long reportedEvents = 0;
-            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct,
+            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, folder!, !result.GetValue(common.NoProgress), ct,
                 reports => reportedEvents = reports.EventsDaily is null ? -1 : reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
             PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, files);
             int exit = CommandRunner.Finish(result, run);
-            string? filters = Describe(result, from, to, course);
             if (run.Counters.Written > 0 && reportedEvents == 0)
             {
                 // The report's own filters left every event out: empty tables look like an answer.

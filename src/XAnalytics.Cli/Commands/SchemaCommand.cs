@@ -29,6 +29,7 @@ internal static class SchemaCommand
         };
         var common = new CommonOptions();
         var filters = new FilterOptions();
+        var partial = new PartialOutput();
         var command = new Command("schema", "List every field path in the events (browser events decoded), with the number of events that have it "
             + "and one example value, cut short; learner identifiers (usernames, IPs, agents, sessions, e-mails, phone numbers) are shown as placeholders.")
         {
@@ -38,17 +39,29 @@ internal static class SchemaCommand
         };
         common.AddTo(command);
         filters.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, format, common, filters, ct)));
+        partial.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, format, common, filters, partial, ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, Option<TableFormat> formatOpt,
-        CommonOptions common, FilterOptions filters, CancellationToken ct)
+        CommonOptions common, FilterOptions filters, PartialOutput partial, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
+        var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
+        if (MergeSession.Current is { } merge)
+        {
+            merge.Complete(aggregate);
+            ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+            return merge.Finish(result.InvocationConfiguration.Error);
+        }
+
         PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, result.GetValue(inputArg) ?? [], "schema"));
         IReadOnlyList<IEventStage> stages = [.. filters.Stages(result), DecodeBrowserEventStage.Create()];
-        var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
+        if (await partial.TryRunAsync(result, common, options, stages, aggregate, filters.Describe(result), ct) is int done)
+        {
+            return done;
+        }
 
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
         ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);

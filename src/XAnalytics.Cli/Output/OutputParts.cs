@@ -39,6 +39,7 @@ internal sealed class OutputParts
         return Create(result.GetValue(OutFormat), options with
         {
             Overwrite = result.GetValue(Overwrite),
+            Shard = ShardIndex(result),
             ManifestProperties = manifest ?? options.ManifestProperties,
         });
     }
@@ -54,6 +55,10 @@ internal sealed class OutputParts
         var json = new JsonPartsSink(options);
         return (json, () => json.Parts);
     }
+
+    /// <summary>The index of <c>--shard i/N</c> when the command was given one (its parts are then named by it), else null.</summary>
+    public static int? ShardIndex(ParseResult result)
+        => result.GetValue<string?>("--shard") is { } shard ? ShardSelection.Parse(shard).Index : null;
 
     /// <summary>One line on stderr saying what was written where.</summary>
     public static async Task ReportAsync(ParseResult result, string command, string outputDirectory, IReadOnlyList<PartInfo> parts)

@@ -194,6 +194,7 @@ internal static class StepCatalog
             MaxEventsPerPart = o.GetInt("max-file-size") ?? defaults.MaxEventsPerPart,
             Gzip = o.GetBool("gzip"),
             Overwrite = o.GetBool("overwrite") ?? false,
+            Shard = OutputParts.ShardIndex(e.Parse),
         };
         o.EnsureAllUsed("out", "max-file-size", "gzip", "overwrite");
         var (sink, parts) = OutputParts.Create(format, options);

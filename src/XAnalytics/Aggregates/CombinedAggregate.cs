@@ -5,8 +5,10 @@ namespace XAnalytics.Aggregates;
 
 /// <summary>
 /// Several aggregates computed in one pass over the events: each batch is folded into every part's partial.
+/// Its partial can be written to a partial file when every part is an <see cref="IPartialAggregate{TPartial}"/>:
+/// each part's state as a block of its own, after its name and version.
 /// </summary>
-public sealed class CombinedAggregate : IEventAggregate<CombinedPartial>
+public sealed class CombinedAggregate : IPartialAggregate<CombinedPartial>
 {
     private readonly IAggregatePart[] _parts;
 
@@ -59,4 +61,74 @@ public sealed class CombinedAggregate : IEventAggregate<CombinedPartial>
             _parts[i].Complete(result.Partials[i]);
         }
     }
+
+    /// <inheritdoc/>
+    /// <remarks><c>combined</c> and the parts' names: <c>combined(report.events-daily,report.weekly-activity,...)</c>.</remarks>
+    public string StateName
+    {
+        get
+        {
+            var names = new string[_parts.Length];
+            for (int i = 0; i < _parts.Length; i++)
+            {
+                names[i] = _parts[i] is IPartialAggregatePart p ? p.StateName : "?";
+            }
+
+            return $"combined({string.Join(',', names)})";
+        }
+    }
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">A part cannot write its partial (it is no <see cref="IPartialAggregate{TPartial}"/>).</exception>
+    public void WritePartial(CombinedPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteUInt((ulong)_parts.Length);
+        for (int i = 0; i < _parts.Length; i++)
+        {
+            IPartialAggregatePart part = Persistable(i);
+            writer.WriteString(part.StateName);
+            writer.WriteUInt((ulong)part.StateVersion);
+            object partState = state.Partials[i];
+            writer.WriteBlock(w => part.WritePartial(partState, w));
+        }
+    }
+
+    /// <inheritdoc/>
+    public CombinedPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.ReadCount() != _parts.Length)
+        {
+            throw reader.Corrupt($"another number of parts than this merge's {_parts.Length}");
+        }
+
+        var partials = new object[_parts.Length];
+        for (int i = 0; i < _parts.Length; i++)
+        {
+            IPartialAggregatePart part = Persistable(i);
+            string name = reader.ReadString();
+            int version = reader.ReadCount();
+            if (name != part.StateName || version != part.StateVersion)
+            {
+                throw reader.Corrupt($"part {i} is '{name}' version {version} where this merge has '{part.StateName}' version {part.StateVersion}");
+            }
+
+            PartialReader block = reader.ReadBlock();
+            partials[i] = part.ReadPartial(block);
+            if (!block.AtEnd)
+            {
+                throw block.Corrupt($"bytes left after the '{name}' state");
+            }
+        }
+
+        return new CombinedPartial(partials);
+    }
+
+    private IPartialAggregatePart Persistable(int i) => _parts[i] as IPartialAggregatePart
+        ?? throw new NotSupportedException($"Part {i} of the combined aggregate ({_parts[i].GetType().Name}) cannot write its partial: it is no IPartialAggregate.");
 }

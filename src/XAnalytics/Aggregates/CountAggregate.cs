@@ -9,7 +9,7 @@ namespace XAnalytics.Aggregates;
 /// <c>context.course_id</c>, <c>day</c>...). Without fields: total events and distinct users (non-empty
 /// <c>username</c>).
 /// </summary>
-public sealed class CountAggregate : IEventAggregate<CountTable>
+public sealed class CountAggregate : IPartialAggregate<CountTable>
 {
     /// <summary>
     /// Distinct values a worker counts in a table of its own before it moves to the run's shared table. Few values
@@ -112,5 +112,79 @@ public sealed class CountAggregate : IEventAggregate<CountTable>
         }
 
         Result = new CountResult(result.Events, 0, CountRows.Sorted(tables, _by.Length));
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "count";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The fields counted by, the events, then every distinct key (the bytes <see cref="FieldKey"/> built: each
+    /// value with its JSON type) with its count, in table order.
+    /// </remarks>
+    public void WritePartial(CountTable state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteUInt((ulong)_by.Length);
+        foreach (FieldPath field in _by)
+        {
+            writer.WriteString(field.Text);
+        }
+
+        writer.WriteUInt((ulong)state.Events);
+        var tables = new List<Utf8Counter> { state.Counter };
+        if (state.Shared is { } shared)
+        {
+            tables.AddRange(shared.Stripes);
+        }
+
+        long keys = 0;
+        foreach (Utf8Counter table in tables)
+        {
+            keys += table.Count;
+        }
+
+        writer.WriteUInt((ulong)keys);
+        foreach (Utf8Counter table in tables)
+        {
+            for (int i = 0; i < table.Count; i++)
+            {
+                writer.WriteBytes(table.GetKey(i, out long count));
+                writer.WriteUInt((ulong)count);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public CountTable ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int fields = reader.ReadCount();
+        bool same = fields == _by.Length;
+        for (int i = 0; i < fields; i++)
+        {
+            string field = reader.ReadString();
+            same &= i < _by.Length && field == _by[i].Text;
+        }
+
+        if (!same)
+        {
+            throw reader.Corrupt("a count by other fields than this merge's");
+        }
+
+        CountTable table = CreatePartial();
+        table.Events = (long)reader.ReadUInt();
+        ulong keys = reader.ReadUInt();
+        for (ulong k = 0; k < keys; k++)
+        {
+            ReadOnlySpan<byte> key = reader.ReadBytes();
+            table.Counter.Add(key, (long)reader.ReadUInt());
+        }
+
+        return table;
     }
 }

@@ -14,7 +14,7 @@ namespace XAnalytics.Aggregates;
 /// look at an archive. Run it after <see cref="DecodeBrowserEventStage"/> so browser payloads are seen as fields.
 /// Order-free, mergeable partials.
 /// </summary>
-public sealed class SchemaAggregate : IEventAggregate<SchemaPartial>
+public sealed class SchemaAggregate : IPartialAggregate<SchemaPartial>
 {
     private readonly SchemaOptions _options;
     private readonly HashSet<string> _summarized;
@@ -270,5 +270,57 @@ public sealed class SchemaAggregate : IEventAggregate<SchemaPartial>
         public static readonly PlaceholderNames Instance = new();
 
         public void AppendReplacement(ReadOnlySpan<byte> username, Utf8JsonBuilder output) => output.Append("<username>"u8);
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "schema";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Whether noisy subtrees were walked, the events, the values left out, then every path with its count, its
+    /// example and where the example stands in input order (file index in the plan, then line).
+    /// </remarks>
+    public void WritePartial(SchemaPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteUInt(_options.All ? 1UL : 0UL);
+        writer.WriteUInt((ulong)state.Events);
+        writer.WriteUInt((ulong)state.LeftOut);
+        writer.WriteUInt((ulong)state.Paths.Count);
+        foreach ((string path, SchemaEntry entry) in state.Paths)
+        {
+            writer.WriteString(path);
+            writer.WriteUInt((ulong)entry.Count);
+            writer.WriteString(entry.Example);
+            writer.WriteInt(entry.ExampleKey);
+        }
+    }
+
+    /// <inheritdoc/>
+    public SchemaPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if ((reader.ReadUInt() == 1) != _options.All)
+        {
+            throw reader.Corrupt("a schema made with another --all than this merge's");
+        }
+
+        SchemaPartial partial = CreatePartial();
+        partial.Events = (long)reader.ReadUInt();
+        partial.LeftOut = (long)reader.ReadUInt();
+        int paths = reader.ReadCount();
+        for (int i = 0; i < paths; i++)
+        {
+            string path = reader.ReadString();
+            long count = (long)reader.ReadUInt();
+            string example = reader.ReadString();
+            partial.Paths[path] = new SchemaEntry(example, reader.ReadInt()) { Count = count };
+        }
+
+        return partial;
     }
 }

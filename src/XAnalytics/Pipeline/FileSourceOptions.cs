@@ -40,4 +40,18 @@ public sealed record FileSourceOptions
 
     /// <summary>What the files hold. Default <see cref="InputFormat.Auto"/>: decided by each file's name.</summary>
     public InputFormat Format { get; init; } = InputFormat.Auto;
+
+    /// <summary>
+    /// The share of the files this run reads (<c>--shard i/N</c>). Without <see cref="Plan"/>, file <c>k</c> of the
+    /// sorted list is shard <c>k mod N</c>'s; with it, the plan says. Each file keeps its index in the whole list, so
+    /// what depends on input order comes out as in one run over everything. Default null: every file.
+    /// </summary>
+    public ShardSelection? Shard { get; init; }
+
+    /// <summary>
+    /// A fixed split of the files (<c>xanalytics plan</c>): <see cref="Inputs"/> must be the plan's inputs, every
+    /// planned file must still be there with its planned size, and files that arrived since are left out (with a
+    /// note). <see cref="Shard"/> is then required, with the plan's shard count. Default null.
+    /// </summary>
+    public ShardPlan? Plan { get; init; }
 }

@@ -54,4 +54,10 @@ public sealed record PartsSinkOptions
 
         return this with { OutputDirectory = Path.GetFullPath(OutputDirectory) };
     }
+
+    /// <summary>
+    /// The shard index of the task writing (<c>--shard i/N</c>): parts are then named <c>part-SSSS-NNNNN</c>, so the
+    /// parts of a job's tasks can be gathered in one folder without two of the same name. Default null: <c>part-NNNNN</c>.
+    /// </summary>
+    public int? Shard { get; init; }
 }

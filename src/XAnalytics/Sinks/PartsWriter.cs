@@ -250,7 +250,7 @@ internal sealed class PartsWriter
     {
         using (part)
         {
-            string name = $"part-{part.Index:D5}{_extension}";
+            string name = _options.Shard is int shard ? $"part-{shard:D4}-{part.Index:D5}{_extension}" : $"part-{part.Index:D5}{_extension}";
             string temp = Path.Combine(_staging.Path, name);
             lock (_lock)
             {

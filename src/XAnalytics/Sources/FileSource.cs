@@ -80,7 +80,9 @@ public sealed class FileSource
         int skipped = 0;
         int links = 0;
         bool standardInput = false;
-        foreach (string input in options.Inputs)
+        // With a plan, files are named from full paths, as the plan names them.
+        IReadOnlyList<string> inputs = options.Plan is null ? options.Inputs : [.. options.Inputs.Select(static i => i == StandardInput ? i : Path.TrimEndingDirectorySeparator(Path.GetFullPath(i)))];
+        foreach (string input in inputs)
         {
             if (input == StandardInput)
             {
@@ -123,6 +125,25 @@ public sealed class FileSource
         {
             string skippedNote = skipped == 0 ? string.Empty : $" ({skipped} skipped: hidden names, manifest.json, or not .gz when only gzip is read)";
             throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
+        }
+
+        if (options.Plan is { } plan)
+        {
+            return new FileSource(SelectPlanned(files, plan, options, notes), skipped, notes);
+        }
+
+        if (options.Shard is { Count: > 1 } shard)
+        {
+            var mine = new List<SourceFile>();
+            foreach (SourceFile file in files)
+            {
+                if (shard.HoldsUnplanned(file.Index))
+                {
+                    mine.Add(file);
+                }
+            }
+
+            return new FileSource(mine, skipped, notes);
         }
 
         return new FileSource(files, skipped, notes);
@@ -223,5 +244,60 @@ public sealed class FileSource
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
             files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256 });
         }
+    }
+
+    /// <summary>The plan's files of the selected shard, found among the files listed now, each at its planned index.</summary>
+    private static List<SourceFile> SelectPlanned(List<SourceFile> listed, ShardPlan plan, FileSourceOptions options, List<string> notes)
+    {
+        ShardSelection shard = options.Shard
+            ?? throw new ArgumentException($"A plan needs a shard: give --shard i/{plan.Shards}.", nameof(options));
+        if (shard.Count != plan.Shards)
+        {
+            throw new ArgumentException($"--shard {shard} does not fit the plan, which has {plan.Shards} shards (plan {plan.Id}).", nameof(options));
+        }
+
+        bool sameInputs = plan.Inputs.Count == options.Inputs.Count;
+        for (int i = 0; sameInputs && i < plan.Inputs.Count; i++)
+        {
+            sameInputs = string.Equals(plan.Inputs[i], Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Inputs[i])), StringComparison.Ordinal);
+        }
+
+        if (!sameInputs)
+        {
+            throw new ArgumentException($"The inputs ({string.Join(", ", options.Inputs)}) are not the plan's ({string.Join(", ", plan.Inputs)}): name the plan's inputs.", nameof(options));
+        }
+
+        var byPath = new Dictionary<string, SourceFile>(listed.Count, StringComparer.Ordinal);
+        foreach (SourceFile file in listed)
+        {
+            byPath[file.Path] = file;
+        }
+
+        var mine = new List<SourceFile>();
+        for (int i = 0; i < plan.Files.Count; i++)
+        {
+            PlannedFile planned = plan.Files[i];
+            if (!byPath.Remove(planned.Path, out SourceFile? found))
+            {
+                throw new FileNotFoundException($"A file of the plan is gone (or now skipped): {planned.Path} (plan {plan.Id}).", planned.Path);
+            }
+
+            if (found.Length != planned.Bytes)
+            {
+                throw new InvalidDataException($"A file of the plan changed size: {planned.Path} held {planned.Bytes} bytes when the plan was made and holds {found.Length} now (plan {plan.Id}); make a new plan.");
+            }
+
+            if (planned.Shard == shard.Index)
+            {
+                mine.Add(found with { Index = i });
+            }
+        }
+
+        if (byPath.Count > 0)
+        {
+            notes.Add($"{byPath.Count} files not in the plan were left out (arrived after it was made).");
+        }
+
+        return mine;
     }
 }

@@ -12,7 +12,7 @@ public sealed class ProgramTests
     [Fact]
     public void Commands_EachNameIsTheNameItsFactoryGives()
     {
-        Assert.Equal(14, Program.Commands.Length);
+        Assert.Equal(16, Program.Commands.Length);
         foreach ((string name, Func<Command> create) in Program.Commands)
         {
             Assert.Equal(name, create().Name);
@@ -27,6 +27,8 @@ public sealed class ProgramTests
         new[] { "report", "--help" },
         new[] { "desensitize", "--help" },
         new[] { "cia", "--help" },
+        new[] { "merge", "--help" },
+        new[] { "plan", "logs", "--shards", "3" },
     };
 
     [Theory]

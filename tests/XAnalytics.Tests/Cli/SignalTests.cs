@@ -62,6 +62,46 @@ public sealed class SignalTests : IDisposable
         AssertNothingLeft(output);
     }
 
+    [Fact]
+    public async Task Count_PartialTaskTerminatedMidRead_EndsWithinSecondsNoPartialFile()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // POSIX signals and FIFOs
+        }
+
+        // A shard task of a plan over the FIFO, preempted while it reads: exit 143 and no partial, not even a temporary.
+        (string fifo, _) = Prepare();
+        string plan = _dir.PathOf("plan.json");
+        using (var planOutput = new StringWriter())
+        {
+            int planExit = await Program.BuildRoot().Parse(["plan", fifo, "--shards", "1"])
+                .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = planOutput, Error = TextWriter.Null });
+            Assert.Equal(ExitCodes.Clean, planExit);
+            await File.WriteAllTextAsync(plan, planOutput.ToString());
+        }
+
+        string partial = _dir.PathOf("shard-0.xap");
+        using Process child = StartCli("count", fifo, "--by", "event_type", "--plan", plan, "--shard", "0/1", "--partial", partial, "--no-progress");
+        // Opening the FIFO for writing returns once the task has opened it to read (a task that ended first fails the test).
+        Task<FileStream> open = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write));
+        Task done = await Task.WhenAny(open, child.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(done == open, "the task ended before it opened its input: " + (child.HasExited ? await child.StandardError.ReadToEndAsync() : string.Empty));
+        await using (FileStream writer = await open)
+        {
+            await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes("{\"event_type\": \"play_video\", \"time\": \"2015-03-01T10:00:00Z\"}\n"));
+            await writer.FlushAsync();
+            var clock = Stopwatch.StartNew();
+            await SendAsync("TERM", child.Id);
+            int exit = await ExitCodeAsync(child);
+
+            Assert.Equal(ExitCodes.Terminated, exit);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        }
+
+        Assert.Equal(["in.log", "plan.json"], Directory.GetFileSystemEntries(_dir.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     private (string Fifo, string Output) Prepare()
     {
         string fifo = _dir.PathOf("in.log");
