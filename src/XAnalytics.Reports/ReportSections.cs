@@ -31,6 +31,8 @@ public static class ReportSections
         return
         [
             new VideoSection(facts),
+            new ActiveUsersWeeklySection(facts),
+            new CoursewareLinkClickedSection(facts),
         ];
     }
 
