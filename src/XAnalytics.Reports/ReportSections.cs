@@ -31,6 +31,7 @@ public static class ReportSections
         return
         [
             new VideoSection(facts),
+            new ModuleEngagementSection(facts, options),
             new ActiveUsersWeeklySection(facts),
             new CoursewareLinkClickedSection(facts),
         ];

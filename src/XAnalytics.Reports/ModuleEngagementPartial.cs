@@ -1,0 +1,22 @@
+namespace XAnalytics.Reports;
+
+/// <summary>A partial of <see cref="ModuleEngagementSection"/>: one per worker thread.</summary>
+public sealed class ModuleEngagementPartial
+{
+    internal ModuleEngagementPartial()
+    {
+    }
+
+    /// <summary>Interactions per key.</summary>
+    internal Dictionary<ModuleEngagementKey, long> Counts { get; } = [];
+
+    /// <summary>Usernames and entity ids by hash.</summary>
+    internal Dictionary<ulong, string> Names { get; } = [];
+
+    /// <summary>The last UTC day of any kept event (the week of the metric ranges ends on it without <c>--to</c>).</summary>
+    internal int MaxDay { get; set; } = int.MinValue;
+
+    internal byte[] UserBuffer { get; set; } = new byte[64];
+
+    internal byte[] EntityBuffer { get; set; } = new byte[256];
+}
