@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
+using XAnalytics.Formats;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
@@ -56,11 +57,6 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
     private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
-    private static readonly FieldPath s_event = FieldPath.Parse("event");
-    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
-    private static readonly FieldPath s_success = FieldPath.Parse("event.success");
-    private static readonly FieldPath s_videoId = FieldPath.Parse("event.id");
-    private static readonly FieldPath s_commentableId = FieldPath.Parse("event.commentable_id");
 
     private readonly EventFacts _facts;
     private readonly DateOnly? _to;
@@ -112,7 +108,7 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
             }
 
             ModuleEngagementEntity entity;
-            FieldPath idPath;
+            ReadOnlySpan<byte> idKey;
             bool strip = false;
             if (type.ValueEquals("problem_check"u8))
             {
@@ -121,27 +117,35 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
                     continue;
                 }
 
-                (entity, idPath) = (ModuleEngagementEntity.Problem, s_problemId);
+                entity = ModuleEngagementEntity.Problem;
+                idKey = "problem_id"u8;
             }
             else if (type.ValueEquals("play_video"u8))
             {
-                (entity, idPath, strip) = (ModuleEngagementEntity.Video, s_videoId, true);
+                entity = ModuleEngagementEntity.Video;
+                idKey = "id"u8;
+                strip = true;
             }
             else if (!type.HasEscapes && type.Utf8.StartsWith("edx.forum."u8) && type.Utf8.EndsWith(".created"u8))
             {
-                (entity, idPath) = (ModuleEngagementEntity.Discussion, s_commentableId);
+                entity = ModuleEngagementEntity.Discussion;
+                idKey = "commentable_id"u8;
             }
             else
             {
                 continue; // no action: other forum events, other types
             }
 
-            if (!TryUsername(batch, i, target, out ulong user) || !IsEventObject(batch, i))
+            if (!TryUsername(batch, i, target, out ulong user))
             {
                 continue;
             }
 
-            if (!batch.TryGetField(i, idPath, out FieldValue idValue) || idValue.Kind != JsonTokenType.String)
+            byte[] data = target.DataBuffer;
+            TopField[] fields = target.DataFields;
+            bool opened = EdxEventData.TryOpen(batch, i, ref data, ref fields, out EdxEventData ev);
+            (target.DataBuffer, target.DataFields) = (data, fields);
+            if (!opened || !ev.TryGet(idKey, out FieldValue idValue) || idValue.Kind != JsonTokenType.String)
             {
                 continue;
             }
@@ -158,7 +162,7 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
             if (entity == ModuleEngagementEntity.Problem)
             {
                 // event_data.get('success', 'incorrect').lower() == 'correct'
-                if (batch.TryGetField(i, s_success, out FieldValue success) && success.Kind == JsonTokenType.String && IsCorrect(success))
+                if (ev.TryGet("success"u8, out FieldValue success) && success.Kind == JsonTokenType.String && IsCorrect(success))
                 {
                     Count(target, new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, ModuleEngagementAction.Completed));
                 }
@@ -287,23 +291,6 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
 
         user = EdxValues.Remember(target.Names, username);
         return true;
-    }
-
-    /// <summary><c>get_event_data</c> gives a dict: an object, or a string that holds one (a browser event's).</summary>
-    private static bool IsEventObject(EventBatch batch, int i)
-    {
-        if (!batch.TryGetField(i, s_event, out FieldValue data))
-        {
-            return false;
-        }
-
-        if (data.Kind == JsonTokenType.StartObject)
-        {
-            return true;
-        }
-
-        // A string holding an object: TryGetField reads inside it; "" is an empty dict, which has no entity id anyway.
-        return data.Kind == JsonTokenType.String;
     }
 
     private static bool IsCorrect(in FieldValue success)

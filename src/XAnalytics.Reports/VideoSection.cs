@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
+using XAnalytics.Formats;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
@@ -55,11 +56,6 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
     private const double MinimumViewing = 0.25; // VIDEO_VIEWING_MINIMUM_LENGTH
 
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_id = FieldPath.Parse("event.id");
-    private static readonly FieldPath s_duration = FieldPath.Parse("event.duration");
-    private static readonly FieldPath s_currentTime = FieldPath.Parse("event.currentTime");
-    private static readonly FieldPath s_newTime = FieldPath.Parse("event.new_time");
-    private static readonly FieldPath s_oldTime = FieldPath.Parse("event.old_time");
 
     private readonly EventFacts _facts;
 
@@ -127,9 +123,11 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
                 continue;
             }
 
-            // Each value read through a browser event's JSON string lives in a per-thread buffer until the next read:
-            // each is copied or converted before the next.
-            if (!batch.TryGetField(i, s_id, out FieldValue idValue))
+            byte[] data = target.DataBuffer;
+            TopField[] fields = target.DataFields;
+            bool opened = EdxEventData.TryOpen(batch, i, ref data, ref fields, out EdxEventData ev);
+            (target.DataBuffer, target.DataFields) = (data, fields);
+            if (!opened || !ev.TryGet("id"u8, out FieldValue idValue))
             {
                 continue;
             }
@@ -142,9 +140,8 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
                 continue;
             }
 
-            ulong module = EdxValues.Remember(target.Modules, id);
             double duration = UnknownDuration;
-            if (batch.TryGetField(i, s_duration, out FieldValue d) && EdxValues.IsTruthy(d) && EdxValues.TryFloat(d, out double parsed))
+            if (ev.TryGet("duration"u8, out FieldValue d) && EdxValues.IsTruthy(d) && EdxValues.TryFloat(d, out double parsed))
             {
                 duration = parsed;
             }
@@ -154,7 +151,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
             {
                 case VideoEventKind.Pause:
                     // A pause at the very start may carry no currentTime: edX reads 0 then (a null is still dropped).
-                    if (!batch.TryGetField(i, s_currentTime, out FieldValue pause))
+                    if (!ev.TryGet("currentTime"u8, out FieldValue pause))
                     {
                         current = 0;
                     }
@@ -165,15 +162,15 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
 
                     break;
                 case VideoEventKind.Seek:
-                    if (!batch.TryGetField(i, s_newTime, out FieldValue newTime) || !TryOffset(newTime, out current)
-                        || !batch.TryGetField(i, s_oldTime, out FieldValue oldTime) || !TryOffset(oldTime, out old))
+                    if (!ev.TryGet("new_time"u8, out FieldValue newTime) || !TryOffset(newTime, out current)
+                        || !ev.TryGet("old_time"u8, out FieldValue oldTime) || !TryOffset(oldTime, out old))
                     {
                         continue;
                     }
 
                     break;
                 default:
-                    if (!batch.TryGetField(i, s_currentTime, out FieldValue time) || !TryOffset(time, out current))
+                    if (!ev.TryGet("currentTime"u8, out FieldValue time) || !TryOffset(time, out current))
                     {
                         continue;
                     }
@@ -181,6 +178,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
                     break;
             }
 
+            ulong module = EdxValues.Remember(target.Modules, id);
             target.Events.Add(new VideoEventRecord(f.Course, f.User, module, f.Ticks, kind, current, old, duration));
         }
     }
