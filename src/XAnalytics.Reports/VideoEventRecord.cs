@@ -3,23 +3,21 @@ using System.Runtime.InteropServices;
 namespace XAnalytics.Reports;
 
 /// <summary>
-/// What <see cref="VideoSection"/> keeps of one video event that passed edX's mapper checks: the key (course,
-/// learner, video) and the values edX's reducer reads, 56 bytes instead of the event.
+/// What <see cref="VideoSection"/> keeps of one video event that passed edX's mapper checks (its video is the key of
+/// the list holding it): the learner and the values edX's reducer reads, 40 bytes instead of the event.
 /// </summary>
 [StructLayout(LayoutKind.Auto)]
 internal readonly record struct VideoEventRecord(
-    int Course, long User, ulong Module, long Ticks, VideoEventKind Kind, double CurrentTime, double OldTime, double Duration)
+    long User, long Ticks, VideoEventKind Kind, double CurrentTime, double OldTime, double Duration)
     : IComparable<VideoEventRecord>
 {
     /// <summary>
-    /// By video, learner, then as edX's reducer sorts a learner's events (<c>sorted(events)</c> over
+    /// By learner, then as edX's reducer sorts a learner's events (<c>sorted(events)</c> over
     /// <c>(timestamp, event_type, current_time, old_time, ...)</c>): time, then the event type's name, then the offsets.
     /// </summary>
     public int CompareTo(VideoEventRecord other)
     {
-        int c = Course.CompareTo(other.Course);
-        c = c != 0 ? c : Module.CompareTo(other.Module);
-        c = c != 0 ? c : User.CompareTo(other.User);
+        int c = User.CompareTo(other.User);
         c = c != 0 ? c : Ticks.CompareTo(other.Ticks);
         c = c != 0 ? c : ((byte)Kind).CompareTo((byte)other.Kind);
         c = c != 0 ? c : CurrentTime.CompareTo(other.CurrentTime);

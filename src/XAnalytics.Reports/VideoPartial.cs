@@ -9,8 +9,13 @@ public sealed class VideoPartial
     {
     }
 
-    /// <summary>The kept video events, compact (see <see cref="VideoEventRecord"/>), in arrival order.</summary>
-    internal List<VideoEventRecord> Events { get; } = [];
+    /// <summary>The kept video events per course and video (module hash), compact (see <see cref="VideoEventRecord"/>), in arrival order.</summary>
+    internal Dictionary<(int Course, ulong Module), List<VideoEventRecord>> Videos { get; } = [];
+
+    // The list of the last event's video: a learner's events on a video come in runs.
+    internal (int Course, ulong Module) LastKey { get; set; } = (-1, 0);
+
+    internal List<VideoEventRecord>? LastList { get; set; }
 
     /// <summary>The videos' encoded module ids by hash.</summary>
     internal Dictionary<ulong, string> Modules { get; } = [];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Aggregates;
@@ -39,9 +40,10 @@ namespace XAnalytics.Reports;
 /// API key; without one (its tests) the duration stays unknown, as here.
 /// </summary>
 /// <remarks>
-/// Memory: each kept video event is held as a 56-byte <see cref="VideoEventRecord"/> until the end of the run, where
-/// they are sorted by video and learner (edX's reducer needs a learner's events in time order, and the files of an
-/// archive do not arrive in it): memory grows with the number of video events, about 56 MB per million.
+/// Memory: each kept video event is held as a 40-byte <see cref="VideoEventRecord"/> in its video's list until the end
+/// of the run, where each list is sorted by learner and time (edX's reducer needs a learner's events in time order, and
+/// an archive's files do not arrive in it) and folded, the videos in parallel: memory grows with the number of video
+/// events, about 40 MB per million (not bounded: see the README).
 /// </remarks>
 public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
 {
@@ -179,7 +181,15 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
             }
 
             ulong module = EdxValues.Remember(target.Modules, id);
-            target.Events.Add(new VideoEventRecord(f.Course, f.User, module, f.Ticks, kind, current, old, duration));
+            if (target.LastList is not { } list || target.LastKey != (f.Course, module))
+            {
+                ref List<VideoEventRecord>? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Videos, (f.Course, module), out _);
+                list = slot ??= [];
+                target.LastList = list;
+                target.LastKey = (f.Course, module);
+            }
+
+            list.Add(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration));
         }
     }
 
@@ -188,7 +198,20 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        into.Events.AddRange(from.Events);
+        foreach (KeyValuePair<(int, ulong), List<VideoEventRecord>> kv in from.Videos)
+        {
+            ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Videos, kv.Key, out _);
+            if (list is null)
+            {
+                list = kv.Value;
+            }
+            else
+            {
+                list.AddRange(kv.Value);
+            }
+        }
+
+        into.LastList = null;
         EdxValues.MergeNames(into.Modules, from.Modules);
     }
 
@@ -196,41 +219,42 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
     public void Complete(VideoPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        List<VideoEventRecord> events = result.Events;
-        events.Sort();
-        var videos = new List<VideoRow>();
-        var timeline = new List<VideoTimelineRow>();
-        var usage = new VideoUsage();
-        int start = 0;
-        while (start < events.Count)
+
+        // Videos in pipeline_video_id order, each folded on its own (in parallel: a learner's events are sorted per video).
+        var keys = new List<(string Id, string Course, string Module, List<VideoEventRecord> Events)>(result.Videos.Count);
+        foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in result.Videos)
         {
-            int end = start + 1;
-            while (end < events.Count && events[end].Course == events[start].Course && events[end].Module == events[start].Module)
-            {
-                end++;
-            }
-
-            usage.Reset();
-            AddViewings(events, start, end, usage);
-            if (usage.MaxSegment >= 0)
-            {
-                string course = _facts.Courses.Name(events[start].Course);
-                WriteVideo(course, result.Modules[events[start].Module], usage, videos, timeline);
-            }
-
-            start = end;
+            string course = _facts.Courses.Name(kv.Key.Course), module = result.Modules[kv.Key.Module];
+            keys.Add((course + "|" + module, course, module, kv.Value));
         }
 
-        videos.Sort(static (a, b) => string.CompareOrdinal(a.PipelineVideoId, b.PipelineVideoId));
-        timeline.Sort(static (a, b) =>
+        keys.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        var perVideo = new (VideoRow? Video, List<VideoTimelineRow> Timeline)[keys.Count];
+        Parallel.For(0, keys.Count, () => new VideoUsage(), (k, _, usage) =>
         {
-            int c = string.CompareOrdinal(a.PipelineVideoId, b.PipelineVideoId);
-            return c != 0 ? c : a.Segment.CompareTo(b.Segment);
-        });
+            List<VideoEventRecord> events = keys[k].Events;
+            events.Sort();
+            usage.Reset();
+            AddViewings(events, usage);
+            var timeline = new List<VideoTimelineRow>();
+            perVideo[k] = (usage.MaxSegment >= 0 ? WriteVideo(keys[k].Id, keys[k].Course, keys[k].Module, usage, timeline) : null, timeline);
+            return usage;
+        }, static _ => { });
+
+        var videos = new List<VideoRow>(keys.Count);
+        var rows = new List<VideoTimelineRow>();
+        foreach ((VideoRow? video, List<VideoTimelineRow> timeline) in perVideo)
+        {
+            if (video is not null)
+            {
+                videos.Add(video);
+                rows.AddRange(timeline);
+            }
+        }
+
         Videos = videos;
-        Timeline = timeline;
-        events.Clear();
-        events.TrimExcess();
+        Timeline = rows;
+        result.Videos.Clear();
     }
 
     void IReportSection.Write(string directory, List<string> written)
@@ -278,15 +302,15 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
     /// <c>UserVideoViewingTask.reducer</c> over one video's events (sorted by learner, then time), each viewing
     /// folded at once into the video's segments (<c>VideoUsageTask.reducer</c>'s loop).
     /// </summary>
-    private static void AddViewings(List<VideoEventRecord> events, int start, int end, VideoUsage usage)
+    private static void AddViewings(List<VideoEventRecord> events, VideoUsage usage)
     {
         long user = 0;
         bool viewing = false, lastEndWasSeek = false;
         double startOffset = 0, viewingDuration = 0, lastEndTime = 0;
-        for (int e = start; e < end; e++)
+        for (int e = 0; e < events.Count; e++)
         {
             VideoEventRecord ev = events[e];
-            if (e == start || ev.User != user)
+            if (e == 0 || ev.User != user)
             {
                 user = ev.User;
                 viewing = false;
@@ -325,9 +349,8 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
     }
 
     /// <summary>The output part of <c>VideoUsageTask.reducer</c>, and <c>VideoDataTask</c>'s sum.</summary>
-    private static void WriteVideo(string course, string module, VideoUsage usage, List<VideoRow> videos, List<VideoTimelineRow> timeline)
+    private static VideoRow WriteVideo(string pipelineId, string course, string module, VideoUsage usage, List<VideoTimelineRow> timeline)
     {
-        string pipelineId = course + "|" + module;
         double duration = usage.Duration;
         int finalSegment;
         if (duration == UnknownDuration)
@@ -358,7 +381,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
             }
         }
 
-        videos.Add(new VideoRow(pipelineId, course, module, (long)duration, SegmentSeconds, usersAtStart, usersAtEnd, views * SegmentSeconds));
+        return new VideoRow(pipelineId, course, module, (long)duration, SegmentSeconds, usersAtStart, usersAtEnd, views * SegmentSeconds);
     }
 
     /// <summary><c>snap_to_last_segment_boundary</c>: Python 2's <c>int(second) / 5</c> (truncation, then floor division).</summary>
