@@ -91,7 +91,10 @@ public sealed class ActiveUsersWeeklySection : IEventAggregate<ActiveUsersWeekly
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
         into.Active.UnionWith(from.Active);
-        EdxValues.MergeNames(into.Names, from.Names);
+        foreach (KeyValuePair<ulong, string> kv in from.Names)
+        {
+            into.Names.TryAdd(kv.Key, kv.Value);
+        }
     }
 
     /// <inheritdoc/>

@@ -42,6 +42,13 @@ internal readonly ref struct EdxEventData
         ReadOnlySpan<byte> json;
         if (field.Kind == JsonTokenType.StartObject)
         {
+            // A nested object was validated with its event: indexing is enough (the indexer may be unsure: then validate).
+            if (JsonStructuralIndexer.TryIndex(raw, 0, ref fields, out int indexed, out _))
+            {
+                data = new EdxEventData(raw, fields.AsSpan(0, indexed));
+                return true;
+            }
+
             json = raw;
         }
         else if (field.Kind == JsonTokenType.String)

@@ -39,6 +39,21 @@ internal static class EdxValues
     }
 
     /// <summary>
+    /// <c>if value: float(value)</c>: false when the value is falsy (<see cref="IsTruthy"/>) or not a float; a number is
+    /// parsed once for both.
+    /// </summary>
+    public static bool TryTruthyFloat(in FieldValue value, out double result)
+    {
+        if (value.Kind == JsonTokenType.Number)
+        {
+            return double.TryParse(value.Utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out result) && result != 0;
+        }
+
+        result = 0;
+        return IsTruthy(value) && TryFloat(value, out result);
+    }
+
+    /// <summary>
     /// Python's truthiness of a JSON value, for <c>if not value</c>: null, false, 0, "" and empty containers are false.
     /// </summary>
     public static bool IsTruthy(in FieldValue value) => value.Kind switch
@@ -71,29 +86,8 @@ internal static class EdxValues
         return buffer.AsSpan(0, n).Trim(" \t\n\r\f\v"u8);
     }
 
-    /// <summary>A 64-bit hash of some text (XxHash3): the key of a string table (see <see cref="Remember"/>).</summary>
+    /// <summary>A 64-bit hash of some text (XxHash3): the key of a string table (see <see cref="EdxStringTable"/>).</summary>
     public static ulong Hash(ReadOnlySpan<byte> utf8) => XxHash3.HashToUInt64(utf8);
-
-    /// <summary>Adds <paramref name="utf8"/> to a partial's string table under its hash, decoding it only the first time.</summary>
-    public static ulong Remember(Dictionary<ulong, string> names, ReadOnlySpan<byte> utf8)
-    {
-        ulong hash = Hash(utf8);
-        if (!names.ContainsKey(hash))
-        {
-            names[hash] = Encoding.UTF8.GetString(utf8);
-        }
-
-        return hash;
-    }
-
-    /// <summary>Merges one partial's string table into another's.</summary>
-    public static void MergeNames(Dictionary<ulong, string> into, Dictionary<ulong, string> from)
-    {
-        foreach (KeyValuePair<ulong, string> kv in from)
-        {
-            into.TryAdd(kv.Key, kv.Value);
-        }
-    }
 
     /// <summary>
     /// A float as MySQL's single-precision <c>FLOAT</c> column shows it (edX's <c>FloatField</c>): the nearest

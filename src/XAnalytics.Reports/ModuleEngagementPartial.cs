@@ -12,8 +12,11 @@ public sealed class ModuleEngagementPartial
     /// <summary>Interactions per key.</summary>
     internal Dictionary<ModuleEngagementKey, long> Counts { get; } = [];
 
-    /// <summary>Usernames and entity ids by hash.</summary>
-    internal Dictionary<ulong, string> Names { get; } = [];
+    /// <summary>Usernames by hash.</summary>
+    internal EdxStringTable Users { get; } = new();
+
+    /// <summary>Entity ids by hash.</summary>
+    internal EdxStringTable Entities { get; } = new();
 
     /// <summary>The last UTC day of any kept event (the week of the metric ranges ends on it without <c>--to</c>).</summary>
     internal int MaxDay { get; set; } = int.MinValue;

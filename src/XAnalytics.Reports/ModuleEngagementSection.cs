@@ -158,7 +158,7 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
                 continue;
             }
 
-            ulong entityId = RememberTruncated(target.Names, id);
+            ulong entityId = RememberTruncated(target.Entities, id);
             if (entity == ModuleEngagementEntity.Problem)
             {
                 // event_data.get('success', 'incorrect').lower() == 'correct'
@@ -189,7 +189,8 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
             CollectionsMarshal.GetValueRefOrAddDefault(into.Counts, kv.Key, out _) += kv.Value;
         }
 
-        EdxValues.MergeNames(into.Names, from.Names);
+        into.Users.Merge(from.Users);
+        into.Entities.Merge(from.Entities);
         into.MaxDay = Math.Max(into.MaxDay, from.MaxDay);
     }
 
@@ -199,14 +200,8 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
         ArgumentNullException.ThrowIfNull(result);
 
         // Sorted by numbers standing for the texts' ordinal order (ranks), not by the texts: 5x fewer cycles.
-        var names = new List<KeyValuePair<ulong, string>>(result.Names);
-        names.Sort(static (a, b) => string.CompareOrdinal(a.Value, b.Value));
-        var nameRank = new Dictionary<ulong, int>(names.Count);
-        for (int n = 0; n < names.Count; n++)
-        {
-            nameRank[names[n].Key] = n;
-        }
-
+        (List<KeyValuePair<ulong, string>> users, Dictionary<ulong, int> userRank) = Ranked(result.Users);
+        (List<KeyValuePair<ulong, string>> entities, Dictionary<ulong, int> entityRank) = Ranked(result.Entities);
         var courseRank = new Dictionary<int, int>();
         foreach (ModuleEngagementKey k in result.Counts.Keys)
         {
@@ -230,15 +225,15 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
         foreach (KeyValuePair<ModuleEngagementKey, long> kv in result.Counts)
         {
             ModuleEngagementKey k = kv.Key;
-            items[i++] = new Item(k.Day, courseRank[k.Course], nameRank[k.User], (int)k.Entity, nameRank[k.EntityId], (int)k.Action, kv.Value);
+            items[i++] = new Item(k.Day, courseRank[k.Course], userRank[k.User], (int)k.Entity, entityRank[k.EntityId], (int)k.Action, kv.Value);
         }
 
         Array.Sort(items, static (a, b) => a.CompareTo(b));
         var rows = new List<ModuleEngagementRow>(items.Length);
         foreach (Item it in items)
         {
-            rows.Add(new ModuleEngagementRow(DateOnly.FromDayNumber(it.Day), courses[it.Course].Name, names[it.User].Value,
-                s_entityNames[it.Entity], names[it.EntityId].Value, s_actionNames[it.Action], it.Count));
+            rows.Add(new ModuleEngagementRow(DateOnly.FromDayNumber(it.Day), courses[it.Course].Name, users[it.User].Value,
+                s_entityNames[it.Entity], entities[it.EntityId].Value, s_actionNames[it.Action], it.Count));
         }
 
         Rows = rows;
@@ -317,7 +312,7 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
             return false;
         }
 
-        user = EdxValues.Remember(target.Names, username);
+        user = target.Users.Add(username);
         return true;
     }
 
@@ -343,23 +338,37 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
         return buffer.AsSpan(0, value.CopyTo(buffer));
     }
 
+    /// <summary>A table's texts in ordinal order, and each hash's rank in it.</summary>
+    private static (List<KeyValuePair<ulong, string>> Sorted, Dictionary<ulong, int> Rank) Ranked(EdxStringTable table)
+    {
+        var sorted = new List<KeyValuePair<ulong, string>>(table.Names);
+        sorted.Sort(static (a, b) => string.CompareOrdinal(a.Value, b.Value));
+        var rank = new Dictionary<ulong, int>(sorted.Count);
+        for (int n = 0; n < sorted.Count; n++)
+        {
+            rank[sorted[n].Key] = n;
+        }
+
+        return (sorted, rank);
+    }
+
     /// <summary>Remembers an entity id cut to edX's 255 characters.</summary>
-    private static ulong RememberTruncated(Dictionary<ulong, string> names, ReadOnlySpan<byte> id)
+    private static ulong RememberTruncated(EdxStringTable names, ReadOnlySpan<byte> id)
     {
         if (id.Length <= MaxEntityIdLength)
         {
-            return EdxValues.Remember(names, id);
+            return names.Add(id);
         }
 
         string text = Encoding.UTF8.GetString(id);
         if (text.Length <= MaxEntityIdLength)
         {
-            return EdxValues.Remember(names, id);
+            return names.Add(id);
         }
 
         text = text[..MaxEntityIdLength];
         byte[] cut = Encoding.UTF8.GetBytes(text);
-        return EdxValues.Remember(names, cut);
+        return names.Add(cut);
     }
 
     /// <summary>The summaries of the week [<paramref name="start"/>, <paramref name="end"/>) and their metric ranges per course.</summary>

@@ -18,7 +18,7 @@ public sealed class VideoPartial
     internal List<VideoEventRecord>? LastList { get; set; }
 
     /// <summary>The videos' encoded module ids by hash.</summary>
-    internal Dictionary<ulong, string> Modules { get; } = [];
+    internal EdxStringTable Modules { get; } = new();
 
     /// <summary>A buffer for unescaping ids.</summary>
     internal byte[] Scratch { get; set; } = new byte[256];

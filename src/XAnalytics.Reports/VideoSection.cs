@@ -143,7 +143,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
             }
 
             double duration = UnknownDuration;
-            if (ev.TryGet("duration"u8, out FieldValue d) && EdxValues.IsTruthy(d) && EdxValues.TryFloat(d, out double parsed))
+            if (ev.TryGet("duration"u8, out FieldValue d) && EdxValues.TryTruthyFloat(d, out double parsed))
             {
                 duration = parsed;
             }
@@ -180,7 +180,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
                     break;
             }
 
-            ulong module = EdxValues.Remember(target.Modules, id);
+            ulong module = target.Modules.Add(id);
             if (target.LastList is not { } list || target.LastKey != (f.Course, module))
             {
                 ref List<VideoEventRecord>? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Videos, (f.Course, module), out _);
@@ -212,7 +212,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
         }
 
         into.LastList = null;
-        EdxValues.MergeNames(into.Modules, from.Modules);
+        into.Modules.Merge(from.Modules);
     }
 
     /// <inheritdoc/>
@@ -224,7 +224,7 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
         var keys = new List<(string Id, string Course, string Module, List<VideoEventRecord> Events)>(result.Videos.Count);
         foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in result.Videos)
         {
-            string course = _facts.Courses.Name(kv.Key.Course), module = result.Modules[kv.Key.Module];
+            string course = _facts.Courses.Name(kv.Key.Course), module = result.Modules.Names[kv.Key.Module];
             keys.Add((course + "|" + module, course, module, kv.Value));
         }
 
