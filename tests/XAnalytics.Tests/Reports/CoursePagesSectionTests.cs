@@ -42,8 +42,9 @@ public sealed class CoursePagesSectionTests : IDisposable
         Assert.True(p1 > 0 && p1 < p2 && p2 < p3, $"{p1} {p2} {p3}");
         Assert.Contains("<td>i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255</td><td class=\"n\">24</td><td class=\"n\">2</td><td class=\"n\">2</td>", demo, StringComparison.Ordinal);
         Assert.Contains("-video.svg", demo, StringComparison.Ordinal);
-        string chart = Path.Combine(files.Directory, "courses", "charts", Path.GetFileNameWithoutExtension(pages.Single(p => p.Contains("edX_DemoX_Demo_Course-", StringComparison.Ordinal))) + "-video.png");
+        string chart = Path.Combine(files.Directory, "courses", "charts", Path.GetFileNameWithoutExtension(pages.Single(p => p.Contains("edX_DemoX_Demo_Course-", StringComparison.Ordinal))) + "-video.svg");
         Assert.True(new FileInfo(chart).Length > 5000, chart);
+        Assert.Contains("<svg", await File.ReadAllTextAsync(chart), StringComparison.Ordinal);
     }
 
     /// <summary>
