@@ -67,14 +67,20 @@ internal static class EdxValues
     };
 
     /// <summary>
-    /// A string value's text, unescaped into <paramref name="buffer"/> (grown when needed) and stripped of the white
-    /// space Python's <c>strip()</c> removes (ASCII white space; edX's ids are ASCII). Empty when not a string.
+    /// A string value's text, stripped of the white space Python's <c>strip()</c> removes (ASCII white space; edX's ids
+    /// are ASCII): where it stands when it has no escapes, else unescaped into <paramref name="buffer"/> (grown when
+    /// needed). Either way valid as long as <paramref name="value"/> is. Empty when not a string.
     /// </summary>
     public static ReadOnlySpan<byte> StrippedString(in FieldValue value, ref byte[] buffer)
     {
         if (value.Kind != JsonTokenType.String)
         {
             return default;
+        }
+
+        if (!value.HasEscapes)
+        {
+            return value.Utf8.Trim(" \t\n\r\f\v"u8); // no copy: the text is as written
         }
 
         if (buffer.Length < value.RawJson.Length)
