@@ -27,8 +27,17 @@ public static class ReportSections
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(options);
 
-        // edX's analyses register here, one line each.
-        return [];
+        // edX's analyses register here, one line each (the course pages read the video and engagement sections' rows).
+        var video = new VideoSection(facts);
+        var engagement = new ModuleEngagementSection(facts, options);
+        return
+        [
+            video,
+            engagement,
+            new ActiveUsersWeeklySection(facts),
+            new CoursewareLinkClickedSection(facts),
+            new CoursePagesSection(facts, options, video, engagement),
+        ];
     }
 
     private static string[] BuildNames()

@@ -1,0 +1,147 @@
+using System.Text;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>active_users_weekly.csv</c>: the usernames active in each ISO week (Monday to the next Monday), as edX's
+/// <c>ActiveUsersTask</c> computed them (<c>edx/analytics/tasks/warehouse/load_internal_reporting_active_users.py</c>,
+/// removed from edx-analytics-pipeline in commit 6cb7423c with the other Vertica jobs): <c>mapper</c> keeps every event
+/// with a time in the interval and a non-blank <c>username</c> (<c>get_event_username</c>: stripped), whatever its
+/// type, source or course, and keys it by the ISO week of its date (<c>isoweek.Week.monday()</c> to
+/// <c>sunday() + 1</c>); <c>reducer</c> writes each (week, username) once.
+/// </summary>
+/// <remarks>
+/// The date is the event's UTC date; edX took the date as written in <c>time</c> (the same for edX's <c>+00:00</c> times).
+/// <c>report --course</c> narrows it to those courses' events, which edX's task had no parameter for.
+/// </remarks>
+public sealed class ActiveUsersWeeklySection : IEventAggregate<ActiveUsersWeeklyPartial>, IReportSection
+{
+    /// <summary>The section's name for <c>--only</c>.</summary>
+    public const string SectionName = "active_users_weekly";
+
+    private static readonly FieldPath s_username = FieldPath.Parse("username");
+
+    private readonly EventFacts _facts;
+
+    internal ActiveUsersWeeklySection(EventFacts facts)
+    {
+        _facts = facts;
+        Part = AggregatePart.Of(this);
+    }
+
+    /// <summary>The rows, by week and username; null until the run has ended.</summary>
+    public IReadOnlyList<ActiveUsersWeeklyRow>? Rows { get; private set; }
+
+    string IReportSection.Name => SectionName;
+
+    IReadOnlyList<string> IReportSection.Files { get; } = ["active_users_weekly.csv"];
+
+    internal IAggregatePart Part { get; }
+
+    IAggregatePart IReportSection.Part => Part;
+
+    /// <inheritdoc/>
+    public ActiveUsersWeeklyPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(ActiveUsersWeeklyPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept || !batch.TryGetField(i, s_username, out FieldValue name))
+            {
+                continue;
+            }
+
+            byte[] scratch = target.Scratch;
+            ReadOnlySpan<byte> username = EdxValues.StrippedString(name, ref scratch);
+            target.Scratch = scratch;
+            if (username.IsEmpty)
+            {
+                continue;
+            }
+
+            // DayNumber 0 (0001-01-01) is a Monday, so an ISO week starts at the day number rounded down to 7.
+            int week = f.Day - (f.Day % 7);
+            ulong user = EdxValues.Hash(username);
+            if (week == target.LastWeek && user == target.LastUser)
+            {
+                continue;
+            }
+
+            if (target.Active.Add((week, user)))
+            {
+                target.Names.TryAdd(user, Encoding.UTF8.GetString(username));
+            }
+
+            (target.LastWeek, target.LastUser) = (week, user);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(ActiveUsersWeeklyPartial into, ActiveUsersWeeklyPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        into.Active.UnionWith(from.Active);
+        foreach (KeyValuePair<ulong, string> kv in from.Names)
+        {
+            into.Names.TryAdd(kv.Key, kv.Value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(ActiveUsersWeeklyPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = new List<ActiveUsersWeeklyRow>(result.Active.Count);
+        foreach ((int week, ulong user) in result.Active)
+        {
+            var monday = DateOnly.FromDayNumber(week);
+            rows.Add(new ActiveUsersWeeklyRow(monday, monday.AddDays(7), result.Names[user]));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = a.StartDate.CompareTo(b.StartDate);
+            return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
+        });
+        Rows = rows;
+    }
+
+    void IReportSection.Write(string directory, List<string> written)
+    {
+        using (var csv = new CsvTable(Path.Combine(directory, "active_users_weekly.csv"), "start_date", "end_date", "username"))
+        {
+            foreach (ActiveUsersWeeklyRow r in Rows ?? [])
+            {
+                csv.Row(CsvTable.Date(r.StartDate), CsvTable.Date(r.EndDate), r.Username);
+            }
+        }
+
+        written.Add("active_users_weekly.csv");
+    }
+
+    void IReportSection.AppendHtml(StringBuilder html)
+    {
+        // Usernames are not shown in the page (it is read more widely than the CSV): only the count per week.
+        var perWeek = new SortedDictionary<DateOnly, long>();
+        foreach (ActiveUsersWeeklyRow r in Rows ?? [])
+        {
+            perWeek[r.StartDate] = perWeek.GetValueOrDefault(r.StartDate) + 1;
+        }
+
+        var weeks = new List<KeyValuePair<DateOnly, long>>(perWeek);
+        html.Append("<h2>Active users per week</h2>\n<p class=\"note\">Distinct usernames with any event per ISO week, all courses (edX's active users task); "
+            + "the usernames are in <a href=\"active_users_weekly.csv\">active_users_weekly.csv</a>.</p>\n");
+        ReportWriter.Table(html, ["week from", "to", "users"], weeks.Count, i =>
+            [CsvTable.Date(weeks[i].Key), CsvTable.Date(weeks[i].Key.AddDays(7)), ReportWriter.N(weeks[i].Value)], numeric: [2]);
+    }
+}

@@ -1,0 +1,486 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Formats;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>video.csv</c> and <c>video_timeline.csv</c>: edX's video engagement (edx-analytics-pipeline,
+/// <c>edx/analytics/tasks/insights/video.py</c>), computed as edX computes it:
+/// <list type="number">
+/// <item><c>UserVideoViewingTask.mapper</c>: <c>play_video</c>, <c>pause_video</c>, <c>seek_video</c> and <c>stop_video</c>
+/// events of any <c>event_source</c>, with a <c>context.user_id</c>, a course (<c>context.course_id</c>, else the
+/// course in the URL: <c>get_course_id(event, from_url=True)</c>) and a non-blank <c>event.id</c> (stripped: the
+/// <c>encoded_module_id</c>); the offset each needs (<c>currentTime</c> of a play or stop, of a pause defaulting to 0
+/// when absent, <c>new_time</c> and <c>old_time</c> of a seek) must read as a number between 0 and 36000 seconds
+/// (<c>_check_time_offset</c>), else the event is dropped; <c>event.duration</c> when truthy, else unknown (-1).</item>
+/// <item><c>UserVideoViewingTask.reducer</c>: each learner's events on a video, sorted by time (ties by type name), make
+/// viewings: a play starts one (at the <c>new_time</c> of the seek that ended the previous viewing, if one did, as edX
+/// trusts a seek over the next play's <c>currentTime</c>; else at the play's <c>currentTime</c>), and the next pause,
+/// stop (at <c>currentTime</c>) or seek (at <c>old_time</c>) ends it. A viewing is dropped when it ends past its
+/// video's known duration + 1, before it starts, or less than 0.25 s after it starts; a play during a viewing starts
+/// a new one; a viewing never ended is dropped.</item>
+/// <item><c>VideoUsageTask.reducer</c>: per course and video, every 5-second segment a viewing touches
+/// (<c>int(offset) / 5</c> from start to end, both included) counts a view and the learner. The duration is the
+/// longest the viewings' play events gave, or unknown if any was unknown; then the last segment is the one before the
+/// first sharp drop from the end (<c>get_final_segment</c>: a later segment with at most 5% of the learners, edX's
+/// <c>dropoff_threshold</c> in its configurations) and the duration is that segment's end - 1; else the last segment is
+/// <c>int(duration) / 5</c>. Segments are written in order up to and including the last one (as edX's loop, which stops
+/// only on meeting it). <c>users_at_start</c>: learners in segment 0; <c>users_at_end</c>: learners in the segment of
+/// <c>max(duration - 30, 0.95 duration)</c> (<c>complete_end_segment</c>).</item>
+/// <item><c>VideoDataTask</c> (Hive): <c>total_viewed_seconds</c> = the written segments' views summed, times 5.</item>
+/// </list>
+/// The dates are <c>report</c>'s <c>--from</c>/<c>--to</c> (edX's <c>--interval</c>, whose end is exclusive): a viewing
+/// counts when its events are in them. edX asks YouTube for the duration of a video with none when configured with an
+/// API key; without one (its tests) the duration stays unknown, as here.
+/// </summary>
+/// <remarks>
+/// Memory: each kept video event is held as a 40-byte <see cref="VideoEventRecord"/> in its video's list until the end
+/// of the run, where each list is sorted by learner and time (edX's reducer needs a learner's events in time order, and
+/// an archive's files do not arrive in it) and folded, the videos in parallel: memory grows with the number of video
+/// events, about 40 MB per million (not bounded: see the README).
+/// </remarks>
+public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
+{
+    /// <summary>Seconds per segment (<c>VIDEO_VIEWING_SECONDS_PER_SEGMENT</c>).</summary>
+    public const int SegmentSeconds = 5;
+
+    /// <summary>The drop-off threshold edX's configurations set (<c>[videos] dropoff_threshold = 0.05</c>).</summary>
+    public const double DropoffThreshold = 0.05;
+
+    private const double MaximumOffset = 3600 * 10.0; // VIDEO_MAXIMUM_DURATION
+    private const double UnknownDuration = -1; // VIDEO_UNKNOWN_DURATION
+    private const double MinimumViewing = 0.25; // VIDEO_VIEWING_MINIMUM_LENGTH
+
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+
+    private readonly EventFacts _facts;
+
+    internal VideoSection(EventFacts facts)
+    {
+        _facts = facts;
+        Part = AggregatePart.Of(this);
+    }
+
+    /// <summary>The section's name for <c>--only</c>.</summary>
+    public const string SectionName = "video";
+
+    /// <summary>One row per video, by <c>pipeline_video_id</c>; null until the run has ended.</summary>
+    public IReadOnlyList<VideoRow>? Videos { get; private set; }
+
+    /// <summary>One row per watched segment, by <c>pipeline_video_id</c> and segment; null until the run has ended.</summary>
+    public IReadOnlyList<VideoTimelineRow>? Timeline { get; private set; }
+
+    string IReportSection.Name => SectionName;
+
+    IReadOnlyList<string> IReportSection.Files { get; } = ["video.csv", "video_timeline.csv"];
+
+    /// <inheritdoc cref="IReportSection.Part"/>
+    internal IAggregatePart Part { get; }
+
+    IAggregatePart IReportSection.Part => Part;
+
+    /// <inheritdoc/>
+    public VideoPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(VideoPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept || f.Family != EventFamily.Video || f.User == 0 || f.Course < 0
+                || !batch.TryGetField(i, s_eventType, out FieldValue type) || type.Kind != JsonTokenType.String)
+            {
+                continue;
+            }
+
+            VideoEventKind kind;
+            if (type.ValueEquals("play_video"u8))
+            {
+                kind = VideoEventKind.Play;
+            }
+            else if (type.ValueEquals("pause_video"u8))
+            {
+                kind = VideoEventKind.Pause;
+            }
+            else if (type.ValueEquals("seek_video"u8))
+            {
+                kind = VideoEventKind.Seek;
+            }
+            else if (type.ValueEquals("stop_video"u8))
+            {
+                kind = VideoEventKind.Stop;
+            }
+            else
+            {
+                continue;
+            }
+
+            byte[] data = target.DataBuffer;
+            TopField[] fields = target.DataFields;
+            bool opened = EdxEventData.TryOpen(batch, i, ref data, ref fields, out EdxEventData ev);
+            (target.DataBuffer, target.DataFields) = (data, fields);
+            if (!opened || !ev.TryGet("id"u8, out FieldValue idValue))
+            {
+                continue;
+            }
+
+            byte[] scratch = target.Scratch;
+            ReadOnlySpan<byte> id = EdxValues.StrippedString(idValue, ref scratch);
+            target.Scratch = scratch;
+            if (id.IsEmpty)
+            {
+                continue;
+            }
+
+            double duration = UnknownDuration;
+            if (ev.TryGet("duration"u8, out FieldValue d) && EdxValues.TryTruthyFloat(d, out double parsed))
+            {
+                duration = parsed;
+            }
+
+            double current, old = 0;
+            switch (kind)
+            {
+                case VideoEventKind.Pause:
+                    // A pause at the very start may carry no currentTime: edX reads 0 then (a null is still dropped).
+                    if (!ev.TryGet("currentTime"u8, out FieldValue pause))
+                    {
+                        current = 0;
+                    }
+                    else if (!TryOffset(pause, out current))
+                    {
+                        continue;
+                    }
+
+                    break;
+                case VideoEventKind.Seek:
+                    if (!ev.TryGet("new_time"u8, out FieldValue newTime) || !TryOffset(newTime, out current)
+                        || !ev.TryGet("old_time"u8, out FieldValue oldTime) || !TryOffset(oldTime, out old))
+                    {
+                        continue;
+                    }
+
+                    break;
+                default:
+                    if (!ev.TryGet("currentTime"u8, out FieldValue time) || !TryOffset(time, out current))
+                    {
+                        continue;
+                    }
+
+                    break;
+            }
+
+            ulong module = target.Modules.Add(id);
+            if (target.LastList is not { } list || target.LastKey != (f.Course, module))
+            {
+                ref List<VideoEventRecord>? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Videos, (f.Course, module), out _);
+                list = slot ??= [];
+                target.LastList = list;
+                target.LastKey = (f.Course, module);
+            }
+
+            list.Add(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(VideoPartial into, VideoPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        foreach (KeyValuePair<(int, ulong), List<VideoEventRecord>> kv in from.Videos)
+        {
+            ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Videos, kv.Key, out _);
+            if (list is null)
+            {
+                list = kv.Value;
+            }
+            else
+            {
+                list.AddRange(kv.Value);
+            }
+        }
+
+        into.LastList = null;
+        into.Modules.Merge(from.Modules);
+    }
+
+    /// <inheritdoc/>
+    public void Complete(VideoPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+
+        // Videos in pipeline_video_id order, each folded on its own (in parallel: a learner's events are sorted per video).
+        var keys = new List<(string Id, string Course, string Module, List<VideoEventRecord> Events)>(result.Videos.Count);
+        foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in result.Videos)
+        {
+            string course = _facts.Courses.Name(kv.Key.Course), module = result.Modules.Names[kv.Key.Module];
+            keys.Add((course + "|" + module, course, module, kv.Value));
+        }
+
+        keys.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        var perVideo = new (VideoRow? Video, List<VideoTimelineRow> Timeline)[keys.Count];
+        Parallel.For(0, keys.Count, () => new VideoUsage(), (k, _, usage) =>
+        {
+            List<VideoEventRecord> events = keys[k].Events;
+            events.Sort();
+            usage.Reset();
+            AddViewings(events, usage);
+            var timeline = new List<VideoTimelineRow>();
+            perVideo[k] = (usage.MaxSegment >= 0 ? WriteVideo(keys[k].Id, keys[k].Course, keys[k].Module, usage, timeline) : null, timeline);
+            return usage;
+        }, static _ => { });
+
+        var videos = new List<VideoRow>(keys.Count);
+        var rows = new List<VideoTimelineRow>();
+        foreach ((VideoRow? video, List<VideoTimelineRow> timeline) in perVideo)
+        {
+            if (video is not null)
+            {
+                videos.Add(video);
+                rows.AddRange(timeline);
+            }
+        }
+
+        Videos = videos;
+        Timeline = rows;
+        result.Videos.Clear();
+    }
+
+    void IReportSection.Write(string directory, List<string> written)
+    {
+        using (var csv = new CsvTable(Path.Combine(directory, "video.csv"),
+            "pipeline_video_id", "course_id", "encoded_module_id", "duration", "segment_length", "users_at_start", "users_at_end", "total_viewed_seconds"))
+        {
+            foreach (VideoRow r in Videos ?? [])
+            {
+                csv.Row(r.PipelineVideoId, r.CourseId, r.EncodedModuleId, CsvTable.Number(r.Duration), CsvTable.Number(r.SegmentLength),
+                    CsvTable.Number(r.UsersAtStart), CsvTable.Number(r.UsersAtEnd), CsvTable.Number(r.TotalViewedSeconds));
+            }
+        }
+
+        written.Add("video.csv");
+        using (var csv = new CsvTable(Path.Combine(directory, "video_timeline.csv"), "pipeline_video_id", "segment", "num_users", "num_views"))
+        {
+            foreach (VideoTimelineRow r in Timeline ?? [])
+            {
+                csv.Row(r.PipelineVideoId, CsvTable.Number(r.Segment), CsvTable.Number(r.NumUsers), CsvTable.Number(r.NumViews));
+            }
+        }
+
+        written.Add("video_timeline.csv");
+    }
+
+    void IReportSection.AppendHtml(StringBuilder html)
+    {
+        IReadOnlyList<VideoRow> videos = Videos ?? [];
+        html.Append("<h2>Videos</h2>\n<p class=\"note\">edX's video engagement (video.py): per video, learners at the start and at the end, "
+            + "seconds viewed; viewings are play-to-pause/stop/seek spans of 5-second segments. "
+            + "<a href=\"video.csv\">video.csv</a>, per segment <a href=\"video_timeline.csv\">video_timeline.csv</a>.</p>\n");
+        ReportWriter.Table(html, ["course", "video", "duration (s)", "users at start", "users at end", "seconds viewed"], videos.Count, i =>
+        {
+            VideoRow r = videos[i];
+            return [r.CourseId, r.EncodedModuleId, ReportWriter.N(r.Duration), ReportWriter.N(r.UsersAtStart), ReportWriter.N(r.UsersAtEnd), ReportWriter.N(r.TotalViewedSeconds)];
+        }, numeric: [2, 3, 4, 5]);
+    }
+
+    /// <summary><c>_check_time_offset</c>: a number (or what Python's <c>float</c> reads) from 0 to 36000, not NaN.</summary>
+    private static bool TryOffset(in FieldValue value, out double offset)
+        => EdxValues.TryFloat(value, out offset) && !(offset > MaximumOffset) && !(offset < 0) && double.IsFinite(offset);
+
+    /// <summary>
+    /// <c>UserVideoViewingTask.reducer</c> over one video's events (sorted by learner, then time), each viewing
+    /// folded at once into the video's segments (<c>VideoUsageTask.reducer</c>'s loop).
+    /// </summary>
+    private static void AddViewings(List<VideoEventRecord> events, VideoUsage usage)
+    {
+        long user = 0;
+        bool viewing = false, lastEndWasSeek = false;
+        double startOffset = 0, viewingDuration = 0, lastEndTime = 0;
+        for (int e = 0; e < events.Count; e++)
+        {
+            VideoEventRecord ev = events[e];
+            if (e == 0 || ev.User != user)
+            {
+                user = ev.User;
+                viewing = false;
+                lastEndWasSeek = false;
+            }
+
+            if (ev.Kind == VideoEventKind.Play)
+            {
+                // A play during a viewing starts a new one (edX drops the open one).
+                viewing = true;
+                startOffset = lastEndWasSeek ? lastEndTime : ev.CurrentTime;
+                viewingDuration = ev.Duration;
+                lastEndWasSeek = false;
+                continue;
+            }
+
+            if (!viewing)
+            {
+                continue; // an event outside a viewing
+            }
+
+            double endTime = ev.Kind == VideoEventKind.Seek ? ev.OldTime : ev.CurrentTime;
+            bool valid = !(viewingDuration != UnknownDuration && endTime > viewingDuration + 1)
+                && !(endTime < startOffset)
+                && !(endTime - startOffset < MinimumViewing);
+            if (valid)
+            {
+                usage.AddViewing(user, startOffset, endTime, viewingDuration);
+            }
+
+            // The viewing ends whether or not it was kept; the event that ended it is remembered for the next play.
+            viewing = false;
+            lastEndWasSeek = ev.Kind == VideoEventKind.Seek;
+            lastEndTime = ev.CurrentTime;
+        }
+    }
+
+    /// <summary>The output part of <c>VideoUsageTask.reducer</c>, and <c>VideoDataTask</c>'s sum.</summary>
+    private static VideoRow WriteVideo(string pipelineId, string course, string module, VideoUsage usage, List<VideoTimelineRow> timeline)
+    {
+        double duration = usage.Duration;
+        int finalSegment;
+        if (duration == UnknownDuration)
+        {
+            finalSegment = usage.FinalSegment(DropoffThreshold);
+            duration = ((finalSegment + 1) * SegmentSeconds) - 1;
+        }
+        else
+        {
+            finalSegment = Snap(duration);
+        }
+
+        long usersAtStart = usage.UsersAt(0);
+        long usersAtEnd = usage.UsersAt(Snap(Math.Max(duration - 30, duration * 0.95)));
+        long views = 0;
+        for (int s = 0; s <= usage.MaxSegment; s++)
+        {
+            if (usage.Views[s] == 0)
+            {
+                continue;
+            }
+
+            timeline.Add(new VideoTimelineRow(pipelineId, s, usage.Users[s], usage.Views[s]));
+            views += usage.Views[s];
+            if (s == finalSegment)
+            {
+                break;
+            }
+        }
+
+        return new VideoRow(pipelineId, course, module, (long)duration, SegmentSeconds, usersAtStart, usersAtEnd, views * SegmentSeconds);
+    }
+
+    /// <summary><c>snap_to_last_segment_boundary</c>: Python 2's <c>int(second) / 5</c> (truncation, then floor division).</summary>
+    internal static int Snap(double second)
+    {
+        long whole = (long)Math.Truncate(second);
+        return (int)Math.Floor(whole / (double)SegmentSeconds);
+    }
+
+    /// <summary>One video's segments while its viewings are folded in: learners come one after another, so a segment's
+    /// distinct learners are counted by remembering the last learner that touched it.</summary>
+    private sealed class VideoUsage
+    {
+        public long[] Users { get; private set; } = new long[64];
+
+        public long[] Views { get; private set; } = new long[64];
+
+        private long[] _lastUser = new long[64];
+
+        public int MaxSegment { get; private set; } = -1;
+
+        /// <summary>edX's running duration: starts at 0, the largest known one, or unknown for good once one is.</summary>
+        public double Duration { get; private set; }
+
+        public void Reset()
+        {
+            if (MaxSegment >= 0)
+            {
+                Array.Clear(Users, 0, MaxSegment + 1);
+                Array.Clear(Views, 0, MaxSegment + 1);
+                Array.Clear(_lastUser, 0, MaxSegment + 1);
+            }
+
+            MaxSegment = -1;
+            Duration = 0;
+        }
+
+        public void AddViewing(long user, double startOffset, double endOffset, double duration)
+        {
+            if (Duration == UnknownDuration)
+            {
+            }
+            else if (duration == UnknownDuration)
+            {
+                Duration = UnknownDuration;
+            }
+            else if (duration > Duration)
+            {
+                Duration = duration;
+            }
+
+            int first = Snap(startOffset), last = Snap(endOffset);
+            if (last >= Views.Length)
+            {
+                int size = Math.Max(last + 1, Views.Length * 2);
+                long[] users = Users, views = Views, lastUser = _lastUser;
+                Array.Resize(ref users, size);
+                Array.Resize(ref views, size);
+                Array.Resize(ref lastUser, size);
+                (Users, Views, _lastUser) = (users, views, lastUser);
+            }
+
+            for (int s = first; s <= last; s++)
+            {
+                Views[s]++;
+                if (_lastUser[s] != user)
+                {
+                    _lastUser[s] = user;
+                    Users[s]++;
+                }
+            }
+
+            MaxSegment = Math.Max(MaxSegment, last);
+        }
+
+        public long UsersAt(int segment) => segment >= 0 && segment <= MaxSegment ? Users[segment] : 0;
+
+        /// <summary><c>get_final_segment</c>: walking back from the last watched segment, the first whose learners are at
+        /// least 1/threshold times those of the segment watched after it.</summary>
+        public int FinalSegment(double threshold)
+        {
+            int final = MaxSegment;
+            long lastUsers = Users[MaxSegment];
+            for (int s = MaxSegment - 1; s >= 0; s--)
+            {
+                if (Views[s] == 0)
+                {
+                    continue; // not in edX's usage map
+                }
+
+                if (lastUsers <= Users[s] * threshold)
+                {
+                    return s;
+                }
+
+                lastUsers = Users[s];
+            }
+
+            return final;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using XAnalytics.Reports;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary><c>video.csv</c> and <c>video_timeline.csv</c> against edX's acceptance test and hand-made edge cases.</summary>
+public sealed class VideoSectionTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-video-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    /// <summary>
+    /// edX's <c>test_video.py</c> (<c>VideoAcceptanceTest</c>): <c>video_timeline.log</c> with <c>--interval
+    /// 2014-05-01-2014-05-06</c> (end exclusive, so <c>--to 2014-05-05</c>); the expected rows are copied from its
+    /// <c>validate_video_info</c> and <c>validate_video_timeline</c>. The log's comment and blank lines are rejected (edX's
+    /// parser skips them too).
+    /// </summary>
+    [EdxCorpusFact]
+    public async Task Video_EdxAcceptanceLog_MatchesEdxExpectedRows()
+    {
+        using LearnerReports reports = await ReportTestKit.RunAsync([EdxCorpus.File("video_timeline.log")],
+            new ReportOptions { From = new DateOnly(2014, 5, 1), To = new DateOnly(2014, 5, 5), Only = ["video"] }, allowRejects: true);
+        ReportWriter.Write(reports, _dir.FullName);
+
+        (string[] header, _) = ReportTestKit.ReadCsv(Path.Combine(_dir.FullName, "video.csv"));
+        Assert.Equal(["pipeline_video_id", "course_id", "encoded_module_id", "duration", "segment_length", "users_at_start", "users_at_end", "total_viewed_seconds"], header);
+        Assert.Equal(
+            [
+                "course-v1:edX+DemoX+Test_2014|0b9e39477cf34507a7a48f74be381fdd,course-v1:edX+DemoX+Test_2014,0b9e39477cf34507a7a48f74be381fdd,4,5,1,1,5",
+                "course-v1:edX+DemoX+Test_2015|0b9e39477cf34507a7a48f74be381fdd1,course-v1:edX+DemoX+Test_2015,0b9e39477cf34507a7a48f74be381fdd1,444,5,1,0,5",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,edX/DemoX/Demo_Course,i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,24,5,2,2,60",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-8c0028eb2a724f48a074bc184cd8635f,edX/DemoX/Demo_Course,i4x-edX-DemoX-video-8c0028eb2a724f48a074bc184cd8635f,24,5,0,1,15",
+            ],
+            ReportTestKit.Lines(Path.Combine(_dir.FullName, "video.csv")));
+        Assert.Equal(
+            [
+                "course-v1:edX+DemoX+Test_2014|0b9e39477cf34507a7a48f74be381fdd,0,1,1",
+                "course-v1:edX+DemoX+Test_2015|0b9e39477cf34507a7a48f74be381fdd1,0,1,1",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,0,2,2",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,1,2,3",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,2,1,2",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,3,2,2",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255,4,2,3",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-8c0028eb2a724f48a074bc184cd8635f,2,1,1",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-8c0028eb2a724f48a074bc184cd8635f,3,1,1",
+                "edX/DemoX/Demo_Course|i4x-edX-DemoX-video-8c0028eb2a724f48a074bc184cd8635f,4,1,1",
+            ],
+            ReportTestKit.Lines(Path.Combine(_dir.FullName, "video_timeline.csv")));
+        Assert.False(File.Exists(Path.Combine(_dir.FullName, "weekly_activity.csv")));
+    }
+
+    /// <summary>
+    /// The edge cases of edX's reducer, one video each (made-up learners 1 to 4, course Org/C1/R):
+    /// <list type="bullet">
+    /// <item>v-short: a 0.2 s viewing (under 0.25 s) is dropped, the next one (2 to 7) kept: segments 0 and 1.</item>
+    /// <item>v-past: duration 20; a viewing ending at 21.5 (past 20 + 1) is dropped; one ending at 20.9 kept: segments 2 to 4;
+    /// the last segment is int(20) / 5 = 4, the complete point max(-10, 19) = segment 3.</item>
+    /// <item>v-back: a pause before the play's time (end before start) is dropped; a pause with no currentTime ends the next
+    /// viewing at 0: dropped too; nothing is written for the video.</item>
+    /// <item>v-drop: unknown duration; 40 learners watch 0 to 9.9 and one watches on to 30: segment 6 has 1 learner, at most
+    /// 5% of segment 1's 40, so the last segment is 1, the duration 9, and segments after it are not written.</item>
+    /// <item>v-times: offsets as strings ("3.5"), a huge offset (36001, dropped) and an event out of time order in the file.</item>
+    /// </list>
+    /// </summary>
+    [Fact]
+    public async Task Video_EdgeCases_FollowEdxReducer()
+    {
+        var lines = new List<string>();
+        string Ev(int user, string time, string type, string data) =>
+            $$"""{"username":"u{{user}}","event_type":"{{type}}","event_source":"browser","time":"2015-03-02T10:{{time}}+00:00","context":{"user_id":{{user}},"course_id":"Org/C1/R"},"event":"{{data.Replace("\"", "\\\"", StringComparison.Ordinal)}}"}""";
+        lines.Add(Ev(1, "00:00", "play_video", """{"id":"v-short","currentTime":1.0}"""));
+        lines.Add(Ev(1, "00:01", "pause_video", """{"id":"v-short","currentTime":1.2}"""));
+        lines.Add(Ev(1, "00:02", "play_video", """{"id":"v-short","currentTime":2}"""));
+        lines.Add(Ev(1, "00:07", "pause_video", """{"id":"v-short","currentTime":7}"""));
+        lines.Add(Ev(1, "01:00", "play_video", """{"id":"v-past","currentTime":0,"duration":20}"""));
+        lines.Add(Ev(1, "01:21", "stop_video", """{"id":"v-past","currentTime":21.5,"duration":20}"""));
+        lines.Add(Ev(1, "01:30", "play_video", """{"id":"v-past","currentTime":10,"duration":20}"""));
+        lines.Add(Ev(1, "01:41", "stop_video", """{"id":"v-past","currentTime":20.9,"duration":20}"""));
+        lines.Add(Ev(2, "02:00", "play_video", """{"id":"v-back","currentTime":10}"""));
+        lines.Add(Ev(2, "02:01", "pause_video", """{"id":"v-back","currentTime":5}"""));
+        lines.Add(Ev(2, "02:02", "play_video", """{"id":"v-back","currentTime":3}"""));
+        lines.Add(Ev(2, "02:03", "pause_video", """{"id":"v-back"}"""));
+        for (int u = 100; u < 140; u++)
+        {
+            lines.Add(Ev(u, "03:00", "play_video", """{"id":"v-drop","currentTime":0}"""));
+            lines.Add(Ev(u, "03:10", "pause_video", """{"id":"v-drop","currentTime":9.9}"""));
+        }
+
+        lines.Add(Ev(3, "03:00", "play_video", """{"id":"v-drop","currentTime":0}"""));
+        lines.Add(Ev(3, "03:30", "pause_video", """{"id":"v-drop","currentTime":30}"""));
+        lines.Add(Ev(4, "04:09", "pause_video", """{"id":"v-times","currentTime":"9.5"}"""));
+        lines.Add(Ev(4, "04:00", "play_video", """{"id":"v-times","currentTime":"3.5"}"""));
+        lines.Add(Ev(4, "04:20", "play_video", """{"id":"v-times","currentTime":36001}"""));
+        lines.Add(Ev(4, "04:30", "pause_video", """{"id":"v-times","currentTime":36002}"""));
+        string log = Path.Combine(_dir.FullName, "in.log");
+        await File.WriteAllLinesAsync(log, lines);
+
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["video"] });
+        VideoSection video = reports.Section<VideoSection>()!;
+        Assert.Equal(
+            [
+                "Org/C1/R|v-drop,9,41,41,410",
+                "Org/C1/R|v-past,20,0,1,15",
+                "Org/C1/R|v-short,9,1,1,10",
+                "Org/C1/R|v-times,9,1,1,10",
+            ],
+            video.Videos!.Select(r => $"{r.PipelineVideoId},{r.Duration},{r.UsersAtStart},{r.UsersAtEnd},{r.TotalViewedSeconds}"));
+        Assert.Equal(
+            ["v-drop:0:41:41", "v-drop:1:41:41", "v-past:2:1:1", "v-past:3:1:1", "v-past:4:1:1", "v-short:0:1:1", "v-short:1:1:1", "v-times:0:1:1", "v-times:1:1:1"],
+            video.Timeline!.Select(r => $"{r.PipelineVideoId[9..]}:{r.Segment}:{r.NumUsers}:{r.NumViews}"));
+    }
+}
