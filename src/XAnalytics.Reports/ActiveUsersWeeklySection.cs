@@ -17,7 +17,7 @@ namespace XAnalytics.Reports;
 /// The date is the event's UTC date; edX took the date as written in <c>time</c> (the same for edX's <c>+00:00</c> times).
 /// <c>report --course</c> narrows it to those courses' events, which edX's task had no parameter for.
 /// </remarks>
-public sealed class ActiveUsersWeeklySection : IEventAggregate<ActiveUsersWeeklyPartial>, IReportSection
+public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeeklyPartial>, IReportSection
 {
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "active_users_weekly";
@@ -114,6 +114,57 @@ public sealed class ActiveUsersWeeklySection : IEventAggregate<ActiveUsersWeekly
             return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
         });
         Rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.active-users-weekly";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>The usernames (see <see cref="PartialTexts"/>), then (week's Monday as a day number, username) in that order.</remarks>
+    public void WritePartial(ActiveUsersWeeklyPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        var used = new HashSet<ulong>();
+        foreach ((_, ulong user) in state.Active)
+        {
+            used.Add(user);
+        }
+
+        Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Names, used);
+        var entries = new List<(int Week, int User)>(state.Active.Count);
+        foreach ((int week, ulong user) in state.Active)
+        {
+            entries.Add((week, users[user]));
+        }
+
+        entries.Sort();
+        writer.WriteUInt((ulong)entries.Count);
+        foreach ((int week, int user) in entries)
+        {
+            writer.WriteInt(week);
+            writer.WriteUInt((ulong)user);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ActiveUsersWeeklyPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new ActiveUsersWeeklyPartial();
+        ulong[] users = PartialTexts.Read(reader, partial.Names);
+        int n = reader.ReadCount();
+        partial.Active.EnsureCapacity(n);
+        for (int i = 0; i < n; i++)
+        {
+            int week = (int)reader.ReadInt();
+            partial.Active.Add((week, PartialTexts.At(users, reader.ReadCount(), reader)));
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

@@ -20,7 +20,7 @@ namespace XAnalytics.Reports;
 /// silent since are not known: edX reads them from its SQL tables). Problems and videos come from the other sections:
 /// when <c>--only</c> leaves those out, the page says so instead of guessing.
 /// </remarks>
-public sealed class CoursePagesSection : IEventAggregate<CoursePagesPartial>, IReportSection
+public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, IReportSection
 {
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "course_pages";
@@ -229,6 +229,141 @@ public sealed class CoursePagesSection : IEventAggregate<CoursePagesPartial>, IR
         {
             _courseIds[_facts.Courses.Name(kv.Key)] = kv.Key;
         }
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.course-pages";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The last day of any kept event (zigzag), the courses (by canonical id), then in that order: (course, week's
+    /// Monday as a day number, learner key, activity labels); each learner's last enrollment event per course (course,
+    /// learner key, UTC ticks, enrolled 0/1); per course the forum's threads, responses, comments and votes. Learner
+    /// keys are the run's user keys (the numeric <c>user_id</c>, or the XXH3 of the username with bit 62 set), the same
+    /// in every process.
+    /// </remarks>
+    public void WritePartial(CoursePagesPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteInt(state.MaxDay);
+        var used = new HashSet<int>();
+        foreach ((int course, _, _) in state.Activity.Keys)
+        {
+            used.Add(course);
+        }
+
+        foreach ((int course, _) in state.Enrollment.Keys)
+        {
+            used.Add(course);
+        }
+
+        foreach (int course in state.Forum.Keys)
+        {
+            used.Add(course);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, used);
+        var activity = new List<(int Course, int Week, long User, ActivityLabels Labels)>(state.Activity.Count);
+        foreach (KeyValuePair<(int Course, int Week, long User), ActivityLabels> kv in state.Activity)
+        {
+            activity.Add((courses[kv.Key.Course], kv.Key.Week, kv.Key.User, kv.Value));
+        }
+
+        activity.Sort();
+        writer.WriteUInt((ulong)activity.Count);
+        foreach ((int course, int week, long user, ActivityLabels labels) in activity)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteInt(week);
+            writer.WriteInt(user);
+            writer.WriteUInt((ulong)labels);
+        }
+
+        var enrollment = new List<(int Course, long User, long Ticks, bool Enrolled)>(state.Enrollment.Count);
+        foreach (KeyValuePair<(int Course, long User), (long Ticks, bool Enrolled)> kv in state.Enrollment)
+        {
+            enrollment.Add((courses[kv.Key.Course], kv.Key.User, kv.Value.Ticks, kv.Value.Enrolled));
+        }
+
+        enrollment.Sort();
+        writer.WriteUInt((ulong)enrollment.Count);
+        foreach ((int course, long user, long ticks, bool enrolled) in enrollment)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteInt(user);
+            writer.WriteInt(ticks);
+            writer.WriteUInt(enrolled ? 1UL : 0UL);
+        }
+
+        var forum = new List<(int Course, long[] Counts)>(state.Forum.Count);
+        foreach (KeyValuePair<int, long[]> kv in state.Forum)
+        {
+            forum.Add((courses[kv.Key], kv.Value));
+        }
+
+        forum.Sort(static (a, b) => a.Course.CompareTo(b.Course));
+        writer.WriteUInt((ulong)forum.Count);
+        foreach ((int course, long[] counts) in forum)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteUInt((ulong)counts.Length);
+            foreach (long count in counts)
+            {
+                writer.WriteUInt((ulong)count);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public CoursePagesPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new CoursePagesPartial();
+        long maxDay = reader.ReadInt();
+        partial.MaxDay = maxDay is >= int.MinValue and <= int.MaxValue ? (int)maxDay : throw reader.Corrupt($"a last day of {maxDay}");
+        int[] courses = _facts.Courses.ReadMap(reader);
+        int n = reader.ReadCount();
+        partial.Activity.EnsureCapacity(n);
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            int week = (int)reader.ReadInt();
+            long user = reader.ReadInt();
+            CollectionsMarshal.GetValueRefOrAddDefault(partial.Activity, (course, week, user), out _) |= (ActivityLabels)reader.ReadUInt();
+        }
+
+        n = reader.ReadCount();
+        partial.Enrollment.EnsureCapacity(n);
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            long user = reader.ReadInt();
+            long ticks = reader.ReadInt();
+            partial.Enrollment[(course, user)] = (ticks, reader.ReadUInt() == 1);
+        }
+
+        n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            if (reader.ReadCount() != 4)
+            {
+                throw reader.Corrupt("forum counts other than 4");
+            }
+
+            ref long[]? counts = ref CollectionsMarshal.GetValueRefOrAddDefault(partial.Forum, course, out _);
+            counts ??= new long[4];
+            for (int k = 0; k < counts.Length; k++)
+            {
+                counts[k] += (long)reader.ReadUInt();
+            }
+        }
+
+        return partial;
     }
 
     /// <summary>The hardest problems of each course: fewest learners who got them right, of those who tried.</summary>

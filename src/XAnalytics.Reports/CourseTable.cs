@@ -88,6 +88,45 @@ internal sealed class CourseTable
         }
     }
 
+    /// <summary>
+    /// Writes the courses <paramref name="used"/> names in <see cref="Write"/>'s layout, ordered by canonical id (so the
+    /// bytes do not depend on the order threads met the courses); returns each id's position in what was written, or -1
+    /// for an id not written.
+    /// </summary>
+    public int[] WriteSorted(PartialWriter writer, HashSet<int> used)
+    {
+        CourseKey[] keys;
+        lock (_lock)
+        {
+            keys = [.. _keys];
+        }
+
+        var ids = new List<(string Canonical, int Id)>(used.Count);
+        foreach (int id in used)
+        {
+            if (id >= 0)
+            {
+                ids.Add((keys[id].ToString(), id));
+            }
+        }
+
+        ids.Sort(static (a, b) => string.CompareOrdinal(a.Canonical, b.Canonical));
+        int[] positions = new int[keys.Length];
+        Array.Fill(positions, -1);
+        writer.WriteUInt((ulong)ids.Count);
+        for (int i = 0; i < ids.Count; i++)
+        {
+            CourseKey key = keys[ids[i].Id];
+            writer.WriteString(key.Org);
+            writer.WriteString(key.Number);
+            writer.WriteNullableString(key.Run);
+            writer.WriteUInt(_newStyle.ContainsKey(ids[i].Id) ? 1UL : 0UL);
+            positions[ids[i].Id] = i;
+        }
+
+        return positions;
+    }
+
     /// <summary>Reads what <see cref="Write"/> wrote into this table: the id here of each id there.</summary>
     public int[] ReadMap(PartialReader reader)
     {

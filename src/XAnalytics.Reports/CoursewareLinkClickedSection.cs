@@ -17,7 +17,7 @@ namespace XAnalytics.Reports;
 /// <c>urlparse(url).netloc</c>) differ and the target's is not empty (a relative link is internal); <c>reducer</c> counts
 /// both per course and day.
 /// </summary>
-public sealed class CoursewareLinkClickedSection : IEventAggregate<CoursewareLinkClickedPartial>, IReportSection
+public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareLinkClickedPartial>, IReportSection
 {
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "courseware_link_clicked";
@@ -118,6 +118,61 @@ public sealed class CoursewareLinkClickedSection : IEventAggregate<CoursewareLin
             return c != 0 ? c : a.EventDate.CompareTo(b.EventDate);
         });
         Rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.courseware-link-clicked";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>The courses clicked in (by canonical id), then (course, day, clicks to another host, all clicks) in that order.</remarks>
+    public void WritePartial(CoursewareLinkClickedPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        var used = new HashSet<int>();
+        foreach ((int course, _) in state.Clicks.Keys)
+        {
+            used.Add(course);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, used);
+        var entries = new List<(int Course, int Day, long External, long All)>(state.Clicks.Count);
+        foreach (KeyValuePair<(int Course, int Day), (long External, long All)> kv in state.Clicks)
+        {
+            entries.Add((courses[kv.Key.Course], kv.Key.Day, kv.Value.External, kv.Value.All));
+        }
+
+        entries.Sort();
+        writer.WriteUInt((ulong)entries.Count);
+        foreach ((int course, int day, long external, long all) in entries)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteInt(day);
+            writer.WriteUInt((ulong)external);
+            writer.WriteUInt((ulong)all);
+        }
+    }
+
+    /// <inheritdoc/>
+    public CoursewareLinkClickedPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int[] courses = _facts.Courses.ReadMap(reader);
+        var partial = new CoursewareLinkClickedPartial();
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            int day = (int)reader.ReadInt();
+            ref (long External, long All) c = ref CollectionsMarshal.GetValueRefOrAddDefault(partial.Clicks, (course, day), out _);
+            c.External += (long)reader.ReadUInt();
+            c.All += (long)reader.ReadUInt();
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

@@ -40,7 +40,7 @@ namespace XAnalytics.Reports;
 /// Memory: one count per (day, course, learner, entity, action) seen: the size of the table written. edX truncates
 /// entity ids to 255 characters (<c>truncate=True</c>); so does this section.
 /// </remarks>
-public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPartial>, IReportSection
+public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagementPartial>, IReportSection
 {
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "module_engagement";
@@ -241,6 +241,90 @@ public sealed class ModuleEngagementSection : IEventAggregate<ModuleEngagementPa
 
         int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
         MetricRanges = lastDay is int last ? Ranges(items, courses, DateOnly.FromDayNumber(last - 6), DateOnly.FromDayNumber(last + 1)) : [];
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.module-engagement";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The last day of any kept event (zigzag), the courses counted in (by canonical id), the usernames and the entity
+    /// ids (see <see cref="PartialTexts"/>), then (day, course, username, entity type, entity id, action, count) in that
+    /// order.
+    /// </remarks>
+    public void WritePartial(ModuleEngagementPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteInt(state.MaxDay);
+        var usedCourses = new HashSet<int>();
+        var usedUsers = new HashSet<ulong>();
+        var usedEntities = new HashSet<ulong>();
+        foreach (ModuleEngagementKey k in state.Counts.Keys)
+        {
+            usedCourses.Add(k.Course);
+            usedUsers.Add(k.User);
+            usedEntities.Add(k.EntityId);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Users.Names, usedUsers);
+        Dictionary<ulong, int> entities = PartialTexts.Write(writer, state.Entities.Names, usedEntities);
+        var items = new Item[state.Counts.Count];
+        int i = 0;
+        foreach (KeyValuePair<ModuleEngagementKey, long> kv in state.Counts)
+        {
+            ModuleEngagementKey k = kv.Key;
+            items[i++] = new Item(k.Day, courses[k.Course], users[k.User], (int)k.Entity, entities[k.EntityId], (int)k.Action, kv.Value);
+        }
+
+        Array.Sort(items, static (a, b) => a.CompareTo(b));
+        writer.WriteUInt((ulong)items.Length);
+        foreach (Item it in items)
+        {
+            writer.WriteInt(it.Day);
+            writer.WriteUInt((ulong)it.Course);
+            writer.WriteUInt((ulong)it.User);
+            writer.WriteUInt((ulong)it.Entity);
+            writer.WriteUInt((ulong)it.EntityId);
+            writer.WriteUInt((ulong)it.Action);
+            writer.WriteUInt((ulong)it.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ModuleEngagementPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new ModuleEngagementPartial();
+        long maxDay = reader.ReadInt();
+        partial.MaxDay = maxDay is >= int.MinValue and <= int.MaxValue ? (int)maxDay : throw reader.Corrupt($"a last day of {maxDay}");
+        int[] courses = _facts.Courses.ReadMap(reader);
+        ulong[] users = PartialTexts.Read(reader, partial.Users.Names);
+        ulong[] entities = PartialTexts.Read(reader, partial.Entities.Names);
+        int n = reader.ReadCount();
+        partial.Counts.EnsureCapacity(n);
+        for (int i = 0; i < n; i++)
+        {
+            int day = (int)reader.ReadInt();
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            ulong user = PartialTexts.At(users, reader.ReadCount(), reader);
+            ulong entity = reader.ReadUInt();
+            ulong entityId = PartialTexts.At(entities, reader.ReadCount(), reader);
+            ulong action = reader.ReadUInt();
+            if (entity >= (ulong)s_entityNames.Length || action >= (ulong)s_actionNames.Length)
+            {
+                throw reader.Corrupt($"entity {entity}, action {action}");
+            }
+
+            var key = new ModuleEngagementKey(day, course, user, (ModuleEngagementEntity)entity, entityId, (ModuleEngagementAction)action);
+            CollectionsMarshal.GetValueRefOrAddDefault(partial.Counts, key, out _) += (long)reader.ReadUInt();
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

@@ -45,7 +45,7 @@ namespace XAnalytics.Reports;
 /// an archive's files do not arrive in it) and folded, the videos in parallel: memory grows with the number of video
 /// events, about 40 MB per million (not bounded: see the README).
 /// </remarks>
-public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
+public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSection
 {
     /// <summary>Seconds per segment (<c>VIDEO_VIEWING_SECONDS_PER_SEGMENT</c>).</summary>
     public const int SegmentSeconds = 5;
@@ -255,6 +255,95 @@ public sealed class VideoSection : IEventAggregate<VideoPartial>, IReportSection
         Videos = videos;
         Timeline = rows;
         result.Videos.Clear();
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.video";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The courses with video events (by canonical id), the videos' encoded module ids (see <see cref="PartialTexts"/>),
+    /// then per video (course, module id, in that order) its kept events: learner key (the run's user key, the same in
+    /// every process), time (UTC ticks), kind, then the current time, old time and duration as doubles. Each video's
+    /// events are sorted first (by <see cref="VideoEventRecord.CompareTo"/>, then duration: the order
+    /// <see cref="Complete"/> folds them in anyway), so the bytes do not depend on the order threads met them.
+    /// </remarks>
+    public void WritePartial(VideoPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        var usedCourses = new HashSet<int>();
+        var usedModules = new HashSet<ulong>();
+        foreach ((int course, ulong module) in state.Videos.Keys)
+        {
+            usedCourses.Add(course);
+            usedModules.Add(module);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        Dictionary<ulong, int> modules = PartialTexts.Write(writer, state.Modules.Names, usedModules);
+        var videos = new List<(int Course, int Module, List<VideoEventRecord> Events)>(state.Videos.Count);
+        foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in state.Videos)
+        {
+            videos.Add((courses[kv.Key.Course], modules[kv.Key.Module], kv.Value));
+        }
+
+        videos.Sort(static (a, b) => a.Course != b.Course ? a.Course.CompareTo(b.Course) : a.Module.CompareTo(b.Module));
+        writer.WriteUInt((ulong)videos.Count);
+        foreach ((int course, int module, List<VideoEventRecord> events) in videos)
+        {
+            events.Sort(static (a, b) =>
+            {
+                int c = a.CompareTo(b);
+                return c != 0 ? c : a.Duration.CompareTo(b.Duration);
+            });
+            writer.WriteUInt((ulong)course);
+            writer.WriteUInt((ulong)module);
+            writer.WriteUInt((ulong)events.Count);
+            foreach (VideoEventRecord e in events)
+            {
+                writer.WriteInt(e.User);
+                writer.WriteInt(e.Ticks);
+                writer.WriteUInt((ulong)e.Kind);
+                writer.WriteDouble(e.CurrentTime);
+                writer.WriteDouble(e.OldTime);
+                writer.WriteDouble(e.Duration);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public VideoPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new VideoPartial();
+        int[] courses = _facts.Courses.ReadMap(reader);
+        ulong[] modules = PartialTexts.Read(reader, partial.Modules.Names);
+        int n = reader.ReadCount();
+        for (int v = 0; v < n; v++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            ulong module = PartialTexts.At(modules, reader.ReadCount(), reader);
+            int count = reader.ReadCount();
+            ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(partial.Videos, (course, module), out _);
+            list ??= new List<VideoEventRecord>(Math.Min(count, 1 << 16));
+            for (int e = 0; e < count; e++)
+            {
+                long user = reader.ReadInt(), ticks = reader.ReadInt();
+                ulong kind = reader.ReadUInt();
+                if (kind > (ulong)VideoEventKind.Stop)
+                {
+                    throw reader.Corrupt($"a video event kind of {kind}");
+                }
+
+                list.Add(new VideoEventRecord(user, ticks, (VideoEventKind)kind, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble()));
+            }
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)
