@@ -577,7 +577,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         }
 
         // SVG only: the page shows it, and rasterizing a PNG too cost twice the drawing (0.9 s for 10 charts of the 1M archive).
-        plot.SaveSvg(Path.Combine(folder, "charts", name + ".svg"), ReportCharts.Width, ReportCharts.Height);
+        ReportCharts.SaveSvg(plot, Path.Combine(folder, "charts", name + ".svg"));
         written.Add(Path.Combine(Folder, "charts", name + ".svg"));
         return "charts/" + name + ".svg";
     }

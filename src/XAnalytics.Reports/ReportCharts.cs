@@ -1,9 +1,12 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using ScottPlot;
 
 namespace XAnalytics.Reports;
 
 /// <summary>The report's charts, drawn with ScottPlot (SkiaSharp underneath, headless) as PNG and SVG.</summary>
-internal static class ReportCharts
+internal static partial class ReportCharts
 {
     public const int Width = 960;
     public const int Height = 440;
@@ -117,6 +120,36 @@ internal static class ReportCharts
     public static void Save(Plot plot, string pngPath, string svgPath)
     {
         plot.SavePng(pngPath, Width, Height);
-        plot.SaveSvg(svgPath, Width, Height);
+        SaveSvg(plot, svgPath);
     }
+
+    /// <summary>
+    /// Saves the plot as SVG with its clip paths numbered from 0 by first use. Skia numbers them with a counter per
+    /// process, so a chart drawn after others, or beside them on another thread (course pages draw theirs in
+    /// parallel), got other ids from run to run; renumbered, a chart's bytes depend on the chart alone, so one process
+    /// and a merge of shards write the same files.
+    /// </summary>
+    public static void SaveSvg(Plot plot, string svgPath)
+    {
+        plot.SaveSvg(svgPath, Width, Height);
+        string svg = File.ReadAllText(svgPath);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        string renumbered = ClipPathId().Replace(svg, m =>
+        {
+            if (!ids.TryGetValue(m.Value, out int n))
+            {
+                ids[m.Value] = n = ids.Count;
+            }
+
+            return "cl_" + n.ToString("x", CultureInfo.InvariantCulture);
+        });
+        if (!string.Equals(renumbered, svg, StringComparison.Ordinal))
+        {
+            File.WriteAllText(svgPath, renumbered, new UTF8Encoding(false));
+        }
+    }
+
+    // Only ids and references to them: a label's text that happens to read "cl_1" is left as it is.
+    [GeneratedRegex("""(?<=id="|url\(#)cl_[0-9a-f]+(?=[")])""", RegexOptions.CultureInvariant)]
+    private static partial Regex ClipPathId();
 }

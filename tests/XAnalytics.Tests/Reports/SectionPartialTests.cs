@@ -1,0 +1,207 @@
+using System.Threading.Tasks.Dataflow;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+using XAnalytics.Reports;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>
+/// Each report section's partial state (<see cref="IPartialAggregate{TPartial}"/>) round-trips: batches dealt to three
+/// partials, each written, read back by the same section of another report (its own course table, as a merging process
+/// has), merged and completed give the rows the original partials give merged in place; a read-back partial writes the
+/// same bytes again; a cut-short state is an <see cref="InvalidDataException"/>.
+/// </summary>
+public sealed class SectionPartialTests : IDisposable
+{
+    private const int Partials = 3;
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-section-partials-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static readonly string[] s_sectionNames =
+    [
+        VideoSection.SectionName,
+        ModuleEngagementSection.SectionName,
+        ActiveUsersWeeklySection.SectionName,
+        CoursewareLinkClickedSection.SectionName,
+        CoursePagesSection.SectionName,
+    ];
+
+    public static TheoryData<string> SectionNames => [.. s_sectionNames];
+
+    [Fact]
+    public void Sections_EveryOneOfReportSections_IsWritableWithReportStateName()
+    {
+        using LearnerReports reports = LearnerReports.Create(new ReportOptions());
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (IReportSection section in reports.Sections)
+        {
+            Type? partial = Array.Find(section.GetType().GetInterfaces(), i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IPartialAggregate<>));
+            Assert.True(partial is not null, $"{section.Name} cannot write its partial");
+            string state = (string)partial.GetProperty(nameof(IPartialAggregate<object>.StateName))!.GetValue(section)!;
+            Assert.Equal("report." + section.Name.Replace('_', '-'), state);
+            Assert.True(names.Add(state), state);
+        }
+
+        Assert.Equal(s_sectionNames.Length, names.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(SectionNames))]
+    public async Task Section_PartialsWrittenReadBackAndMerged_SameRowsAsMergedInPlace(string name)
+    {
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 6_000, files: 4, courses: 3, learners: 150, days: 15);
+        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
+        var options = new ReportOptions();
+        using LearnerReports one = LearnerReports.Create(options);
+        using LearnerReports two = LearnerReports.Create(options);
+        IReportSection original = Find(one, name), reread = Find(two, name);
+        switch (original)
+        {
+            case VideoSection video:
+                await RoundTripAsync(video, (VideoSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(video.Videos!);
+                break;
+            case ModuleEngagementSection engagement:
+                await RoundTripAsync(engagement, (ModuleEngagementSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(engagement.Rows!);
+                break;
+            case ActiveUsersWeeklySection active:
+                await RoundTripAsync(active, (ActiveUsersWeeklySection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(active.Rows!);
+                break;
+            case CoursewareLinkClickedSection links:
+                await RoundTripAsync(links, (CoursewareLinkClickedSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                if (EdxCorpus.Directory is not null)
+                {
+                    Assert.NotEmpty(links.Rows!); // the generated archive has no link clicks; edX's acceptance log has
+                }
+
+                break;
+            case CoursePagesSection pages:
+                // The pages' rows (their files also draw the video and engagement sections' rows, not completed here).
+                await RoundTripAsync(pages, (CoursePagesSection)reread, inputs, () => Rows(pages.Pages!), () => Rows(((CoursePagesSection)reread).Pages!));
+                Assert.NotEmpty(pages.Pages!);
+                break;
+            default:
+                Assert.Fail($"{name}: no round trip written for {original.GetType().Name}");
+                break;
+        }
+    }
+
+    private static IReportSection Find(LearnerReports reports, string name)
+    {
+        foreach (IReportSection section in reports.Sections)
+        {
+            if (section.Name == name)
+            {
+                return section;
+            }
+        }
+
+        throw new InvalidOperationException($"no section {name}");
+    }
+
+    private static async Task RoundTripAsync<T>(IPartialAggregate<T> original, IPartialAggregate<T> reread, string[] inputs, Func<string[]> expected, Func<string[]> actual)
+        where T : class
+    {
+        T[] partials = [.. Enumerable.Range(0, Partials).Select(_ => original.CreatePartial())];
+        var pipeline = new PipelineOptions
+        {
+            Source = new FileSourceOptions { Inputs = inputs },
+            Threads = 2,
+            BatchEvents = 200,
+            RejectsPath = null,
+        };
+        await EventPipeline.RunAsync(pipeline, [], new DealingSink<T>(original, partials)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var states = new byte[Partials][];
+        for (int i = 0; i < Partials; i++)
+        {
+            var writer = new PartialWriter();
+            original.WritePartial(partials[i], writer);
+            states[i] = writer.WrittenSpan.ToArray();
+        }
+
+        Assert.True(states.Count(s => s.Length > 8) >= 2, "at least two partials hold entries");
+
+        var read = new T[Partials];
+        for (int i = 0; i < Partials; i++)
+        {
+            var reader = new PartialReader(states[i], $"state-{i}");
+            read[i] = reread.ReadPartial(reader);
+            Assert.True(reader.AtEnd, $"state {i} read to its end");
+
+            // Written again (by the other report, whose course ids differ): the same bytes.
+            var again = new PartialWriter();
+            reread.WritePartial(read[i], again);
+            Assert.True(states[i].AsSpan().SequenceEqual(again.WrittenSpan), $"state {i} written again differs");
+        }
+
+        // Cut short anywhere: an error naming the file, never a crash or a wrong partial.
+        byte[] longest = states.MaxBy(s => s.Length)!;
+        for (int cut = 0; cut < longest.Length; cut += Math.Max(1, longest.Length / 40))
+        {
+            Assert.Throws<InvalidDataException>(() => reread.ReadPartial(new PartialReader(longest.AsMemory(0, cut), "cut.xap")));
+        }
+
+        for (int i = 1; i < Partials; i++)
+        {
+            original.Merge(partials[0], partials[i]);
+        }
+
+        original.Complete(partials[0]);
+        T merged = reread.CreatePartial();
+        foreach (T partial in read)
+        {
+            reread.Merge(merged, partial);
+        }
+
+        reread.Complete(merged);
+        string[] want = expected();
+        Assert.True(want.Length > 0, "rows to compare");
+        Assert.Equal(want, actual());
+    }
+
+    /// <summary>The section's files (CSVs) as written, name then content.</summary>
+    private string[] Files(IReportSection section, string tag)
+    {
+        string dir = Path.Combine(_dir.FullName, tag);
+        Directory.CreateDirectory(dir);
+        var written = new List<string>();
+        section.Write(dir, written);
+        var files = new List<string>();
+        foreach (string file in written.Order(StringComparer.Ordinal))
+        {
+            files.Add(file);
+            files.Add(File.ReadAllText(Path.Combine(dir, file)));
+        }
+
+        return [.. files];
+    }
+
+    private static string[] Rows<TRow>(IReadOnlyList<TRow> rows) => [.. rows.Select(r => r!.ToString()!)];
+
+    /// <summary>Deals batches round-robin to the partials (one at a time: an action block runs one batch at once).</summary>
+    private sealed class DealingSink<T>(IPartialAggregate<T> aggregate, T[] partials) : IEventSink
+        where T : class
+    {
+        private int _next;
+
+        public bool RequiresInputOrder => false;
+
+        public ITargetBlock<EventBatch> CreateBlock(StageContext context) => new ActionBlock<EventBatch>(batch =>
+        {
+            using (batch)
+            {
+                aggregate.Accumulate(partials[_next++ % partials.Length], batch);
+                context.Counters.AddWritten(batch.Count);
+            }
+        });
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
