@@ -208,7 +208,11 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
 
         var pages = new List<CoursePage>(learners.Count);
         var usedFiles = new HashSet<string>(StringComparer.Ordinal);
-        foreach (KeyValuePair<int, HashSet<long>> kv in learners)
+        // Courses in name order: a file name taken by a colliding course's hash goes to the same course on every run,
+        // whatever order threads (or a merge's shards) met the courses in.
+        var byName = new List<KeyValuePair<int, HashSet<long>>>(learners);
+        byName.Sort((a, b) => string.CompareOrdinal(_facts.Courses.Name(a.Key), _facts.Courses.Name(b.Key)));
+        foreach (KeyValuePair<int, HashSet<long>> kv in byName)
         {
             string course = _facts.Courses.Name(kv.Key);
             long[] forum = result.Forum.GetValueOrDefault(kv.Key) ?? new long[4];
