@@ -31,6 +31,7 @@ internal static class CountCommand
         var common = new CommonOptions();
         var filters = new FilterOptions();
         var partial = new PartialOutput();
+        var state = new StateOption();
         var command = new Command("count", "Count events: in total with distinct users, or per value of one or more fields. "
             + "Results go to stdout, progress and a summary to stderr. "
             + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
@@ -42,11 +43,12 @@ internal static class CountCommand
         common.AddTo(command);
         filters.AddTo(command);
         partial.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, format, common, filters, partial, ct)));
+        state.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, format, common, filters, partial, state, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, Option<TableFormat> formatOpt, CommonOptions common, FilterOptions filters, PartialOutput partial, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, Option<TableFormat> formatOpt, CommonOptions common, FilterOptions filters, PartialOutput partial, StateOption state, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         FieldPath[] by = [.. (result.GetValue(byOpt) ?? []).Select(FieldPath.Parse)];
@@ -64,6 +66,13 @@ internal static class CountCommand
         if (await partial.TryRunAsync(result, common, options, filters.Stages(result), aggregate, filters.Describe(result), ct) is int done)
         {
             return done;
+        }
+
+        if (await state.TryRunAsync(result, common, options, filters.Stages(result), aggregate, filters.Describe(result), ct) is int folded)
+        {
+            ResultTables.WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+            WarnOnMissingFields(result.InvocationConfiguration.Error, by, aggregate.Result);
+            return folded;
         }
 
         RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);

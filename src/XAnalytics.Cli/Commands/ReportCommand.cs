@@ -38,6 +38,7 @@ internal static class ReportCommand
         };
         var common = new CommonOptions();
         var partial = new PartialOutput();
+        var state = new StateOption();
         var command = new Command("report", "Learner analytics in one pass: events_daily.csv, weekly_activity.csv (edX's user-activity rules), "
             + "daily_active.csv, enrollment_daily.csv, countries.csv (with a GeoIP database), charts (PNG, SVG) and a static index.html.")
         {
@@ -45,6 +46,7 @@ internal static class ReportCommand
         };
         common.AddTo(command);
         partial.AddTo(command);
+        state.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
@@ -86,6 +88,16 @@ internal static class ReportCommand
             }
 
             pipeline = CommonOptions.Excluding(pipeline, folder!);
+            if (result.GetValue(state.State) is not null)
+            {
+                using LearnerReports all = LearnerReports.Create(options);
+                Task warmUp = ReportWriter.WarmUpChartsAsync();
+                int folded = (await state.TryRunAsync(result, common, pipeline, [], all.Aggregate, filters, ct))!.Value;
+                await warmUp;
+                PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ReportWriter.Write(all, folder!));
+                return folded;
+            }
+
             long reportedEvents = 0;
             (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, folder!, !result.GetValue(common.NoProgress), ct,
                 reports => reportedEvents = reports.EventsDaily is null ? -1 : reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);

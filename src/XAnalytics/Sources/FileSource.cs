@@ -127,6 +127,11 @@ public sealed class FileSource
             throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
         }
 
+        if (options.OnlyFiles is { } only)
+        {
+            files.RemoveAll(file => !only.Contains(Path.GetFullPath(file.Path)));
+        }
+
         if (options.Plan is { } plan)
         {
             return new FileSource(SelectPlanned(files, plan, options, notes), skipped, notes);

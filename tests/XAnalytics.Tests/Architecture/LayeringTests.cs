@@ -24,7 +24,7 @@ public sealed partial class LayeringTests
         ["XAnalytics.Sources", "XAnalytics.Stages"],
         ["XAnalytics.Stages.Desensitize"],
         ["XAnalytics.Aggregates"],
-        ["XAnalytics.Sinks", "XAnalytics.Ordering"],
+        ["XAnalytics.Sinks", "XAnalytics.Ordering", "XAnalytics.Incremental"],
         ["XAnalytics.Learners"],
         ["XAnalytics"],
         ["XAnalytics.Settings"],
