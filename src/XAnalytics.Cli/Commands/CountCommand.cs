@@ -8,7 +8,7 @@ using XAnalytics.Sinks;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics count INPUT... [--by FIELD]... [--format tsv|csv|json]</c></summary>
+/// <summary><c>xanalytics count INPUT... [--by FIELD]... [--format tsv|csv|json|parquet] [--output FILE]</c></summary>
 internal static class CountCommand
 {
     public static Command Create()
@@ -23,11 +23,7 @@ internal static class CountCommand
             Description = "Count per distinct value of this field: a path like event_type, context.course_id, "
                 + "event:element, or 'day' (UTC date of time). Repeat for combinations.",
         };
-        var format = new Option<TableFormat>("--format")
-        {
-            Description = "Output format: tsv (value<TAB>count, no header), csv (with header) or json.",
-            DefaultValueFactory = _ => TableFormat.Tsv,
-        };
+        var table = new TableOptions("Output format: tsv (value<TAB>count, no header), csv (with header) or json.");
         var common = new CommonOptions();
         var filters = new FilterOptions();
         var command = new Command("count", "Count events: in total with distinct users, or per value of one or more fields. "
@@ -36,23 +32,25 @@ internal static class CountCommand
         {
             inputs,
             by,
-            format,
         };
+        table.AddTo(command);
         common.AddTo(command);
         filters.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, format, common, filters, ct)));
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, inputs, by, table, common, filters, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, Option<TableFormat> formatOpt, CommonOptions common, FilterOptions filters, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputsArg, Option<string[]> byOpt, TableOptions table, CommonOptions common, FilterOptions filters, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         FieldPath[] by = [.. (result.GetValue(byOpt) ?? []).Select(FieldPath.Parse)];
         PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, result.GetValue(inputsArg) ?? [], "count"));
+        using TableDestination destination = table.Open(result, ref options);
         var aggregate = new CountAggregate(by);
 
         RunResult run = await CommandRunner.RunAsync(result, options, filters.Stages(result), new AggregateSink<CountTable>(aggregate), !result.GetValue(common.NoProgress), ct);
-        ResultTables.WriteCounts(aggregate, by, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+        ResultTables.WriteCounts(aggregate, by, destination);
+        destination.Complete();
         int exit = CommandRunner.Finish(result, run, filters.Describe(result));
         WarnOnMissingFields(result.InvocationConfiguration.Error, by, aggregate.Result);
         return exit;

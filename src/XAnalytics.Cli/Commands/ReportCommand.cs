@@ -7,7 +7,7 @@ using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics report INPUT OUTDIR [--from DATE] [--to DATE] [--course ID]...</c></summary>
+/// <summary><c>xanalytics report INPUT OUTDIR [--from DATE] [--to DATE] [--course ID]... [--format csv|parquet]</c></summary>
 internal static class ReportCommand
 {
     public static Command Create()
@@ -27,11 +27,16 @@ internal static class ReportCommand
         {
             Description = "A GeoIP2/GeoLite2 Country .mmdb, or a folder holding one (default: the first *Country*.mmdb in public-data-dir or its subfolders).",
         };
+        var format = new Option<ReportFormat>("--format")
+        {
+            Description = "Tables as csv (default) or parquet (typed: days DATE, counts INT64, shares DOUBLE), same names with .csv or .parquet.",
+            DefaultValueFactory = _ => ReportFormat.Csv,
+        };
         var common = new CommonOptions();
         var command = new Command("report", "Learner analytics in one pass: events_daily.csv, weekly_activity.csv (edX's user-activity rules), "
             + "daily_active.csv, enrollment_daily.csv, countries.csv (with a GeoIP database), charts (PNG, SVG) and a static index.html.")
         {
-            input, outDir, from, to, course, gdp, geoIp,
+            input, outDir, from, to, course, gdp, geoIp, format,
         };
         common.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
@@ -47,7 +52,7 @@ internal static class ReportCommand
             };
             PipelineOptions pipeline = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report"), result.GetValue(outDir)!);
             long reportedEvents = 0;
-            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct,
+            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, result.GetValue(outDir)!, !result.GetValue(common.NoProgress), ct, result.GetValue(format),
                 reports => reportedEvents = reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
             PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, files);
             int exit = CommandRunner.Finish(result, run);
@@ -66,14 +71,14 @@ internal static class ReportCommand
 
     /// <summary>Runs the reports over an archive and writes them; shared with <c>demo</c>.</summary>
     public static async Task<(RunResult Run, ReportFiles Files)> RunAsync(
-        ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct, Action<LearnerReports>? inspect = null)
+        ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct, ReportFormat format = ReportFormat.Csv, Action<LearnerReports>? inspect = null)
     {
         using LearnerReports reports = LearnerReports.Create(options);
         Task charts = ReportWriter.WarmUpChartsAsync();
         RunResult run = await CommandRunner.RunAsync(parse, pipeline, [], reports.CreateSink(), progress, ct);
         await charts;
         inspect?.Invoke(reports);
-        return (run, ReportWriter.Write(reports, outDir));
+        return (run, ReportWriter.Write(reports, outDir, format));
     }
 
     private static string? Describe(ParseResult result, params Option[] options)

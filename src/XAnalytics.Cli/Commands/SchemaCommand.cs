@@ -8,7 +8,7 @@ using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics schema INPUT [--all] [--format tsv|csv|json] [filters]</c></summary>
+/// <summary><c>xanalytics schema INPUT [--all] [--format tsv|csv|json|parquet] [--output FILE] [filters]</c></summary>
 internal static class SchemaCommand
 {
     public static Command Create()
@@ -22,11 +22,7 @@ internal static class SchemaCommand
         {
             Description = "Descend into noisy subtrees (correct_map, submission, answers, POST, GET, state) instead of one path each.",
         };
-        var format = new Option<TableFormat>("--format")
-        {
-            Description = "Output format: tsv (path<TAB>count<TAB>example, no header), csv (with header) or json.",
-            DefaultValueFactory = _ => TableFormat.Tsv,
-        };
+        var table = new TableOptions("Output format: tsv (path<TAB>count<TAB>example, no header), csv (with header) or json.");
         var common = new CommonOptions();
         var filters = new FilterOptions();
         var command = new Command("schema", "List every field path in the events (browser events decoded), with the number of events that have it "
@@ -34,24 +30,26 @@ internal static class SchemaCommand
         {
             input,
             all,
-            format,
         };
+        table.AddTo(command);
         common.AddTo(command);
         filters.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, format, common, filters, ct)));
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, table, common, filters, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, Option<TableFormat> formatOpt,
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, TableOptions table,
         CommonOptions common, FilterOptions filters, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, result.GetValue(inputArg) ?? [], "schema"));
         IReadOnlyList<IEventStage> stages = [.. filters.Stages(result), DecodeBrowserEventStage.Create()];
+        using TableDestination destination = table.Open(result, ref options);
         var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
 
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
-        ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+        ResultTables.WriteSchema(aggregate, destination);
+        destination.Complete();
         return CommandRunner.Finish(result, run, filters.Describe(result));
     }
 }
