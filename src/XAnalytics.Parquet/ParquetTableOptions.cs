@@ -16,6 +16,6 @@ public sealed record ParquetTableOptions
     /// </summary>
     public bool Atomic { get; init; } = true;
 
-    /// <summary>Column compression. Default zstd, which DuckDB, pyarrow and Spark all read.</summary>
-    public ParquetCompression Compression { get; init; } = ParquetCompression.Zstd;
+    /// <summary>Column compression. Default Snappy, which DuckDB, pyarrow and Spark all read (see <see cref="ParquetCompression.Zstd"/> for why not zstd).</summary>
+    public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
 }

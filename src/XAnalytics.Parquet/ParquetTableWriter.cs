@@ -90,9 +90,9 @@ public sealed class ParquetTableWriter : IDisposable
             {
                 CompressionMethod = o.Compression switch
                 {
-                    ParquetCompression.Snappy => CompressionMethod.Snappy,
+                    ParquetCompression.Zstd => CompressionMethod.Zstd,
                     ParquetCompression.None => CompressionMethod.None,
-                    _ => CompressionMethod.Zstd,
+                    _ => CompressionMethod.Snappy,
                 },
             };
             ParquetWriter writer = ParquetWriter.CreateAsync(new ParquetSchema(fields), file, parquetOptions).GetAwaiter().GetResult();
