@@ -203,7 +203,7 @@ public sealed class IncrementalState
         var files = new JsonArray();
         foreach (FileFingerprint f in _folded.Values.Concat(added).OrderBy(static f => f.Path, StringComparer.Ordinal))
         {
-            files.Add(new JsonObject { ["path"] = f.Path, ["bytes"] = f.Bytes, ["modified"] = f.ModifiedUtc, ["hash"] = f.Hash });
+            files.Add((JsonNode)new JsonObject { ["path"] = f.Path, ["bytes"] = f.Bytes, ["modified"] = f.ModifiedUtc, ["hash"] = f.Hash });
         }
 
         var root = new JsonObject

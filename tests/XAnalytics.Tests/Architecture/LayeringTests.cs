@@ -28,7 +28,7 @@ public sealed partial class LayeringTests
         ["XAnalytics.Learners"],
         ["XAnalytics"],
         ["XAnalytics.Settings"],
-        ["XAnalytics.Generation", "XAnalytics.Reports.Reference"],
+        ["XAnalytics.Generation", "XAnalytics.Reports.Reference", "XAnalytics.Parquet", "XAnalytics.S3"],
         ["XAnalytics.Reports"],
         ["XAnalytics.Cli.Terminal", "XAnalytics.Cli.Output"],
         ["XAnalytics.Cli.Pipelines"],
