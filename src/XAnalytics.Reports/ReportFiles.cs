@@ -1,6 +1,6 @@
 namespace XAnalytics.Reports;
 
-/// <summary>What <see cref="ReportWriter.Write"/> wrote.</summary>
+/// <summary>What <see cref="ReportWriter.Write(LearnerReports, string, ReportFormat)"/> wrote.</summary>
 /// <param name="Directory">The output folder.</param>
 /// <param name="IndexHtml">The report page.</param>
 /// <param name="Files">Every file written, with its full path.</param>

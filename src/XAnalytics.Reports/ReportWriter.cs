@@ -21,6 +21,7 @@ public static class ReportWriter
     private static readonly string[] s_outputs =
     [
         "events_daily.csv", "weekly_activity.csv", "daily_active.csv", "enrollment_daily.csv", "countries.csv", "gdp_share.csv", "index.html",
+        "events_daily.parquet", "weekly_activity.parquet", "daily_active.parquet", "enrollment_daily.parquet", "countries.parquet", "gdp_share.parquet",
         .. ChartFiles("daily_active"), .. ChartFiles("enrollment"), .. ChartFiles("top_countries"),
     ];
 
@@ -31,13 +32,20 @@ public static class ReportWriter
     /// Loads the chart renderer (SkiaSharp, HarfBuzz, the system's fonts) on a thread-pool thread. A tool calls it
     /// when it starts a report's run, so the charts drawn after the run do not wait for font discovery; the run's
     /// own cores are busy then, but the writing after it is on one. The task never faults: a renderer that cannot
-    /// load is reported by <see cref="Write"/>, as before.
+    /// load is reported by <see cref="Write(LearnerReports, string, ReportFormat)"/>, as before.
     /// </summary>
     public static Task WarmUpChartsAsync() => Internal.HeadStart.Run(ReportCharts.WarmUp);
 
-    /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>.</summary>
+    /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>, tables as CSV.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>
-    public static ReportFiles Write(LearnerReports reports, string outputDirectory)
+    public static ReportFiles Write(LearnerReports reports, string outputDirectory) => Write(reports, outputDirectory, ReportFormat.Csv);
+
+    /// <summary>
+    /// Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>,
+    /// tables in <paramref name="format"/> (the same names, <c>.csv</c> or <c>.parquet</c>); charts and <c>index.html</c> either way.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has not completed.</exception>
+    public static ReportFiles Write(LearnerReports reports, string outputDirectory, ReportFormat format)
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -57,7 +65,7 @@ public static class ReportWriter
         {
             Directory.CreateDirectory(Path.Combine(staged.Path, "charts"));
             var written = new List<string>();
-            WriteAll(reports, staged.Path, written);
+            WriteAll(reports, staged.Path, written, format);
             staged.Publish();
             var final = new List<string>(written.Count);
             foreach (string relative in written)
@@ -74,82 +82,90 @@ public static class ReportWriter
         }
     }
 
-    private static void WriteAll(LearnerReports reports, string dir, List<string> written)
+    private static void WriteAll(LearnerReports reports, string dir, List<string> written, ReportFormat format)
     {
         if (reports.EventsDaily?.Rows is { } daily)
         {
-            using (var csv = new CsvTable(Path.Combine(dir, "events_daily.csv"), "day", "course_id", "family", "events"))
+            using var table = new ReportTable(dir, "events_daily", format, ReportTable.Day("day"), ReportTable.Text("course_id"), ReportTable.Text("family"), ReportTable.Count("events"));
+            foreach (EventsDailyRow r in daily)
             {
-                foreach (EventsDailyRow r in daily)
-                {
-                    csv.Row(CsvTable.Date(r.Day), r.CourseId, EventFamilies.Name(r.Family), CsvTable.Number(r.Events));
-                }
+                table.Add(r.Day).Add(r.CourseId).Add(EventFamilies.Name(r.Family)).Add(r.Events).EndRow();
             }
 
-            written.Add("events_daily.csv");
+            table.Complete();
+            written.Add(table.FileName);
         }
 
         IReadOnlyList<DailyActiveRow> active = reports.WeeklyActivity?.DailyActive ?? [];
         if (reports.WeeklyActivity?.Rows is { } weekly)
         {
-            using (var csv = new CsvTable(Path.Combine(dir, "weekly_activity.csv"), "course_id", "interval_start", "interval_end", "label", "count"))
+            using (var table = new ReportTable(dir, "weekly_activity", format, ReportTable.Text("course_id"), ReportTable.Day("interval_start"), ReportTable.Day("interval_end"),
+                ReportTable.Text("label"), ReportTable.Count("count")))
             {
                 foreach (WeeklyActivityRow r in weekly)
                 {
-                    csv.Row(r.CourseId, CsvTable.Date(r.IntervalStart), CsvTable.Date(r.IntervalEnd), r.Label, CsvTable.Number(r.Count));
+                    table.Add(r.CourseId).Add(r.IntervalStart).Add(r.IntervalEnd).Add(r.Label).Add(r.Count).EndRow();
                 }
+
+                table.Complete();
+                written.Add(table.FileName);
             }
 
-            written.Add("weekly_activity.csv");
-            using (var csv = new CsvTable(Path.Combine(dir, "daily_active.csv"), "course_id", "day", "learners"))
+            using (var table = new ReportTable(dir, "daily_active", format, ReportTable.Text("course_id"), ReportTable.Day("day"), ReportTable.Count("learners")))
             {
                 foreach (DailyActiveRow r in active)
                 {
-                    csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Learners));
+                    table.Add(r.CourseId).Add(r.Day).Add(r.Learners).EndRow();
                 }
-            }
 
-            written.Add("daily_active.csv");
+                table.Complete();
+                written.Add(table.FileName);
+            }
         }
 
         IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily?.Rows ?? [];
         if (reports.EnrollmentDaily is not null)
         {
-            using (var csv = new CsvTable(Path.Combine(dir, "enrollment_daily.csv"), "course_id", "day", "activations", "deactivations", "mode_changes", "net_enrollment"))
+            using var table = new ReportTable(dir, "enrollment_daily", format, ReportTable.Text("course_id"), ReportTable.Day("day"), ReportTable.Count("activations"),
+                ReportTable.Count("deactivations"), ReportTable.Count("mode_changes"), ReportTable.Count("net_enrollment"));
+            foreach (EnrollmentDailyRow r in enrollment)
             {
-                foreach (EnrollmentDailyRow r in enrollment)
-                {
-                    csv.Row(r.CourseId, CsvTable.Date(r.Day), CsvTable.Number(r.Activations), CsvTable.Number(r.Deactivations),
-                        CsvTable.Number(r.ModeChanges), CsvTable.Number(r.NetEnrollment));
-                }
+                table.Add(r.CourseId).Add(r.Day).Add(r.Activations).Add(r.Deactivations).Add(r.ModeChanges).Add(r.NetEnrollment).EndRow();
             }
 
-            written.Add("enrollment_daily.csv");
+            table.Complete();
+            written.Add(table.FileName);
         }
+
         CountriesReport? countries = reports.Countries;
         if (countries is not null)
         {
-            using (var csv = new CsvTable(Path.Combine(dir, "countries.csv"), "course_id", "country", "country_name", "learners", "gdp_per_capita", "languages", "internet_users"))
+            using (var table = new ReportTable(dir, "countries", format, ReportTable.Text("course_id"), ReportTable.Text("country"), ReportTable.Text("country_name"),
+                ReportTable.Count("learners"), ReportTable.Real("gdp_per_capita"), ReportTable.Text("languages"), ReportTable.Int("internet_users")))
             {
                 foreach (CountryRow r in countries.Rows!)
                 {
-                    csv.Row(r.CourseId, r.Country, r.CountryName, CsvTable.Number(r.Learners), CsvTable.Number(r.GdpPerCapita), r.Languages, CsvTable.Number(r.InternetUsers));
+                    table.Add(r.CourseId).Add(r.Country).Add(r.CountryName).Add(r.Learners).Add(r.GdpPerCapita).Add(r.Languages).Add(r.InternetUsers).EndRow();
                 }
+
+                table.Complete();
+                written.Add(table.FileName);
             }
 
-            written.Add("countries.csv");
             if (countries.GdpShares is { } shares)
             {
-                using (var csv = new CsvTable(Path.Combine(dir, "gdp_share.csv"), "course_id", "gdp_threshold", "learners_with_gdp", "learners_below", "share", "lower_95", "upper_95"))
+                using (var table = new ReportTable(dir, "gdp_share", format, ReportTable.Text("course_id"), ReportTable.Real("gdp_threshold"), ReportTable.Count("learners_with_gdp"),
+                    ReportTable.Count("learners_below"), ReportTable.Real("share"), ReportTable.Real("lower_95"), ReportTable.Real("upper_95")))
                 {
                     foreach (GdpShareRow r in shares)
                     {
-                        csv.Row(r.CourseId, CsvTable.Number(r.Threshold), CsvTable.Number(r.LearnersWithGdp), CsvTable.Number(r.LearnersBelow),
-                            CsvTable.Number(r.Interval?.Share), CsvTable.Number(r.Interval?.Lower), CsvTable.Number(r.Interval?.Upper));
+                        table.Add(r.CourseId).Add(r.Threshold).Add(r.LearnersWithGdp).Add(r.LearnersBelow)
+                            .Add(r.Interval?.Share).Add(r.Interval?.Lower).Add(r.Interval?.Upper).EndRow();
                     }
-                }
 
-                written.Add("gdp_share.csv");
+                    table.Complete();
+                    written.Add(table.FileName);
+                }
             }
         }
 
@@ -199,7 +215,7 @@ public static class ReportWriter
             charts.Add(("Top countries (learners, all courses)", Chart(dir, written, "top_countries", ReportCharts.Bars("Top countries (learners, all courses)", "learners", bars))));
         }
 
-        File.WriteAllText(Path.Combine(dir, "index.html"), Html(reports, charts), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(dir, "index.html"), Html(reports, charts, format == ReportFormat.Parquet ? ".parquet" : ".csv"), new UTF8Encoding(false));
         written.Add("index.html");
     }
 
@@ -218,7 +234,7 @@ public static class ReportWriter
         return "charts/" + name + ".svg";
     }
 
-    private static string Html(LearnerReports reports, List<(string Title, string? Svg)> charts)
+    private static string Html(LearnerReports reports, List<(string Title, string? Svg)> charts, string extension)
     {
         var h = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
@@ -316,7 +332,8 @@ public static class ReportWriter
         }
 
         h.Append("</body></html>\n");
-        return h.ToString();
+        // The links name the tables' files, written above as CSV.
+        return extension == ".csv" ? h.ToString() : h.Replace(".csv\">", extension + "\">").Replace(".csv</a>", extension + "</a>").ToString();
     }
 
     /// <summary>Appends an HTML table of the first <see cref="MaxHtmlRows"/> rows, with a note when the CSV has more.</summary>

@@ -17,9 +17,20 @@ internal static class CommandRunner
             await parse.InvocationConfiguration.Error.WriteLineAsync($"xanalytics: note: {note}");
         }
 
-        await using (new RunReporter(run, parse.InvocationConfiguration.Error, progress))
+        try
         {
-            return await run.Completion;
+            await using (new RunReporter(run, parse.InvocationConfiguration.Error, progress))
+            {
+                return await run.Completion;
+            }
+        }
+        finally
+        {
+            // The command line's own stores (an S3 client per run): closed with the run.
+            foreach (IInputStore store in options.Source.Stores)
+            {
+                (store as IDisposable)?.Dispose();
+            }
         }
     }
 

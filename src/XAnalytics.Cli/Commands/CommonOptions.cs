@@ -1,5 +1,6 @@
 using System.CommandLine;
 using XAnalytics.Pipeline;
+using XAnalytics.S3;
 using XAnalytics.Settings;
 
 namespace XAnalytics.Cli.Commands;
@@ -91,6 +92,11 @@ internal sealed class CommonOptions
             options = options with { Source = options.Source with { Shard = shard, Plan = plan } };
         }
 
+        if (inputs.Any(static i => i.StartsWith(S3InputStore.Scheme, StringComparison.Ordinal)))
+        {
+            options = options with { Source = options.Source with { Stores = [S3Store(settings)] } };
+        }
+
         // The rejects file may sit in the tree being read; it is never read back.
         return options.RejectsPath is { } path ? Excluding(options, path) : options;
     }
@@ -119,6 +125,19 @@ internal sealed class CommonOptions
         }
 
         return (shard, plan);
+    }
+
+    /// <summary>The S3 store of <c>s3://</c> inputs: endpoint and region from the settings, credentials from the AWS SDK's chain.</summary>
+    private static S3InputStore S3Store(XAnalyticsSettings settings)
+    {
+        settings.TryGetValue(SettingKeys.S3Endpoint, out string? endpoint);
+        settings.TryGetValue(SettingKeys.S3Region, out string? region);
+        if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            throw new ArgumentException($"s3-endpoint '{endpoint}' is not an absolute URL (http://host:port).");
+        }
+
+        return new S3InputStore(new S3InputOptions { Endpoint = endpoint, Region = region });
     }
 
     /// <summary>The options with <paramref name="path"/> (the command's own output) never read as input, even inside an input tree.</summary>

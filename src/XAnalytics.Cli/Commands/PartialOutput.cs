@@ -14,7 +14,7 @@ internal sealed class PartialOutput
     // Options that change how a task runs but not what it computes: they may differ between the shards of a merge.
     private static readonly HashSet<string> s_perTask = new(StringComparer.Ordinal)
     {
-        "--shard", "--plan", "--partial", "--threads", "-j", "--no-progress", "--rejects",
+        "--shard", "--plan", "--partial", "--threads", "-j", "--no-progress", "--rejects", "--state", "--rebuild", "--output", "-o",
     };
 
     public Option<FileInfo?> Partial { get; } = new("--partial")

@@ -7,7 +7,7 @@ using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics report INPUT OUTDIR [--from DATE] [--to DATE] [--course ID]...</c></summary>
+/// <summary><c>xanalytics report INPUT OUTDIR [--from DATE] [--to DATE] [--course ID]... [--format csv|parquet]</c></summary>
 internal static class ReportCommand
 {
     public static Command Create()
@@ -36,15 +36,22 @@ internal static class ReportCommand
         {
             Description = "Only these tables, comma-separated: " + string.Join(", ", ReportSections.Names) + " (default: all).",
         };
+        var format = new Option<ReportFormat>("--format")
+        {
+            Description = "Tables as csv (default) or parquet (typed: days DATE, counts INT64, shares DOUBLE), same names with .csv or .parquet.",
+            DefaultValueFactory = _ => ReportFormat.Csv,
+        };
         var common = new CommonOptions();
         var partial = new PartialOutput();
+        var state = new StateOption();
         var command = new Command("report", "Learner analytics in one pass: events_daily.csv, weekly_activity.csv (edX's user-activity rules), "
             + "daily_active.csv, enrollment_daily.csv, countries.csv (with a GeoIP database), charts (PNG, SVG) and a static index.html.")
         {
-            input, outDir, from, to, course, gdp, geoIp, only,
+            input, outDir, from, to, course, gdp, geoIp, only, format,
         };
         common.AddTo(command);
         partial.AddTo(command);
+        state.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
@@ -73,7 +80,7 @@ internal static class ReportCommand
                 Task warm = ReportWriter.WarmUpChartsAsync();
                 merge.Complete(merged.Aggregate);
                 await warm;
-                ReportFiles mergedFiles = ReportWriter.Write(merged, folder!);
+                ReportFiles mergedFiles = ReportWriter.Write(merged, folder!, result.GetValue(format));
                 PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, mergedFiles);
                 return merge.Finish(result.InvocationConfiguration.Error);
             }
@@ -86,8 +93,18 @@ internal static class ReportCommand
             }
 
             pipeline = CommonOptions.Excluding(pipeline, folder!);
+            if (result.GetValue(state.State) is not null)
+            {
+                using LearnerReports all = LearnerReports.Create(options);
+                Task warmUp = ReportWriter.WarmUpChartsAsync();
+                int folded = (await state.TryRunAsync(result, common, pipeline, [], all.Aggregate, filters, ct))!.Value;
+                await warmUp;
+                PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ReportWriter.Write(all, folder!, result.GetValue(format)));
+                return folded;
+            }
+
             long reportedEvents = 0;
-            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, folder!, !result.GetValue(common.NoProgress), ct,
+            (RunResult run, ReportFiles files) = await RunAsync(result, options, pipeline, folder!, !result.GetValue(common.NoProgress), ct, result.GetValue(format),
                 reports => reportedEvents = reports.EventsDaily is null ? -1 : reports.EventsDaily.Rows?.Sum(static r => r.Events) ?? 0);
             PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, files);
             int exit = CommandRunner.Finish(result, run);
@@ -105,14 +122,14 @@ internal static class ReportCommand
 
     /// <summary>Runs the reports over an archive and writes them; shared with <c>demo</c>.</summary>
     public static async Task<(RunResult Run, ReportFiles Files)> RunAsync(
-        ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct, Action<LearnerReports>? inspect = null)
+        ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct, ReportFormat format = ReportFormat.Csv, Action<LearnerReports>? inspect = null)
     {
         using LearnerReports reports = LearnerReports.Create(options);
         Task charts = ReportWriter.WarmUpChartsAsync();
         RunResult run = await CommandRunner.RunAsync(parse, pipeline, [], reports.CreateSink(), progress, ct);
         await charts;
         inspect?.Invoke(reports);
-        return (run, ReportWriter.Write(reports, outDir));
+        return (run, ReportWriter.Write(reports, outDir, format));
     }
 
     private static string? Describe(ParseResult result, params Option[] options)

@@ -8,7 +8,7 @@ using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics schema INPUT [--all] [--format tsv|csv|json] [filters]</c></summary>
+/// <summary><c>xanalytics schema INPUT [--all] [--format tsv|csv|json|parquet] [--output FILE] [filters]</c></summary>
 internal static class SchemaCommand
 {
     public static Command Create()
@@ -22,11 +22,7 @@ internal static class SchemaCommand
         {
             Description = "Descend into noisy subtrees (correct_map, submission, answers, POST, GET, state) instead of one path each.",
         };
-        var format = new Option<TableFormat>("--format")
-        {
-            Description = "Output format: tsv (path<TAB>count<TAB>example, no header), csv (with header) or json.",
-            DefaultValueFactory = _ => TableFormat.Tsv,
-        };
+        var table = new TableOptions("Output format: tsv (path<TAB>count<TAB>example, no header), csv (with header) or json.");
         var common = new CommonOptions();
         var filters = new FilterOptions();
         var partial = new PartialOutput();
@@ -35,24 +31,27 @@ internal static class SchemaCommand
         {
             input,
             all,
-            format,
         };
+        table.AddTo(command);
         common.AddTo(command);
         filters.AddTo(command);
         partial.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, format, common, filters, partial, ct)));
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, table, common, filters, partial, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, Option<TableFormat> formatOpt,
+    private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, TableOptions table,
         CommonOptions common, FilterOptions filters, PartialOutput partial, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
         if (MergeSession.Current is { } merge)
         {
+            PipelineOptions none = new();
+            using TableDestination merged = table.Open(result, ref none);
             merge.Complete(aggregate);
-            ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+            ResultTables.WriteSchema(aggregate, merged);
+            merged.Complete();
             return merge.Finish(result.InvocationConfiguration.Error);
         }
 
@@ -63,8 +62,11 @@ internal static class SchemaCommand
             return done;
         }
 
+        using TableDestination destination = table.Open(result, ref options);
+
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
-        ResultTables.WriteSchema(aggregate, result.GetValue(formatOpt), result.InvocationConfiguration.Output);
+        ResultTables.WriteSchema(aggregate, destination);
+        destination.Complete();
         return CommandRunner.Finish(result, run, filters.Describe(result));
     }
 }

@@ -9,7 +9,7 @@ using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics select INPUT FIELD... [--format tsv|csv|json] [filters]</c></summary>
+/// <summary><c>xanalytics select INPUT FIELD... [--format tsv|csv|json|parquet] [--output FILE] [filters]</c></summary>
 internal static class SelectCommand
 {
     public static Command Create()
@@ -23,11 +23,7 @@ internal static class SelectCommand
             Description = "Fields to print, in this order: paths like username, context.course_id, event.id (browser events decoded), or 'day'.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var format = new Option<TableFormat>("--format")
-        {
-            Description = "Output format: tsv (no header; a missing field is empty), csv (with header) or json (one object per line).",
-            DefaultValueFactory = _ => TableFormat.Tsv,
-        };
+        var table = new TableOptions("Output format: tsv (no header; a missing field is empty), csv (with header) or json (one object per line).");
         var common = new CommonOptions();
         var filters = new FilterOptions();
         var command = new Command("select", "Print fields of each event, one row per event in input order (files in order, lines in order). "
@@ -35,24 +31,45 @@ internal static class SelectCommand
         {
             input,
             fields,
-            format,
         };
+        table.AddTo(command);
         common.AddTo(command);
         filters.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, fields, format, common, filters, ct)));
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, fields, table, common, filters, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Argument<string> inputArg, Argument<string[]> fieldsArg, Option<TableFormat> formatOpt,
+    private static async Task<int> RunAsync(ParseResult result, Argument<string> inputArg, Argument<string[]> fieldsArg, TableOptions tableOptions,
         CommonOptions common, FilterOptions filters, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         FieldPath[] paths = [.. (result.GetValue(fieldsArg) ?? []).Select(FieldPath.Parse)];
         PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, [result.GetValue(inputArg)!], "select"));
         IReadOnlyList<IEventStage> stages = [.. filters.Stages(result), DecodeBrowserEventStage.Create()];
-        TableFormat format = result.GetValue(formatOpt);
-        TextWriter stdout = result.InvocationConfiguration.Output;
+        using TableDestination destination = tableOptions.Open(result, ref options);
+        TableFormat format = destination.Format;
+        TextWriter stdout = destination.Text;
         string[] columns = [.. paths.Select(static p => p.Text)];
+        if (format == TableFormat.Parquet)
+        {
+            RunResult parquetRun;
+            using (var parquet = Parquet.ParquetTableWriter.Create(destination.Path!, ResultTables.FieldColumns(paths)))
+            {
+                var sink = new FieldRowSink(paths, row =>
+                {
+                    for (int i = 0; i < paths.Length; i++)
+                    {
+                        ResultTables.AddField(parquet, paths[i], row[i]);
+                    }
+
+                    parquet.EndRow();
+                });
+                parquetRun = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
+                parquet.Complete();
+            }
+
+            return CommandRunner.Finish(result, parquetRun, filters.Describe(result));
+        }
 
         // Rows are formatted into a buffer and handed to stdout in 64 KiB pieces: the console writer flushes on
         // every write, which made select spend more time in write calls than in the pipeline.
@@ -83,6 +100,7 @@ internal static class SelectCommand
 
         stdout.Write(buffer.GetStringBuilder());
         await stdout.FlushAsync(ct);
+        destination.Complete();
         return CommandRunner.Finish(result, run, filters.Describe(result));
     }
 

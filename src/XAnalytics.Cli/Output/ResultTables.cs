@@ -1,6 +1,7 @@
 using System.Globalization;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
+using XAnalytics.Parquet;
 
 namespace XAnalytics.Cli.Output;
 
@@ -10,7 +11,23 @@ internal static class ResultTables
     /// <summary>Writes a finished count as a table: totals without fields, else one row per value.</summary>
     public static void WriteCounts(CountAggregate aggregate, IReadOnlyList<FieldPath> by, TableFormat format, TextWriter output)
     {
+        using TableDestination destination = TableDestination.Open(format, null, output);
+        WriteCounts(aggregate, by, destination);
+        destination.Complete();
+    }
+
+    /// <summary>Writes a finished count to <paramref name="destination"/>; the caller completes it.</summary>
+    public static void WriteCounts(CountAggregate aggregate, IReadOnlyList<FieldPath> by, TableDestination destination)
+    {
         CountResult counts = aggregate.Result!;
+        if (destination.Format == TableFormat.Parquet)
+        {
+            WriteCountsParquet(counts, by, destination.Path!);
+            return;
+        }
+
+        TableFormat format = destination.Format;
+        TextWriter output = destination.Text;
         if (counts.Rows is null)
         {
             using var totals = new TableOutput(format, ["measure", "count"], output);
@@ -39,10 +56,90 @@ internal static class ResultTables
     /// <summary>Writes a finished schema as a table of path, count and example.</summary>
     public static void WriteSchema(SchemaAggregate aggregate, TableFormat format, TextWriter output)
     {
-        using var table = new TableOutput(format, ["path", "count", "example"], output);
+        using TableDestination destination = TableDestination.Open(format, null, output);
+        WriteSchema(aggregate, destination);
+        destination.Complete();
+    }
+
+    /// <summary>Writes a finished schema to <paramref name="destination"/>; the caller completes it.</summary>
+    public static void WriteSchema(SchemaAggregate aggregate, TableDestination destination)
+    {
+        if (destination.Format == TableFormat.Parquet)
+        {
+            using var parquet = ParquetTableWriter.Create(destination.Path!,
+                [new("path", ParquetColumnType.Text, Nullable: false), new("count", ParquetColumnType.Count, Nullable: false), new("example", ParquetColumnType.Text)]);
+            foreach (SchemaField field in aggregate.Result!.Fields)
+            {
+                parquet.Add(field.Path);
+                parquet.Add(field.Count);
+                parquet.Add(field.Example);
+                parquet.EndRow();
+            }
+
+            parquet.Complete();
+            return;
+        }
+
+        using var table = new TableOutput(destination.Format, ["path", "count", "example"], destination.Text);
         foreach (SchemaField field in aggregate.Result!.Fields)
         {
             table.WriteRow([field.Path, field.Count.ToString(CultureInfo.InvariantCulture), field.Example]);
         }
+    }
+
+    /// <summary>The Parquet columns of fields read from events: a <c>day</c> is a date, anything else a string.</summary>
+    public static ParquetColumn[] FieldColumns(IReadOnlyList<FieldPath> fields)
+    {
+        var columns = new ParquetColumn[fields.Count];
+        for (int i = 0; i < fields.Count; i++)
+        {
+            columns[i] = new ParquetColumn(fields[i].Text, fields[i].Kind == FieldPathKind.Day ? ParquetColumnType.Date : ParquetColumnType.Text);
+        }
+
+        return columns;
+    }
+
+    /// <summary>Adds a field's value to its column: a <c>day</c> parsed back to a date (null when the event had no time).</summary>
+    public static void AddField(ParquetTableWriter table, FieldPath field, string? value)
+    {
+        if (field.Kind == FieldPathKind.Day)
+        {
+            table.Add(DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) ? day : null);
+        }
+        else
+        {
+            table.Add(value);
+        }
+    }
+
+    private static void WriteCountsParquet(CountResult counts, IReadOnlyList<FieldPath> by, string path)
+    {
+        var count = new ParquetColumn("count", ParquetColumnType.Count, Nullable: false);
+        if (counts.Rows is null)
+        {
+            using var totals = ParquetTableWriter.Create(path, [new("measure", ParquetColumnType.Text, Nullable: false), count]);
+            totals.Add("events");
+            totals.Add(counts.Events);
+            totals.EndRow();
+            totals.Add("users");
+            totals.Add(counts.DistinctUsers);
+            totals.EndRow();
+            totals.Complete();
+            return;
+        }
+
+        using var table = ParquetTableWriter.Create(path, [.. FieldColumns(by), count]);
+        foreach (CountRow r in counts.Rows)
+        {
+            for (int i = 0; i < by.Count; i++)
+            {
+                AddField(table, by[i], r.Values[i]);
+            }
+
+            table.Add(r.Count);
+            table.EndRow();
+        }
+
+        table.Complete();
     }
 }

@@ -94,8 +94,9 @@ internal static class StepCatalog
         }
 
         string format = options.GetString("format") ?? "tsv";
-        if (!Enum.TryParse(format, ignoreCase: true, out TableFormat table))
+        if (!Enum.TryParse(format, ignoreCase: true, out TableFormat table) || table == TableFormat.Parquet)
         {
+            // Parquet needs a file, which a pipeline's table sinks (stdout) have not got: the count command's --output has.
             throw options.Error(options.At, $"format must be tsv, csv or json, not '{format}'");
         }
 
@@ -180,6 +181,11 @@ internal static class StepCatalog
     {
         bool all = o.GetBool("all") ?? false;
         TableFormat format = ParseEnum<TableFormat>(o, "format", TableFormat.Tsv);
+        if (format == TableFormat.Parquet)
+        {
+            throw o.Error(o.At, "format must be tsv, csv or json, not 'parquet' (a pipeline's tables go to stdout; schema --format parquet --output FILE writes Parquet)");
+        }
+
         o.EnsureAllUsed("all", "format");
         var aggregate = new SchemaAggregate(new SchemaOptions { All = all });
         return new SinkPlan(new AggregateSink<SchemaPartial>(aggregate), output => ResultTables.WriteSchema(aggregate, format, output));

@@ -12,4 +12,7 @@ public sealed record SourceFile(string Path, int Index, long Length, SourceForma
     /// its XXH3 where the manifest has one, else its SHA-256 (hex); null when none.
     /// </summary>
     internal string? ManifestHash { get; init; }
+
+    /// <summary>Opens the file when a store (S3) reads it rather than the file system; null for a local file or standard input.</summary>
+    internal Func<Stream>? OpenStored { get; init; }
 }

@@ -38,6 +38,13 @@ public sealed record FileSourceOptions
     /// <summary>How <c>-</c> is read. Default null: the process's standard input.</summary>
     public Func<Stream>? StandardInput { get; init; }
 
+    /// <summary>
+    /// Stores that read inputs other than local paths (an S3 store for <c>s3://bucket/prefix</c>): an input one of
+    /// them handles is listed and read through it, in the same sorted order and with the same gzip checks as files.
+    /// Default none: every input is a local path.
+    /// </summary>
+    public IReadOnlyList<IInputStore> Stores { get; init; } = [];
+
     /// <summary>What the files hold. Default <see cref="InputFormat.Auto"/>: decided by each file's name.</summary>
     public InputFormat Format { get; init; } = InputFormat.Auto;
 
@@ -54,4 +61,10 @@ public sealed record FileSourceOptions
     /// note). <see cref="Shard"/> is then required, with the plan's shard count. Default null.
     /// </summary>
     public ShardPlan? Plan { get; init; }
+
+    /// <summary>
+    /// When set, only the listed files whose full paths are in it are read; the others are left out (each file
+    /// keeps its index in the whole listing). A daily run's new files (<c>--state</c>). Default null: every file.
+    /// </summary>
+    public IReadOnlySet<string>? OnlyFiles { get; init; }
 }

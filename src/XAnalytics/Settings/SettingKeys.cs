@@ -43,9 +43,18 @@ public static class SettingKeys
     /// <summary>Fields desensitizing keeps although its profile removes them, comma-separated paths.</summary>
     public const string DesensitizeKeep = "desensitize-keep";
 
+    /// <summary>
+    /// The endpoint of an S3-compatible store for <c>s3://</c> inputs (<c>http://127.0.0.1:9000</c>); unset: Amazon S3
+    /// itself. Credentials never go here: they come from the AWS SDK's usual chain.
+    /// </summary>
+    public const string S3Endpoint = "s3-endpoint";
+
+    /// <summary>The region of <c>s3://</c> inputs (<c>eu-west-1</c>); unset: the AWS SDK's chain (<c>AWS_REGION</c>, the profile).</summary>
+    public const string S3Region = "s3-region";
+
     /// <summary>Every known key, in the order <see cref="XAnalyticsSettings.Describe"/> lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        PublicDataDir, EdxDataDir, ScratchDir, OutputDir, MaxFileSize, PseudonymKeyFile, Threads, MaxLineLength, RejectsKeep, DesensitizeDrop, DesensitizeKeep,
+        PublicDataDir, EdxDataDir, ScratchDir, OutputDir, MaxFileSize, PseudonymKeyFile, Threads, MaxLineLength, RejectsKeep, DesensitizeDrop, DesensitizeKeep, S3Endpoint, S3Region,
     ];
 }

@@ -84,7 +84,11 @@ public sealed class FileSource
         IReadOnlyList<string> inputs = options.Plan is null ? options.Inputs : [.. options.Inputs.Select(static i => i == StandardInput ? i : Path.TrimEndingDirectorySeparator(Path.GetFullPath(i)))];
         foreach (string input in inputs)
         {
-            if (input == StandardInput)
+            if (StoreOf(input) is { } store)
+            {
+                ListStored(store, input);
+            }
+            else if (input == StandardInput)
             {
                 if (standardInput)
                 {
@@ -127,6 +131,11 @@ public sealed class FileSource
             throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
         }
 
+        if (options.OnlyFiles is { } only)
+        {
+            files.RemoveAll(file => !only.Contains(Path.GetFullPath(file.Path)));
+        }
+
         if (options.Plan is { } plan)
         {
             return new FileSource(SelectPlanned(files, plan, options, notes), skipped, notes);
@@ -147,6 +156,42 @@ public sealed class FileSource
         }
 
         return new FileSource(files, skipped, notes);
+
+        IInputStore? StoreOf(string input)
+        {
+            foreach (IInputStore store in options.Stores)
+            {
+                if (store.Reads(input))
+                {
+                    return store;
+                }
+            }
+
+            return null;
+        }
+
+        // An object store's input: its objects in name order, hidden names (a segment starting with '.' below the
+        // input) and manifests left out as in a folder, each read once.
+        void ListStored(IInputStore store, string input)
+        {
+            var objects = new List<StoredObject>(store.List(input, CancellationToken.None));
+            objects.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+            foreach (StoredObject stored in objects)
+            {
+                string relative = stored.Path.Length > input.Length && stored.Path.StartsWith(input, StringComparison.Ordinal)
+                    ? stored.Path[input.Length..] : stored.Path[(stored.Path.LastIndexOf('/') + 1)..];
+                string name = stored.Path[(stored.Path.LastIndexOf('/') + 1)..];
+                if ((options.SkipHidden && (relative.StartsWith('.') || relative.Contains("/.", StringComparison.Ordinal)))
+                    || (options.SkipManifests && name == PartsManifest.FileName)
+                    || !seenPaths.Add(stored.Path))
+                {
+                    skipped++;
+                    continue;
+                }
+
+                Add(stored.Path, stored.Length, openStored: () => store.Open(stored));
+            }
+        }
 
         // Whether the path leads to something not met before (and not excluded), recording it.
         bool FirstVisit(string path, out FileIdentity identity)
@@ -224,7 +269,7 @@ public sealed class FileSource
             }
         }
 
-        void Add(string path, long length, string? sha256 = null)
+        void Add(string path, long length, string? sha256 = null, Func<Stream>? openStored = null)
         {
             bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             if (options.OnlyGzip && !gz && path != StandardInput)
@@ -242,7 +287,7 @@ public sealed class FileSource
             SourceFormat format = bson
                 ? (gz ? SourceFormat.BsonGzip : SourceFormat.Bson)
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
-            files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256 });
+            files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256, OpenStored = openStored });
         }
     }
 

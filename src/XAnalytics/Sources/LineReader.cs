@@ -164,7 +164,8 @@ internal static class LineReader
     /// </summary>
     internal static Stream Open(SourceFile file, LineReaderOptions options, RunCounters counters, bool declaredGzip, out bool gzip)
     {
-        Stream stream = file.Path == FileSource.StandardInput
+        Stream stream = file.OpenStored is { } openStored ? openStored()
+            : file.Path == FileSource.StandardInput
             ? options.StandardInput?.Invoke() ?? Console.OpenStandardInput()
             : new FileStream(file.Path, new FileStreamOptions
             {

@@ -4,7 +4,7 @@ using XAnalytics.Reports;
 
 namespace XAnalytics.Tests.Architecture;
 
-/// <summary>An embedder who only counts events gets the engine and its few dependencies, nothing of the reports.</summary>
+/// <summary>An embedder who only counts events gets the engine and its few dependencies, nothing of the reports, Parquet or S3.</summary>
 public sealed class DependencyTests
 {
     [Fact]
@@ -18,7 +18,8 @@ public sealed class DependencyTests
             Assert.False(
                 name.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal) || name.StartsWith("MaxMind", StringComparison.Ordinal)
                 || name.StartsWith("ScottPlot", StringComparison.Ordinal) || name.StartsWith("SkiaSharp", StringComparison.Ordinal)
-                || name is "Sep" or "XAnalytics.Reports" or "XAnalytics.Generation",
+                || name.StartsWith("AWSSDK", StringComparison.Ordinal) || name.StartsWith("Parquet", StringComparison.Ordinal)
+                || name is "Sep" or "XAnalytics.Reports" or "XAnalytics.Generation" or "XAnalytics.Parquet" or "XAnalytics.S3",
                 $"the engine references {name}");
         }
     }

@@ -61,6 +61,21 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains($"{pipeline}:2:5: unknown stage 'no-such-stage'", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("count: {by: [event_type], format: parquet}")]
+    [InlineData("schema: {format: parquet}")]
+    public async Task Run_ParquetTableSink_UsageErrorBeforeReading(string sink)
+    {
+        string pipeline = WriteFile("p.yaml", "sink:\n  " + sink + "\n");
+
+        var (exit, output, error) = await RunAsync("run", pipeline, "--in", WriteLogs());
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("format must be tsv, csv or json, not 'parquet'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("lines read", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_UnknownOption_UsageErrorNamesOptionAndWhatIsAccepted()
     {

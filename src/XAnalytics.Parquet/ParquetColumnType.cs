@@ -1,0 +1,17 @@
+namespace XAnalytics.Parquet;
+
+/// <summary>The type of a column of a <see cref="ParquetTableWriter"/>, and what it is in the file.</summary>
+public enum ParquetColumnType
+{
+    /// <summary>UTF-8 text: <c>BYTE_ARRAY</c> with the <c>STRING</c> logical type.</summary>
+    Text,
+
+    /// <summary>A whole number (a count, a size): a 64-bit signed <c>INT64</c>.</summary>
+    Count,
+
+    /// <summary>A double: <c>DOUBLE</c>.</summary>
+    Real,
+
+    /// <summary>A calendar day: <c>INT32</c> with the <c>DATE</c> logical type (days since 1970-01-01).</summary>
+    Date,
+}

@@ -1,0 +1,85 @@
+using DuckDB.NET.Data;
+using XAnalytics.Parquet;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Parquet;
+
+/// <summary>The typed Parquet table writer, read back by DuckDB.</summary>
+public sealed class ParquetTableWriterTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Complete_ManyRowGroupsWithNulls_DuckDbReadsTypesAndRowsBack()
+    {
+        string path = _dir.PathOf("t.parquet");
+        using (var table = ParquetTableWriter.Create(path,
+            [new("day", ParquetColumnType.Date), new("name", ParquetColumnType.Text), new("n", ParquetColumnType.Count, Nullable: false), new("share", ParquetColumnType.Real)],
+            new ParquetTableOptions { RowGroupRows = 3 }))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                table.Add(i % 4 == 0 ? null : new DateOnly(2015, 3, 1).AddDays(i));
+                table.Add(i % 3 == 0 ? null : $"name, \"{i}\"\n");
+                table.Add(i * 1_000_000_000L);
+                table.Add(i % 5 == 0 ? null : i / 8.0);
+                table.EndRow();
+            }
+
+            Assert.False(File.Exists(path)); // published on Complete only
+            table.Complete();
+            Assert.Equal(10, table.Rows);
+        }
+
+        Assert.Equal(["t.parquet"], _dir.ListFiles());
+        Assert.Equal(
+            [("day", "DATE"), ("name", "VARCHAR"), ("n", "BIGINT"), ("share", "DOUBLE")],
+            DuckDb.Describe(path));
+        List<object?[]> rows = DuckDb.Rows($"SELECT * FROM read_parquet('{path}')");
+        Assert.Equal(10, rows.Count);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal(i % 4 == 0 ? null : new DateOnly(2015, 3, 1).AddDays(i), rows[i][0] is DateTime d ? DateOnly.FromDateTime(d) : (DateOnly?)rows[i][0]);
+            Assert.Equal(i % 3 == 0 ? null : $"name, \"{i}\"\n", rows[i][1]);
+            Assert.Equal(i * 1_000_000_000L, rows[i][2]);
+            Assert.Equal(i % 5 == 0 ? null : i / 8.0, rows[i][3]);
+        }
+    }
+
+    [Fact]
+    public void Dispose_WithoutComplete_LeavesNoFile()
+    {
+        string path = _dir.PathOf("t.parquet");
+        using (var table = ParquetTableWriter.Create(path, [new("a", ParquetColumnType.Text)], new ParquetTableOptions { RowGroupRows = 1 }))
+        {
+            table.Add("x");
+            table.EndRow(); // a row group is on disk, under the temporary name
+        }
+
+        Assert.Empty(_dir.ListFiles());
+    }
+
+    [Fact]
+    public void Add_WrongTypeMissingRequiredOrTooMany_Throws()
+    {
+        using var table = ParquetTableWriter.Create(_dir.PathOf("t.parquet"), [new("n", ParquetColumnType.Count, Nullable: false)]);
+        Assert.Throws<ArgumentException>(() => table.Add("text"));
+        Assert.Throws<ArgumentException>(() => table.Add((long?)null));
+        Assert.Throws<InvalidOperationException>(table.EndRow);
+    }
+
+    [Fact]
+    public void Complete_NoRows_DuckDbReadsAnEmptyTypedTable()
+    {
+        string path = _dir.PathOf("empty.parquet");
+        using (var table = ParquetTableWriter.Create(path, [new("day", ParquetColumnType.Date), new("n", ParquetColumnType.Count)]))
+        {
+            table.Complete();
+        }
+
+        Assert.Equal([("day", "DATE"), ("n", "BIGINT")], DuckDb.Describe(path));
+        Assert.Empty(DuckDb.Rows($"SELECT * FROM read_parquet('{path}')"));
+    }
+}
