@@ -100,6 +100,24 @@ public sealed class LearnerReports : IDisposable
     /// <summary>The selected sections of edX's analyses, in output order.</summary>
     internal IReadOnlyList<IReportSection> Sections { get; }
 
+    /// <summary>
+    /// The section of edX's analyses of type <typeparamref name="TSection"/> (<see cref="EnrollmentSection"/>, ...), whose
+    /// rows are read once the run has ended; null when <see cref="ReportOptions.Only"/> leaves it out.
+    /// </summary>
+    public TSection? Section<TSection>()
+        where TSection : class
+    {
+        foreach (IReportSection section in Sections)
+        {
+            if (section is TSection found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True once the run has ended and every selected table has its rows.</summary>
     public bool IsComplete { get; private set; }
 

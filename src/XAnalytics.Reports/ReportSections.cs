@@ -28,7 +28,10 @@ public static class ReportSections
         ArgumentNullException.ThrowIfNull(options);
 
         // edX's analyses register here, one line each.
-        return [];
+        return
+        [
+            new EnrollmentSection(facts, options),
+        ];
     }
 
     private static string[] BuildNames()
