@@ -12,6 +12,9 @@ internal struct EventFact
     /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
     public int Course;
 
+    /// <summary>True when <see cref="Course"/> is the event's own <c>context.course_id</c> (not found in a URL), as edX's <c>eventlog.get_course_id</c> reads it.</summary>
+    public bool CourseInContext;
+
     /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
     public long User;
 

@@ -124,6 +124,7 @@ internal sealed class EventFacts : IDisposable
             if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
             {
                 hasCourse = true;
+                fact.CourseInContext = true;
             }
             else
             {

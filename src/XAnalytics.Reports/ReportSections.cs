@@ -31,6 +31,7 @@ public static class ReportSections
         return
         [
             new EnrollmentSection(facts, options),
+            new ForumActivitySection(facts, options),
         ];
     }
 
