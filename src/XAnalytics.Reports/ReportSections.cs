@@ -32,6 +32,7 @@ public static class ReportSections
         [
             new EnrollmentSection(facts, options),
             new ForumActivitySection(facts, options),
+            new TagsDistributionSection(facts),
         ];
     }
 
