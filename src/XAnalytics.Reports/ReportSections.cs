@@ -33,6 +33,7 @@ public static class ReportSections
             new EnrollmentSection(facts, options),
             new ForumActivitySection(facts, options),
             new TagsDistributionSection(facts),
+            new ProblemResponseSection(facts),
         ];
     }
 

@@ -1,0 +1,18 @@
+namespace XAnalytics.Reports;
+
+/// <summary>A partial of <see cref="ProblemResponseSection"/>: one per worker thread.</summary>
+public sealed class ProblemResponsePartial
+{
+    internal ProblemResponsePartial()
+    {
+    }
+
+    /// <summary>Per course, learner (an id of <see cref="Names"/>) and problem id hash, the learner's problems (a list: ids sharing a hash).</summary>
+    internal Dictionary<(int Course, int User, ulong Problem), List<ProblemResponseState>> Problems { get; } = [];
+
+    internal UsernameTable Names { get; } = new();
+
+    internal EdxEventData EventData { get; } = new();
+
+    internal byte[] Unescaped { get; set; } = new byte[256];
+}
