@@ -269,7 +269,7 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
     private static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary><c>get_problem_check_event</c>'s checks of <c>answers</c> and <c>submission</c> (<c>_check_answer_ids</c>).</summary>
-    private static bool ValidAnswers(EventBatch batch, int i)
+    internal static bool ValidAnswers(EventBatch batch, int i)
     {
         if (!batch.TryGetField(i, s_answers, out FieldValue answers) || answers.Kind != JsonTokenType.StartObject || !ValidIds(answers.RawJson, out int count) || count == 0)
         {

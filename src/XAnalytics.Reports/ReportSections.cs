@@ -34,6 +34,7 @@ public static class ReportSections
             new ForumActivitySection(facts, options),
             new TagsDistributionSection(facts),
             new ProblemResponseSection(facts),
+            new AnswerDistributionSection(facts),
         ];
     }
 
