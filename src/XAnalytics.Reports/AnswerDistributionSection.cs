@@ -252,33 +252,21 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
                 }
 
                 JsonElement sub = submission.Value;
-                JsonElement? answer = sub.TryGetProperty("answer", out JsonElement a) ? a.Clone() : null;
+                JsonElement? answer = sub.TryGetProperty("answer", out JsonElement a) ? a : null;
                 // "If its value is different, we assume it's a moniker."
-                bool hasValueId = answer is not { } given || !JsonElement.DeepEquals(value, given);
-                Add(byPart, course, submission.Name, new Answer
-                {
-                    User = user,
-                    Ticks = ticks,
-                    First = first,
-                    ProblemId = problemId,
-                    DisplayName = displayName,
-                    HasAnswer = answer is not null,
-                    AnswerValue = answer,
-                    HasValueId = hasValueId,
-                    ValueId = hasValueId ? value.Clone() : null,
-                    Variant = sub.TryGetProperty("variant", out JsonElement variant) ? variant.Clone() : null,
-                    HasVariant = sub.TryGetProperty("variant", out _),
-                    Question = sub.TryGetProperty("question", out JsonElement q) ? q.Clone() : null,
-                    ResponseType = sub.TryGetProperty("response_type", out JsonElement rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null,
-                    Correct = Truthy(sub.TryGetProperty("correct", out JsonElement c) ? c : null),
-                });
+                JsonElement? valueId = answer is not { } given || !JsonElement.DeepEquals(value, given) ? value : null;
+                bool hasVariant = sub.TryGetProperty("variant", out JsonElement variant);
+                Add(byPart, course, submission.Name, Make(user, ticks, first, problemId, displayName, answer, valueId, hasVariant, hasVariant ? variant : null,
+                    sub.TryGetProperty("question", out JsonElement q) ? q : null,
+                    sub.TryGetProperty("response_type", out JsonElement rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null,
+                    Truthy(sub.TryGetProperty("correct", out JsonElement c) ? c : null)));
             }
 
             return;
         }
 
         JsonElement? seed = data.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.Object && state.TryGetProperty("seed", out JsonElement sd)
-            ? sd.Clone() : null;
+            ? sd : null;
         foreach (JsonProperty answer in answers.EnumerateObject())
         {
             if (IsHidden(answer.Name) || correctMap is not { } map || !map.TryGetProperty(answer.Name, out JsonElement entry))
@@ -288,19 +276,7 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
 
             bool correct = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("correctness", out JsonElement c) && c.ValueKind == JsonValueKind.String
                 && c.GetString() == "correct";
-            Add(byPart, course, answer.Name, new Answer
-            {
-                User = user,
-                Ticks = ticks,
-                First = first,
-                ProblemId = problemId,
-                DisplayName = displayName,
-                HasValueId = true,
-                ValueId = answer.Value.Clone(),
-                HasVariant = true,
-                Variant = seed,
-                Correct = correct,
-            });
+            Add(byPart, course, answer.Name, Make(user, ticks, first, problemId, displayName, null, answer.Value, true, seed, null, null, correct));
         }
 
         static void Add(Dictionary<(int Course, string Part), List<Answer>> byPart, int course, string part, Answer answer)
@@ -328,28 +304,13 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
         for (int k = answers.Count - 1; k >= 0; k--)
         {
             Answer answer = answers[k];
-            string key = Stringify(answer.HasValueId ? answer.ValueId : answer.AnswerValue) + "_" + GroupingVariant(answer);
-            if (!groups.TryGetValue(key, out Group? group))
+            if (!groups.TryGetValue(answer.GroupingKey, out Group? group))
             {
-                string valueId;
-                JsonElement? value;
-                if (usesValueId)
-                {
-                    valueId = answer.HasValueId ? Stringify(answer.ValueId) : string.Empty;
-                    value = answer.HasAnswer ? answer.AnswerValue : JsonDocument.Parse("\"\"").RootElement.Clone();
-                }
-                else
-                {
-                    valueId = string.Empty;
-                    value = answer.HasAnswer ? answer.AnswerValue : answer.HasValueId ? answer.ValueId : null;
-                }
-
-                string answerValue = Stringify(value, containsHtml: valueId.Length > 0);
-                string question = answer.Question is { } q ? Python(q) : string.Empty;
-                string variant = Truthy(answer.Variant) ? Python(answer.Variant!.Value) : string.Empty;
-                group = new Group(new AnswerDistributionRow(course, latest.ProblemId, part, answer.Correct, 0, 0, valueId, answerValue, variant,
-                    latest.DisplayName ?? string.Empty, question));
-                groups[key] = group;
+                string valueId = usesValueId ? answer.ValueIdText : string.Empty;
+                string answerValue = usesValueId ? answer.ValueWithIds : answer.ValueWithoutIds;
+                group = new Group(new AnswerDistributionRow(course, latest.ProblemId, part, answer.Correct, 0, 0, valueId, answerValue, answer.Variant,
+                    latest.DisplayName ?? string.Empty, answer.Question));
+                groups[answer.GroupingKey] = group;
                 order.Add(group);
             }
 
@@ -369,16 +330,33 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
         }
     }
 
-    /// <summary><c>get_answer_grouping_key</c>'s variant: a missing or empty one is <c>1</c>.</summary>
-    private static string GroupingVariant(Answer answer)
+    /// <summary>
+    /// The text of one answer: <c>get_answer_grouping_key</c> (the value id, else the answer, and the variant, a missing
+    /// or empty one counting as <c>1</c>) and the values the second reducer may write.
+    /// </summary>
+    private static Answer Make(
+        int user, long ticks, bool first, string problemId, string? displayName, JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
+        JsonElement? question, string? responseType, bool correct)
     {
-        if (!answer.HasVariant)
+        string groupingVariant = !hasVariant ? "1" : variant is not { } v ? "None" : v.ValueKind == JsonValueKind.String && v.GetString()!.Length == 0 ? "1" : Python(v);
+        string valueIdText = valueId is not null ? Stringify(valueId) : string.Empty;
+        return new Answer
         {
-            return "1";
-        }
-
-        string text = answer.Variant is { } v ? Python(v) : "None";
-        return answer.Variant is { ValueKind: JsonValueKind.String } && text.Length == 0 ? "1" : text;
+            User = user,
+            Ticks = ticks,
+            First = first,
+            ProblemId = problemId,
+            DisplayName = displayName,
+            HasValueId = valueId is not null,
+            GroupingKey = Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant,
+            ValueIdText = valueIdText,
+            ValueWithIds = answer is not null ? Stringify(answer, containsHtml: valueIdText.Length > 0) : string.Empty,
+            ValueWithoutIds = Stringify(answer ?? valueId),
+            Question = question is { } q ? Python(q) : string.Empty,
+            Variant = Truthy(variant) ? Python(variant!.Value) : string.Empty,
+            ResponseType = responseType,
+            Correct = correct,
+        };
     }
 
     private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
@@ -421,7 +399,7 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
     [GeneratedRegex(@"</?[A-Za-z!?][^>]*>")]
     private static partial Regex Tag();
 
-    /// <summary>One answer of one submission, with what edX's second reducer reads of it.</summary>
+    /// <summary>One answer of one submission, with what edX's second reducer reads of it, already as text.</summary>
     private sealed class Answer
     {
         public int User { get; init; }
@@ -434,19 +412,24 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
 
         public string? DisplayName { get; init; }
 
-        public bool HasAnswer { get; init; }
-
-        public JsonElement? AnswerValue { get; init; }
-
+        /// <summary>The answer has an <c>answer_value_id</c>.</summary>
         public bool HasValueId { get; init; }
 
-        public JsonElement? ValueId { get; init; }
+        /// <summary><c>get_answer_grouping_key</c>.</summary>
+        public required string GroupingKey { get; init; }
 
-        public bool HasVariant { get; init; }
+        /// <summary><c>stringify(answer.get('answer_value_id', ''))</c>.</summary>
+        public required string ValueIdText { get; init; }
 
-        public JsonElement? Variant { get; init; }
+        /// <summary>The answer value written when the part's latest answer has a value id: <c>answer.get('answer', '')</c>, markup stripped when this answer has a value id.</summary>
+        public required string ValueWithIds { get; init; }
 
-        public JsonElement? Question { get; init; }
+        /// <summary>The answer value written otherwise: <c>answer.get('answer', answer.get('answer_value_id'))</c>.</summary>
+        public required string ValueWithoutIds { get; init; }
+
+        public required string Question { get; init; }
+
+        public required string Variant { get; init; }
 
         public string? ResponseType { get; init; }
 

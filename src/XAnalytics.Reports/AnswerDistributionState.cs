@@ -21,19 +21,21 @@ internal sealed class AnswerDistributionState(byte[] problemId)
     /// <summary>Offers a submission as first and last (ties on time go by the event's text, as edX sorts (timestamp, json) pairs).</summary>
     public void Offer(long ticks, ReadOnlySpan<byte> data, string? displayName) => Offer(ticks, data, displayName, ticks, data, displayName);
 
+    /// <summary>Offers a partial's first and last submissions (one array when both are one submission).</summary>
     public void Offer(long firstTicks, ReadOnlySpan<byte> first, string? firstName, long lastTicks, ReadOnlySpan<byte> last, string? lastName)
     {
+        byte[]? copy = null;
         if (firstTicks < FirstTicks || (firstTicks == FirstTicks && first.SequenceCompareTo(FirstEvent) < 0))
         {
             FirstTicks = firstTicks;
-            FirstEvent = first.ToArray();
+            FirstEvent = copy = first.ToArray();
             FirstDisplayName = firstName;
         }
 
         if (lastTicks > LastTicks || (lastTicks == LastTicks && last.SequenceCompareTo(LastEvent) > 0))
         {
             LastTicks = lastTicks;
-            LastEvent = last.ToArray();
+            LastEvent = copy is not null && last.SequenceEqual(copy) ? copy : last.ToArray();
             LastDisplayName = lastName;
         }
     }

@@ -117,7 +117,7 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
         {
             foreach (ProblemResponseState state in kv.Value)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent);
+                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span);
             }
         }
     }

@@ -12,18 +12,28 @@ internal sealed class ProblemResponseState(byte[] problemId)
 
     public long LastTicks { get; set; } = long.MinValue;
 
+    private byte[] _latest = [];
+    private int _length;
+
     /// <summary>The latest submission's <c>event</c> object, raw JSON.</summary>
-    public byte[] LatestEvent { get; set; } = [];
+    public ReadOnlyMemory<byte> LatestEvent => _latest.AsMemory(0, _length);
 
     /// <summary>Counts a submission; the latest by time is kept (a tie keeps the greater event text, as edX's sort of (timestamp, json) tuples keeps its last).</summary>
     public void Add(long attempts, long first, long last, ReadOnlySpan<byte> lastEvent)
     {
         Attempts += attempts;
         FirstTicks = Math.Min(FirstTicks, first);
-        if (last > LastTicks || (last == LastTicks && lastEvent.SequenceCompareTo(LatestEvent) > 0))
+        if (last > LastTicks || (last == LastTicks && lastEvent.SequenceCompareTo(LatestEvent.Span) > 0))
         {
             LastTicks = last;
-            LatestEvent = lastEvent.ToArray();
+            // A learner's submissions come in time order mostly: the buffer is reused, not reallocated, each time.
+            if (_latest.Length < lastEvent.Length)
+            {
+                _latest = new byte[lastEvent.Length];
+            }
+
+            lastEvent.CopyTo(_latest);
+            _length = lastEvent.Length;
         }
     }
 }
