@@ -97,8 +97,10 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
 
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
             AnswerDistributionState state = Find(target, f.Course, user, problemId);
-            string? displayName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String ? n.GetString() : null;
-            state.Offer(f.Ticks, data.RawJson, displayName);
+            // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
+            bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
+            ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
+            state.Offer(f.Ticks, data.RawJson, hasName, name);
         }
     }
 
@@ -117,8 +119,8 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
         {
             foreach (AnswerDistributionState s in kv.Value)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId)
-                    .Offer(s.FirstTicks, s.FirstEvent, s.FirstDisplayName, s.LastTicks, s.LastEvent, s.LastDisplayName);
+                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId).Offer(
+                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName);
             }
         }
     }
@@ -134,8 +136,10 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
             foreach (AnswerDistributionState s in kv.Value)
             {
                 string problemId = Encoding.UTF8.GetString(s.ProblemId);
-                AddAnswers(byPart, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, s.FirstDisplayName, first: true);
-                AddAnswers(byPart, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, s.LastDisplayName, first: false);
+                string? firstName = s.HasFirstDisplayName ? Encoding.UTF8.GetString(s.FirstDisplayName) : null;
+                string? lastName = s.HasLastDisplayName ? Encoding.UTF8.GetString(s.LastDisplayName) : null;
+                AddAnswers(byPart, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
+                AddAnswers(byPart, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
             }
         }
 
@@ -232,7 +236,7 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
 
     /// <summary><c>_generate_answers</c> over one submission.</summary>
     private static void AddAnswers(
-        Dictionary<(int Course, string Part), List<Answer>> byPart, int course, int user, string problemId, long ticks, byte[] json, string? displayName, bool first)
+        Dictionary<(int Course, string Part), List<Answer>> byPart, int course, int user, string problemId, long ticks, ReadOnlyMemory<byte> json, string? displayName, bool first)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement data = doc.RootElement;
