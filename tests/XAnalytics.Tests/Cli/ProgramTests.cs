@@ -12,7 +12,7 @@ public sealed class ProgramTests
     [Fact]
     public void Commands_EachNameIsTheNameItsFactoryGives()
     {
-        Assert.Equal(14, Program.Commands.Length);
+        Assert.Equal(15, Program.Commands.Length);
         foreach ((string name, Func<Command> create) in Program.Commands)
         {
             Assert.Equal(name, create().Name);
@@ -27,6 +27,8 @@ public sealed class ProgramTests
         new[] { "report", "--help" },
         new[] { "desensitize", "--help" },
         new[] { "cia", "--help" },
+        new[] { "export-events", "--help" },
+        new[] { "export-events", "logs", "out", "--by", "org", "--bye" },
     };
 
     [Theory]
