@@ -13,4 +13,7 @@ public sealed class AnswerDistributionPartial
     internal UsernameTable Names { get; } = new();
 
     internal byte[] Unescaped { get; set; } = new byte[256];
+
+    /// <summary>The index of a submission's event data (reused).</summary>
+    internal XAnalytics.Formats.TopField[] Fields = new XAnalytics.Formats.TopField[32];
 }

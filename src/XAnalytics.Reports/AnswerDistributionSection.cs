@@ -42,7 +42,6 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
     private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_event = FieldPath.Parse("event");
-    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
     private static readonly FieldPath s_displayName = FieldPath.Parse("context.module.display_name");
 
     private static readonly HashSet<string> s_validResponseTypes = new(
@@ -83,17 +82,19 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
                 || !batch.TryGetField(i, s_eventType, out FieldValue t) || t.Kind != JsonTokenType.String || !t.Utf8.SequenceEqual("problem_check"u8)
                 || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject
-                || !ProblemResponseSection.ValidAnswers(batch, i))
+                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
+            {
+                continue;
+            }
+
+            // The event data is indexed once for its answers, submission and problem id.
+            var members = new ObjectMembers(data.RawJson, ref target.Fields);
+            if (!ProblemResponseSection.ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
             {
                 continue;
             }
 
             int user = target.Names.GetId(Unescaped(target, u));
-            if (!batch.TryGetField(i, s_problemId, out FieldValue p) || p.Kind != JsonTokenType.String)
-            {
-                continue;
-            }
 
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
             AnswerDistributionState state = Find(target, f.Course, user, problemId);

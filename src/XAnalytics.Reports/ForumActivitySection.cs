@@ -75,6 +75,9 @@ public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>
         ArgumentNullException.ThrowIfNull(batch);
         ReadOnlySpan<EventFact> facts = _facts.Read(batch);
         int lastDay = target.LastDay;
+        // The previous event's username and id: a learner's events often come in runs.
+        Span<byte> previousName = stackalloc byte[64];
+        int previousLength = -1, previousUser = -1;
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
@@ -107,7 +110,21 @@ public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>
                 continue;
             }
 
-            int user = target.Names.GetId(name);
+            int user;
+            if (previousLength >= 0 && name.SequenceEqual(previousName[..previousLength]))
+            {
+                user = previousUser;
+            }
+            else
+            {
+                user = target.Names.GetId(name);
+                previousLength = name.Length <= previousName.Length ? name.Length : -1;
+                if (previousLength >= 0)
+                {
+                    name.CopyTo(previousName);
+                    previousUser = user;
+                }
+            }
             CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, user), out _).Add(counts);
             if (voteTarget && batch.TryGetField(i, s_targetUsername, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
             {

@@ -15,4 +15,7 @@ public sealed class ProblemResponsePartial
     internal EdxEventData EventData { get; } = new();
 
     internal byte[] Unescaped { get; set; } = new byte[256];
+
+    /// <summary>The index of a submission's event data (reused).</summary>
+    internal XAnalytics.Formats.TopField[] Fields = new XAnalytics.Formats.TopField[32];
 }

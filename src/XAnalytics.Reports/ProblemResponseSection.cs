@@ -40,9 +40,6 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
     private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_event = FieldPath.Parse("event");
-    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
-    private static readonly FieldPath s_answers = FieldPath.Parse("event.answers");
-    private static readonly FieldPath s_submission = FieldPath.Parse("event.submission");
 
     private readonly EventFacts _facts;
 
@@ -79,8 +76,14 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
                 || !batch.TryGetField(i, s_eventType, out FieldValue t) || t.Kind != JsonTokenType.String || !t.Utf8.SequenceEqual("problem_check"u8)
                 || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject
-                || !ValidAnswers(batch, i))
+                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
+            {
+                continue;
+            }
+
+            // The event data is indexed once for its answers, submission and problem id.
+            var members = new ObjectMembers(data.RawJson, ref target.Fields);
+            if (!ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
             {
                 continue;
             }
@@ -92,10 +95,6 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
             }
 
             int user = target.Names.GetId(name);
-            if (!batch.TryGetField(i, s_problemId, out FieldValue p) || p.Kind != JsonTokenType.String)
-            {
-                continue;
-            }
 
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
             Find(target, f.Course, user, problemId).Add(1, f.Ticks, f.Ticks, data.RawJson);
@@ -269,14 +268,14 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
     private static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary><c>get_problem_check_event</c>'s checks of <c>answers</c> and <c>submission</c> (<c>_check_answer_ids</c>).</summary>
-    internal static bool ValidAnswers(EventBatch batch, int i)
+    internal static bool ValidAnswers(in ObjectMembers data)
     {
-        if (!batch.TryGetField(i, s_answers, out FieldValue answers) || answers.Kind != JsonTokenType.StartObject || !ValidIds(answers.RawJson, out int count) || count == 0)
+        if (!data.TryGet("answers"u8, out FieldValue answers) || answers.Kind != JsonTokenType.StartObject || !ValidIds(answers.RawJson, out int count) || count == 0)
         {
             return false;
         }
 
-        return !batch.TryGetField(i, s_submission, out FieldValue submission)
+        return !data.TryGet("submission"u8, out FieldValue submission)
             || (submission.Kind == JsonTokenType.StartObject && ValidIds(submission.RawJson, out _));
     }
 
