@@ -130,25 +130,52 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
     public void Complete(AnswerDistributionPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // edX's first reducer: each learner's first and last submission, as answers keyed by course and part.
+        // edX's first reducer: each learner's first and last submission, as answers keyed by course and part; the
+        // submissions are parsed in parallel, each worker into a table of its own, merged after.
         var byPart = new Dictionary<(int Course, string Part), List<Answer>>();
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<AnswerDistributionState>> kv in result.Problems)
-        {
-            foreach (AnswerDistributionState s in kv.Value)
+        Parallel.ForEach(
+            result.Problems,
+            () => new Dictionary<(int Course, string Part), List<Answer>>(),
+            (kv, _, local) =>
             {
-                string problemId = Encoding.UTF8.GetString(s.ProblemId);
-                string? firstName = s.HasFirstDisplayName ? Encoding.UTF8.GetString(s.FirstDisplayName) : null;
-                string? lastName = s.HasLastDisplayName ? Encoding.UTF8.GetString(s.LastDisplayName) : null;
-                AddAnswers(byPart, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
-                AddAnswers(byPart, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
-            }
-        }
+                foreach (AnswerDistributionState s in kv.Value)
+                {
+                    string problemId = Encoding.UTF8.GetString(s.ProblemId);
+                    string? firstName = s.HasFirstDisplayName ? Encoding.UTF8.GetString(s.FirstDisplayName) : null;
+                    string? lastName = s.HasLastDisplayName ? Encoding.UTF8.GetString(s.LastDisplayName) : null;
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
+                }
+
+                return local;
+            },
+            local =>
+            {
+                lock (byPart)
+                {
+                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local)
+                    {
+                        (CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _) ??= []).AddRange(part.Value);
+                    }
+                }
+            });
 
         var rows = new List<AnswerDistributionRow>();
-        foreach (KeyValuePair<(int Course, string Part), List<Answer>> kv in byPart)
-        {
-            Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, rows);
-        }
+        Parallel.ForEach(
+            byPart,
+            () => new List<AnswerDistributionRow>(),
+            (kv, _, local) =>
+            {
+                Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, local);
+                return local;
+            },
+            local =>
+            {
+                lock (rows)
+                {
+                    rows.AddRange(local);
+                }
+            });
 
         rows.Sort(static (a, b) =>
         {

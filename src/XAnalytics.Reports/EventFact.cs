@@ -30,6 +30,19 @@ internal struct EventFact
 
     public EnrollmentChange Enrollment;
 
+    /// <summary>Where the top-level <c>username</c> string's bytes (as written, escapes and all) stand in the event's line; -1 when it is absent or not a string.</summary>
+    public int NameOffset;
+
+    public int NameLength;
+
+    /// <summary>The <c>username</c> is written with escapes.</summary>
+    public bool NameEscaped;
+
+    /// <summary>Where the <c>event_type</c> string's bytes (as written) stand in the event's line; -1 when it is absent or not a string.</summary>
+    public int TypeOffset;
+
+    public int TypeLength;
+
     /// <summary>Where the <c>ip</c> string's bytes stand in the event's line; length 0 when blank or absent.</summary>
     public int IpOffset;
 

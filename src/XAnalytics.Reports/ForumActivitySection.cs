@@ -92,19 +92,43 @@ public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>
                 continue;
             }
 
-            if (!batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String)
+            // The username and type where the facts found them in the line, without looking them up again; an event
+            // whose values are not in its line (BSON input) looks them up.
+            ReadOnlySpan<byte> line = batch.GetUtf8(i);
+            ReadOnlySpan<byte> name, type;
+            FieldValue u = default, t = default;
+            if (f.NameOffset >= 0)
+            {
+                ReadOnlySpan<byte> written = line.Slice(f.NameOffset, f.NameLength);
+                name = Trim(f.NameEscaped ? Unescape(target, written) : written);
+            }
+            else if (batch.TryGetField(i, s_username, out u) && u.Kind == JsonTokenType.String)
+            {
+                name = Trim(u.HasEscapes ? Unescape(target, u.Utf8) : u.Utf8);
+            }
+            else
             {
                 continue;
             }
 
-            ReadOnlySpan<byte> name = Trim(Unescaped(target, u));
-            if (name.IsEmpty || !batch.TryGetField(i, s_eventType, out FieldValue t) || t.Kind != JsonTokenType.String)
+            if (f.TypeOffset >= 0)
+            {
+                type = line.Slice(f.TypeOffset, f.TypeLength);
+            }
+            else if (batch.TryGetField(i, s_eventType, out t) && t.Kind == JsonTokenType.String)
+            {
+                type = t.Utf8;
+            }
+            else
             {
                 continue;
             }
 
-            // The type's bytes stay valid: top-level values live in the batch, not in a decoding buffer.
-            ReadOnlySpan<byte> type = t.Utf8;
+            if (name.IsEmpty)
+            {
+                continue;
+            }
+
             if (!target.EventData.HasData(batch, i) || !Count(batch, i, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
             {
                 continue;
@@ -125,6 +149,7 @@ public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>
                     previousUser = user;
                 }
             }
+
             CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, user), out _).Add(counts);
             if (voteTarget && batch.TryGetField(i, s_targetUsername, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
             {
@@ -288,6 +313,16 @@ public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> name) => name.Trim(" \t\r\n\v\f"u8);
+
+    private static ReadOnlySpan<byte> Unescape(ForumActivityPartial target, ReadOnlySpan<byte> escaped)
+    {
+        if (target.Unescaped.Length < escaped.Length)
+        {
+            target.Unescaped = new byte[escaped.Length * 2];
+        }
+
+        return target.Unescaped.AsSpan(0, JsonBytes.Unescape(escaped, target.Unescaped));
+    }
 
     private static ReadOnlySpan<byte> Unescaped(ForumActivityPartial target, in FieldValue v)
     {

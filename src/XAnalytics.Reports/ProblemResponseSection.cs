@@ -125,23 +125,36 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
     public void Complete(ProblemResponsePartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        // Each state's latest submission is parsed on its own: in parallel, each worker into a list of its own.
         var rows = new List<ProblemResponseRow>();
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<ProblemResponseState>> kv in result.Problems)
-        {
-            string course = _facts.Courses.Name(kv.Key.Course);
-            string username = result.Names.Name(kv.Key.User);
-            foreach (ProblemResponseState state in kv.Value)
+        Parallel.ForEach(
+            result.Problems,
+            () => new List<ProblemResponseRow>(),
+            (kv, _, local) =>
             {
-                string problem = Encoding.UTF8.GetString(state.ProblemId);
-                var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
-                var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
-                using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
-                foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in Answers(doc.RootElement))
+                string course = _facts.Courses.Name(kv.Key.Course);
+                string username = result.Names.Name(kv.Key.User);
+                foreach (ProblemResponseState state in kv.Value)
                 {
-                    rows.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
+                    string problem = Encoding.UTF8.GetString(state.ProblemId);
+                    var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
+                    var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
+                    using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
+                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in Answers(doc.RootElement))
+                    {
+                        local.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
+                    }
                 }
-            }
-        }
+
+                return local;
+            },
+            local =>
+            {
+                lock (rows)
+                {
+                    rows.AddRange(local);
+                }
+            });
 
         rows.Sort(static (a, b) =>
         {
