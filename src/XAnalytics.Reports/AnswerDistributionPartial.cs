@@ -16,4 +16,7 @@ public sealed class AnswerDistributionPartial
 
     /// <summary>The index of a submission's event data (reused).</summary>
     internal XAnalytics.Formats.TopField[] Fields = new XAnalytics.Formats.TopField[32];
+
+    /// <summary>The compact copy of a submission being offered (reused).</summary>
+    internal byte[] CompactBuffer = new byte[1024];
 }

@@ -101,7 +101,7 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, data.RawJson, hasName, name);
+            state.Offer(f.Ticks, ProblemResponseSection.Compact(members, ref target.CompactBuffer), hasName, name);
         }
     }
 

@@ -97,7 +97,9 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
             int user = target.Names.GetId(name);
 
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
-            Find(target, f.Course, user, problemId).Add(1, f.Ticks, f.Ticks, data.RawJson);
+            // Only what the answers need is kept (see Compact).
+            ProblemResponseState state = Find(target, f.Course, user, problemId);
+            state.Add(1, f.Ticks, f.Ticks, Compact(members, ref target.CompactBuffer));
         }
     }
 
@@ -290,6 +292,57 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
 
         return !data.TryGet("submission"u8, out FieldValue submission)
             || (submission.Kind == JsonTokenType.StartObject && ValidIds(submission.RawJson, out _));
+    }
+
+    /// <summary>
+    /// What the answer tables read of a submission's event data, as one small JSON object written into
+    /// <paramref name="buffer"/> (grown when needed): its <c>answers</c>, <c>submission</c> and <c>correct_map</c>, and
+    /// <c>state</c> for an older event without <c>submission</c> (its seed is the variant). The rest (the full state,
+    /// grades, attempts) is not kept: about half of a submission's bytes.
+    /// </summary>
+    internal static ReadOnlySpan<byte> Compact(in ObjectMembers data, ref byte[] buffer)
+    {
+        int length = 1;
+        Span<byte> into = Ensure(ref buffer, 2);
+        into[0] = (byte)'{';
+        bool hasSubmission = data.TryGet("submission"u8, out _);
+        ReadOnlySpan<byte> names = hasSubmission ? "answers submission correct_map"u8 : "answers correct_map state"u8;
+        foreach (Range r in names.Split((byte)' '))
+        {
+            ReadOnlySpan<byte> key = names[r];
+            if (!data.TryGet(key, out FieldValue value))
+            {
+                continue;
+            }
+
+            into = Ensure(ref buffer, length + key.Length + value.RawJson.Length + 5);
+            if (length > 1)
+            {
+                into[length++] = (byte)',';
+            }
+
+            into[length++] = (byte)'"';
+            key.CopyTo(into[length..]);
+            length += key.Length;
+            into[length++] = (byte)'"';
+            into[length++] = (byte)':';
+            value.RawJson.CopyTo(into[length..]);
+            length += value.RawJson.Length;
+        }
+
+        into = Ensure(ref buffer, length + 1);
+        into[length++] = (byte)'}';
+        return into[..length];
+
+        static Span<byte> Ensure(ref byte[] buffer, int size)
+        {
+            if (buffer.Length < size)
+            {
+                Array.Resize(ref buffer, Math.Max(size, buffer.Length * 2));
+            }
+
+            return buffer;
+        }
     }
 
     /// <summary>The object's keys are ASCII without tab or newline.</summary>
