@@ -88,7 +88,7 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
             }
 
             // The event data is indexed once for its answers, submission and problem id.
-            var members = new ObjectMembers(data.RawJson, ref target.Fields);
+            ObjectMembers members = target.Index(data.RawJson);
             if (!ProblemResponseSection.ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
             {
                 continue;
@@ -101,7 +101,7 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, ProblemResponseSection.Compact(members, ref target.CompactBuffer), hasName, name);
+            state.Offer(f.Ticks, target.Compact(members), hasName, name);
         }
     }
 

@@ -82,7 +82,7 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
             }
 
             // The event data is indexed once for its answers, submission and problem id.
-            var members = new ObjectMembers(data.RawJson, ref target.Fields);
+            ObjectMembers members = target.Index(data.RawJson);
             if (!ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
             {
                 continue;
@@ -99,7 +99,7 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
             // Only what the answers need is kept (see Compact).
             ProblemResponseState state = Find(target, f.Course, user, problemId);
-            state.Add(1, f.Ticks, f.Ticks, Compact(members, ref target.CompactBuffer));
+            state.Add(1, f.Ticks, f.Ticks, target.Compact(members));
         }
     }
 
