@@ -126,50 +126,30 @@ public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPar
     }
 
     /// <summary>
-    /// Runs edX's state machine (<c>DaysEnrolledForEvents.days_enrolled</c> and <c>change_state</c>) over one
-    /// learner's events in one course, adding each day's change to <paramref name="counts"/>.
+    /// Runs edX's state machine (<see cref="EnrollmentDays"/>) over one learner's events in one course, adding each
+    /// day's change to <paramref name="counts"/>.
     /// </summary>
     private static void AddLearner(int course, List<EnrollmentEvent> events, Dictionary<(int, int), EnrollmentCounts> counts)
     {
         events.Sort();
-        bool enrolled = false, enrolledAtLastDayEnd = false;
-        ulong mode = 0; // edX's MODE_UNKNOWN: no mode is hashed to 0 in practice
-        long modeChanges = 0;
-        for (int e = 0; e < events.Count; e++)
+        var visitor = new DayCounter(course, counts);
+        EnrollmentDays.Walk(events, int.MaxValue, ref visitor);
+    }
+
+    /// <summary>Adds each day's change (the state at its end against the previous day's end) to the course's counts.</summary>
+    private readonly struct DayCounter(int course, Dictionary<(int, int), EnrollmentCounts> counts) : IEnrollmentDayVisitor
+    {
+        public void Day(int day, int nextDay, bool enrolled, bool enrolledBefore, ulong mode, long modeChanges)
         {
-            EnrollmentEvent ev = events[e];
-            if (enrolled && ev.Change == EnrollmentChange.Deactivated)
-            {
-                enrolled = false;
-            }
-            else if (!enrolled && ev.Change == EnrollmentChange.Activated)
-            {
-                enrolled = true;
-            }
-            else if (ev.Change == EnrollmentChange.ModeChanged && ev.Mode != mode)
-            {
-                modeChanges++;
-            }
-
-            mode = ev.Mode;
-            int day = (int)(ev.Ticks / TimeSpan.TicksPerDay);
-            if (e + 1 < events.Count && (int)(events[e + 1].Ticks / TimeSpan.TicksPerDay) == day)
-            {
-                continue;
-            }
-
-            // The last event of a day: the day's change is the state at its end against the previous day's end.
             ref EnrollmentCounts c = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, (course, day), out _);
-            c.Activations += enrolled && !enrolledAtLastDayEnd ? 1 : 0;
-            c.Deactivations += !enrolled && enrolledAtLastDayEnd ? 1 : 0;
+            c.Activations += enrolled && !enrolledBefore ? 1 : 0;
+            c.Deactivations += !enrolled && enrolledBefore ? 1 : 0;
             c.ModeChanges += modeChanges;
-            modeChanges = 0;
-            enrolledAtLastDayEnd = enrolled;
         }
     }
 
     /// <summary><c>event.user_id</c> as a number (digits in a string too), or null.</summary>
-    private static long? EventUser(EventBatch batch, int i)
+    internal static long? EventUser(EventBatch batch, int i)
     {
         if (!batch.TryGetField(i, s_eventUserId, out FieldValue v) || v.Kind is not (JsonTokenType.Number or JsonTokenType.String) || v.HasEscapes)
         {

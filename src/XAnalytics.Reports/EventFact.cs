@@ -12,6 +12,9 @@ internal struct EventFact
     /// <summary>Course id (see <see cref="CourseTable"/>), or -1 when the event names none.</summary>
     public int Course;
 
+    /// <summary>True when <see cref="Course"/> is the event's own <c>context.course_id</c> (not found in a URL), as edX's <c>eventlog.get_course_id</c> reads it.</summary>
+    public bool CourseInContext;
+
     /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
     public long User;
 
@@ -26,6 +29,19 @@ internal struct EventFact
     public ActivityLabels Labels;
 
     public EnrollmentChange Enrollment;
+
+    /// <summary>Where the top-level <c>username</c> string's bytes (as written, escapes and all) stand in the event's line; -1 when it is absent or not a string.</summary>
+    public int NameOffset;
+
+    public int NameLength;
+
+    /// <summary>The <c>username</c> is written with escapes.</summary>
+    public bool NameEscaped;
+
+    /// <summary>Where the <c>event_type</c> string's bytes (as written) stand in the event's line; -1 when it is absent or not a string.</summary>
+    public int TypeOffset;
+
+    public int TypeLength;
 
     /// <summary>Where the <c>ip</c> string's bytes stand in the event's line; length 0 when blank or absent.</summary>
     public int IpOffset;

@@ -131,6 +131,7 @@ internal sealed class EventFacts : IDisposable
             if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
             {
                 hasCourse = true;
+                fact.CourseInContext = true;
             }
             else
             {
@@ -176,6 +177,22 @@ internal sealed class EventFacts : IDisposable
             else if (!source.SequenceEqual("task"u8))
             {
                 fact.Labels = Labels(type, source);
+            }
+
+            // The username's and type's places, for the tables that read them (edX's student engagement, problems).
+            ReadOnlySpan<byte> line = batch.GetUtf8(i);
+            fact.NameOffset = fact.TypeOffset = -1;
+            if (name.Kind == JsonTokenType.String && line.Overlaps(name.Utf8, out int nameOffset))
+            {
+                fact.NameOffset = nameOffset;
+                fact.NameLength = name.Utf8.Length;
+                fact.NameEscaped = name.HasEscapes;
+            }
+
+            if (t.Kind == JsonTokenType.String && line.Overlaps(t.Utf8, out int typeOffset))
+            {
+                fact.TypeOffset = typeOffset;
+                fact.TypeLength = t.Utf8.Length;
             }
 
             if (owner._readIp && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty

@@ -36,6 +36,11 @@ public static class ReportSections
             engagement,
             new ActiveUsersWeeklySection(facts),
             new CoursewareLinkClickedSection(facts),
+            new EnrollmentSection(facts, options),
+            new ForumActivitySection(facts, options),
+            new TagsDistributionSection(facts),
+            new ProblemResponseSection(facts),
+            new AnswerDistributionSection(facts),
             new CoursePagesSection(facts, options, video, engagement),
         ];
     }

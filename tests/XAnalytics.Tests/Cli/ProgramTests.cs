@@ -12,7 +12,7 @@ public sealed class ProgramTests
     [Fact]
     public void Commands_EachNameIsTheNameItsFactoryGives()
     {
-        Assert.Equal(16, Program.Commands.Length);
+        Assert.Equal(17, Program.Commands.Length);
         foreach ((string name, Func<Command> create) in Program.Commands)
         {
             Assert.Equal(name, create().Name);
@@ -29,6 +29,8 @@ public sealed class ProgramTests
         new[] { "cia", "--help" },
         new[] { "merge", "--help" },
         new[] { "plan", "logs", "--shards", "3" },
+        new[] { "export-events", "--help" },
+        new[] { "export-events", "logs", "out", "--by", "org", "--bye" },
     };
 
     [Theory]

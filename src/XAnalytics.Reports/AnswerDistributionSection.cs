@@ -1,0 +1,480 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Internal;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>answer_distribution.csv</c>: edX's answer distribution (<c>edx/analytics/tasks/insights/answer_dist.py</c>:
+/// <c>get_problem_check_event</c>, <c>ProblemCheckEventMixin.reducer</c> and <c>_generate_answers</c>, then
+/// <c>AnswerDistributionPerCourseMixin.reducer</c>): per course and problem part, how many learners gave each answer value
+/// in their first and in their last submission.
+/// </summary>
+/// <remarks>
+/// <para>Submissions are selected as for <see cref="ProblemResponseSection"/> (server <c>problem_check</c>, valid
+/// <c>context.course_id</c>, <c>problem_id</c>, non-empty <c>answers</c> with ASCII ids), but the username is not
+/// stripped or required non-blank (edX's answer distribution only needs one). Per learner and problem only the first
+/// and the last submission count (one submission counts as both).</para>
+/// <para>Per course and part, the most recent answer (by time) decides: a part whose response type is none of
+/// <c>choiceresponse, optionresponse, multiplechoiceresponse, numericalresponse, stringresponse, formularesponse</c>
+/// (edX's default <c>valid_response_types</c>; older events without <c>submission</c> have none) has no rows. Values are
+/// grouped by their value id (else answer) and variant (an empty variant counting as <c>1</c>); each group takes its
+/// metadata from its most recent answer. Lists are written <c>[a|b]</c>; choice texts lose their markup.</para>
+/// <para>Differences: edX strips markup with html5lib; here tags and comments are removed and entities decoded, then
+/// white space collapsed, which gives the same text for the markup of choice labels but not for every malformed
+/// document. edX can add answer metadata from a file (<c>--answer-metadata</c>); here it cannot. Answers with equal
+/// times are ordered by learner and by first before last, where edX compares their JSON text.</para>
+/// </remarks>
+public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDistributionPartial>, IReportSection
+{
+    /// <summary>The name <c>--only</c> selects the section by.</summary>
+    public const string SectionName = "answer_distribution";
+
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
+    private static readonly FieldPath s_username = FieldPath.Parse("username");
+    private static readonly FieldPath s_event = FieldPath.Parse("event");
+    private static readonly FieldPath s_displayName = FieldPath.Parse("context.module.display_name");
+
+    private static readonly HashSet<string> s_validResponseTypes = new(
+        ["choiceresponse", "optionresponse", "multiplechoiceresponse", "numericalresponse", "stringresponse", "formularesponse"], StringComparer.Ordinal);
+
+    private readonly EventFacts _facts;
+
+    internal AnswerDistributionSection(EventFacts facts)
+    {
+        _facts = facts;
+        Part = AggregatePart.Of(this);
+    }
+
+    /// <summary>The rows; null until the run has ended.</summary>
+    public IReadOnlyList<AnswerDistributionRow>? Rows { get; private set; }
+
+    string IReportSection.Name => SectionName;
+
+    IReadOnlyList<string> IReportSection.Files { get; } = ["answer_distribution.csv"];
+
+    IAggregatePart IReportSection.Part => Part;
+
+    private IAggregatePart Part { get; }
+
+    /// <inheritdoc/>
+    public AnswerDistributionPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(AnswerDistributionPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept || f.Family != EventFamily.Problem || !f.CourseInContext || f.Course < 0
+                || !batch.TryGetField(i, s_eventType, out FieldValue t) || t.Kind != JsonTokenType.String || !t.Utf8.SequenceEqual("problem_check"u8)
+                || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
+                || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
+                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
+            {
+                continue;
+            }
+
+            // The event data is indexed once for its answers, submission and problem id.
+            ObjectMembers members = target.Index(data.RawJson);
+            if (!ProblemResponseSection.ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
+            {
+                continue;
+            }
+
+            int user = target.Names.GetId(Unescaped(target, u));
+
+            ReadOnlySpan<byte> problemId = Unescaped(target, p);
+            AnswerDistributionState state = Find(target, f.Course, user, problemId);
+            // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
+            bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
+            ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
+            state.Offer(f.Ticks, target.Compact(members), hasName, name);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(AnswerDistributionPartial into, AnswerDistributionPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        var ids = new int[from.Names.Count];
+        for (int id = 0; id < ids.Length; id++)
+        {
+            ids[id] = into.Names.Add(from.Names.Name(id));
+        }
+
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<AnswerDistributionState>> kv in from.Problems)
+        {
+            foreach (AnswerDistributionState s in kv.Value)
+            {
+                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId).Offer(
+                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(AnswerDistributionPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        // edX's first reducer: each learner's first and last submission, as answers keyed by course and part; the
+        // submissions are parsed in parallel, each worker into a table of its own, merged after.
+        var byPart = new Dictionary<(int Course, string Part), List<Answer>>();
+        Parallel.ForEach(
+            result.Problems,
+            () => new Dictionary<(int Course, string Part), List<Answer>>(),
+            (kv, _, local) =>
+            {
+                foreach (AnswerDistributionState s in kv.Value)
+                {
+                    string problemId = Encoding.UTF8.GetString(s.ProblemId);
+                    string? firstName = s.HasFirstDisplayName ? Encoding.UTF8.GetString(s.FirstDisplayName) : null;
+                    string? lastName = s.HasLastDisplayName ? Encoding.UTF8.GetString(s.LastDisplayName) : null;
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
+                }
+
+                return local;
+            },
+            local =>
+            {
+                lock (byPart)
+                {
+                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local)
+                    {
+                        (CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _) ??= []).AddRange(part.Value);
+                    }
+                }
+            });
+
+        var rows = new List<AnswerDistributionRow>();
+        Parallel.ForEach(
+            byPart,
+            () => new List<AnswerDistributionRow>(),
+            (kv, _, local) =>
+            {
+                Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, local);
+                return local;
+            },
+            local =>
+            {
+                lock (rows)
+                {
+                    rows.AddRange(local);
+                }
+            });
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
+            c = c != 0 ? c : string.CompareOrdinal(a.ModuleId, b.ModuleId);
+            c = c != 0 ? c : string.CompareOrdinal(a.PartId, b.PartId);
+            c = c != 0 ? c : string.CompareOrdinal(a.ValueId, b.ValueId);
+            c = c != 0 ? c : string.CompareOrdinal(a.AnswerValue, b.AnswerValue);
+            return c != 0 ? c : string.CompareOrdinal(a.Variant, b.Variant);
+        });
+        Rows = rows;
+    }
+
+    void IReportSection.Write(string directory, List<string> written)
+    {
+        using (var csv = new CsvTable(Path.Combine(directory, "answer_distribution.csv"), "course_id", "module_id", "part_id", "correct", "first_response_count",
+            "last_response_count", "value_id", "answer_value", "variant", "problem_display_name", "question"))
+        {
+            foreach (AnswerDistributionRow r in Rows ?? [])
+            {
+                csv.Row(r.CourseId, r.ModuleId, r.PartId, r.Correct ? "1" : "0", CsvTable.Number(r.FirstResponseCount), CsvTable.Number(r.LastResponseCount),
+                    r.ValueId, r.AnswerValue, r.Variant, r.ProblemDisplayName, r.Question);
+            }
+        }
+
+        written.Add("answer_distribution.csv");
+    }
+
+    void IReportSection.AppendHtml(StringBuilder html)
+    {
+        IReadOnlyList<AnswerDistributionRow> rows = Rows ?? [];
+        html.Append("<h2>Answer distribution (edX)</h2>\n<p class=\"note\">Per problem part and answer value, the learners who gave it first and last "
+            + "(edX's answer distribution, answer_dist.py). <a href=\"answer_distribution.csv\">answer_distribution.csv</a></p>\n");
+        ReportWriter.Table(html, ["course", "problem", "part", "answer", "correct", "first", "last"], rows.Count, i =>
+        {
+            AnswerDistributionRow r = rows[i];
+            return [r.CourseId, r.ProblemDisplayName.Length > 0 ? r.ProblemDisplayName : r.ModuleId, r.PartId, r.AnswerValue, r.Correct ? "yes" : "no",
+                ReportWriter.N(r.FirstResponseCount), ReportWriter.N(r.LastResponseCount)];
+        }, numeric: [5, 6]);
+    }
+
+    /// <summary><c>get_text_from_html</c>: the text of the markup, its white space runs one space (see the remarks for how this differs from html5lib).</summary>
+    internal static string TextFromHtml(string markup)
+    {
+        string text = WebUtility.HtmlDecode(Tag().Replace(Comment().Replace(markup, " "), " "));
+        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary><c>stringify</c>: a string stripped (or its markup's text), a list <c>[a|b]</c>, anything else as Python prints it.</summary>
+    internal static string Stringify(JsonElement? value, bool containsHtml = false)
+    {
+        if (value is not { } v || v.ValueKind == JsonValueKind.Null)
+        {
+            return "None";
+        }
+
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => Normalize(v.GetString()!),
+            JsonValueKind.Array => "[" + string.Join('|', v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? Normalize(e.GetString()!) : Python(e))) + "]",
+            _ => Python(v),
+        };
+
+        string Normalize(string s) => containsHtml ? TextFromHtml(s) : s.Trim();
+    }
+
+    /// <summary><c>unicode(value)</c> of a JSON value in Python 2 (numbers and booleans; other shapes as their JSON).</summary>
+    private static string Python(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString()!,
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Null => "None",
+        _ => v.GetRawText(),
+    };
+
+    private static bool Truthy(JsonElement? v) => v is { } e && e.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.String => e.GetString()!.Length > 0,
+        JsonValueKind.Number => e.GetDouble() != 0,
+        JsonValueKind.Array => e.GetArrayLength() > 0,
+        JsonValueKind.Object => e.EnumerateObject().Any(),
+        _ => false,
+    };
+
+    /// <summary><c>_generate_answers</c> over one submission.</summary>
+    private static void AddAnswers(
+        Dictionary<(int Course, string Part), List<Answer>> byPart, int course, int user, string problemId, long ticks, ReadOnlyMemory<byte> json, string? displayName, bool first)
+    {
+        using JsonDocument doc = JsonDocument.Parse(json);
+        JsonElement data = doc.RootElement;
+        if (!data.TryGetProperty("answers", out JsonElement answers) || answers.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        JsonElement? correctMap = data.TryGetProperty("correct_map", out JsonElement cm) && cm.ValueKind == JsonValueKind.Object ? cm : null;
+        if (data.TryGetProperty("submission", out JsonElement submissions) && submissions.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty submission in submissions.EnumerateObject())
+            {
+                if (IsHidden(submission.Name) || submission.Value.ValueKind != JsonValueKind.Object || !answers.TryGetProperty(submission.Name, out JsonElement value))
+                {
+                    continue;
+                }
+
+                JsonElement sub = submission.Value;
+                JsonElement? answer = sub.TryGetProperty("answer", out JsonElement a) ? a : null;
+                // "If its value is different, we assume it's a moniker."
+                JsonElement? valueId = answer is not { } given || !JsonElement.DeepEquals(value, given) ? value : null;
+                bool hasVariant = sub.TryGetProperty("variant", out JsonElement variant);
+                Add(byPart, course, submission.Name, Make(user, ticks, first, problemId, displayName, answer, valueId, hasVariant, hasVariant ? variant : null,
+                    sub.TryGetProperty("question", out JsonElement q) ? q : null,
+                    sub.TryGetProperty("response_type", out JsonElement rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null,
+                    Truthy(sub.TryGetProperty("correct", out JsonElement c) ? c : null)));
+            }
+
+            return;
+        }
+
+        JsonElement? seed = data.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.Object && state.TryGetProperty("seed", out JsonElement sd)
+            ? sd : null;
+        foreach (JsonProperty answer in answers.EnumerateObject())
+        {
+            if (IsHidden(answer.Name) || correctMap is not { } map || !map.TryGetProperty(answer.Name, out JsonElement entry))
+            {
+                continue;
+            }
+
+            bool correct = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("correctness", out JsonElement c) && c.ValueKind == JsonValueKind.String
+                && c.GetString() == "correct";
+            Add(byPart, course, answer.Name, Make(user, ticks, first, problemId, displayName, null, answer.Value, true, seed, null, null, correct));
+        }
+
+        static void Add(Dictionary<(int Course, string Part), List<Answer>> byPart, int course, string part, Answer answer)
+            => (CollectionsMarshal.GetValueRefOrAddDefault(byPart, (course, part), out _) ??= []).Add(answer);
+    }
+
+    /// <summary><c>AnswerDistributionPerCourseMixin.reducer</c> for one course and part.</summary>
+    private static void Distribute(string course, string part, List<Answer> answers, List<AnswerDistributionRow> rows)
+    {
+        answers.Sort(static (a, b) =>
+        {
+            int c = a.Ticks.CompareTo(b.Ticks);
+            c = c != 0 ? c : a.User.CompareTo(b.User);
+            return c != 0 ? c : b.First.CompareTo(a.First);
+        });
+        Answer latest = answers[^1];
+        if (latest.ResponseType is null || !s_validResponseTypes.Contains(latest.ResponseType))
+        {
+            return;
+        }
+
+        bool usesValueId = latest.HasValueId;
+        var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
+        var order = new List<Group>();
+        for (int k = answers.Count - 1; k >= 0; k--)
+        {
+            Answer answer = answers[k];
+            if (!groups.TryGetValue(answer.GroupingKey, out Group? group))
+            {
+                string valueId = usesValueId ? answer.ValueIdText : string.Empty;
+                string answerValue = usesValueId ? answer.ValueWithIds : answer.ValueWithoutIds;
+                group = new Group(new AnswerDistributionRow(course, latest.ProblemId, part, answer.Correct, 0, 0, valueId, answerValue, answer.Variant,
+                    latest.DisplayName ?? string.Empty, answer.Question));
+                groups[answer.GroupingKey] = group;
+                order.Add(group);
+            }
+
+            if (answer.First)
+            {
+                group.First++;
+            }
+            else
+            {
+                group.Last++;
+            }
+        }
+
+        foreach (Group g in order)
+        {
+            rows.Add(g.Row with { FirstResponseCount = g.First, LastResponseCount = g.Last });
+        }
+    }
+
+    /// <summary>
+    /// The text of one answer: <c>get_answer_grouping_key</c> (the value id, else the answer, and the variant, a missing
+    /// or empty one counting as <c>1</c>) and the values the second reducer may write.
+    /// </summary>
+    private static Answer Make(
+        int user, long ticks, bool first, string problemId, string? displayName, JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
+        JsonElement? question, string? responseType, bool correct)
+    {
+        string groupingVariant = !hasVariant ? "1" : variant is not { } v ? "None" : v.ValueKind == JsonValueKind.String && v.GetString()!.Length == 0 ? "1" : Python(v);
+        string valueIdText = valueId is not null ? Stringify(valueId) : string.Empty;
+        return new Answer
+        {
+            User = user,
+            Ticks = ticks,
+            First = first,
+            ProblemId = problemId,
+            DisplayName = displayName,
+            HasValueId = valueId is not null,
+            GroupingKey = Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant,
+            ValueIdText = valueIdText,
+            ValueWithIds = answer is not null ? Stringify(answer, containsHtml: valueIdText.Length > 0) : string.Empty,
+            ValueWithoutIds = Stringify(answer ?? valueId),
+            Question = question is { } q ? Python(q) : string.Empty,
+            Variant = Truthy(variant) ? Python(variant!.Value) : string.Empty,
+            ResponseType = responseType,
+            Correct = correct,
+        };
+    }
+
+    private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
+
+    private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId)
+    {
+        ref List<AnswerDistributionState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
+        list ??= [];
+        foreach (AnswerDistributionState known in list)
+        {
+            if (problemId.SequenceEqual(known.ProblemId))
+            {
+                return known;
+            }
+        }
+
+        var state = new AnswerDistributionState(problemId.ToArray());
+        list.Add(state);
+        return state;
+    }
+
+    private static ReadOnlySpan<byte> Unescaped(AnswerDistributionPartial target, in FieldValue v)
+    {
+        if (!v.HasEscapes)
+        {
+            return v.Utf8;
+        }
+
+        if (target.Unescaped.Length < v.Utf8.Length)
+        {
+            target.Unescaped = new byte[v.Utf8.Length * 2];
+        }
+
+        return target.Unescaped.AsSpan(0, JsonBytes.Unescape(v.Utf8, target.Unescaped));
+    }
+
+    [GeneratedRegex(@"<!--.*?-->", RegexOptions.Singleline)]
+    private static partial Regex Comment();
+
+    [GeneratedRegex(@"</?[A-Za-z!?][^>]*>")]
+    private static partial Regex Tag();
+
+    /// <summary>One answer of one submission, with what edX's second reducer reads of it, already as text.</summary>
+    private sealed class Answer
+    {
+        public int User { get; init; }
+
+        public long Ticks { get; init; }
+
+        public bool First { get; init; }
+
+        public required string ProblemId { get; init; }
+
+        public string? DisplayName { get; init; }
+
+        /// <summary>The answer has an <c>answer_value_id</c>.</summary>
+        public bool HasValueId { get; init; }
+
+        /// <summary><c>get_answer_grouping_key</c>.</summary>
+        public required string GroupingKey { get; init; }
+
+        /// <summary><c>stringify(answer.get('answer_value_id', ''))</c>.</summary>
+        public required string ValueIdText { get; init; }
+
+        /// <summary>The answer value written when the part's latest answer has a value id: <c>answer.get('answer', '')</c>, markup stripped when this answer has a value id.</summary>
+        public required string ValueWithIds { get; init; }
+
+        /// <summary>The answer value written otherwise: <c>answer.get('answer', answer.get('answer_value_id'))</c>.</summary>
+        public required string ValueWithoutIds { get; init; }
+
+        public required string Question { get; init; }
+
+        public required string Variant { get; init; }
+
+        public string? ResponseType { get; init; }
+
+        public bool Correct { get; init; }
+    }
+
+    /// <summary>One answer value's row, with its counts.</summary>
+    private sealed class Group(AnswerDistributionRow row)
+    {
+        public AnswerDistributionRow Row { get; } = row;
+
+        public long First { get; set; }
+
+        public long Last { get; set; }
+    }
+}

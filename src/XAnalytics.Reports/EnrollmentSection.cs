@@ -1,0 +1,382 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// edX's enrollment tables (<c>edx/analytics/tasks/insights/enrollments.py</c>): <c>course_enrollment_daily.csv</c>
+/// (<c>EnrollmentDailyDataTask</c>), <c>course_enrollment_mode_daily.csv</c> (<c>EnrollmentByModeDataTask</c>), both
+/// aggregates of the per-learner, per-day records of <c>CourseEnrollmentTask</c> / <c>DaysEnrolledForEvents</c>, and
+/// <c>course_enrollment_summary.csv</c> (<c>CourseEnrollmentSummaryTask.reducer</c>).
+/// </summary>
+/// <remarks>
+/// Event selection is <c>CourseEnrollmentEventsTask.mapper</c>'s: an <c>edx.course.enrollment.activated</c>,
+/// <c>.deactivated</c> or <c>.mode_changed</c> event whose <c>event</c> data (inside a browser event's JSON string too)
+/// has a valid <c>course_id</c> (white space around it stripped), a <c>user_id</c> and a <c>mode</c>; anything else is
+/// left out, with no fallback to the context. The interval ends (edX's <c>interval.date_b</c>) the day after
+/// <see cref="ReportOptions.To"/>, or without it the day after the last day of any event the report kept: a learner
+/// still enrolled then has a record for every day up to it. Each learner's records start on the day of their first
+/// event (a first deactivation gives records with nothing enrolled, which count in <c>cumulative_count</c>, as in edX).
+/// </remarks>
+public sealed class EnrollmentSection : IEventAggregate<EnrollmentPartial>, IReportSection
+{
+    private static readonly FieldPath s_eventUserId = FieldPath.Parse("event.user_id");
+    private static readonly FieldPath s_eventCourseId = FieldPath.Parse("event.course_id");
+    private static readonly FieldPath s_eventMode = FieldPath.Parse("event.mode");
+
+    private readonly EventFacts _facts;
+    private readonly ReportOptions _options;
+
+    internal EnrollmentSection(EventFacts facts, ReportOptions options)
+    {
+        _facts = facts;
+        _options = options;
+        Part = AggregatePart.Of(this);
+    }
+
+    /// <summary>The name <c>--only</c> selects the section by.</summary>
+    public const string SectionName = "course_enrollment";
+
+    /// <summary><c>course_enrollment_daily.csv</c>, by date and course; null until the run has ended.</summary>
+    public IReadOnlyList<CourseEnrollmentDailyRow>? Daily { get; private set; }
+
+    /// <summary><c>course_enrollment_mode_daily.csv</c>, by date, course and mode; null until the run has ended.</summary>
+    public IReadOnlyList<CourseEnrollmentModeDailyRow>? ModeDaily { get; private set; }
+
+    /// <summary><c>course_enrollment_summary.csv</c>, by course and user id; null until the run has ended.</summary>
+    public IReadOnlyList<CourseEnrollmentSummaryRow>? Summary { get; private set; }
+
+    string IReportSection.Name => SectionName;
+
+    IReadOnlyList<string> IReportSection.Files { get; } = ["course_enrollment_daily.csv", "course_enrollment_mode_daily.csv", "course_enrollment_summary.csv"];
+
+    /// <summary>The section's aggregate (this, as a part of the report's combined aggregate).</summary>
+    internal IAggregatePart Part { get; }
+
+    IAggregatePart IReportSection.Part => Part;
+
+    /// <inheritdoc/>
+    public EnrollmentPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(EnrollmentPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        int lastDay = target.LastDay;
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept)
+            {
+                continue;
+            }
+
+            lastDay = Math.Max(lastDay, f.Day);
+            if (f.Enrollment == EnrollmentChange.None)
+            {
+                continue;
+            }
+
+            // Enrollment events are a small share of a log: reading three more fields of each is cheap.
+            if (EventCourse(batch, i) is not int course || EnrollmentDailyReport.EventUser(batch, i) is not long user
+                || !batch.TryGetField(i, s_eventMode, out FieldValue m) || m.Kind != JsonTokenType.String)
+            {
+                continue;
+            }
+
+            ulong mode = XxHash3.HashToUInt64(m.Utf8);
+            if (!target.Modes.ContainsKey(mode))
+            {
+                target.Modes[mode] = m.GetString()!;
+            }
+
+            ref List<EnrollmentEvent>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Events, (course, user), out _);
+            (list ??= []).Add(new EnrollmentEvent(f.Ticks, f.Enrollment, mode));
+        }
+
+        target.LastDay = lastDay;
+    }
+
+    /// <inheritdoc/>
+    public void Merge(EnrollmentPartial into, EnrollmentPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        into.LastDay = Math.Max(into.LastDay, from.LastDay);
+        foreach (KeyValuePair<ulong, string> mode in from.Modes)
+        {
+            into.Modes.TryAdd(mode.Key, mode.Value);
+        }
+
+        foreach (KeyValuePair<(int, long), List<EnrollmentEvent>> kv in from.Events)
+        {
+            ref List<EnrollmentEvent>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Events, kv.Key, out _);
+            if (list is null)
+            {
+                list = kv.Value;
+            }
+            else
+            {
+                list.AddRange(kv.Value);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(EnrollmentPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int endDay = _options.To is { } to ? to.DayNumber + 1 : result.LastDay == int.MinValue ? 0 : result.LastDay + 1;
+
+        // edX sorts (timestamp, event_type, mode) tuples: ties on time and type go by the mode's text, so each hash
+        // becomes the rank of its text (1-based; 0 stays edX's "unknown" mode of a learner before any event).
+        var names = new List<string>(result.Modes.Values);
+        names.Sort(StringComparer.Ordinal);
+        var rank = new Dictionary<ulong, ulong>(result.Modes.Count);
+        foreach (KeyValuePair<ulong, string> kv in result.Modes)
+        {
+            rank[kv.Key] = (ulong)names.IndexOf(kv.Value) + 1;
+        }
+
+        var courseDeltas = new Dictionary<(int Course, int Day), Tally>();
+        var modeDeltas = new Dictionary<(int Course, ulong Mode, int Day), Tally>();
+        var summary = new List<CourseEnrollmentSummaryRow>();
+        var endTime = DateOnly.FromDayNumber(endDay).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        foreach (KeyValuePair<(int Course, long User), List<EnrollmentEvent>> kv in result.Events)
+        {
+            List<EnrollmentEvent> events = kv.Value;
+            for (int e = 0; e < events.Count; e++)
+            {
+                events[e] = events[e] with { Mode = rank[events[e].Mode] };
+            }
+
+            events.Sort();
+            var visitor = new RecordCounter(kv.Key.Course, courseDeltas, modeDeltas);
+            EnrollmentDays.Walk(events, endDay, ref visitor);
+            if (Summarize(kv.Key.Course, kv.Key.User, events, names, endTime) is { } row)
+            {
+                summary.Add(row);
+            }
+        }
+
+        summary.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
+            return c != 0 ? c : a.UserId.CompareTo(b.UserId);
+        });
+        Summary = summary;
+
+        var daily = new List<CourseEnrollmentDailyRow>();
+        foreach (IGrouping<int, KeyValuePair<(int Course, int Day), Tally>> course in courseDeltas.GroupBy(kv => kv.Key.Course))
+        {
+            string name = _facts.Courses.Name(course.Key);
+            Expand(course.Select(kv => (kv.Key.Day, kv.Value)), endDay, (day, t) => daily.Add(new CourseEnrollmentDailyRow(day, name, t.AtEnd, t.Records)));
+        }
+
+        daily.Sort(static (a, b) =>
+        {
+            int c = a.Date.CompareTo(b.Date);
+            return c != 0 ? c : string.CompareOrdinal(a.CourseId, b.CourseId);
+        });
+        Daily = daily;
+
+        var modeDaily = new List<CourseEnrollmentModeDailyRow>();
+        foreach (IGrouping<(int Course, ulong Mode), KeyValuePair<(int Course, ulong Mode, int Day), Tally>> group in modeDeltas.GroupBy(kv => (kv.Key.Course, kv.Key.Mode)))
+        {
+            string name = _facts.Courses.Name(group.Key.Course);
+            string mode = group.Key.Mode == 0 ? "unknown" : names[(int)group.Key.Mode - 1];
+            Expand(group.Select(kv => (kv.Key.Day, kv.Value)), endDay, (day, t) => modeDaily.Add(new CourseEnrollmentModeDailyRow(day, name, mode, t.AtEnd, t.Records)));
+        }
+
+        modeDaily.Sort(static (a, b) =>
+        {
+            int c = a.Date.CompareTo(b.Date);
+            c = c != 0 ? c : string.CompareOrdinal(a.CourseId, b.CourseId);
+            return c != 0 ? c : string.CompareOrdinal(a.Mode, b.Mode);
+        });
+        ModeDaily = modeDaily;
+    }
+
+    void IReportSection.Write(string directory, List<string> written)
+    {
+        using (var csv = new CsvTable(Path.Combine(directory, "course_enrollment_daily.csv"), "date", "course_id", "count", "cumulative_count"))
+        {
+            foreach (CourseEnrollmentDailyRow r in Daily ?? [])
+            {
+                csv.Row(CsvTable.Date(r.Date), r.CourseId, CsvTable.Number(r.Count), CsvTable.Number(r.CumulativeCount));
+            }
+        }
+
+        written.Add("course_enrollment_daily.csv");
+        using (var csv = new CsvTable(Path.Combine(directory, "course_enrollment_mode_daily.csv"), "date", "course_id", "mode", "count", "cumulative_count"))
+        {
+            foreach (CourseEnrollmentModeDailyRow r in ModeDaily ?? [])
+            {
+                csv.Row(CsvTable.Date(r.Date), r.CourseId, r.Mode, CsvTable.Number(r.Count), CsvTable.Number(r.CumulativeCount));
+            }
+        }
+
+        written.Add("course_enrollment_mode_daily.csv");
+        using (var csv = new CsvTable(
+            Path.Combine(directory, "course_enrollment_summary.csv"),
+            "course_id", "user_id", "current_enrollment_mode", "current_enrollment_is_active", "first_enrollment_mode", "first_enrollment_time",
+            "last_unenrollment_time", "first_verified_enrollment_time", "first_credit_enrollment_time", "end_time"))
+        {
+            foreach (CourseEnrollmentSummaryRow r in Summary ?? [])
+            {
+                csv.Row(r.CourseId, CsvTable.Number(r.UserId), r.CurrentEnrollmentMode, r.CurrentEnrollmentIsActive ? "1" : "0", r.FirstEnrollmentMode,
+                    Timestamp(r.FirstEnrollmentTime), Timestamp(r.LastUnenrollmentTime), Timestamp(r.FirstVerifiedEnrollmentTime),
+                    Timestamp(r.FirstCreditEnrollmentTime), Timestamp(r.EndTime));
+            }
+        }
+
+        written.Add("course_enrollment_summary.csv");
+    }
+
+    void IReportSection.AppendHtml(StringBuilder html)
+    {
+        IReadOnlyList<CourseEnrollmentDailyRow> daily = Daily ?? [];
+        html.Append("<h2>Course enrollment (edX)</h2>\n<p class=\"note\">Learners enrolled at the end of each day and learners with an enrollment record by then, "
+            + "by edX's enrollment state machine (enrollments.py). <a href=\"course_enrollment_daily.csv\">course_enrollment_daily.csv</a>, "
+            + "by mode <a href=\"course_enrollment_mode_daily.csv\">course_enrollment_mode_daily.csv</a>, per learner "
+            + "<a href=\"course_enrollment_summary.csv\">course_enrollment_summary.csv</a></p>\n");
+        ReportWriter.Table(html, ["date", "course", "enrolled", "cumulative"], daily.Count, i =>
+        {
+            CourseEnrollmentDailyRow r = daily[i];
+            return [CsvTable.Date(r.Date), r.CourseId, ReportWriter.N(r.Count), ReportWriter.N(r.CumulativeCount)];
+        }, numeric: [2, 3]);
+    }
+
+    /// <summary>edX's DateTimeField text: <c>2014-08-01 17:09:59.941616</c>.</summary>
+    internal static string? Timestamp(DateTime? time) => time?.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// One row per day from the first day with a delta up to <paramref name="endDay"/> (exclusive) on which some
+    /// learner has a record (edX writes no row for a group without records).
+    /// </summary>
+    private static void Expand(IEnumerable<(int Day, Tally Delta)> deltas, int endDay, Action<DateOnly, Tally> row)
+    {
+        var sorted = deltas.ToList();
+        sorted.Sort(static (a, b) => a.Day.CompareTo(b.Day));
+        Tally running = default;
+        int next = 0;
+        for (int day = sorted.Count == 0 ? endDay : sorted[0].Day; day < endDay; day++)
+        {
+            while (next < sorted.Count && sorted[next].Day == day)
+            {
+                running.AtEnd += sorted[next].Delta.AtEnd;
+                running.Records += sorted[next].Delta.Records;
+                next++;
+            }
+
+            if (running.Records > 0)
+            {
+                row(DateOnly.FromDayNumber(day), running);
+            }
+        }
+    }
+
+    /// <summary><c>CourseEnrollmentSummaryTask.reducer</c> over one learner's sorted events in one course; null when no activation enrolled them.</summary>
+    private CourseEnrollmentSummaryRow? Summarize(int course, long user, List<EnrollmentEvent> events, List<string> names, DateTime endTime)
+    {
+        bool enrolled = false;
+        long? firstEnroll = null, lastUnenroll = null, firstVerified = null, firstCredit = null;
+        ulong firstMode = 0, recentMode = 0;
+        var seenModes = new HashSet<ulong>();
+        foreach (EnrollmentEvent ev in events)
+        {
+            if (enrolled && ev.Change == EnrollmentChange.Deactivated)
+            {
+                enrolled = false;
+                lastUnenroll = ev.Ticks;
+            }
+            else if ((!enrolled && ev.Change == EnrollmentChange.Activated) || (enrolled && ev.Change == EnrollmentChange.ModeChanged))
+            {
+                if (ev.Change == EnrollmentChange.Activated)
+                {
+                    enrolled = true;
+                    if (firstEnroll is null)
+                    {
+                        firstEnroll = ev.Ticks;
+                        firstMode = ev.Mode;
+                    }
+                }
+
+                // The most recent mode comes from activations and enrolled mode changes; first_event_by_mode keeps
+                // each mode's first such event.
+                recentMode = ev.Mode;
+                if (seenModes.Add(ev.Mode))
+                {
+                    string name = names[(int)ev.Mode - 1];
+                    if (name == "verified")
+                    {
+                        firstVerified = ev.Ticks;
+                    }
+                    else if (name == "credit")
+                    {
+                        firstCredit = ev.Ticks;
+                    }
+                }
+            }
+        }
+
+        if (firstEnroll is not long first)
+        {
+            return null; // "Discard User_Course With Missing Enrollment Event"
+        }
+
+        return new CourseEnrollmentSummaryRow(
+            _facts.Courses.Name(course), user, names[(int)recentMode - 1], enrolled, names[(int)firstMode - 1], Utc(first),
+            lastUnenroll is long u ? Utc(u) : null, firstVerified is long v ? Utc(v) : null, firstCredit is long c ? Utc(c) : null, endTime);
+
+        static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
+    }
+
+    /// <summary>The course of <c>event.course_id</c> (white space around it stripped, as edX's <c>normalize_course_id</c>), or null.</summary>
+    private int? EventCourse(EventBatch batch, int i)
+    {
+        if (!batch.TryGetField(i, s_eventCourseId, out FieldValue v) || v.Kind != JsonTokenType.String || v.HasEscapes)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> id = v.Utf8.Trim(" \t\r\n"u8);
+        return CourseKey.TryParse(id, out CourseKey key) ? _facts.Courses.GetId(key, CourseResolver.IsNewStyle(id, url: false)) : null;
+    }
+
+    /// <summary>Adds each learner-day record of <c>DaysEnrolledForEvents</c> as deltas: +1 from a day, -1 from the next event's day.</summary>
+    private readonly struct RecordCounter(
+        int course, Dictionary<(int Course, int Day), Tally> courseDeltas, Dictionary<(int Course, ulong Mode, int Day), Tally> modeDeltas) : IEnrollmentDayVisitor
+    {
+        public void Day(int day, int nextDay, bool enrolled, bool enrolledBefore, ulong mode, long modeChanges)
+        {
+            long atEnd = enrolled ? 1 : 0;
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(courseDeltas, (course, day), out _), atEnd, 1);
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(courseDeltas, (course, nextDay), out _), -atEnd, -1);
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(modeDeltas, (course, mode, day), out _), atEnd, 1);
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(modeDeltas, (course, mode, nextDay), out _), -atEnd, -1);
+        }
+
+        private static void Add(ref Tally t, long atEnd, long records)
+        {
+            t.AtEnd += atEnd;
+            t.Records += records;
+        }
+    }
+
+    /// <summary>Learners enrolled at the end of a day, and learners with a record that day (or a change of both).</summary>
+    [StructLayout(LayoutKind.Auto)]
+    private struct Tally
+    {
+        public long AtEnd;
+        public long Records;
+    }
+}

@@ -1,0 +1,375 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Internal;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>forum_activity_daily.csv</c> and <c>forum_activity_weekly.csv</c>: the forum columns of edX's
+/// <c>student_engagement_daily</c> and <c>_weekly</c> tables (<c>edx/analytics/tasks/data_api/student_engagement.py</c>,
+/// <c>StudentEngagementTask.mapper</c> and <c>.reducer</c>, copied to MySQL unjoined by <c>StudentEngagementDataTask</c>
+/// and <c>StudentEngagementToMysqlTask</c>).
+/// </summary>
+/// <remarks>
+/// As edX: a row per interval, course and username for every learner with an event that the mapper keeps, forum
+/// activity or not (the other columns of edX's table, problems, videos, textbook pages and last subsection, are the
+/// other part's or left out, so many rows are zeros here, as in edX's table). The mapper keeps an event with a
+/// non-blank top-level <c>username</c> (stripped), an <c>event_type</c>, a valid <c>context.course_id</c> (never a URL's
+/// course) and event data (<see cref="EdxEventDataCheck"/>); it drops a <c>problem_check</c> that is not from the server or
+/// has no <c>problem_id</c>, a <c>play_video</c> without <c>id</c>, and an <c>edx.forum.*.voted</c> whose
+/// <c>vote_value</c> is neither <c>up</c> nor <c>down</c>. Posts, responses and comments count
+/// <c>edx.forum.{thread,response,comment}.created</c>; a thread or response vote <c>up</c> counts +1 given for the voter
+/// and +1 received for its <c>target_username</c> (-1 each when <c>undo_vote</c> is true); the target gets a row of
+/// their own even without events. The day is the UTC date of <c>time</c>; a week ends on the weekday of the interval's
+/// last day (<see cref="ReportOptions.To"/>, else the last day of any event kept), as edX's <c>weekly</c> interval type.
+/// </remarks>
+public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>, IReportSection
+{
+    /// <summary>The name <c>--only</c> selects the section by.</summary>
+    public const string SectionName = "forum_activity";
+
+    private static readonly FieldPath s_username = FieldPath.Parse("username");
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
+    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
+    private static readonly FieldPath s_id = FieldPath.Parse("event.id");
+    private static readonly FieldPath s_voteValue = FieldPath.Parse("event.vote_value");
+    private static readonly FieldPath s_undoVote = FieldPath.Parse("event.undo_vote");
+    private static readonly FieldPath s_targetUsername = FieldPath.Parse("event.target_username");
+
+    private readonly EventFacts _facts;
+    private readonly ReportOptions _options;
+
+    internal ForumActivitySection(EventFacts facts, ReportOptions options)
+    {
+        _facts = facts;
+        _options = options;
+        Part = AggregatePart.Of(this);
+    }
+
+    /// <summary><c>forum_activity_daily.csv</c>, by day, course and username; null until the run has ended.</summary>
+    public IReadOnlyList<ForumActivityRow>? Daily { get; private set; }
+
+    /// <summary><c>forum_activity_weekly.csv</c>, by week end, course and username; null until the run has ended.</summary>
+    public IReadOnlyList<ForumActivityRow>? Weekly { get; private set; }
+
+    string IReportSection.Name => SectionName;
+
+    IReadOnlyList<string> IReportSection.Files { get; } = ["forum_activity_daily.csv", "forum_activity_weekly.csv"];
+
+    IAggregatePart IReportSection.Part => Part;
+
+    private IAggregatePart Part { get; }
+
+    /// <inheritdoc/>
+    public ForumActivityPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(ForumActivityPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        int lastDay = target.LastDay;
+        // The previous event's username and id: a learner's events often come in runs.
+        Span<byte> previousName = stackalloc byte[64];
+        int previousLength = -1, previousUser = -1;
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            if (!f.Kept)
+            {
+                continue;
+            }
+
+            lastDay = Math.Max(lastDay, f.Day);
+            if (!f.CourseInContext || f.Course < 0)
+            {
+                continue;
+            }
+
+            // The username and type where the facts found them in the line, without looking them up again; an event
+            // whose values are not in its line (BSON input) looks them up.
+            ReadOnlySpan<byte> line = batch.GetUtf8(i);
+            ReadOnlySpan<byte> name, type;
+            FieldValue u = default, t = default;
+            if (f.NameOffset >= 0)
+            {
+                ReadOnlySpan<byte> written = line.Slice(f.NameOffset, f.NameLength);
+                name = Trim(f.NameEscaped ? Unescape(target, written) : written);
+            }
+            else if (batch.TryGetField(i, s_username, out u) && u.Kind == JsonTokenType.String)
+            {
+                name = Trim(u.HasEscapes ? Unescape(target, u.Utf8) : u.Utf8);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (f.TypeOffset >= 0)
+            {
+                type = line.Slice(f.TypeOffset, f.TypeLength);
+            }
+            else if (batch.TryGetField(i, s_eventType, out t) && t.Kind == JsonTokenType.String)
+            {
+                type = t.Utf8;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (name.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!target.EventData.HasData(batch, i) || !Count(batch, i, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
+            {
+                continue;
+            }
+
+            int user;
+            if (previousLength >= 0 && name.SequenceEqual(previousName[..previousLength]))
+            {
+                user = previousUser;
+            }
+            else
+            {
+                user = target.Names.GetId(name);
+                previousLength = name.Length <= previousName.Length ? name.Length : -1;
+                if (previousLength >= 0)
+                {
+                    name.CopyTo(previousName);
+                    previousUser = user;
+                }
+            }
+
+            CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, user), out _).Add(counts);
+            if (voteTarget && batch.TryGetField(i, s_targetUsername, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
+            {
+                // The vote's target, as written (edX does not strip it).
+                var got = new ForumCounts { UpvotesReceived = upvoteReceived };
+                int targetUser = target.Names.GetId(Unescaped(target, r));
+                CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, targetUser), out _).Add(got);
+            }
+        }
+
+        target.LastDay = lastDay;
+    }
+
+    /// <inheritdoc/>
+    public void Merge(ForumActivityPartial into, ForumActivityPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        into.LastDay = Math.Max(into.LastDay, from.LastDay);
+        var ids = new int[from.Names.Count];
+        for (int id = 0; id < ids.Length; id++)
+        {
+            ids[id] = into.Names.Add(from.Names.Name(id));
+        }
+
+        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in from.Days)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(into.Days, (kv.Key.Day, kv.Key.Course, ids[kv.Key.User]), out _).Add(kv.Value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(ForumActivityPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int last = _options.To?.DayNumber ?? result.LastDay;
+        var weeks = new Dictionary<(int Day, int Course, int User), ForumCounts>();
+        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in result.Days)
+        {
+            // edX's weekly key: the next day (this one included) on the weekday of the interval's last complete day.
+            int end = kv.Key.Day + ((((last - kv.Key.Day) % 7) + 7) % 7);
+            CollectionsMarshal.GetValueRefOrAddDefault(weeks, (end, kv.Key.Course, kv.Key.User), out _).Add(kv.Value);
+        }
+
+        Daily = Rows(result.Days, result.Names);
+        Weekly = Rows(weeks, result.Names);
+    }
+
+    void IReportSection.Write(string directory, List<string> written)
+    {
+        Write(directory, "forum_activity_daily.csv", Daily ?? [], written);
+        Write(directory, "forum_activity_weekly.csv", Weekly ?? [], written);
+    }
+
+    void IReportSection.AppendHtml(StringBuilder html)
+    {
+        var active = new List<ForumActivityRow>();
+        foreach (ForumActivityRow r in Weekly ?? [])
+        {
+            if (r.ForumPosts != 0 || r.ForumResponses != 0 || r.ForumComments != 0 || r.ForumUpvotesGiven != 0 || r.ForumUpvotesReceived != 0)
+            {
+                active.Add(r);
+            }
+        }
+
+        html.Append("<h2>Forum activity (edX)</h2>\n<p class=\"note\">Posts, responses, comments and up votes per learner, course and week "
+            + "(edX's student engagement, student_engagement.py); learners without forum activity are in the CSVs with zeros, not here. "
+            + "<a href=\"forum_activity_weekly.csv\">forum_activity_weekly.csv</a>, per day <a href=\"forum_activity_daily.csv\">forum_activity_daily.csv</a></p>\n");
+        ReportWriter.Table(html, ["week ending", "course", "username", "posts", "responses", "comments", "up votes given", "up votes received"], active.Count, i =>
+        {
+            ForumActivityRow r = active[i];
+            return [CsvTable.Date(r.EndDate), r.CourseId, r.Username, ReportWriter.N(r.ForumPosts), ReportWriter.N(r.ForumResponses),
+                ReportWriter.N(r.ForumComments), ReportWriter.N(r.ForumUpvotesGiven), ReportWriter.N(r.ForumUpvotesReceived)];
+        }, numeric: [3, 4, 5, 6, 7]);
+    }
+
+    /// <summary>
+    /// <c>StudentEngagementTask.mapper</c>'s choice (false: the event is dropped) and <c>reducer</c>'s forum counts
+    /// for the event's own user; <paramref name="voteTarget"/> when the event is a vote whose <c>target_username</c> gets
+    /// a row, with <paramref name="upvoteReceived"/> to add to it.
+    /// </summary>
+    private static bool Count(EventBatch batch, int i, ReadOnlySpan<byte> type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived)
+    {
+        counts = default;
+        voteTarget = false;
+        upvoteReceived = 0;
+        if (type.SequenceEqual("problem_check"u8))
+        {
+            return batch.TryGetField(i, s_eventSource, out FieldValue s) && s.Kind == JsonTokenType.String && s.Utf8.SequenceEqual("server"u8)
+                && batch.TryGetField(i, s_problemId, out FieldValue p) && EdxEventDataCheck.IsTruthy(p);
+        }
+
+        if (type.SequenceEqual("play_video"u8))
+        {
+            return batch.TryGetField(i, s_id, out FieldValue id) && EdxEventDataCheck.IsTruthy(id);
+        }
+
+        if (!type.StartsWith("edx.forum"u8))
+        {
+            return true;
+        }
+
+        if (type.SequenceEqual("edx.forum.thread.created"u8))
+        {
+            counts.Posts = 1;
+        }
+        else if (type.SequenceEqual("edx.forum.response.created"u8))
+        {
+            counts.Responses = 1;
+        }
+        else if (type.SequenceEqual("edx.forum.comment.created"u8))
+        {
+            counts.Comments = 1;
+        }
+
+        ReadOnlySpan<byte> postType = VotedPostType(type);
+        if (postType.IsEmpty)
+        {
+            return true;
+        }
+
+        if (!batch.TryGetField(i, s_voteValue, out FieldValue vote) || vote.Kind != JsonTokenType.String
+            || !(vote.Utf8.SequenceEqual("up"u8) || vote.Utf8.SequenceEqual("down"u8)))
+        {
+            return false;
+        }
+
+        long value = vote.Utf8.SequenceEqual("up"u8) ? batch.TryGetField(i, s_undoVote, out FieldValue u) && EdxEventDataCheck.IsTruthy(u) ? -1 : 1 : 0;
+        // The reducer counts votes given when the whole type is a thread's or response's ("edx.forum.thread.voted"),
+        // and votes received by the type the mapper builds from the post type ("edx.forum.thread.vote_received").
+        bool threadOrResponse = postType.SequenceEqual("thread"u8) || postType.SequenceEqual("response"u8);
+        if (threadOrResponse && type.Length == "edx.forum.".Length + postType.Length + ".voted".Length)
+        {
+            counts.UpvotesGiven = value;
+        }
+
+        voteTarget = true;
+        upvoteReceived = threadOrResponse ? value : 0;
+        return true;
+    }
+
+    /// <summary>
+    /// <c>re.match(r'edx\.forum\.(?P&lt;post_type&gt;\w+)\.voted', event_type)</c>: the word after <c>edx.forum.</c> when
+    /// <c>.voted</c> follows it (a prefix match: anything may come after), else empty.
+    /// </summary>
+    private static ReadOnlySpan<byte> VotedPostType(ReadOnlySpan<byte> type)
+    {
+        if (!type.StartsWith("edx.forum."u8))
+        {
+            return default;
+        }
+
+        ReadOnlySpan<byte> rest = type["edx.forum.".Length..];
+        int word = 0;
+        while (word < rest.Length && (char.IsAsciiLetterOrDigit((char)rest[word]) || rest[word] == (byte)'_'))
+        {
+            word++;
+        }
+
+        return word > 0 && rest[word..].StartsWith(".voted"u8) ? rest[..word] : default;
+    }
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> name) => name.Trim(" \t\r\n\v\f"u8);
+
+    private static ReadOnlySpan<byte> Unescape(ForumActivityPartial target, ReadOnlySpan<byte> escaped)
+    {
+        if (target.Unescaped.Length < escaped.Length)
+        {
+            target.Unescaped = new byte[escaped.Length * 2];
+        }
+
+        return target.Unescaped.AsSpan(0, JsonBytes.Unescape(escaped, target.Unescaped));
+    }
+
+    private static ReadOnlySpan<byte> Unescaped(ForumActivityPartial target, in FieldValue v)
+    {
+        if (!v.HasEscapes)
+        {
+            return v.Utf8;
+        }
+
+        if (target.Unescaped.Length < v.Utf8.Length)
+        {
+            target.Unescaped = new byte[v.Utf8.Length * 2];
+        }
+
+        return target.Unescaped.AsSpan(0, JsonBytes.Unescape(v.Utf8, target.Unescaped));
+    }
+
+    private List<ForumActivityRow> Rows(Dictionary<(int Day, int Course, int User), ForumCounts> table, UsernameTable names)
+    {
+        var rows = new List<ForumActivityRow>(table.Count);
+        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in table)
+        {
+            ForumCounts c = kv.Value;
+            rows.Add(new ForumActivityRow(DateOnly.FromDayNumber(kv.Key.Day), _facts.Courses.Name(kv.Key.Course), names.Name(kv.Key.User),
+                c.Posts, c.Responses, c.Comments, c.UpvotesGiven, c.UpvotesReceived));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = a.EndDate.CompareTo(b.EndDate);
+            c = c != 0 ? c : string.CompareOrdinal(a.CourseId, b.CourseId);
+            return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
+        });
+        return rows;
+    }
+
+    private static void Write(string directory, string file, IReadOnlyList<ForumActivityRow> rows, List<string> written)
+    {
+        using (var csv = new CsvTable(Path.Combine(directory, file), "end_date", "course_id", "username", "forum_posts", "forum_responses",
+            "forum_comments", "forum_upvotes_given", "forum_upvotes_received"))
+        {
+            foreach (ForumActivityRow r in rows)
+            {
+                csv.Row(CsvTable.Date(r.EndDate), r.CourseId, r.Username, CsvTable.Number(r.ForumPosts), CsvTable.Number(r.ForumResponses),
+                    CsvTable.Number(r.ForumComments), CsvTable.Number(r.ForumUpvotesGiven), CsvTable.Number(r.ForumUpvotesReceived));
+            }
+        }
+
+        written.Add(file);
+    }
+}

@@ -1,0 +1,210 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using XAnalytics.Aggregates;
+using XAnalytics.Events;
+using XAnalytics.Internal;
+using XAnalytics.Pipeline;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <c>tags_distribution.csv</c>: edX's <c>TagsDistributionPerCourse</c> (<c>edx/analytics/tasks/insights/tags_dist.py</c>,
+/// <c>mapper</c> and <c>reducer</c>): per course and problem, the submissions and correct submissions, once per tag
+/// value of the problem's latest submission.
+/// </summary>
+/// <remarks>
+/// A submission is a server <c>problem_check</c> with a valid <c>context.course_id</c>, event data, and a
+/// <c>problem_id</c>; it is correct when <c>event.success</c> is <c>correct</c>. The tags are
+/// <c>context.asides.tagging_aside.saved_tags</c> of the problem's latest submission (by time): a problem whose latest
+/// submission has none has no rows; a tag whose value is a list gives a row per value. Organizations are the course
+/// id's. Rows are sorted by course, problem, tag and value (edX's order is a dictionary's).
+/// </remarks>
+public sealed class TagsDistributionSection : IEventAggregate<TagsDistributionPartial>, IReportSection
+{
+    /// <summary>The name <c>--only</c> selects the section by.</summary>
+    public const string SectionName = "tags_distribution";
+
+    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
+    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
+    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
+    private static readonly FieldPath s_success = FieldPath.Parse("event.success");
+    private static readonly FieldPath s_savedTags = FieldPath.Parse("context.asides.tagging_aside.saved_tags");
+
+    private readonly EventFacts _facts;
+
+    internal TagsDistributionSection(EventFacts facts)
+    {
+        _facts = facts;
+        Part = AggregatePart.Of(this);
+    }
+
+    /// <summary>The rows; null until the run has ended.</summary>
+    public IReadOnlyList<TagsDistributionRow>? Rows { get; private set; }
+
+    string IReportSection.Name => SectionName;
+
+    IReadOnlyList<string> IReportSection.Files { get; } = ["tags_distribution.csv"];
+
+    IAggregatePart IReportSection.Part => Part;
+
+    private IAggregatePart Part { get; }
+
+    /// <inheritdoc/>
+    public TagsDistributionPartial CreatePartial() => new();
+
+    /// <inheritdoc/>
+    public void Accumulate(TagsDistributionPartial target, EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ref readonly EventFact f = ref facts[i];
+            // problem_check is of the problem family: the type is read again only for those.
+            if (!f.Kept || f.Family != EventFamily.Problem || !f.CourseInContext || f.Course < 0
+                || !batch.TryGetField(i, s_eventType, out FieldValue t) || !t.Utf8.SequenceEqual("problem_check"u8) || t.Kind != JsonTokenType.String
+                || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
+                || !target.EventData.HasData(batch, i)
+                || !batch.TryGetField(i, s_problemId, out FieldValue p) || p.Kind != JsonTokenType.String || p.Utf8.IsEmpty)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> problemId = Unescaped(target, p);
+            TagsProblem problem = Find(target, f.Course, problemId);
+            problem.Total++;
+            if (batch.TryGetField(i, s_success, out FieldValue success) && success.Kind == JsonTokenType.String && success.Utf8.SequenceEqual("correct"u8))
+            {
+                problem.Correct++;
+            }
+
+            ReadOnlySpan<byte> tags = batch.TryGetField(i, s_savedTags, out FieldValue saved) && saved.Kind == JsonTokenType.StartObject ? saved.RawJson : default;
+            problem.Offer(f.Ticks, tags);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(TagsDistributionPartial into, TagsDistributionPartial from)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(from);
+        foreach (KeyValuePair<(int Course, ulong Problem), List<TagsProblem>> kv in from.Problems)
+        {
+            foreach (TagsProblem problem in kv.Value)
+            {
+                TagsProblem merged = Find(into, kv.Key.Course, problem.ProblemId);
+                merged.Total += problem.Total;
+                merged.Correct += problem.Correct;
+                merged.Offer(problem.LatestTicks, problem.LatestTags);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(TagsDistributionPartial result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = new List<TagsDistributionRow>();
+        foreach (KeyValuePair<(int Course, ulong Problem), List<TagsProblem>> kv in result.Problems)
+        {
+            string course = _facts.Courses.Name(kv.Key.Course);
+            string org = CourseKey.TryParse(course.AsSpan(), out CourseKey key) ? key.Org : string.Empty;
+            foreach (TagsProblem problem in kv.Value)
+            {
+                if (problem.LatestTags is null)
+                {
+                    continue;
+                }
+
+                string module = Encoding.UTF8.GetString(problem.ProblemId);
+                using JsonDocument tags = JsonDocument.Parse(problem.LatestTags);
+                foreach (JsonProperty tag in tags.RootElement.EnumerateObject())
+                {
+                    if (tag.Value.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (JsonElement value in tag.Value.EnumerateArray())
+                        {
+                            rows.Add(new TagsDistributionRow(course, org, module, tag.Name, Text(value), problem.Total, problem.Correct));
+                        }
+                    }
+                    else
+                    {
+                        rows.Add(new TagsDistributionRow(course, org, module, tag.Name, Text(tag.Value), problem.Total, problem.Correct));
+                    }
+                }
+            }
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
+            c = c != 0 ? c : string.CompareOrdinal(a.ModuleId, b.ModuleId);
+            c = c != 0 ? c : string.CompareOrdinal(a.TagName, b.TagName);
+            return c != 0 ? c : string.CompareOrdinal(a.TagValue, b.TagValue);
+        });
+        Rows = rows;
+    }
+
+    void IReportSection.Write(string directory, List<string> written)
+    {
+        using (var csv = new CsvTable(Path.Combine(directory, "tags_distribution.csv"), "course_id", "org_id", "module_id", "tag_name", "tag_value",
+            "total_submissions", "correct_submissions"))
+        {
+            foreach (TagsDistributionRow r in Rows ?? [])
+            {
+                csv.Row(r.CourseId, r.OrgId, r.ModuleId, r.TagName, r.TagValue, CsvTable.Number(r.TotalSubmissions), CsvTable.Number(r.CorrectSubmissions));
+            }
+        }
+
+        written.Add("tags_distribution.csv");
+    }
+
+    void IReportSection.AppendHtml(StringBuilder html)
+    {
+        IReadOnlyList<TagsDistributionRow> rows = Rows ?? [];
+        html.Append("<h2>Problem tags (edX)</h2>\n<p class=\"note\">Submissions and correct submissions per problem and tag value "
+            + "(edX's tags distribution, tags_dist.py; problems tagged through the tagging aside only). <a href=\"tags_distribution.csv\">tags_distribution.csv</a></p>\n");
+        ReportWriter.Table(html, ["course", "problem", "tag", "value", "submissions", "correct"], rows.Count, i =>
+        {
+            TagsDistributionRow r = rows[i];
+            return [r.CourseId, r.ModuleId, r.TagName, r.TagValue, ReportWriter.N(r.TotalSubmissions), ReportWriter.N(r.CorrectSubmissions)];
+        }, numeric: [4, 5]);
+    }
+
+    private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    private static TagsProblem Find(TagsDistributionPartial target, int course, ReadOnlySpan<byte> problemId)
+    {
+        ref List<TagsProblem>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, XxHash3.HashToUInt64(problemId)), out _);
+        list ??= [];
+        foreach (TagsProblem known in list)
+        {
+            if (problemId.SequenceEqual(known.ProblemId))
+            {
+                return known;
+            }
+        }
+
+        var problem = new TagsProblem(problemId.ToArray());
+        list.Add(problem);
+        return problem;
+    }
+
+    private static ReadOnlySpan<byte> Unescaped(TagsDistributionPartial target, in FieldValue v)
+    {
+        if (!v.HasEscapes)
+        {
+            return v.Utf8;
+        }
+
+        if (target.Unescaped.Length < v.Utf8.Length)
+        {
+            target.Unescaped = new byte[v.Utf8.Length * 2];
+        }
+
+        return target.Unescaped.AsSpan(0, JsonBytes.Unescape(v.Utf8, target.Unescaped));
+    }
+}
