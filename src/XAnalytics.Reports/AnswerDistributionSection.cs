@@ -33,7 +33,7 @@ namespace XAnalytics.Reports;
 /// document. edX can add answer metadata from a file (<c>--answer-metadata</c>); here it cannot. Answers with equal
 /// times are ordered by learner and by first before last, where edX compares their JSON text.</para>
 /// </remarks>
-public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDistributionPartial>, IReportSection
+public sealed partial class AnswerDistributionSection : IPartialAggregate<AnswerDistributionPartial>, IReportSection
 {
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "answer_distribution";
@@ -187,6 +187,98 @@ public sealed partial class AnswerDistributionSection : IEventAggregate<AnswerDi
             return c != 0 ? c : string.CompareOrdinal(a.Variant, b.Variant);
         });
         Rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.answer-distribution";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The courses (by canonical id), the usernames (see <see cref="PartialNames"/>), then per learner's problem
+    /// (course, username, problem id bytes, in that order): the first submission (zigzag ticks, compact copy as bytes,
+    /// display name: a varint 0/1 flag, then the bytes) and the last one likewise.
+    /// </remarks>
+    public void WritePartial(AnswerDistributionPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        var usedCourses = new HashSet<int>();
+        var usedUsers = new HashSet<int>();
+        foreach ((int course, int user, ulong _) in state.Problems.Keys)
+        {
+            usedCourses.Add(course);
+            usedUsers.Add(user);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        int[] users = PartialNames.Write(writer, state.Names, usedUsers);
+        var entries = new List<(int Course, int User, AnswerDistributionState State)>();
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<AnswerDistributionState>> kv in state.Problems)
+        {
+            foreach (AnswerDistributionState s in kv.Value)
+            {
+                entries.Add((courses[kv.Key.Course], users[kv.Key.User], s));
+            }
+        }
+
+        entries.Sort(static (a, b) =>
+        {
+            int c = a.Course.CompareTo(b.Course);
+            c = c != 0 ? c : a.User.CompareTo(b.User);
+            return c != 0 ? c : a.State.ProblemId.AsSpan().SequenceCompareTo(b.State.ProblemId);
+        });
+        writer.WriteUInt((ulong)entries.Count);
+        foreach ((int course, int user, AnswerDistributionState s) in entries)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteUInt((ulong)user);
+            writer.WriteBytes(s.ProblemId);
+            writer.WriteInt(s.FirstTicks);
+            writer.WriteBytes(s.FirstEvent.Span);
+            writer.WriteUInt(s.HasFirstDisplayName ? 1UL : 0UL);
+            if (s.HasFirstDisplayName)
+            {
+                writer.WriteBytes(s.FirstDisplayName);
+            }
+
+            writer.WriteInt(s.LastTicks);
+            writer.WriteBytes(s.LastEvent.Span);
+            writer.WriteUInt(s.HasLastDisplayName ? 1UL : 0UL);
+            if (s.HasLastDisplayName)
+            {
+                writer.WriteBytes(s.LastDisplayName);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public AnswerDistributionPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new AnswerDistributionPartial();
+        int[] courses = _facts.Courses.ReadMap(reader);
+        int[] users = PartialNames.Read(reader, partial.Names);
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            int user = PartialNames.At(users, reader.ReadCount(), reader);
+            AnswerDistributionState s = Find(partial, course, user, reader.ReadBytes());
+            long firstTicks = reader.ReadInt();
+            ReadOnlySpan<byte> first = reader.ReadBytes();
+            bool hasFirstName = reader.ReadUInt() == 1;
+            ReadOnlySpan<byte> firstName = hasFirstName ? reader.ReadBytes() : default;
+            long lastTicks = reader.ReadInt();
+            ReadOnlySpan<byte> last = reader.ReadBytes();
+            bool hasLastName = reader.ReadUInt() == 1;
+            ReadOnlySpan<byte> lastName = hasLastName ? reader.ReadBytes() : default;
+            s.Offer(firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName);
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

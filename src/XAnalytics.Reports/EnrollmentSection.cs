@@ -24,7 +24,7 @@ namespace XAnalytics.Reports;
 /// still enrolled then has a record for every day up to it. Each learner's records start on the day of their first
 /// event (a first deactivation gives records with nothing enrolled, which count in <c>cumulative_count</c>, as in edX).
 /// </remarks>
-public sealed class EnrollmentSection : IEventAggregate<EnrollmentPartial>, IReportSection
+public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IReportSection
 {
     private static readonly FieldPath s_eventUserId = FieldPath.Parse("event.user_id");
     private static readonly FieldPath s_eventCourseId = FieldPath.Parse("event.course_id");
@@ -203,6 +203,88 @@ public sealed class EnrollmentSection : IEventAggregate<EnrollmentPartial>, IRep
             return c != 0 ? c : string.CompareOrdinal(a.Mode, b.Mode);
         });
         ModeDaily = modeDaily;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.course-enrollment";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The last day of any kept event (zigzag), the courses (by canonical id), the modes (see
+    /// <see cref="PartialTexts"/>), then per (course, learner key, in that order) its enrollment events sorted: time
+    /// (zigzag UTC ticks), change (varint), the mode's XXH3 (8 bytes). Learner keys are the run's user keys, the same in
+    /// every process.
+    /// </remarks>
+    public void WritePartial(EnrollmentPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteInt(state.LastDay);
+        var usedCourses = new HashSet<int>();
+        foreach ((int course, long _) in state.Events.Keys)
+        {
+            usedCourses.Add(course);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        PartialTexts.Write(writer, state.Modes, [.. state.Modes.Keys]);
+        var learners = new List<(int Course, long User, List<EnrollmentEvent> Events)>(state.Events.Count);
+        foreach (KeyValuePair<(int Course, long User), List<EnrollmentEvent>> kv in state.Events)
+        {
+            learners.Add((courses[kv.Key.Course], kv.Key.User, kv.Value));
+        }
+
+        learners.Sort(static (a, b) => a.Course != b.Course ? a.Course.CompareTo(b.Course) : a.User.CompareTo(b.User));
+        writer.WriteUInt((ulong)learners.Count);
+        foreach ((int course, long user, List<EnrollmentEvent> events) in learners)
+        {
+            events.Sort();
+            writer.WriteUInt((ulong)course);
+            writer.WriteInt(user);
+            writer.WriteUInt((ulong)events.Count);
+            foreach (EnrollmentEvent e in events)
+            {
+                writer.WriteInt(e.Ticks);
+                writer.WriteUInt((ulong)e.Change);
+                writer.WriteFixed64(e.Mode);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public EnrollmentPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new EnrollmentPartial();
+        long lastDay = reader.ReadInt();
+        partial.LastDay = lastDay is >= int.MinValue and <= int.MaxValue ? (int)lastDay : throw reader.Corrupt($"a last day of {lastDay}");
+        int[] courses = _facts.Courses.ReadMap(reader);
+        PartialTexts.Read(reader, partial.Modes);
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            long user = reader.ReadInt();
+            int count = reader.ReadCount();
+            ref List<EnrollmentEvent>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(partial.Events, (course, user), out _);
+            list ??= new List<EnrollmentEvent>(Math.Min(count, 1 << 12));
+            for (int e = 0; e < count; e++)
+            {
+                long ticks = reader.ReadInt();
+                ulong change = reader.ReadUInt();
+                if (change > byte.MaxValue || !Enum.IsDefined((EnrollmentChange)change))
+                {
+                    throw reader.Corrupt($"an enrollment change of {change}");
+                }
+
+                list.Add(new EnrollmentEvent(ticks, (EnrollmentChange)change, reader.ReadFixed64()));
+            }
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

@@ -27,7 +27,7 @@ namespace XAnalytics.Reports;
 /// their own even without events. The day is the UTC date of <c>time</c>; a week ends on the weekday of the interval's
 /// last day (<see cref="ReportOptions.To"/>, else the last day of any event kept), as edX's <c>weekly</c> interval type.
 /// </remarks>
-public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>, IReportSection
+public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartial>, IReportSection
 {
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "forum_activity";
@@ -196,6 +196,89 @@ public sealed class ForumActivitySection : IEventAggregate<ForumActivityPartial>
 
         Daily = Rows(result.Days, result.Names);
         Weekly = Rows(weeks, result.Names);
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.forum-activity";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The last day of any kept event (zigzag), the courses (by canonical id), the usernames (see
+    /// <see cref="PartialNames"/>), then (day, course, username, posts, responses, comments, upvotes given, upvotes
+    /// received) in that order.
+    /// </remarks>
+    public void WritePartial(ForumActivityPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteInt(state.LastDay);
+        var usedCourses = new HashSet<int>();
+        var usedUsers = new HashSet<int>();
+        foreach ((int _, int course, int user) in state.Days.Keys)
+        {
+            usedCourses.Add(course);
+            usedUsers.Add(user);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        int[] users = PartialNames.Write(writer, state.Names, usedUsers);
+        var entries = new List<(int Day, int Course, int User, ForumCounts Counts)>(state.Days.Count);
+        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in state.Days)
+        {
+            entries.Add((kv.Key.Day, courses[kv.Key.Course], users[kv.Key.User], kv.Value));
+        }
+
+        entries.Sort(static (a, b) =>
+        {
+            int c = a.Day.CompareTo(b.Day);
+            c = c != 0 ? c : a.Course.CompareTo(b.Course);
+            return c != 0 ? c : a.User.CompareTo(b.User);
+        });
+        writer.WriteUInt((ulong)entries.Count);
+        foreach ((int day, int course, int user, ForumCounts counts) in entries)
+        {
+            writer.WriteInt(day);
+            writer.WriteUInt((ulong)course);
+            writer.WriteUInt((ulong)user);
+            writer.WriteUInt((ulong)counts.Posts);
+            writer.WriteUInt((ulong)counts.Responses);
+            writer.WriteUInt((ulong)counts.Comments);
+            writer.WriteUInt((ulong)counts.UpvotesGiven);
+            writer.WriteUInt((ulong)counts.UpvotesReceived);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ForumActivityPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new ForumActivityPartial();
+        long lastDay = reader.ReadInt();
+        partial.LastDay = lastDay is >= int.MinValue and <= int.MaxValue ? (int)lastDay : throw reader.Corrupt($"a last day of {lastDay}");
+        int[] courses = _facts.Courses.ReadMap(reader);
+        int[] users = PartialNames.Read(reader, partial.Names);
+        int n = reader.ReadCount();
+        partial.Days.EnsureCapacity(n);
+        for (int i = 0; i < n; i++)
+        {
+            int day = (int)reader.ReadInt();
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            int user = PartialNames.At(users, reader.ReadCount(), reader);
+            var counts = new ForumCounts
+            {
+                Posts = (long)reader.ReadUInt(),
+                Responses = (long)reader.ReadUInt(),
+                Comments = (long)reader.ReadUInt(),
+                UpvotesGiven = (long)reader.ReadUInt(),
+                UpvotesReceived = (long)reader.ReadUInt(),
+            };
+            CollectionsMarshal.GetValueRefOrAddDefault(partial.Days, (day, course, user), out _).Add(counts);
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

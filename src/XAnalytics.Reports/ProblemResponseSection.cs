@@ -31,7 +31,7 @@ namespace XAnalytics.Reports;
 /// order come from course structure (SQL/REST), which logs lack: rows are sorted by course, problem, username and
 /// answer id instead.</para>
 /// </remarks>
-public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResponsePartial>, IReportSection
+public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemResponsePartial>, IReportSection
 {
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "problem_response";
@@ -166,6 +166,81 @@ public sealed partial class ProblemResponseSection : IEventAggregate<ProblemResp
             return c != 0 ? c : string.CompareOrdinal(a.AnswerId, b.AnswerId);
         });
         Rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.problem-response";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The courses (by canonical id), the usernames (see <see cref="PartialNames"/>), then per learner's problem
+    /// (course, username, problem id bytes, in that order): attempts, first and last submission times (zigzag ticks)
+    /// and the last submission's compact copy (bytes).
+    /// </remarks>
+    public void WritePartial(ProblemResponsePartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        var usedCourses = new HashSet<int>();
+        var usedUsers = new HashSet<int>();
+        foreach ((int course, int user, ulong _) in state.Problems.Keys)
+        {
+            usedCourses.Add(course);
+            usedUsers.Add(user);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        int[] users = PartialNames.Write(writer, state.Names, usedUsers);
+        var entries = new List<(int Course, int User, ProblemResponseState State)>();
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<ProblemResponseState>> kv in state.Problems)
+        {
+            foreach (ProblemResponseState s in kv.Value)
+            {
+                entries.Add((courses[kv.Key.Course], users[kv.Key.User], s));
+            }
+        }
+
+        entries.Sort(static (a, b) =>
+        {
+            int c = a.Course.CompareTo(b.Course);
+            c = c != 0 ? c : a.User.CompareTo(b.User);
+            return c != 0 ? c : a.State.ProblemId.AsSpan().SequenceCompareTo(b.State.ProblemId);
+        });
+        writer.WriteUInt((ulong)entries.Count);
+        foreach ((int course, int user, ProblemResponseState s) in entries)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteUInt((ulong)user);
+            writer.WriteBytes(s.ProblemId);
+            writer.WriteUInt((ulong)s.Attempts);
+            writer.WriteInt(s.FirstTicks);
+            writer.WriteInt(s.LastTicks);
+            writer.WriteBytes(s.LatestEvent.Span);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ProblemResponsePartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new ProblemResponsePartial();
+        int[] courses = _facts.Courses.ReadMap(reader);
+        int[] users = PartialNames.Read(reader, partial.Names);
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            int user = PartialNames.At(users, reader.ReadCount(), reader);
+            ProblemResponseState s = Find(partial, course, user, reader.ReadBytes());
+            long attempts = (long)reader.ReadUInt();
+            long first = reader.ReadInt(), last = reader.ReadInt();
+            s.Add(attempts, first, last, reader.ReadBytes());
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

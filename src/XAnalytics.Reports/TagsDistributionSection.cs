@@ -21,7 +21,7 @@ namespace XAnalytics.Reports;
 /// submission has none has no rows; a tag whose value is a list gives a row per value. Organizations are the course
 /// id's. Rows are sorted by course, problem, tag and value (edX's order is a dictionary's).
 /// </remarks>
-public sealed class TagsDistributionSection : IEventAggregate<TagsDistributionPartial>, IReportSection
+public sealed class TagsDistributionSection : IPartialAggregate<TagsDistributionPartial>, IReportSection
 {
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "tags_distribution";
@@ -146,6 +146,75 @@ public sealed class TagsDistributionSection : IEventAggregate<TagsDistributionPa
             return c != 0 ? c : string.CompareOrdinal(a.TagValue, b.TagValue);
         });
         Rows = rows;
+    }
+
+    /// <inheritdoc/>
+    public string StateName => "report.tags-distribution";
+
+    /// <inheritdoc/>
+    public int StateVersion => 1;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The courses (by canonical id), then per problem (course, problem id bytes, in that order): submissions, correct
+    /// ones, the latest submission's time (zigzag ticks) and its tags (a varint 0/1 flag, then the bytes).
+    /// </remarks>
+    public void WritePartial(TagsDistributionPartial state, PartialWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(writer);
+        var used = new HashSet<int>();
+        foreach ((int course, ulong _) in state.Problems.Keys)
+        {
+            used.Add(course);
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, used);
+        var entries = new List<(int Course, TagsProblem Problem)>();
+        foreach (KeyValuePair<(int Course, ulong Problem), List<TagsProblem>> kv in state.Problems)
+        {
+            foreach (TagsProblem problem in kv.Value)
+            {
+                entries.Add((courses[kv.Key.Course], problem));
+            }
+        }
+
+        entries.Sort(static (a, b) => a.Course != b.Course ? a.Course.CompareTo(b.Course) : a.Problem.ProblemId.AsSpan().SequenceCompareTo(b.Problem.ProblemId));
+        writer.WriteUInt((ulong)entries.Count);
+        foreach ((int course, TagsProblem problem) in entries)
+        {
+            writer.WriteUInt((ulong)course);
+            writer.WriteBytes(problem.ProblemId);
+            writer.WriteUInt((ulong)problem.Total);
+            writer.WriteUInt((ulong)problem.Correct);
+            writer.WriteInt(problem.LatestTicks);
+            writer.WriteUInt(problem.LatestTags is null ? 0UL : 1UL);
+            if (problem.LatestTags is not null)
+            {
+                writer.WriteBytes(problem.LatestTags);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public TagsDistributionPartial ReadPartial(PartialReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var partial = new TagsDistributionPartial();
+        int[] courses = _facts.Courses.ReadMap(reader);
+        int n = reader.ReadCount();
+        for (int i = 0; i < n; i++)
+        {
+            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+            TagsProblem problem = Find(partial, course, reader.ReadBytes());
+            problem.Total += (long)reader.ReadUInt();
+            problem.Correct += (long)reader.ReadUInt();
+            long ticks = reader.ReadInt();
+            ReadOnlySpan<byte> tags = reader.ReadUInt() == 1 ? reader.ReadBytes() : default;
+            problem.Offer(ticks, tags);
+        }
+
+        return partial;
     }
 
     void IReportSection.Write(string directory, List<string> written)

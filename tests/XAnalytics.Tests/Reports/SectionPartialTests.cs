@@ -27,6 +27,11 @@ public sealed class SectionPartialTests : IDisposable
         ActiveUsersWeeklySection.SectionName,
         CoursewareLinkClickedSection.SectionName,
         CoursePagesSection.SectionName,
+        EnrollmentSection.SectionName,
+        ForumActivitySection.SectionName,
+        TagsDistributionSection.SectionName,
+        ProblemResponseSection.SectionName,
+        AnswerDistributionSection.SectionName,
     ];
 
     public static TheoryData<string> SectionNames => [.. s_sectionNames];
@@ -85,6 +90,31 @@ public sealed class SectionPartialTests : IDisposable
                 // The pages' rows (their files also draw the video and engagement sections' rows, not completed here).
                 await RoundTripAsync(pages, (CoursePagesSection)reread, inputs, () => Rows(pages.Pages!), () => Rows(((CoursePagesSection)reread).Pages!));
                 Assert.NotEmpty(pages.Pages!);
+                break;
+            case EnrollmentSection enrollment:
+                await RoundTripAsync(enrollment, (EnrollmentSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(enrollment.Daily!);
+                Assert.NotEmpty(enrollment.Summary!);
+                break;
+            case ForumActivitySection forum:
+                await RoundTripAsync(forum, (ForumActivitySection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(forum.Daily!);
+                break;
+            case TagsDistributionSection tags:
+                await RoundTripAsync(tags, (TagsDistributionSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                if (EdxCorpus.Directory is not null)
+                {
+                    Assert.NotEmpty(tags.Rows!); // edX's tags acceptance log
+                }
+
+                break;
+            case ProblemResponseSection responses:
+                await RoundTripAsync(responses, (ProblemResponseSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(responses.Rows!);
+                break;
+            case AnswerDistributionSection answers:
+                await RoundTripAsync(answers, (AnswerDistributionSection)reread, inputs, () => Files(original, "one"), () => Files(reread, "two"));
+                Assert.NotEmpty(answers.Rows!);
                 break;
             default:
                 Assert.Fail($"{name}: no round trip written for {original.GetType().Name}");
