@@ -199,7 +199,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// <remarks>
     /// The courses (by canonical id), the usernames (see <see cref="PartialNames"/>), then per learner's problem
     /// (course, username, problem id bytes, in that order): the first submission (zigzag ticks, compact copy as bytes,
-    /// display name: a varint 0/1 flag, then the bytes) and the last one likewise.
+    /// display name: a varint 0/1 flag, then the bytes), then a varint 1 when the last submission is that one, else 0
+    /// and the last one likewise.
     /// </remarks>
     public void WritePartial(AnswerDistributionPartial state, PartialWriter writer)
     {
@@ -244,6 +245,15 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 writer.WriteBytes(s.FirstDisplayName);
             }
 
+            // A learner's only submission is both the first and the last: written once (a varint 1).
+            bool same = s.LastTicks == s.FirstTicks && s.LastEvent.Span.SequenceEqual(s.FirstEvent.Span)
+                && s.HasLastDisplayName == s.HasFirstDisplayName && s.LastDisplayName.SequenceEqual(s.FirstDisplayName);
+            writer.WriteUInt(same ? 1UL : 0UL);
+            if (same)
+            {
+                continue;
+            }
+
             writer.WriteInt(s.LastTicks);
             writer.WriteBytes(s.LastEvent.Span);
             writer.WriteUInt(s.HasLastDisplayName ? 1UL : 0UL);
@@ -271,6 +281,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ReadOnlySpan<byte> first = reader.ReadBytes();
             bool hasFirstName = reader.ReadUInt() == 1;
             ReadOnlySpan<byte> firstName = hasFirstName ? reader.ReadBytes() : default;
+            if (reader.ReadUInt() == 1)
+            {
+                s.Offer(firstTicks, first, hasFirstName, firstName);
+                continue;
+            }
+
             long lastTicks = reader.ReadInt();
             ReadOnlySpan<byte> last = reader.ReadBytes();
             bool hasLastName = reader.ReadUInt() == 1;
