@@ -93,7 +93,8 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             if (f.Enrollment is EnrollmentChange.Activated or EnrollmentChange.Deactivated)
             {
                 ref (long Ticks, bool Enrolled) last = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Enrollment, (f.Course, f.User), out bool exists);
-                if (!exists || f.Ticks >= last.Ticks)
+                // Ties on time go to the unenrollment, as Merge breaks them: the same whichever thread saw which event.
+                if (!exists || f.Ticks > last.Ticks || (f.Ticks == last.Ticks && f.Enrollment == EnrollmentChange.Deactivated))
                 {
                     last = (f.Ticks, f.Enrollment == EnrollmentChange.Activated);
                 }

@@ -13,7 +13,8 @@ internal readonly record struct VideoEventRecord(
 {
     /// <summary>
     /// By learner, then as edX's reducer sorts a learner's events (<c>sorted(events)</c> over
-    /// <c>(timestamp, event_type, current_time, old_time, ...)</c>): time, then the event type's name, then the offsets.
+    /// <c>(timestamp, event_type, current_time, old_time, youtube_id, video_duration)</c>): time, then the event type's name,
+    /// then the offsets, then the duration (a total order: one process and a merge of shards fold the same sequence).
     /// </summary>
     public int CompareTo(VideoEventRecord other)
     {
@@ -21,6 +22,7 @@ internal readonly record struct VideoEventRecord(
         c = c != 0 ? c : Ticks.CompareTo(other.Ticks);
         c = c != 0 ? c : ((byte)Kind).CompareTo((byte)other.Kind);
         c = c != 0 ? c : CurrentTime.CompareTo(other.CurrentTime);
-        return c != 0 ? c : OldTime.CompareTo(other.OldTime);
+        c = c != 0 ? c : OldTime.CompareTo(other.OldTime);
+        return c != 0 ? c : Duration.CompareTo(other.Duration);
     }
 }

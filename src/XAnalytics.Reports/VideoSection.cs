@@ -268,7 +268,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     /// The courses with video events (by canonical id), the videos' encoded module ids (see <see cref="PartialTexts"/>),
     /// then per video (course, module id, in that order) its kept events: learner key (the run's user key, the same in
     /// every process), time (UTC ticks), kind, then the current time, old time and duration as doubles. Each video's
-    /// events are sorted first (by <see cref="VideoEventRecord.CompareTo"/>, then duration: the order
+    /// events are sorted first (by <see cref="VideoEventRecord.CompareTo"/>, a total order: the order
     /// <see cref="Complete"/> folds them in anyway), so the bytes do not depend on the order threads met them.
     /// </remarks>
     public void WritePartial(VideoPartial state, PartialWriter writer)
@@ -295,11 +295,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         writer.WriteUInt((ulong)videos.Count);
         foreach ((int course, int module, List<VideoEventRecord> events) in videos)
         {
-            events.Sort(static (a, b) =>
-            {
-                int c = a.CompareTo(b);
-                return c != 0 ? c : a.Duration.CompareTo(b.Duration);
-            });
+            events.Sort();
             writer.WriteUInt((ulong)course);
             writer.WriteUInt((ulong)module);
             writer.WriteUInt((ulong)events.Count);
