@@ -172,7 +172,7 @@ public sealed class LearnerReports : IDisposable
         }
     }
 
-    private static string? FindGeoIp(string? publicDataDir)
+    internal static string? FindGeoIp(string? publicDataDir)
     {
         if (publicDataDir is null || !Directory.Exists(publicDataDir))
         {

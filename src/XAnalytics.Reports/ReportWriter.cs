@@ -177,7 +177,7 @@ public static class ReportWriter
         written.Add("index.html");
     }
 
-    private static string? Chart(string dir, List<string> written, string name, ScottPlot.Plot? plot)
+    internal static string? Chart(string dir, List<string> written, string name, ScottPlot.Plot? plot)
     {
         if (plot is null)
         {
@@ -279,7 +279,7 @@ public static class ReportWriter
         return h.ToString();
     }
 
-    private static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric)
+    internal static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric)
     {
         h.Append("<table><thead><tr>");
         foreach (string c in header)
@@ -316,5 +316,5 @@ public static class ReportWriter
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    internal static string Encode(string text) => WebUtility.HtmlEncode(text);
 }
