@@ -107,6 +107,7 @@ internal static class Program
         ("select", SelectCommand.Create),
         ("schema", SchemaCommand.Create),
         ("report", ReportCommand.Create),
+        ("learners", LearnersCommand.Create),
         ("generate", GenerateCommand.Create),
         ("run", RunCommand.Create),
         ("desensitize", DesensitizeCommand.Create),
