@@ -137,6 +137,11 @@ internal static class ReportCharts
 
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, labels);
+
+        // Course ids are long: slanted labels, with room under the axis for them.
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 150;
         plot.Axes.Margins(bottom: 0);
         plot.ShowLegend(Edge.Right);
         return plot;
