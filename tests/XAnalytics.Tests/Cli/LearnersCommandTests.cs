@@ -17,7 +17,7 @@ public sealed class LearnersCommandTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        string[] reading = args[0] == "generate" ? [] :
+        string[] reading = args[0] is "generate" or "release" ? [] :
             ["--rejects", PathOf($"rejects-{Guid.NewGuid():N}.tsv"), "--no-progress", "--set", $"scratch-dir={PathOf("scratch")}", "--set", $"public-data-dir={PathOf("no-public-data")}"];
         int exit = await Program.RunAsync([.. args, .. reading], new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(120));
@@ -62,6 +62,15 @@ public sealed class LearnersCommandTests : IDisposable
         Assert.Contains("charts/sessions_per_learner.svg", html, StringComparison.Ordinal);
         Assert.Contains("charts/viewed_explored.svg", html, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(PathOf("plain"), "charts", "viewed_explored.png")));
+
+        // The release of the person-course table: its own check passed (exit 0), and holds when run again here.
+        await File.WriteAllTextAsync(PathOf("release.key"), "0123456789abcdef0123456789abcdef");
+        (int released, string releaseOutput, string releaseError) = await RunAsync("release", Path.Combine(PathOf("plain"), "person_course.csv"), PathOf("release"),
+            "--k", "5", "--quasi", "country,first_event_month,nforum_posts", "--key-file", PathOf("release.key"));
+        Assert.True(released == 0, releaseError);
+        Assert.Contains("checked:", releaseOutput, StringComparison.Ordinal);
+        KAnonymityCheck check = PersonCourseRelease.Check(Path.Combine(PathOf("release"), PersonCourseRelease.CsvFileName), ["region", "first_event_month", "nforum_posts"], 5);
+        Assert.True(check.IsKAnonymous && check.Rows > 0, check.ToString());
     }
 
     [Fact]
