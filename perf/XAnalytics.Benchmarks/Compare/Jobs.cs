@@ -38,6 +38,7 @@ internal static class Jobs
         },
         new("report (all CSVs and charts, one pass)", Tools.XAnalyticsReport(), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
         new("sort by username, time to gzip JSON parts", Tools.XAnalyticsSort(), Tools.DuckDbSort()),
+        new("learners (sessions, time on task, person-course; sort included)", Tools.XAnalyticsLearners(), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
         new("shard --buckets 16 to gzip JSON parts", Tools.XAnalyticsShard(16), Tools.XAnalyticsConvertNamed("XAnalytics convert")),
     ];
 }
@@ -88,6 +89,15 @@ internal static class Tools
         XAnalyticsName,
         c.Cli.FileName,
         [.. c.Cli.Prefix, "report", c.Archive.Directory, Path.Combine(c.WorkDir, "report"), "--no-progress",
+            "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
+
+    /// <summary><c>xanalytics learners DIR OUT</c>: the external sort by learner and time, then the three tables, charts and index.html.</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsLearners() => c => new ToolRun(
+        XAnalyticsName,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "learners", c.Archive.Directory, Path.Combine(c.WorkDir, "learners"), "--no-progress",
             "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
         CountsOnStdout: false,
         OkExitCodes: [0, 3]);
