@@ -18,7 +18,7 @@ namespace XAnalytics.Reports.Learners;
 /// course: the course is <c>context.course_id</c>, else the one in the event's URL, as the reports find it; events
 /// naming no course are left out (and counted in <see cref="Notes"/>), as are events without a readable time, those
 /// the date and course filters drop, and those whose type contains <c>/xblock/</c> (edx2bigquery leaves them out).</para>
-/// <para>Time on task follows mitodl/edx2bigquery (<c>edx2bigquery/make_time_on_task.py</c>,
+/// <para>Time on task follows mitodl/edx2bigquery (at 8a1efef, <c>edx2bigquery/make_time_on_task.py</c>,
 /// <c>process_course_time_on_task</c>): over a learner's events of a course in time order, each event after the first
 /// adds the gap since the previous one to the UTC day of its own time when the gap is strictly under the timeout
 /// (5 and 30 minutes); video, problem, forum and text time add the gap since the previous event of the same kind
