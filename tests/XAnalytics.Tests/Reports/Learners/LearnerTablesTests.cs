@@ -117,6 +117,29 @@ public sealed class LearnerTablesTests
         Assert.Contains(tables.Notes, static n => n.StartsWith("1 events whose type contains /xblock/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ForumPostsAndKinds_ServerCreatedEventsArePosts_KindGapsSkipOtherEvents()
+    {
+        using var dir = new TempDir();
+        string[] lines =
+        [
+            Event("hal_test", "edx.forum.thread.created", "2015-05-01T09:00:00+00:00", C1),                       // post, forum
+            Event("hal_test", "problem_check", "2015-05-01T09:01:00+00:00", C1, "browser"),                       // problem
+            Event("hal_test", "edx.forum.response.created", "2015-05-01T09:02:00+00:00", C1),                     // post, forum: 120 s after the last forum event
+            Event("hal_test", "edx.forum.comment.created", "2015-05-01T09:02:30+00:00", C1, "browser"),          // forum, not a post (not server)
+            Event("hal_test", "problem_check", "2015-05-01T09:04:30+00:00", C1),                                  // problem: 210 s after the last problem event
+            Event("hal_test", "textbook.pdf.page.navigated", "2015-05-01T09:05:00+00:00", C1, "browser"),         // text, alone
+        ];
+        using LearnerTables tables = await RunAsync(dir, lines);
+
+        PersonCourseRow p = Assert.Single(tables.PersonCourse!);
+        Assert.Equal((2L, 2L), (p.ForumPosts, p.ProblemCheck));
+
+        // Total: 60 + 60 + 30 + 120 + 30 = 300 s, every gap under 5 minutes. Forum: 120 + 30; problem: 210.
+        Assert.Equal(new TimeOnTask { Total = Seconds(300), Forum = Seconds(150), Problem = Seconds(210) }, p.ShortGaps);
+        Assert.Equal(p.ShortGaps, p.LongGaps);
+    }
+
     [PublicDataFact]
     public async Task Chapters_FromAllLearnersOfTheCourse_ViewedExploredAndCountryOfTheLastAddress()
     {
