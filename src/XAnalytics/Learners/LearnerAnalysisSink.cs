@@ -107,7 +107,8 @@ public sealed class LearnerAnalysisSink<TPartial> : IEventSink
                             }
 
                             // Each event is copied with its field index, so the learner's batch is not parsed again
-                            // (that second parse was a third of the CPU over sorted input).
+                            // (the CPU time over sorted input did not move measurably: 2.53 s before and after, 1M
+                            // events, a machine under load; the work is gone all the same).
                             if (!_events.TryAppendIndexed(batch, i))
                             {
                                 // A learner outgrowing the batch (bytes or entries): one twice as big, the events moved over.
