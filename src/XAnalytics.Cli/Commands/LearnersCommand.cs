@@ -47,6 +47,15 @@ internal static class LearnersCommand
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
         {
             XAnalyticsSettings settings = GlobalOptions.Load(result);
+            if (result.GetValue(common.Shard) is not null)
+            {
+                // --shard splits by files, and a learner's events are in every file: each task would see parts of
+                // learners, and no merge could join their sessions. Across machines, learners go by bucket.
+                throw new ArgumentException("learners cannot run on a --shard of the files (a learner's events are in many files): "
+                    + "write learner buckets with 'shard IN maps/map-i --buckets B --shard i/N' on each machine, then run learners over "
+                    + "bucket j of every map (see the README, Beyond one machine).");
+            }
+
             string gapText = result.GetValue(gap)!;
             if (!Duration.TryParse(gapText, out TimeSpan sessionGap))
             {

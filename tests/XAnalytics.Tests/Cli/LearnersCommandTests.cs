@@ -85,6 +85,9 @@ public sealed class LearnersCommandTests : IDisposable
         (exit, _, error) = await RunAsync("learners", log, PathOf("out"), "--session-gapp", "30m");
         Assert.Equal(2, exit);
         Assert.Contains("unknown option '--session-gapp'; did you mean '--session-gap'?", error, StringComparison.Ordinal);
+        (exit, _, error) = await RunAsync("learners", log, PathOf("out"), "--shard", "0/2");
+        Assert.Equal(2, exit);
+        Assert.Contains("--buckets", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(PathOf("out")));
     }
 }
