@@ -108,6 +108,8 @@ internal static class Program
         ("schema", SchemaCommand.Create),
         ("report", ReportCommand.Create),
         ("export-events", ExportEventsCommand.Create),
+        ("learners", LearnersCommand.Create),
+        ("release", ReleaseCommand.Create),
         ("generate", GenerateCommand.Create),
         ("run", RunCommand.Create),
         ("desensitize", DesensitizeCommand.Create),

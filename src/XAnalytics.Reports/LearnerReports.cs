@@ -245,7 +245,7 @@ public sealed class LearnerReports : IDisposable
 
     private static bool Includes(ReportOptions options, string name) => options.Only.Count == 0 || options.Only.Contains(name, StringComparer.Ordinal);
 
-    private static string? FindGeoIp(string? publicDataDir)
+    internal static string? FindGeoIp(string? publicDataDir)
     {
         if (publicDataDir is null || !Directory.Exists(publicDataDir))
         {

@@ -102,6 +102,54 @@ internal static partial class ReportCharts
         return plot;
     }
 
+    /// <summary>Bars side by side per category, one colour per series, with a legend.</summary>
+    public static Plot? GroupedBars(string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<(string Series, double[] Values)> series)
+    {
+        if (categories.Count == 0 || series.Count == 0)
+        {
+            return null;
+        }
+
+        var plot = new Plot();
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        double width = 0.8 / series.Count;
+        for (int s = 0; s < series.Count; s++)
+        {
+            var positions = new double[categories.Count];
+            for (int i = 0; i < categories.Count; i++)
+            {
+                positions[i] = i - 0.4 + (width * (s + 0.5));
+            }
+
+            var bars = plot.Add.Bars(positions, series[s].Values);
+            bars.LegendText = series[s].Series;
+            foreach (ScottPlot.Bar bar in bars.Bars)
+            {
+                bar.Size = width;
+            }
+        }
+
+        var ticks = new double[categories.Count];
+        var labels = new string[categories.Count];
+        for (int i = 0; i < categories.Count; i++)
+        {
+            ticks[i] = i;
+            labels[i] = categories[i];
+        }
+
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, labels);
+
+        // Course ids are long: slanted labels, with room under the axis for them.
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 150;
+        plot.Axes.Margins(bottom: 0);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
     /// <summary>
     /// Draws a small chart with a title, labels and a line, to memory: the first chart of a process loads SkiaSharp,
     /// HarfBuzz and the system's fonts (fontconfig scans the font folders), about 0.1 s that a report otherwise spends

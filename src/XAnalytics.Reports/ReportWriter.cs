@@ -219,7 +219,7 @@ public static class ReportWriter
         written.Add("index.html");
     }
 
-    private static string? Chart(string dir, List<string> written, string name, ScottPlot.Plot? plot)
+    internal static string? Chart(string dir, List<string> written, string name, ScottPlot.Plot? plot)
     {
         if (plot is null)
         {

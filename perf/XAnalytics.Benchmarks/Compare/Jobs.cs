@@ -38,6 +38,11 @@ internal static class Jobs
         },
         new("report (all CSVs and charts, one pass)", Tools.XAnalyticsReport(), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
         new("sort by username, time to gzip JSON parts", Tools.XAnalyticsSort(), Tools.DuckDbSort()),
+        new("learners (sessions, time on task, person-course; sort included)", Tools.XAnalyticsLearners(sorted: false), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
+        new("learners over sort's output (sorted once, untimed)", Tools.XAnalyticsLearners(sorted: true), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type"))
+        {
+            Prepare = Tools.EnsureSortedCopyAsync,
+        },
         new("shard --buckets 16 to gzip JSON parts", Tools.XAnalyticsShard(16), Tools.XAnalyticsConvertNamed("XAnalytics convert")),
     ];
 }
@@ -92,6 +97,15 @@ internal static class Tools
         CountsOnStdout: false,
         OkExitCodes: [0, 3]);
 
+    /// <summary><c>xanalytics learners DIR OUT</c>: the external sort by learner and time, then the three tables, charts and index.html.</summary>
+    public static Func<CompareContext, ToolRun> XAnalyticsLearners(bool sorted) => c => new ToolRun(
+        XAnalyticsName,
+        c.Cli.FileName,
+        [.. c.Cli.Prefix, "learners", sorted ? SortedCopy(c) : c.Archive.Directory, Path.Combine(c.WorkDir, "learners"), "--no-progress",
+            "--threads", c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rejects", Path.Combine(c.WorkDir, "xanalytics-rejects.tsv")],
+        CountsOnStdout: false,
+        OkExitCodes: [0, 3]);
+
     /// <summary><c>xanalytics sort DIR OUT</c> (username, then time; default memory).</summary>
     public static Func<CompareContext, ToolRun> XAnalyticsSort() => c => new ToolRun(
         XAnalyticsName,
@@ -139,6 +153,27 @@ internal static class Tools
     {
         Directory.CreateDirectory(c.WorkDir);
         await File.WriteAllTextAsync(KeyFile(c), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).ConfigureAwait(false);
+    }
+
+    private static string SortedCopy(CompareContext c) => c.Archive.Directory.TrimEnd(Path.DirectorySeparatorChar) + "-sorted";
+
+    /// <summary>The archive sorted by learner and time (<c>xanalytics sort</c>), made once and kept beside the archive.</summary>
+    public static async Task EnsureSortedCopyAsync(CompareContext c, TextWriter log)
+    {
+        string target = SortedCopy(c);
+        if (File.Exists(Path.Combine(target, "manifest.json")))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(c.WorkDir);
+        await log.WriteLineAsync($"making the sorted copy in {target}").ConfigureAwait(false);
+        Measurement m = await ChildMeasure.RunAsync(c.Cli.FileName, [.. c.Cli.Prefix, "sort", c.Archive.Directory, target, "--overwrite", "--no-progress",
+            "--rejects", Path.Combine(c.WorkDir, "sort-rejects.tsv")], c.WorkDir).ConfigureAwait(false);
+        if (m.ExitCode is not (0 or 3))
+        {
+            throw new InvalidOperationException($"sort failed with exit code {m.ExitCode}");
+        }
     }
 
     /// <summary>The archive's BSON copy (<c>xanalytics convert --to bson</c>), made once and kept beside the archive.</summary>

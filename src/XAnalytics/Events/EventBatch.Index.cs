@@ -58,6 +58,23 @@ public sealed partial class EventBatch
     }
 
     /// <summary>
+    /// Appends event <paramref name="index"/> of the parsed <paramref name="source"/> with its field index (field
+    /// offsets are relative to the event, so they hold in the copy): a batch built so needs no second parse. This
+    /// batch must have been started with <see cref="BeginIndex"/> and marked parsed. False when the event does not fit.
+    /// </summary>
+    internal bool TryAppendIndexed(EventBatch source, int index)
+    {
+        ReadOnlySpan<TopField> fields = source.GetTopFields(index, out ReadOnlySpan<byte> json);
+        if (!TryAppend(json, source.GetLineNumber(index)))
+        {
+            return false;
+        }
+
+        SetFields(_count - 1, fields);
+        return true;
+    }
+
+    /// <summary>
     /// Indexes a batch built from events that already passed a parse (copied from parsed batches, as a shard's
     /// buckets are), so its fields can be read. Each event is checked again; one that is not an event fails.
     /// </summary>

@@ -30,6 +30,7 @@ public sealed partial class LayeringTests
         ["XAnalytics.Settings"],
         ["XAnalytics.Generation", "XAnalytics.Reports.Reference", "XAnalytics.Parquet", "XAnalytics.S3"],
         ["XAnalytics.Reports"],
+        ["XAnalytics.Reports.Learners"],
         ["XAnalytics.Cli.Terminal", "XAnalytics.Cli.Output"],
         ["XAnalytics.Cli.Pipelines"],
         ["XAnalytics.Cli.Commands"],

@@ -12,7 +12,7 @@ public sealed class ProgramTests
     [Fact]
     public void Commands_EachNameIsTheNameItsFactoryGives()
     {
-        Assert.Equal(17, Program.Commands.Length);
+        Assert.Equal(19, Program.Commands.Length);
         foreach ((string name, Func<Command> create) in Program.Commands)
         {
             Assert.Equal(name, create().Name);
@@ -25,6 +25,8 @@ public sealed class ProgramTests
         new[] { "count", "--help" },
         new[] { "count", "logs", "--no-such-option" },
         new[] { "report", "--help" },
+        new[] { "learners", "--help" },
+        new[] { "release", "--help" },
         new[] { "desensitize", "--help" },
         new[] { "cia", "--help" },
         new[] { "merge", "--help" },
