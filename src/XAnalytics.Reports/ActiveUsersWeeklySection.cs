@@ -37,7 +37,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["active_users_weekly.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["active_users_weekly.csv", "active_users_weekly.parquet"];
 
     internal IAggregatePart Part { get; }
 
@@ -167,17 +167,16 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "active_users_weekly.csv"), "start_date", "end_date", "username"))
+        using var table = new ReportTable(directory, "active_users_weekly", format, ReportTable.Day("start_date"), ReportTable.Day("end_date"), ReportTable.Text("username"));
+        foreach (ActiveUsersWeeklyRow r in Rows ?? [])
         {
-            foreach (ActiveUsersWeeklyRow r in Rows ?? [])
-            {
-                csv.Row(CsvTable.Date(r.StartDate), CsvTable.Date(r.EndDate), r.Username);
-            }
+            table.Add(r.StartDate).Add(r.EndDate).Add(r.Username).EndRow();
         }
 
-        written.Add("active_users_weekly.csv");
+        table.Complete();
+        written.Add(table.FileName);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

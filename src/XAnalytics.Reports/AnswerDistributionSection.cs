@@ -60,7 +60,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["answer_distribution.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["answer_distribution.csv", "answer_distribution.parquet"];
 
     IAggregatePart IReportSection.Part => Part;
 
@@ -297,19 +297,19 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "answer_distribution.csv"), "course_id", "module_id", "part_id", "correct", "first_response_count",
-            "last_response_count", "value_id", "answer_value", "variant", "problem_display_name", "question"))
+        using var table = new ReportTable(directory, "answer_distribution", format, ReportTable.Text("course_id"), ReportTable.Text("module_id"), ReportTable.Text("part_id"),
+            ReportTable.Count("correct"), ReportTable.Count("first_response_count"), ReportTable.Count("last_response_count"), ReportTable.Text("value_id"),
+            ReportTable.Text("answer_value"), ReportTable.Text("variant"), ReportTable.Text("problem_display_name"), ReportTable.Text("question"));
+        foreach (AnswerDistributionRow r in Rows ?? [])
         {
-            foreach (AnswerDistributionRow r in Rows ?? [])
-            {
-                csv.Row(r.CourseId, r.ModuleId, r.PartId, r.Correct ? "1" : "0", CsvTable.Number(r.FirstResponseCount), CsvTable.Number(r.LastResponseCount),
-                    r.ValueId, r.AnswerValue, r.Variant, r.ProblemDisplayName, r.Question);
-            }
+            table.Add(r.CourseId).Add(r.ModuleId).Add(r.PartId).Add(r.Correct ? 1 : 0).Add(r.FirstResponseCount).Add(r.LastResponseCount)
+                .Add(r.ValueId).Add(r.AnswerValue).Add(r.Variant).Add(r.ProblemDisplayName).Add(r.Question).EndRow();
         }
 
-        written.Add("answer_distribution.csv");
+        table.Complete();
+        written.Add(table.FileName);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

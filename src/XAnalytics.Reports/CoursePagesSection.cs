@@ -418,7 +418,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         return rows.Count > count ? rows.GetRange(0, count) : rows;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
         string folder = Path.Combine(directory, Folder);
         Directory.CreateDirectory(Path.Combine(folder, "charts"));

@@ -40,7 +40,7 @@ public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareL
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["courseware_link_clicked.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["courseware_link_clicked.csv", "courseware_link_clicked.parquet"];
 
     internal IAggregatePart Part { get; }
 
@@ -175,17 +175,17 @@ public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareL
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "courseware_link_clicked.csv"), "course_id", "event_date", "external_link_clicked_events", "link_clicked_events"))
+        using var table = new ReportTable(directory, "courseware_link_clicked", format, ReportTable.Text("course_id"), ReportTable.Day("event_date"),
+            ReportTable.Count("external_link_clicked_events"), ReportTable.Count("link_clicked_events"));
+        foreach (CoursewareLinkClickedRow r in Rows ?? [])
         {
-            foreach (CoursewareLinkClickedRow r in Rows ?? [])
-            {
-                csv.Row(r.CourseId, CsvTable.Date(r.EventDate), CsvTable.Number(r.ExternalLinkClickedEvents), CsvTable.Number(r.LinkClickedEvents));
-            }
+            table.Add(r.CourseId).Add(r.EventDate).Add(r.ExternalLinkClickedEvents).Add(r.LinkClickedEvents).EndRow();
         }
 
-        written.Add("courseware_link_clicked.csv");
+        table.Complete();
+        written.Add(table.FileName);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

@@ -54,7 +54,10 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["course_enrollment_daily.csv", "course_enrollment_mode_daily.csv", "course_enrollment_summary.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = [
+        "course_enrollment_daily.csv", "course_enrollment_mode_daily.csv", "course_enrollment_summary.csv",
+        "course_enrollment_daily.parquet", "course_enrollment_mode_daily.parquet", "course_enrollment_summary.parquet",
+    ];
 
     /// <summary>The section's aggregate (this, as a part of the report's combined aggregate).</summary>
     internal IAggregatePart Part { get; }
@@ -287,40 +290,48 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "course_enrollment_daily.csv"), "date", "course_id", "count", "cumulative_count"))
+        using (var table = new ReportTable(directory, "course_enrollment_daily", format, ReportTable.Day("date"), ReportTable.Text("course_id"), ReportTable.Count("count"),
+            ReportTable.Count("cumulative_count")))
         {
             foreach (CourseEnrollmentDailyRow r in Daily ?? [])
             {
-                csv.Row(CsvTable.Date(r.Date), r.CourseId, CsvTable.Number(r.Count), CsvTable.Number(r.CumulativeCount));
+                table.Add(r.Date).Add(r.CourseId).Add(r.Count).Add(r.CumulativeCount).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("course_enrollment_daily.csv");
-        using (var csv = new CsvTable(Path.Combine(directory, "course_enrollment_mode_daily.csv"), "date", "course_id", "mode", "count", "cumulative_count"))
+        using (var table = new ReportTable(directory, "course_enrollment_mode_daily", format, ReportTable.Day("date"), ReportTable.Text("course_id"), ReportTable.Text("mode"),
+            ReportTable.Count("count"), ReportTable.Count("cumulative_count")))
         {
             foreach (CourseEnrollmentModeDailyRow r in ModeDaily ?? [])
             {
-                csv.Row(CsvTable.Date(r.Date), r.CourseId, r.Mode, CsvTable.Number(r.Count), CsvTable.Number(r.CumulativeCount));
+                table.Add(r.Date).Add(r.CourseId).Add(r.Mode).Add(r.Count).Add(r.CumulativeCount).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("course_enrollment_mode_daily.csv");
-        using (var csv = new CsvTable(
-            Path.Combine(directory, "course_enrollment_summary.csv"),
-            "course_id", "user_id", "current_enrollment_mode", "current_enrollment_is_active", "first_enrollment_mode", "first_enrollment_time",
-            "last_unenrollment_time", "first_verified_enrollment_time", "first_credit_enrollment_time", "end_time"))
+        // Times stay edX's text (microseconds, no zone): the Parquet columns are strings, as the CSV's are.
+        using (var table = new ReportTable(directory, "course_enrollment_summary", format, ReportTable.Text("course_id"), ReportTable.Count("user_id"),
+            ReportTable.Text("current_enrollment_mode"), ReportTable.Count("current_enrollment_is_active"), ReportTable.Text("first_enrollment_mode"),
+            ReportTable.Text("first_enrollment_time"), ReportTable.Text("last_unenrollment_time"), ReportTable.Text("first_verified_enrollment_time"),
+            ReportTable.Text("first_credit_enrollment_time"), ReportTable.Text("end_time")))
         {
             foreach (CourseEnrollmentSummaryRow r in Summary ?? [])
             {
-                csv.Row(r.CourseId, CsvTable.Number(r.UserId), r.CurrentEnrollmentMode, r.CurrentEnrollmentIsActive ? "1" : "0", r.FirstEnrollmentMode,
-                    Timestamp(r.FirstEnrollmentTime), Timestamp(r.LastUnenrollmentTime), Timestamp(r.FirstVerifiedEnrollmentTime),
-                    Timestamp(r.FirstCreditEnrollmentTime), Timestamp(r.EndTime));
+                table.Add(r.CourseId).Add(r.UserId).Add(r.CurrentEnrollmentMode).Add(r.CurrentEnrollmentIsActive ? 1 : 0).Add(r.FirstEnrollmentMode)
+                    .Add(Timestamp(r.FirstEnrollmentTime)).Add(Timestamp(r.LastUnenrollmentTime)).Add(Timestamp(r.FirstVerifiedEnrollmentTime))
+                    .Add(Timestamp(r.FirstCreditEnrollmentTime)).Add(Timestamp(r.EndTime)).EndRow();
             }
-        }
 
-        written.Add("course_enrollment_summary.csv");
+            table.Complete();
+            written.Add(table.FileName);
+        }
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

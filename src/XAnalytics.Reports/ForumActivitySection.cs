@@ -59,7 +59,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["forum_activity_daily.csv", "forum_activity_weekly.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["forum_activity_daily.csv", "forum_activity_weekly.csv", "forum_activity_daily.parquet", "forum_activity_weekly.parquet"];
 
     IAggregatePart IReportSection.Part => Part;
 
@@ -281,10 +281,10 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        Write(directory, "forum_activity_daily.csv", Daily ?? [], written);
-        Write(directory, "forum_activity_weekly.csv", Weekly ?? [], written);
+        Write(directory, "forum_activity_daily", Daily ?? [], written, format);
+        Write(directory, "forum_activity_weekly", Weekly ?? [], written, format);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)
@@ -441,18 +441,18 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         return rows;
     }
 
-    private static void Write(string directory, string file, IReadOnlyList<ForumActivityRow> rows, List<string> written)
+    private static void Write(string directory, string name, IReadOnlyList<ForumActivityRow> rows, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, file), "end_date", "course_id", "username", "forum_posts", "forum_responses",
-            "forum_comments", "forum_upvotes_given", "forum_upvotes_received"))
+        using var table = new ReportTable(directory, name, format, ReportTable.Day("end_date"), ReportTable.Text("course_id"), ReportTable.Text("username"),
+            ReportTable.Count("forum_posts"), ReportTable.Count("forum_responses"), ReportTable.Count("forum_comments"), ReportTable.Count("forum_upvotes_given"),
+            ReportTable.Count("forum_upvotes_received"));
+        foreach (ForumActivityRow r in rows)
         {
-            foreach (ForumActivityRow r in rows)
-            {
-                csv.Row(CsvTable.Date(r.EndDate), r.CourseId, r.Username, CsvTable.Number(r.ForumPosts), CsvTable.Number(r.ForumResponses),
-                    CsvTable.Number(r.ForumComments), CsvTable.Number(r.ForumUpvotesGiven), CsvTable.Number(r.ForumUpvotesReceived));
-            }
+            table.Add(r.EndDate).Add(r.CourseId).Add(r.Username).Add(r.ForumPosts).Add(r.ForumResponses)
+                .Add(r.ForumComments).Add(r.ForumUpvotesGiven).Add(r.ForumUpvotesReceived).EndRow();
         }
 
-        written.Add(file);
+        table.Complete();
+        written.Add(table.FileName);
     }
 }

@@ -20,12 +20,15 @@ internal interface IReportSection
     /// <summary>The section's aggregate.</summary>
     IAggregatePart Part { get; }
 
-    /// <summary>Writes the section's files into <paramref name="directory"/> (after the run), adding each one's relative path to <paramref name="written"/>.</summary>
-    void Write(string directory, List<string> written);
+    /// <summary>
+    /// Writes the section's files into <paramref name="directory"/> (after the run), tables in <paramref name="format"/>
+    /// (<c>NAME.csv</c> or <c>NAME.parquet</c>, through <see cref="ReportTable"/>), adding each one's relative path to <paramref name="written"/>.
+    /// </summary>
+    void Write(string directory, List<string> written, ReportFormat format);
 
     /// <summary>
     /// Appends the section's part of <c>index.html</c> (after the run): an <c>h2</c> heading, a note that says what
-    /// the table is and links its CSV, and the table (see <see cref="ReportWriter.Table"/>).
+    /// the table is and links its CSV (<see cref="ReportWriter"/> points the link at the Parquet file when that is the format), and the table (see <see cref="ReportWriter.Table"/>).
     /// </summary>
     void AppendHtml(StringBuilder html);
 }

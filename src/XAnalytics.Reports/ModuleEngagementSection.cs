@@ -76,7 +76,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["module_engagement.csv", "module_engagement_metric_ranges.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["module_engagement.csv", "module_engagement_metric_ranges.csv", "module_engagement.parquet", "module_engagement_metric_ranges.parquet"];
 
     internal IAggregatePart Part { get; }
 
@@ -327,27 +327,35 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "module_engagement.csv"), "date", "course_id", "username", "entity_type", "entity_id", "event", "count"))
+        using (var table = new ReportTable(directory, "module_engagement", format, ReportTable.Day("date"), ReportTable.Text("course_id"), ReportTable.Text("username"),
+            ReportTable.Text("entity_type"), ReportTable.Text("entity_id"), ReportTable.Text("event"), ReportTable.Count("count")))
         {
             foreach (ModuleEngagementRow r in Rows ?? [])
             {
-                csv.Row(CsvTable.Date(r.Date), r.CourseId, r.Username, r.EntityType, r.EntityId, r.Event, CsvTable.Number(r.Count));
+                table.Add(r.Date).Add(r.CourseId).Add(r.Username).Add(r.EntityType).Add(r.EntityId).Add(r.Event).Add(r.Count).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("module_engagement.csv");
-        using (var csv = new CsvTable(Path.Combine(directory, "module_engagement_metric_ranges.csv"),
-            "course_id", "start_date", "end_date", "metric", "range_type", "low_value", "high_value"))
+        using (var table = new ReportTable(directory, "module_engagement_metric_ranges", format, ReportTable.Text("course_id"), ReportTable.Day("start_date"),
+            ReportTable.Day("end_date"), ReportTable.Text("metric"), ReportTable.Text("range_type"), ReportTable.Real("low_value"), ReportTable.Real("high_value")))
         {
             foreach (ModuleEngagementMetricRangeRow r in MetricRanges ?? [])
             {
-                csv.Row(r.CourseId, CsvTable.Date(r.StartDate), CsvTable.Date(r.EndDate), r.Metric, r.RangeType, EdxValues.MysqlFloat(r.LowValue), EdxValues.MysqlFloat(r.HighValue));
+                string? low = EdxValues.MysqlFloat(r.LowValue), high = EdxValues.MysqlFloat(r.HighValue);
+                table.Add(r.CourseId).Add(r.StartDate).Add(r.EndDate).Add(r.Metric).Add(r.RangeType).Add(Float(low), low).Add(Float(high), high).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("module_engagement_metric_ranges.csv");
+        // The value MySQL's FLOAT column holds, as the double its text reads back as (so Parquet and CSV agree); unbounded is null.
+        static double? Float(string? text) => text is null ? null : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

@@ -54,7 +54,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["problem_response.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["problem_response.csv", "problem_response.parquet"];
 
     IAggregatePart IReportSection.Part => Part;
 
@@ -243,19 +243,20 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "problem_response.csv"), "course_id", "problem_id", "username", "question", "answer", "correct",
-            "total_attempts", "first_attempt_date", "last_attempt_date"))
+        // correct stays edX's text (True, False or None); the attempt times stay edX's ISO text.
+        using var table = new ReportTable(directory, "problem_response", format, ReportTable.Text("course_id"), ReportTable.Text("problem_id"), ReportTable.Text("username"),
+            ReportTable.Text("question"), ReportTable.Text("answer"), ReportTable.Text("correct"), ReportTable.Count("total_attempts"),
+            ReportTable.Text("first_attempt_date"), ReportTable.Text("last_attempt_date"));
+        foreach (ProblemResponseRow r in Rows ?? [])
         {
-            foreach (ProblemResponseRow r in Rows ?? [])
-            {
-                csv.Row(r.CourseId, r.ProblemId, r.Username, r.Question, string.Join('|', r.Answer), Correct(r.Correct), CsvTable.Number(r.TotalAttempts),
-                    Time(r.FirstAttemptDate), Time(r.LastAttemptDate));
-            }
+            table.Add(r.CourseId).Add(r.ProblemId).Add(r.Username).Add(r.Question).Add(string.Join('|', r.Answer)).Add(Correct(r.Correct)).Add(r.TotalAttempts)
+                .Add(Time(r.FirstAttemptDate)).Add(Time(r.LastAttemptDate)).EndRow();
         }
 
-        written.Add("problem_response.csv");
+        table.Complete();
+        written.Add(table.FileName);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

@@ -105,6 +105,21 @@ internal sealed class ReportTable : IDisposable
         return this;
     }
 
+    /// <summary>A real value whose CSV text is <paramref name="csvText"/> (edX's own formatting) rather than <see cref="CsvTable.Number(double?)"/>'s.</summary>
+    public ReportTable Add(double? value, string? csvText)
+    {
+        if (_parquet is not null)
+        {
+            _parquet.Add(value);
+        }
+        else
+        {
+            _row[_column++] = csvText;
+        }
+
+        return this;
+    }
+
     public void EndRow()
     {
         if (_parquet is not null)

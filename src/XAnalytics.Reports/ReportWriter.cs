@@ -171,7 +171,7 @@ public static class ReportWriter
 
         foreach (IReportSection section in reports.Sections)
         {
-            section.Write(dir, written);
+            section.Write(dir, written, format);
         }
 
         var charts = new List<(string Title, string? Svg)>();

@@ -45,7 +45,7 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["tags_distribution.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["tags_distribution.csv", "tags_distribution.parquet"];
 
     IAggregatePart IReportSection.Part => Part;
 
@@ -217,18 +217,17 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "tags_distribution.csv"), "course_id", "org_id", "module_id", "tag_name", "tag_value",
-            "total_submissions", "correct_submissions"))
+        using var table = new ReportTable(directory, "tags_distribution", format, ReportTable.Text("course_id"), ReportTable.Text("org_id"), ReportTable.Text("module_id"),
+            ReportTable.Text("tag_name"), ReportTable.Text("tag_value"), ReportTable.Count("total_submissions"), ReportTable.Count("correct_submissions"));
+        foreach (TagsDistributionRow r in Rows ?? [])
         {
-            foreach (TagsDistributionRow r in Rows ?? [])
-            {
-                csv.Row(r.CourseId, r.OrgId, r.ModuleId, r.TagName, r.TagValue, CsvTable.Number(r.TotalSubmissions), CsvTable.Number(r.CorrectSubmissions));
-            }
+            table.Add(r.CourseId).Add(r.OrgId).Add(r.ModuleId).Add(r.TagName).Add(r.TagValue).Add(r.TotalSubmissions).Add(r.CorrectSubmissions).EndRow();
         }
 
-        written.Add("tags_distribution.csv");
+        table.Complete();
+        written.Add(table.FileName);
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

@@ -78,7 +78,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
     string IReportSection.Name => SectionName;
 
-    IReadOnlyList<string> IReportSection.Files { get; } = ["video.csv", "video_timeline.csv"];
+    IReadOnlyList<string> IReportSection.Files { get; } = ["video.csv", "video_timeline.csv", "video.parquet", "video_timeline.parquet"];
 
     /// <inheritdoc cref="IReportSection.Part"/>
     internal IAggregatePart Part { get; }
@@ -342,28 +342,33 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         return partial;
     }
 
-    void IReportSection.Write(string directory, List<string> written)
+    void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
-        using (var csv = new CsvTable(Path.Combine(directory, "video.csv"),
-            "pipeline_video_id", "course_id", "encoded_module_id", "duration", "segment_length", "users_at_start", "users_at_end", "total_viewed_seconds"))
+        using (var table = new ReportTable(directory, "video", format, ReportTable.Text("pipeline_video_id"), ReportTable.Text("course_id"), ReportTable.Text("encoded_module_id"),
+            ReportTable.Count("duration"), ReportTable.Count("segment_length"), ReportTable.Count("users_at_start"), ReportTable.Count("users_at_end"),
+            ReportTable.Count("total_viewed_seconds")))
         {
             foreach (VideoRow r in Videos ?? [])
             {
-                csv.Row(r.PipelineVideoId, r.CourseId, r.EncodedModuleId, CsvTable.Number(r.Duration), CsvTable.Number(r.SegmentLength),
-                    CsvTable.Number(r.UsersAtStart), CsvTable.Number(r.UsersAtEnd), CsvTable.Number(r.TotalViewedSeconds));
+                table.Add(r.PipelineVideoId).Add(r.CourseId).Add(r.EncodedModuleId).Add(r.Duration).Add(r.SegmentLength)
+                    .Add(r.UsersAtStart).Add(r.UsersAtEnd).Add(r.TotalViewedSeconds).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("video.csv");
-        using (var csv = new CsvTable(Path.Combine(directory, "video_timeline.csv"), "pipeline_video_id", "segment", "num_users", "num_views"))
+        using (var table = new ReportTable(directory, "video_timeline", format, ReportTable.Text("pipeline_video_id"), ReportTable.Count("segment"),
+            ReportTable.Count("num_users"), ReportTable.Count("num_views")))
         {
             foreach (VideoTimelineRow r in Timeline ?? [])
             {
-                csv.Row(r.PipelineVideoId, CsvTable.Number(r.Segment), CsvTable.Number(r.NumUsers), CsvTable.Number(r.NumViews));
+                table.Add(r.PipelineVideoId).Add(r.Segment).Add(r.NumUsers).Add(r.NumViews).EndRow();
             }
-        }
 
-        written.Add("video_timeline.csv");
+            table.Complete();
+            written.Add(table.FileName);
+        }
     }
 
     void IReportSection.AppendHtml(StringBuilder html)

@@ -9,7 +9,7 @@ using XAnalytics.Stages;
 
 namespace XAnalytics.Cli.Commands;
 
-/// <summary><c>xanalytics learners INPUT OUTDIR [--from D] [--to D] [--course ID]... [--session-gap 30m] [--geoip PATH] [--memory 512MiB]</c></summary>
+/// <summary><c>xanalytics learners INPUT OUTDIR [--from D] [--to D] [--course ID]... [--session-gap 30m] [--geoip PATH] [--memory 512MiB] [--format csv|parquet]</c></summary>
 internal static class LearnersCommand
 {
     public static Command Create()
@@ -36,12 +36,17 @@ internal static class LearnersCommand
             Description = "Memory for sorting the input by learner and time (KiB, MiB or GiB suffix); not used for input already in learner order.",
             DefaultValueFactory = _ => "512MiB",
         };
+        var format = new Option<ReportFormat>("--format")
+        {
+            Description = "Tables as csv (default) or parquet (typed: dates DATE, counts INT64, seconds DOUBLE, times as text), same names with .csv or .parquet.",
+            DefaultValueFactory = _ => ReportFormat.Csv,
+        };
         var common = new CommonOptions();
         var command = new Command("learners", "Per-learner tables in time order: sessions.csv, time_on_task.csv (edx2bigquery's definition), "
             + "person_course.csv (the HarvardX-MITx person-course columns logs can give), charts and index.html. "
             + "Exit codes: 0 clean, 1 failed, 2 usage or settings error, 3 finished with rejected lines or bad files, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing published).")
         {
-            input, outDir, from, to, course, gap, geoIp, memory,
+            input, outDir, from, to, course, gap, geoIp, memory, format,
         };
         common.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.GuardAsync(result, async () =>
@@ -78,7 +83,7 @@ internal static class LearnersCommand
             Task charts = ReportWriter.WarmUpChartsAsync();
             RunResult run = await CommandRunner.RunAsync(result, pipeline, [], tables.CreateSink(sort, inputIsSorted: sorted), !result.GetValue(common.NoProgress), ct);
             await charts;
-            ReportFiles files = LearnerTableWriter.Write(tables, output);
+            ReportFiles files = LearnerTableWriter.Write(tables, output, result.GetValue(format));
             TextWriter error = result.InvocationConfiguration.Error;
             if (sorted)
             {

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
+using XAnalytics.Parquet;
 
 namespace XAnalytics.Reports.Learners;
 
 /// <summary>
 /// Writes the learner tables of a finished run into a folder: <c>sessions.csv</c>, <c>time_on_task.csv</c>,
-/// <c>person_course.csv</c>, charts (PNG and SVG in <c>charts/</c>) and an <c>index.html</c> learner view. As
+/// <c>person_course.csv</c> (or the same names <c>.parquet</c>: times and dates as the CSV's text, counts <c>INT64</c>,
+/// seconds <c>DOUBLE</c>), charts (PNG and SVG in <c>charts/</c>) and an <c>index.html</c> learner view. As
 /// <see cref="ReportWriter"/> does, everything is written into a hidden staging folder beside the output folder and
 /// published by one rename; an output folder holding anything else is refused rather than replaced.
 /// </summary>
@@ -13,6 +15,9 @@ public static class LearnerTableWriter
 {
     /// <summary>The CSV files, in the order they are written.</summary>
     public static readonly IReadOnlyList<string> CsvFiles = ["sessions.csv", "time_on_task.csv", "person_course.csv"];
+
+    // The tables as Parquet (a folder of an earlier run in either format may be replaced).
+    private static readonly string[] s_parquetFiles = ["sessions.parquet", "time_on_task.parquet", "person_course.parquet"];
 
     private static readonly string[] s_charts = ["time_on_task_per_learner", "sessions_per_learner", "viewed_explored"];
 
@@ -23,9 +28,16 @@ public static class LearnerTableWriter
     private static readonly (double Upto, string Label)[] s_sessions =
         [(1, "1"), (2, "2"), (5, "3-5"), (10, "6-10"), (20, "11-20"), (50, "21-50"), (double.MaxValue, "51+")];
 
-    /// <summary>Writes the tables of <paramref name="tables"/> (after its run has completed) into <paramref name="outputDirectory"/>.</summary>
+    /// <summary>Writes the tables of <paramref name="tables"/> (after its run has completed) into <paramref name="outputDirectory"/>, as CSV.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>
-    public static ReportFiles Write(LearnerTables tables, string outputDirectory)
+    public static ReportFiles Write(LearnerTables tables, string outputDirectory) => Write(tables, outputDirectory, ReportFormat.Csv);
+
+    /// <summary>
+    /// Writes the tables of <paramref name="tables"/> (after its run has completed) into <paramref name="outputDirectory"/>, tables in
+    /// <paramref name="format"/> (<c>NAME.csv</c> or <c>NAME.parquet</c>; <c>index.html</c> links the files written).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has not completed.</exception>
+    public static ReportFiles Write(LearnerTables tables, string outputDirectory, ReportFormat format)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -38,13 +50,13 @@ public static class LearnerTableWriter
         Internal.StagedFolder staged = Internal.StagedFolder.Create(
             output,
             replace: true,
-            static entry => entry.Name is "charts" or "index.html" || CsvFiles.Contains(entry.Name),
+            static entry => entry.Name is "charts" or "index.html" || CsvFiles.Contains(entry.Name) || s_parquetFiles.Contains(entry.Name),
             refusal: string.Empty);
         try
         {
             Directory.CreateDirectory(Path.Combine(staged.Path, "charts"));
             var written = new List<string>();
-            WriteAll(tables, staged.Path, written);
+            WriteAll(tables, staged.Path, written, format);
             staged.Publish();
             var final = new List<string>(written.Count);
             foreach (string relative in written)
@@ -85,45 +97,58 @@ public static class LearnerTableWriter
         return names;
     }
 
-    private static void WriteAll(LearnerTables tables, string dir, List<string> written)
+    private static void WriteAll(LearnerTables tables, string dir, List<string> written, ReportFormat format)
     {
         string[] tot = TimeOnTaskColumns(tables.Options);
-        using (var csv = new CsvTable(Path.Combine(dir, "sessions.csv"), "course_id", "learner", "session_start", "session_end", "events", "duration_s"))
+        var totColumns = new ParquetColumn[tot.Length];
+        for (int i = 0; i < tot.Length; i++)
+        {
+            totColumns[i] = ReportTable.Real(tot[i]);
+        }
+
+        using (var table = new ReportTable(dir, "sessions", format, ReportTable.Text("course_id"), ReportTable.Text("learner"), ReportTable.Text("session_start"),
+            ReportTable.Text("session_end"), ReportTable.Count("events"), ReportTable.Real("duration_s")))
         {
             foreach (SessionRow r in tables.Sessions!)
             {
-                csv.Row(r.CourseId, r.Learner, Time(r.StartTicks), Time(r.EndTicks), CsvTable.Number(r.Events), Seconds(r.EndTicks - r.StartTicks));
+                table.Add(r.CourseId).Add(r.Learner).Add(Time(r.StartTicks)).Add(Time(r.EndTicks)).Add(r.Events);
+                AddSeconds(table, r.EndTicks - r.StartTicks).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("sessions.csv");
-        using (var csv = new CsvTable(Path.Combine(dir, "time_on_task.csv"), ["course_id", "learner", "date", .. tot]))
+        using (var table = new ReportTable(dir, "time_on_task", format, [ReportTable.Text("course_id"), ReportTable.Text("learner"), ReportTable.Day("date"), .. totColumns]))
         {
             foreach (TimeOnTaskRow r in tables.TimeOnTask!)
             {
-                csv.Row(r.CourseId, r.Learner, CsvTable.Date(r.Day),
-                    Seconds(r.ShortGaps.Total), Seconds(r.ShortGaps.Video), Seconds(r.ShortGaps.Problem), Seconds(r.ShortGaps.Forum), Seconds(r.ShortGaps.Text),
-                    Seconds(r.LongGaps.Total), Seconds(r.LongGaps.Video), Seconds(r.LongGaps.Problem), Seconds(r.LongGaps.Forum), Seconds(r.LongGaps.Text));
+                table.Add(r.CourseId).Add(r.Learner).Add(r.Day);
+                AddGaps(table, r.ShortGaps, r.LongGaps).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("time_on_task.csv");
-        using (var csv = new CsvTable(Path.Combine(dir, "person_course.csv"),
-            ["course_id", "learner", "viewed", "explored", "nevents", "ndays_act", "nplay_video", "nchapters", "course_chapters", "nforum_posts",
-            "nproblem_check", "first_event", "last_event", "country", "nsessions", "session_s", .. tot]))
+        using (var table = new ReportTable(dir, "person_course", format,
+            [ReportTable.Text("course_id"), ReportTable.Text("learner"), ReportTable.Count("viewed"), ReportTable.Count("explored"), ReportTable.Count("nevents"),
+            ReportTable.Count("ndays_act"), ReportTable.Count("nplay_video"), ReportTable.Count("nchapters"), ReportTable.Count("course_chapters"),
+            ReportTable.Count("nforum_posts"), ReportTable.Count("nproblem_check"), ReportTable.Text("first_event"), ReportTable.Text("last_event"),
+            ReportTable.Text("country"), ReportTable.Count("nsessions"), ReportTable.Real("session_s"), .. totColumns]))
         {
             foreach (PersonCourseRow r in tables.PersonCourse!)
             {
-                csv.Row(r.CourseId, r.Learner, r.Viewed ? "1" : "0", r.Explored ? "1" : "0", CsvTable.Number(r.Events), CsvTable.Number(r.DaysActive),
-                    CsvTable.Number(r.PlayVideo), CsvTable.Number(r.Chapters), CsvTable.Number(r.CourseChapters), CsvTable.Number(r.ForumPosts),
-                    CsvTable.Number(r.ProblemCheck), Time(r.FirstEventTicks), Time(r.LastEventTicks), r.Country, CsvTable.Number(r.Sessions),
-                    Seconds(r.SessionTicks),
-                    Seconds(r.ShortGaps.Total), Seconds(r.ShortGaps.Video), Seconds(r.ShortGaps.Problem), Seconds(r.ShortGaps.Forum), Seconds(r.ShortGaps.Text),
-                    Seconds(r.LongGaps.Total), Seconds(r.LongGaps.Video), Seconds(r.LongGaps.Problem), Seconds(r.LongGaps.Forum), Seconds(r.LongGaps.Text));
+                table.Add(r.CourseId).Add(r.Learner).Add(r.Viewed ? 1 : 0).Add(r.Explored ? 1 : 0).Add(r.Events).Add(r.DaysActive)
+                    .Add(r.PlayVideo).Add(r.Chapters).Add(r.CourseChapters).Add(r.ForumPosts)
+                    .Add(r.ProblemCheck).Add(Time(r.FirstEventTicks)).Add(Time(r.LastEventTicks)).Add(r.Country).Add(r.Sessions);
+                AddGaps(AddSeconds(table, r.SessionTicks), r.ShortGaps, r.LongGaps).EndRow();
             }
+
+            table.Complete();
+            written.Add(table.FileName);
         }
 
-        written.Add("person_course.csv");
         List<CourseSummary> courses = Summarise(tables.PersonCourse!, out double[] minutes, out double[] sessions);
         var charts = new List<(string Title, string? Svg)>();
         string title = $"Time on task per learner (all courses, {tables.Options.ShortTimeout.TotalMinutes.ToString(CultureInfo.InvariantCulture)}-minute timeout)";
@@ -143,8 +168,25 @@ public static class LearnerTableWriter
 
         charts.Add(("Learners, viewed and explored per course", ReportWriter.Chart(dir, written, s_charts[2],
             ReportCharts.GroupedBars("Learners, viewed and explored per course", "learners", names, [("learners", all), ("viewed", viewed), ("explored", explored)]))));
-        File.WriteAllText(Path.Combine(dir, "index.html"), Html(tables, courses, charts), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(dir, "index.html"), Html(tables, courses, charts, format == ReportFormat.Parquet ? ".parquet" : ".csv"), new UTF8Encoding(false));
         written.Add("index.html");
+    }
+
+    // Seconds: a DOUBLE in Parquet (ticks / 10^7 reads back as the CSV's decimal text), that text in CSV.
+    private static ReportTable AddSeconds(ReportTable table, long ticks) => table.Add(ticks / (double)TimeSpan.TicksPerSecond, Seconds(ticks));
+
+    private static ReportTable AddGaps(ReportTable table, in TimeOnTask shortGaps, in TimeOnTask longGaps)
+    {
+        AddSeconds(table, shortGaps.Total);
+        AddSeconds(table, shortGaps.Video);
+        AddSeconds(table, shortGaps.Problem);
+        AddSeconds(table, shortGaps.Forum);
+        AddSeconds(table, shortGaps.Text);
+        AddSeconds(table, longGaps.Total);
+        AddSeconds(table, longGaps.Video);
+        AddSeconds(table, longGaps.Problem);
+        AddSeconds(table, longGaps.Forum);
+        return AddSeconds(table, longGaps.Text);
     }
 
     private static List<(string, double)> Binned(double[] values, (double Upto, string Label)[] bins)
@@ -211,7 +253,7 @@ public static class LearnerTableWriter
         return list;
     }
 
-    private static string Html(LearnerTables tables, List<CourseSummary> courses, List<(string Title, string? Svg)> charts)
+    private static string Html(LearnerTables tables, List<CourseSummary> courses, List<(string Title, string? Svg)> charts, string extension)
     {
         var h = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
@@ -231,7 +273,12 @@ public static class LearnerTableWriter
             """);
         h.Append(ci, $"<p class=\"note\">Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Sessions end after {o.SessionGap.TotalMinutes:0.##} minutes without an event; ");
         h.Append(ci, $"time on task is edx2bigquery's (gaps between a learner's consecutive events of a course under {o.ShortTimeout.TotalMinutes:0.##} and {o.LongTimeout.TotalMinutes:0.##} minutes). ");
-        h.Append("Tables: <a href=\"sessions.csv\">sessions.csv</a>, <a href=\"time_on_task.csv\">time_on_task.csv</a>, <a href=\"person_course.csv\">person_course.csv</a>.");
+        foreach (string name in (ReadOnlySpan<string>)["sessions", "time_on_task", "person_course"])
+        {
+            h.Append(name == "sessions" ? "Tables: " : ", ").Append("<a href=\"").Append(name).Append(extension).Append("\">").Append(name).Append(extension).Append("</a>");
+        }
+
+        h.Append('.');
         if (o.From is not null || o.To is not null || o.Courses.Count > 0)
         {
             h.Append(ci, $" Filter: from {o.From?.ToString("yyyy-MM-dd", ci) ?? "the start"} to {o.To?.ToString("yyyy-MM-dd", ci) ?? "the end"}");
