@@ -133,7 +133,7 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, IDis
         GeoIpCountryResolver? geoIp = null;
         if (database is null)
         {
-            notes.Add("person_course.csv has no country: no GeoIP database (give --geoip, or set public-data-dir to a folder holding a GeoLite2-Country .mmdb).");
+            notes.Add("person_course has no country (its country column is empty): no GeoIP database (give --geoip, or set public-data-dir to a folder holding a GeoLite2-Country .mmdb).");
         }
         else
         {
