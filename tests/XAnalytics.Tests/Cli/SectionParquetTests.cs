@@ -83,6 +83,26 @@ public sealed class SectionParquetTests : IDisposable
         Assert.DoesNotContain(".csv\"", html, StringComparison.Ordinal);
     }
 
+    /// <summary>The metric ranges are those of the last week: to the corpus's busiest engagement day, so the week has some (the whole corpus's last week has none).</summary>
+    [CorpusFact]
+    public async Task Report_Parquet_MetricRangesDoublesAndUnboundedNull()
+    {
+        string csvDir = _dir.PathOf("ranges-csv");
+        string parquetDir = _dir.PathOf("ranges-parquet");
+        string[] args = ["--only", "module_engagement", "--to", "2014-05-02"];
+
+        await RunAsync(["report", Corpus.Directory!, parquetDir, "--format", "parquet", .. args]);
+        await RunAsync(["report", Corpus.Directory!, csvDir, .. args]);
+
+        int rows = AssertSameTables(csvDir, parquetDir, [.. s_sectionTables.Where(static t => t.Table.StartsWith("module_engagement", StringComparison.Ordinal))]);
+        Assert.True(rows > 10, $"only {rows} rows");
+        string parquet = DuckDb.Quote(Path.Combine(parquetDir, "module_engagement_metric_ranges.parquet"));
+        List<object?[]> counts = DuckDb.Rows($"SELECT count(*) FILTER (WHERE high_value IS NULL), count(*) FILTER (WHERE low_value IS NOT NULL), max(high_value) FROM read_parquet('{parquet}')");
+        Assert.True((long)counts[0][0]! > 0); // unbounded: NULL, not 0 or infinity
+        Assert.True((long)counts[0][1]! > 0);
+        Assert.IsType<double>(counts[0][2]);
+    }
+
     [CorpusFact]
     public async Task Report_FormatSwitched_ReplacesTheOtherFormatsFolder()
     {
