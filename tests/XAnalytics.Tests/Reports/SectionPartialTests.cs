@@ -202,7 +202,7 @@ public sealed class SectionPartialTests : IDisposable
         string dir = Path.Combine(_dir.FullName, tag);
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        section.Write(dir, written);
+        section.Write(dir, written, ReportFormat.Csv);
         var files = new List<string>();
         foreach (string file in written.Order(StringComparer.Ordinal))
         {
