@@ -43,6 +43,29 @@ internal static class PrivateDirectory
     }
 
     /// <summary>
+    /// Deletes a private working folder and what is in it, trying again a few times: a file another thread created an
+    /// instant before makes the last step (the folder itself) fail once. Never throws; a folder that cannot go stays.
+    /// </summary>
+    public static void DeleteQuietly(string path)
+    {
+        for (int attempt = 0; attempt < 5 && Directory.Exists(path); attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file appeared while deleting, or another cleanup deleted first: look again.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
     /// The owner's user id of <paramref name="path"/> itself (a link is not followed), or -1 where that is not known
     /// (not Linux, or no <c>statx</c>).
     /// </summary>

@@ -45,6 +45,8 @@ internal sealed class ShuffleSink : IEventSink
     private ITargetBlock<EventBatch>? _outputBlock;
     private string? _spillDirectory;
     private int _bufferBytes;
+    private bool _closed;
+    private int _cleanedUp;
     private CancellationTokenRegistration _onCancel;
 
     public ShuffleSink(SortOptions options, IEventSink output)
@@ -135,7 +137,7 @@ internal sealed class ShuffleSink : IEventSink
                     {
                         // This bucket is larger than the memory: sort it in runs and merge them.
                         run.Sort();
-                        runs.Add(SpillFile.Write(run, _spillDirectory!));
+                        runs.Add(SpillFile.Write(run, CreateFile));
                         run.Clear();
                         run.TryAdd(file.Key, file.Json);
                     }
@@ -220,6 +222,7 @@ internal sealed class ShuffleSink : IEventSink
         {
             lock (_files)
             {
+                ObjectDisposedException.ThrowIf(_closed, this);
                 file = _files[bucket] ??= CreateFile();
             }
         }
@@ -234,11 +237,16 @@ internal sealed class ShuffleSink : IEventSink
         }
     }
 
+    /// <summary>A new spill file; under the lock on <c>_files</c>, which the cleanup takes to stop creation before it deletes the folder.</summary>
     private SpillFile CreateFile()
     {
         try
         {
-            return SpillFile.Create(_spillDirectory!);
+            lock (_files)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                return SpillFile.Create(_spillDirectory!);
+            }
         }
         catch (IOException e)
         {
@@ -249,8 +257,14 @@ internal sealed class ShuffleSink : IEventSink
     private void Cleanup()
     {
         _onCancel.Unregister(); // not Dispose: this may run inside that very callback
+        if (Interlocked.Exchange(ref _cleanedUp, 1) == 1)
+        {
+            return; // the cancellation's cleanup and the completion's may both come: one deletes
+        }
+
         lock (_files)
         {
+            _closed = true; // no spill file is created from here on
             for (int b = 0; b < Buckets; b++)
             {
                 _files[b]?.Dispose();
@@ -263,16 +277,9 @@ internal sealed class ShuffleSink : IEventSink
             worker.Dispose();
         }
 
-        if (_spillDirectory is { } dir && Directory.Exists(dir))
+        if (_spillDirectory is { } dir)
         {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Another cleanup got there first.
-            }
+            PrivateDirectory.DeleteQuietly(dir);
         }
     }
 

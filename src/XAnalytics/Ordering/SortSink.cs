@@ -36,6 +36,9 @@ public sealed class SortSink : IEventSink
     private ITargetBlock<EventBatch>? _outputBlock;
     private string? _spillDirectory;
     private long _runBudget;
+    private readonly Lock _gate = new();
+    private bool _closed;
+    private int _cleanedUp;
     private CancellationTokenRegistration _onCancel;
 
     /// <summary>Creates the sink; <paramref name="output"/> receives the events in order.</summary>
@@ -162,7 +165,7 @@ public sealed class SortSink : IEventSink
         SpillFile spill;
         try
         {
-            spill = SpillFile.Write(run, _spillDirectory!);
+            spill = SpillFile.Write(run, NewSpill);
         }
         catch (IOException e)
         {
@@ -245,24 +248,40 @@ public sealed class SortSink : IEventSink
     private static string CreateSpillDirectory(string? scratch)
         => PrivateDirectory.Ensure(Path.Combine(scratch ?? Path.GetTempPath(), $"xanalytics-sort-{Environment.ProcessId}-{Guid.NewGuid():N}"));
 
+    /// <summary>
+    /// A new spill file, unless the cleanup has begun: a worker still spilling when another one failed must not create
+    /// a file in the folder being deleted (it would keep the folder from going).
+    /// </summary>
+    private SpillFile NewSpill()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            return SpillFile.Create(_spillDirectory!);
+        }
+    }
+
     private void Cleanup()
     {
         _onCancel.Unregister(); // not Dispose: this may run inside that very callback
+        if (Interlocked.Exchange(ref _cleanedUp, 1) == 1)
+        {
+            return; // the cancellation's cleanup and the completion's may both come: one deletes
+        }
+
+        lock (_gate)
+        {
+            _closed = true; // no spill file is created from here on
+        }
+
         while (_spills.TryDequeue(out SpillFile? spill))
         {
             spill.Dispose();
         }
 
-        if (_spillDirectory is { } dir && Directory.Exists(dir))
+        if (_spillDirectory is { } dir)
         {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Another cleanup got there first.
-            }
+            PrivateDirectory.DeleteQuietly(dir);
         }
     }
 

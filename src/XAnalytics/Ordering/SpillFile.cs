@@ -52,9 +52,17 @@ internal sealed class SpillFile : IRecordCursor
     public ReadOnlySpan<byte> Json => _raw.AsSpan(_jsonStart, _jsonLength);
 
     /// <summary>Writes <paramref name="run"/> (sorted) to a new file in <paramref name="directory"/>, ready to read back.</summary>
-    public static SpillFile Write(SortRun run, string directory)
+    public static SpillFile Write(SortRun run, string directory) => Write(run, () => Create(directory));
+
+    /// <summary>
+    /// Writes <paramref name="run"/> (sorted) to the new file <paramref name="create"/> gives (the caller's guard
+    /// against a cleanup under way), ready to read back.
+    /// </summary>
+    public static SpillFile Write(SortRun run, Func<SpillFile> create)
     {
-        SpillFile spill = Create(directory);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(create);
+        SpillFile spill = create();
         try
         {
             for (int i = 0; i < run.Count; i++)
