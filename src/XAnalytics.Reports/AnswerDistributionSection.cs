@@ -206,31 +206,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        var usedCourses = new HashSet<int>();
-        var usedUsers = new HashSet<int>();
-        foreach ((int course, int user, ulong _) in state.Problems.Keys)
-        {
-            usedCourses.Add(course);
-            usedUsers.Add(user);
-        }
-
-        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
-        int[] users = PartialNames.Write(writer, state.Names, usedUsers);
-        var entries = new List<(int Course, int User, AnswerDistributionState State)>();
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<AnswerDistributionState>> kv in state.Problems)
-        {
-            foreach (AnswerDistributionState s in kv.Value)
-            {
-                entries.Add((courses[kv.Key.Course], users[kv.Key.User], s));
-            }
-        }
-
-        entries.Sort(static (a, b) =>
-        {
-            int c = a.Course.CompareTo(b.Course);
-            c = c != 0 ? c : a.User.CompareTo(b.User);
-            return c != 0 ? c : a.State.ProblemId.AsSpan().SequenceCompareTo(b.State.ProblemId);
-        });
+        List<(int Course, int User, AnswerDistributionState State)> entries =
+            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId);
         writer.WriteUInt((ulong)entries.Count);
         foreach ((int course, int user, AnswerDistributionState s) in entries)
         {
