@@ -38,8 +38,6 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "answer_distribution";
 
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_event = FieldPath.Parse("event");
     private static readonly FieldPath s_displayName = FieldPath.Parse("context.module.display_name");
@@ -78,9 +76,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!f.Kept || f.Family != EventFamily.Problem || !f.CourseInContext || f.Course < 0
-                || !batch.TryGetField(i, s_eventType, out FieldValue t) || t.Kind != JsonTokenType.String || !t.Utf8.SequenceEqual("problem_check"u8)
-                || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
+            if (!ServerProblemCheck.Is(batch, i, in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
                 || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
             {

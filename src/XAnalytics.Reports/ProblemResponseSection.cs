@@ -36,8 +36,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "problem_response";
 
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_event = FieldPath.Parse("event");
 
@@ -72,9 +70,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!f.Kept || f.Family != EventFamily.Problem || !f.CourseInContext || f.Course < 0
-                || !batch.TryGetField(i, s_eventType, out FieldValue t) || t.Kind != JsonTokenType.String || !t.Utf8.SequenceEqual("problem_check"u8)
-                || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
+            if (!ServerProblemCheck.Is(batch, i, in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
                 || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
             {

@@ -26,8 +26,6 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "tags_distribution";
 
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
     private static readonly FieldPath s_success = FieldPath.Parse("event.success");
     private static readonly FieldPath s_savedTags = FieldPath.Parse("context.asides.tagging_aside.saved_tags");
@@ -63,10 +61,7 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            // problem_check is of the problem family: the type is read again only for those.
-            if (!f.Kept || f.Family != EventFamily.Problem || !f.CourseInContext || f.Course < 0
-                || !batch.TryGetField(i, s_eventType, out FieldValue t) || !t.Utf8.SequenceEqual("problem_check"u8) || t.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_eventSource, out FieldValue s) || s.Kind != JsonTokenType.String || !s.Utf8.SequenceEqual("server"u8)
+            if (!ServerProblemCheck.Is(batch, i, in f)
                 || !target.EventData.HasData(batch, i)
                 || !batch.TryGetField(i, s_problemId, out FieldValue p) || p.Kind != JsonTokenType.String || p.Utf8.IsEmpty)
             {
