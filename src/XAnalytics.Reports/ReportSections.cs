@@ -19,7 +19,13 @@ public static class ReportSections
     public const string Countries = "countries";
 
     /// <summary>Every name <see cref="ReportOptions.Only"/> accepts, in the order the report writes them.</summary>
-    public static IReadOnlyList<string> Names { get; } = BuildNames();
+    public static IReadOnlyList<string> Names => s_catalogue.Value.Names;
+
+    /// <summary>Every file a section can write (whether a run selects it or not: an earlier report may hold it).</summary>
+    internal static IReadOnlySet<string> Files => s_catalogue.Value.Files;
+
+    // Names and files, from one set of sections made for the purpose.
+    private static readonly Lazy<(string[] Names, HashSet<string> Files)> s_catalogue = new(BuildCatalogue);
 
     /// <summary>The sections of edX's analyses, in output order; each one is created whether or not it is selected.</summary>
     internal static List<IReportSection> CreateAll(EventFacts facts, ReportOptions options)
@@ -45,15 +51,17 @@ public static class ReportSections
         ];
     }
 
-    private static string[] BuildNames()
+    private static (string[] Names, HashSet<string> Files) BuildCatalogue()
     {
         using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
         var names = new List<string> { EventsDaily, WeeklyActivity, EnrollmentDaily, Countries };
+        var files = new HashSet<string>(StringComparer.Ordinal);
         foreach (IReportSection section in CreateAll(facts, new ReportOptions()))
         {
             names.Add(section.Name);
+            files.UnionWith(section.Files);
         }
 
-        return [.. names];
+        return ([.. names], files);
     }
 }

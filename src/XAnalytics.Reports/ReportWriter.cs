@@ -25,9 +25,6 @@ public static class ReportWriter
         .. ChartFiles("daily_active"), .. ChartFiles("enrollment"), .. ChartFiles("top_countries"),
     ];
 
-    // Every file a section can write (whether or not this run selects it: an earlier report may hold it).
-    private static readonly HashSet<string> s_sectionFiles = SectionFiles();
-
     /// <summary>
     /// Loads the chart renderer (SkiaSharp, HarfBuzz, the system's fonts) on a thread-pool thread. A tool calls it
     /// when it starts a report's run, so the charts drawn after the run do not wait for font discovery; the run's
@@ -54,18 +51,30 @@ public static class ReportWriter
             throw new InvalidOperationException("The reports' run has not completed.");
         }
 
-        string output = Path.GetFullPath(outputDirectory);
-        Internal.StagedFolder staged = Internal.StagedFolder.Create(
-            output,
-            replace: true,
-            static entry => entry.Name == "charts" || Array.IndexOf(s_outputs, entry.Name) >= 0 || s_sectionFiles.Contains(entry.Name)
+        return Publish(
+            outputDirectory,
+            static entry => entry.Name == "charts" || Array.IndexOf(s_outputs, entry.Name) >= 0 || ReportSections.Files.Contains(entry.Name)
                 || entry.Name.StartsWith(".report-", StringComparison.Ordinal),
-            refusal: string.Empty);
+            (dir, written) => WriteAll(reports, dir, written, format),
+            () => reports.Notes);
+    }
+
+    /// <summary>
+    /// Writes a folder of tables, <c>charts/</c> and <c>index.html</c> into a hidden staging folder beside
+    /// <paramref name="outputDirectory"/> and publishes it in one rename, replacing an earlier one whose entries are
+    /// all <paramref name="replaceable"/> (a folder holding anything else is refused). <paramref name="writeAll"/>
+    /// writes into the staging folder and lists what it wrote, relative; the notes are read once it has.
+    /// </summary>
+    internal static ReportFiles Publish(
+        string outputDirectory, Func<FileSystemInfo, bool> replaceable, Action<string, List<string>> writeAll, Func<IReadOnlyList<string>> notes)
+    {
+        string output = Path.GetFullPath(outputDirectory);
+        Internal.StagedFolder staged = Internal.StagedFolder.Create(output, replace: true, replaceable, refusal: string.Empty);
         try
         {
             Directory.CreateDirectory(Path.Combine(staged.Path, "charts"));
             var written = new List<string>();
-            WriteAll(reports, staged.Path, written, format);
+            writeAll(staged.Path, written);
             staged.Publish();
             var final = new List<string>(written.Count);
             foreach (string relative in written)
@@ -73,7 +82,7 @@ public static class ReportWriter
                 final.Add(Path.Combine(output, relative));
             }
 
-            return new ReportFiles(output, Path.Combine(output, "index.html"), final, reports.Notes);
+            return new ReportFiles(output, Path.Combine(output, "index.html"), final, notes());
         }
         catch
         {
@@ -368,18 +377,6 @@ public static class ReportWriter
         {
             h.Append("<p class=\"note\">No rows.</p>\n");
         }
-    }
-
-    private static HashSet<string> SectionFiles()
-    {
-        using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
-        var files = new HashSet<string>(StringComparer.Ordinal);
-        foreach (IReportSection section in ReportSections.CreateAll(facts, new ReportOptions()))
-        {
-            files.UnionWith(section.Files);
-        }
-
-        return files;
     }
 
     private static string[] ChartFiles(string name) => [Path.Combine("charts", name + ".png"), Path.Combine("charts", name + ".svg")];

@@ -46,31 +46,11 @@ public static class LearnerTableWriter
             throw new InvalidOperationException("The learner tables' run has not completed.");
         }
 
-        string output = Path.GetFullPath(outputDirectory);
-        Internal.StagedFolder staged = Internal.StagedFolder.Create(
-            output,
-            replace: true,
+        return ReportWriter.Publish(
+            outputDirectory,
             static entry => entry.Name is "charts" or "index.html" || CsvFiles.Contains(entry.Name) || s_parquetFiles.Contains(entry.Name),
-            refusal: string.Empty);
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(staged.Path, "charts"));
-            var written = new List<string>();
-            WriteAll(tables, staged.Path, written, format);
-            staged.Publish();
-            var final = new List<string>(written.Count);
-            foreach (string relative in written)
-            {
-                final.Add(Path.Combine(output, relative));
-            }
-
-            return new ReportFiles(output, Path.Combine(output, "index.html"), final, tables.Notes);
-        }
-        catch
-        {
-            staged.Discard();
-            throw;
-        }
+            (dir, written) => WriteAll(tables, dir, written, format),
+            () => tables.Notes);
     }
 
     /// <summary>A time as written in the tables: ISO 8601 UTC with up to 7 decimals of a second.</summary>
