@@ -65,7 +65,7 @@ internal sealed class ShuffleSink : IEventSink
         _context = context;
         _outputBlock = _output.CreateBlock(context);
         _bufferBytes = (int)Math.Clamp(_options.MemoryBytes / 2 / Math.Max(1, context.Threads) / Buckets, MinBufferBytes, 16L * 1024 * 1024);
-        _spillDirectory = PrivateDirectory.Ensure(Path.Combine(_options.ScratchDirectory ?? Path.GetTempPath(), $"xanalytics-shuffle-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        _spillDirectory = SpillFile.CreateDirectory(_options.ScratchDirectory, "shuffle");
         _onCancel = context.CancellationToken.Register(static state => ((ShuffleSink)state!).Cleanup(), this);
         StageCounters counters = context.Counters.ForStage(Name);
         return new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
@@ -93,7 +93,7 @@ internal sealed class ShuffleSink : IEventSink
             }
 
             var run = new SortRun((int)Math.Min(Math.Min(_options.MemoryBytes / 2, Array.MaxLength - 64), Math.Max(largest, MinBufferBytes)));
-            var emitter = new Emitter(_outputBlock!);
+            var emitter = new BatchPacker(s_shuffled, _outputBlock!);
             try
             {
                 for (int b = 0; b < Buckets; b++)
@@ -123,7 +123,7 @@ internal sealed class ShuffleSink : IEventSink
         }
     }
 
-    private async Task SortBucketAsync(SpillFile file, SortRun run, Emitter emitter, StageCounters counters, CancellationToken cancellationToken)
+    private async Task SortBucketAsync(SpillFile file, SortRun run, BatchPacker emitter, StageCounters counters, CancellationToken cancellationToken)
     {
         var runs = new List<IRecordCursor>();
         try
@@ -222,8 +222,7 @@ internal sealed class ShuffleSink : IEventSink
         {
             lock (_files)
             {
-                ObjectDisposedException.ThrowIf(_closed, this);
-                file = _files[bucket] ??= CreateFile();
+                file = _files[bucket] ??= CreateFile(); // CreateFile refuses once the cleanup has begun
             }
         }
 
@@ -360,53 +359,6 @@ internal sealed class ShuffleSink : IEventSink
             key.CopyTo(record[8..]);
             json.CopyTo(record[(8 + key.Length)..]);
             return 8 + key.Length + json.Length;
-        }
-    }
-
-    /// <summary>Packs the shuffled events into batches for the output, in order, with back-pressure.</summary>
-    private sealed class Emitter(ITargetBlock<EventBatch> output)
-    {
-        private long _sequence;
-        private long _line;
-        private EventBatch _batch = EventBatch.Create(s_shuffled, 0);
-
-        /// <summary>Adds an event; returns the batch to send when it filled one (the event starts the next).</summary>
-        public EventBatch? Add(ReadOnlySpan<byte> json)
-        {
-            EventBatch? full = null;
-            if (!_batch.TryAppend(json, ++_line))
-            {
-                full = _batch;
-                _batch = EventBatch.Create(s_shuffled, ++_sequence, Math.Max(EventBatch.DefaultDataBytes, json.Length + 1));
-                _batch.TryAppend(json, _line);
-            }
-
-            if (_batch.IsFull && full is null)
-            {
-                // (A fresh batch filled by one event is sent with the next one, which will not fit.)
-                full = _batch;
-                _batch = EventBatch.Create(s_shuffled, ++_sequence);
-            }
-
-            return full;
-        }
-
-        public Task SendAsync(EventBatch batch, CancellationToken cancellationToken)
-            => BatchSends.SendOrStopAsync(output, batch, cancellationToken);
-
-        public async Task CompleteAsync(CancellationToken cancellationToken)
-        {
-            if (_batch.Count > 0)
-            {
-                await BatchSends.SendOrStopAsync(output, _batch, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                _batch.Dispose();
-            }
-
-            output.Complete();
-            await output.Completion.ConfigureAwait(false);
         }
     }
 }

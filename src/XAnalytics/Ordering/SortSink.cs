@@ -60,7 +60,7 @@ public sealed class SortSink : IEventSink
         _context = context;
         _outputBlock = _output.CreateBlock(context); // the output folder is checked now, not after sorting
         _runBudget = Math.Max(8L * 1024 * 1024, _options.MemoryBytes / 2 / Math.Max(1, context.Threads));
-        _spillDirectory = CreateSpillDirectory(_options.ScratchDirectory);
+        _spillDirectory = SpillFile.CreateDirectory(_options.ScratchDirectory, "sort");
         _onCancel = context.CancellationToken.Register(static state => ((SortSink)state!).Cleanup(), this);
         StageCounters counters = context.Counters.ForStage(Name);
         return new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
@@ -199,43 +199,23 @@ public sealed class SortSink : IEventSink
     private static async Task MergeIntoAsync(List<IRecordCursor> cursors, ITargetBlock<EventBatch> output, long budget, CancellationToken cancellationToken)
     {
         using var merger = new RecordMerger(cursors);
-        long sequence = 0;
-        long line = 0;
-        EventBatch batch = EventBatch.Create(s_sorted, sequence++);
+        var packer = new BatchPacker(s_sorted, output);
+        long sent = 0;
         try
         {
             while (merger.MoveNext())
             {
-                ReadOnlySpan<byte> json = merger.Current.Json;
-                if (!batch.TryAppend(json, ++line))
+                if (packer.Add(merger.Current.Json) is { } full)
                 {
-                    await BatchSends.SendOrStopAsync(output, batch, cancellationToken).ConfigureAwait(false);
-                    batch = EventBatch.Create(s_sorted, sequence++, Math.Max(EventBatch.DefaultDataBytes, merger.Current.Json.Length + 1));
-                    batch.TryAppend(merger.Current.Json, line);
-                }
-
-                if (batch.IsFull)
-                {
-                    await BatchSends.SendOrStopAsync(output, batch, cancellationToken).ConfigureAwait(false);
-                    batch = EventBatch.Create(s_sorted, sequence++);
-                    if (sequence % 64 == 0)
+                    await packer.SendAsync(full, cancellationToken).ConfigureAwait(false);
+                    if (++sent % 64 == 0)
                     {
                         KeepWithinBudget(budget);
                     }
                 }
             }
 
-            if (batch.Count > 0)
-            {
-                await BatchSends.SendOrStopAsync(output, batch, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                batch.Dispose();
-            }
-
-            output.Complete();
-            await output.Completion.ConfigureAwait(false);
+            await packer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -244,9 +224,6 @@ public sealed class SortSink : IEventSink
         }
     }
 
-    /// <summary>A new private folder (0700, checked as the rejects folder is) for this run's spills.</summary>
-    private static string CreateSpillDirectory(string? scratch)
-        => PrivateDirectory.Ensure(Path.Combine(scratch ?? Path.GetTempPath(), $"xanalytics-sort-{Environment.ProcessId}-{Guid.NewGuid():N}"));
 
     /// <summary>
     /// A new spill file, unless the cleanup has begun: a worker still spilling when another one failed must not create

@@ -51,6 +51,13 @@ internal sealed class SpillFile : IRecordCursor
 
     public ReadOnlySpan<byte> Json => _raw.AsSpan(_jsonStart, _jsonLength);
 
+    /// <summary>
+    /// A new private folder (0700, checked as the rejects folder is) for one run's spills, in <paramref name="scratch"/>
+    /// (the temporary folder when null): <c>xanalytics-KIND-PID-GUID</c>.
+    /// </summary>
+    public static string CreateDirectory(string? scratch, string kind)
+        => Internal.PrivateDirectory.Ensure(Path.Combine(scratch ?? Path.GetTempPath(), $"xanalytics-{kind}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+
     /// <summary>Writes <paramref name="run"/> (sorted) to a new file in <paramref name="directory"/>, ready to read back.</summary>
     public static SpillFile Write(SortRun run, string directory) => Write(run, () => Create(directory));
 
