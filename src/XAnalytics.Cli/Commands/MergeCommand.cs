@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Cli.Commands;
@@ -7,7 +6,7 @@ namespace XAnalytics.Cli.Commands;
 /// <summary>
 /// <c>xanalytics merge PLAN PARTIALS... OUTDIR</c>: the partial files of every shard of a plan, merged into what one
 /// process over the whole input writes. <c>count</c> and <c>schema</c> write their table (stdout in a one-process run)
-/// to <c>OUTDIR/count.tsv</c> or <c>OUTDIR/schema.tsv</c> (<c>.csv</c>, <c>.json</c> with <c>--format</c>), <c>report</c>
+/// to <c>OUTDIR/count.tsv</c> or <c>OUTDIR/schema.tsv</c> (<c>.csv</c>, <c>.json</c>, <c>.parquet</c> with <c>--format</c>), <c>report</c>
 /// its folder to OUTDIR.
 /// </summary>
 internal static class MergeCommand
@@ -60,25 +59,13 @@ internal static class MergeCommand
                     return await InvokeAsync(result, ["report", "-", outDir, .. first.Arguments], result.InvocationConfiguration.Output, ct);
                 }
 
+                // The command publishes its table itself (--output: written beside, renamed into place when complete),
+                // so a parquet table merges like a text one.
                 string target = Path.Combine(outDir, $"{first.Command}.{FormatOf(first.Arguments)}");
-                string temp = Path.Combine(outDir, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
-                int exit;
-                try
+                int exit = await InvokeAsync(result, [first.Command, "-", .. first.Arguments, "--output", target], result.InvocationConfiguration.Output, ct);
+                if (exit is ExitCodes.Clean or ExitCodes.DataProblems)
                 {
-                    await using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
-                    {
-                        exit = await InvokeAsync(result, [first.Command, "-", .. first.Arguments], writer, ct);
-                    }
-
-                    if (exit is ExitCodes.Clean or ExitCodes.DataProblems)
-                    {
-                        File.Move(temp, target, overwrite: true);
-                        await result.InvocationConfiguration.Output.WriteLineAsync($"Wrote {target}");
-                    }
-                }
-                finally
-                {
-                    File.Delete(temp);
+                    await result.InvocationConfiguration.Output.WriteLineAsync($"Wrote {target}");
                 }
 
                 return exit;

@@ -94,6 +94,27 @@ public sealed class ShardMergeCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ParquetCount_ThroughShardsAndMerge_SameFileAsOneProcess()
+    {
+        string[] inputs = await InputsAsync();
+        string plan = await PlanAsync(inputs, 3);
+        string[] command = ["count", "--by", "event_type", "--by", "day", "--format", "parquet"];
+        string one = Temp("one.parquet");
+        var (oneExit, _, oneError) = await RunAsync([command[0], .. inputs, .. command[1..], "--output", one, "--rejects", Temp("rejects-pq.tsv")]);
+        Assert.True(oneExit is ExitCodes.Clean or ExitCodes.DataProblems, oneError);
+
+        string partials = await TasksAsync(plan, 3, "pq", command, inputs, []);
+        string outDir = Temp("merged-pq");
+        var (exit, output, error) = await RunAsync("merge", plan, partials, outDir);
+        Assert.True(exit == oneExit, $"merge exit {exit}, one process {oneExit}\n{error}");
+        string merged = Path.Combine(outDir, "count.parquet");
+        Assert.Contains(merged, output, StringComparison.Ordinal);
+        Assert.True(new FileInfo(one).Length > 0);
+        Assert.Equal(await File.ReadAllBytesAsync(one), await File.ReadAllBytesAsync(merged));
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*"));
+    }
+
     [Theory]
     [MemberData(nameof(ShardCounts))]
     public async Task Report_ThroughShardsAndMerge_EveryFileByteIdentical(int shards)
