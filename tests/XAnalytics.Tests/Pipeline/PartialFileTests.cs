@@ -55,6 +55,21 @@ public sealed class PartialFileTests : IDisposable
     }
 
     [Fact]
+    public void Write_OnUnix_OwnerOnlyLikeTheRejectLog()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var aggregate = new CountAggregate([FieldPath.Parse("username")]);
+        string path = Path.Combine(_dir.FullName, "learners.xap");
+        PartialFile.Write(path, Header, aggregate, aggregate.CreatePartial());
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public void Open_CutShortOrNotAPartial_InvalidDataNamingTheFile()
     {
         var aggregate = new CountAggregate([]);
