@@ -13,6 +13,7 @@ internal sealed class ColumnBuffer
     private readonly long?[]? _longs;
     private readonly double?[]? _doubles;
     private readonly DateOnly?[]? _dates;
+    private readonly DateTime?[]? _instants;
 
     public ColumnBuffer(ParquetColumn column, int capacity)
     {
@@ -26,6 +27,7 @@ internal sealed class ColumnBuffer
             (ParquetColumnType.Real, false) => new DataField<double>(column.Name),
             (ParquetColumnType.Date, true) => new DataField<DateOnly?>(column.Name),
             (ParquetColumnType.Date, false) => new DataField<DateOnly>(column.Name),
+            (ParquetColumnType.Timestamp, bool nullable) => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: nullable),
             _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown column type."),
         };
         switch (column.Type)
@@ -38,6 +40,9 @@ internal sealed class ColumnBuffer
                 break;
             case ParquetColumnType.Real:
                 _doubles = new double?[capacity];
+                break;
+            case ParquetColumnType.Timestamp:
+                _instants = new DateTime?[capacity];
                 break;
             default:
                 _dates = new DateOnly?[capacity];
@@ -57,6 +62,17 @@ internal sealed class ColumnBuffer
 
     public void Set(int row, DateOnly? value) => Check(ParquetColumnType.Date, value is null)._dates![row] = value;
 
+    public void Set(int row, DateTime? value)
+    {
+        if (value is { Kind: not DateTimeKind.Utc })
+        {
+            throw new ArgumentException($"Column '{Column.Name}' takes UTC instants; {value.Value.Kind} was given.", nameof(value));
+        }
+
+        // Microseconds, the file's unit: finer ticks are dropped here rather than left to the encoder.
+        Check(ParquetColumnType.Timestamp, value is null)._instants![row] = value is { } v ? v.AddTicks(-(v.Ticks % 10)) : null;
+    }
+
     /// <summary>Writes the first <paramref name="rows"/> values as this column's chunk of the row group.</summary>
     public async Task WriteAsync(ParquetRowGroupWriter group, int rows, CancellationToken cancellationToken)
     {
@@ -71,6 +87,9 @@ internal sealed class ColumnBuffer
                 break;
             case ParquetColumnType.Real:
                 await WriteStructAsync(group, _doubles!, rows, cancellationToken).ConfigureAwait(false);
+                break;
+            case ParquetColumnType.Timestamp:
+                await WriteStructAsync(group, _instants!, rows, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 await WriteStructAsync(group, _dates!, rows, cancellationToken).ConfigureAwait(false);

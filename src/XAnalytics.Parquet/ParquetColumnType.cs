@@ -14,4 +14,10 @@ public enum ParquetColumnType
 
     /// <summary>A calendar day: <c>INT32</c> with the <c>DATE</c> logical type (days since 1970-01-01).</summary>
     Date,
+
+    /// <summary>
+    /// An instant: <c>INT64</c> with the <c>TIMESTAMP</c> logical type in microseconds, adjusted to UTC (what DuckDB reads
+    /// as <c>TIMESTAMP WITH TIME ZONE</c>, pandas as a UTC <c>datetime64[us]</c>).
+    /// </summary>
+    Timestamp,
 }

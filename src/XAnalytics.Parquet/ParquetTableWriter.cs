@@ -134,6 +134,14 @@ public sealed class ParquetTableWriter : IDisposable
         _column++;
     }
 
+    /// <summary>The next value of the row: a timestamp column's, a UTC instant (microseconds are kept, finer ticks dropped).</summary>
+    /// <exception cref="ArgumentException">The value is not <see cref="DateTimeKind.Utc"/>, or the column is not a timestamp.</exception>
+    public void Add(DateTime? value)
+    {
+        Current().Set(_row, value);
+        _column++;
+    }
+
     /// <summary>Ends the row; every column must have had its value.</summary>
     /// <exception cref="InvalidOperationException">Fewer values than columns were added.</exception>
     public void EndRow()

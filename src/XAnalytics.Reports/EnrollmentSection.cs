@@ -319,8 +319,8 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
         // Times stay edX's text (microseconds, no zone): the Parquet columns are strings, as the CSV's are.
         using (var table = new ReportTable(directory, "course_enrollment_summary", format, ReportTable.Text("course_id"), ReportTable.Count("user_id"),
             ReportTable.Text("current_enrollment_mode"), ReportTable.Count("current_enrollment_is_active"), ReportTable.Text("first_enrollment_mode"),
-            ReportTable.Text("first_enrollment_time"), ReportTable.Text("last_unenrollment_time"), ReportTable.Text("first_verified_enrollment_time"),
-            ReportTable.Text("first_credit_enrollment_time"), ReportTable.Text("end_time")))
+            ReportTable.Time("first_enrollment_time"), ReportTable.Time("last_unenrollment_time"), ReportTable.Time("first_verified_enrollment_time"),
+            ReportTable.Time("first_credit_enrollment_time"), ReportTable.Time("end_time")))
         {
             foreach (CourseEnrollmentSummaryRow r in Summary ?? [])
             {

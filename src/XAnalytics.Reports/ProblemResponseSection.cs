@@ -221,7 +221,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         // correct stays edX's text (True, False or None); the attempt times stay edX's ISO text.
         using var table = new ReportTable(directory, "problem_response", format, ReportTable.Text("course_id"), ReportTable.Text("problem_id"), ReportTable.Text("username"),
             ReportTable.Text("question"), ReportTable.Text("answer"), ReportTable.Text("correct"), ReportTable.Count("total_attempts"),
-            ReportTable.Text("first_attempt_date"), ReportTable.Text("last_attempt_date"));
+            ReportTable.Time("first_attempt_date"), ReportTable.Time("last_attempt_date"));
         foreach (ProblemResponseRow r in Rows ?? [])
         {
             table.Add(r.CourseId).Add(r.ProblemId).Add(r.Username).Add(r.Question).Add(string.Join('|', r.Answer)).Add(Correct(r.Correct)).Add(r.TotalAttempts)

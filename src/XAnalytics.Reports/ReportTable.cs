@@ -1,3 +1,4 @@
+using System.Globalization;
 using XAnalytics.Parquet;
 
 namespace XAnalytics.Reports;
@@ -12,6 +13,8 @@ internal sealed class ReportTable : IDisposable
     private readonly CsvTable? _csv;
     private readonly ParquetTableWriter? _parquet;
     private readonly string?[] _row;
+    private readonly ParquetColumn[] _columns;
+    private readonly string _name;
     private int _column;
 
     public ReportTable(string directory, string name, ReportFormat format, params ParquetColumn[] columns)
@@ -19,6 +22,8 @@ internal sealed class ReportTable : IDisposable
         FileName = name + (format == ReportFormat.Parquet ? ".parquet" : ".csv");
         string path = System.IO.Path.Combine(directory, FileName);
         _row = new string?[columns.Length];
+        _columns = columns;
+        _name = name;
         if (format == ReportFormat.Parquet)
         {
             // The report's folder is staged and published whole: no temporary file of its own.
@@ -49,15 +54,27 @@ internal sealed class ReportTable : IDisposable
 
     public static ParquetColumn Real(string name) => new(name, ParquetColumnType.Real);
 
+    /// <summary>
+    /// An instant given as its CSV text (edX's forms: <c>2014-05-15T17:56:09Z</c>, <c>2016-09-07 01:38:53.889275</c>,
+    /// read as UTC): the CSV keeps the text, Parquet gets a UTC <c>TIMESTAMP</c>; a text that is not a time is an error.
+    /// </summary>
+    public static ParquetColumn Time(string name) => new(name, ParquetColumnType.Timestamp);
+
     public ReportTable Add(string? value)
     {
-        if (_parquet is not null)
+        if (_parquet is null)
         {
-            _parquet.Add(value);
+            _row[_column++] = value;
+        }
+        else if (_column < _columns.Length && _columns[_column].Type == ParquetColumnType.Timestamp)
+        {
+            _parquet.Add(value is null or "" ? null : ParseInstant(value));
+            _column++;
         }
         else
         {
-            _row[_column++] = value;
+            _parquet.Add(value);
+            _column++;
         }
 
         return this;
@@ -68,6 +85,7 @@ internal sealed class ReportTable : IDisposable
         if (_parquet is not null)
         {
             _parquet.Add(value);
+            _column++;
         }
         else
         {
@@ -82,6 +100,7 @@ internal sealed class ReportTable : IDisposable
         if (_parquet is not null)
         {
             _parquet.Add(value);
+            _column++;
         }
         else
         {
@@ -96,6 +115,7 @@ internal sealed class ReportTable : IDisposable
         if (_parquet is not null)
         {
             _parquet.Add(value);
+            _column++;
         }
         else
         {
@@ -111,6 +131,7 @@ internal sealed class ReportTable : IDisposable
         if (_parquet is not null)
         {
             _parquet.Add(value);
+            _column++;
         }
         else
         {
@@ -125,12 +146,18 @@ internal sealed class ReportTable : IDisposable
         if (_parquet is not null)
         {
             _parquet.EndRow();
+            _column = 0;
             return;
         }
 
         _csv!.Row(_row);
         _column = 0;
     }
+
+    private DateTime ParseInstant(string text) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTime instant)
+            ? instant
+            : throw new InvalidDataException($"{_name}.{_columns[_column].Name}: '{text}' is not a time.");
 
     /// <summary>Finishes the file (Parquet's footer); a table disposed without it is left unfinished and removed.</summary>
     public void Complete() => _parquet?.Complete();

@@ -86,8 +86,8 @@ public static class LearnerTableWriter
             totColumns[i] = ReportTable.Real(tot[i]);
         }
 
-        using (var table = new ReportTable(dir, "sessions", format, ReportTable.Text("course_id"), ReportTable.Text("learner"), ReportTable.Text("session_start"),
-            ReportTable.Text("session_end"), ReportTable.Count("events"), ReportTable.Real("duration_s")))
+        using (var table = new ReportTable(dir, "sessions", format, ReportTable.Text("course_id"), ReportTable.Text("learner"), ReportTable.Time("session_start"),
+            ReportTable.Time("session_end"), ReportTable.Count("events"), ReportTable.Real("duration_s")))
         {
             foreach (SessionRow r in tables.Sessions!)
             {
@@ -114,7 +114,7 @@ public static class LearnerTableWriter
         using (var table = new ReportTable(dir, "person_course", format,
             [ReportTable.Text("course_id"), ReportTable.Text("learner"), ReportTable.Count("viewed"), ReportTable.Count("explored"), ReportTable.Count("nevents"),
             ReportTable.Count("ndays_act"), ReportTable.Count("nplay_video"), ReportTable.Count("nchapters"), ReportTable.Count("course_chapters"),
-            ReportTable.Count("nforum_posts"), ReportTable.Count("nproblem_check"), ReportTable.Text("first_event"), ReportTable.Text("last_event"),
+            ReportTable.Count("nforum_posts"), ReportTable.Count("nproblem_check"), ReportTable.Time("first_event"), ReportTable.Time("last_event"),
             ReportTable.Text("country"), ReportTable.Count("nsessions"), ReportTable.Real("session_s"), .. totColumns]))
         {
             foreach (PersonCourseRow r in tables.PersonCourse!)

@@ -16,6 +16,7 @@ public sealed class SectionParquetTests : IDisposable
     private const string Text = "VARCHAR";
     private const string Int = "BIGINT";
     private const string Real = "DOUBLE";
+    private const string Time = "TIMESTAMP WITH TIME ZONE";
 
     // Every table of the sections (course_pages writes HTML only), with the types its columns must have.
     private static readonly (string Table, string[] Types)[] s_sectionTables =
@@ -28,11 +29,11 @@ public sealed class SectionParquetTests : IDisposable
         ("courseware_link_clicked", [Text, Date, Int, Int]),
         ("course_enrollment_daily", [Date, Text, Int, Int]),
         ("course_enrollment_mode_daily", [Date, Text, Text, Int, Int]),
-        ("course_enrollment_summary", [Text, Int, Text, Int, Text, Text, Text, Text, Text, Text]),
+        ("course_enrollment_summary", [Text, Int, Text, Int, Text, Time, Time, Time, Time, Time]),
         ("forum_activity_daily", [Date, Text, Text, Int, Int, Int, Int, Int]),
         ("forum_activity_weekly", [Date, Text, Text, Int, Int, Int, Int, Int]),
         ("tags_distribution", [Text, Text, Text, Text, Text, Int, Int]),
-        ("problem_response", [Text, Text, Text, Text, Text, Text, Int, Text, Text]),
+        ("problem_response", [Text, Text, Text, Text, Text, Text, Int, Time, Time]),
         ("answer_distribution", [Text, Text, Text, Int, Int, Int, Text, Text, Text, Text, Text]),
     ];
 
@@ -40,9 +41,9 @@ public sealed class SectionParquetTests : IDisposable
 
     private static readonly (string Table, string[] Types)[] s_learnerTables =
     [
-        ("sessions", [Text, Text, Text, Text, Int, Real]),
+        ("sessions", [Text, Text, Time, Time, Int, Real]),
         ("time_on_task", [Text, Text, Date, .. s_timeOnTask]),
-        ("person_course", [Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Text, Text, Text, Int, Real, .. s_timeOnTask]),
+        ("person_course", [Text, Text, Int, Int, Int, Int, Int, Int, Int, Int, Int, Time, Time, Text, Int, Real, .. s_timeOnTask]),
     ];
 
     private readonly TempDir _dir = new();
@@ -185,7 +186,7 @@ public sealed class SectionParquetTests : IDisposable
                 var actual = new string[parquetRows[r].Length];
                 for (int c = 0; c < actual.Length; c++)
                 {
-                    actual[c] = AsCsv(parquetRows[r][c], expected[c]);
+                    actual[c] = types[c] == Time ? AsCsvInstant(parquetRows[r][c], expected[c]) : AsCsv(parquetRows[r][c], expected[c]);
                 }
 
                 Assert.Equal(expected, actual);
@@ -195,6 +196,28 @@ public sealed class SectionParquetTests : IDisposable
         }
 
         return compared;
+    }
+
+    /// <summary>
+    /// A Parquet timestamp as its CSV text when both are the same instant (the CSV keeps edX's text, read as UTC), to
+    /// the microsecond; otherwise the timestamp in ISO form, so the rows differ.
+    /// </summary>
+    private static string AsCsvInstant(object? value, string csv)
+    {
+        DateTime? instant = value switch
+        {
+            null => null,
+            DateTimeOffset o => o.UtcDateTime,
+            DateTime t => t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc),
+            _ => throw new InvalidOperationException($"A timestamp column gave a {value.GetType().Name}."),
+        };
+        if (instant is null)
+        {
+            return string.Empty;
+        }
+
+        DateTime expected = DateTime.Parse(csv, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        return expected.Ticks / 10 == instant.Value.Ticks / 10 ? csv : instant.Value.ToString("O", CultureInfo.InvariantCulture);
     }
 
     /// <summary>A Parquet value as its CSV text: a double that is the number the CSV's text reads as is that text.</summary>

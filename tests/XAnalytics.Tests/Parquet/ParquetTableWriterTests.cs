@@ -49,6 +49,29 @@ public sealed class ParquetTableWriterTests : IDisposable
     }
 
     [Fact]
+    public void Timestamp_UtcInstantsToTheMicrosecond_DuckDbReadsThemAsTimestampWithTimeZone()
+    {
+        string path = _dir.PathOf("t.parquet");
+        DateTime first = new DateTime(2016, 9, 7, 1, 38, 53, DateTimeKind.Utc).AddTicks(8_892_757); // .8892757: the 7th digit is below a microsecond
+        using (var table = ParquetTableWriter.Create(path, [new("seen", ParquetColumnType.Timestamp)]))
+        {
+            table.Add(first);
+            table.EndRow();
+            table.Add((DateTime?)null);
+            table.EndRow();
+            Assert.Throws<ArgumentException>(() => table.Add(new DateTime(2016, 9, 7, 1, 38, 53, DateTimeKind.Local)));
+            Assert.Throws<ArgumentException>(() => table.Add(42L));
+            table.Add(DateTime.UnixEpoch);
+            table.EndRow();
+            table.Complete();
+        }
+
+        Assert.Equal([("seen", "TIMESTAMP WITH TIME ZONE")], DuckDb.Describe(path));
+        List<object?[]> rows = DuckDb.Rows($"SELECT epoch_us(seen) FROM read_parquet('{path}')");
+        Assert.Equal([(first.Ticks - DateTime.UnixEpoch.Ticks) / 10, null, 0L], rows.Select(static r => (long?)r[0]));
+    }
+
+    [Fact]
     public void Dispose_WithoutComplete_LeavesNoFile()
     {
         string path = _dir.PathOf("t.parquet");
