@@ -26,6 +26,7 @@ internal static class SchemaCommand
         var common = new CommonOptions();
         var filters = new FilterOptions();
         var partial = new PartialOutput();
+        var state = new StateOption();
         var command = new Command("schema", "List every field path in the events (browser events decoded), with the number of events that have it "
             + "and one example value, cut short; learner identifiers (usernames, IPs, agents, sessions, e-mails, phone numbers) are shown as placeholders.")
         {
@@ -36,12 +37,13 @@ internal static class SchemaCommand
         common.AddTo(command);
         filters.AddTo(command);
         partial.AddTo(command);
-        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, table, common, filters, partial, ct)));
+        state.AddTo(command);
+        command.SetAction((result, ct) => CommandRunner.GuardAsync(result, () => RunAsync(result, input, all, table, common, filters, partial, state, ct)));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult result, Argument<string[]> inputArg, Option<bool> allOpt, TableOptions table,
-        CommonOptions common, FilterOptions filters, PartialOutput partial, CancellationToken ct)
+        CommonOptions common, FilterOptions filters, PartialOutput partial, StateOption state, CancellationToken ct)
     {
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         var aggregate = new SchemaAggregate(new SchemaOptions { All = result.GetValue(allOpt) });
@@ -63,6 +65,12 @@ internal static class SchemaCommand
         }
 
         using TableDestination destination = table.Open(result, ref options);
+        if (await state.TryRunAsync(result, common, options, stages, aggregate, filters.Describe(result), ct) is int folded)
+        {
+            ResultTables.WriteSchema(aggregate, destination);
+            destination.Complete();
+            return folded;
+        }
 
         RunResult run = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<SchemaPartial>(aggregate), !result.GetValue(common.NoProgress), ct);
         ResultTables.WriteSchema(aggregate, destination);

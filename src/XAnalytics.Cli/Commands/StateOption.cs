@@ -8,7 +8,7 @@ using XAnalytics.Sources;
 namespace XAnalytics.Cli.Commands;
 
 /// <summary>
-/// <c>--state DIR [--rebuild]</c> of the aggregating commands (count, report): a daily run reads only the input files
+/// <c>--state DIR [--rebuild]</c> of the aggregating commands (count, schema, report): a daily run reads only the input files
 /// that are new since the state in DIR, folds them into the saved partial, saves it, and writes the results of
 /// everything (<see cref="IncrementalState"/>).
 /// </summary>

@@ -46,6 +46,30 @@ public sealed class StateCommandTests
         Assert.Contains("--rebuild", why, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Schema_FilesArrivingOneByOne_SameTableAsOneRunOverAll()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("all"), events: 3_000, files: 3, courses: 2, learners: 40, days: 3);
+        string[] files = [.. Directory.GetFiles(dir.PathOf("all"), "*.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        (_, string whole, _) = await RunAsync(dir, "schema", dir.PathOf("all"), "--format", "csv");
+        Assert.Contains("event_type", whole, StringComparison.Ordinal);
+
+        string? last = null;
+        foreach (string file in files)
+        {
+            string target = dir.PathOf(Path.Combine("daily", Path.GetRelativePath(dir.PathOf("all"), file)));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+            (int exit, string output, string error) = await RunAsync(dir, "schema", dir.PathOf("daily"), "--format", "csv", "--state", dir.PathOf("state"));
+            Assert.True(exit is 0 or 3, error);
+            Assert.Contains("1 new files folded in", error, StringComparison.Ordinal);
+            last = output;
+        }
+
+        Assert.Equal(whole, last);
+    }
+
     [EdxCorpusFact]
     public async Task Report_CorpusFilesOneByOne_SameCsvsAsOneRunOverAll()
     {
