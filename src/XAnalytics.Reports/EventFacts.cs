@@ -59,6 +59,12 @@ internal sealed class EventFacts : IDisposable
     /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
 
+    /// <summary>
+    /// The facts of one event, read alone (for a per-event projection): not remembered, and not counted in
+    /// <see cref="KeptEvents"/> or <see cref="LearnerEvents"/>.
+    /// </summary>
+    public EventFact ReadOne(EventBatch batch, int index) => _readers.Value!.ReadOne(batch, index);
+
     public void Dispose() => _readers.Dispose();
 
     private sealed class Reader(EventFacts owner)
@@ -101,7 +107,7 @@ internal sealed class EventFacts : IDisposable
             return _facts.AsSpan(0, batch.Count);
         }
 
-        private EventFact ReadOne(EventBatch batch, int i)
+        public EventFact ReadOne(EventBatch batch, int i)
         {
             var fact = new EventFact { Course = -1 };
             ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name);
