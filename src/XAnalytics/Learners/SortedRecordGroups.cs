@@ -101,7 +101,7 @@ internal sealed class SortedRecordGroups<TRecord, TPartial>(RecordPartials<TReco
             var learner = new ArrayBufferWriter<byte>(64);
             for (int i = 0; i < batch.Count; i++)
             {
-                LearnerFields.ReadLearner(batch, i, learnerKey, learner);
+                _ = LearnerFields.Read(batch, i, learnerKey, learner);
                 projected.Learners.Write(learner.WrittenSpan);
                 projected.Ends[i] = projected.Learners.WrittenCount;
                 partials.Analysis.Project(batch, i, learner.WrittenSpan, out projected.Records[i]);
