@@ -42,15 +42,17 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     private string? _spillDirectory;
     private int _blockBytes;
     private long _heldBytes;
-    private long _budget;
+    private readonly long _budget;
     private bool _closed;
     private int _cleanedUp;
     private CancellationTokenRegistration _onCancel;
 
-    public RecordShuffle(RecordPartials<TRecord, TPartial> partials, SortOptions options)
+    /// <summary>Creates the shuffle; <paramref name="heldBytes"/> replaces the memory held before spilling (half of <see cref="SortOptions.MemoryBytes"/>), for tests.</summary>
+    public RecordShuffle(RecordPartials<TRecord, TPartial> partials, SortOptions options, long? heldBytes = null)
     {
         _partials = partials;
         _options = options.Validated();
+        _budget = heldBytes ?? _options.MemoryBytes / 2;
         for (int b = 0; b < _buckets.Length; b++)
         {
             _buckets[b] = new Bucket();
@@ -63,7 +65,6 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
-        _budget = _options.MemoryBytes / 2;
 
         // Blocks of a quarter of the memory over every worker's buckets, 16 to 256 KiB: at 512 MiB and 2 threads,
         // 256 KiB (32 MiB of open blocks).
