@@ -165,20 +165,20 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILea
         byte[] key = System.Text.Encoding.UTF8.GetBytes(learner.Learner);
         for (int i = 0; i < records.Length; i++)
         {
-            Project(learner.Events, i, key, out records[i]);
+            Project(learner.Events, i, key, learner.GetTimeTicks(i), out records[i]);
         }
 
         Accumulate(target, learner.Learner, records);
     }
 
-    void ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>.Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, out LearnerEvent record)
-        => Project(batch, index, learner, out record);
+    void ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>.Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out LearnerEvent record)
+        => Project(batch, index, learner, ticks, out record);
 
     void ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>.Accumulate(LearnerTablesPartial target, string learner, ReadOnlySpan<LearnerEvent> records)
         => Accumulate(target, learner, records);
 
     /// <summary>What the tables need of one event; events without a learner are not read (they are in no table).</summary>
-    private void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, out LearnerEvent record)
+    private void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out LearnerEvent record)
     {
         record = default;
         record.Course = -1;
@@ -187,7 +187,7 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILea
             return;
         }
 
-        EventFact f = _facts.ReadOne(batch, index);
+        EventFact f = _facts.ReadOne(batch, index, ticks); // the time as the order read it: not parsed twice
         if (!f.Kept)
         {
             return;

@@ -24,10 +24,12 @@ public interface ILearnerRecordAnalysis<TRecord, TPartial>
 {
     /// <summary>
     /// The record of event <paramref name="index"/> of <paramref name="batch"/> (parsed), whose learner key is
-    /// <paramref name="learner"/> (its text, unescaped; empty when the event has none). Called for every event,
-    /// concurrently on the reading workers: keep no state but thread-safe or thread-local state.
+    /// <paramref name="learner"/> (its text, unescaped; empty when the event has none) and whose <c>time</c> is
+    /// <paramref name="ticks"/> (UTC ticks as the order reads it; <see cref="long.MaxValue"/> when missing or
+    /// unreadable). Called for every event, concurrently on the reading workers: keep no state but thread-safe or
+    /// thread-local state.
     /// </summary>
-    void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, out TRecord record);
+    void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out TRecord record);
 
     /// <summary>A new, empty partial (one per worker thread).</summary>
     TPartial CreatePartial();

@@ -129,7 +129,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
                     ReadOnlySpan<byte> learner = worker.Learner.WrittenSpan;
                     noLearner += learner.IsEmpty ? 1 : 0;
                     noTime += ticks == long.MaxValue ? 1 : 0;
-                    analysis.Project(batch, i, learner, out TRecord record);
+                    analysis.Project(batch, i, learner, ticks, out TRecord record);
                     int bucket = (int)(XxHash3.HashToUInt64(learner) % ShuffleSink.Buckets);
                     worker.Add(bucket, learner, fileIndex, batch.GetLineNumber(i), ticks, record, this, counters);
                 }

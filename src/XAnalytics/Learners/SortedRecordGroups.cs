@@ -101,10 +101,10 @@ internal sealed class SortedRecordGroups<TRecord, TPartial>(RecordPartials<TReco
             var learner = new ArrayBufferWriter<byte>(64);
             for (int i = 0; i < batch.Count; i++)
             {
-                _ = LearnerFields.Read(batch, i, learnerKey, learner);
+                long ticks = LearnerFields.Read(batch, i, learnerKey, learner);
                 projected.Learners.Write(learner.WrittenSpan);
                 projected.Ends[i] = projected.Learners.WrittenCount;
-                partials.Analysis.Project(batch, i, learner.WrittenSpan, out projected.Records[i]);
+                partials.Analysis.Project(batch, i, learner.WrittenSpan, ticks, out projected.Records[i]);
             }
 
             return projected;

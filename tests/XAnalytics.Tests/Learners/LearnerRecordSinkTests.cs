@@ -101,12 +101,13 @@ public sealed class LearnerRecordSinkTests
 
         public Dictionary<string, List<(long Ticks, long N)>>? Result { get; private set; }
 
-        public void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, out Projected record)
+        public void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out Projected record)
         {
             Assert.True(batch.TryGetField(index, s_n, out FieldValue n));
             record.N = long.Parse(n.Utf8, CultureInfo.InvariantCulture);
             record.Ticks = batch.TryGetField(index, s_time, out FieldValue time) && time.Kind == JsonTokenType.String
                 && DateTimeOffset.TryParse(time.GetString(), CultureInfo.InvariantCulture, out DateTimeOffset t) ? t.UtcTicks : long.MaxValue;
+            Assert.Equal(record.Ticks, ticks);
         }
 
         public Partial CreatePartial() => new();
