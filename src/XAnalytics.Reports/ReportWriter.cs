@@ -415,7 +415,7 @@ public static class ReportWriter
     /// reproducible-builds convention) when set, so two runs over the same input, or N shards and their merge, write
     /// the same bytes even a minute apart.
     /// </summary>
-    private static DateTime GeneratedAt()
+    internal static DateTime GeneratedAt()
         => long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
             && seconds <= 253_402_300_799L
             ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime
