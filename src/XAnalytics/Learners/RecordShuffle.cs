@@ -71,7 +71,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         _blockBytes = (int)Math.Clamp(_options.MemoryBytes / 4 / Math.Max(1, context.Threads) / ShuffleSink.Buckets, 16 * 1024, 256 * 1024);
         _onCancel = context.CancellationToken.Register(static state => ((RecordShuffle<TRecord, TPartial>)state!).Cleanup(), this);
         StageCounters counters = context.Counters.ForStage(ShuffleSink.Name);
-        return new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
+        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), Cleanup);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
