@@ -34,16 +34,19 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     /// <summary>Last byte of a window whose value goes on past it.</summary>
     private const byte GoesOn = 0xFF;
 
+    /// <summary>Rows above which ties are broken on every core (each run of ties is a range of its own).</summary>
+    private const int ParallelAbove = 50_000;
+
     /// <summary>Runs of tied rows up to this length are sorted by insertion.</summary>
     private const int InsertionSortUpTo = 16;
 
-    private readonly IReadOnlyList<Utf8Counter> _tables;
+    private readonly byte[][] _chunks;
     private readonly Row[] _order;
     private readonly int _fields;
 
-    private CountRows(IReadOnlyList<Utf8Counter> tables, Row[] order, int fields)
+    private CountRows(byte[][] chunks, Row[] order, int fields)
     {
-        _tables = tables;
+        _chunks = chunks;
         _order = order;
         _fields = fields;
     }
@@ -55,10 +58,9 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         get
         {
             ref readonly Row r = ref _order[index];
-            ReadOnlySpan<byte> key = _tables[r.Table].GetKey(r.Entry, out long count);
             bool[] isJson = new bool[_fields];
-            string?[] values = FieldKey.Decode(key, _fields, isJson);
-            return new CountRow(values, count) { IsJson = isJson };
+            string?[] values = FieldKey.Decode(r.Key(_chunks), _fields, isJson);
+            return new CountRow(values, r.Count) { IsJson = isJson };
         }
     }
 
@@ -68,9 +70,8 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         for (int i = 0; i < _order.Length; i++)
         {
             ref readonly Row r = ref _order[i];
-            ReadOnlySpan<byte> key = _tables[r.Table].GetKey(r.Entry, out long count);
-            FieldKey.Visit(key, _fields, visitor);
-            visitor.EndRow(count);
+            FieldKey.Visit(r.Key(_chunks), _fields, visitor);
+            visitor.EndRow(r.Count);
         }
     }
 
@@ -83,39 +84,66 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         }
 
         var order = new Row[total];
+        var chunks = new List<byte[]>();
+        var chunkIndex = new Dictionary<byte[], int>(ReferenceEqualityComparer.Instance);
+        byte[]? lastChunk = null;
+        int lastIndex = -1;
         int at = 0;
         bool valid = true;
-        for (int t = 0; t < tables.Count; t++)
+        foreach (Utf8Counter table in tables)
         {
-            Utf8Counter table = tables[t];
             for (int e = 0; e < table.Count; e++)
             {
-                // In entry order, the keys are read in the order they lie in the arena: one sequential pass.
-                ReadOnlySpan<byte> key = table.GetKey(e, out long count);
+                // In entry order, the keys are read in the order they lie in the arena: one sequential pass. A row
+                // holds its key's chunk as an index (no reference in a struct that the sort moves) and its offset, so
+                // a refill reads the key at once, not the table's entry first.
+                byte[] chunk = table.GetKeyLocation(e, out int offset, out int length, out long count);
+                if (!ReferenceEquals(chunk, lastChunk))
+                {
+                    if (!chunkIndex.TryGetValue(chunk, out lastIndex))
+                    {
+                        lastIndex = chunks.Count;
+                        chunks.Add(chunk);
+                        chunkIndex.Add(chunk, lastIndex);
+                    }
+
+                    lastChunk = chunk;
+                }
+
                 ref Row row = ref order[at++];
                 row.Count = count;
-                row.Table = t;
-                row.Entry = e;
+                row.Chunk = lastIndex;
+                row.Offset = offset;
+                row.Length = length;
+                ReadOnlySpan<byte> key = chunk.AsSpan(offset, length);
                 valid = valid && IsValidUtf8(key, fields);
                 Fill(ref row, key, 0, 0);
             }
         }
 
+        byte[][] chunkArray = [.. chunks];
         if (!valid)
         {
-            Array.Sort(order, new ExactComparer(tables, fields));
-            return new CountRows(tables, order, fields);
+            Array.Sort(order, new ExactComparer(chunkArray, fields));
+            return new CountRows(chunkArray, order, fields);
         }
 
         order.AsSpan().Sort(new CountThenWindow());
-        var pending = new Stack<Run>();
-        PushTies(order, 0, total, 0, 0, pending);
-        while (pending.TryPop(out Run run))
+        var ties = new Stack<Run>();
+        PushTies(order, 0, total, 0, 0, ties);
+        if (total < ParallelAbove || Environment.ProcessorCount < 2)
         {
-            Refine(tables, fields, order, run, pending);
+            while (ties.TryPop(out Run run))
+            {
+                Refine(chunkArray, fields, order, run, ties);
+            }
+        }
+        else
+        {
+            RefineInParallel(chunkArray, fields, order, ties);
         }
 
-        return new CountRows(tables, order, fields);
+        return new CountRows(chunkArray, order, fields);
     }
 
     public IEnumerator<CountRow> GetEnumerator()
@@ -133,7 +161,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     /// step on (without sorting while they stay all equal: a prefix every key of the run shares), then sorted, and
     /// their own ties pushed.
     /// </summary>
-    private static void Refine(IReadOnlyList<Utf8Counter> tables, int fields, Row[] order, Run run, Stack<Run> pending)
+    private static void Refine(byte[][] chunks, int fields, Row[] order, Run run, Stack<Run> pending)
     {
         Span<Row> rows = order.AsSpan(run.Start, run.Length);
         int field = run.Field;
@@ -149,7 +177,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
             for (int i = 0; i < rows.Length; i++)
             {
                 ref Row row = ref rows[i];
-                Fill(ref row, tables[row.Table].GetKey(row.Entry, out _), field, depth);
+                Fill(ref row, row.Key(chunks), field, depth);
                 allEqual = allEqual && row.Hi == rows[0].Hi && row.Lo == rows[0].Lo;
             }
 
@@ -169,6 +197,56 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         }
 
         PushTies(order, run.Start, run.Length, field, depth, pending);
+    }
+
+    /// <summary>
+    /// Breaks the ties on every core: the runs are disjoint ranges of <paramref name="order"/>, so workers take them
+    /// from one shared stack and push the runs they split off back onto it. A run is taken by one worker at a time;
+    /// the work ends when the stack is empty and no worker holds a run (which could still push more).
+    /// </summary>
+    private static void RefineInParallel(byte[][] chunks, int fields, Row[] order, Stack<Run> initial)
+    {
+        var shared = new System.Collections.Concurrent.ConcurrentStack<Run>(initial);
+        int busy = 0;
+        void Work()
+        {
+            var local = new Stack<Run>();
+            var spin = default(SpinWait);
+            while (true)
+            {
+                Interlocked.Increment(ref busy);
+                if (!shared.TryPop(out Run run))
+                {
+                    if (Interlocked.Decrement(ref busy) == 0 && shared.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    spin.SpinOnce();
+                    continue;
+                }
+
+                spin = default;
+                Refine(chunks, fields, order, run, local);
+
+                // Large runs go back to be shared; small ones are finished here, without the shared stack's cost.
+                while (local.TryPop(out Run split))
+                {
+                    if (split.Length >= 4096)
+                    {
+                        shared.Push(split);
+                    }
+                    else
+                    {
+                        Refine(chunks, fields, order, split, local);
+                    }
+                }
+
+                Interlocked.Decrement(ref busy);
+            }
+        }
+
+        Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, 8) }, [.. Enumerable.Repeat<Action>(Work, Math.Min(Environment.ProcessorCount, 8))]);
     }
 
     /// <summary>Pushes every run of two or more rows with equal count and window within [start, start + length).</summary>
@@ -299,15 +377,18 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         }
     }
 
-    /// <summary>A row: its count, its current window, and its entry.</summary>
+    /// <summary>A row: its count, its current window, and where its key is.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Row
     {
         public long Count;
         public ulong Hi;
         public ulong Lo;
-        public int Table;
-        public int Entry;
+        public int Chunk;
+        public int Offset;
+        public int Length;
+
+        public readonly ReadOnlySpan<byte> Key(byte[][] chunks) => chunks[Chunk].AsSpan(Offset, Length);
     }
 
     /// <summary>Rows [Start, Start + Length) whose windows at (Field, Depth) tie.</summary>
@@ -327,13 +408,12 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     }
 
     /// <summary>The order itself, for keys that are not valid UTF-8.</summary>
-    private sealed class ExactComparer(IReadOnlyList<Utf8Counter> tables, int fields) : IComparer<Row>
+    private sealed class ExactComparer(byte[][] chunks, int fields) : IComparer<Row>
     {
         public int Compare(Row x, Row y)
         {
             int byCount = y.Count.CompareTo(x.Count);
-            return byCount != 0 ? byCount
-                : FieldKey.Compare(tables[x.Table].GetKey(x.Entry, out _), tables[y.Table].GetKey(y.Entry, out _), fields);
+            return byCount != 0 ? byCount : FieldKey.Compare(x.Key(chunks), y.Key(chunks), fields);
         }
     }
 }

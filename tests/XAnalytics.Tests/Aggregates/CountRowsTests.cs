@@ -133,6 +133,22 @@ public sealed class CountRowsTests
     }
 
     [Fact]
+    public void Sorted_MoreRowsThanOneThreadSorts_SameOrderAsCompare()
+    {
+        // Above CountRows' parallel threshold: the ties are broken by several workers.
+        var random = new Random(17);
+        var keys = new Dictionary<string, (byte[] Key, long Count)>();
+        string[] kinds = ["courseware", "xblock", "discussion/forum"];
+        while (keys.Count < 70_000)
+        {
+            string value = $"/courses/VoceX/CI169x/2015_Spring/{kinds[random.Next(kinds.Length)]}/{random.Next(200_000):x6}";
+            keys[value] = (Key((Text, value)), random.Next(20) == 0 ? random.Next(2, 5) : 1);
+        }
+
+        AssertSameOrderAsCompare([.. keys.Values], 1, tables: 64);
+    }
+
+    [Fact]
     public void Visit_RowsAsBytes_SameValuesAndCountsAsTheDecodedRows()
     {
         (byte[] Key, long Count)[] rows = [(Key((Text, "é\tx"), (Missing, null)), 2), (Key((Json, "12"), (Text, "")), 9)];
