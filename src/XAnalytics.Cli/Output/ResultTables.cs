@@ -36,6 +36,27 @@ internal static class ResultTables
             return;
         }
 
+        if (format is TableFormat.Tsv or TableFormat.Csv)
+        {
+            Stream bytes = destination.OpenBytes(out bool owned);
+            try
+            {
+                using var text = new CountRowText(bytes, format == TableFormat.Csv);
+                text.Header([.. by.Select(static p => p.Text), "count"]);
+                counts.VisitRows(text);
+                text.Complete();
+            }
+            finally
+            {
+                if (owned)
+                {
+                    bytes.Dispose();
+                }
+            }
+
+            return;
+        }
+
         using var table = new TableOutput(format, [.. by.Select(static p => p.Text), "count"], output);
         var row = new string?[by.Count + 1];
         var isJson = new bool[by.Count + 1];

@@ -58,6 +58,30 @@ internal sealed class TableDestination : IDisposable
         return new TableDestination(format, path is null ? null : System.IO.Path.GetFullPath(path), stdout);
     }
 
+    /// <summary>
+    /// Where a text table can be written as UTF-8 bytes: the file's stream (after what <see cref="Text"/> holds),
+    /// stdout's own stream, or a stream that decodes into <see cref="Text"/> (a test's writer). Dispose the stream when
+    /// <paramref name="owned"/>; flush it in any case.
+    /// </summary>
+    public Stream OpenBytes(out bool owned)
+    {
+        if (Text is StreamWriter writer)
+        {
+            writer.Flush();
+            owned = false;
+            return writer.BaseStream;
+        }
+
+        owned = true;
+        if (ReferenceEquals(Text, Console.Out))
+        {
+            Text.Flush();
+            return Console.OpenStandardOutput();
+        }
+
+        return new TextWriterStream(Text);
+    }
+
     /// <summary>Publishes a text table written to a file (flushed, renamed into place); stdout is flushed.</summary>
     public void Complete()
     {

@@ -13,9 +13,15 @@ namespace XAnalytics.Aggregates;
 /// </summary>
 internal sealed class FieldKey
 {
-    private const byte Missing = 0;
+    /// <summary>The tag of a missing (or null) field.</summary>
+    public const byte MissingTag = 0;
+
+    /// <summary>The tag of a JSON value other than a string (its text is kept).</summary>
+    public const byte JsonTag = 2;
+
+    private const byte Missing = MissingTag;
     private const byte Text = 1;
-    private const byte Json = 2;
+    private const byte Json = JsonTag;
 
     private readonly FieldPath[] _paths;
     private byte[] _buffer = new byte[256];
@@ -125,6 +131,44 @@ internal sealed class FieldKey
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The value of field <paramref name="field"/> of <paramref name="key"/> (empty when missing) and its tag
+    /// (<see cref="MissingTag"/>, text, or <see cref="JsonTag"/>).
+    /// </summary>
+    public static ReadOnlySpan<byte> Value(ReadOnlySpan<byte> key, int field, out byte tag)
+    {
+        int at = 0;
+        for (int i = 0; i < field; i++)
+        {
+            if (key[at++] != Missing)
+            {
+                at += 4 + BinaryPrimitives.ReadInt32LittleEndian(key[at..]);
+            }
+        }
+
+        tag = key[at++];
+        return tag == Missing ? default : key.Slice(at + 4, BinaryPrimitives.ReadInt32LittleEndian(key[at..]));
+    }
+
+    /// <summary>Hands the <paramref name="fields"/> values of <paramref name="key"/> to <paramref name="visitor"/>, as bytes.</summary>
+    public static void Visit(ReadOnlySpan<byte> key, int fields, ICountRowVisitor visitor)
+    {
+        int at = 0;
+        for (int i = 0; i < fields; i++)
+        {
+            byte tag = key[at++];
+            if (tag == Missing)
+            {
+                visitor.Value(default, CountValueKind.Missing);
+                continue;
+            }
+
+            int length = BinaryPrimitives.ReadInt32LittleEndian(key[at..]);
+            visitor.Value(key.Slice(at + 4, length), tag == Json ? CountValueKind.Json : CountValueKind.Text);
+            at += 4 + length;
+        }
     }
 
     /// <summary>Whether the first field of <paramref name="key"/> is present and not empty (a user, in a count of users).</summary>
