@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Unicode;
 using MongoDB.Bson;
@@ -71,40 +70,7 @@ internal static class BsonDecoder
     }
 
     /// <summary>True when <paramref name="text"/> can be written as a JSON string between quotes as it is.</summary>
-    /// <remarks>
-    /// Strings of up to 32 bytes (most values a count or filter reads: event types, course ids, names) are settled with
-    /// two overlapping 16-byte loads; the vectorised <c>IndexOfAny</c>'s set-up cost more than that (2% of a BSON count's
-    /// CPU, perf).
-    /// </remarks>
-    public static bool IsPlainJsonString(ReadOnlySpan<byte> text)
-    {
-        int n = text.Length;
-        if (n >= 16 && n <= 32 && Vector128.IsHardwareAccelerated)
-        {
-            return !NeedsEscape(Vector128.Create(text)) && !NeedsEscape(Vector128.Create(text[(n - 16)..]));
-        }
-
-        if (n < 16)
-        {
-            foreach (byte b in text)
-            {
-                if (b < 0x20 || b == (byte)'"' || b == (byte)'\\')
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        return text.IndexOfAny(s_toEscape) < 0;
-    }
-
-    /// <summary>True when one of the 16 bytes is a control character, a quote or a backslash.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool NeedsEscape(Vector128<byte> v)
-        => (Vector128.LessThan(v, Vector128.Create((byte)0x20)) | Vector128.Equals(v, Vector128.Create((byte)'"')) | Vector128.Equals(v, Vector128.Create((byte)'\\')))
-            != Vector128<byte>.Zero;
+    public static bool IsPlainJsonString(ReadOnlySpan<byte> text) => text.IndexOfAny(s_toEscape) < 0;
 
     /// <summary>
     /// Appends the JSON of one value of a document that passed <see cref="BsonNavigator.TryValidate(ReadOnlySpan{byte}, out string)"/> (found with
