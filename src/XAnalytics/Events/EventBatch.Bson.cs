@@ -173,14 +173,59 @@ public sealed partial class EventBatch
     }
 
     /// <summary>
-    /// Finds a top-level element of a BSON document in the elements its check recorded (<see cref="FindTopField"/>,
-    /// as for JSON). Walking the document's elements instead was a sixth of a BSON count's CPU (perf).
+    /// Finds a top-level element of a BSON document in the elements its check recorded, from the last (a repeated
+    /// name: the last wins, as in the JSON index). Walking the document's elements instead was a sixth of a BSON
+    /// count's CPU (perf); <see cref="FindTopField"/>'s call to <c>SequenceEqual</c> for each name of the right length
+    /// was a tenth of what was left (perf, count by event_type over the 1M BSON copy), hence <see cref="NameEquals"/>.
     /// </summary>
     private static bool TryFindTopLevel(ReadOnlySpan<byte> document, ReadOnlySpan<TopField> topLevel, ReadOnlySpan<byte> name, out byte type, out int valueAt)
     {
-        int k = FindTopField(document, topLevel, name);
-        type = k >= 0 ? document[topLevel[k].KeyOffset - 1] : (byte)0;
-        valueAt = k >= 0 ? topLevel[k].ValueOffset : -1;
-        return k >= 0;
+        for (int k = topLevel.Length - 1; k >= 0; k--)
+        {
+            ref readonly TopField field = ref topLevel[k];
+            if (field.KeyLength == name.Length && NameEquals(document.Slice(field.KeyOffset, name.Length), name))
+            {
+                type = document[field.KeyOffset - 1];
+                valueAt = field.ValueOffset;
+                return true;
+            }
+        }
+
+        type = 0;
+        valueAt = -1;
+        return false;
+    }
+
+    /// <summary>
+    /// Two names of the same length compared in registers: two overlapping 8-byte (or 4-byte) words cover up to 16
+    /// bytes, the names a field path asks for; longer ones go to <c>SequenceEqual</c>.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool NameEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int n = b.Length;
+        if (n >= 8)
+        {
+            return n <= 16
+                ? BinaryPrimitives.ReadUInt64LittleEndian(a) == BinaryPrimitives.ReadUInt64LittleEndian(b)
+                    && BinaryPrimitives.ReadUInt64LittleEndian(a[(n - 8)..]) == BinaryPrimitives.ReadUInt64LittleEndian(b[(n - 8)..])
+                : a.SequenceEqual(b);
+        }
+
+        if (n >= 4)
+        {
+            return BinaryPrimitives.ReadUInt32LittleEndian(a) == BinaryPrimitives.ReadUInt32LittleEndian(b)
+                && BinaryPrimitives.ReadUInt32LittleEndian(a[(n - 4)..]) == BinaryPrimitives.ReadUInt32LittleEndian(b[(n - 4)..]);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using XAnalytics.Internal;
 
@@ -6,7 +5,7 @@ namespace XAnalytics.Tests.Internal;
 
 public sealed class Latin1SearchTests
 {
-    private static readonly SearchValues<string> s_needles = SearchValues.Create(["user", "/api/", "\\"], StringComparison.Ordinal);
+    private static readonly Latin1Search s_needles = new("user", "/api/", "\\");
 
     [Theory]
     [InlineData("{\"username\":\"x\"}", true)]
@@ -17,13 +16,35 @@ public sealed class Latin1SearchTests
     [InlineData("a\\u0075ser", true)] // an escape: the backslash
     [InlineData("", false)]
     public void Contains_FindsAnAsciiNeedleExactly(string text, bool expected)
-        => Assert.Equal(expected, Latin1Search.Contains(Encoding.UTF8.GetBytes(text), s_needles));
+        => Assert.Equal(expected, s_needles.Contains(Encoding.UTF8.GetBytes(text)));
 
     [Fact]
     public void Contains_LongerThanTheStackBuffer_FindsTheNeedleAtTheEnd()
     {
         byte[] text = Encoding.UTF8.GetBytes(new string('a', 5000) + "use" + "r");
-        Assert.True(Latin1Search.Contains(text, s_needles));
-        Assert.False(Latin1Search.Contains(text.AsSpan(0, text.Length - 1), s_needles));
+        Assert.True(s_needles.Contains(text));
+        Assert.False(s_needles.Contains(text.AsSpan(0, text.Length - 1)));
     }
+
+    [Theory]
+    [InlineData("a=b", true)]
+    [InlineData("next", true)]
+    [InlineData("nex", false)]
+    [InlineData("", false)]
+    public void Contains_OneByteAndLongerNeedlesTogether_FindsEither(string text, bool expected)
+        => Assert.Equal(expected, new Latin1Search("=", "next").Contains(Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    public void Contains_OnlyOneByteNeedles_SearchesTheBytes()
+    {
+        var search = new Latin1Search("\\", "/");
+        Assert.True(search.Contains("a\\b"u8));
+        Assert.False(search.Contains("ab"u8));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\u00fcser")]
+    public void Constructor_EmptyOrNonAsciiNeedle_Throws(string needle)
+        => Assert.Throws<ArgumentException>(() => new Latin1Search("user", needle));
 }

@@ -34,6 +34,14 @@ internal static class BsonNavigator
     [ThreadStatic]
     private static TopField[]? s_top;
 
+    /// <summary>Where each open document ends, for <see cref="TryValidateFast"/>'s walk without recursion.</summary>
+    [ThreadStatic]
+    private static int[]? s_ends;
+
+    /// <summary>Set by tests on their thread, to hold the general check alone to the decoder's verdicts.</summary>
+    [ThreadStatic]
+    internal static bool s_withoutFastPath;
+
     /// <summary>
     /// Null when <paramref name="document"/> (exactly one BSON document) is one <see cref="BsonDecoder"/> converts;
     /// else <see cref="BsonRejects.InvalidBson"/> with a data-free <paramref name="detail"/>.
@@ -60,6 +68,12 @@ internal static class BsonNavigator
             int blocks = (document.Length + 63) >> 6;
             masks = s_masks is { } m && m.Length >= 2 * blocks ? m : (s_masks = new ulong[Math.Max(2 * blocks, 64)]);
             FindBytes(document, masks);
+            if (!s_withoutFastPath && TryValidateFast(document, masks, top, ref topCount))
+            {
+                return Accepted(document, top, topCount, out detail, out topLevel);
+            }
+
+            topCount = 0;
         }
 
         Fault fault = ValidateDocument(document, ref pos, origin: 0, masks, isArray: false, 0, ref utf8, ref badType, top, ref topCount);
@@ -82,6 +96,11 @@ internal static class BsonNavigator
             return BsonRejects.InvalidBson;
         }
 
+        return Accepted(document, top, topCount, out detail, out topLevel);
+    }
+
+    private static string? Accepted(ReadOnlySpan<byte> document, TopField[] top, int topCount, out string detail, out ReadOnlySpan<TopField> topLevel)
+    {
         if (topCount > top.Length)
         {
             // More top-level elements than the buffer held (counted on, not recorded): a larger one, filled again.
@@ -92,6 +111,150 @@ internal static class BsonNavigator
         detail = string.Empty;
         topLevel = top.AsSpan(0, topCount);
         return null;
+    }
+
+    /// <summary>
+    /// The check of a document with its byte masks, in one loop without recursion: nested documents are entered and
+    /// left with a stack of where each ends, so the position and the current end stay in registers (the recursive
+    /// check keeps its position in memory, as it passes it by reference, and spills most of its eleven arguments).
+    /// True when the document is good, with its top-level elements recorded as <see cref="ValidateDocument"/>
+    /// records them; false at anything out of the ordinary (a fault, a name or string that is not UTF-8, a regular
+    /// expression, nesting past the limit), which then goes to the general check for its verdict and detail, so the
+    /// two cannot disagree: this one accepts only documents whose every name and string is UTF-8, a subset of what
+    /// the general check accepts. Every read is at a position the checks before it bound below the end of the
+    /// document that holds it.
+    /// </summary>
+    private static bool TryValidateFast(ReadOnlySpan<byte> document, ulong[] masks, Span<TopField> top, ref int topCount)
+    {
+        int n = document.Length;
+        if (n < 5 || BinaryPrimitives.ReadInt32LittleEndian(document) != n || document[n - 1] != 0)
+        {
+            return false;
+        }
+
+        int[] ends = s_ends ??= new int[MaxDepth + 1];
+        int depth = 0;
+        int end = n - 1; // where the innermost open document's closing NUL stands
+        int at = 4;
+        while (true)
+        {
+            if (at == end)
+            {
+                if (depth == 0)
+                {
+                    return true;
+                }
+
+                at = end + 1;
+                end = ends[--depth];
+                continue;
+            }
+
+            byte type = document[at];
+            int nameAt = at + 1;
+            int nul = BlockMasks.NextSet(masks, 2, 0, nameAt, end);
+            if (nul < 0)
+            {
+                return false;
+            }
+
+            if (AnyAbove(masks, nameAt, nul) && !Utf8.IsValid(document[nameAt..nul]))
+            {
+                return false;
+            }
+
+            int valueAt = nul + 1;
+            int left = end - valueAt;
+            int size;
+            switch (type)
+            {
+                case 0x02:
+                case 0x0D:
+                case 0x0E:
+                    if (left < 4)
+                    {
+                        return false;
+                    }
+
+                    int stringLength = BinaryPrimitives.ReadInt32LittleEndian(document[valueAt..]);
+                    if (stringLength < 1 || stringLength > left - 4 || document[valueAt + 3 + stringLength] != 0
+                        || (AnyAbove(masks, valueAt + 4, valueAt + 3 + stringLength) && !Utf8.IsValid(document.Slice(valueAt + 4, stringLength - 1))))
+                    {
+                        return false;
+                    }
+
+                    size = 4 + stringLength;
+                    break;
+                case 0x03:
+                case 0x04:
+                    if (left < 5 || depth == MaxDepth)
+                    {
+                        return false;
+                    }
+
+                    int length = BinaryPrimitives.ReadInt32LittleEndian(document[valueAt..]);
+                    if (length < 5 || length > left || document[valueAt + length - 1] != 0)
+                    {
+                        return false;
+                    }
+
+                    if (depth == 0)
+                    {
+                        Record(top, ref topCount, nameAt, valueAt, length);
+                    }
+
+                    ends[depth++] = end;
+                    end = valueAt + length - 1;
+                    at = valueAt + 4;
+                    continue;
+                case 0x05:
+                    if (left < 5)
+                    {
+                        return false;
+                    }
+
+                    int binaryLength = BinaryPrimitives.ReadInt32LittleEndian(document[valueAt..]);
+                    if (binaryLength < 0 || binaryLength > left - 5)
+                    {
+                        return false;
+                    }
+
+                    size = 5 + binaryLength;
+                    break;
+                case 0x01 or 0x09 or 0x11 or 0x12:
+                    size = 8;
+                    break;
+                case 0x07:
+                    size = 12;
+                    break;
+                case 0x08:
+                    size = 1;
+                    break;
+                case 0x10:
+                    size = 4;
+                    break;
+                case 0x13:
+                    size = 16;
+                    break;
+                case 0x06 or 0x0A or 0x7F or 0xFF:
+                    size = 0;
+                    break;
+                default:
+                    return false; // a regular expression (0x0B), or a type with no JSON form
+            }
+
+            if (left < size)
+            {
+                return false;
+            }
+
+            if (depth == 0)
+            {
+                Record(top, ref topCount, nameAt, valueAt, size);
+            }
+
+            at = valueAt + size;
+        }
     }
 
     /// <summary>

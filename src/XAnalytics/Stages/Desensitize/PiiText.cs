@@ -100,7 +100,7 @@ internal static class PiiText
             return false;
         }
 
-        return Internal.Latin1Search.Contains(text, s_urlMarkerSearch);
+        return s_urlMarkerSearch.Contains(text);
     }
 
     private enum UrlPart : byte
@@ -116,7 +116,7 @@ internal static class PiiText
         "/u/", "/api/", "/submission_history/", "/progress/", "/users/", "/certificates/user/", "/xqueue/", "user", "author=", "student", "next=", "redirect_url=", "return_to=",
     ];
 
-    private static readonly System.Buffers.SearchValues<string> s_urlMarkerSearch = System.Buffers.SearchValues.Create(UrlMarkers, StringComparison.Ordinal);
+    private static readonly Internal.Latin1Search s_urlMarkerSearch = new(UrlMarkers);
 
     // Routes whose next segment is a username (edx-platform's USERNAME_PATTERN), or a user id.
     private static readonly (byte[] Prefix, UrlPart Part)[] s_pathRoutes =

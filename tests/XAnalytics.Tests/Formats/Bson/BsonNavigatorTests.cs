@@ -77,11 +77,13 @@ public sealed class BsonNavigatorTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)] // the check of documents over 256 KiB, which reads names and strings byte by byte
-    public void TryValidate_DamagedDocuments_SameVerdictAndDetailAsTheDecoder(bool byteMasks)
+    [InlineData(true, true)] // the fast check (one loop, no recursion), and the general one after it for its rejects
+    [InlineData(true, false)] // the general check alone, with the byte masks
+    [InlineData(false, false)] // the check of documents over 256 KiB, which reads names and strings byte by byte
+    public void TryValidate_DamagedDocuments_SameVerdictAndDetailAsTheDecoder(bool byteMasks, bool fastPath)
     {
         BsonNavigator.s_withoutMasks = !byteMasks;
+        BsonNavigator.s_withoutFastPath = !fastPath;
         try
         {
             DamagedDocuments_SameVerdictAndDetailAsTheDecoder();
@@ -89,6 +91,33 @@ public sealed class BsonNavigatorTests
         finally
         {
             BsonNavigator.s_withoutMasks = false;
+            BsonNavigator.s_withoutFastPath = false;
+        }
+    }
+
+    [Fact]
+    public void TryValidate_FastAndGeneralChecks_RecordTheSameTopLevelElements()
+    {
+        var random = new Random(20261204);
+        foreach (byte[] original in AllTypes())
+        {
+            for (int trial = 0; trial < 500; trial++)
+            {
+                byte[] doc = trial == 0 ? original : Damage(original, random);
+                string? fast = BsonNavigator.TryValidate(doc, out _, out ReadOnlySpan<TopField> fastTop);
+                TopField[] fastFields = fastTop.ToArray();
+                BsonNavigator.s_withoutFastPath = true;
+                try
+                {
+                    string? general = BsonNavigator.TryValidate(doc, out _, out ReadOnlySpan<TopField> generalTop);
+                    Assert.Equal(general, fast);
+                    Assert.Equal(generalTop.ToArray(), fastFields);
+                }
+                finally
+                {
+                    BsonNavigator.s_withoutFastPath = false;
+                }
+            }
         }
     }
 
