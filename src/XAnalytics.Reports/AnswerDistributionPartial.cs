@@ -12,6 +12,9 @@ public sealed class AnswerDistributionPartial
 
     internal UsernameTable Names { get; } = new();
 
+    /// <summary>The problem ids (and display names) the states share, one copy each.</summary>
+    internal ByteInterner Texts { get; } = new();
+
     internal byte[] Unescaped { get; set; } = new byte[256];
 
     private XAnalytics.Formats.TopField[] _fields = new XAnalytics.Formats.TopField[32];

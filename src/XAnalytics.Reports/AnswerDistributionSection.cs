@@ -76,7 +76,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!ServerProblemCheck.Is(batch, i, in f)
+            if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
                 || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
             {
@@ -97,7 +97,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, target.Compact(members), hasName, name);
+            state.Offer(f.Ticks, target.Compact(members), hasName, name, target.Texts);
         }
     }
 
@@ -117,7 +117,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             foreach (AnswerDistributionState s in kv.Value)
             {
                 Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId).Offer(
-                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName);
+                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName, into.Texts);
             }
         }
     }
@@ -256,7 +256,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ReadOnlySpan<byte> firstName = hasFirstName ? reader.ReadBytes() : default;
             if (reader.ReadUInt() == 1)
             {
-                s.Offer(firstTicks, first, hasFirstName, firstName);
+                s.Offer(firstTicks, first, hasFirstName, firstName, partial.Texts);
                 continue;
             }
 
@@ -264,7 +264,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ReadOnlySpan<byte> last = reader.ReadBytes();
             bool hasLastName = reader.ReadUInt() == 1;
             ReadOnlySpan<byte> lastName = hasLastName ? reader.ReadBytes() : default;
-            s.Offer(firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName);
+            s.Offer(firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName, partial.Texts);
         }
 
         return partial;
@@ -477,7 +477,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId)
     {
         ref List<AnswerDistributionState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
-        list ??= [];
+        list ??= new List<AnswerDistributionState>(1); // one state per key but for hash collisions
         foreach (AnswerDistributionState known in list)
         {
             if (problemId.SequenceEqual(known.ProblemId))
@@ -486,7 +486,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             }
         }
 
-        var state = new AnswerDistributionState(problemId.ToArray());
+        var state = new AnswerDistributionState(target.Texts.Intern(problemId));
         list.Add(state);
         return state;
     }

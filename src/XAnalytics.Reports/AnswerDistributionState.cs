@@ -34,14 +34,14 @@ internal sealed class AnswerDistributionState(byte[] problemId)
 
     public bool HasLastDisplayName => _lastName is not null;
 
-    /// <summary>Offers a submission as first and last (ties on time go by the event's text, as edX sorts (timestamp, json) pairs).</summary>
-    public void Offer(long ticks, ReadOnlySpan<byte> data, bool hasName, ReadOnlySpan<byte> displayName)
-        => Offer(ticks, data, hasName, displayName, ticks, data, hasName, displayName);
+    /// <summary>Offers a submission as first and last (ties on time go by the event's text, as edX sorts (timestamp, json) pairs; <paramref name="texts"/>: the partial's shared display names).</summary>
+    public void Offer(long ticks, ReadOnlySpan<byte> data, bool hasName, ReadOnlySpan<byte> displayName, ByteInterner texts)
+        => Offer(ticks, data, hasName, displayName, ticks, data, hasName, displayName, texts);
 
-    /// <summary>Offers a partial's first and last submissions.</summary>
+    /// <summary>Offers a partial's first and last submissions (<paramref name="texts"/>: the partial's shared display names).</summary>
     public void Offer(
         long firstTicks, ReadOnlySpan<byte> first, bool hasFirstName, ReadOnlySpan<byte> firstName,
-        long lastTicks, ReadOnlySpan<byte> last, bool hasLastName, ReadOnlySpan<byte> lastName)
+        long lastTicks, ReadOnlySpan<byte> last, bool hasLastName, ReadOnlySpan<byte> lastName, ByteInterner texts)
     {
         bool newFirst = firstTicks < FirstTicks || (firstTicks == FirstTicks && first.SequenceCompareTo(FirstEvent.Span) < 0);
         bool newLast = lastTicks > LastTicks || (lastTicks == LastTicks && last.SequenceCompareTo(LastEvent.Span) > 0);
@@ -51,7 +51,7 @@ internal sealed class AnswerDistributionState(byte[] problemId)
             FirstTicks = firstTicks;
             _first = first.ToArray();
             _firstLength = first.Length;
-            _firstName = hasFirstName ? Same(_firstName, firstName) : null;
+            _firstName = hasFirstName ? Same(_firstName, firstName, texts) : null;
         }
 
         if (newLast)
@@ -72,10 +72,10 @@ internal sealed class AnswerDistributionState(byte[] problemId)
             }
 
             _lastLength = last.Length;
-            _lastName = hasLastName ? Same(_lastName, lastName) : null;
+            _lastName = hasLastName ? Same(_lastName, lastName, texts) : null;
         }
     }
 
-    /// <summary>The name's bytes: the ones held when equal (the usual case), else a copy.</summary>
-    private static byte[] Same(byte[]? held, ReadOnlySpan<byte> name) => held is not null && name.SequenceEqual(held) ? held : name.ToArray();
+    /// <summary>The name's bytes: the ones held when equal (the usual case), else the partial's shared copy.</summary>
+    private static byte[] Same(byte[]? held, ReadOnlySpan<byte> name, ByteInterner texts) => held is not null && name.SequenceEqual(held) ? held : texts.Intern(name);
 }

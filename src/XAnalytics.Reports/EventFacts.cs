@@ -167,6 +167,20 @@ internal sealed class EventFacts : IDisposable
             ReadOnlySpan<byte> type = t.Kind == JsonTokenType.String ? t.Utf8 : default;
             ReadOnlySpan<byte> source = s.Kind == JsonTokenType.String ? s.Utf8 : default;
             fact.Family = EventFamilies.Classify(type);
+            fact.Type = fact.Family switch
+            {
+                EventFamily.Video => t.ValueEquals("play_video"u8) ? KnownEventType.PlayVideo
+                    : t.ValueEquals("pause_video"u8) ? KnownEventType.PauseVideo
+                    : t.ValueEquals("seek_video"u8) ? KnownEventType.SeekVideo
+                    : t.ValueEquals("stop_video"u8) ? KnownEventType.StopVideo
+                    : KnownEventType.Other,
+                EventFamily.Problem when t.ValueEquals("problem_check"u8) => KnownEventType.ProblemCheck,
+                EventFamily.Navigation when t.ValueEquals("edx.ui.lms.link_clicked"u8) => KnownEventType.LinkClicked,
+                _ => KnownEventType.Other,
+            };
+            fact.TypeEscaped = t.Kind == JsonTokenType.String && t.HasEscapes;
+            fact.ServerSource = s.Kind == JsonTokenType.String && s.ValueEquals("server"u8);
+            fact.SourceEscaped = s.Kind == JsonTokenType.String && s.HasEscapes;
             if (fact.Family == EventFamily.Enrollment)
             {
                 fact.Enrollment = type.SequenceEqual("edx.course.enrollment.activated"u8) ? EnrollmentChange.Activated

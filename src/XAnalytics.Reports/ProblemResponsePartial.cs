@@ -12,6 +12,9 @@ public sealed class ProblemResponsePartial
 
     internal UsernameTable Names { get; } = new();
 
+    /// <summary>The problem ids (and display names) the states share, one copy each.</summary>
+    internal ByteInterner Texts { get; } = new();
+
     internal EdxEventDataCheck EventData { get; } = new();
 
     internal byte[] Unescaped { get; set; } = new byte[256];

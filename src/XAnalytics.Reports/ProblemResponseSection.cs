@@ -70,7 +70,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!ServerProblemCheck.Is(batch, i, in f)
+            if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
                 || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
             {
@@ -432,7 +432,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId)
     {
         ref List<ProblemResponseState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
-        list ??= [];
+        list ??= new List<ProblemResponseState>(1); // one state per key but for hash collisions
         foreach (ProblemResponseState known in list)
         {
             if (problemId.SequenceEqual(known.ProblemId))
@@ -441,7 +441,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
         }
 
-        var state = new ProblemResponseState(problemId.ToArray());
+        var state = new ProblemResponseState(target.Texts.Intern(problemId));
         list.Add(state);
         return state;
     }
