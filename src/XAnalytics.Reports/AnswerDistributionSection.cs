@@ -131,16 +131,17 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         var byPart = new Dictionary<(int Course, string Part), List<Answer>>();
         Parallel.ForEach(
             result.Problems,
-            () => new Dictionary<(int Course, string Part), List<Answer>>(),
+            () => new CompleteWorker(),
             (kv, _, local) =>
             {
+                // Problem ids and display names are the partial's shared arrays (ByteInterner): each is decoded once per worker.
                 foreach (AnswerDistributionState s in kv.Value)
                 {
-                    string problemId = Encoding.UTF8.GetString(s.ProblemId);
-                    string? firstName = s.HasFirstDisplayName ? Encoding.UTF8.GetString(s.FirstDisplayName) : null;
-                    string? lastName = s.HasLastDisplayName ? Encoding.UTF8.GetString(s.LastDisplayName) : null;
-                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
-                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
+                    string problemId = Text(local.Texts, s.ProblemId);
+                    string? firstName = s.FirstDisplayNameArray is { } f ? Text(local.Texts, f) : null;
+                    string? lastName = s.LastDisplayNameArray is { } l ? Text(local.Texts, l) : null;
+                    AddAnswers(local.ByPart, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
+                    AddAnswers(local.ByPart, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
                 }
 
                 return local;
@@ -149,7 +150,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             {
                 lock (byPart)
                 {
-                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local)
+                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local.ByPart)
                     {
                         (CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _) ??= []).AddRange(part.Value);
                     }
@@ -472,6 +473,13 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         };
     }
 
+    /// <summary>The text of a shared array, decoded once per table.</summary>
+    private static string Text(Dictionary<byte[], string> texts, byte[] utf8)
+    {
+        ref string? text = ref CollectionsMarshal.GetValueRefOrAddDefault(texts, utf8, out _);
+        return text ??= Encoding.UTF8.GetString(utf8);
+    }
+
     private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
 
     private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId)
@@ -557,5 +565,13 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         public long First { get; set; }
 
         public long Last { get; set; }
+    }
+
+    /// <summary>A worker of <see cref="Complete"/>: its answers by course and part, and the texts of the shared arrays it has decoded.</summary>
+    private sealed class CompleteWorker
+    {
+        public Dictionary<(int Course, string Part), List<Answer>> ByPart { get; } = [];
+
+        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
     }
 }

@@ -95,7 +95,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
             // Only what the answers need is kept (see Compact).
             ProblemResponseState state = Find(target, f.Course, user, problemId);
-            state.Add(1, f.Ticks, f.Ticks, target.Compact(members));
+            state.Add(1, f.Ticks, f.Ticks, target.Compact(members), target.Texts);
         }
     }
 
@@ -114,7 +114,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         {
             foreach (ProblemResponseState state in kv.Value)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span);
+                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span, into.Texts);
             }
         }
     }
@@ -123,24 +123,33 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public void Complete(ProblemResponsePartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // Each state's latest submission is parsed on its own: in parallel, each worker into a list of its own.
+        // The latest submissions are parsed in parallel, each worker into a list of its own. Learners who gave the same
+        // answers share one array (ByteInterner), so each worker parses an array, and decodes a problem id, once.
         var rows = new List<ProblemResponseRow>();
         Parallel.ForEach(
             result.Problems,
-            () => new List<ProblemResponseRow>(),
-            (kv, _, local) =>
+            () => new CompleteWorker(),
+            (kv, loop, local) =>
             {
                 string course = _facts.Courses.Name(kv.Key.Course);
                 string username = result.Names.Name(kv.Key.User);
                 foreach (ProblemResponseState state in kv.Value)
                 {
-                    string problem = Encoding.UTF8.GetString(state.ProblemId);
+                    ref string? problem = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Texts, state.ProblemId, out _);
+                    problem ??= Encoding.UTF8.GetString(state.ProblemId);
                     var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
                     var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
-                    using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
-                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in Answers(doc.RootElement))
+                    ref (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]? answers
+                        = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Answers, state.LatestArray, out _);
+                    if (answers is null)
                     {
-                        local.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
+                        using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
+                        answers = [.. Answers(doc.RootElement)];
+                    }
+
+                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in answers)
+                    {
+                        local.Rows.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
                     }
                 }
 
@@ -150,7 +159,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             {
                 lock (rows)
                 {
-                    rows.AddRange(local);
+                    rows.AddRange(local.Rows);
                 }
             });
 
@@ -210,7 +219,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             ProblemResponseState s = Find(partial, course, user, reader.ReadBytes());
             long attempts = (long)reader.ReadUInt();
             long first = reader.ReadInt(), last = reader.ReadInt();
-            s.Add(attempts, first, last, reader.ReadBytes());
+            s.Add(attempts, first, last, reader.ReadBytes(), partial.Texts);
         }
 
         return partial;
@@ -466,4 +475,14 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     [GeneratedRegex(@"(?:<choicehint.*?</choicehint>)|(?:<choicehint.*?\>)")]
     private static partial Regex ChoiceHint();
+
+    /// <summary>A worker of <see cref="Complete"/>: its rows, and the texts and answers of the shared arrays it has decoded.</summary>
+    private sealed class CompleteWorker
+    {
+        public List<ProblemResponseRow> Rows { get; } = [];
+
+        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public Dictionary<byte[], (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+    }
 }
