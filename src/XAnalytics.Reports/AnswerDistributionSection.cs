@@ -39,7 +39,6 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     public const string SectionName = "answer_distribution";
 
     private static readonly FieldPath s_username = FieldPath.Parse("username");
-    private static readonly FieldPath s_event = FieldPath.Parse("event");
     private static readonly FieldPath s_displayName = FieldPath.Parse("context.module.display_name");
 
     private static readonly HashSet<string> s_validResponseTypes = new(
@@ -76,28 +75,20 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
+            // The event data (answers checked, problem id, compact copy) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
-            {
-                continue;
-            }
-
-            // The event data is indexed once for its answers, submission and problem id.
-            ObjectMembers members = target.Index(data.RawJson);
-            if (!ProblemResponseSection.ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
             {
                 continue;
             }
 
             int user = target.Names.GetId(Unescaped(target, u));
-
-            ReadOnlySpan<byte> problemId = Unescaped(target, p);
             AnswerDistributionState state = Find(target, f.Course, user, problemId);
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, target.Compact(members), hasName, name, target.Texts);
+            state.Offer(f.Ticks, compact, hasName, name, target.Texts);
         }
     }
 

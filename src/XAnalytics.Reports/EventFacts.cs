@@ -43,6 +43,9 @@ internal sealed class EventFacts : IDisposable
 
     public CourseTable Courses { get; }
 
+    /// <summary>The server <c>problem_check</c> submissions the problem tables read, read once per event for them all.</summary>
+    public ProblemSubmissions Submissions { get; } = new();
+
     /// <summary>Events the reports kept (a time, and the filter passed), once the run has ended.</summary>
     public long KeptEvents => Interlocked.Read(ref _keptEvents);
 
@@ -59,7 +62,11 @@ internal sealed class EventFacts : IDisposable
     /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
 
-    public void Dispose() => _readers.Dispose();
+    public void Dispose()
+    {
+        _readers.Dispose();
+        Submissions.Dispose();
+    }
 
     private sealed class Reader(EventFacts owner)
     {

@@ -37,7 +37,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public const string SectionName = "problem_response";
 
     private static readonly FieldPath s_username = FieldPath.Parse("username");
-    private static readonly FieldPath s_event = FieldPath.Parse("event");
 
     private readonly EventFacts _facts;
 
@@ -70,16 +69,10 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
+            // The event data (answers checked, problem id, compact copy: see Compact) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
-            {
-                continue;
-            }
-
-            // The event data is indexed once for its answers, submission and problem id.
-            ObjectMembers members = target.Index(data.RawJson);
-            if (!ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
             {
                 continue;
             }
@@ -91,11 +84,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
 
             int user = target.Names.GetId(name);
-
-            ReadOnlySpan<byte> problemId = Unescaped(target, p);
-            // Only what the answers need is kept (see Compact).
             ProblemResponseState state = Find(target, f.Course, user, problemId);
-            state.Add(1, f.Ticks, f.Ticks, target.Compact(members), target.Texts);
+            state.Add(1, f.Ticks, f.Ticks, compact, target.Texts);
         }
     }
 
