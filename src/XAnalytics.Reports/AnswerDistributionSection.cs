@@ -131,8 +131,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                     string problemId = Text(local.Texts, s.ProblemId);
                     string? firstName = s.FirstDisplayNameArray is { } f ? Text(local.Texts, f) : null;
                     string? lastName = s.LastDisplayNameArray is { } l ? Text(local.Texts, l) : null;
-                    AddAnswers(local.ByPart, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
-                    AddAnswers(local.ByPart, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstArray, firstName, first: true);
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastArray, lastName, first: false);
                 }
 
                 return local;
@@ -335,15 +335,31 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         _ => false,
     };
 
-    /// <summary><c>_generate_answers</c> over one submission.</summary>
+    /// <summary>
+    /// <c>_generate_answers</c> over one submission: its answers, parsed once per worker for every learner who holds the
+    /// same shared array (<see cref="ByteInterner"/>), then given this learner's user, time, problem and display name.
+    /// </summary>
     private static void AddAnswers(
-        Dictionary<(int Course, string Part), List<Answer>> byPart, int course, int user, string problemId, long ticks, ReadOnlyMemory<byte> json, string? displayName, bool first)
+        CompleteWorker worker, int course, int user, string problemId, long ticks, byte[] json, string? displayName, bool first)
     {
+        ref List<(string Part, Answer Template)>? templates = ref CollectionsMarshal.GetValueRefOrAddDefault(worker.Answers, json, out _);
+        templates ??= ParseAnswers(json);
+        foreach ((string part, Answer template) in templates)
+        {
+            (CollectionsMarshal.GetValueRefOrAddDefault(worker.ByPart, (course, part), out _) ??= [])
+                .Add(template with { User = user, Ticks = ticks, First = first, ProblemId = problemId, DisplayName = displayName });
+        }
+    }
+
+    /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>).</summary>
+    private static List<(string Part, Answer Template)> ParseAnswers(byte[] json)
+    {
+        var byPart = new List<(string Part, Answer Template)>();
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement data = doc.RootElement;
         if (!data.TryGetProperty("answers", out JsonElement answers) || answers.ValueKind != JsonValueKind.Object)
         {
-            return;
+            return byPart;
         }
 
         JsonElement? correctMap = data.TryGetProperty("correct_map", out JsonElement cm) && cm.ValueKind == JsonValueKind.Object ? cm : null;
@@ -361,13 +377,13 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 // "If its value is different, we assume it's a moniker."
                 JsonElement? valueId = answer is not { } given || !JsonElement.DeepEquals(value, given) ? value : null;
                 bool hasVariant = sub.TryGetProperty("variant", out JsonElement variant);
-                Add(byPart, course, submission.Name, Make(user, ticks, first, problemId, displayName, answer, valueId, hasVariant, hasVariant ? variant : null,
+                Add(byPart, submission.Name, Make(answer, valueId, hasVariant, hasVariant ? variant : null,
                     sub.TryGetProperty("question", out JsonElement q) ? q : null,
                     sub.TryGetProperty("response_type", out JsonElement rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null,
                     Truthy(sub.TryGetProperty("correct", out JsonElement c) ? c : null)));
             }
 
-            return;
+            return byPart;
         }
 
         JsonElement? seed = data.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.Object && state.TryGetProperty("seed", out JsonElement sd)
@@ -381,11 +397,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
             bool correct = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("correctness", out JsonElement c) && c.ValueKind == JsonValueKind.String
                 && c.GetString() == "correct";
-            Add(byPart, course, answer.Name, Make(user, ticks, first, problemId, displayName, null, answer.Value, true, seed, null, null, correct));
+            Add(byPart, answer.Name, Make(null, answer.Value, true, seed, null, null, correct));
         }
 
-        static void Add(Dictionary<(int Course, string Part), List<Answer>> byPart, int course, string part, Answer answer)
-            => (CollectionsMarshal.GetValueRefOrAddDefault(byPart, (course, part), out _) ??= []).Add(answer);
+        return byPart;
+
+        static void Add(List<(string Part, Answer Template)> byPart, string part, Answer answer) => byPart.Add((part, answer));
     }
 
     /// <summary><c>AnswerDistributionPerCourseMixin.reducer</c> for one course and part.</summary>
@@ -438,20 +455,17 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// <summary>
     /// The text of one answer: <c>get_answer_grouping_key</c> (the value id, else the answer, and the variant, a missing
     /// or empty one counting as <c>1</c>) and the values the second reducer may write.
+    /// The learner's fields (user, time, problem, display name) are left blank: <see cref="AddAnswers"/> sets them.
     /// </summary>
     private static Answer Make(
-        int user, long ticks, bool first, string problemId, string? displayName, JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
+        JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
         JsonElement? question, string? responseType, bool correct)
     {
         string groupingVariant = !hasVariant ? "1" : variant is not { } v ? "None" : v.ValueKind == JsonValueKind.String && v.GetString()!.Length == 0 ? "1" : Python(v);
         string valueIdText = valueId is not null ? Stringify(valueId) : string.Empty;
         return new Answer
         {
-            User = user,
-            Ticks = ticks,
-            First = first,
-            ProblemId = problemId,
-            DisplayName = displayName,
+            ProblemId = string.Empty,
             HasValueId = valueId is not null,
             GroupingKey = Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant,
             ValueIdText = valueIdText,
@@ -512,7 +526,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     private static partial Regex Tag();
 
     /// <summary>One answer of one submission, with what edX's second reducer reads of it, already as text.</summary>
-    private sealed class Answer
+    private sealed record Answer
     {
         public int User { get; init; }
 
@@ -564,5 +578,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         public Dictionary<(int Course, string Part), List<Answer>> ByPart { get; } = [];
 
         public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The answers of each shared submission array this worker has parsed (see <see cref="AddAnswers"/>).</summary>
+        public Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
     }
 }

@@ -20,6 +20,9 @@ internal sealed class AnswerDistributionState(byte[] problemId)
 
     public ReadOnlyMemory<byte> FirstEvent => _first;
 
+    /// <summary>The array <see cref="FirstEvent"/> is (shared by learners who gave the same answers).</summary>
+    public byte[] FirstArray => _first;
+
     public ReadOnlySpan<byte> FirstDisplayName => _firstName;
 
     public bool HasFirstDisplayName => _firstName is not null;
@@ -30,6 +33,9 @@ internal sealed class AnswerDistributionState(byte[] problemId)
     public long LastTicks { get; private set; } = long.MinValue;
 
     public ReadOnlyMemory<byte> LastEvent => _last;
+
+    /// <summary>The array <see cref="LastEvent"/> is (shared by learners who gave the same answers).</summary>
+    public byte[] LastArray => _last;
 
     public ReadOnlySpan<byte> LastDisplayName => _lastName;
 
