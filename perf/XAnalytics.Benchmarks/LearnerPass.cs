@@ -6,9 +6,10 @@ using XAnalytics.Pipeline;
 namespace XAnalytics.Benchmarks;
 
 /// <summary>
-/// <c>learner-pass DIR [--via shuffle|sort] [--memory MiB]</c>: one per-learner analysis (events and span per
-/// learner) over an archive, with the learners gathered by the shuffle (<see cref="LearnerAnalysisSink{TPartial}"/>
-/// over unsorted input) or by a full sort feeding it; prints wall time, CPU time and peak RSS of this process.
+/// <c>learner-pass DIR [--via shuffle|sort|records] [--memory MiB]</c>: one per-learner analysis (events and span per
+/// learner) over an archive, with the learners gathered by the shuffle of whole events
+/// (<see cref="LearnerAnalysisSink{TPartial}"/> over unsorted input), by a full sort feeding it, or as records (the
+/// event's time, <see cref="LearnerRecordSink{TRecord, TPartial}"/>); prints wall time, CPU time and peak RSS of this process.
 /// </summary>
 internal static class LearnerPass
 {
@@ -19,9 +20,12 @@ internal static class LearnerPass
         long memory = long.Parse(Option(args, "--memory") ?? "512", System.Globalization.CultureInfo.InvariantCulture) * 1024 * 1024;
         var sort = new SortOptions { MemoryBytes = memory };
         var analysis = new Spans();
-        IEventSink sink = via == "sort"
-            ? new SortSink(sort, new LearnerAnalysisSink<Spans.Partial>(analysis, sort, inputIsSorted: true))
-            : new LearnerAnalysisSink<Spans.Partial>(analysis, sort);
+        IEventSink sink = via switch
+        {
+            "sort" => new SortSink(sort, new LearnerAnalysisSink<Spans.Partial>(analysis, sort, inputIsSorted: true)),
+            "records" => new LearnerRecordSink<long, Spans.Partial>(analysis, sort),
+            _ => new LearnerAnalysisSink<Spans.Partial>(analysis, sort),
+        };
         var clock = Stopwatch.StartNew();
         TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         RunResult result = await EventPipeline.RunAsync(new PipelineOptions { Source = new FileSourceOptions { Inputs = [dir] } }, [], sink);
@@ -38,7 +42,7 @@ internal static class LearnerPass
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    private sealed class Spans : ILearnerAnalysis<Spans.Partial>
+    private sealed class Spans : ILearnerAnalysis<Spans.Partial>, ILearnerRecordAnalysis<long, Spans.Partial>
     {
         public long Learners { get; private set; }
 
@@ -51,6 +55,15 @@ internal static class LearnerPass
             long first = learner.GetTimeTicks(0);
             long last = learner.GetTimeTicks(learner.Count - 1);
             target.Span += last == long.MaxValue ? 0 : last - first;
+        }
+
+        public void Project(XAnalytics.Events.EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out long record) => record = ticks;
+
+        public void Accumulate(Partial target, string learner, ReadOnlySpan<long> records)
+        {
+            target.Learners++;
+            target.Events += records.Length;
+            target.Span += records[^1] == long.MaxValue ? 0 : records[^1] - records[0];
         }
 
         public void Merge(Partial into, Partial from)

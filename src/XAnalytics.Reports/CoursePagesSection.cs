@@ -487,17 +487,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         {
             CoursePage p = pages[i];
             return [p.CourseId, ReportWriter.N(p.Learners), ReportWriter.N(p.ActiveLastWeek), ReportWriter.N(p.Enrolled), ReportWriter.N(p.ForumPosts + p.ForumResponses + p.ForumComments)];
-        }, numeric: [1, 2, 3, 4]);
-
-        // The table encodes its cells; the links are added after it, one per course.
-        html.Append("<p class=\"note\">Pages: ");
-        for (int i = 0; i < pages.Count && i < ReportWriter.MaxHtmlRows; i++)
-        {
-            html.Append(i > 0 ? " · " : "").Append("<a href=\"").Append(ReportWriter.Encode(pages[i].File)).Append("\">")
-                .Append(ReportWriter.Encode(pages[i].CourseId)).Append("</a>");
-        }
-
-        html.Append("</p>\n");
+        }, numeric: [1, 2, 3, 4], firstColumnLink: i => pages[i].File);
     }
 
     /// <summary>A file name for the course's page: its id's letters and digits, and a hash of the id so two ids never meet.</summary>

@@ -62,6 +62,14 @@ internal sealed class EventFacts : IDisposable
     /// <summary>The facts of each event of <paramref name="batch"/>; valid until this thread reads another batch.</summary>
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
 
+    /// <summary>
+    /// The facts of one event, read alone (for a per-event projection): not remembered, and not counted in
+    /// <see cref="KeptEvents"/> or <see cref="LearnerEvents"/>. <paramref name="ticks"/> is its <c>time</c> already
+    /// read the same way (a string <see cref="Utf8Time"/> parses; <see cref="long.MaxValue"/> when not), so it is not
+    /// parsed again.
+    /// </summary>
+    public EventFact ReadOne(EventBatch batch, int index, long ticks) => _readers.Value!.ReadOne(batch, index, ticks);
+
     public void Dispose()
     {
         _readers.Dispose();
@@ -108,11 +116,21 @@ internal sealed class EventFacts : IDisposable
             return _facts.AsSpan(0, batch.Count);
         }
 
-        private EventFact ReadOne(EventBatch batch, int i)
+        /// <summary>One event's facts; <paramref name="knownTicks"/> is its time when the caller has read it (-1: not read).</summary>
+        public EventFact ReadOne(EventBatch batch, int i, long knownTicks = -1)
         {
             var fact = new EventFact { Course = -1 };
             ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name);
-            if (time.Kind != JsonTokenType.String
+            if (knownTicks >= 0)
+            {
+                if (knownTicks == long.MaxValue)
+                {
+                    return fact;
+                }
+
+                fact.Ticks = knownTicks;
+            }
+            else if (time.Kind != JsonTokenType.String
                 || !Utf8Time.TryParseUtcTicks(time.Utf8, out fact.Ticks))
             {
                 return fact;

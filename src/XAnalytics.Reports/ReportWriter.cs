@@ -274,6 +274,15 @@ public static class ReportWriter
             h.Append("<p class=\"note\">").Append(Encode(note)).Append("</p>\n");
         }
 
+        // A course team reads its course's page first: the list of course pages leads, the whole-archive tables follow.
+        foreach (IReportSection section in reports.Sections)
+        {
+            if (section is CoursePagesSection)
+            {
+                section.AppendHtml(h);
+            }
+        }
+
         h.Append("<h2>Charts</h2>\n<p class=\"note\">Daily active learners: distinct users with an ACTIVE event (see weekly activity) per course and UTC day, "
             + "<a href=\"daily_active.csv\">daily_active.csv</a>; the busiest 8 courses are drawn. PNG versions are beside the SVGs in charts/.</p>\n");
         foreach ((string title, string? svg) in charts)
@@ -337,7 +346,10 @@ public static class ReportWriter
 
         foreach (IReportSection section in reports.Sections)
         {
-            section.AppendHtml(h);
+            if (section is not CoursePagesSection)
+            {
+                section.AppendHtml(h);
+            }
         }
 
         h.Append("</body></html>\n");
@@ -345,8 +357,11 @@ public static class ReportWriter
         return extension == ".csv" ? h.ToString() : h.Replace(".csv\">", extension + "\">").Replace(".csv</a>", extension + "</a>").ToString();
     }
 
-    /// <summary>Appends an HTML table of the first <see cref="MaxHtmlRows"/> rows, with a note when the CSV has more.</summary>
-    internal static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric)
+    /// <summary>
+    /// Appends an HTML table of the first <see cref="MaxHtmlRows"/> rows, with a note when the CSV has more; with
+    /// <paramref name="firstColumnLink"/>, each row's first cell links to that row's relative path (encoded here).
+    /// </summary>
+    internal static void Table(StringBuilder h, string[] header, int rows, Func<int, string[]> row, int[] numeric, Func<int, string>? firstColumnLink = null)
     {
         h.Append("<table><thead><tr>");
         foreach (string c in header)
@@ -362,7 +377,17 @@ public static class ReportWriter
             h.Append("<tr>");
             for (int c = 0; c < cells.Length; c++)
             {
-                h.Append(Array.IndexOf(numeric, c) >= 0 ? "<td class=\"n\">" : "<td>").Append(Encode(cells[c])).Append("</td>");
+                h.Append(Array.IndexOf(numeric, c) >= 0 ? "<td class=\"n\">" : "<td>");
+                if (c == 0 && firstColumnLink is not null)
+                {
+                    h.Append("<a href=\"").Append(Encode(firstColumnLink(i))).Append("\">").Append(Encode(cells[c])).Append("</a>");
+                }
+                else
+                {
+                    h.Append(Encode(cells[c]));
+                }
+
+                h.Append("</td>");
             }
 
             h.Append("</tr>\n");
@@ -390,7 +415,7 @@ public static class ReportWriter
     /// reproducible-builds convention) when set, so two runs over the same input, or N shards and their merge, write
     /// the same bytes even a minute apart.
     /// </summary>
-    private static DateTime GeneratedAt()
+    internal static DateTime GeneratedAt()
         => long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
             && seconds <= 253_402_300_799L
             ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime

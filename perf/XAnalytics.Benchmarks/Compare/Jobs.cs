@@ -38,7 +38,7 @@ internal static class Jobs
         },
         new("report (all CSVs and charts, one pass)", Tools.XAnalyticsReport(), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
         new("sort by username, time to gzip JSON parts", Tools.XAnalyticsSort(), Tools.DuckDbSort()),
-        new("learners (sessions, time on task, person-course; sort included)", Tools.XAnalyticsLearners(sorted: false), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
+        new("learners (sessions, time on task, person-course; records gathered by learner)", Tools.XAnalyticsLearners(sorted: false), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type")),
         new("learners over sort's output (sorted once, untimed)", Tools.XAnalyticsLearners(sorted: true), Tools.XAnalyticsCountNamed("XAnalytics count", "event_type"))
         {
             Prepare = Tools.EnsureSortedCopyAsync,
@@ -97,7 +97,7 @@ internal static class Tools
         CountsOnStdout: false,
         OkExitCodes: [0, 3]);
 
-    /// <summary><c>xanalytics learners DIR OUT</c>: the external sort by learner and time, then the three tables, charts and index.html.</summary>
+    /// <summary><c>xanalytics learners DIR OUT</c>: each event projected to a record, the records gathered by learner and time, then the three tables, charts and index.html.</summary>
     public static Func<CompareContext, ToolRun> XAnalyticsLearners(bool sorted) => c => new ToolRun(
         XAnalyticsName,
         c.Cli.FileName,

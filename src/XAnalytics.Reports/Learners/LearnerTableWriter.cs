@@ -251,7 +251,7 @@ public static class LearnerTableWriter
             <h1>Learner view</h1>
 
             """);
-        h.Append(ci, $"<p class=\"note\">Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Sessions end after {o.SessionGap.TotalMinutes:0.##} minutes without an event; ");
+        h.Append(ci, $"<p class=\"note\">Generated {ReportWriter.GeneratedAt():yyyy-MM-dd HH:mm} UTC. Sessions end after {o.SessionGap.TotalMinutes:0.##} minutes without an event; ");
         h.Append(ci, $"time on task is edx2bigquery's (gaps between a learner's consecutive events of a course under {o.ShortTimeout.TotalMinutes:0.##} and {o.LongTimeout.TotalMinutes:0.##} minutes). ");
         foreach (string name in (ReadOnlySpan<string>)["sessions", "time_on_task", "person_course"])
         {

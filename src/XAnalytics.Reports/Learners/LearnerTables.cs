@@ -4,6 +4,7 @@ using System.Text.Json;
 using XAnalytics.Events;
 using XAnalytics.Learners;
 using XAnalytics.Ordering;
+using XAnalytics.Pipeline;
 using XAnalytics.Reports.Reference;
 
 namespace XAnalytics.Reports.Learners;
@@ -23,10 +24,11 @@ namespace XAnalytics.Reports.Learners;
 /// adds the gap since the previous one to the UTC day of its own time when the gap is strictly under the timeout
 /// (5 and 30 minutes); video, problem, forum and text time add the gap since the previous event of the same kind
 /// (see <see cref="TaskKinds"/>). A lone event adds nothing.</para>
+/// <para>Each event is projected, while the run reads, to a <see cref="LearnerEvent"/> of 40 bytes (its time, course,
+/// kinds, chapter and address), and only those are gathered by learner (<see cref="LearnerRecordSink{TRecord, TPartial}"/>).</para>
 /// </remarks>
-public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, IDisposable
+public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>, IDisposable
 {
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
     private static readonly FieldPath s_page = FieldPath.Parse("page");
     private readonly EventFacts _facts;
     private readonly GeoIpCountryResolver? _geoIp;
@@ -144,12 +146,12 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, IDis
     }
 
     /// <summary>
-    /// A sink that runs the tables over a run's events: sorted by learner (<c>username</c>) and time first, in
-    /// <paramref name="sort"/>'s memory, or taken as they come when <paramref name="inputIsSorted"/> (input written by
-    /// <c>sort</c> or <c>shard --sorted</c>).
+    /// A sink that runs the tables over a run's events: each event projected to a small record while the run reads,
+    /// the records gathered by learner (<c>username</c>) and time in <paramref name="sort"/>'s memory, or taken as they
+    /// come when <paramref name="inputIsSorted"/> (input written by <c>sort</c> or <c>shard --sorted</c>).
     /// </summary>
-    public LearnerAnalysisSink<LearnerTablesPartial> CreateSink(SortOptions? sort = null, bool inputIsSorted = false)
-        => new(this, sort, inputIsSorted);
+    public IEventSink CreateSink(SortOptions? sort = null, bool inputIsSorted = false)
+        => new LearnerRecordSink<LearnerEvent, LearnerTablesPartial>(this, sort, inputIsSorted);
 
     /// <inheritdoc/>
     public LearnerTablesPartial CreatePartial() => new();
@@ -159,61 +161,124 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, IDis
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(learner);
-        if (learner.Learner.Length == 0)
+        var records = new LearnerEvent[learner.Count];
+        byte[] key = System.Text.Encoding.UTF8.GetBytes(learner.Learner);
+        for (int i = 0; i < records.Length; i++)
         {
-            target.NoLearnerEvents += learner.Count;
+            Project(learner.Events, i, key, learner.GetTimeTicks(i), out records[i]);
+        }
+
+        Accumulate(target, learner.Learner, records);
+    }
+
+    void ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>.Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out LearnerEvent record)
+        => Project(batch, index, learner, ticks, out record);
+
+    void ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>.Accumulate(LearnerTablesPartial target, string learner, ReadOnlySpan<LearnerEvent> records)
+        => Accumulate(target, learner, records);
+
+    /// <summary>What the tables need of one event; events without a learner are not read (they are in no table).</summary>
+    private void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out LearnerEvent record)
+    {
+        record = default;
+        record.Course = -1;
+        if (learner.IsEmpty)
+        {
+            return;
+        }
+
+        EventFact f = _facts.ReadOne(batch, index, ticks); // the time as the order read it: not parsed twice
+        if (!f.Kept)
+        {
+            return;
+        }
+
+        record.Flags = LearnerEventFlags.Kept;
+        record.Ticks = f.Ticks;
+        ReadOnlySpan<byte> line = batch.GetUtf8(index);
+        if (f.IpLength > 0)
+        {
+            record.SetAddress(line.Slice(f.IpOffset, f.IpLength));
+        }
+
+        if (f.Course < 0)
+        {
+            return;
+        }
+
+        record.Course = f.Course;
+        ReadOnlySpan<byte> type = f.TypeOffset >= 0 ? line.Slice(f.TypeOffset, f.TypeLength) : default;
+        if (TaskKindRules.IsLeftOut(type))
+        {
+            record.Flags |= LearnerEventFlags.XBlock;
+            return;
+        }
+
+        ReadOnlySpan<byte> url = type;
+        if (type.IsEmpty || type[0] != '/')
+        {
+            url = batch.TryGetField(index, s_page, out FieldValue page) && page.Kind == JsonTokenType.String ? page.Utf8 : default;
+        }
+
+        if (Courseware(url, out record.Chapter))
+        {
+            record.Flags |= LearnerEventFlags.Courseware;
+        }
+
+        record.Kinds = TaskKindRules.Classify(type);
+        record.Flags |= type.SequenceEqual("play_video"u8) ? LearnerEventFlags.PlayVideo : LearnerEventFlags.None;
+        record.Flags |= type.SequenceEqual("problem_check"u8) ? LearnerEventFlags.ProblemCheck : LearnerEventFlags.None;
+        record.Flags |= (f.Labels & ActivityLabels.PostedForum) != 0 ? LearnerEventFlags.ForumPost : LearnerEventFlags.None;
+    }
+
+    /// <summary>Folds one learner's records, in time order, into <paramref name="target"/>.</summary>
+    private void Accumulate(LearnerTablesPartial target, string learner, ReadOnlySpan<LearnerEvent> records)
+    {
+        if (learner.Length == 0)
+        {
+            target.NoLearnerEvents += records.Length;
             return;
         }
 
         target.Learners++;
-        EventBatch events = learner.Events;
-        ReadOnlySpan<EventFact> facts = _facts.Read(events);
         target.ActiveStates = 0;
         int lastIp = -1;
-        for (int i = 0; i < facts.Length; i++)
+        for (int i = 0; i < records.Length; i++)
         {
-            ref readonly EventFact f = ref facts[i];
-            if (!f.Kept)
+            ref readonly LearnerEvent r = ref records[i];
+            if ((r.Flags & LearnerEventFlags.Kept) == 0)
             {
                 target.LeftOutEvents++;
                 continue;
             }
 
-            if (f.IpLength > 0)
+            if ((r.Flags & LearnerEventFlags.HasIp) != 0)
             {
                 lastIp = i; // events come in time order: the last one with an address is the learner's last address
             }
 
-            if (f.Course < 0)
+            if (r.Course < 0)
             {
                 target.NoCourseEvents++;
                 continue;
             }
 
-            ReadOnlySpan<byte> type = events.TryGetField(i, s_eventType, out FieldValue t) && t.Kind == JsonTokenType.String ? t.Utf8 : default;
-            if (TaskKindRules.IsLeftOut(type))
+            if ((r.Flags & LearnerEventFlags.XBlock) != 0)
             {
                 target.XBlockEvents++;
                 continue;
             }
 
-            ReadOnlySpan<byte> url = type;
-            if (type.IsEmpty || type[0] != (byte)'/')
-            {
-                url = events.TryGetField(i, s_page, out FieldValue page) && page.Kind == JsonTokenType.String ? page.Utf8 : default;
-            }
-
-            bool courseware = Courseware(url, out ulong chapter);
-            State(target, f.Course, learner.Learner).Add(
-                target, f.Ticks, f.Day, TaskKindRules.Classify(type), type.SequenceEqual("play_video"u8), type.SequenceEqual("problem_check"u8),
-                (f.Labels & ActivityLabels.PostedForum) != 0, courseware, chapter);
+            State(target, r.Course, learner).Add(
+                target, r.Ticks, (int)(r.Ticks / TimeSpan.TicksPerDay), r.Kinds, (r.Flags & LearnerEventFlags.PlayVideo) != 0,
+                (r.Flags & LearnerEventFlags.ProblemCheck) != 0, (r.Flags & LearnerEventFlags.ForumPost) != 0,
+                (r.Flags & LearnerEventFlags.Courseware) != 0, r.Chapter);
         }
 
         string? country = null;
         if (_geoIp is not null)
         {
-            country = lastIp < 0 ? GeoIpCountryResolver.Unknown
-                : _geoIp.ResolveUtf8(events.GetUtf8(lastIp).Slice(facts[lastIp].IpOffset, facts[lastIp].IpLength));
+            country = lastIp < 0 ? GeoIpCountryResolver.Unknown : records[lastIp].Country(_geoIp);
         }
 
         for (int s = 0; s < target.ActiveStates; s++)

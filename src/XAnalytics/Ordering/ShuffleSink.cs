@@ -68,7 +68,7 @@ internal sealed class ShuffleSink : IEventSink
         _spillDirectory = SpillFile.CreateDirectory(_options.ScratchDirectory, "shuffle");
         _onCancel = context.CancellationToken.Register(static state => ((ShuffleSink)state!).Cleanup(), this);
         StageCounters counters = context.Counters.ForStage(Name);
-        return new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
+        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), Cleanup);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)

@@ -63,7 +63,7 @@ public sealed class SortSink : IEventSink
         _spillDirectory = SpillFile.CreateDirectory(_options.ScratchDirectory, "sort");
         _onCancel = context.CancellationToken.Register(static state => ((SortSink)state!).Cleanup(), this);
         StageCounters counters = context.Counters.ForStage(Name);
-        return new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
+        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), Cleanup);
     }
 
     /// <inheritdoc/>

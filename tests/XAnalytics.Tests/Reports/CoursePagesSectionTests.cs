@@ -31,6 +31,10 @@ public sealed class CoursePagesSectionTests : IDisposable
             Assert.Contains(page, files.Files);
         }
 
+        // The course pages lead the index: a course team reads them first.
+        int coursePages = index.IndexOf("<h2>Course pages</h2>", StringComparison.Ordinal);
+        Assert.True(coursePages > 0 && index.IndexOf("<h2>", StringComparison.Ordinal) == coursePages, "the course pages are not the index's first section");
+
         string demo = await File.ReadAllTextAsync(Assert.Single(pages, p => Path.GetFileName(p).StartsWith("edX_DemoX_Demo_Course-", StringComparison.Ordinal)));
         Assert.Contains("<b>5</b><span>learners", demo, StringComparison.Ordinal);
         Assert.Contains("<b>1</b><span>enrolled", demo, StringComparison.Ordinal);

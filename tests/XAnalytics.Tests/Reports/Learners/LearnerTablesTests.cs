@@ -184,6 +184,53 @@ public sealed class LearnerTablesTests
         Assert.Equal(results[0], results[1]);
     }
 
+    /// <summary>
+    /// The tables from records (in memory, and nearly all spilled) are those the learners' whole events give
+    /// (<see cref="LearnerTables"/> as an <see cref="XAnalytics.Learners.ILearnerAnalysis{TPartial}"/> under the event shuffle),
+    /// over edX's acceptance logs and a generated archive, with a GeoIP database for the country.
+    /// </summary>
+    [PublicDataFact]
+    public async Task Tables_FromRecords_InMemoryOrSpilled_EqualTablesFromWholeEvents()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 12_000, files: 3, courses: 3, learners: 200, days: 4);
+        var sort = new SortOptions { MemoryBytes = 16L << 20, ScratchDirectory = dir.PathOf("scratch") };
+        var options = new LearnerTablesOptions { GeoIpDatabase = PublicData.MaxMindDirectory };
+        List<string[]> inputs = [[dir.PathOf("in")]];
+        if (Corpus.Directory is { } corpus)
+        {
+            inputs.Add([corpus]);
+        }
+
+        foreach (string[] input in inputs)
+        {
+            var results = new List<string>();
+            for (int way = 0; way < 3; way++)
+            {
+                using LearnerTables tables = LearnerTables.Create(options);
+                IEventSink sink = way switch
+                {
+                    0 => new XAnalytics.Learners.LearnerAnalysisSink<LearnerTablesPartial>(tables, sort),
+                    1 => tables.CreateSink(sort),
+                    _ => new XAnalytics.Learners.RecordShuffle<LearnerEvent, LearnerTablesPartial>(new XAnalytics.Learners.RecordPartials<LearnerEvent, LearnerTablesPartial>(tables), sort, heldBytes: 64 * 1024),
+                };
+                RunResult run = await EventPipeline.RunAsync(Run.Options(input, threads: 2), [], sink).WaitAsync(Run.Timeout);
+                Run.AssertBalanced(run.Counters);
+                Assert.NotEmpty(tables.PersonCourse!);
+                if (way == 2)
+                {
+                    Assert.True(run.Counters.ForStage("shuffle").Fact("spilled-bytes") > 0);
+                }
+
+                results.Add(string.Join('\n', [.. tables.Sessions!.Select(static r => r.ToString()), .. tables.TimeOnTask!.Select(static r => r.ToString()),
+                    .. tables.PersonCourse!.Select(static r => r.ToString()), .. tables.Notes]));
+            }
+
+            Assert.Equal(results[0], results[1]);
+            Assert.Equal(results[0], results[2]);
+        }
+    }
+
     [Theory]
     [InlineData("play_video", TaskKinds.Video)]
     [InlineData("edx.video.played", TaskKinds.None)]           // no \w+_video in it

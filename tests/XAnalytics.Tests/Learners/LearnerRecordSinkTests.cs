@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using XAnalytics.Events;
+using XAnalytics.Learners;
+using XAnalytics.Ordering;
+using XAnalytics.Pipeline;
+using XAnalytics.Sinks;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Learners;
+
+/// <summary>
+/// Record analyses: each learner's records handed over once, in (time, input order), whether the records stay in
+/// memory, are spilled, or the input is already sorted; checked against an order worked out from the input's lines.
+/// </summary>
+public sealed class LearnerRecordSinkTests
+{
+    [Fact]
+    public async Task Records_InMemorySpilledAndSortedInput_EachLearnerOnceInTimeThenInputOrder()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.PathOf("in"));
+        var random = new Random(11);
+        var expected = new Dictionary<string, List<(long Ticks, long N)>>(StringComparer.Ordinal);
+        long n = 0;
+        for (int file = 0; file < 3; file++)
+        {
+            var lines = new List<string>();
+            for (int i = 0; i < 4_000; i++)
+            {
+                string user = random.Next(20) == 0 ? string.Empty : $"learner-{random.Next(300):D3}";
+                // File 0 repeats whole seconds, so a learner has events at the same time (kept in input order);
+                // the other files write distinct fractions; one event in 50 has no time, one in 60 an unreadable one.
+                DateTime time = new DateTime(2016, 5, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(file == 0 ? random.Next(600) : random.Next(86_400 * 3)).AddTicks(file * TimeSpan.TicksPerMillisecond);
+                string timeField = i % 50 == 0 ? string.Empty : i % 60 == 0 ? ",\"time\":\"not a time\"" : $",\"time\":\"{time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture)}+00:00\"";
+                string userField = user.Length == 0 && i % 2 == 0 ? string.Empty : $"\"username\":\"{user}\",";
+                lines.Add($"{{{userField}\"n\":{n}{timeField}}}");
+                long ticks = i % 50 == 0 || i % 60 == 0 ? long.MaxValue : time.Ticks;
+                (expected.TryGetValue(user, out var list) ? list : expected[user] = []).Add((ticks, n));
+                n++;
+            }
+
+            await File.WriteAllLinesAsync(dir.PathOf($"in/tracking-{file}.log"), lines);
+        }
+
+        foreach (List<(long Ticks, long N)> list in expected.Values)
+        {
+            list.Sort(); // by time, then n: input order, as the files are read in name order
+        }
+
+        var sort = new SortOptions { MemoryBytes = 16L << 20, ScratchDirectory = dir.PathOf("scratch") };
+        foreach ((int threads, long? held) in new (int, long?)[] { (1, null), (4, null), (2, 64 * 1024) })
+        {
+            var analysis = new Orders();
+            var sink = new RecordShuffle<Projected, Orders.Partial>(new RecordPartials<Projected, Orders.Partial>(analysis), sort, held);
+            RunResult result = await EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: threads), [], sink).WaitAsync(Run.Timeout);
+            Run.AssertBalanced(result.Counters);
+            Assert.Equal(n, result.Counters.Written);
+            AssertOrders(expected, analysis);
+            Assert.Equal(expected[string.Empty].Count, result.Counters.ForStage(ShuffleSink.Name).Fact("no-learner"));
+            if (held is not null)
+            {
+                Assert.True(result.Counters.ForStage(ShuffleSink.Name).Fact("spilled-bytes") > 0, "the small memory spilled nothing");
+            }
+
+            Assert.Empty(Directory.Exists(dir.PathOf("scratch")) ? Directory.GetFileSystemEntries(dir.PathOf("scratch")) : []);
+        }
+
+        await EventPipeline.RunAsync(Run.Options([dir.PathOf("in")]), [], new SortSink(sort, new JsonPartsSink(new PartsSinkOptions { OutputDirectory = dir.PathOf("sorted") })))
+            .WaitAsync(Run.Timeout);
+        var fromSorted = new Orders();
+        RunResult sorted = await EventPipeline.RunAsync(Run.Options([dir.PathOf("sorted")], threads: 4), [], new LearnerRecordSink<Projected, Orders.Partial>(fromSorted, sort, inputIsSorted: true))
+            .WaitAsync(Run.Timeout);
+        Run.AssertBalanced(sorted.Counters);
+        AssertOrders(expected, fromSorted);
+    }
+
+    private static void AssertOrders(Dictionary<string, List<(long Ticks, long N)>> expected, Orders analysis)
+    {
+        Assert.NotNull(analysis.Result);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), analysis.Result.Keys.Order(StringComparer.Ordinal));
+        foreach ((string learner, List<(long Ticks, long N)> order) in expected)
+        {
+            // Over sorted input, the events without a username (missing, then empty) come as two runs in time order.
+            Assert.Equal(order, learner.Length == 0 ? [.. analysis.Result[learner].Order()] : analysis.Result[learner]);
+        }
+    }
+
+    /// <summary>The record: the event's time and its number in the input.</summary>
+    private struct Projected
+    {
+        public long Ticks;
+        public long N;
+    }
+
+    /// <summary>Each learner's records as handed over; a learner handed over twice fails.</summary>
+    private sealed class Orders : ILearnerRecordAnalysis<Projected, Orders.Partial>
+    {
+        private static readonly FieldPath s_n = FieldPath.Parse("n");
+        private static readonly FieldPath s_time = FieldPath.Parse("time");
+
+        public Dictionary<string, List<(long Ticks, long N)>>? Result { get; private set; }
+
+        public void Project(EventBatch batch, int index, ReadOnlySpan<byte> learner, long ticks, out Projected record)
+        {
+            Assert.True(batch.TryGetField(index, s_n, out FieldValue n));
+            record.N = long.Parse(n.Utf8, CultureInfo.InvariantCulture);
+            record.Ticks = batch.TryGetField(index, s_time, out FieldValue time) && time.Kind == JsonTokenType.String
+                && DateTimeOffset.TryParse(time.GetString(), CultureInfo.InvariantCulture, out DateTimeOffset t) ? t.UtcTicks : long.MaxValue;
+            Assert.Equal(record.Ticks, ticks);
+        }
+
+        public Partial CreatePartial() => new();
+
+        public void Accumulate(Partial target, string learner, ReadOnlySpan<Projected> records)
+        {
+            var list = new List<(long, long)>(records.Length);
+            foreach (Projected r in records)
+            {
+                list.Add((r.Ticks, r.N));
+            }
+
+            Assert.True(target.Learners.TryAdd(learner, list), $"a learner handed over twice: {learner}");
+        }
+
+        public void Merge(Partial into, Partial from)
+        {
+            foreach ((string learner, List<(long, long)> list) in from.Learners)
+            {
+                Assert.True(into.Learners.TryAdd(learner, list), $"a learner in two partials: {learner}");
+            }
+        }
+
+        public void Complete(Partial result) => Result = result.Learners;
+
+        public sealed class Partial
+        {
+            public Dictionary<string, List<(long Ticks, long N)>> Learners { get; } = new(StringComparer.Ordinal);
+        }
+    }
+}
