@@ -55,7 +55,23 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!f.Kept || !batch.TryGetField(i, s_username, out FieldValue name))
+            if (!f.Kept)
+            {
+                continue;
+            }
+
+            // DayNumber 0 (0001-01-01) is a Monday, so an ISO week starts at the day number rounded down to 7.
+            int week = f.Day - (f.Day % 7);
+
+            // The username as written where the facts found it: the same bytes as the last pair's, in the same week,
+            // is that pair again (a learner's events come in runs), without a lookup, strip or hash.
+            ReadOnlySpan<byte> written = f.NameOffset >= 0 ? batch.GetUtf8(i).Slice(f.NameOffset, f.NameLength) : default;
+            if (f.NameOffset >= 0 && week == target.LastWeek && target.IsLastWritten(written))
+            {
+                continue;
+            }
+
+            if (!batch.TryGetField(i, s_username, out FieldValue name))
             {
                 continue;
             }
@@ -68,11 +84,10 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
                 continue;
             }
 
-            // DayNumber 0 (0001-01-01) is a Monday, so an ISO week starts at the day number rounded down to 7.
-            int week = f.Day - (f.Day % 7);
             ulong user = EdxValues.Hash(username);
             if (week == target.LastWeek && user == target.LastUser)
             {
+                target.SetLastWritten(f.NameOffset >= 0, written);
                 continue;
             }
 
@@ -82,6 +97,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             }
 
             (target.LastWeek, target.LastUser) = (week, user);
+            target.SetLastWritten(f.NameOffset >= 0, written);
         }
     }
 

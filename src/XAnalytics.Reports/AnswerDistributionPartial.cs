@@ -12,14 +12,8 @@ public sealed class AnswerDistributionPartial
 
     internal UsernameTable Names { get; } = new();
 
+    /// <summary>The problem ids, display names and compacted submissions the states share, one copy each (see <see cref="ByteInterner"/>).</summary>
+    internal ByteInterner Texts { get; } = new();
+
     internal byte[] Unescaped { get; set; } = new byte[256];
-
-    private XAnalytics.Formats.TopField[] _fields = new XAnalytics.Formats.TopField[32];
-    private byte[] _compact = new byte[1024];
-
-    /// <summary>The members of a submission's event data, indexed into this worker's buffer.</summary>
-    internal XAnalytics.Events.ObjectMembers Index(ReadOnlySpan<byte> eventData) => new(eventData, ref _fields);
-
-    /// <summary>The compact copy of a submission (see <see cref="ProblemResponseSection.Compact"/>), in this worker's buffer until its next call.</summary>
-    internal ReadOnlySpan<byte> Compact(in XAnalytics.Events.ObjectMembers eventData) => ProblemResponseSection.Compact(eventData, ref _compact);
 }

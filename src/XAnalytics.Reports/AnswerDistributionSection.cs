@@ -39,7 +39,6 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     public const string SectionName = "answer_distribution";
 
     private static readonly FieldPath s_username = FieldPath.Parse("username");
-    private static readonly FieldPath s_event = FieldPath.Parse("event");
     private static readonly FieldPath s_displayName = FieldPath.Parse("context.module.display_name");
 
     private static readonly HashSet<string> s_validResponseTypes = new(
@@ -76,28 +75,20 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!ServerProblemCheck.Is(batch, i, in f)
+            // The event data (answers checked, problem id, compact copy) is read once for both problem tables.
+            if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
-            {
-                continue;
-            }
-
-            // The event data is indexed once for its answers, submission and problem id.
-            ObjectMembers members = target.Index(data.RawJson);
-            if (!ProblemResponseSection.ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
             {
                 continue;
             }
 
             int user = target.Names.GetId(Unescaped(target, u));
-
-            ReadOnlySpan<byte> problemId = Unescaped(target, p);
             AnswerDistributionState state = Find(target, f.Course, user, problemId);
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, target.Compact(members), hasName, name);
+            state.Offer(f.Ticks, compact, hasName, name, target.Texts);
         }
     }
 
@@ -117,7 +108,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             foreach (AnswerDistributionState s in kv.Value)
             {
                 Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId).Offer(
-                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName);
+                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName, into.Texts);
             }
         }
     }
@@ -131,16 +122,17 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         var byPart = new Dictionary<(int Course, string Part), List<Answer>>();
         Parallel.ForEach(
             result.Problems,
-            () => new Dictionary<(int Course, string Part), List<Answer>>(),
+            () => new CompleteWorker(),
             (kv, _, local) =>
             {
+                // Problem ids and display names are the partial's shared arrays (ByteInterner): each is decoded once per worker.
                 foreach (AnswerDistributionState s in kv.Value)
                 {
-                    string problemId = Encoding.UTF8.GetString(s.ProblemId);
-                    string? firstName = s.HasFirstDisplayName ? Encoding.UTF8.GetString(s.FirstDisplayName) : null;
-                    string? lastName = s.HasLastDisplayName ? Encoding.UTF8.GetString(s.LastDisplayName) : null;
-                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstEvent, firstName, first: true);
-                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastEvent, lastName, first: false);
+                    string problemId = Text(local.Texts, s.ProblemId);
+                    string? firstName = s.FirstDisplayNameArray is { } f ? Text(local.Texts, f) : null;
+                    string? lastName = s.LastDisplayNameArray is { } l ? Text(local.Texts, l) : null;
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstArray, firstName, first: true);
+                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastArray, lastName, first: false);
                 }
 
                 return local;
@@ -149,7 +141,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             {
                 lock (byPart)
                 {
-                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local)
+                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local.ByPart)
                     {
                         (CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _) ??= []).AddRange(part.Value);
                     }
@@ -256,7 +248,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ReadOnlySpan<byte> firstName = hasFirstName ? reader.ReadBytes() : default;
             if (reader.ReadUInt() == 1)
             {
-                s.Offer(firstTicks, first, hasFirstName, firstName);
+                s.Offer(firstTicks, first, hasFirstName, firstName, partial.Texts);
                 continue;
             }
 
@@ -264,7 +256,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ReadOnlySpan<byte> last = reader.ReadBytes();
             bool hasLastName = reader.ReadUInt() == 1;
             ReadOnlySpan<byte> lastName = hasLastName ? reader.ReadBytes() : default;
-            s.Offer(firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName);
+            s.Offer(firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName, partial.Texts);
         }
 
         return partial;
@@ -343,15 +335,31 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         _ => false,
     };
 
-    /// <summary><c>_generate_answers</c> over one submission.</summary>
+    /// <summary>
+    /// <c>_generate_answers</c> over one submission: its answers, parsed once per worker for every learner who holds the
+    /// same shared array (<see cref="ByteInterner"/>), then given this learner's user, time, problem and display name.
+    /// </summary>
     private static void AddAnswers(
-        Dictionary<(int Course, string Part), List<Answer>> byPart, int course, int user, string problemId, long ticks, ReadOnlyMemory<byte> json, string? displayName, bool first)
+        CompleteWorker worker, int course, int user, string problemId, long ticks, byte[] json, string? displayName, bool first)
     {
+        ref List<(string Part, Answer Template)>? templates = ref CollectionsMarshal.GetValueRefOrAddDefault(worker.Answers, json, out _);
+        templates ??= ParseAnswers(json);
+        foreach ((string part, Answer template) in templates)
+        {
+            (CollectionsMarshal.GetValueRefOrAddDefault(worker.ByPart, (course, part), out _) ??= [])
+                .Add(template with { User = user, Ticks = ticks, First = first, ProblemId = problemId, DisplayName = displayName });
+        }
+    }
+
+    /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>).</summary>
+    private static List<(string Part, Answer Template)> ParseAnswers(byte[] json)
+    {
+        var byPart = new List<(string Part, Answer Template)>();
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement data = doc.RootElement;
         if (!data.TryGetProperty("answers", out JsonElement answers) || answers.ValueKind != JsonValueKind.Object)
         {
-            return;
+            return byPart;
         }
 
         JsonElement? correctMap = data.TryGetProperty("correct_map", out JsonElement cm) && cm.ValueKind == JsonValueKind.Object ? cm : null;
@@ -369,13 +377,13 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 // "If its value is different, we assume it's a moniker."
                 JsonElement? valueId = answer is not { } given || !JsonElement.DeepEquals(value, given) ? value : null;
                 bool hasVariant = sub.TryGetProperty("variant", out JsonElement variant);
-                Add(byPart, course, submission.Name, Make(user, ticks, first, problemId, displayName, answer, valueId, hasVariant, hasVariant ? variant : null,
+                Add(byPart, submission.Name, Make(answer, valueId, hasVariant, hasVariant ? variant : null,
                     sub.TryGetProperty("question", out JsonElement q) ? q : null,
                     sub.TryGetProperty("response_type", out JsonElement rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null,
                     Truthy(sub.TryGetProperty("correct", out JsonElement c) ? c : null)));
             }
 
-            return;
+            return byPart;
         }
 
         JsonElement? seed = data.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.Object && state.TryGetProperty("seed", out JsonElement sd)
@@ -389,11 +397,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
             bool correct = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("correctness", out JsonElement c) && c.ValueKind == JsonValueKind.String
                 && c.GetString() == "correct";
-            Add(byPart, course, answer.Name, Make(user, ticks, first, problemId, displayName, null, answer.Value, true, seed, null, null, correct));
+            Add(byPart, answer.Name, Make(null, answer.Value, true, seed, null, null, correct));
         }
 
-        static void Add(Dictionary<(int Course, string Part), List<Answer>> byPart, int course, string part, Answer answer)
-            => (CollectionsMarshal.GetValueRefOrAddDefault(byPart, (course, part), out _) ??= []).Add(answer);
+        return byPart;
+
+        static void Add(List<(string Part, Answer Template)> byPart, string part, Answer answer) => byPart.Add((part, answer));
     }
 
     /// <summary><c>AnswerDistributionPerCourseMixin.reducer</c> for one course and part.</summary>
@@ -446,20 +455,17 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// <summary>
     /// The text of one answer: <c>get_answer_grouping_key</c> (the value id, else the answer, and the variant, a missing
     /// or empty one counting as <c>1</c>) and the values the second reducer may write.
+    /// The learner's fields (user, time, problem, display name) are left blank: <see cref="AddAnswers"/> sets them.
     /// </summary>
     private static Answer Make(
-        int user, long ticks, bool first, string problemId, string? displayName, JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
+        JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
         JsonElement? question, string? responseType, bool correct)
     {
         string groupingVariant = !hasVariant ? "1" : variant is not { } v ? "None" : v.ValueKind == JsonValueKind.String && v.GetString()!.Length == 0 ? "1" : Python(v);
         string valueIdText = valueId is not null ? Stringify(valueId) : string.Empty;
         return new Answer
         {
-            User = user,
-            Ticks = ticks,
-            First = first,
-            ProblemId = problemId,
-            DisplayName = displayName,
+            ProblemId = string.Empty,
             HasValueId = valueId is not null,
             GroupingKey = Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant,
             ValueIdText = valueIdText,
@@ -472,12 +478,19 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         };
     }
 
+    /// <summary>The text of a shared array, decoded once per table.</summary>
+    private static string Text(Dictionary<byte[], string> texts, byte[] utf8)
+    {
+        ref string? text = ref CollectionsMarshal.GetValueRefOrAddDefault(texts, utf8, out _);
+        return text ??= Encoding.UTF8.GetString(utf8);
+    }
+
     private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
 
     private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId)
     {
         ref List<AnswerDistributionState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
-        list ??= [];
+        list ??= new List<AnswerDistributionState>(1); // one state per key but for hash collisions
         foreach (AnswerDistributionState known in list)
         {
             if (problemId.SequenceEqual(known.ProblemId))
@@ -486,7 +499,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             }
         }
 
-        var state = new AnswerDistributionState(problemId.ToArray());
+        var state = new AnswerDistributionState(target.Texts.Intern(problemId));
         list.Add(state);
         return state;
     }
@@ -513,7 +526,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     private static partial Regex Tag();
 
     /// <summary>One answer of one submission, with what edX's second reducer reads of it, already as text.</summary>
-    private sealed class Answer
+    private sealed record Answer
     {
         public int User { get; init; }
 
@@ -557,5 +570,16 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         public long First { get; set; }
 
         public long Last { get; set; }
+    }
+
+    /// <summary>A worker of <see cref="Complete"/>: its answers by course and part, and the texts of the shared arrays it has decoded.</summary>
+    private sealed class CompleteWorker
+    {
+        public Dictionary<(int Course, string Part), List<Answer>> ByPart { get; } = [];
+
+        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The answers of each shared submission array this worker has parsed (see <see cref="AddAnswers"/>).</summary>
+        public Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
     }
 }

@@ -2,17 +2,15 @@ namespace XAnalytics.Reports;
 
 /// <summary>One learner's first and last submissions to one problem in <see cref="AnswerDistributionSection"/> (edX's first reducer keeps only these).</summary>
 /// <remarks>
-/// A learner's submissions come in time order mostly, so the last one's buffer is reused rather than reallocated;
-/// while the first and last are one submission they share one buffer, and the last gets its own when it moves on.
+/// The submissions (compacted, see <see cref="ProblemResponseSection.Compact"/>) and display names are the partial's
+/// shared copies (<see cref="ByteInterner"/>): learners who gave the same answers hold one array, never written to.
 /// The display name (<c>context.module.display_name</c>) is kept as its UTF-8 bytes, made text at the end.
 /// </remarks>
 internal sealed class AnswerDistributionState(byte[] problemId)
 {
     private byte[] _first = [];
-    private int _firstLength;
     private byte[]? _firstName;
     private byte[] _last = [];
-    private int _lastLength;
     private byte[]? _lastName;
 
     /// <summary>The <c>problem_id</c> (unescaped UTF-8).</summary>
@@ -20,62 +18,59 @@ internal sealed class AnswerDistributionState(byte[] problemId)
 
     public long FirstTicks { get; private set; } = long.MaxValue;
 
-    public ReadOnlyMemory<byte> FirstEvent => _first.AsMemory(0, _firstLength);
+    public ReadOnlyMemory<byte> FirstEvent => _first;
+
+    /// <summary>The array <see cref="FirstEvent"/> is (shared by learners who gave the same answers).</summary>
+    public byte[] FirstArray => _first;
 
     public ReadOnlySpan<byte> FirstDisplayName => _firstName;
 
     public bool HasFirstDisplayName => _firstName is not null;
 
+    /// <summary>The first display name's shared array (null when none).</summary>
+    public byte[]? FirstDisplayNameArray => _firstName;
+
     public long LastTicks { get; private set; } = long.MinValue;
 
-    public ReadOnlyMemory<byte> LastEvent => _last.AsMemory(0, _lastLength);
+    public ReadOnlyMemory<byte> LastEvent => _last;
+
+    /// <summary>The array <see cref="LastEvent"/> is (shared by learners who gave the same answers).</summary>
+    public byte[] LastArray => _last;
 
     public ReadOnlySpan<byte> LastDisplayName => _lastName;
 
     public bool HasLastDisplayName => _lastName is not null;
 
-    /// <summary>Offers a submission as first and last (ties on time go by the event's text, as edX sorts (timestamp, json) pairs).</summary>
-    public void Offer(long ticks, ReadOnlySpan<byte> data, bool hasName, ReadOnlySpan<byte> displayName)
-        => Offer(ticks, data, hasName, displayName, ticks, data, hasName, displayName);
+    /// <summary>The last display name's shared array (null when none).</summary>
+    public byte[]? LastDisplayNameArray => _lastName;
 
-    /// <summary>Offers a partial's first and last submissions.</summary>
+    /// <summary>Offers a submission as first and last (ties on time go by the event's text, as edX sorts (timestamp, json) pairs; <paramref name="texts"/>: the partial's shared display names).</summary>
+    public void Offer(long ticks, ReadOnlySpan<byte> data, bool hasName, ReadOnlySpan<byte> displayName, ByteInterner texts)
+        => Offer(ticks, data, hasName, displayName, ticks, data, hasName, displayName, texts);
+
+    /// <summary>Offers a partial's first and last submissions (<paramref name="texts"/>: the partial's shared display names).</summary>
     public void Offer(
         long firstTicks, ReadOnlySpan<byte> first, bool hasFirstName, ReadOnlySpan<byte> firstName,
-        long lastTicks, ReadOnlySpan<byte> last, bool hasLastName, ReadOnlySpan<byte> lastName)
+        long lastTicks, ReadOnlySpan<byte> last, bool hasLastName, ReadOnlySpan<byte> lastName, ByteInterner texts)
     {
         bool newFirst = firstTicks < FirstTicks || (firstTicks == FirstTicks && first.SequenceCompareTo(FirstEvent.Span) < 0);
         bool newLast = lastTicks > LastTicks || (lastTicks == LastTicks && last.SequenceCompareTo(LastEvent.Span) > 0);
         if (newFirst)
         {
-            // A new first never overwrites a buffer the last shares: it gets its own.
+            // Submissions are the partial's shared copies (learners who gave the same answers hold one array).
             FirstTicks = firstTicks;
-            _first = first.ToArray();
-            _firstLength = first.Length;
-            _firstName = hasFirstName ? Same(_firstName, firstName) : null;
+            _first = texts.Intern(first);
+            _firstName = hasFirstName ? Same(_firstName, firstName, texts) : null;
         }
 
         if (newLast)
         {
             LastTicks = lastTicks;
-            if (newFirst && last.SequenceEqual(first))
-            {
-                _last = _first;
-            }
-            else
-            {
-                if (ReferenceEquals(_last, _first) || _last.Length < last.Length)
-                {
-                    _last = new byte[last.Length];
-                }
-
-                last.CopyTo(_last);
-            }
-
-            _lastLength = last.Length;
-            _lastName = hasLastName ? Same(_lastName, lastName) : null;
+            _last = texts.Intern(last);
+            _lastName = hasLastName ? Same(_lastName, lastName, texts) : null;
         }
     }
 
-    /// <summary>The name's bytes: the ones held when equal (the usual case), else a copy.</summary>
-    private static byte[] Same(byte[]? held, ReadOnlySpan<byte> name) => held is not null && name.SequenceEqual(held) ? held : name.ToArray();
+    /// <summary>The name's bytes: the ones held when equal (the usual case), else the partial's shared copy.</summary>
+    private static byte[] Same(byte[]? held, ReadOnlySpan<byte> name, ByteInterner texts) => held is not null && name.SequenceEqual(held) ? held : texts.Intern(name);
 }

@@ -22,7 +22,6 @@ public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareL
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "courseware_link_clicked";
 
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
     private static readonly FieldPath s_contextCourse = FieldPath.Parse("context.course_id");
     private static readonly FieldPath s_target = FieldPath.Parse("event.target_url");
     private static readonly FieldPath s_current = FieldPath.Parse("event.current_url");
@@ -59,7 +58,7 @@ public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareL
         {
             ref readonly EventFact f = ref facts[i];
             if (!f.Kept || f.Family != EventFamily.Navigation || f.Course < 0
-                || !batch.TryGetField(i, s_eventType, out FieldValue type) || !type.ValueEquals("edx.ui.lms.link_clicked"u8)
+                || f.Type != KnownEventType.LinkClicked
                 || !batch.TryGetField(i, s_contextCourse, out FieldValue course) || course.Kind != JsonTokenType.String
                 || course.HasEscapes || !CourseKey.TryParse(course.Utf8, out _))
             {

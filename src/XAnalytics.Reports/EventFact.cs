@@ -30,6 +30,18 @@ internal struct EventFact
 
     public EnrollmentChange Enrollment;
 
+    /// <summary>The type, when it is one edX's analyses select on (compared unescaped); <see cref="KnownEventType.Other"/> otherwise.</summary>
+    public KnownEventType Type;
+
+    /// <summary>The <c>event_type</c> string is written with escapes (then it never equals a name byte for byte).</summary>
+    public bool TypeEscaped;
+
+    /// <summary><c>event_source</c> is the string <c>server</c> (compared unescaped).</summary>
+    public bool ServerSource;
+
+    /// <summary>The <c>event_source</c> string is written with escapes.</summary>
+    public bool SourceEscaped;
+
     /// <summary>Where the top-level <c>username</c> string's bytes (as written, escapes and all) stand in the event's line; -1 when it is absent or not a string.</summary>
     public int NameOffset;
 

@@ -43,6 +43,9 @@ internal sealed class EventFacts : IDisposable
 
     public CourseTable Courses { get; }
 
+    /// <summary>The server <c>problem_check</c> submissions the problem tables read, read once per event for them all.</summary>
+    public ProblemSubmissions Submissions { get; } = new();
+
     /// <summary>Events the reports kept (a time, and the filter passed), once the run has ended.</summary>
     public long KeptEvents => Interlocked.Read(ref _keptEvents);
 
@@ -67,7 +70,11 @@ internal sealed class EventFacts : IDisposable
     /// </summary>
     public EventFact ReadOne(EventBatch batch, int index, long ticks) => _readers.Value!.ReadOne(batch, index, ticks);
 
-    public void Dispose() => _readers.Dispose();
+    public void Dispose()
+    {
+        _readers.Dispose();
+        Submissions.Dispose();
+    }
 
     private sealed class Reader(EventFacts owner)
     {
@@ -185,6 +192,20 @@ internal sealed class EventFacts : IDisposable
             ReadOnlySpan<byte> type = t.Kind == JsonTokenType.String ? t.Utf8 : default;
             ReadOnlySpan<byte> source = s.Kind == JsonTokenType.String ? s.Utf8 : default;
             fact.Family = EventFamilies.Classify(type);
+            fact.Type = fact.Family switch
+            {
+                EventFamily.Video => t.ValueEquals("play_video"u8) ? KnownEventType.PlayVideo
+                    : t.ValueEquals("pause_video"u8) ? KnownEventType.PauseVideo
+                    : t.ValueEquals("seek_video"u8) ? KnownEventType.SeekVideo
+                    : t.ValueEquals("stop_video"u8) ? KnownEventType.StopVideo
+                    : KnownEventType.Other,
+                EventFamily.Problem when t.ValueEquals("problem_check"u8) => KnownEventType.ProblemCheck,
+                EventFamily.Navigation when t.ValueEquals("edx.ui.lms.link_clicked"u8) => KnownEventType.LinkClicked,
+                _ => KnownEventType.Other,
+            };
+            fact.TypeEscaped = t.Kind == JsonTokenType.String && t.HasEscapes;
+            fact.ServerSource = s.Kind == JsonTokenType.String && s.ValueEquals("server"u8);
+            fact.SourceEscaped = s.Kind == JsonTokenType.String && s.HasEscapes;
             if (fact.Family == EventFamily.Enrollment)
             {
                 fact.Enrollment = type.SequenceEqual("edx.course.enrollment.activated"u8) ? EnrollmentChange.Activated

@@ -78,6 +78,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         // The previous event's username and id: a learner's events often come in runs.
         Span<byte> previousName = stackalloc byte[64];
         int previousLength = -1, previousUser = -1;
+        int lastRowDay = int.MinValue, lastRowCourse = -1, lastRowUser = -2;
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
@@ -129,6 +130,14 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 continue;
             }
 
+            // The same learner as the last row added, on the same day and course, by an event that is not a forum
+            // event: its row exists and the event adds nothing to it (only forum events count), so nothing to read.
+            if (previousLength >= 0 && lastRowUser == previousUser && lastRowDay == f.Day && lastRowCourse == f.Course
+                && !type.StartsWith("edx.forum"u8) && name.SequenceEqual(previousName[..previousLength]))
+            {
+                continue;
+            }
+
             if (!target.EventData.HasData(batch, i) || !Count(batch, i, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
             {
                 continue;
@@ -151,6 +160,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
             }
 
             CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, user), out _).Add(counts);
+            (lastRowDay, lastRowCourse, lastRowUser) = (f.Day, f.Course, user);
             if (voteTarget && batch.TryGetField(i, s_targetUsername, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
             {
                 // The vote's target, as written (edX does not strip it).

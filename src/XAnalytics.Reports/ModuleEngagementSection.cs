@@ -55,7 +55,6 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     private static readonly string[] s_actionNames = ["attempted", "completed", "contributed", "viewed"];
 
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
 
     private readonly EventFacts _facts;
@@ -101,18 +100,18 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             }
 
             maxDay = Math.Max(maxDay, f.Day);
-            if (f.Course < 0 || f.Family is not (EventFamily.Problem or EventFamily.Video or EventFamily.Forum)
-                || !batch.TryGetField(i, s_eventType, out FieldValue type) || type.Kind != JsonTokenType.String)
+            if (f.Course < 0 || f.Family is not (EventFamily.Problem or EventFamily.Video or EventFamily.Forum))
             {
                 continue;
             }
 
+            // Problem and video types as the facts read them (unescaped); a forum type is looked up.
             ModuleEngagementEntity entity;
             ReadOnlySpan<byte> idKey;
             bool strip = false;
-            if (type.ValueEquals("problem_check"u8))
+            if (f.Type == KnownEventType.ProblemCheck)
             {
-                if (!batch.TryGetField(i, s_eventSource, out FieldValue source) || !source.ValueEquals("server"u8))
+                if (!f.ServerSource)
                 {
                     continue;
                 }
@@ -120,13 +119,14 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                 entity = ModuleEngagementEntity.Problem;
                 idKey = "problem_id"u8;
             }
-            else if (type.ValueEquals("play_video"u8))
+            else if (f.Type == KnownEventType.PlayVideo)
             {
                 entity = ModuleEngagementEntity.Video;
                 idKey = "id"u8;
                 strip = true;
             }
-            else if (!type.HasEscapes && type.Utf8.StartsWith("edx.forum."u8) && type.Utf8.EndsWith(".created"u8))
+            else if (f.Family == EventFamily.Forum && batch.TryGetField(i, s_eventType, out FieldValue type) && type.Kind == JsonTokenType.String
+                && !type.HasEscapes && type.Utf8.StartsWith("edx.forum."u8) && type.Utf8.EndsWith(".created"u8))
             {
                 entity = ModuleEngagementEntity.Discussion;
                 idKey = "commentable_id"u8;

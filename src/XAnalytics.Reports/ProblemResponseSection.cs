@@ -37,7 +37,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public const string SectionName = "problem_response";
 
     private static readonly FieldPath s_username = FieldPath.Parse("username");
-    private static readonly FieldPath s_event = FieldPath.Parse("event");
 
     private readonly EventFacts _facts;
 
@@ -70,16 +69,10 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!ServerProblemCheck.Is(batch, i, in f)
+            // The event data (answers checked, problem id, compact copy: see Compact) is read once for both problem tables.
+            if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
-            {
-                continue;
-            }
-
-            // The event data is indexed once for its answers, submission and problem id.
-            ObjectMembers members = target.Index(data.RawJson);
-            if (!ValidAnswers(members) || !members.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String)
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
             {
                 continue;
             }
@@ -91,11 +84,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
 
             int user = target.Names.GetId(name);
-
-            ReadOnlySpan<byte> problemId = Unescaped(target, p);
-            // Only what the answers need is kept (see Compact).
             ProblemResponseState state = Find(target, f.Course, user, problemId);
-            state.Add(1, f.Ticks, f.Ticks, target.Compact(members));
+            state.Add(1, f.Ticks, f.Ticks, compact, target.Texts);
         }
     }
 
@@ -114,7 +104,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         {
             foreach (ProblemResponseState state in kv.Value)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span);
+                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span, into.Texts);
             }
         }
     }
@@ -123,24 +113,33 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public void Complete(ProblemResponsePartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // Each state's latest submission is parsed on its own: in parallel, each worker into a list of its own.
+        // The latest submissions are parsed in parallel, each worker into a list of its own. Learners who gave the same
+        // answers share one array (ByteInterner), so each worker parses an array, and decodes a problem id, once.
         var rows = new List<ProblemResponseRow>();
         Parallel.ForEach(
             result.Problems,
-            () => new List<ProblemResponseRow>(),
-            (kv, _, local) =>
+            () => new CompleteWorker(),
+            (kv, loop, local) =>
             {
                 string course = _facts.Courses.Name(kv.Key.Course);
                 string username = result.Names.Name(kv.Key.User);
                 foreach (ProblemResponseState state in kv.Value)
                 {
-                    string problem = Encoding.UTF8.GetString(state.ProblemId);
+                    ref string? problem = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Texts, state.ProblemId, out _);
+                    problem ??= Encoding.UTF8.GetString(state.ProblemId);
                     var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
                     var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
-                    using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
-                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in Answers(doc.RootElement))
+                    ref (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]? answers
+                        = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Answers, state.LatestArray, out _);
+                    if (answers is null)
                     {
-                        local.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
+                        using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
+                        answers = [.. Answers(doc.RootElement)];
+                    }
+
+                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in answers)
+                    {
+                        local.Rows.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
                     }
                 }
 
@@ -150,7 +149,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             {
                 lock (rows)
                 {
-                    rows.AddRange(local);
+                    rows.AddRange(local.Rows);
                 }
             });
 
@@ -210,7 +209,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             ProblemResponseState s = Find(partial, course, user, reader.ReadBytes());
             long attempts = (long)reader.ReadUInt();
             long first = reader.ReadInt(), last = reader.ReadInt();
-            s.Add(attempts, first, last, reader.ReadBytes());
+            s.Add(attempts, first, last, reader.ReadBytes(), partial.Texts);
         }
 
         return partial;
@@ -432,7 +431,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId)
     {
         ref List<ProblemResponseState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
-        list ??= [];
+        list ??= new List<ProblemResponseState>(1); // one state per key but for hash collisions
         foreach (ProblemResponseState known in list)
         {
             if (problemId.SequenceEqual(known.ProblemId))
@@ -441,7 +440,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
         }
 
-        var state = new ProblemResponseState(problemId.ToArray());
+        var state = new ProblemResponseState(target.Texts.Intern(problemId));
         list.Add(state);
         return state;
     }
@@ -466,4 +465,14 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     [GeneratedRegex(@"(?:<choicehint.*?</choicehint>)|(?:<choicehint.*?\>)")]
     private static partial Regex ChoiceHint();
+
+    /// <summary>A worker of <see cref="Complete"/>: its rows, and the texts and answers of the shared arrays it has decoded.</summary>
+    private sealed class CompleteWorker
+    {
+        public List<ProblemResponseRow> Rows { get; } = [];
+
+        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public Dictionary<byte[], (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+    }
 }

@@ -13,27 +13,26 @@ internal sealed class ProblemResponseState(byte[] problemId)
     public long LastTicks { get; set; } = long.MinValue;
 
     private byte[] _latest = [];
-    private int _length;
 
-    /// <summary>The latest submission's <c>event</c> object, raw JSON.</summary>
-    public ReadOnlyMemory<byte> LatestEvent => _latest.AsMemory(0, _length);
+    /// <summary>The latest submission's <c>event</c> object, compacted (see <see cref="ProblemResponseSection.Compact"/>); shared, never written to.</summary>
+    public ReadOnlyMemory<byte> LatestEvent => _latest;
 
-    /// <summary>Counts a submission; the latest by time is kept (a tie keeps the greater event text, as edX's sort of (timestamp, json) tuples keeps its last).</summary>
-    public void Add(long attempts, long first, long last, ReadOnlySpan<byte> lastEvent)
+    /// <summary>The array <see cref="LatestEvent"/> is: learners who gave the same answers share it.</summary>
+    public byte[] LatestArray => _latest;
+
+    /// <summary>
+    /// Counts a submission; the latest by time is kept (a tie keeps the greater event text, as edX's sort of (timestamp,
+    /// json) tuples keeps its last), as the partial's shared copy (<paramref name="texts"/>: learners who gave the same
+    /// answers hold one array).
+    /// </summary>
+    public void Add(long attempts, long first, long last, ReadOnlySpan<byte> lastEvent, ByteInterner texts)
     {
         Attempts += attempts;
         FirstTicks = Math.Min(FirstTicks, first);
-        if (last > LastTicks || (last == LastTicks && lastEvent.SequenceCompareTo(LatestEvent.Span) > 0))
+        if (last > LastTicks || (last == LastTicks && lastEvent.SequenceCompareTo(_latest) > 0))
         {
             LastTicks = last;
-            // A learner's submissions come in time order mostly: the buffer is reused, not reallocated, each time.
-            if (_latest.Length < lastEvent.Length)
-            {
-                _latest = new byte[lastEvent.Length];
-            }
-
-            lastEvent.CopyTo(_latest);
-            _length = lastEvent.Length;
+            _latest = texts.Intern(lastEvent);
         }
     }
 }

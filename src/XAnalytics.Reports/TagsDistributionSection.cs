@@ -61,7 +61,7 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!ServerProblemCheck.Is(batch, i, in f)
+            if (!ServerProblemCheck.Is(in f)
                 || !target.EventData.HasData(batch, i)
                 || !batch.TryGetField(i, s_problemId, out FieldValue p) || p.Kind != JsonTokenType.String || p.Utf8.IsEmpty)
             {

@@ -57,8 +57,6 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     private const double UnknownDuration = -1; // VIDEO_UNKNOWN_DURATION
     private const double MinimumViewing = 0.25; // VIDEO_VIEWING_MINIMUM_LENGTH
 
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-
     private readonly EventFacts _facts;
 
     internal VideoSection(EventFacts facts)
@@ -97,32 +95,29 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!f.Kept || f.Family != EventFamily.Video || f.User == 0 || f.Course < 0
-                || !batch.TryGetField(i, s_eventType, out FieldValue type) || type.Kind != JsonTokenType.String)
+            if (!f.Kept || f.Family != EventFamily.Video || f.User == 0 || f.Course < 0)
             {
                 continue;
             }
 
+            // The type as the facts read it (once per event, compared unescaped).
             VideoEventKind kind;
-            if (type.ValueEquals("play_video"u8))
+            switch (f.Type)
             {
-                kind = VideoEventKind.Play;
-            }
-            else if (type.ValueEquals("pause_video"u8))
-            {
-                kind = VideoEventKind.Pause;
-            }
-            else if (type.ValueEquals("seek_video"u8))
-            {
-                kind = VideoEventKind.Seek;
-            }
-            else if (type.ValueEquals("stop_video"u8))
-            {
-                kind = VideoEventKind.Stop;
-            }
-            else
-            {
-                continue;
+                case KnownEventType.PlayVideo:
+                    kind = VideoEventKind.Play;
+                    break;
+                case KnownEventType.PauseVideo:
+                    kind = VideoEventKind.Pause;
+                    break;
+                case KnownEventType.SeekVideo:
+                    kind = VideoEventKind.Seek;
+                    break;
+                case KnownEventType.StopVideo:
+                    kind = VideoEventKind.Stop;
+                    break;
+                default:
+                    continue;
             }
 
             byte[] data = target.DataBuffer;

@@ -102,6 +102,33 @@ public sealed class ForumActivitySectionTests : IDisposable
     private static string[] Rows(IReadOnlyList<ForumActivityRow>? rows)
         => [.. rows!.Select(r => $"{r.EndDate:yyyy-MM-dd} {r.Username} {r.ForumPosts} {r.ForumResponses} {r.ForumComments} {r.ForumUpvotesGiven} {r.ForumUpvotesReceived}")];
 
+    /// <summary>
+    /// A learner's events in one batch: after the first kept event of a day makes the row, later non-forum events of that
+    /// learner, day and course are skipped unread, and must change nothing; forum events still count, and an event without
+    /// event data on another day still makes no row.
+    /// </summary>
+    [Fact]
+    public async Task LearnerRunInOneBatch_ForumEventsCount_OtherEventsMakeOneRowPerDay()
+    {
+        string log = Path.Combine(_dir.FullName, "run.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            Line("learner_a", "/courses/x/courseware", "2015-03-02T10:00:00+00:00"),
+            Line("learner_a", "/courses/x/progress", "2015-03-02T10:01:00+00:00", "\"not an object\""),
+            Line("learner_a", "edx.forum.thread.created", "2015-03-02T10:02:00+00:00"),
+            Line("learner_a", "/courses/x/courseware", "2015-03-02T10:03:00+00:00"),
+            Line("learner_a", "edx.forum.thread.voted", "2015-03-02T10:04:00+00:00", """{"vote_value": "up", "target_username": "learner_b"}"""),
+            Line("learner_a", "/courses/x/courseware", "2015-03-03T09:00:00+00:00", "\"not an object\""),
+            Line("learner_a", "edx.forum.comment.created", "2015-03-04T09:00:00+00:00"),
+            Line("learner_a", "/courses/x/courseware", "2015-03-04T09:01:00+00:00"),
+        ]);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = [ForumActivitySection.SectionName] }, threads: 1, batchEvents: 64);
+
+        Assert.Equal(
+            ["2015-03-02 learner_a 1 0 0 1 0", "2015-03-02 learner_b 0 0 0 0 1", "2015-03-04 learner_a 0 0 1 0 0"],
+            Rows(reports.Section<ForumActivitySection>()!.Daily));
+    }
+
     [Fact]
     public async Task Votes_UndoSubtracts_DownAndCommentVotesCountNothingButMakeRows()
     {

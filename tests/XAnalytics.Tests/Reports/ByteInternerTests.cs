@@ -1,0 +1,38 @@
+using System.Text;
+using XAnalytics.Reports;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>The problem tables' shared texts: one array per text, equal texts share it, and the table stops growing at its bound.</summary>
+public sealed class ByteInternerTests
+{
+    [Fact]
+    public void Intern_EqualTexts_ShareOneArray()
+    {
+        var texts = new ByteInterner();
+        byte[] a = texts.Intern(Encoding.UTF8.GetBytes("{\"answers\":{\"p_2_1\":\"choice_1\"}}"));
+        byte[] b = texts.Intern(Encoding.UTF8.GetBytes("{\"answers\":{\"p_2_1\":\"choice_1\"}}"));
+        byte[] c = texts.Intern(Encoding.UTF8.GetBytes("{\"answers\":{\"p_2_1\":\"choice_2\"}}"));
+
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+        Assert.Equal("{\"answers\":{\"p_2_1\":\"choice_2\"}}", Encoding.UTF8.GetString(c));
+    }
+
+    [Fact]
+    public void Intern_PastTheBound_CopiesWithTheSameText()
+    {
+        var texts = new ByteInterner();
+        for (int i = 0; i < ByteInterner.MaxTexts; i++)
+        {
+            _ = texts.Intern(BitConverter.GetBytes(i));
+        }
+
+        // The table is full: a new text is a copy of its own each time, still with the right bytes; known ones are shared.
+        byte[] first = texts.Intern("new"u8);
+        byte[] second = texts.Intern("new"u8);
+        Assert.NotSame(first, second);
+        Assert.Equal("new"u8.ToArray(), second);
+        Assert.Same(texts.Intern(BitConverter.GetBytes(7)), texts.Intern(BitConverter.GetBytes(7)));
+    }
+}
