@@ -152,10 +152,12 @@ internal sealed class StagedFolder
             }
 
             _closed = true;
+            // Deleted under the lock, and forgotten only once deleted: a process ending meanwhile (a second signal)
+            // finds the folder still live in DiscardAll and waits here for the deletion instead of exiting midway.
+            TryDelete(Path);
         }
 
         Forget();
-        TryDelete(Path);
     }
 
     /// <summary>Discards every staging folder of this process not yet published: the last thing a process stopped by a signal does.</summary>
@@ -169,7 +171,19 @@ internal sealed class StagedFolder
 
         foreach (StagedFolder staged in live)
         {
-            staged.Discard();
+            // A discard under way on another thread holds the folder's lock until the folder is gone; a deletion stuck
+            // on a hung file system does not hold the process's exit beyond a few seconds.
+            if (staged._lock.TryEnter(TimeSpan.FromSeconds(5)))
+            {
+                try
+                {
+                    staged.Discard();
+                }
+                finally
+                {
+                    staged._lock.Exit();
+                }
+            }
         }
     }
 
@@ -214,7 +228,7 @@ internal sealed class StagedFolder
     private static bool TryDelete(string path)
     {
         // A writer that has not seen the cancellation yet may add a file while the folder is deleted: try again.
-        for (int attempt = 0; attempt < 3; attempt++)
+        for (int attempt = 0; attempt < 5; attempt++)
         {
             try
             {
@@ -227,6 +241,7 @@ internal sealed class StagedFolder
             }
             catch (IOException)
             {
+                Thread.Sleep(10 * (attempt + 1)); // let the writer see its cancellation
             }
             catch (UnauthorizedAccessException)
             {
