@@ -93,6 +93,13 @@ public sealed class ShardSink : IEventSink
                             target.Fault(t.Exception?.GetBaseException() ?? new OperationCanceledException());
                         }
 
+                        // The buckets' own cleanups (their sorts' spill folders, their parts) end before the failure is
+                        // reported, and so before the staged folder is discarded below.
+                        foreach (ITargetBlock<EventBatch> target in _targets)
+                        {
+                            await target.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                        }
+
                         await t.ConfigureAwait(false);
                     }
 
@@ -122,7 +129,8 @@ public sealed class ShardSink : IEventSink
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
-        return new SinkTarget<EventBatch>(deal, done.Task);
+        StagedFolder staged = _staged;
+        return new CleanupTarget<EventBatch>(new SinkTarget<EventBatch>(deal, done.Task), staged.Discard);
     }
 
     /// <inheritdoc/>

@@ -87,6 +87,23 @@ public sealed class ShardSinkTests
         Assert.Empty(Directory.GetFileSystemEntries(dir.Root, ".out*"));
     }
 
+    [Fact]
+    public async Task Shard_ABucketFailingWhileReading_RunFailsAfterTheStagingIsGone()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 3_000, files: 2, courses: 1, learners: 50, days: 1);
+        var shard = new ShardSink(
+            new ShardOptions { Buckets = 4 },
+            dir.PathOf("out"),
+            (i, folder) => i == 1 ? new ThrowingBlockSink() : new JsonPartsSink(new PartsSinkOptions { OutputDirectory = folder }));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 2), [], shard).WaitAsync(Run.Timeout));
+
+        // Checked the moment the run has failed: the staging folder's discard is part of the failure, not after it.
+        Assert.False(Directory.Exists(dir.PathOf("out")));
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Root, ".out*"));
+    }
+
     private static async Task<(RunResult Result, Dictionary<int, List<string>> Buckets)> ShardAsync(TempDir dir, string output, bool sorted, int threads)
     {
         var shard = new ShardSink(
@@ -102,6 +119,21 @@ public sealed class ShardSinkTests
         }
 
         return (result, buckets);
+    }
+
+    /// <summary>A bucket's sink whose block fails on the first batch it is given.</summary>
+    private sealed class ThrowingBlockSink : IEventSink
+    {
+        public bool RequiresInputOrder => false;
+
+        public System.Threading.Tasks.Dataflow.ITargetBlock<XAnalytics.Events.EventBatch> CreateBlock(StageContext context)
+            => new System.Threading.Tasks.Dataflow.ActionBlock<XAnalytics.Events.EventBatch>(static batch =>
+            {
+                batch.Dispose();
+                throw new IOException("disk full (a test)");
+            });
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>A bucket's sink whose completion fails, after the buckets before it completed.</summary>
