@@ -22,6 +22,9 @@ internal sealed class Latin1Search
     [ThreadStatic]
     private static char[]? s_chars;
 
+    /// <summary>The largest value widened in the thread's own buffer (a larger one is widened in a rented one).</summary>
+    private const int MaxKeptChars = 64 * 1024;
+
     private readonly SearchValues<byte>? _bytes;
     private readonly SearchValues<string>? _strings;
 
@@ -64,6 +67,21 @@ internal sealed class Latin1Search
         if (_strings is null)
         {
             return false;
+        }
+
+        if (utf8.Length > MaxKeptChars)
+        {
+            // A huge value (a 50 MB event string) is widened in a rented buffer: the thread keeps no buffer that size.
+            char[] rented = ArrayPool<char>.Shared.Rent(utf8.Length);
+            try
+            {
+                int n = Encoding.Latin1.GetChars(utf8, rented);
+                return rented.AsSpan(0, n).IndexOfAny(_strings) >= 0;
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
 
         char[] chars = s_chars is { } buffer && buffer.Length >= utf8.Length ? buffer : (s_chars = new char[Math.Max(utf8.Length, 4096)]);

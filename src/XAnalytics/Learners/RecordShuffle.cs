@@ -44,7 +44,8 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     private long _heldBytes;
     private readonly long _budget;
     private bool _closed;
-    private int _cleanedUp;
+    private readonly Lock _cleanup = new();
+    private bool _cleanedUp;
     private CancellationTokenRegistration _onCancel;
 
     /// <summary>Creates the shuffle; <paramref name="heldBytes"/> replaces the memory held before spilling (half of <see cref="SortOptions.MemoryBytes"/>), for tests.</summary>
@@ -168,7 +169,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         {
             lock (_buckets)
             {
-                ObjectDisposedException.ThrowIf(_closed, this);
+                ThrowIfStopped();
                 try
                 {
                     _spillDirectory ??= SpillFile.CreateDirectory(_options.ScratchDirectory, "shuffle");
@@ -184,6 +185,11 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         try
         {
             counters.AddFact("spilled-bytes", file.WriteBlock(block.AsSpan(0, used), scratch));
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _closed))
+        {
+            ThrowIfStopped(); // the cleanup closed the file under this worker: the run is stopping
+            throw;
         }
         catch (IOException e)
         {
@@ -247,35 +253,50 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         }
     }
 
+    /// <summary>A worker still spilling once the cleanup has begun: the run is stopping, so this is its cancellation, not a fault of its own.</summary>
+    private void ThrowIfStopped()
+    {
+        if (_closed)
+        {
+            throw new OperationCanceledException("The run stopped while this worker was spilling.", _context?.CancellationToken ?? CancellationToken.None);
+        }
+    }
+
     private void Cleanup()
     {
         _onCancel.Unregister(); // not Dispose: this may run inside that very callback
-        if (Interlocked.Exchange(ref _cleanedUp, 1) == 1)
+        // One caller cleans up; the other (the cancellation's and the block's completion may both come) waits for it
+        // here, so neither returns while the folder is still being deleted.
+        lock (_cleanup)
         {
-            return;
-        }
-
-        lock (_buckets)
-        {
-            _closed = true; // no spill file is created from here on
-            foreach (Bucket bucket in _buckets)
+            if (_cleanedUp)
             {
-                Interlocked.Exchange(ref bucket.File, null)?.Dispose();
-                lock (bucket)
+                return;
+            }
+
+            _cleanedUp = true;
+            lock (_buckets)
+            {
+                _closed = true; // no spill file is created from here on
+                foreach (Bucket bucket in _buckets)
                 {
-                    bucket.Blocks = [];
+                    Interlocked.Exchange(ref bucket.File, null)?.Dispose();
+                    lock (bucket)
+                    {
+                        bucket.Blocks = [];
+                    }
                 }
             }
-        }
 
-        while (_idle.TryTake(out Worker? worker))
-        {
-            worker.Dispose();
-        }
+            while (_idle.TryTake(out Worker? worker))
+            {
+                worker.Dispose();
+            }
 
-        if (_spillDirectory is { } dir)
-        {
-            PrivateDirectory.DeleteQuietly(dir);
+            if (_spillDirectory is { } dir)
+            {
+                PrivateDirectory.DeleteQuietly(dir);
+            }
         }
     }
 

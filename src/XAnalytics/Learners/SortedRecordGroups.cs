@@ -77,6 +77,8 @@ internal sealed class SortedRecordGroups<TRecord, TPartial>(RecordPartials<TReco
                 catch (Exception e)
                 {
                     ((IDataflowBlock)work).Fault(e);
+                    // The workers' learners in flight end before the failure is reported: nothing folds after the run.
+                    await work.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                     done.SetException(e);
                 }
             },

@@ -46,7 +46,8 @@ internal sealed class ShuffleSink : IEventSink
     private string? _spillDirectory;
     private int _bufferBytes;
     private bool _closed;
-    private int _cleanedUp;
+    private readonly Lock _cleanup = new();
+    private bool _cleanedUp;
     private CancellationTokenRegistration _onCancel;
 
     public ShuffleSink(SortOptions options, IEventSink output)
@@ -230,6 +231,11 @@ internal sealed class ShuffleSink : IEventSink
         {
             counters.AddFact("spilled-bytes", file.WriteBlock(records, scratch));
         }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _closed))
+        {
+            ThrowIfStopped(); // the cleanup closed the file under this worker: the run is stopping
+            throw;
+        }
         catch (IOException e)
         {
             throw new IOException($"The shuffle could not spill to {_spillDirectory} (is the disk full?): {e.Message}", e);
@@ -243,7 +249,7 @@ internal sealed class ShuffleSink : IEventSink
         {
             lock (_files)
             {
-                ObjectDisposedException.ThrowIf(_closed, this);
+                ThrowIfStopped();
                 return SpillFile.Create(_spillDirectory!);
             }
         }
@@ -253,32 +259,47 @@ internal sealed class ShuffleSink : IEventSink
         }
     }
 
+    /// <summary>A worker still spilling once the cleanup has begun: the run is stopping, so this is its cancellation, not a fault of its own.</summary>
+    private void ThrowIfStopped()
+    {
+        if (_closed)
+        {
+            throw new OperationCanceledException("The run stopped while this worker was spilling.", _context?.CancellationToken ?? CancellationToken.None);
+        }
+    }
+
     private void Cleanup()
     {
         _onCancel.Unregister(); // not Dispose: this may run inside that very callback
-        if (Interlocked.Exchange(ref _cleanedUp, 1) == 1)
+        // One caller cleans up; the other (the cancellation's and the block's completion may both come) waits for it
+        // here, so neither returns while the folder is still being deleted.
+        lock (_cleanup)
         {
-            return; // the cancellation's cleanup and the completion's may both come: one deletes
-        }
-
-        lock (_files)
-        {
-            _closed = true; // no spill file is created from here on
-            for (int b = 0; b < Buckets; b++)
+            if (_cleanedUp)
             {
-                _files[b]?.Dispose();
-                _files[b] = null;
+                return;
             }
-        }
 
-        while (_idle.TryTake(out Worker? worker))
-        {
-            worker.Dispose();
-        }
+            _cleanedUp = true;
+            lock (_files)
+            {
+                _closed = true; // no spill file is created from here on
+                for (int b = 0; b < Buckets; b++)
+                {
+                    _files[b]?.Dispose();
+                    _files[b] = null;
+                }
+            }
 
-        if (_spillDirectory is { } dir)
-        {
-            PrivateDirectory.DeleteQuietly(dir);
+            while (_idle.TryTake(out Worker? worker))
+            {
+                worker.Dispose();
+            }
+
+            if (_spillDirectory is { } dir)
+            {
+                PrivateDirectory.DeleteQuietly(dir);
+            }
         }
     }
 

@@ -38,7 +38,8 @@ public sealed class SortSink : IEventSink
     private long _runBudget;
     private readonly Lock _gate = new();
     private bool _closed;
-    private int _cleanedUp;
+    private readonly Lock _cleanup = new();
+    private bool _cleanedUp;
     private CancellationTokenRegistration _onCancel;
 
     /// <summary>Creates the sink; <paramref name="output"/> receives the events in order.</summary>
@@ -233,32 +234,47 @@ public sealed class SortSink : IEventSink
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
+            ThrowIfStopped();
             return SpillFile.Create(_spillDirectory!);
+        }
+    }
+
+    /// <summary>A worker still spilling once the cleanup has begun: the run is stopping, so this is its cancellation, not a fault of its own.</summary>
+    private void ThrowIfStopped()
+    {
+        if (_closed)
+        {
+            throw new OperationCanceledException("The run stopped while this worker was spilling.", _context?.CancellationToken ?? CancellationToken.None);
         }
     }
 
     private void Cleanup()
     {
         _onCancel.Unregister(); // not Dispose: this may run inside that very callback
-        if (Interlocked.Exchange(ref _cleanedUp, 1) == 1)
+        // One caller cleans up; the other (the cancellation's and the block's completion may both come) waits for it
+        // here, so neither returns while the folder is still being deleted.
+        lock (_cleanup)
         {
-            return; // the cancellation's cleanup and the completion's may both come: one deletes
-        }
+            if (_cleanedUp)
+            {
+                return;
+            }
 
-        lock (_gate)
-        {
-            _closed = true; // no spill file is created from here on
-        }
+            _cleanedUp = true;
+            lock (_gate)
+            {
+                _closed = true; // no spill file is created from here on
+            }
 
-        while (_spills.TryDequeue(out SpillFile? spill))
-        {
-            spill.Dispose();
-        }
+            while (_spills.TryDequeue(out SpillFile? spill))
+            {
+                spill.Dispose();
+            }
 
-        if (_spillDirectory is { } dir)
-        {
-            PrivateDirectory.DeleteQuietly(dir);
+            if (_spillDirectory is { } dir)
+            {
+                PrivateDirectory.DeleteQuietly(dir);
+            }
         }
     }
 

@@ -26,6 +26,18 @@ public sealed class Latin1SearchTests
         Assert.False(s_needles.Contains(text.AsSpan(0, text.Length - 1)));
     }
 
+    [Fact]
+    public void Contains_AHugeValueThenSmallOnes_FoundInEitherBuffer()
+    {
+        var search = new Latin1Search("user", "/api/");
+        byte[] huge = Encoding.UTF8.GetBytes(new string('a', 200_000) + "/api/");
+
+        Assert.True(search.Contains(huge));
+        Assert.False(search.Contains(huge.AsSpan(0, huge.Length - 1)));
+        Assert.True(search.Contains("x user"u8));
+        Assert.False(search.Contains("x usr"u8));
+    }
+
     [Theory]
     [InlineData("a=b", true)]
     [InlineData("next", true)]
