@@ -39,14 +39,10 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     private readonly Bucket[] _buckets = new Bucket[ShuffleSink.Buckets];
     private readonly System.Collections.Concurrent.ConcurrentBag<Worker> _idle = [];
     private StageContext? _context;
-    private string? _spillDirectory;
+    private SpillFolder? _spillFolder;
     private int _blockBytes;
     private long _heldBytes;
     private readonly long _budget;
-    private bool _closed;
-    private readonly Lock _cleanup = new();
-    private bool _cleanedUp;
-    private CancellationTokenRegistration _onCancel;
 
     /// <summary>Creates the shuffle; <paramref name="heldBytes"/> replaces the memory held before spilling (half of <see cref="SortOptions.MemoryBytes"/>), for tests.</summary>
     public RecordShuffle(RecordPartials<TRecord, TPartial> partials, SortOptions options, long? heldBytes = null)
@@ -70,9 +66,10 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         // Blocks of a quarter of the memory over every worker's buckets, 16 to 256 KiB: at 512 MiB and 2 threads,
         // 256 KiB (32 MiB of open blocks).
         _blockBytes = (int)Math.Clamp(_options.MemoryBytes / 4 / Math.Max(1, context.Threads) / ShuffleSink.Buckets, 16 * 1024, 256 * 1024);
-        _onCancel = context.CancellationToken.Register(static state => ((RecordShuffle<TRecord, TPartial>)state!).Cleanup(), this);
+        // The folder is made at the first spill: a run that fits in memory leaves no trace in the scratch folder.
+        _spillFolder = new SpillFolder(_options.ScratchDirectory, "shuffle", createNow: false, CloseFiles, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(ShuffleSink.Name);
-        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), Cleanup);
+        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
@@ -169,15 +166,13 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         {
             lock (_buckets)
             {
-                ThrowIfStopped();
                 try
                 {
-                    _spillDirectory ??= SpillFile.CreateDirectory(_options.ScratchDirectory, "shuffle");
-                    file = target.File ??= SpillFile.Create(_spillDirectory);
+                    file = target.File ??= _spillFolder!.CreateFile();
                 }
                 catch (IOException e)
                 {
-                    throw new IOException($"The shuffle could not create a spill file in {_spillDirectory ?? _options.ScratchDirectory ?? Path.GetTempPath()}: {e.Message}", e);
+                    throw new IOException($"The shuffle could not create a spill file in {_spillFolder!.Location}: {e.Message}", e);
                 }
             }
         }
@@ -186,14 +181,14 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         {
             counters.AddFact("spilled-bytes", file.WriteBlock(block.AsSpan(0, used), scratch));
         }
-        catch (ObjectDisposedException) when (Volatile.Read(ref _closed))
+        catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
         {
-            ThrowIfStopped(); // the cleanup closed the file under this worker: the run is stopping
+            _spillFolder.ThrowIfClosed(); // the closing disposed the file under this worker: the run is stopping
             throw;
         }
         catch (IOException e)
         {
-            throw new IOException($"The shuffle could not spill to {_spillDirectory} (is the disk full?): {e.Message}", e);
+            throw new IOException($"The shuffle could not spill to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
         }
 
         return false;
@@ -253,52 +248,28 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         }
     }
 
-    /// <summary>A worker still spilling once the cleanup has begun: the run is stopping, so this is its cancellation, not a fault of its own.</summary>
-    private void ThrowIfStopped()
+    /// <summary>Disposes the buckets' spill files and held blocks and the idle workers: the spill folder is being closed.</summary>
+    private void CloseFiles()
     {
-        if (_closed)
+        lock (_buckets)
         {
-            throw new OperationCanceledException("The run stopped while this worker was spilling.", _context?.CancellationToken ?? CancellationToken.None);
-        }
-    }
-
-    private void Cleanup()
-    {
-        _onCancel.Unregister(); // not Dispose: this may run inside that very callback
-        // One caller cleans up; the other (the cancellation's and the block's completion may both come) waits for it
-        // here, so neither returns while the folder is still being deleted.
-        lock (_cleanup)
-        {
-            if (_cleanedUp)
+            foreach (Bucket bucket in _buckets)
             {
-                return;
-            }
-
-            _cleanedUp = true;
-            lock (_buckets)
-            {
-                _closed = true; // no spill file is created from here on
-                foreach (Bucket bucket in _buckets)
+                Interlocked.Exchange(ref bucket.File, null)?.Dispose();
+                lock (bucket)
                 {
-                    Interlocked.Exchange(ref bucket.File, null)?.Dispose();
-                    lock (bucket)
-                    {
-                        bucket.Blocks = [];
-                    }
+                    bucket.Blocks = [];
                 }
             }
+        }
 
-            while (_idle.TryTake(out Worker? worker))
-            {
-                worker.Dispose();
-            }
-
-            if (_spillDirectory is { } dir)
-            {
-                PrivateDirectory.DeleteQuietly(dir);
-            }
+        while (_idle.TryTake(out Worker? worker))
+        {
+            worker.Dispose();
         }
     }
+
+    private void Cleanup() => _spillFolder?.Close();
 
     /// <summary>One bucket: its blocks held in memory and its spill file, if it needed one.</summary>
     private sealed class Bucket

@@ -43,12 +43,8 @@ internal sealed class ShuffleSink : IEventSink
     private readonly System.Collections.Concurrent.ConcurrentBag<Worker> _idle = [];
     private StageContext? _context;
     private ITargetBlock<EventBatch>? _outputBlock;
-    private string? _spillDirectory;
+    private SpillFolder? _spillFolder;
     private int _bufferBytes;
-    private bool _closed;
-    private readonly Lock _cleanup = new();
-    private bool _cleanedUp;
-    private CancellationTokenRegistration _onCancel;
 
     public ShuffleSink(SortOptions options, IEventSink output)
     {
@@ -66,10 +62,9 @@ internal sealed class ShuffleSink : IEventSink
         _context = context;
         _outputBlock = _output.CreateBlock(context);
         _bufferBytes = (int)Math.Clamp(_options.MemoryBytes / 2 / Math.Max(1, context.Threads) / Buckets, MinBufferBytes, 16L * 1024 * 1024);
-        _spillDirectory = SpillFile.CreateDirectory(_options.ScratchDirectory, "shuffle");
-        _onCancel = context.CancellationToken.Register(static state => ((ShuffleSink)state!).Cleanup(), this);
+        _spillFolder = new SpillFolder(_options.ScratchDirectory, "shuffle", createNow: true, CloseFiles, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(Name);
-        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), Cleanup);
+        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)
@@ -231,77 +226,52 @@ internal sealed class ShuffleSink : IEventSink
         {
             counters.AddFact("spilled-bytes", file.WriteBlock(records, scratch));
         }
-        catch (ObjectDisposedException) when (Volatile.Read(ref _closed))
+        catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
         {
-            ThrowIfStopped(); // the cleanup closed the file under this worker: the run is stopping
+            _spillFolder.ThrowIfClosed(); // the closing disposed the file under this worker: the run is stopping
             throw;
         }
         catch (IOException e)
         {
-            throw new IOException($"The shuffle could not spill to {_spillDirectory} (is the disk full?): {e.Message}", e);
+            throw new IOException($"The shuffle could not spill to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
         }
     }
 
-    /// <summary>A new spill file; under the lock on <c>_files</c>, which the cleanup takes to stop creation before it deletes the folder.</summary>
+    /// <summary>A new spill file; under the lock on <c>_files</c>, so the closing's <see cref="CloseFiles"/> sees every file made before it.</summary>
     private SpillFile CreateFile()
     {
         try
         {
             lock (_files)
             {
-                ThrowIfStopped();
-                return SpillFile.Create(_spillDirectory!);
+                return _spillFolder!.CreateFile();
             }
         }
         catch (IOException e)
         {
-            throw new IOException($"The shuffle could not create a spill file in {_spillDirectory}: {e.Message}", e);
+            throw new IOException($"The shuffle could not create a spill file in {_spillFolder!.Location}: {e.Message}", e);
         }
     }
 
-    /// <summary>A worker still spilling once the cleanup has begun: the run is stopping, so this is its cancellation, not a fault of its own.</summary>
-    private void ThrowIfStopped()
+    /// <summary>Disposes the buckets' spill files and the idle workers: the spill folder is being closed.</summary>
+    private void CloseFiles()
     {
-        if (_closed)
+        lock (_files)
         {
-            throw new OperationCanceledException("The run stopped while this worker was spilling.", _context?.CancellationToken ?? CancellationToken.None);
+            for (int b = 0; b < Buckets; b++)
+            {
+                _files[b]?.Dispose();
+                _files[b] = null;
+            }
+        }
+
+        while (_idle.TryTake(out Worker? worker))
+        {
+            worker.Dispose();
         }
     }
 
-    private void Cleanup()
-    {
-        _onCancel.Unregister(); // not Dispose: this may run inside that very callback
-        // One caller cleans up; the other (the cancellation's and the block's completion may both come) waits for it
-        // here, so neither returns while the folder is still being deleted.
-        lock (_cleanup)
-        {
-            if (_cleanedUp)
-            {
-                return;
-            }
-
-            _cleanedUp = true;
-            lock (_files)
-            {
-                _closed = true; // no spill file is created from here on
-                for (int b = 0; b < Buckets; b++)
-                {
-                    _files[b]?.Dispose();
-                    _files[b] = null;
-                }
-            }
-
-            while (_idle.TryTake(out Worker? worker))
-            {
-                worker.Dispose();
-            }
-
-            if (_spillDirectory is { } dir)
-            {
-                PrivateDirectory.DeleteQuietly(dir);
-            }
-        }
-    }
+    private void Cleanup() => _spillFolder?.Close();
 
     /// <summary>
     /// One worker thread's bucket buffers and key writer. The buffers are the collector's, not the pool's: they live

@@ -34,13 +34,8 @@ public sealed class SortSink : IEventSink
     private readonly ConcurrentQueue<SpillFile> _spills = new();
     private StageContext? _context;
     private ITargetBlock<EventBatch>? _outputBlock;
-    private string? _spillDirectory;
+    private SpillFolder? _spillFolder;
     private long _runBudget;
-    private readonly Lock _gate = new();
-    private bool _closed;
-    private readonly Lock _cleanup = new();
-    private bool _cleanedUp;
-    private CancellationTokenRegistration _onCancel;
 
     /// <summary>Creates the sink; <paramref name="output"/> receives the events in order.</summary>
     public SortSink(SortOptions options, IEventSink output)
@@ -61,10 +56,9 @@ public sealed class SortSink : IEventSink
         _context = context;
         _outputBlock = _output.CreateBlock(context); // the output folder is checked now, not after sorting
         _runBudget = Math.Max(8L * 1024 * 1024, _options.MemoryBytes / 2 / Math.Max(1, context.Threads));
-        _spillDirectory = SpillFile.CreateDirectory(_options.ScratchDirectory, "sort");
-        _onCancel = context.CancellationToken.Register(static state => ((SortSink)state!).Cleanup(), this);
+        _spillFolder = new SpillFolder(_options.ScratchDirectory, "sort", createNow: true, CloseSpills, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(Name);
-        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), Cleanup);
+        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
     }
 
     /// <inheritdoc/>
@@ -166,11 +160,11 @@ public sealed class SortSink : IEventSink
         SpillFile spill;
         try
         {
-            spill = SpillFile.Write(run, NewSpill);
+            spill = SpillFile.Write(run, _spillFolder!.CreateFile);
         }
         catch (IOException e)
         {
-            throw new IOException($"The sort could not spill a run to {_spillDirectory} (is the disk full?): {e.Message}", e);
+            throw new IOException($"The sort could not spill a run to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
         }
 
         _spills.Enqueue(spill);
@@ -226,57 +220,16 @@ public sealed class SortSink : IEventSink
     }
 
 
-    /// <summary>
-    /// A new spill file, unless the cleanup has begun: a worker still spilling when another one failed must not create
-    /// a file in the folder being deleted (it would keep the folder from going).
-    /// </summary>
-    private SpillFile NewSpill()
+    /// <summary>Disposes the spilled runs: the folder is being closed (a worker still spilling gets a cancellation).</summary>
+    private void CloseSpills()
     {
-        lock (_gate)
+        while (_spills.TryDequeue(out SpillFile? spill))
         {
-            ThrowIfStopped();
-            return SpillFile.Create(_spillDirectory!);
+            spill.Dispose();
         }
     }
 
-    /// <summary>A worker still spilling once the cleanup has begun: the run is stopping, so this is its cancellation, not a fault of its own.</summary>
-    private void ThrowIfStopped()
-    {
-        if (_closed)
-        {
-            throw new OperationCanceledException("The run stopped while this worker was spilling.", _context?.CancellationToken ?? CancellationToken.None);
-        }
-    }
-
-    private void Cleanup()
-    {
-        _onCancel.Unregister(); // not Dispose: this may run inside that very callback
-        // One caller cleans up; the other (the cancellation's and the block's completion may both come) waits for it
-        // here, so neither returns while the folder is still being deleted.
-        lock (_cleanup)
-        {
-            if (_cleanedUp)
-            {
-                return;
-            }
-
-            _cleanedUp = true;
-            lock (_gate)
-            {
-                _closed = true; // no spill file is created from here on
-            }
-
-            while (_spills.TryDequeue(out SpillFile? spill))
-            {
-                spill.Dispose();
-            }
-
-            if (_spillDirectory is { } dir)
-            {
-                PrivateDirectory.DeleteQuietly(dir);
-            }
-        }
-    }
+    private void Cleanup() => _spillFolder?.Close();
 
     private sealed record Worker(SortRun Run, PooledBufferWriter Key);
 }
