@@ -5,7 +5,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
-using XAnalytics.Internal;
 using XAnalytics.Ordering;
 using XAnalytics.Pipeline;
 
@@ -69,7 +68,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         // The folder is made at the first spill: a run that fits in memory leaves no trace in the scratch folder.
         _spillFolder = new SpillFolder(_options.ScratchDirectory, "shuffle", createNow: false, CloseFiles, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(ShuffleSink.Name);
-        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
+        return SinkTarget<EventBatch>.CleaningUp(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)

@@ -130,7 +130,7 @@ public sealed class ShardSink : IEventSink
             TaskContinuationOptions.None,
             TaskScheduler.Default);
         StagedFolder staged = _staged;
-        return new CleanupTarget<EventBatch>(new SinkTarget<EventBatch>(deal, done.Task), staged.Discard);
+        return SinkTarget<EventBatch>.CleaningUp(deal, staged.Discard, done.Task);
     }
 
     /// <inheritdoc/>

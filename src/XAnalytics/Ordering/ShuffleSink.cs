@@ -64,7 +64,7 @@ internal sealed class ShuffleSink : IEventSink
         _bufferBytes = (int)Math.Clamp(_options.MemoryBytes / 2 / Math.Max(1, context.Threads) / Buckets, MinBufferBytes, 16L * 1024 * 1024);
         _spillFolder = new SpillFolder(_options.ScratchDirectory, "shuffle", createNow: true, CloseFiles, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(Name);
-        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
+        return SinkTarget<EventBatch>.CleaningUp(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ public sealed class SortSink : IEventSink
         _runBudget = Math.Max(8L * 1024 * 1024, _options.MemoryBytes / 2 / Math.Max(1, context.Threads));
         _spillFolder = new SpillFolder(_options.ScratchDirectory, "sort", createNow: true, CloseSpills, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(Name);
-        return new CleanupTarget<EventBatch>(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
+        return SinkTarget<EventBatch>.CleaningUp(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
     }
 
     /// <inheritdoc/>

@@ -1,16 +1,16 @@
 using System.Threading.Tasks.Dataflow;
-using XAnalytics.Internal;
+using XAnalytics.Pipeline;
 
-namespace XAnalytics.Tests.Internal;
+namespace XAnalytics.Tests.Pipeline;
 
 /// <summary>A sink block's completion waits for the sink's cleanup when the block fails or is cancelled, and only then.</summary>
-public sealed class CleanupTargetTests
+public sealed class SinkTargetCleaningUpTests
 {
     [Fact]
     public async Task Faulted_CompletesOnlyAfterTheCleanup_WithTheBlocksExceptions()
     {
         int cleaned = 0;
-        var target = new CleanupTarget<int>(new ActionBlock<int>(static n => throw new IOException($"disk full at {n}")), () =>
+        var target = SinkTarget<int>.CleaningUp(new ActionBlock<int>(static n => throw new IOException($"disk full at {n}")), () =>
         {
             Thread.Sleep(200); // a slow cleanup: the completion must not overtake it
             Interlocked.Increment(ref cleaned);
@@ -30,8 +30,7 @@ public sealed class CleanupTargetTests
         using var cts = new CancellationTokenSource();
         int cleaned = 0;
         using var started = new SemaphoreSlim(0);
-        var target = new CleanupTarget<int>(
-            new ActionBlock<int>(async _ => { started.Release(); await Task.Delay(Timeout.Infinite, cts.Token); }, new ExecutionDataflowBlockOptions { CancellationToken = cts.Token }),
+        var target = SinkTarget<int>.CleaningUp(new ActionBlock<int>(async _ => { started.Release(); await Task.Delay(Timeout.Infinite, cts.Token); }, new ExecutionDataflowBlockOptions { CancellationToken = cts.Token }),
             () => Interlocked.Increment(ref cleaned));
 
         Assert.True(await target.SendAsync(1));
@@ -48,7 +47,7 @@ public sealed class CleanupTargetTests
     {
         int seen = 0;
         int cleaned = 0;
-        var target = new CleanupTarget<int>(new ActionBlock<int>(n => Interlocked.Add(ref seen, n)), () => Interlocked.Increment(ref cleaned));
+        var target = SinkTarget<int>.CleaningUp(new ActionBlock<int>(n => Interlocked.Add(ref seen, n)), () => Interlocked.Increment(ref cleaned));
 
         Assert.True(await target.SendAsync(2));
         Assert.True(await target.SendAsync(3));
