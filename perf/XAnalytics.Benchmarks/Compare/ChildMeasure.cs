@@ -27,14 +27,22 @@ internal static partial class ChildMeasure
     private const int RusageChildren = -1;
 
     /// <summary>Measures <paramref name="fileName"/> with <paramref name="arguments"/> through a wrapper process.</summary>
-    public static async Task<Measurement> RunAsync(string fileName, IReadOnlyList<string> arguments, string workDir, CancellationToken cancellationToken = default)
+    public static async Task<Measurement> RunAsync(string fileName, IReadOnlyList<string> arguments, string workDir,
+        IReadOnlyList<KeyValuePair<string, string>>? environment = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(workDir);
         string id = Guid.NewGuid().ToString("N")[..12];
         string result = Path.Combine(workDir, $"{id}.result");
         string stdout = Path.Combine(workDir, $"{id}.out");
         string stderr = Path.Combine(workDir, $"{id}.err");
-        var start = SelfInvocation.StartInfo(["measure", result, stdout, stderr, "--", fileName, .. arguments]);
+        var wrapperArgs = new List<string> { "measure", result, stdout, stderr };
+        foreach ((string name, string value) in environment ?? [])
+        {
+            wrapperArgs.Add("--env");
+            wrapperArgs.Add($"{name}={value}");
+        }
+
+        var start = SelfInvocation.StartInfo([.. wrapperArgs, "--", fileName, .. arguments]);
         start.RedirectStandardOutput = false;
         start.RedirectStandardError = false;
         using (Process wrapper = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the measuring wrapper."))
@@ -70,24 +78,37 @@ internal static partial class ChildMeasure
     }
 
     /// <summary>
-    /// The wrapper: <c>measure RESULT STDOUT STDERR -- FILE ARGS...</c>. Writes "elapsed-ticks peak-rss-bytes
-    /// cpu-ticks exit-code" to RESULT.
+    /// The wrapper: <c>measure RESULT STDOUT STDERR [--env NAME=VALUE]... -- FILE ARGS...</c>. Writes "elapsed-ticks
+    /// peak-rss-bytes cpu-ticks exit-code" to RESULT.
     /// </summary>
     public static async Task<int> WrapperMainAsync(string[] args)
     {
-        if (args.Length < 5 || args[3] != "--")
+        int at = 3;
+        var environment = new List<(string Name, string Value)>();
+        while (at + 1 < args.Length && args[at] == "--env" && args[at + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and int eq)
         {
-            await Console.Error.WriteLineAsync("usage: measure RESULT STDOUT STDERR -- FILE [ARGS...]").ConfigureAwait(false);
+            environment.Add((args[at + 1][..eq], args[at + 1][(eq + 1)..]));
+            at += 2;
+        }
+
+        if (args.Length < at + 2 || args[at] != "--")
+        {
+            await Console.Error.WriteLineAsync("usage: measure RESULT STDOUT STDERR [--env NAME=VALUE]... -- FILE [ARGS...]").ConfigureAwait(false);
             return 2;
         }
 
-        var start = new ProcessStartInfo(args[4])
+        var start = new ProcessStartInfo(args[at + 1])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string a in args.AsSpan(5))
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (string a in args.AsSpan(at + 2))
         {
             start.ArgumentList.Add(a);
         }
@@ -95,7 +116,7 @@ internal static partial class ChildMeasure
         await using FileStream stdout = File.Create(args[1]);
         await using FileStream stderr = File.Create(args[2]);
         var clock = Stopwatch.StartNew();
-        using Process child = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {args[4]}.");
+        using Process child = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {args[at + 1]}.");
         Task copyOut = child.StandardOutput.BaseStream.CopyToAsync(stdout);
         Task copyErr = child.StandardError.BaseStream.CopyToAsync(stderr);
         await child.WaitForExitAsync().ConfigureAwait(false);

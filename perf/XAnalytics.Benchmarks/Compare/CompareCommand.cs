@@ -73,7 +73,7 @@ internal static class CompareCommand
             for (int k = 0; k < tools.Count; k++)
             {
                 ToolRun tool = tools[(k + r) % tools.Count];
-                Measurement m = await ChildMeasure.RunAsync(tool.FileName, tool.Arguments, context.WorkDir).ConfigureAwait(false);
+                Measurement m = await ChildMeasure.RunAsync(tool.FileName, tool.Arguments, context.WorkDir, tool.Environment).ConfigureAwait(false);
                 bool warm = r < o.Warmup;
                 await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"[{name}] {(warm ? "warm-up" : $"run {r - o.Warmup + 1}/{o.Runs}")} {tool.Tool,-10} {m.Elapsed.TotalSeconds,7:F2} s  peak {Mb(m.PeakRssBytes),8}  cpu {m.CpuTime.TotalSeconds,6:F1} s  exit {m.ExitCode}")).ConfigureAwait(false);

@@ -6,7 +6,9 @@ namespace XAnalytics.Benchmarks.Compare;
 /// <param name="Arguments">Its arguments.</param>
 /// <param name="CountsOnStdout">True when stdout is a count table that must agree with XAnalytics' one.</param>
 /// <param name="OkExitCodes">Exit codes that mean the job was done (XAnalytics exits 3 when it rejected lines).</param>
-internal sealed record ToolRun(string Tool, string FileName, IReadOnlyList<string> Arguments, bool CountsOnStdout, IReadOnlyList<int> OkExitCodes);
+/// <param name="Environment">Variables set for this tool's process alone (e.g. <c>XANALYTICS_INFLATER=zlib</c>).</param>
+internal sealed record ToolRun(string Tool, string FileName, IReadOnlyList<string> Arguments, bool CountsOnStdout, IReadOnlyList<int> OkExitCodes,
+    IReadOnlyList<KeyValuePair<string, string>>? Environment = null);
 
 /// <summary>What a job's command lines are built from.</summary>
 /// <param name="Archive">The archive every tool reads.</param>
@@ -30,7 +32,7 @@ internal static class Jobs
 {
     public static IReadOnlyList<CompareJob> All { get; } =
     [
-        new("count by event_type", Tools.XAnalyticsCount("event_type"), Tools.DuckDbCount("event_type"), Tools.JqCount("event_type")),
+        new("count by event_type", Tools.XAnalyticsCount("event_type"), Tools.DuckDbCount("event_type"), Tools.JqCount("event_type"), Tools.XAnalyticsCountWithoutIsal("event_type")),
         new("desensitize, gzip JSON to gzip JSON parts", Tools.XAnalyticsDesensitize(), Tools.DuckDbDesensitize()) { Prepare = Tools.WriteKeyAsync },
         new("count by event_type, BSON copy", Tools.XAnalyticsCount("event_type", bson: true), Tools.XAnalyticsCountNamed("XAnalytics on gzip JSON", "event_type"))
         {
@@ -59,6 +61,17 @@ internal static class Tools
 
     /// <summary>The same count on the gzip JSON, as a "peer" column of its own (XAnalytics against itself on another format).</summary>
     public static Func<CompareContext, ToolRun?> XAnalyticsCountNamed(string name, string field) => c => Count(name, c, field, bson: false);
+
+    /// <summary>
+    /// The same count with the runtime's zlib-ng inflating (<c>XANALYTICS_INFLATER=zlib</c>) instead of ISA-L, as a
+    /// peer column: the accelerator's worth, measured in the same run (on a machine without <c>libisal2</c> both columns
+    /// use zlib-ng). Its counts are checked against the accelerated run's like any peer's.
+    /// </summary>
+    public static Func<CompareContext, ToolRun?> XAnalyticsCountWithoutIsal(string field) =>
+        c => Count(WithoutIsalName, c, field, bson: false) with { Environment = [new("XANALYTICS_INFLATER", "zlib")] };
+
+    /// <summary>The name of <see cref="XAnalyticsCountWithoutIsal"/>'s column (and of its <c>--peers</c> entry).</summary>
+    public const string WithoutIsalName = "XAnalytics with zlib-ng";
 
     private static ToolRun Count(string name, CompareContext c, string field, bool bson) => new(
         name,

@@ -23,6 +23,25 @@ internal static class MachineInfo
         }
 
         yield return $"Peers: DuckDB {duck} (DuckDB.NET.Data.Full), {Jq()}";
+        yield return $"Inflater: {Inflater()}";
+    }
+
+    /// <summary>What XAnalytics inflates with here: ISA-L where <c>libisal.so.2</c> loads, unless switched off.</summary>
+    private static string Inflater()
+    {
+        bool isal = NativeLibrary.TryLoad("libisal.so.2", out IntPtr handle);
+        if (isal)
+        {
+            NativeLibrary.Free(handle);
+        }
+
+        string? choice = Environment.GetEnvironmentVariable("XANALYTICS_INFLATER");
+        return (isal, choice) switch
+        {
+            (true, null or "" or "isal") => "Intel ISA-L (libisal.so.2) for XAnalytics, except in the \"with zlib-ng\" column",
+            (true, _) => $"the runtime's zlib-ng for every XAnalytics column (XANALYTICS_INFLATER={choice}; libisal.so.2 is here)",
+            _ => "the runtime's zlib-ng (libisal.so.2 not found: both XAnalytics count columns inflate alike)",
+        };
     }
 
     private static string Cpu()

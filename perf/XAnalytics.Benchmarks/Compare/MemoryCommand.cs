@@ -26,7 +26,7 @@ internal static class MemoryCommand
             long peak = 0;
             for (int r = 0; r < o.Runs; r++)
             {
-                Measurement m = await ChildMeasure.RunAsync(run.FileName, run.Arguments, work).ConfigureAwait(false);
+                Measurement m = await ChildMeasure.RunAsync(run.FileName, run.Arguments, work, run.Environment).ConfigureAwait(false);
                 await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{events:N0} events: {m.Elapsed.TotalSeconds:F2} s, peak {CompareCommand.Mb(m.PeakRssBytes)}, exit {m.ExitCode}")).ConfigureAwait(false);
                 times.Add(m.Elapsed);
                 peak = Math.Max(peak, m.PeakRssBytes ?? 0);
