@@ -75,7 +75,7 @@ internal static class LearnersCommand
                 SessionGap = sessionGap,
                 GeoIpDatabase = result.GetValue(geoIp),
             };
-            var sort = new SortOptions { MemoryBytes = SortCommand.ParseBytes(result.GetValue(memory)!), ScratchDirectory = settings.ScratchDir };
+            var sort = new SortOptions { MemoryBytes = SortCommand.ParseMemory(result.GetValue(memory)!), ScratchDirectory = settings.ScratchDir };
             string output = result.GetValue(outDir)!;
             (IReadOnlyList<string> inputs, bool sorted) = LearnerInputs.Resolve(result.GetValue(input)!);
             PipelineOptions pipeline = CommonOptions.Excluding(common.ToPipelineOptions(result, settings, [.. inputs], "learners"), output);

@@ -70,7 +70,7 @@ internal static class ShardCommand
                     Buckets = count,
                     By = key,
                     Sort = result.GetValue(sorted)
-                        ? new SortOptions { MemoryBytes = SortCommand.ParseBytes(result.GetValue(memory)!), ScratchDirectory = settings.ScratchDir }
+                        ? new SortOptions { MemoryBytes = SortCommand.ParseMemory(result.GetValue(memory)!), ScratchDirectory = settings.ScratchDir }
                         : null,
                 },
                 outDir,

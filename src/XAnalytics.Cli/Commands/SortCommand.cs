@@ -47,7 +47,7 @@ internal static class SortCommand
             SortOptions sort = new()
             {
                 By = ParseFields(result.GetValue(by)!),
-                MemoryBytes = ParseBytes(result.GetValue(memory)!),
+                MemoryBytes = ParseMemory(result.GetValue(memory)!),
                 ScratchDirectory = settings.ScratchDir,
             };
             string outDir = result.GetValue(output)!;
@@ -79,6 +79,20 @@ internal static class SortCommand
             throw new ArgumentException($"--by: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// <c>--memory</c>: a byte count (<see cref="ParseBytes"/>) of at least 16 MiB, the least the engine's sort and
+    /// shuffle take (<see cref="SortOptions.MemoryBytes"/>), said as an option error rather than the engine's exception.
+    /// </summary>
+    internal static long ParseMemory(string text)
+    {
+        long bytes = ParseBytes(text);
+        return bytes >= MinimumMemory
+            ? bytes
+            : throw new ArgumentException($"--memory must be at least 16MiB (the sort's buffers and blocks need it), not '{text}'.");
+    }
+
+    private const long MinimumMemory = 16L << 20;
 
     /// <summary>A byte count with an optional KiB, MiB or GiB suffix (any case).</summary>
     internal static long ParseBytes(string text)

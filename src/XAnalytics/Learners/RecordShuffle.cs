@@ -24,8 +24,12 @@ namespace XAnalytics.Learners;
 /// loaded, the learners interned to numbers, the records sorted by (learner, time, file, line) as integers, and each
 /// learner's records handed to the analysis on that thread.</para>
 /// <para>Memory: the held blocks (up to half the memory; the rest is spilled), then a bucket a thread as records
-/// (a record, 32 bytes of order and the learner's name once). A learner's records are held whole. Counts, under
-/// <c>shuffle</c>: <c>no-learner</c>, <c>no-time</c>, <c>spilled-bytes</c>.</para>
+/// (a record, 32 bytes of order and the learner's name once). A bucket larger than its thread's share of the memory
+/// (half of it over the threads) is not loaded: its records are split again, by another hash of the learner, into
+/// <see cref="ShuffleSink.Buckets"/> spilled parts, each folded in turn (and split again if still too large, up to
+/// <see cref="MaxSplits"/> times), so a terabyte's records fold within <c>--memory</c> as a gigabyte's do. A learner's
+/// records are held whole: one learner larger than the share is folded as it is. Counts, under <c>shuffle</c>:
+/// <c>no-learner</c>, <c>no-time</c>, <c>spilled-bytes</c>, <c>resplit-bytes</c> (records written again by a split).</para>
 /// </remarks>
 internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     where TRecord : unmanaged
@@ -33,6 +37,9 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
 {
     // [file][line][ticks] before the record in a block's payload.
     private const int Place = 20;
+
+    /// <summary>How many times a bucket too large to fold is split again (64^3 parts at the most).</summary>
+    internal const int MaxSplits = 3;
     private readonly RecordPartials<TRecord, TPartial> _partials;
     private readonly SortOptions _options;
     private readonly Bucket[] _buckets = new Bucket[ShuffleSink.Buckets];
@@ -42,13 +49,21 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     private int _blockBytes;
     private long _heldBytes;
     private readonly long _budget;
+    private readonly long? _foldBytes;
+    private long _foldBudget;
+    private readonly List<SpillFile> _splitFiles = [];
 
-    /// <summary>Creates the shuffle; <paramref name="heldBytes"/> replaces the memory held before spilling (half of <see cref="SortOptions.MemoryBytes"/>), for tests.</summary>
-    public RecordShuffle(RecordPartials<TRecord, TPartial> partials, SortOptions options, long? heldBytes = null)
+    /// <summary>
+    /// Creates the shuffle; for tests, <paramref name="heldBytes"/> replaces the memory held before spilling (half of
+    /// <see cref="SortOptions.MemoryBytes"/>) and <paramref name="foldBytes"/> the largest bucket a thread loads
+    /// whole (that half over the threads).
+    /// </summary>
+    public RecordShuffle(RecordPartials<TRecord, TPartial> partials, SortOptions options, long? heldBytes = null, long? foldBytes = null)
     {
         _partials = partials;
         _options = options.Validated();
         _budget = heldBytes ?? _options.MemoryBytes / 2;
+        _foldBytes = foldBytes;
         for (int b = 0; b < _buckets.Length; b++)
         {
             _buckets[b] = new Bucket();
@@ -65,6 +80,9 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         // Blocks of a quarter of the memory over every worker's buckets, 16 to 256 KiB: at 512 MiB and 2 threads,
         // 256 KiB (32 MiB of open blocks).
         _blockBytes = (int)Math.Clamp(_options.MemoryBytes / 4 / Math.Max(1, context.Threads) / ShuffleSink.Buckets, 16 * 1024, 256 * 1024);
+        // A bucket is loaded as records about its own size again (order entries, interned names): a thread may load
+        // one of up to half the memory over the threads.
+        _foldBudget = _foldBytes ?? Math.Max(1L << 20, _options.MemoryBytes / 2 / Math.Max(1, context.Threads));
         // The folder is made at the first spill: a run that fits in memory leaves no trace in the scratch folder.
         _spillFolder = new SpillFolder(_options.ScratchDirectory, "shuffle", createNow: false, CloseFiles, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(ShuffleSink.Name);
@@ -91,7 +109,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
                     BucketSorter sorter = sorters.TryTake(out BucketSorter? idle) ? idle : new BucketSorter();
                     try
                     {
-                        FoldBucket(_buckets[b], sorter, context);
+                        FoldBucket(_buckets[b], sorter, context, splits: 0);
                     }
                     finally
                     {
@@ -193,8 +211,11 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         return false;
     }
 
-    /// <summary>Loads one bucket's records, sorts them by learner and time, and folds each learner; on one thread.</summary>
-    private void FoldBucket(Bucket bucket, BucketSorter sorter, StageContext context)
+    /// <summary>
+    /// Loads one bucket's records, sorts them by learner and time, and folds each learner; on one thread. A bucket
+    /// larger than <see cref="_foldBudget"/> is split first (<see cref="Split"/>) and its parts folded in turn.
+    /// </summary>
+    private void FoldBucket(Bucket bucket, BucketSorter sorter, StageContext context, int splits)
     {
         sorter.Clear();
         List<(byte[] Block, int Used)> blocks;
@@ -202,6 +223,25 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         {
             blocks = bucket.Blocks;
             bucket.Blocks = [];
+        }
+
+        long bytes = Volatile.Read(ref bucket.File)?.RawBytes ?? 0;
+        foreach ((byte[] _, int used) in blocks)
+        {
+            bytes += used;
+        }
+
+        if (bytes > _foldBudget && splits < MaxSplits)
+        {
+            Bucket[] parts = Split(blocks, Interlocked.Exchange(ref bucket.File, null), splits + 1, context.Counters.ForStage(ShuffleSink.Name));
+            foreach (Bucket part in parts)
+            {
+                // A part holding every record of its bucket did not split (one learner): it is folded as it is.
+                long partBytes = part.File?.RawBytes ?? 0;
+                FoldBucket(part, sorter, context, partBytes == bytes ? MaxSplits : splits + 1);
+            }
+
+            return;
         }
 
         foreach ((byte[] block, int used) in blocks)
@@ -229,6 +269,8 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
                     sorter.Add(file.Key, file.Json);
                 }
             }
+
+            ForgetSplitFile(file);
         }
 
         if (sorter.Count == 0)
@@ -247,6 +289,170 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         }
     }
 
+    /// <summary>
+    /// Splits a bucket too large to fold into <see cref="ShuffleSink.Buckets"/> parts by a hash of the learner seeded
+    /// with <paramref name="splits"/> (so learners that shared a bucket part ways), each part spilled to a file of its
+    /// own; the bucket's blocks are released and its file disposed as they are read.
+    /// </summary>
+    private Bucket[] Split(List<(byte[] Block, int Used)> blocks, SpillFile? file, int splits, StageCounters counters)
+    {
+        var parts = new Bucket[ShuffleSink.Buckets];
+        var open = new byte[ShuffleSink.Buckets][];
+        var used = new int[ShuffleSink.Buckets];
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(SpillFile.ScratchBytes(SpillFile.BlockBytes));
+        long written = 0;
+        try
+        {
+            foreach ((byte[] block, int length) in blocks)
+            {
+                ReadOnlySpan<byte> records = block.AsSpan(0, length);
+                while (!records.IsEmpty)
+                {
+                    int size = 8 + BinaryPrimitives.ReadInt32LittleEndian(records) + BinaryPrimitives.ReadInt32LittleEndian(records[4..]);
+                    written += AppendRecord(records[..size]);
+                    records = records[size..];
+                }
+
+                Interlocked.Add(ref _heldBytes, -block.Length);
+            }
+
+            blocks.Clear();
+            if (file is not null)
+            {
+                using (file)
+                {
+                    file.Rewind();
+                    byte[] record = [];
+                    while (file.MoveNext())
+                    {
+                        int size = 8 + file.Key.Length + file.Json.Length;
+                        if (record.Length < size)
+                        {
+                            record = new byte[Math.Max(size, 256)];
+                        }
+
+                        BinaryPrimitives.WriteInt32LittleEndian(record, file.Key.Length);
+                        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(4), file.Json.Length);
+                        file.Key.CopyTo(record.AsSpan(8));
+                        file.Json.CopyTo(record.AsSpan(8 + file.Key.Length));
+                        written += AppendRecord(record.AsSpan(0, size));
+                    }
+                }
+
+                ForgetSplitFile(file);
+            }
+
+            for (int p = 0; p < parts.Length; p++)
+            {
+                FlushPart(p);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            foreach (byte[]? block in open)
+            {
+                if (block is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+            }
+        }
+
+        counters.AddFact("resplit-bytes", written);
+        for (int p = 0; p < parts.Length; p++)
+        {
+            parts[p] ??= new Bucket();
+        }
+
+        return parts;
+
+        // Appends one whole record to its part's open block, writing the block to the part's file when full.
+        int AppendRecord(ReadOnlySpan<byte> record)
+        {
+            int keyLength = BinaryPrimitives.ReadInt32LittleEndian(record);
+            int p = (int)(XxHash3.HashToUInt64(record.Slice(8, keyLength), splits) % ShuffleSink.Buckets);
+            byte[] block = open[p] ??= ArrayPool<byte>.Shared.Rent(SpillFile.BlockBytes);
+            if (used[p] + record.Length > block.Length)
+            {
+                FlushPart(p);
+                if (record.Length > block.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                    block = open[p] = ArrayPool<byte>.Shared.Rent(record.Length); // a learner key larger than a block
+                }
+            }
+
+            record.CopyTo(block.AsSpan(used[p]));
+            used[p] += record.Length;
+            return record.Length;
+        }
+
+        void FlushPart(int p)
+        {
+            if (used[p] == 0)
+            {
+                return;
+            }
+
+            Bucket part = parts[p] ??= new Bucket();
+            if (part.File is null)
+            {
+                part.File = CreateSplitFile();
+            }
+
+            if (scratch.Length < SpillFile.ScratchBytes(used[p]))
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+                scratch = ArrayPool<byte>.Shared.Rent(SpillFile.ScratchBytes(used[p]));
+            }
+
+            try
+            {
+                counters.AddFact("spilled-bytes", part.File.WriteBlock(open[p]!.AsSpan(0, used[p]), scratch));
+            }
+            catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
+            {
+                _spillFolder.ThrowIfClosed(); // the closing disposed the file under this thread: the run is stopping
+                throw;
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"The shuffle could not spill to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
+            }
+
+            used[p] = 0;
+        }
+    }
+
+    /// <summary>A spill file for a split's part, known to <see cref="CloseFiles"/> until it is read and disposed.</summary>
+    private SpillFile CreateSplitFile()
+    {
+        lock (_buckets)
+        {
+            SpillFile file;
+            try
+            {
+                file = _spillFolder!.CreateFile();
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"The shuffle could not create a spill file in {_spillFolder!.Location}: {e.Message}", e);
+            }
+
+            _splitFiles.Add(file);
+            return file;
+        }
+    }
+
+    private void ForgetSplitFile(SpillFile file)
+    {
+        lock (_buckets)
+        {
+            _splitFiles.Remove(file);
+        }
+    }
+
     /// <summary>Disposes the buckets' spill files and held blocks and the idle workers: the spill folder is being closed.</summary>
     private void CloseFiles()
     {
@@ -260,6 +466,13 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
                     bucket.Blocks = [];
                 }
             }
+
+            foreach (SpillFile file in _splitFiles)
+            {
+                file.Dispose();
+            }
+
+            _splitFiles.Clear();
         }
 
         while (_idle.TryTake(out Worker? worker))

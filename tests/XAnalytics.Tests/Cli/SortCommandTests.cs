@@ -93,6 +93,19 @@ public sealed class SortCommandTests : IDisposable
     [InlineData("2GiB", 2L << 30)]
     public void ParseBytes_Suffixes_Bytes(string text, long expected) => Assert.Equal(expected, SortCommand.ParseBytes(text));
 
+    [Theory]
+    [InlineData("sort")]
+    [InlineData("learners")]
+    public async Task Memory_BelowTheLeast_Exit2WithTheOptionNamed(string commandName)
+    {
+        string logs = WriteLogs("""{"username":"a"}""" + "\n");
+        (int exit, _, string error) = await RunAsync(commandName, logs, Path.Combine(_dir.FullName, "out"), "--memory", "4MiB");
+        Assert.Equal(2, exit);
+        Assert.Contains("--memory must be at least 16MiB", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Parameter", error, StringComparison.Ordinal);
+        Assert.Equal(16L << 20, SortCommand.ParseMemory("16MiB"));
+    }
+
     [Fact]
     public async Task Help_DescribesOrderAndOptions()
     {

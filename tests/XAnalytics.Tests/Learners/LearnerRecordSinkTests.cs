@@ -49,10 +49,12 @@ public sealed class LearnerRecordSinkTests
         }
 
         var sort = new SortOptions { MemoryBytes = 16L << 20, ScratchDirectory = dir.PathOf("scratch") };
-        foreach ((int threads, long? held) in new (int, long?)[] { (1, null), (4, null), (2, 64 * 1024) })
+        // Held in memory; spilled; and with buckets too large to fold whole, split again (up to three times: the
+        // 300-byte bound splits the records without a learner, ~670 of them, as far as it can, then folds them whole).
+        foreach ((int threads, long? held, long? fold) in new (int, long?, long?)[] { (1, null, null), (4, null, null), (2, 64 * 1024, null), (2, 64 * 1024, 4 * 1024), (3, null, 300) })
         {
             var analysis = new Orders();
-            var sink = new RecordShuffle<Projected, Orders.Partial>(new RecordPartials<Projected, Orders.Partial>(analysis), sort, held);
+            var sink = new RecordShuffle<Projected, Orders.Partial>(new RecordPartials<Projected, Orders.Partial>(analysis), sort, held, fold);
             RunResult result = await EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: threads), [], sink).WaitAsync(Run.Timeout);
             Run.AssertBalanced(result.Counters);
             Assert.Equal(n, result.Counters.Written);
@@ -61,6 +63,17 @@ public sealed class LearnerRecordSinkTests
             if (held is not null)
             {
                 Assert.True(result.Counters.ForStage(ShuffleSink.Name).Fact("spilled-bytes") > 0, "the small memory spilled nothing");
+            }
+
+            long resplit = result.Counters.ForStage(ShuffleSink.Name).Fact("resplit-bytes");
+            if (fold is null)
+            {
+                Assert.Equal(0, resplit);
+            }
+            else
+            {
+                // Every record is in a bucket above the bound, so each is written again at least once.
+                Assert.True(resplit >= n * 16, $"the small fold bound split {resplit:N0} bytes");
             }
 
             Assert.Empty(Directory.Exists(dir.PathOf("scratch")) ? Directory.GetFileSystemEntries(dir.PathOf("scratch")) : []);
