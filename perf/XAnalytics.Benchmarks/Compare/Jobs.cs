@@ -32,7 +32,7 @@ internal static class Jobs
 {
     public static IReadOnlyList<CompareJob> All { get; } =
     [
-        new("count by event_type", Tools.XAnalyticsCount("event_type"), Tools.DuckDbCount("event_type"), Tools.JqCount("event_type"), Tools.XAnalyticsCountWithoutIsal("event_type")),
+        new("count by event_type", Tools.XAnalyticsCount("event_type"), Tools.DuckDbCount("event_type"), Tools.JqCount("event_type"), Tools.XAnalyticsCountWithoutIsal("event_type"), Tools.InflateOnly()),
         new("desensitize, gzip JSON to gzip JSON parts", Tools.XAnalyticsDesensitize(), Tools.DuckDbDesensitize()) { Prepare = Tools.WriteKeyAsync },
         new("count by event_type, BSON copy", Tools.XAnalyticsCount("event_type", bson: true), Tools.XAnalyticsCountNamed("XAnalytics on gzip JSON", "event_type"))
         {
@@ -220,6 +220,26 @@ internal static class Tools
     /// <c>gzip -dc | jq</c> folding the field's counts in one object; lines that do not parse as a JSON object are
     /// skipped (<c>fromjson?</c>, <c>objects</c>), as XAnalytics rejects them. Null when jq is not on the PATH.
     /// </summary>
+    /// <summary>
+    /// The inflate floor: ISA-L's <c>igzip -dc</c> over every file of the archive, as many at once as the tools have
+    /// threads, output thrown away: no tool that reads the gzip files can take less. Needs Debian's <c>isal</c>
+    /// package (the command-line tool; the engine needs only <c>libisal2</c>); absent, the column is left out.
+    /// </summary>
+    public static Func<CompareContext, ToolRun?> InflateOnly() => c =>
+    {
+        if (FindOnPath("igzip") is null)
+        {
+            return null;
+        }
+
+        string threads = c.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string script = $"find {Quote(c.Archive.Directory)} -name '*.gz' -print0 | xargs -0 -P {threads} -n 1 igzip -dc > /dev/null";
+        return new ToolRun(InflateOnlyName, "/bin/sh", ["-c", script], CountsOnStdout: false, OkExitCodes: [0]);
+    };
+
+    /// <summary>The name of <see cref="InflateOnly"/>'s column (and of its <c>--peers</c> entry).</summary>
+    public const string InflateOnlyName = "igzip alone";
+
     public static Func<CompareContext, ToolRun?> JqCount(string field) => c =>
     {
         if (FindOnPath("jq") is null || FindOnPath("gzip") is null)
