@@ -17,6 +17,19 @@ public sealed partial class EventBatch
     private static TopFieldList? s_bsonFields;
 
     /// <summary>
+    /// True when some documents were indexed on their part's hash (<see cref="BsonNavigator.TryIndexTrusted"/>)
+    /// rather than checked one by one: a manifest forged to match damaged bytes can then bring a document the
+    /// conversion or a field read turns down, which must become a reject, not a failure of the run.
+    /// </summary>
+    private bool _bsonOnTrust;
+
+    /// <summary>Documents indexed on trust that did not convert to JSON (line, detail, bytes), for the parse stage to reject.</summary>
+    private List<(long Line, string Detail, byte[] Raw)>? _unconverted;
+
+    /// <summary>The bytes of a document kept for its reject (the reject log keeps no more of a line).</summary>
+    private const int MaxRejectedBytes = 4096;
+
+    /// <summary>
     /// A batch whose lines are BSON documents that passed <see cref="BsonNavigator.TryValidate(ReadOnlySpan{byte}, out string)"/> (the BSON reader
     /// makes them). It counts as parsed: fields are read from the BSON, and the JSON is written when first needed.
     /// </summary>
@@ -44,6 +57,49 @@ public sealed partial class EventBatch
         return true;
     }
 
+    /// <summary>Notes that documents of this batch were indexed on their part's hash (see <see cref="_bsonOnTrust"/>).</summary>
+    internal void MarkIndexedOnTrust() => _bsonOnTrust = true;
+
+    /// <summary>The BSON document <paramref name="index"/> of a batch that still holds BSON (for its reader's index).</summary>
+    internal ReadOnlySpan<byte> GetBson(int index)
+    {
+        if (!_bson)
+        {
+            throw new InvalidOperationException("The batch holds JSON.");
+        }
+
+        ref readonly Entry entry = ref Get(index);
+        return _data.AsSpan(entry.Offset, entry.Length);
+    }
+
+    /// <summary>
+    /// <see cref="EnsureJson"/> for the parse stage: a document indexed on trust that does not convert is dropped
+    /// from the batch and handed to <paramref name="reject"/> (its line number, the decoder's detail, its bytes),
+    /// so a forged manifest costs a reject, as a damaged document of a checked file does. Returns how many.
+    /// </summary>
+    internal int EnsureJson<TState>(TState state, Action<TState, long, string, byte[]> reject)
+    {
+        if (!_bson)
+        {
+            return 0;
+        }
+
+        ConvertToJson();
+        List<(long Line, string Detail, byte[] Raw)>? unconverted = _unconverted;
+        _unconverted = null;
+        if (unconverted is null)
+        {
+            return 0;
+        }
+
+        foreach ((long line, string detail, byte[] raw) in unconverted)
+        {
+            reject(state, line, detail, raw);
+        }
+
+        return unconverted.Count;
+    }
+
     /// <summary>
     /// Gives back the room of the field values read from BSON so far (benchmarks that read one batch many times).
     /// Every <see cref="FieldValue"/> handed out before is invalid afterwards.
@@ -67,6 +123,14 @@ public sealed partial class EventBatch
         if (_bson)
         {
             ConvertToJson();
+            if (_unconverted is { Count: > 0 } unconverted)
+            {
+                // Converted outside the parse stage (a fused aggregate skipped it), where nothing can reject: the
+                // run stops with the place named rather than dropping an event it already counted.
+                _unconverted = null;
+                throw new InvalidDataException(
+                    $"{Source.Path}: document {unconverted[0].Line} is not well-formed BSON ({unconverted[0].Detail}), though its part's hash matches manifest.json (a manifest written for damaged bytes?)");
+            }
         }
     }
 
@@ -79,20 +143,31 @@ public sealed partial class EventBatch
         TopFieldList top = s_bsonFields ??= new TopFieldList();
         json.Clear();
         BeginIndex(_count * 24);
+        int kept = 0;
         for (int i = 0; i < _count; i++)
         {
-            ref Entry entry = ref _entries[i];
+            Entry entry = _entries[i];
             int start = json.WrittenCount;
-            if (BsonDecoder.TryAppendJson(_data.AsSpan(entry.Offset, entry.Length), json, top, out string detail) is not null)
+            ReadOnlySpan<byte> document = _data.AsSpan(entry.Offset, entry.Length);
+            if (BsonDecoder.TryAppendJson(document, json, top, out string detail) is not null)
             {
-                // The reader let the document in only after the same checks the decoder makes.
-                throw new InvalidOperationException($"A checked BSON document could not be converted to JSON ({detail}).");
+                if (!_bsonOnTrust)
+                {
+                    // The reader let the document in only after the same checks the decoder makes.
+                    throw new InvalidOperationException($"A checked BSON document could not be converted to JSON ({detail}).");
+                }
+
+                (_unconverted ??= []).Add((entry.Line, detail, document[..Math.Min(document.Length, MaxRejectedBytes)].ToArray()));
+                continue;
             }
 
             entry.Offset = start;
             entry.Length = json.WrittenCount - start;
-            SetFields(i, top.Fields);
+            _entries[kept] = entry;
+            SetFields(kept++, top.Fields);
         }
+
+        _count = kept;
 
         if (json.WrittenCount > _data.Length)
         {
@@ -147,7 +222,13 @@ public sealed partial class EventBatch
             // ({"$oid": ...}, {"$date": ...}): written out, and the rest of the path read from that JSON.
             PooledBufferWriter scratch = BsonScratch;
             scratch.Clear();
-            JsonTokenType kind = BsonDecoder.AppendValueJson(type, document, at, scratch, out bool escaped);
+            if (!BsonDecoder.TryAppendValueJson(type, document, at, scratch, out JsonTokenType kind, out bool escaped))
+            {
+                // Only a document indexed on its part's hash can get here (a forged manifest): read as absent.
+                value = default;
+                return _bsonOnTrust ? false : throw new InvalidOperationException("A checked BSON value could not be written as JSON.");
+            }
+
             ReadOnlySpan<byte> raw = (_values ??= new ValueArena()).Add(scratch.WrittenSpan);
             if (s == segments.Length - 1)
             {

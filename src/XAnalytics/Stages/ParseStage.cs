@@ -1,6 +1,7 @@
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
 using XAnalytics.Formats;
+using XAnalytics.Formats.Bson;
 using XAnalytics.Formats.Json;
 using XAnalytics.Pipeline;
 
@@ -50,11 +51,15 @@ public static class ParseStage
         int count = batch.Count;
         if (batch.IsParsed)
         {
-            // Checked by its reader already (BSON input: documents that convert to JSON). A line filter sees the
-            // compact JSON each document converts to.
-            int left = options?.LineFilter is { } lineFilter ? FilterParsed(batch, lineFilter) : count;
+            // Checked by its reader already (BSON input: documents that convert to JSON), or indexed on its part's
+            // hash: then a document that does not convert (a forged manifest) is rejected here. A line filter sees
+            // the compact JSON each document converts to.
+            int rejected = batch.EnsureJson(
+                (context.Rejects, batch.Source),
+                static (state, line, detail, raw) => state.Rejects.Add(state.Source, line, BsonRejects.InvalidBson, detail, raw));
+            int left = options?.LineFilter is { } lineFilter ? FilterParsed(batch, lineFilter) : count - rejected;
             context.Counters.AddEvents(left);
-            context.Counters.AddFiltered(count - left);
+            context.Counters.AddFiltered(count - rejected - left);
             counters.Add(count, left);
             return batch;
         }

@@ -82,20 +82,35 @@ internal static class BsonDecoder
     /// <param name="output">Where the JSON goes.</param>
     /// <param name="escaped">True when a string value was written with escapes.</param>
     public static JsonTokenType AppendValueJson(byte type, ReadOnlySpan<byte> document, int valueAt, PooledBufferWriter output, out bool escaped)
+        => TryAppendValueJson(type, document, valueAt, output, out JsonTokenType kind, out escaped)
+            ? kind
+            : throw new InvalidOperationException("A checked BSON value could not be written as JSON.");
+
+    /// <summary>
+    /// <see cref="AppendValueJson"/> that says false, with <paramref name="output"/> as it was, when the value is
+    /// not well-formed (a document indexed on its part's hash alone, under a forged manifest).
+    /// </summary>
+    /// <param name="type">The value's BSON type.</param>
+    /// <param name="document">The document holding the value.</param>
+    /// <param name="valueAt">Where the value starts in <paramref name="document"/>.</param>
+    /// <param name="output">Where the JSON goes.</param>
+    /// <param name="kind">The JSON token the value starts with.</param>
+    /// <param name="escaped">True when a string value was written with escapes.</param>
+    public static bool TryAppendValueJson(byte type, ReadOnlySpan<byte> document, int valueAt, PooledBufferWriter output, out JsonTokenType kind, out bool escaped)
     {
         int start = output.WrittenCount;
         var o = new JsonOut(output, 64);
         int at = valueAt;
         escaped = false;
-        bool ok = TryWriteValue(type, document, ref at, ref o, 0, ref escaped, out string detail);
-        JsonTokenType kind = ok ? KindOf(type, o.ByteAt(start)) : JsonTokenType.None;
+        bool ok = TryWriteValue(type, document, ref at, ref o, 0, ref escaped, out _);
+        kind = ok ? KindOf(type, o.ByteAt(start)) : JsonTokenType.None;
         o.Commit();
         if (!ok)
         {
-            throw new InvalidOperationException($"A checked BSON value could not be written as JSON ({detail}).");
+            output.Truncate(start);
         }
 
-        return kind;
+        return ok;
     }
 
     private static bool TryWriteDocument(ReadOnlySpan<byte> bson, ref int pos, bool isArray, ref JsonOut output, int depth, TopFieldList? top, out string detail)

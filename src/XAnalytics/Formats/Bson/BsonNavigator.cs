@@ -17,7 +17,7 @@ namespace XAnalytics.Formats.Bson;
 /// same reason and detail (a test holds the two to that on damaged documents), so a document that passed can
 /// always be converted later. The lookups assume a document that passed.
 /// </remarks>
-internal static class BsonNavigator
+internal static partial class BsonNavigator
 {
     private const int MaxDepth = 256;
     private const int MaxMaskedBytes = 256 * 1024; // larger documents (rare) are checked without the byte masks
@@ -269,11 +269,40 @@ internal static class BsonNavigator
     {
         type = 0;
         valueAt = -1;
-        int end = BinaryPrimitives.ReadInt32LittleEndian(document) - 1;
+        if (document.Length < 5)
+        {
+            return false;
+        }
+
+        // Every step is checked against the document's end, though a checked document never fails one: a document
+        // indexed on its part's hash (a forged manifest) can be damaged inside, and then reads as not holding the name.
+        int end = Math.Min(BinaryPrimitives.ReadInt32LittleEndian(document), document.Length) - 1;
         int at = 4;
         while (at < end)
         {
-            NextElement(document, ref at, out byte t, out int nameAt, out int elementValueAt);
+            byte t = document[at];
+            int nameAt = at + 1;
+            int nul = NameEnd(document[..end], nameAt, out _);
+            if (nul < 0)
+            {
+                break;
+            }
+
+            int elementValueAt = nul + 1;
+            int left = end - elementValueAt;
+            if (t is 0x02 or 0x0D or 0x0E or 0x03 or 0x04 or 0x05
+                && (left < 5 || BinaryPrimitives.ReadInt32LittleEndian(document[elementValueAt..]) < t switch { 0x03 or 0x04 => 5, 0x05 => 0, _ => 1 }))
+            {
+                break;
+            }
+
+            int size = ValueSize(t, document[..end], elementValueAt);
+            if (size < 0 || size > left)
+            {
+                break;
+            }
+
+            at = elementValueAt + size;
             int nameLength = elementValueAt - 1 - nameAt;
             if (nameLength == name.Length && (name.IsEmpty || document[nameAt] == name[0]) && document.Slice(nameAt, nameLength).SequenceEqual(name))
             {
