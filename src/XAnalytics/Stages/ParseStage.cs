@@ -38,15 +38,18 @@ public static class ParseStage
             {
                 // A BSON batch becomes JSON here, on all threads, before stages and sinks that may run on one.
                 // (A fused aggregate skips this block and reads its fields from the BSON.)
-                EventBatch parsed = Parse(batch, context, counters, o);
-                parsed.EnsureJson();
-                return parsed;
+                return Parse(batch, context, counters, o, toJson: true);
             },
             context.ParallelBlockOptions());
     }
 
     /// <summary>Parses a batch in place (exposed for benchmarks and tests).</summary>
-    internal static EventBatch Parse(EventBatch batch, StageContext context, StageCounters counters, ParseOptions? options = null)
+    /// <param name="batch">The batch.</param>
+    /// <param name="context">The run's context.</param>
+    /// <param name="counters">The stage's counters.</param>
+    /// <param name="options">The stage's options.</param>
+    /// <param name="toJson">Also turns a BSON batch into JSON (the stage's block; a fused aggregate reads the BSON).</param>
+    internal static EventBatch Parse(EventBatch batch, StageContext context, StageCounters counters, ParseOptions? options = null, bool toJson = false)
     {
         int count = batch.Count;
         if (batch.IsParsed)
@@ -54,9 +57,9 @@ public static class ParseStage
             // Checked by its reader already (BSON input: documents that convert to JSON), or indexed on its part's
             // hash: then a document that does not convert (a forged manifest) is rejected here. A line filter sees
             // the compact JSON each document converts to.
-            int rejected = batch.EnsureJson(
-                (context.Rejects, batch.Source),
-                static (state, line, detail, raw) => state.Rejects.Add(state.Source, line, BsonRejects.InvalidBson, detail, raw));
+            int rejected = toJson || options?.LineFilter is not null
+                ? batch.EnsureJson((context.Rejects, batch.Source), static (state, line, detail, raw) => state.Rejects.Add(state.Source, line, BsonRejects.InvalidBson, detail, raw))
+                : 0;
             int left = options?.LineFilter is { } lineFilter ? FilterParsed(batch, lineFilter) : count - rejected;
             context.Counters.AddEvents(left);
             context.Counters.AddFiltered(count - rejected - left);
