@@ -121,6 +121,64 @@ public sealed class BsonNavigatorTests
         }
     }
 
+    [Fact]
+    public void TryIndexTrusted_DamagedDocuments_NeverThrowsAndAgreesWithTheCheckOnGoodOnes()
+    {
+        var random = new Random(20261204);
+        int agreed = 0;
+        int refused = 0;
+        foreach (byte[] original in AllTypes())
+        {
+            for (int trial = 0; trial < 2000; trial++)
+            {
+                byte[] doc = trial == 0 ? original : Damage(original, random);
+                bool indexed = BsonNavigator.TryIndexTrusted(doc, out ReadOnlySpan<TopField> trustedTop);
+                TopField[] trusted = trustedTop.ToArray();
+                string? verdict = BsonNavigator.TryValidate(doc, out _, out ReadOnlySpan<TopField> checkedTop);
+                if (!indexed)
+                {
+                    refused++;
+                    continue;
+                }
+
+                // Whatever a forged manifest brings, the index stays inside the document.
+                foreach (TopField f in trusted)
+                {
+                    Assert.InRange(f.KeyOffset, 5, doc.Length - 1);
+                    Assert.InRange(f.ValueOffset + f.ValueLength, f.ValueOffset, doc.Length - 1);
+                    Assert.Equal(0, doc[f.KeyOffset + f.KeyLength]);
+                }
+
+                if (verdict is null)
+                {
+                    Assert.Equal(checkedTop.ToArray(), trusted);
+                    agreed++;
+                }
+            }
+        }
+
+        Assert.True(agreed > 1000, $"only {agreed} documents were indexed by both");
+        Assert.True(refused > 1000, $"only {refused} documents were refused");
+    }
+
+    [Fact]
+    public void TryFind_DamagedNestedDocument_NeverThrowsOrLoops()
+    {
+        var random = new Random(7);
+        byte[] original = Bson(s_events[0]);
+        for (int trial = 0; trial < 5000; trial++)
+        {
+            byte[] doc = Damage(original, random);
+            foreach (string name in new[] { "context", "event", "a", "missing" })
+            {
+                if (BsonNavigator.TryFind(doc, Encoding.UTF8.GetBytes(name), out _, out int at))
+                {
+                    Assert.InRange(at, 5, doc.Length - 1);
+                }
+            }
+        }
+    }
+
     private static void DamagedDocuments_SameVerdictAndDetailAsTheDecoder()
     {
         var random = new Random(20261124);
