@@ -31,7 +31,9 @@ public sealed partial class EventBatch
 
     /// <summary>
     /// A batch whose lines are BSON documents that passed <see cref="BsonNavigator.TryValidate(ReadOnlySpan{byte}, out string)"/> (the BSON reader
-    /// makes them). It counts as parsed: fields are read from the BSON, and the JSON is written when first needed.
+    /// makes them), or, when marked so (<see cref="MarkIndexedOnTrust"/>), documents of a part whose hash matched its
+    /// manifest, indexed by <see cref="BsonNavigator.TryIndexTrusted"/>. It counts as parsed: fields are read from the
+    /// BSON, and the JSON is written when first needed.
     /// </summary>
     internal static EventBatch CreateBson(SourceFile source, long sequence, int dataBytes = DefaultDataBytes, int maxEvents = DefaultMaxEvents)
     {
