@@ -66,14 +66,18 @@ public sealed class HighCardinalityCountTests
         });
 
         Assert.Equal(5000, shared.Count);
+        int seen = 0;
         foreach (Utf8Counter stripe in shared.Stripes)
         {
-            for (int i = 0; i < stripe.Count; i++)
+            Utf8Counter.Cursor records = stripe.Records();
+            while (records.MoveNext())
             {
-                stripe.GetKey(i, out long count);
-                Assert.Equal(40, count);
+                Assert.Equal(40, records.Count);
+                seen++;
             }
         }
+
+        Assert.Equal(5000, seen);
     }
 
     [Fact]
@@ -93,11 +97,16 @@ public sealed class HighCardinalityCountTests
         expected[huge] = 7;
 
         Assert.Equal(expected.Count, counter.Count);
-        for (int i = 0; i < counter.Count; i++)
+        var seen = new HashSet<string>();
+        Utf8Counter.Cursor records = counter.Records();
+        while (records.MoveNext())
         {
-            string key = Encoding.UTF8.GetString(counter.GetKey(i, out long count));
-            Assert.Equal(expected[key], count);
+            string key = Encoding.UTF8.GetString(records.Key);
+            Assert.Equal(expected[key], records.Count);
+            Assert.True(seen.Add(key), "a key stored twice");
         }
+
+        Assert.Equal(expected.Count, seen.Count);
 
         Assert.True(counter.ArenaBytes < 4_000_000, $"arena {counter.ArenaBytes} bytes for about 2.5 MB of keys");
     }
