@@ -96,35 +96,20 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
 
         // Most frequent first, by a counting sort on the counts (two sequential passes over the arenas): the rows
         // carry no count, which they read from the key's record, so that a row is 22 bytes.
-        var perCount = new Dictionary<long, int>();
+        var places = new CountPlaces();
         bool valid = true;
         foreach (Utf8Counter table in tables)
         {
             Utf8Counter.Cursor records = table.Records();
             while (records.MoveNext())
             {
-                long count = records.Count;
-                perCount[count] = perCount.GetValueOrDefault(count) + 1;
+                places.Add(records.Count);
                 valid = valid && IsValidUtf8(records.Key, fields);
             }
         }
 
-        long[] counts = [.. perCount.Keys];
-        Array.Sort(counts, static (x, y) => y.CompareTo(x));
-        var starts = new Dictionary<long, int>(counts.Length);
         var ties = new Stack<Run>();
-        int next = 0;
-        foreach (long count in counts)
-        {
-            int rows = perCount[count];
-            starts[count] = next;
-            if (rows > 1)
-            {
-                ties.Push(new Run(next, rows, 0, 0));
-            }
-
-            next += rows;
-        }
+        places.Place(ties);
 
         var order = new Row[total];
         chunkBase = 0;
@@ -133,7 +118,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
             Utf8Counter.Cursor records = table.Records();
             while (records.MoveNext())
             {
-                ref int at = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(starts, records.Count);
+                ref int at = ref places.Next(records.Count);
                 ref Row row = ref order[at++];
                 row.Chunk = chunkBase + records.ChunkIndex;
                 row.Offset = (ushort)records.Offset;
@@ -437,6 +422,76 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     private readonly struct WindowOnly : IComparer<Row>
     {
         public int Compare(Row x, Row y) => x.Hi != y.Hi ? x.Hi.CompareTo(y.Hi) : x.Lo.CompareTo(y.Lo);
+    }
+
+    /// <summary>
+    /// A counting sort's tallies, then places, per count: an array for counts below 1,024 (most of a count of many
+    /// distinct values: 96% of URL event types occur once), a dictionary for the rest.
+    /// </summary>
+    private sealed class CountPlaces
+    {
+        private const int Small = 1024;
+        private readonly int[] _small = new int[Small];
+        private readonly Dictionary<long, int> _large = [];
+
+        public void Add(long count)
+        {
+            if ((ulong)count < Small)
+            {
+                _small[count]++;
+            }
+            else
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_large, count, out _)++;
+            }
+        }
+
+        /// <summary>Turns the tallies into the first place of each count, most frequent first; pushes the counts shared by two rows or more.</summary>
+        public void Place(Stack<Run> ties)
+        {
+            long[] large = [.. _large.Keys];
+            Array.Sort(large, static (x, y) => y.CompareTo(x));
+            int next = 0;
+            int at = 0;
+            for (; at < large.Length && large[at] > 0; at++)
+            {
+                next = PlaceLarge(large[at], next, ties);
+            }
+
+            for (int count = Small - 1; count >= 0; count--)
+            {
+                int rows = _small[count];
+                _small[count] = next;
+                if (rows > 1)
+                {
+                    ties.Push(new Run(next, rows, 0, 0));
+                }
+
+                next += rows;
+            }
+
+            for (; at < large.Length; at++)
+            {
+                next = PlaceLarge(large[at], next, ties); // negative counts: not made by a count, but readable from a partial file
+            }
+        }
+
+        /// <summary>The next place of a row with <paramref name="count"/>, after <see cref="Place"/>.</summary>
+        public ref int Next(long count)
+            => ref (ulong)count < Small ? ref _small[count] : ref CollectionsMarshal.GetValueRefOrNullRef(_large, count);
+
+        private int PlaceLarge(long count, int next, Stack<Run> ties)
+        {
+            ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_large, count);
+            int rows = slot;
+            slot = next;
+            if (rows > 1)
+            {
+                ties.Push(new Run(next, rows, 0, 0));
+            }
+
+            return next + rows;
+        }
     }
 
     /// <summary>The order itself, for keys that are not valid UTF-8.</summary>
