@@ -81,6 +81,55 @@ public sealed class HighCardinalityCountTests
     }
 
     [Fact]
+    public void Utf8Counter_ReleaseIndexThenAdd_RebuildsAndCountsIntoTheSameRecords()
+    {
+        var counter = new Utf8Counter();
+        for (int i = 0; i < 3000; i++)
+        {
+            counter.Add(Encoding.UTF8.GetBytes($"page-{i % 1000}"), i);
+        }
+
+        counter.ReleaseIndex();
+        counter.Add("page-7"u8, 1_000_000);
+        counter.Add("page-new"u8, 5);
+
+        var counts = new Dictionary<string, long>();
+        Utf8Counter.Cursor records = counter.Records();
+        while (records.MoveNext())
+        {
+            counts.Add(Encoding.UTF8.GetString(records.Key), records.Count);
+        }
+
+        Assert.Equal(1001, counter.Count);
+        Assert.Equal(1001, counts.Count);
+        Assert.Equal(7 + 1007 + 2007 + 1_000_000, counts["page-7"]);
+        Assert.Equal(999 + 1999 + 2999, counts["page-999"]);
+        Assert.Equal(5, counts["page-new"]);
+    }
+
+    [Fact]
+    public void Utf8Counter_KeysThatAreEmptyOrPrefixesOfEachOther_DistinctRecords()
+    {
+        var counter = new Utf8Counter();
+        byte[][] keys = [[], [0], [0, 0], "a"u8.ToArray(), "ab"u8.ToArray(), new byte[70_000], new byte[70_001]];
+        foreach (byte[] key in keys)
+        {
+            counter.Add(key, key.Length + 1);
+            counter.Add(key, 1);
+        }
+
+        Assert.Equal(keys.Length, counter.Count);
+        var seen = new List<(int Length, long Count)>();
+        Utf8Counter.Cursor records = counter.Records();
+        while (records.MoveNext())
+        {
+            seen.Add((records.Key.Length, records.Count));
+        }
+
+        Assert.Equal(keys.Select(static k => (k.Length, (long)k.Length + 2)).Order(), seen.Order());
+    }
+
+    [Fact]
     public void Utf8Counter_KeysAcrossChunksAndOneLongerThanAChunk_KeptExactly()
     {
         var counter = new Utf8Counter();
