@@ -15,8 +15,10 @@ namespace XAnalytics.Aggregates;
 /// <para>The order is <see cref="FieldKey.Compare"/>'s (UTF-16 ordinal of the decoded values), but the sort does not
 /// call it: each row carries a window of 15 bytes of its key (big-endian in two <see cref="ulong"/>s, so integer order
 /// is byte order) and a last byte saying whether the value goes on, ended (with its length and its tag) or is missing.
-/// Rows are sorted by count and window; rows whose windows tie are read again 15 bytes further on (or at the next
-/// field) and sorted among themselves, as an MSD radix sort would, until every tie is broken. Only those refills
+/// Rows are placed by count first (a counting sort; a row reads its count from the key's record), then the rows of
+/// one count are sorted by window; rows whose windows tie are read again 15 bytes further on (or at the next field,
+/// or past the prefix a whole run shares) and sorted among themselves, as an MSD radix sort would, until every tie is
+/// broken. Only those refills
 /// touch the keys, in one pass over a run of rows (independent loads the processor overlaps), where a comparison sort
 /// read two keys per comparison: 300,000 URL event types, most of which share their first 40 to 60 bytes, took 0.5 s
 /// of comparisons that missed the cache.</para>
