@@ -67,7 +67,7 @@ public sealed class LearnerReports : IDisposable
             if (Includes(section.Name))
             {
                 sections.Add(section);
-                parts.Add(section.Part);
+                parts.Add(new SequentialCompletion(section.Part));
             }
         }
 
