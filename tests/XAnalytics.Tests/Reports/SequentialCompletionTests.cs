@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
@@ -29,7 +30,7 @@ public sealed class SequentialCompletionTests : IDisposable
         string name = reports.Aggregate.StateName;
         foreach (IReportSection section in reports.Sections)
         {
-            var part = new SequentialCompletion(section.Part);
+            var part = new SequentialCompletion(section.Part, new StrongBox<long>());
             Assert.Equal(((IPartialAggregatePart)section.Part).StateName, part.StateName);
             Assert.Equal(((IPartialAggregatePart)section.Part).StateVersion, part.StateVersion);
             Assert.Contains("report." + section.Name.Replace('_', '-'), name, StringComparison.Ordinal);
@@ -55,7 +56,7 @@ public sealed class SequentialCompletionTests : IDisposable
         Assert.True(Tables(partial).Any(t => t.Count > 0), $"{name}: the partial holds entries before it is completed");
 
         expected.Part.Complete(plainPartial);
-        new SequentialCompletion(actual.Part).Complete(partial);
+        new SequentialCompletion(actual.Part, new StrongBox<long>()).Complete(partial);
 
         foreach ((string table, int count) in Tables(partial))
         {
