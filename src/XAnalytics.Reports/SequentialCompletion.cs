@@ -12,12 +12,12 @@ namespace XAnalytics.Reports;
 /// completion, not at the sum of all of them.
 /// </summary>
 /// <remarks>
-/// Without it the workstation GC let that garbage pile up: <c>report</c> over 1M generated events peaked at 399-407 MiB
+/// Without it the workstation GC let that garbage pile up: <c>report</c> over 1M generated events peaked at 399-404 MiB
 /// (main: 403-407 MiB) against 287-288 MiB with it, the same output (published, 3 runs alternating). A compacting
 /// collection of the whole heap costs tens of milliseconds, so it runs only when the completions since the last one
 /// (or since the run, for the first section) allocated <see cref="CollectAfterBytes"/> or more: CPU 3.02-3.38 s against
 /// 3.27-3.42 s for main; collecting before every section cost 3.37-3.57 s (284-296 MiB), and sweeping without
-/// compacting was no cheaper (3.20-3.49 s).
+/// compacting was no cheaper (3.20-3.48 s).
 /// </remarks>
 /// <param name="inner">The section's part (<see cref="IReportSection.Part"/>).</param>
 /// <param name="lastCollection">
