@@ -39,6 +39,12 @@ public sealed class FileSource
     public long TotalBytes { get; }
 
     /// <summary>
+    /// Raised at the start of each <see cref="Plan"/>, before anything is listed: a test counts the listings of its
+    /// own inputs with it (a daily <c>--state</c> run lists its tree once). Internal; nothing in the engine listens.
+    /// </summary>
+    internal static event Action<FileSourceOptions>? Listing;
+
+    /// <summary>
     /// Lists the files of the inputs: each directory's entries sorted by ordinal name, directories recursed in
     /// place, so the order is the same on every machine. Fails early, before any file is read.
     /// </summary>
@@ -59,6 +65,8 @@ public sealed class FileSource
         {
             throw new ArgumentException("No input given: name at least one file or directory.", nameof(options));
         }
+
+        Listing?.Invoke(options);
 
         var files = new List<SourceFile>();
         var notes = new List<string>();
@@ -129,11 +137,6 @@ public sealed class FileSource
         {
             string skippedNote = skipped == 0 ? string.Empty : $" ({skipped} skipped: hidden names, manifest.json, or not .gz when only gzip is read)";
             throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
-        }
-
-        if (options.OnlyFiles is { } only)
-        {
-            files.RemoveAll(file => !only.Contains(Path.GetFullPath(file.Path)));
         }
 
         if (options.Plan is { } plan)
@@ -289,6 +292,26 @@ public sealed class FileSource
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
             files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256, OpenStored = openStored });
         }
+    }
+
+    /// <summary>
+    /// The files of this listing whose full paths are in <paramref name="fullPaths"/>, in the same order, each keeping
+    /// its index in the whole listing (so what depends on input order comes out as in a run over everything), with the
+    /// same notes: a daily run's new files (<c>--state</c>) read without listing the inputs again.
+    /// </summary>
+    public FileSource Only(IReadOnlySet<string> fullPaths)
+    {
+        ArgumentNullException.ThrowIfNull(fullPaths);
+        var kept = new List<SourceFile>();
+        foreach (SourceFile file in Files)
+        {
+            if (fullPaths.Contains(file.Path == StandardInput ? file.Path : Path.GetFullPath(file.Path)))
+            {
+                kept.Add(file);
+            }
+        }
+
+        return new FileSource(kept, SkippedFiles, Notes);
     }
 
     /// <summary>The plan's files of the selected shard, found among the files listed now, each at its planned index.</summary>
