@@ -175,9 +175,18 @@ public sealed class SortSink : IEventSink
         {
             spill = SpillFile.Write(run, () =>
             {
-                created = CreateSpill();
-                AfterSpillCreated?.Invoke();
-                return created;
+                SpillFile file = created = CreateSpill();
+                try
+                {
+                    AfterSpillCreated?.Invoke();
+                }
+                catch
+                {
+                    file.Dispose(); // Write disposes only what create returned
+                    throw;
+                }
+
+                return file;
             });
         }
         catch (ObjectDisposedException) when (_spillFolder!.IsClosed)

@@ -208,7 +208,9 @@ public sealed class FileSource
             foreach (StoredObject manifest in objects)
             {
                 int slash = manifest.Path.LastIndexOf('/');
-                if (!manifest.Path.AsSpan(slash + 1).SequenceEqual(PartsManifest.FileName) || (options.SkipHidden && IsHiddenStored(input, manifest.Path)))
+                // A manifest named as the input itself is one object, as a file named explicitly is: no folder to check.
+                if (!manifest.Path.AsSpan(slash + 1).SequenceEqual(PartsManifest.FileName) || manifest.Path == input
+                    || (options.SkipHidden && IsHiddenStored(input, manifest.Path)))
                 {
                     continue;
                 }

@@ -97,6 +97,19 @@ public sealed partial class StoredManifestTests
     }
 
     [Fact]
+    public void Plan_StoredManifestNamedAsTheInput_OneObjectNoFolderCheck()
+    {
+        var store = new MemoryStore();
+        store.Put("mem://bucket/parts/manifest.json", "{\"parts\":[{\"name\":\"part-00000.json\",\"bytes\":1,\"sha256\":\"00\"}]}"u8.ToArray());
+
+        // As a manifest.json file named on the command line: not held to parts that are not there.
+        FileSource plan = FileSource.Plan(new FileSourceOptions { Inputs = ["mem://bucket/parts/manifest.json"], Stores = [store] });
+
+        Assert.Empty(plan.Files); // skipped as a manifest, as before
+        Assert.Equal(1, plan.SkippedFiles);
+    }
+
+    [Fact]
     public void Plan_StoredManifestUnderAHiddenName_NotRead()
     {
         var store = new MemoryStore();
