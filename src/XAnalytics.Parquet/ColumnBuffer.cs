@@ -14,6 +14,7 @@ internal sealed class ColumnBuffer
     private readonly double?[]? _doubles;
     private readonly DateOnly?[]? _dates;
     private readonly DateTime?[]? _instants;
+    private readonly bool?[]? _booleans;
 
     public ColumnBuffer(ParquetColumn column, int capacity)
     {
@@ -27,6 +28,8 @@ internal sealed class ColumnBuffer
             (ParquetColumnType.Real, false) => new DataField<double>(column.Name),
             (ParquetColumnType.Date, true) => new DataField<DateOnly?>(column.Name),
             (ParquetColumnType.Date, false) => new DataField<DateOnly>(column.Name),
+            (ParquetColumnType.Boolean, true) => new DataField<bool?>(column.Name),
+            (ParquetColumnType.Boolean, false) => new DataField<bool>(column.Name),
             (ParquetColumnType.Timestamp, bool nullable) => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: nullable),
             _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, "Unknown column type."),
         };
@@ -44,6 +47,9 @@ internal sealed class ColumnBuffer
             case ParquetColumnType.Timestamp:
                 _instants = new DateTime?[capacity];
                 break;
+            case ParquetColumnType.Boolean:
+                _booleans = new bool?[capacity];
+                break;
             default:
                 _dates = new DateOnly?[capacity];
                 break;
@@ -59,6 +65,8 @@ internal sealed class ColumnBuffer
     public void Set(int row, long? value) => Check(ParquetColumnType.Count, value is null)._longs![row] = value;
 
     public void Set(int row, double? value) => Check(ParquetColumnType.Real, value is null)._doubles![row] = value;
+
+    public void Set(int row, bool? value) => Check(ParquetColumnType.Boolean, value is null)._booleans![row] = value;
 
     public void Set(int row, DateOnly? value) => Check(ParquetColumnType.Date, value is null)._dates![row] = value;
 
@@ -90,6 +98,9 @@ internal sealed class ColumnBuffer
                 break;
             case ParquetColumnType.Timestamp:
                 await WriteStructAsync(group, _instants!, rows, cancellationToken).ConfigureAwait(false);
+                break;
+            case ParquetColumnType.Boolean:
+                await WriteStructAsync(group, _booleans!, rows, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 await WriteStructAsync(group, _dates!, rows, cancellationToken).ConfigureAwait(false);

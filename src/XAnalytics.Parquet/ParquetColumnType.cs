@@ -20,4 +20,7 @@ public enum ParquetColumnType
     /// as <c>TIMESTAMP WITH TIME ZONE</c>, pandas as a UTC <c>datetime64[us]</c>).
     /// </summary>
     Timestamp,
+
+    /// <summary>True or false: <c>BOOLEAN</c>.</summary>
+    Boolean,
 }

@@ -127,6 +127,13 @@ public sealed class ParquetTableWriter : IDisposable
         _column++;
     }
 
+    /// <summary>The next value of the row: a boolean column's.</summary>
+    public void Add(bool? value)
+    {
+        Current().Set(_row, value);
+        _column++;
+    }
+
     /// <summary>The next value of the row: a date column's.</summary>
     public void Add(DateOnly? value)
     {

@@ -130,6 +130,11 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
         });
         Rows = rows;
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Active.Clear();
+        result.Active.TrimExcess();
+        result.Names.Clear();
+        result.Names.TrimExcess();
     }
 
     /// <inheritdoc/>

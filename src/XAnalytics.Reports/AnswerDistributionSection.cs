@@ -175,6 +175,9 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             return c != 0 ? c : string.CompareOrdinal(a.Variant, b.Variant);
         });
         Rows = rows;
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Problems.Clear();
+        result.Problems.TrimExcess();
     }
 
     /// <inheritdoc/>

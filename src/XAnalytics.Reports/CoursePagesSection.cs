@@ -234,6 +234,13 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         {
             _courseIds[_facts.Courses.Name(kv.Key)] = kv.Key;
         }
+
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Activity.Clear();
+        result.Activity.TrimExcess();
+        result.Enrollment.Clear();
+        result.Enrollment.TrimExcess();
+        result.Forum.Clear();
     }
 
     /// <inheritdoc/>

@@ -117,6 +117,7 @@ public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareL
             return c != 0 ? c : a.EventDate.CompareTo(b.EventDate);
         });
         Rows = rows;
+        result.Clicks.Clear();
     }
 
     /// <inheritdoc/>

@@ -206,6 +206,10 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
             return c != 0 ? c : string.CompareOrdinal(a.Mode, b.Mode);
         });
         ModeDaily = modeDaily;
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Events.Clear();
+        result.Events.TrimExcess();
+        result.Modes.Clear();
     }
 
     /// <inheritdoc/>

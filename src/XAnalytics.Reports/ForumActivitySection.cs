@@ -206,6 +206,9 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
         Daily = Rows(result.Days, result.Names);
         Weekly = Rows(weeks, result.Names);
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Days.Clear();
+        result.Days.TrimExcess();
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
 using XAnalytics.Pipeline;
@@ -62,12 +63,13 @@ public sealed class LearnerReports : IDisposable
         }
 
         var sections = new List<IReportSection>();
+        var lastCollection = new StrongBox<long>();
         foreach (IReportSection section in ReportSections.CreateAll(facts, options))
         {
             if (Includes(section.Name))
             {
                 sections.Add(section);
-                parts.Add(section.Part);
+                parts.Add(new SequentialCompletion(section.Part, lastCollection));
             }
         }
 

@@ -238,6 +238,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
 
         Rows = rows;
         result.Counts.Clear();
+        result.Counts.TrimExcess();
 
         int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
         MetricRanges = lastDay is int last ? Ranges(items, courses, DateOnly.FromDayNumber(last - 6), DateOnly.FromDayNumber(last + 1)) : [];

@@ -161,6 +161,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             return c != 0 ? c : string.CompareOrdinal(a.AnswerId, b.AnswerId);
         });
         Rows = rows;
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Problems.Clear();
+        result.Problems.TrimExcess();
     }
 
     /// <inheritdoc/>

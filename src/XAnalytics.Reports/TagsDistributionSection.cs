@@ -141,6 +141,9 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
             return c != 0 ? c : string.CompareOrdinal(a.TagValue, b.TagValue);
         });
         Rows = rows;
+        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        result.Problems.Clear();
+        result.Problems.TrimExcess();
     }
 
     /// <inheritdoc/>

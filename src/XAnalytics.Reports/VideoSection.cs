@@ -250,6 +250,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         Videos = videos;
         Timeline = rows;
         result.Videos.Clear();
+        result.Videos.TrimExcess();
+        result.LastList = null;
     }
 
     /// <inheritdoc/>

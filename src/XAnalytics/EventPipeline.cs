@@ -43,6 +43,21 @@ public static class EventPipeline
     }
 
     /// <summary>
+    /// Starts a run over <paramref name="files"/>, a listing already made with <see cref="FileSource.Plan"/> from
+    /// <paramref name="options"/>' <see cref="PipelineOptions.Source"/> (perhaps narrowed with <see cref="FileSource.Only"/>):
+    /// the inputs are not listed again. The source options still say how the files are read (stores, standard input,
+    /// format). Fails at once (before reading) on bad options.
+    /// </summary>
+    public static PipelineRun StartListed(PipelineOptions options, FileSource files, IReadOnlyList<IEventStage> stages, IEventSink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(stages);
+        ArgumentNullException.ThrowIfNull(sink);
+        return new PipelineRun(options.Validated(), files, stages, sink, cancellationToken);
+    }
+
+    /// <summary>
     /// Compiles the engine's hot paths ahead of a run, on a thread-pool thread: the JSON fast path, the gzip check and
     /// the newline search are jitted for the machine at their first call (ReadyToRun cannot precompile their AVX-512
     /// code), which otherwise happens as the first batches arrive. Optional: a tool calls it first thing, while it is

@@ -79,10 +79,10 @@ public class CountRowsBenchmarks
         int at = 0;
         foreach (Utf8Counter table in _tables)
         {
-            for (int e = 0; e < table.Count; e++)
+            Utf8Counter.Cursor records = table.Records();
+            while (records.MoveNext())
             {
-                byte[] chunk = table.GetKeyLocation(e, out int offset, out int length, out long count);
-                order[at++] = (count, chunk, offset, length);
+                order[at++] = (records.Count, records.Chunk, records.Offset + Utf8Counter.RecordHeader, records.Key.Length);
             }
         }
 

@@ -2,16 +2,21 @@ using System.CommandLine;
 using XAnalytics.Cli.Terminal;
 using XAnalytics.Pipeline;
 using XAnalytics.Settings;
+using XAnalytics.Sources;
 
 namespace XAnalytics.Cli.Commands;
 
 /// <summary>Runs a pipeline with progress and summary, and maps failures to exit codes, the same way for every command.</summary>
 internal static class CommandRunner
 {
-    /// <summary>Runs the pipeline with the live progress line; call <see cref="Finish"/> once the results are out.</summary>
-    public static async Task<RunResult> RunAsync(ParseResult parse, PipelineOptions options, IReadOnlyList<IEventStage> stages, IEventSink sink, bool progress, CancellationToken ct)
+    /// <summary>
+    /// Runs the pipeline with the live progress line; call <see cref="Finish"/> once the results are out. With
+    /// <paramref name="files"/> (a listing already made from <paramref name="options"/>), the inputs are not listed again.
+    /// </summary>
+    public static async Task<RunResult> RunAsync(
+        ParseResult parse, PipelineOptions options, IReadOnlyList<IEventStage> stages, IEventSink sink, bool progress, CancellationToken ct, FileSource? files = null)
     {
-        PipelineRun run = EventPipeline.Start(options, stages, sink, ct);
+        PipelineRun run = files is null ? EventPipeline.Start(options, stages, sink, ct) : EventPipeline.StartListed(options, files, stages, sink, ct);
         foreach (string note in run.Files.Notes)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync($"xanalytics: note: {note}");

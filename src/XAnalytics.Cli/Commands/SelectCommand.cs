@@ -53,19 +53,12 @@ internal static class SelectCommand
         if (format == TableFormat.Parquet)
         {
             RunResult parquetRun;
-            using (var parquet = Parquet.ParquetTableWriter.Create(destination.Path!, ResultTables.FieldColumns(paths)))
+            using (var rows = new SpooledFieldRows(destination.Path!, paths))
             {
-                var sink = new FieldRowSink(paths, row =>
-                {
-                    for (int i = 0; i < paths.Length; i++)
-                    {
-                        ResultTables.AddField(parquet, paths[i], row[i]);
-                    }
-
-                    parquet.EndRow();
-                });
+                // A column's type depends on all of its values: the rows are spooled, then written typed.
+                var sink = new FieldRowSink(paths, rows.Add);
                 parquetRun = await CommandRunner.RunAsync(result, options, stages, sink, !result.GetValue(common.NoProgress), ct);
-                parquet.Complete();
+                rows.Complete();
             }
 
             return CommandRunner.Finish(result, parquetRun, filters.Describe(result));

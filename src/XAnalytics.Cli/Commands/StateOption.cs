@@ -70,10 +70,11 @@ internal sealed class StateOption
             return state.SoFar.Rejected > 0 || state.SoFar.BadFiles > 0 ? ExitCodes.DataProblems : ExitCodes.Clean;
         }
 
-        var only = new HashSet<string>(fresh.Select(static f => f.Path), StringComparer.Ordinal);
-        PipelineOptions run = options with { Source = options.Source with { OnlyFiles = only } };
+        // The listing the new files were found in is the one read: the tree is listed once, and a file cannot be
+        // folded into the state without having been read.
+        FileSource only = listing.Only(new HashSet<string>(fresh.Select(static f => f.Path), StringComparer.Ordinal));
         var capture = new PartialCapture<TPartial>(aggregate);
-        RunResult done = await CommandRunner.RunAsync(result, run, stages, new AggregateSink<TPartial>(capture), !result.GetValue(common.NoProgress), ct);
+        RunResult done = await CommandRunner.RunAsync(result, options, stages, new AggregateSink<TPartial>(capture), !result.GetValue(common.NoProgress), ct, only);
         ct.ThrowIfCancellationRequested();
         TPartial merged = capture.Partial!;
         if (saved is not null)

@@ -108,31 +108,6 @@ internal static class ResultTables
         }
     }
 
-    /// <summary>The Parquet columns of fields read from events: a <c>day</c> is a date, anything else a string.</summary>
-    public static ParquetColumn[] FieldColumns(IReadOnlyList<FieldPath> fields)
-    {
-        var columns = new ParquetColumn[fields.Count];
-        for (int i = 0; i < fields.Count; i++)
-        {
-            columns[i] = new ParquetColumn(fields[i].Text, fields[i].Kind == FieldPathKind.Day ? ParquetColumnType.Date : ParquetColumnType.Text);
-        }
-
-        return columns;
-    }
-
-    /// <summary>Adds a field's value to its column: a <c>day</c> parsed back to a date (null when the event had no time).</summary>
-    public static void AddField(ParquetTableWriter table, FieldPath field, string? value)
-    {
-        if (field.Kind == FieldPathKind.Day)
-        {
-            table.Add(DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly day) ? day : null);
-        }
-        else
-        {
-            table.Add(value);
-        }
-    }
-
     private static void WriteCountsParquet(CountResult counts, IReadOnlyList<FieldPath> by, string path)
     {
         var count = new ParquetColumn("count", ParquetColumnType.Count, Nullable: false);
@@ -149,12 +124,27 @@ internal static class ResultTables
             return;
         }
 
-        using var table = ParquetTableWriter.Create(path, [.. FieldColumns(by), count]);
+        // Each field's column is typed by all of its values (FieldColumn): seen first, then written.
+        var columns = new FieldColumn[by.Count];
+        for (int i = 0; i < by.Count; i++)
+        {
+            columns[i] = new FieldColumn(by[i]);
+        }
+
         foreach (CountRow r in counts.Rows)
         {
             for (int i = 0; i < by.Count; i++)
             {
-                AddField(table, by[i], r.Values[i]);
+                columns[i].Observe(r.Values[i], r.IsJson.Count > i && r.IsJson[i]);
+            }
+        }
+
+        using var table = ParquetTableWriter.Create(path, [.. columns.Select(static c => c.Column), count]);
+        foreach (CountRow r in counts.Rows)
+        {
+            for (int i = 0; i < by.Count; i++)
+            {
+                columns[i].Add(table, r.Values[i]);
             }
 
             table.Add(r.Count);

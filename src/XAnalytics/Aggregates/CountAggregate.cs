@@ -98,9 +98,10 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
             long users = 0;
             foreach (Utf8Counter table in tables)
             {
-                for (int i = 0; i < table.Count; i++)
+                Utf8Counter.Cursor records = table.Records();
+                while (records.MoveNext())
                 {
-                    if (FieldKey.FirstIsNonEmpty(table.GetKey(i, out _)))
+                    if (FieldKey.FirstIsNonEmpty(records.Key))
                     {
                         users++;
                     }
@@ -109,6 +110,14 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
 
             Result = new CountResult(result.Events, users, null);
             return;
+        }
+
+        // The buckets are no longer needed: their memory can go before the rows' is taken. No collection is forced
+        // for it: a forced full collection peaked 8 MiB lower with 1M distinct time stamps (199-207 MiB against
+        // 208-216 MiB, 2 runs each), too little to stop the threads of a program that embeds the engine.
+        foreach (Utf8Counter table in tables)
+        {
+            table.ReleaseIndex();
         }
 
         Result = new CountResult(result.Events, 0, CountRows.Sorted(tables, _by.Length));
@@ -151,10 +160,11 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
         writer.WriteUInt((ulong)keys);
         foreach (Utf8Counter table in tables)
         {
-            for (int i = 0; i < table.Count; i++)
+            Utf8Counter.Cursor records = table.Records();
+            while (records.MoveNext())
             {
-                writer.WriteBytes(table.GetKey(i, out long count));
-                writer.WriteUInt((ulong)count);
+                writer.WriteBytes(records.Key);
+                writer.WriteUInt((ulong)records.Count);
             }
         }
     }

@@ -15,8 +15,10 @@ namespace XAnalytics.Aggregates;
 /// <para>The order is <see cref="FieldKey.Compare"/>'s (UTF-16 ordinal of the decoded values), but the sort does not
 /// call it: each row carries a window of 15 bytes of its key (big-endian in two <see cref="ulong"/>s, so integer order
 /// is byte order) and a last byte saying whether the value goes on, ended (with its length and its tag) or is missing.
-/// Rows are sorted by count and window; rows whose windows tie are read again 15 bytes further on (or at the next
-/// field) and sorted among themselves, as an MSD radix sort would, until every tie is broken. Only those refills
+/// Rows are placed by count first (a counting sort; a row reads its count from the key's record), then the rows of
+/// one count are sorted by window; rows whose windows tie are read again 15 bytes further on (or at the next field,
+/// or past the prefix a whole run shares) and sorted among themselves, as an MSD radix sort would, until every tie is
+/// broken. Only those refills
 /// touch the keys, in one pass over a run of rows (independent loads the processor overlaps), where a comparison sort
 /// read two keys per comparison: 300,000 URL event types, most of which share their first 40 to 60 bytes, took 0.5 s
 /// of comparisons that missed the cache.</para>
@@ -60,7 +62,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
             ref readonly Row r = ref _order[index];
             bool[] isJson = new bool[_fields];
             string?[] values = FieldKey.Decode(r.Key(_chunks), _fields, isJson);
-            return new CountRow(values, r.Count) { IsJson = isJson };
+            return new CountRow(values, r.Count(_chunks)) { IsJson = isJson };
         }
     }
 
@@ -71,79 +73,85 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         {
             ref readonly Row r = ref _order[i];
             FieldKey.Visit(r.Key(_chunks), _fields, visitor);
-            visitor.EndRow(r.Count);
+            visitor.EndRow(r.Count(_chunks));
         }
     }
 
     public static CountRows Sorted(IReadOnlyList<Utf8Counter> tables, int fields)
     {
         int total = 0;
+        int chunkTotal = 0;
         foreach (Utf8Counter table in tables)
         {
             total += table.Count;
+            chunkTotal += table.ChunkCount;
         }
 
-        var order = new Row[total];
-        var chunks = new List<byte[]>();
-        var chunkIndex = new Dictionary<byte[], int>(ReferenceEqualityComparer.Instance);
-        byte[]? lastChunk = null;
-        int lastIndex = -1;
-        int at = 0;
+        // The tables' chunks side by side: a row names its key's chunk by its index here.
+        var chunks = new byte[chunkTotal][];
+        int chunkBase = 0;
+        foreach (Utf8Counter table in tables)
+        {
+            Array.Copy(table.Chunks, 0, chunks, chunkBase, table.ChunkCount);
+            chunkBase += table.ChunkCount;
+        }
+
+        // Most frequent first, by a counting sort on the counts (two sequential passes over the arenas): the rows
+        // carry no count, which they read from the key's record, so that a row is 22 bytes.
+        var places = new CountPlaces();
         bool valid = true;
         foreach (Utf8Counter table in tables)
         {
-            for (int e = 0; e < table.Count; e++)
+            Utf8Counter.Cursor records = table.Records();
+            while (records.MoveNext())
             {
-                // In entry order, the keys are read in the order they lie in the arena: one sequential pass. A row
-                // holds its key's chunk as an index (no reference in a struct that the sort moves) and its offset, so
-                // a refill reads the key at once, not the table's entry first.
-                byte[] chunk = table.GetKeyLocation(e, out int offset, out int length, out long count);
-                if (!ReferenceEquals(chunk, lastChunk))
-                {
-                    if (!chunkIndex.TryGetValue(chunk, out lastIndex))
-                    {
-                        lastIndex = chunks.Count;
-                        chunks.Add(chunk);
-                        chunkIndex.Add(chunk, lastIndex);
-                    }
-
-                    lastChunk = chunk;
-                }
-
-                ref Row row = ref order[at++];
-                row.Count = count;
-                row.Chunk = lastIndex;
-                row.Offset = offset;
-                row.Length = length;
-                ReadOnlySpan<byte> key = chunk.AsSpan(offset, length);
-                valid = valid && IsValidUtf8(key, fields);
-                Fill(ref row, key, 0, 0);
+                places.Add(records.Count);
+                valid = valid && IsValidUtf8(records.Key, fields);
             }
         }
 
-        byte[][] chunkArray = [.. chunks];
-        if (!valid)
+        var ties = new Stack<Run>();
+        places.Place(ties);
+
+        var order = new Row[total];
+        chunkBase = 0;
+        foreach (Utf8Counter table in tables)
         {
-            Array.Sort(order, new ExactComparer(chunkArray, fields));
-            return new CountRows(chunkArray, order, fields);
+            Utf8Counter.Cursor records = table.Records();
+            while (records.MoveNext())
+            {
+                ref int at = ref places.Next(records.Count);
+                ref Row row = ref order[at++];
+                row.Chunk = chunkBase + records.ChunkIndex;
+                row.Offset = (ushort)records.Offset;
+            }
+
+            chunkBase += table.ChunkCount;
         }
 
-        order.AsSpan().Sort(new CountThenWindow());
-        var ties = new Stack<Run>();
-        PushTies(order, 0, total, 0, 0, ties);
+        if (!valid)
+        {
+            foreach (Run run in ties)
+            {
+                Array.Sort(order, run.Start, run.Length, new ExactComparer(chunks, fields));
+            }
+
+            return new CountRows(chunks, order, fields);
+        }
+
         if (total < ParallelAbove || Environment.ProcessorCount < 2)
         {
             while (ties.TryPop(out Run run))
             {
-                Refine(chunkArray, fields, order, run, ties);
+                Refine(chunks, fields, order, run, ties);
             }
         }
         else
         {
-            RefineInParallel(chunkArray, fields, order, ties);
+            RefineInParallel(chunks, fields, order, ties);
         }
 
-        return new CountRows(chunkArray, order, fields);
+        return new CountRows(chunks, order, fields);
     }
 
     public IEnumerator<CountRow> GetEnumerator()
@@ -157,9 +165,10 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>
-    /// Breaks the tie of <paramref name="run"/>: its rows' windows are equal at (field, depth); they are refilled one
-    /// step on (without sorting while they stay all equal: a prefix every key of the run shares), then sorted, and
-    /// their own ties pushed.
+    /// Sorts <paramref name="run"/>, whose rows tie on everything before (field, depth): their windows are filled
+    /// there and sorted, and runs that still tie pushed. While the whole run stays equal it is not sorted: the pass
+    /// that filled the windows also measured the prefix every key of the run shares, and the next fill starts past
+    /// it (URL event types share 30 to 60 bytes, which took a pass per 15 bytes).
     /// </summary>
     private static void Refine(byte[][] chunks, int fields, Row[] order, Run run, Stack<Run> pending)
     {
@@ -168,22 +177,43 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         int depth = run.Depth;
         while (true)
         {
-            if (!Next(rows[0].Lo, fields, ref field, ref depth))
-            {
-                return; // equal keys: the tables hold distinct keys, so this is not reached
-            }
-
+            ReadOnlySpan<byte> first = FieldKey.Value(rows[0].Key(chunks), field, out byte firstTag);
             bool allEqual = true;
+            int shared = int.MaxValue;
             for (int i = 0; i < rows.Length; i++)
             {
                 ref Row row = ref rows[i];
-                Fill(ref row, row.Key(chunks), field, depth);
-                allEqual = allEqual && row.Hi == rows[0].Hi && row.Lo == rows[0].Lo;
+                ReadOnlySpan<byte> value = FieldKey.Value(row.Key(chunks), field, out byte tag);
+                Fill(ref row, value, tag, depth);
+                if (allEqual)
+                {
+                    allEqual = row.Hi == rows[0].Hi && row.Lo == rows[0].Lo;
+                    if (allEqual && shared > Window && tag != FieldKey.MissingTag && firstTag != FieldKey.MissingTag
+                        && value.Length > depth && first.Length > depth)
+                    {
+                        shared = Math.Min(shared, value[depth..].CommonPrefixLength(first[depth..]));
+                    }
+                }
             }
 
             if (!allEqual)
             {
                 break;
+            }
+
+            if ((byte)rows[0].Lo == GoesOn)
+            {
+                // Every value goes on past the window and shares at least its 15 bytes (the byte map is one to one).
+                depth += Math.Max(Window, shared);
+                continue;
+            }
+
+            // The value ended (or is missing) in all, with the same length and tag: the next field decides.
+            field++;
+            depth = 0;
+            if (field == fields)
+            {
+                return; // equal keys: the tables hold distinct keys, so this is not reached
             }
         }
 
@@ -196,7 +226,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
             rows.Sort(new WindowOnly());
         }
 
-        PushTies(order, run.Start, run.Length, field, depth, pending);
+        PushTies(order, run.Start, run.Length, fields, field, depth, pending);
     }
 
     /// <summary>
@@ -249,18 +279,28 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, 8) }, [.. Enumerable.Repeat<Action>(Work, Math.Min(Environment.ProcessorCount, 8))]);
     }
 
-    /// <summary>Pushes every run of two or more rows with equal count and window within [start, start + length).</summary>
-    private static void PushTies(Row[] order, int start, int length, int field, int depth, Stack<Run> pending)
+    /// <summary>
+    /// Pushes every run of two or more rows with equal windows at (field, depth) within [start, start + length), to be
+    /// filled next where they may differ: 15 bytes on, or at the next field when their value ended there.
+    /// </summary>
+    private static void PushTies(Row[] order, int start, int length, int fields, int field, int depth, Stack<Run> pending)
     {
         int end = start + length;
         int first = start;
         for (int i = start + 1; i <= end; i++)
         {
-            if (i == end || order[i].Count != order[first].Count || order[i].Hi != order[first].Hi || order[i].Lo != order[first].Lo)
+            if (i == end || order[i].Hi != order[first].Hi || order[i].Lo != order[first].Lo)
             {
                 if (i - first > 1)
                 {
-                    pending.Push(new Run(first, i - first, field, depth));
+                    if ((byte)order[first].Lo == GoesOn)
+                    {
+                        pending.Push(new Run(first, i - first, field, depth + Window));
+                    }
+                    else if (field + 1 < fields)
+                    {
+                        pending.Push(new Run(first, i - first, field + 1, 0));
+                    }
                 }
 
                 first = i;
@@ -268,30 +308,14 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         }
     }
 
-    /// <summary>Where rows whose windows at (field, depth) end in <paramref name="lo"/> and tie are compared next; false when nothing is left.</summary>
-    private static bool Next(ulong lo, int fields, ref int field, ref int depth)
-    {
-        if ((byte)lo == GoesOn)
-        {
-            depth += Window;
-            return true;
-        }
-
-        // The value ended (or is missing) in both, with the same length and tag: the next field decides.
-        field++;
-        depth = 0;
-        return field < fields;
-    }
-
     /// <summary>
-    /// Sets <paramref name="row"/>'s window to bytes [depth, depth + 15) of field <paramref name="field"/>'s value
-    /// (mapped to UTF-16 order, zeros past its end), and its last byte: <see cref="GoesOn"/> when the value is
-    /// longer; 2 + 2 * bytes left + 1 for JSON text when it ends here (a shorter value first, then a string before
-    /// the same JSON text, as <see cref="FieldKey.Compare"/>); 0 when the field is missing (before any value).
+    /// Sets <paramref name="row"/>'s window to bytes [depth, depth + 15) of <paramref name="value"/> (mapped to
+    /// UTF-16 order, zeros past its end), and its last byte: <see cref="GoesOn"/> when the value is longer;
+    /// 2 + 2 * bytes left + 1 for JSON text when it ends here (a shorter value first, then a string before the same
+    /// JSON text, as <see cref="FieldKey.Compare"/>); 0 when the field is missing (before any value).
     /// </summary>
-    private static void Fill(ref Row row, ReadOnlySpan<byte> key, int field, int depth)
+    private static void Fill(ref Row row, ReadOnlySpan<byte> value, byte tag, int depth)
     {
-        ReadOnlySpan<byte> value = FieldKey.Value(key, field, out byte tag);
         if (tag == FieldKey.MissingTag)
         {
             row.Hi = 0;
@@ -377,34 +401,99 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         }
     }
 
-    /// <summary>A row: its count, its current window, and where its key is.</summary>
-    [StructLayout(LayoutKind.Sequential)]
+    /// <summary>
+    /// A row: its current window and where its key's record is (<see cref="Utf8Counter"/>: the count is read from
+    /// there). 22 bytes; it was 40 with the count and the key's length beside them.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 2)]
     private struct Row
     {
-        public long Count;
         public ulong Hi;
         public ulong Lo;
         public int Chunk;
-        public int Offset;
-        public int Length;
+        public ushort Offset;
 
-        public readonly ReadOnlySpan<byte> Key(byte[][] chunks) => chunks[Chunk].AsSpan(Offset, Length);
+        public readonly ReadOnlySpan<byte> Key(byte[][] chunks) => Utf8Counter.KeyAt(chunks[Chunk], Offset);
+
+        public readonly long Count(byte[][] chunks) => Utf8Counter.CountAt(chunks[Chunk], Offset);
     }
 
-    /// <summary>Rows [Start, Start + Length) whose windows at (Field, Depth) tie.</summary>
+    /// <summary>Rows [Start, Start + Length) that tie on everything before (Field, Depth).</summary>
     private readonly record struct Run(int Start, int Length, int Field, int Depth);
-
-    private readonly struct CountThenWindow : IComparer<Row>
-    {
-        public int Compare(Row x, Row y)
-            => x.Count != y.Count ? y.Count.CompareTo(x.Count)
-                : x.Hi != y.Hi ? x.Hi.CompareTo(y.Hi)
-                : x.Lo.CompareTo(y.Lo);
-    }
 
     private readonly struct WindowOnly : IComparer<Row>
     {
         public int Compare(Row x, Row y) => x.Hi != y.Hi ? x.Hi.CompareTo(y.Hi) : x.Lo.CompareTo(y.Lo);
+    }
+
+    /// <summary>
+    /// A counting sort's tallies, then places, per count: an array for counts below 1,024 (most of a count of many
+    /// distinct values: 96% of URL event types occur once), a dictionary for the rest.
+    /// </summary>
+    private sealed class CountPlaces
+    {
+        private const int Small = 1024;
+        private readonly int[] _small = new int[Small];
+        private readonly Dictionary<long, int> _large = [];
+
+        public void Add(long count)
+        {
+            if ((ulong)count < Small)
+            {
+                _small[count]++;
+            }
+            else
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_large, count, out _)++;
+            }
+        }
+
+        /// <summary>Turns the tallies into the first place of each count, most frequent first; pushes the counts shared by two rows or more.</summary>
+        public void Place(Stack<Run> ties)
+        {
+            long[] large = [.. _large.Keys];
+            Array.Sort(large, static (x, y) => y.CompareTo(x));
+            int next = 0;
+            int at = 0;
+            for (; at < large.Length && large[at] > 0; at++)
+            {
+                next = PlaceLarge(large[at], next, ties);
+            }
+
+            for (int count = Small - 1; count >= 0; count--)
+            {
+                int rows = _small[count];
+                _small[count] = next;
+                if (rows > 1)
+                {
+                    ties.Push(new Run(next, rows, 0, 0));
+                }
+
+                next += rows;
+            }
+
+            for (; at < large.Length; at++)
+            {
+                next = PlaceLarge(large[at], next, ties); // negative counts: not made by a count, but readable from a partial file
+            }
+        }
+
+        /// <summary>The next place of a row with <paramref name="count"/>, after <see cref="Place"/>.</summary>
+        public ref int Next(long count)
+            => ref (ulong)count < Small ? ref _small[count] : ref CollectionsMarshal.GetValueRefOrNullRef(_large, count);
+
+        private int PlaceLarge(long count, int next, Stack<Run> ties)
+        {
+            ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_large, count);
+            int rows = slot;
+            slot = next;
+            if (rows > 1)
+            {
+                ties.Push(new Run(next, rows, 0, 0));
+            }
+
+            return next + rows;
+        }
     }
 
     /// <summary>The order itself, for keys that are not valid UTF-8.</summary>
@@ -412,7 +501,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     {
         public int Compare(Row x, Row y)
         {
-            int byCount = y.Count.CompareTo(x.Count);
+            int byCount = y.Count(chunks).CompareTo(x.Count(chunks));
             return byCount != 0 ? byCount : FieldKey.Compare(x.Key(chunks), y.Key(chunks), fields);
         }
     }

@@ -32,6 +32,12 @@ public sealed class SortSink : IEventSink
     private readonly IEventSink _output;
     private readonly ConcurrentBag<Worker> _idle = [];
     private readonly ConcurrentQueue<SpillFile> _spills = new();
+
+    // Spill files created and still being written, each known from the moment it is created (under this lock, with
+    // the folder's own guard inside) until it is either in _spills or disposed by its writer: the closing closes their
+    // handles, and every file is then released whatever the moment of a cancellation.
+    private readonly HashSet<SpillFile> _writing = [];
+    private readonly Lock _spillsGate = new();
     private StageContext? _context;
     private ITargetBlock<EventBatch>? _outputBlock;
     private SpillFolder? _spillFolder;
@@ -48,6 +54,12 @@ public sealed class SortSink : IEventSink
 
     /// <inheritdoc/>
     public bool RequiresInputOrder => false;
+
+    /// <summary>Fault injection for tests: called on the spilling thread once a spill file is created and registered, before it is written.</summary>
+    internal Action? AfterSpillCreated { get; init; }
+
+    /// <summary>Fault injection for tests: called on the spilling thread once a spill file is written, before it joins the runs to merge.</summary>
+    internal Action? AfterSpillWritten { get; init; }
 
     /// <inheritdoc/>
     public ITargetBlock<EventBatch> CreateBlock(StageContext context)
@@ -157,23 +169,94 @@ public sealed class SortSink : IEventSink
     private void Spill(SortRun run, StageCounters counters, bool collect = true)
     {
         run.Sort();
+        SpillFile? created = null;
         SpillFile spill;
         try
         {
-            spill = SpillFile.Write(run, _spillFolder!.CreateFile);
+            spill = SpillFile.Write(run, () =>
+            {
+                SpillFile file = created = CreateSpill();
+                try
+                {
+                    AfterSpillCreated?.Invoke();
+                }
+                catch
+                {
+                    file.Dispose(); // Write disposes only what create returned
+                    throw;
+                }
+
+                return file;
+            });
+        }
+        catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
+        {
+            Forget(created); // Write disposed it
+            _spillFolder.ThrowIfClosed(); // the closing closed the file under this worker: the run is stopping
+            throw;
         }
         catch (IOException e)
         {
+            Forget(created);
             throw new IOException($"The sort could not spill a run to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
         }
+        catch
+        {
+            Forget(created);
+            throw;
+        }
 
-        _spills.Enqueue(spill);
+        AfterSpillWritten?.Invoke();
+        Enlist(spill);
         counters.AddFact("spilled-runs", 1);
         counters.AddFact("spilled-bytes", spill.CompressedBytes);
         run.Clear();
         if (collect)
         {
             KeepWithinBudget(_options.MemoryBytes);
+        }
+    }
+
+    /// <summary>
+    /// A new spill file, created and registered in one step: under <c>_spillsGate</c>, which the closing's
+    /// <see cref="CloseSpills"/> takes, so a file made before the closing is one it sees (and one after it is refused).
+    /// </summary>
+    private SpillFile CreateSpill()
+    {
+        lock (_spillsGate)
+        {
+            SpillFile file = _spillFolder!.CreateFile(); // refuses (a cancellation) once the closing has begun
+            _writing.Add(file);
+            return file;
+        }
+    }
+
+    /// <summary>A written spill joins the runs to merge; when the folder closed meanwhile, it is disposed here instead.</summary>
+    private void Enlist(SpillFile spill)
+    {
+        lock (_spillsGate)
+        {
+            _writing.Remove(spill);
+            if (!_spillFolder!.IsClosed)
+            {
+                _spills.Enqueue(spill);
+                return;
+            }
+        }
+
+        spill.Dispose(); // the closing has run or is about to, and did not or will not see it in _spills
+        _spillFolder.ThrowIfClosed();
+    }
+
+    /// <summary>A spill that failed while written (and was disposed by its writer) is no longer the closing's to close.</summary>
+    private void Forget(SpillFile? spill)
+    {
+        if (spill is not null)
+        {
+            lock (_spillsGate)
+            {
+                _writing.Remove(spill);
+            }
         }
     }
 
@@ -220,12 +303,23 @@ public sealed class SortSink : IEventSink
     }
 
 
-    /// <summary>Disposes the spilled runs: the folder is being closed (a worker still spilling gets a cancellation).</summary>
+    /// <summary>
+    /// Disposes the spilled runs and closes the files still being written (their writers, who own their buffers,
+    /// dispose them): the folder is being closed, and a worker still spilling gets a cancellation.
+    /// </summary>
     private void CloseSpills()
     {
-        while (_spills.TryDequeue(out SpillFile? spill))
+        lock (_spillsGate)
         {
-            spill.Dispose();
+            foreach (SpillFile writing in _writing)
+            {
+                writing.CloseHandle();
+            }
+
+            while (_spills.TryDequeue(out SpillFile? spill))
+            {
+                spill.Dispose();
+            }
         }
     }
 

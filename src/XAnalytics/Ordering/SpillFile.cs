@@ -176,14 +176,23 @@ internal sealed class SpillFile : IRecordCursor
 
     public void Dispose()
     {
+        CloseHandle();
+        Return(ref _raw);
+        Return(ref _compressed);
+    }
+
+    /// <summary>
+    /// Closes the file (deleted with it on Windows) but keeps the buffers: what a closing scratch folder does to a
+    /// file another thread is still writing, whose next write then fails (<see cref="ObjectDisposedException"/>) and
+    /// whose writer, the buffers' owner, disposes it. Thread-safe, and idempotent as <see cref="Dispose"/> is.
+    /// </summary>
+    public void CloseHandle()
+    {
         _file.Dispose();
         if (_deleteOnDispose is not null)
         {
             File.Delete(_deleteOnDispose);
         }
-
-        Return(ref _raw);
-        Return(ref _compressed);
     }
 
     private void Append(ReadOnlySpan<byte> key, ReadOnlySpan<byte> json)

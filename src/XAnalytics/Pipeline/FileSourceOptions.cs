@@ -61,10 +61,4 @@ public sealed record FileSourceOptions
     /// note). <see cref="Shard"/> is then required, with the plan's shard count. Default null.
     /// </summary>
     public ShardPlan? Plan { get; init; }
-
-    /// <summary>
-    /// When set, only the listed files whose full paths are in it are read; the others are left out (each file
-    /// keeps its index in the whole listing). A daily run's new files (<c>--state</c>). Default null: every file.
-    /// </summary>
-    public IReadOnlySet<string>? OnlyFiles { get; init; }
 }

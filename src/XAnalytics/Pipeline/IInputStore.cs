@@ -14,7 +14,8 @@ public interface IInputStore
 
     /// <summary>
     /// The objects of <paramref name="input"/>: one named object, or every object under a prefix, in ordinal order of
-    /// their names (the order a folder's files are read in). Hidden names and manifests are left out by the engine.
+    /// their names (the order a folder's files are read in). Hidden names and manifests are left out by the engine; a
+    /// <c>manifest.json</c> is opened with <see cref="Open"/> once while planning, to hold its folder's parts to it.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing is there (the message names the input).</exception>
     IReadOnlyList<StoredObject> List(string input, CancellationToken cancellationToken);

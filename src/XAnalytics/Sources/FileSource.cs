@@ -39,6 +39,12 @@ public sealed class FileSource
     public long TotalBytes { get; }
 
     /// <summary>
+    /// Raised at the start of each <see cref="Plan"/>, before anything is listed: a test counts the listings of its
+    /// own inputs with it (a daily <c>--state</c> run lists its tree once). Internal; nothing in the engine listens.
+    /// </summary>
+    internal static event Action<FileSourceOptions>? Listing;
+
+    /// <summary>
     /// Lists the files of the inputs: each directory's entries sorted by ordinal name, directories recursed in
     /// place, so the order is the same on every machine. Fails early, before any file is read.
     /// </summary>
@@ -59,6 +65,8 @@ public sealed class FileSource
         {
             throw new ArgumentException("No input given: name at least one file or directory.", nameof(options));
         }
+
+        Listing?.Invoke(options);
 
         var files = new List<SourceFile>();
         var notes = new List<string>();
@@ -131,11 +139,6 @@ public sealed class FileSource
             throw new FileNotFoundException($"No input files: nothing to read in {string.Join(", ", options.Inputs)}{skippedNote}.");
         }
 
-        if (options.OnlyFiles is { } only)
-        {
-            files.RemoveAll(file => !only.Contains(Path.GetFullPath(file.Path)));
-        }
-
         if (options.Plan is { } plan)
         {
             return new FileSource(SelectPlanned(files, plan, options, notes), skipped, notes);
@@ -171,17 +174,18 @@ public sealed class FileSource
         }
 
         // An object store's input: its objects in name order, hidden names (a segment starting with '.' below the
-        // input) and manifests left out as in a folder, each read once.
+        // input) and manifests left out as in a folder, each read once. A "folder" (objects sharing a prefix up to a
+        // '/') holding manifest.json is held to it as a local folder is: parts present with their sizes before
+        // anything is read, each part's hash checked as it is read.
         void ListStored(IInputStore store, string input)
         {
             var objects = new List<StoredObject>(store.List(input, CancellationToken.None));
             objects.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+            Dictionary<string, Dictionary<string, (long Bytes, string Sha256)>> manifests = StoredManifests(store, input, objects);
             foreach (StoredObject stored in objects)
             {
-                string relative = stored.Path.Length > input.Length && stored.Path.StartsWith(input, StringComparison.Ordinal)
-                    ? stored.Path[input.Length..] : stored.Path[(stored.Path.LastIndexOf('/') + 1)..];
                 string name = stored.Path[(stored.Path.LastIndexOf('/') + 1)..];
-                if ((options.SkipHidden && (relative.StartsWith('.') || relative.Contains("/.", StringComparison.Ordinal)))
+                if ((options.SkipHidden && IsHiddenStored(input, stored.Path))
                     || (options.SkipManifests && name == PartsManifest.FileName)
                     || !seenPaths.Add(stored.Path))
                 {
@@ -189,8 +193,58 @@ public sealed class FileSource
                     continue;
                 }
 
-                Add(stored.Path, stored.Length, openStored: () => store.Open(stored));
+                string? hash = manifests.TryGetValue(stored.Path[..(stored.Path.Length - name.Length)], out var listed) && listed.TryGetValue(name, out var part)
+                    ? part.Sha256 : null;
+                Add(stored.Path, stored.Length, hash, openStored: () => store.Open(stored));
             }
+        }
+
+        // Each stored folder's manifest (by the folder's path, ending in '/') checked against the objects directly in
+        // that folder; a folder under a hidden name is not read, so its manifest is not either.
+        Dictionary<string, Dictionary<string, (long Bytes, string Sha256)>> StoredManifests(IInputStore store, string input, List<StoredObject> objects)
+        {
+            var manifests = new Dictionary<string, Dictionary<string, (long Bytes, string Sha256)>>(StringComparer.Ordinal);
+            Dictionary<string, List<(string Name, long Bytes)>>? folders = null;
+            foreach (StoredObject manifest in objects)
+            {
+                int slash = manifest.Path.LastIndexOf('/');
+                // A manifest named as the input itself is one object, as a file named explicitly is: no folder to check.
+                if (!manifest.Path.AsSpan(slash + 1).SequenceEqual(PartsManifest.FileName) || manifest.Path == input
+                    || (options.SkipHidden && IsHiddenStored(input, manifest.Path)))
+                {
+                    continue;
+                }
+
+                if (folders is null)
+                {
+                    // The objects directly in each folder, found in one pass once a manifest is met.
+                    folders = new Dictionary<string, List<(string Name, long Bytes)>>(StringComparer.Ordinal);
+                    foreach (StoredObject o in objects)
+                    {
+                        int end = o.Path.LastIndexOf('/') + 1;
+                        string parent = o.Path[..end];
+                        if (!folders.TryGetValue(parent, out List<(string Name, long Bytes)>? inParent))
+                        {
+                            folders[parent] = inParent = [];
+                        }
+
+                        inParent.Add((o.Path[end..], o.Length));
+                    }
+                }
+
+                string folder = manifest.Path[..(slash + 1)];
+                byte[] bytes;
+                using (Stream stream = store.Open(manifest))
+                using (var buffer = new MemoryStream())
+                {
+                    stream.CopyTo(buffer);
+                    bytes = buffer.ToArray();
+                }
+
+                manifests[folder] = ManifestCheck.Verify(folder.TrimEnd('/'), manifest.Path, bytes, folders[folder]);
+            }
+
+            return manifests;
         }
 
         // Whether the path leads to something not met before (and not excluded), recording it.
@@ -289,6 +343,34 @@ public sealed class FileSource
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
             files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256, OpenStored = openStored });
         }
+    }
+
+    /// <summary>Whether a stored object is hidden: a segment of its name below <paramref name="input"/> starts with a dot.</summary>
+    private static bool IsHiddenStored(string input, string path)
+    {
+        string relative = path.Length > input.Length && path.StartsWith(input, StringComparison.Ordinal)
+            ? path[input.Length..] : path[(path.LastIndexOf('/') + 1)..];
+        return relative.StartsWith('.') || relative.Contains("/.", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The files of this listing whose full paths are in <paramref name="fullPaths"/>, in the same order, each keeping
+    /// its index in the whole listing (so what depends on input order comes out as in a run over everything), with the
+    /// same notes: a daily run's new files (<c>--state</c>) read without listing the inputs again.
+    /// </summary>
+    public FileSource Only(IReadOnlySet<string> fullPaths)
+    {
+        ArgumentNullException.ThrowIfNull(fullPaths);
+        var kept = new List<SourceFile>();
+        foreach (SourceFile file in Files)
+        {
+            if (fullPaths.Contains(file.Path == StandardInput ? file.Path : Path.GetFullPath(file.Path)))
+            {
+                kept.Add(file);
+            }
+        }
+
+        return new FileSource(kept, SkippedFiles, Notes);
     }
 
     /// <summary>The plan's files of the selected shard, found among the files listed now, each at its planned index.</summary>

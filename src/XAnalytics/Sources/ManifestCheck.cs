@@ -29,10 +29,30 @@ internal static class ManifestCheck
             return null;
         }
 
+        var files = new List<(string Name, long Bytes)>(entries.Length);
+        foreach (FileSystemInfo entry in entries)
+        {
+            if (entry is FileInfo file)
+            {
+                files.Add((file.Name, file.Length));
+            }
+        }
+
+        return Verify(dir.FullName, manifestFile.FullName, File.ReadAllBytes(manifestFile.FullName), files);
+    }
+
+    /// <summary>
+    /// The listed parts by name of the manifest <paramref name="manifestBytes"/> (named <paramref name="manifestPath"/>
+    /// in messages) of the folder <paramref name="folder"/>, whose files (name without folder, size) are
+    /// <paramref name="files"/>: a local folder's, or the objects directly under an object store's prefix.
+    /// </summary>
+    /// <exception cref="FormatException">The folder does not match its manifest (the message says how).</exception>
+    public static Dictionary<string, (long Bytes, string Sha256)> Verify(string folder, string manifestPath, byte[] manifestBytes, IReadOnlyList<(string Name, long Bytes)> files)
+    {
         var listed = new Dictionary<string, (long Bytes, string Sha256)>(StringComparer.Ordinal);
         try
         {
-            using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(manifestFile.FullName));
+            using JsonDocument manifest = JsonDocument.Parse(manifestBytes);
             foreach (JsonElement part in manifest.RootElement.GetProperty("parts").EnumerateArray())
             {
                 string name = part.GetProperty("name").GetString() ?? throw new FormatException("a part without a name");
@@ -45,35 +65,35 @@ internal static class ManifestCheck
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new FormatException($"{manifestFile.FullName} cannot be read as a parts manifest: {e.Message}", e);
+            throw new FormatException($"{manifestPath} cannot be read as a parts manifest: {e.Message}", e);
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (FileSystemInfo entry in entries)
+        foreach ((string name, long bytes) in files)
         {
-            if (entry is not FileInfo file || !file.Name.StartsWith("part-", StringComparison.Ordinal))
+            if (!name.StartsWith("part-", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            if (!listed.TryGetValue(file.Name, out var expected))
+            if (!listed.TryGetValue(name, out var expected))
             {
-                throw new FormatException($"{dir.FullName}: {file.Name} is not in its manifest.json (a part of another run?); nothing was read.");
+                throw new FormatException($"{folder}: {name} is not in its manifest.json (a part of another run?); nothing was read.");
             }
 
-            if (file.Length != expected.Bytes)
+            if (bytes != expected.Bytes)
             {
-                throw new FormatException($"{dir.FullName}: {file.Name} has {file.Length} bytes, its manifest.json says {expected.Bytes}; nothing was read.");
+                throw new FormatException($"{folder}: {name} has {bytes} bytes, its manifest.json says {expected.Bytes}; nothing was read.");
             }
 
-            seen.Add(file.Name);
+            seen.Add(name);
         }
 
         foreach (string name in listed.Keys)
         {
             if (!seen.Contains(name))
             {
-                throw new FormatException($"{dir.FullName}: {name}, listed in its manifest.json, is missing; nothing was read.");
+                throw new FormatException($"{folder}: {name}, listed in its manifest.json, is missing; nothing was read.");
             }
         }
 

@@ -149,6 +149,48 @@ public sealed class CountRowsTests
     }
 
     [Fact]
+    public void Sorted_CountsAboveAndBelowTheArrayOfSmallCounts_SameOrderAsCompare()
+    {
+        // The counting sort places counts below 1,024 through an array and the rest through a dictionary; counts
+        // read from a partial file may be above long's range of a count (read as negative).
+        var random = new Random(23);
+        var keys = new Dictionary<string, (byte[] Key, long Count)>();
+        long[] counts = [0, 1, 2, 1023, 1024, 1025, 5000, long.MaxValue, -1, long.MinValue];
+        while (keys.Count < 3000)
+        {
+            string value = $"v{random.Next(100_000)}";
+            long count = random.Next(3) == 0 ? counts[random.Next(counts.Length)] : random.Next(0, 3000);
+            keys[value] = (Key((Text, value)), count);
+        }
+
+        AssertSameOrderAsCompare([.. keys.Values], 1, tables: 3);
+    }
+
+    [Fact]
+    public void Sorted_LongSharedPrefixesOfEveryLength_SameOrderAsCompare()
+    {
+        // Runs that stay equal jump past the prefix they share: keys that share 0 to 80 bytes, end inside it, or
+        // differ right after a window's end.
+        var keys = new Dictionary<string, (byte[] Key, long Count)>();
+        string shared = string.Concat(Enumerable.Range(0, 90).Select(static i => (char)('a' + (i % 26))));
+        for (int length = 0; length <= 80; length++)
+        {
+            foreach (string tail in new[] { "", "!", "~", "é", "\uE000", "😀x" })
+            {
+                string value = shared[..length] + tail;
+                keys.TryAdd(value, (Key((Text, value)), 1 + (length % 2)));
+                keys.TryAdd("json:" + value, (Key((Json, value)), 1));
+
+                // A count of their own: the whole run shares 31 to 70 bytes, then ends or differs.
+                string deep = "~" + shared[..(30 + (length % 40))] + tail;
+                keys.TryAdd("deep:" + deep, (Key((Text, deep)), 7));
+            }
+        }
+
+        AssertSameOrderAsCompare([.. keys.Values], 1, tables: 5);
+    }
+
+    [Fact]
     public void Visit_RowsAsBytes_SameValuesAndCountsAsTheDecodedRows()
     {
         (byte[] Key, long Count)[] rows = [(Key((Text, "é\tx"), (Missing, null)), 2), (Key((Json, "12"), (Text, "")), 9)];

@@ -66,14 +66,67 @@ public sealed class HighCardinalityCountTests
         });
 
         Assert.Equal(5000, shared.Count);
+        int seen = 0;
         foreach (Utf8Counter stripe in shared.Stripes)
         {
-            for (int i = 0; i < stripe.Count; i++)
+            Utf8Counter.Cursor records = stripe.Records();
+            while (records.MoveNext())
             {
-                stripe.GetKey(i, out long count);
-                Assert.Equal(40, count);
+                Assert.Equal(40, records.Count);
+                seen++;
             }
         }
+
+        Assert.Equal(5000, seen);
+    }
+
+    [Fact]
+    public void Utf8Counter_ReleaseIndexThenAdd_RebuildsAndCountsIntoTheSameRecords()
+    {
+        var counter = new Utf8Counter();
+        for (int i = 0; i < 3000; i++)
+        {
+            counter.Add(Encoding.UTF8.GetBytes($"page-{i % 1000}"), i);
+        }
+
+        counter.ReleaseIndex();
+        counter.Add("page-7"u8, 1_000_000);
+        counter.Add("page-new"u8, 5);
+
+        var counts = new Dictionary<string, long>();
+        Utf8Counter.Cursor records = counter.Records();
+        while (records.MoveNext())
+        {
+            counts.Add(Encoding.UTF8.GetString(records.Key), records.Count);
+        }
+
+        Assert.Equal(1001, counter.Count);
+        Assert.Equal(1001, counts.Count);
+        Assert.Equal(7 + 1007 + 2007 + 1_000_000, counts["page-7"]);
+        Assert.Equal(999 + 1999 + 2999, counts["page-999"]);
+        Assert.Equal(5, counts["page-new"]);
+    }
+
+    [Fact]
+    public void Utf8Counter_KeysThatAreEmptyOrPrefixesOfEachOther_DistinctRecords()
+    {
+        var counter = new Utf8Counter();
+        byte[][] keys = [[], [0], [0, 0], "a"u8.ToArray(), "ab"u8.ToArray(), new byte[70_000], new byte[70_001]];
+        foreach (byte[] key in keys)
+        {
+            counter.Add(key, key.Length + 1);
+            counter.Add(key, 1);
+        }
+
+        Assert.Equal(keys.Length, counter.Count);
+        var seen = new List<(int Length, long Count)>();
+        Utf8Counter.Cursor records = counter.Records();
+        while (records.MoveNext())
+        {
+            seen.Add((records.Key.Length, records.Count));
+        }
+
+        Assert.Equal(keys.Select(static k => (k.Length, (long)k.Length + 2)).Order(), seen.Order());
     }
 
     [Fact]
@@ -93,11 +146,16 @@ public sealed class HighCardinalityCountTests
         expected[huge] = 7;
 
         Assert.Equal(expected.Count, counter.Count);
-        for (int i = 0; i < counter.Count; i++)
+        var seen = new HashSet<string>();
+        Utf8Counter.Cursor records = counter.Records();
+        while (records.MoveNext())
         {
-            string key = Encoding.UTF8.GetString(counter.GetKey(i, out long count));
-            Assert.Equal(expected[key], count);
+            string key = Encoding.UTF8.GetString(records.Key);
+            Assert.Equal(expected[key], records.Count);
+            Assert.True(seen.Add(key), "a key stored twice");
         }
+
+        Assert.Equal(expected.Count, seen.Count);
 
         Assert.True(counter.ArenaBytes < 4_000_000, $"arena {counter.ArenaBytes} bytes for about 2.5 MB of keys");
     }

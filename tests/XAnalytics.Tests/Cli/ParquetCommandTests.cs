@@ -100,6 +100,52 @@ public sealed class ParquetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Select_Parquet_ColumnsTypedByAllTheirValues()
+    {
+        string logs = _dir.WriteText("typed/a.log", string.Join('\n',
+            """{"username": "learner_a", "time": "2015-03-01T10:00:00.250000+00:00", "event": {"position": 12.5, "attempts": 3, "correct": true, "code": "5"}}""",
+            """{"username": "learner_b", "time": "2015-03-01T11:00:00+01:00", "event": {"position": 7, "attempts": 4, "correct": false, "code": 5}}""",
+            """{"username": "learner_c"}""") + "\n");
+        string parquet = _dir.PathOf("typed.parquet");
+
+        var (exit, _, error) = await RunAsync("select", logs, "username", "time", "event.position", "event.attempts", "event.correct", "event.code", "--format", "parquet", "--output", parquet);
+
+        Assert.True(exit == ExitCodes.Clean, error);
+        Assert.Equal(
+            [("username", "VARCHAR"), ("time", "TIMESTAMP WITH TIME ZONE"), ("event.position", "DOUBLE"), ("event.attempts", "BIGINT"), ("event.correct", "BOOLEAN"), ("event.code", "VARCHAR")],
+            DuckDb.Describe(parquet));
+        List<object?[]> rows = DuckDb.Rows(
+            $"SELECT username, epoch_us(\"time\"), \"event.position\", \"event.attempts\", \"event.correct\", \"event.code\" FROM read_parquet('{DuckDb.Quote(parquet)}')");
+        long at10 = new DateTimeOffset(2015, 3, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000;
+        Assert.Equal(
+            [
+                ["learner_a", at10 + 250_000, 12.5, 3L, true, "5"],
+                ["learner_b", at10, 7.0, 4L, false, "5"], // 11:00+01:00 is 10:00 UTC
+                ["learner_c", null, null, null, null, null],
+            ],
+            rows);
+        Assert.Equal(["typed.parquet"], Directory.GetFiles(_dir.Root, "*typed*").Select(Path.GetFileName)); // the spool is gone
+    }
+
+    [Fact]
+    public async Task Count_ByNumberAndBoolean_ParquetInt64AndBooleanColumns()
+    {
+        string logs = _dir.WriteText("typed/a.log", string.Join('\n',
+            """{"username": "learner_a", "event": {"attempts": 3, "correct": true}}""",
+            """{"username": "learner_b", "event": {"attempts": 3, "correct": false}}""",
+            """{"username": "learner_c", "event": {"attempts": 12}}""") + "\n");
+        string parquet = _dir.PathOf("typed-counts.parquet");
+
+        var (exit, _, error) = await RunAsync("count", logs, "--by", "event.attempts", "--by", "event.correct", "--format", "parquet", "--output", parquet);
+
+        Assert.True(exit == ExitCodes.Clean, error);
+        Assert.Equal([("event.attempts", "BIGINT"), ("event.correct", "BOOLEAN"), ("count", "BIGINT")], DuckDb.Describe(parquet));
+        Assert.Equal(
+            [[3L, false, 1L], [3L, true, 1L], [12L, null, 1L]],
+            DuckDb.Rows($"SELECT * FROM read_parquet('{DuckDb.Quote(parquet)}') ORDER BY 1, 2"));
+    }
+
+    [Fact]
     public async Task Schema_Parquet_SameRowsAsCsv()
     {
         string logs = WriteSample();

@@ -47,6 +47,42 @@ public sealed class StateCommandTests
     }
 
     [Fact]
+    public async Task Count_WithState_ListsTheInputTreeOnce_AndReadsTheFilesOfThatListing()
+    {
+        using var dir = new TempDir();
+        dir.WriteText("logs/day1.log", "{\"event_type\":\"a\"}\n");
+        string logs = dir.PathOf("logs");
+        int listings = 0;
+        void Count(XAnalytics.Pipeline.FileSourceOptions o)
+        {
+            if (o.Inputs.Contains(logs))
+            {
+                Interlocked.Increment(ref listings);
+            }
+        }
+
+        XAnalytics.Sources.FileSource.Listing += Count;
+        try
+        {
+            (int first, string one, string error) = await RunAsync(dir, "count", logs, "--by", "event_type", "--state", dir.PathOf("state"));
+            Assert.True(first == 0, error);
+            Assert.Equal("a\t1\n", one.ReplaceLineEndings("\n"));
+            Assert.Equal(1, listings);
+
+            dir.WriteText("logs/day2.log", "{\"event_type\":\"b\"}\n{\"event_type\":\"b\"}\n");
+            (int second, string both, error) = await RunAsync(dir, "count", logs, "--by", "event_type", "--state", dir.PathOf("state"));
+            Assert.True(second == 0, error);
+            Assert.Contains("1 new files folded in", error, StringComparison.Ordinal);
+            Assert.Equal("b\t2\na\t1\n", both.ReplaceLineEndings("\n"));
+            Assert.Equal(2, listings);
+        }
+        finally
+        {
+            XAnalytics.Sources.FileSource.Listing -= Count;
+        }
+    }
+
+    [Fact]
     public async Task Schema_FilesArrivingOneByOne_SameTableAsOneRunOverAll()
     {
         using var dir = new TempDir();

@@ -135,6 +135,68 @@ public sealed class SortSinkTests
         Assert.Empty(Directory.GetFileSystemEntries(dir.Root, ".out.staging-*")); // nor leaves its staging folder
     }
 
+    [Theory]
+    [InlineData(false)] // the spill file just created, not yet written
+    [InlineData(true)] // the spill file written, not yet among the runs to merge
+    public async Task Sort_CancelledBetweenCreatingASpillAndKeepingIt_NoFileLeftOpenOrBehind(bool written)
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 20_000, files: 3, courses: 2, learners: 300, days: 3);
+        string scratch = dir.PathOf("scratch");
+        var options = new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = scratch };
+        using var cancel = new CancellationTokenSource();
+        int spills = 0;
+        void CancelAtTheFirst()
+        {
+            if (Interlocked.Increment(ref spills) == 1)
+            {
+                cancel.Cancel(); // the run's cancellation closes the scratch folder on this very thread, before it goes on
+            }
+        }
+
+        var sink = new SortSink(options, new JsonPartsSink(new PartsSinkOptions { OutputDirectory = dir.PathOf("out") }))
+        {
+            AfterSpillCreated = written ? null : CancelAtTheFirst,
+            AfterSpillWritten = written ? CancelAtTheFirst : null,
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 1), [], sink, cancel.Token).WaitAsync(Run.Timeout));
+
+        Assert.True(spills >= 1, "the test must make the sort spill");
+        Assert.Empty(OpenFilesUnder(scratch)); // the spill's handle is closed (its file unlinked, it would hold the disk)
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
+        Assert.False(Directory.Exists(dir.PathOf("out")));
+        GC.KeepAlive(sink); // what the sink still holds is not finalized before the check
+    }
+
+    /// <summary>This process's open file descriptors on files under <paramref name="folder"/> (Linux; none elsewhere).</summary>
+    private static List<string> OpenFilesUnder(string folder)
+    {
+        var open = new List<string>();
+        if (!Directory.Exists("/proc/self/fd"))
+        {
+            return open;
+        }
+
+        foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    open.Add(target);
+                }
+            }
+            catch (IOException)
+            {
+                // closed while listed
+            }
+        }
+
+        return open;
+    }
+
     private static async Task<(RunResult Result, List<JsonElement> Sorted)> SortAsync(
         TempDir dir, string[] inputs, SortOptions options, int threads = 2, string output = "out")
     {

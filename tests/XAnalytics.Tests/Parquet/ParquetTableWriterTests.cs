@@ -72,6 +72,31 @@ public sealed class ParquetTableWriterTests : IDisposable
     }
 
     [Fact]
+    public void Boolean_NullableAndRequired_DuckDbReadsThemAsBoolean()
+    {
+        string path = _dir.PathOf("t.parquet");
+        using (var table = ParquetTableWriter.Create(path,
+            [new("flag", ParquetColumnType.Boolean), new("always", ParquetColumnType.Boolean, Nullable: false)], new ParquetTableOptions { RowGroupRows = 2 }))
+        {
+            bool?[] flags = [true, false, null, true, false];
+            foreach (bool? flag in flags)
+            {
+                table.Add(flag);
+                table.Add(flag ?? true);
+                table.EndRow();
+            }
+
+            Assert.Throws<ArgumentException>(() => table.Add("true"));
+            table.Complete();
+        }
+
+        Assert.Equal([("flag", "BOOLEAN"), ("always", "BOOLEAN")], DuckDb.Describe(path));
+        Assert.Equal(
+            [[true, true], [false, false], [null, true], [true, true], [false, false]],
+            DuckDb.Rows($"SELECT * FROM read_parquet('{path}')"));
+    }
+
+    [Fact]
     public void Dispose_WithoutComplete_LeavesNoFile()
     {
         string path = _dir.PathOf("t.parquet");

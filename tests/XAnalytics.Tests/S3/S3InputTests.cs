@@ -112,6 +112,57 @@ public sealed class S3InputTests : IClassFixture<S3Server>, IDisposable
     }
 
     [S3Fact]
+    public async Task Count_PartsFolderInS3_APartChangedSameSize_BadFileReportedAsOnDisk()
+    {
+        // Parts written by convert, one event each, then one changed in place (same size, still JSON): on disk and in
+        // the bucket, only the hash in manifest.json tells, and both runs must say so the same way.
+        string input = _dir.WriteText("parts-in/a.log", Event("learner_a", "play_video", 1) + "\n" + Event("learner_b", "pause_video", 2) + "\n" + Event("learner_a", "seq_next", 3) + "\n");
+        string parts = _dir.PathOf("parts");
+        var (converted, _, convertError) = await RunAsync("convert", input, parts, "--to", "json", "--no-gzip", "--set", "max-file-size=1");
+        Assert.True(converted == ExitCodes.Clean, convertError);
+        string part = Path.Combine(parts, "part-00001.json");
+        File.WriteAllText(part, File.ReadAllText(part).Replace("pause_video", "pause_vidoe", StringComparison.Ordinal));
+        foreach (string file in Directory.GetFiles(parts))
+        {
+            _s3.Put("parts/" + Path.GetFileName(file), File.ReadAllBytes(file));
+        }
+
+        string s3 = $"s3://{S3Server.Bucket}/parts";
+        var (localExit, localOutput, localError) = await RunAsync("count", parts, "--by", "event_type");
+        var (exit, output, error) = await RunAsync("count", s3, "--by", "event_type");
+
+        Assert.Equal(ExitCodes.DataProblems, localExit);
+        Assert.Equal(localExit, exit);
+        Assert.Equal(localOutput, output);
+        string[] localBad = [.. localError.Split('\n').Where(static l => l.Contains("part-00001", StringComparison.Ordinal)).Select(l => l.Replace(parts, s3, StringComparison.Ordinal))];
+        string[] bad = [.. error.Split('\n').Where(static l => l.Contains("part-00001", StringComparison.Ordinal))];
+        Assert.NotEmpty(bad);
+        Assert.Equal(localBad, bad);
+        Assert.Contains($"{s3}/part-00001.json", error, StringComparison.Ordinal);
+        Assert.Contains("its XXH3 does not match manifest.json's for part-00001.json", error, StringComparison.Ordinal);
+    }
+
+    [S3Fact]
+    public async Task Count_PartsFolderInS3_APartMissing_UsageErrorAsOnDisk()
+    {
+        string input = _dir.WriteText("missing-in/a.log", Event("learner_a", "play_video", 1) + "\n" + Event("learner_b", "pause_video", 2) + "\n");
+        string parts = _dir.PathOf("missing-parts");
+        var (converted, _, convertError) = await RunAsync("convert", input, parts, "--to", "json", "--no-gzip", "--set", "max-file-size=1");
+        Assert.True(converted == ExitCodes.Clean, convertError);
+        File.Delete(Path.Combine(parts, "part-00000.json"));
+        foreach (string file in Directory.GetFiles(parts))
+        {
+            _s3.Put("missing-parts/" + Path.GetFileName(file), File.ReadAllBytes(file));
+        }
+
+        var (exit, output, error) = await RunAsync("count", $"s3://{S3Server.Bucket}/missing-parts");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Empty(output);
+        Assert.Contains($"s3://{S3Server.Bucket}/missing-parts: part-00000.json, listed in its manifest.json, is missing", error, StringComparison.Ordinal);
+    }
+
+    [S3Fact]
     public async Task Library_StoreInFileSourceOptions_CountsTheObjects()
     {
         WriteTree("library");

@@ -156,6 +156,48 @@ public sealed class FileSourceTests
     }
 
     [Fact]
+    public async Task Only_KeepsTheNamedFilesWithTheirIndices_AndARunOverItDoesNotListAgain()
+    {
+        using var dir = new TempDir();
+        dir.WriteText("a.log", "{\"event_type\":\"a\"}\n");
+        dir.WriteText("b.log", "{\"event_type\":\"b\"}\n");
+        dir.WriteText("c.log", "{\"event_type\":\"c\"}\n");
+        PipelineOptions options = Run.Options([dir.Root], dir.PathOf(".rejects.tsv"));
+        FileSource listing = FileSource.Plan(options.Source);
+
+        FileSource only = listing.Only(new HashSet<string>([dir.PathOf("c.log"), dir.PathOf("a.log")], StringComparer.Ordinal));
+
+        Assert.Equal([(dir.PathOf("a.log"), 0), (dir.PathOf("c.log"), 2)], only.Files.Select(static f => (f.Path, f.Index)));
+        Assert.Equal(listing.SkippedFiles, only.SkippedFiles);
+
+        // A file that arrives after the listing is not read, and the run lists nothing: the listing given is the run's.
+        dir.WriteText("aa.log", "{\"event_type\":\"late\"}\n");
+        int listings = 0;
+        void Count(FileSourceOptions o)
+        {
+            if (o.Inputs.Contains(dir.Root))
+            {
+                Interlocked.Increment(ref listings);
+            }
+        }
+
+        var sink = new RecordingSink(requiresInputOrder: true);
+        FileSource.Listing += Count;
+        try
+        {
+            RunResult result = await EventPipeline.StartListed(options, only, [], sink).Completion.WaitAsync(Run.Timeout);
+            Assert.Equal(2, result.Counters.Files);
+        }
+        finally
+        {
+            FileSource.Listing -= Count;
+        }
+
+        Assert.Equal(0, listings);
+        Assert.Equal([(0, "{\"event_type\":\"a\"}"), (2, "{\"event_type\":\"c\"}")], sink.Seen.Select(static e => (e.FileIndex, e.Text)));
+    }
+
+    [Fact]
     public void Plan_NoInputs_ThrowsArgumentException()
         => Assert.Throws<ArgumentException>(() => FileSource.Plan(new FileSourceOptions()));
 }
