@@ -9,7 +9,7 @@ internal sealed class TableOptions(string formatDescription)
 {
     public Option<TableFormat> Format { get; } = new("--format")
     {
-        Description = formatDescription + " Or parquet (typed columns: counts INT64, 'day' DATE, the rest strings), written to --output.",
+        Description = formatDescription + " Or parquet, written to --output, each column typed by all its values: whole numbers INT64, other numbers DOUBLE, true/false BOOLEAN, ISO-8601 instants TIMESTAMP (UTC), 'day' DATE, counts INT64; anything else or a mix as text.",
         DefaultValueFactory = _ => TableFormat.Tsv,
     };
 

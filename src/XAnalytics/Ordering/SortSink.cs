@@ -298,6 +298,10 @@ public sealed class SortSink : IEventSink
         catch
         {
             output.Fault(new OperationCanceledException("The sort's merge stopped."));
+            // The output cleans up as its block ends (a parts sink discards its staging folder): the run must not end
+            // before it, or a cancelled run's caller could still see the staging folder. The output's fault is the
+            // one just given it, or follows from it: the merge's exception, rethrown, is the cause.
+            await Task.WhenAny(output.Completion).ConfigureAwait(false);
             throw;
         }
     }

@@ -28,6 +28,23 @@ public sealed class ParquetCommandTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
+    [Theory]
+    [InlineData("select")]
+    [InlineData("count")]
+    public async Task Help_Format_SaysColumnsAreTypedByTheirValues(string command)
+    {
+        using var output = new StringWriter();
+        int exit = await Program.BuildRoot().Parse([command, "--help"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+        Assert.Equal(0, exit);
+        string help = output.ToString();
+        foreach (string type in (string[])["INT64", "DOUBLE", "BOOLEAN", "TIMESTAMP", "DATE"])
+        {
+            Assert.Contains(type, help, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("the rest strings", help, StringComparison.Ordinal);
+    }
+
     private string WriteSample()
     {
         string path = _dir.PathOf("logs/s1/tracking.log-20150301-1.gz");

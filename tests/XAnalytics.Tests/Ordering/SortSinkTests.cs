@@ -245,8 +245,10 @@ public sealed class SortSinkTests
                 await cancel.CancelAsync();
                 await System.Threading.Tasks.Dataflow.DataflowBlock.SendAsync(target, batch);
             });
-            _ = first.Completion.ContinueWith(t => target.Complete(), TaskScheduler.Default);
-            return first;
+            // The sink's completion is the inner sink's too: a run must not end before the parts sink has discarded
+            // its staging folder (with only the first block's, the test raced that discard under load).
+            Task forwarded = first.Completion.ContinueWith(_ => target.Complete(), TaskScheduler.Default);
+            return new XAnalytics.Pipeline.SinkTarget<EventBatch>(first, Task.WhenAll(first.Completion, forwarded.ContinueWith(_ => target.Completion, TaskScheduler.Default).Unwrap()));
         }
 
         public Task CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);

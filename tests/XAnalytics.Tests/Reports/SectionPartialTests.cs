@@ -197,21 +197,7 @@ public sealed class SectionPartialTests : IDisposable
     }
 
     /// <summary>The section's files (CSVs) as written, name then content.</summary>
-    private string[] Files(IReportSection section, string tag)
-    {
-        string dir = Path.Combine(_dir.FullName, tag);
-        Directory.CreateDirectory(dir);
-        var written = new List<string>();
-        section.Write(dir, written, ReportFormat.Csv);
-        var files = new List<string>();
-        foreach (string file in written.Order(StringComparer.Ordinal))
-        {
-            files.Add(file);
-            files.Add(File.ReadAllText(Path.Combine(dir, file)));
-        }
-
-        return [.. files];
-    }
+    private string[] Files(IReportSection section, string tag) => SectionFiles.Read(section, _dir.FullName, tag);
 
     private static string[] Rows<TRow>(IReadOnlyList<TRow> rows) => [.. rows.Select(r => r!.ToString()!)];
 

@@ -115,21 +115,7 @@ public sealed class SequentialCompletionTests : IDisposable
         return tables;
     }
 
-    private string[] Files(IReportSection section, string tag)
-    {
-        string dir = Path.Combine(_dir.FullName, tag);
-        Directory.CreateDirectory(dir);
-        var written = new List<string>();
-        section.Write(dir, written, ReportFormat.Csv);
-        var files = new List<string>();
-        foreach (string file in written.Order(StringComparer.Ordinal))
-        {
-            files.Add(file);
-            files.Add(File.ReadAllText(Path.Combine(dir, file)));
-        }
-
-        return [.. files];
-    }
+    private string[] Files(IReportSection section, string tag) => SectionFiles.Read(section, _dir.FullName, tag);
 
     /// <summary>Folds every batch into one partial, one batch at a time (an action block runs one at once).</summary>
     private sealed class OnePartialSink(IAggregatePart part, object partial) : IEventSink
