@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.IO.Hashing;
 
 namespace XAnalytics.Sinks;
 
@@ -11,7 +13,9 @@ internal sealed class PartBuffer : IDisposable
 {
     private const int ChunkSize = 1 << 20;
     private readonly List<byte[]> _chunks = [];
+    private readonly List<long> _documentChunkEnds = [];
     private int _lastLength = ChunkSize;
+    private long _documentChunkStart;
 
     public PartBuffer(int index) => Index = index;
 
@@ -28,6 +32,42 @@ internal sealed class PartBuffer : IDisposable
         Copy(bytes);
         Copy(suffix);
         Events++;
+        if (Bytes - _documentChunkStart >= ChunkSize)
+        {
+            _documentChunkEnds.Add(Bytes);
+            _documentChunkStart = Bytes;
+        }
+    }
+
+    /// <summary>
+    /// The part cut into chunks of whole events (about 1 MiB each: an event never crosses a chunk's end), each as
+    /// its byte length and XXH3 (64-bit, seed 0, 16 lowercase hex digits): what a reader can check one chunk at a
+    /// time. The lengths add up to <see cref="Bytes"/>.
+    /// </summary>
+    public (long Bytes, string Xxh3)[] ChunkHashes()
+    {
+        int count = _documentChunkEnds.Count + (Bytes > _documentChunkStart ? 1 : 0);
+        var result = new (long Bytes, string Xxh3)[count];
+        var hash = new XxHash3();
+        long offset = 0;
+        for (int c = 0; c < count; c++)
+        {
+            long end = c < _documentChunkEnds.Count ? _documentChunkEnds[c] : Bytes;
+            hash.Reset();
+            for (long at = offset; at < end;)
+            {
+                int array = (int)(at / ChunkSize);
+                int from = (int)(at % ChunkSize);
+                int n = (int)Math.Min(end - at, ChunkSize - from);
+                hash.Append(_chunks[array].AsSpan(from, n));
+                at += n;
+            }
+
+            result[c] = (end - offset, hash.GetCurrentHashAsUInt64().ToString("x16", CultureInfo.InvariantCulture));
+            offset = end;
+        }
+
+        return result;
     }
 
     /// <summary>Writes the part's bytes to <paramref name="destination"/>.</summary>

@@ -12,4 +12,10 @@ public sealed record PartInfo(string Name, long Events, long Bytes, string Sha25
     /// memory speed (SHA-256 cost a BSON re-read a third of its time). Null in manifests written before it.
     /// </summary>
     public string? Xxh3 { get; init; }
+
+    /// <summary>
+    /// The uncompressed part cut into chunks of whole events (byte length, XXH3 as <see cref="Xxh3"/>), in order;
+    /// the lengths add up to <see cref="Bytes"/>. Null for gzip parts and in manifests written before it.
+    /// </summary>
+    internal (long Bytes, string Xxh3)[]? Chunks { get; init; }
 }

@@ -286,7 +286,7 @@ internal sealed class PartsWriter
                 file.Flush(flushToDisk: true);
             }
 
-            var info = new PartInfo(name, part.Events, bytes, sha256) { Xxh3 = xxh3 };
+            var info = new PartInfo(name, part.Events, bytes, sha256) { Xxh3 = xxh3, Chunks = _gzip || _format != "bson" ? null : part.ChunkHashes() };
             lock (_lock)
             {
                 _written.Add((part.Index, info));
@@ -326,6 +326,21 @@ internal sealed class PartsWriter
                     if (part.Xxh3 is { } xxh3)
                     {
                         json.WriteString("xxh3", xxh3);
+                    }
+
+                    if (part.Chunks is { } chunks)
+                    {
+                        // Optional: readers before it ignore it; each chunk holds whole events.
+                        json.WriteStartArray("chunks");
+                        foreach ((long chunkBytes, string chunkHash) in chunks)
+                        {
+                            json.WriteStartObject();
+                            json.WriteNumber("bytes", chunkBytes);
+                            json.WriteString("xxh3", chunkHash);
+                            json.WriteEndObject();
+                        }
+
+                        json.WriteEndArray();
                     }
 
                     json.WriteEndObject();

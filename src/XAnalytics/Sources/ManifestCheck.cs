@@ -50,6 +50,7 @@ internal static class ManifestCheck
     public static Dictionary<string, (long Bytes, string Sha256)> Verify(string folder, string manifestPath, byte[] manifestBytes, IReadOnlyList<(string Name, long Bytes)> files)
     {
         var listed = new Dictionary<string, (long Bytes, string Sha256)>(StringComparer.Ordinal);
+        string? chunkMismatch = null;
         try
         {
             using JsonDocument manifest = JsonDocument.Parse(manifestBytes);
@@ -60,12 +61,39 @@ internal static class ManifestCheck
                 string hash = part.TryGetProperty("xxh3", out JsonElement xxh3) && xxh3.GetString() is { Length: 16 } fast
                     ? "xxh3:" + fast
                     : part.GetProperty("sha256").GetString() ?? string.Empty;
-                listed[name] = (part.GetProperty("bytes").GetInt64(), hash);
+                long bytes = part.GetProperty("bytes").GetInt64();
+                if (part.TryGetProperty("chunks", out JsonElement chunks))
+                {
+                    // Optional (written since per-chunk hashes): each chunk's length and XXH3; they must add up to the part.
+                    long sum = 0;
+                    foreach (JsonElement chunk in chunks.EnumerateArray())
+                    {
+                        long chunkBytes = chunk.GetProperty("bytes").GetInt64();
+                        if (chunkBytes <= 0 || chunk.GetProperty("xxh3").GetString() is not { Length: 16 })
+                        {
+                            throw new FormatException($"{name} lists a chunk that is not a positive length with a 16-digit xxh3");
+                        }
+
+                        sum += chunkBytes;
+                    }
+
+                    if (sum != bytes)
+                    {
+                        chunkMismatch ??= $"{folder}: {name}'s chunks in its manifest.json add up to {sum} bytes, the part is {bytes}; nothing was read.";
+                    }
+                }
+
+                listed[name] = (bytes, hash);
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new FormatException($"{manifestPath} cannot be read as a parts manifest: {e.Message}", e);
+        }
+
+        if (chunkMismatch is not null)
+        {
+            throw new FormatException(chunkMismatch);
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
