@@ -183,37 +183,48 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         {
             lock (_buckets)
             {
-                try
-                {
-                    file = target.File ??= _spillFolder!.CreateFile();
-                }
-                catch (IOException e)
-                {
-                    throw new IOException($"The shuffle could not create a spill file in {_spillFolder!.Location}: {e.Message}", e);
-                }
+                file = target.File ??= NewSpillFile();
             }
         }
 
+        SpillBlock(file, block.AsSpan(0, used), scratch, counters);
+        return false;
+    }
+
+    /// <summary>A new spill file in the run's folder; the caller holds the lock on <c>_buckets</c> that <see cref="CloseFiles"/> takes.</summary>
+    private SpillFile NewSpillFile()
+    {
         try
         {
-            counters.AddFact("spilled-bytes", file.WriteBlock(block.AsSpan(0, used), scratch));
+            return _spillFolder!.CreateFile();
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The shuffle could not create a spill file in {_spillFolder!.Location}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Compresses a block of whole records into <paramref name="file"/>, counting its bytes; a closing folder is a cancellation.</summary>
+    private void SpillBlock(SpillFile file, ReadOnlySpan<byte> records, Span<byte> scratch, StageCounters counters)
+    {
+        try
+        {
+            counters.AddFact("spilled-bytes", file.WriteBlock(records, scratch));
         }
         catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
         {
-            _spillFolder.ThrowIfClosed(); // the closing disposed the file under this worker: the run is stopping
+            _spillFolder.ThrowIfClosed(); // the closing disposed the file under this thread: the run is stopping
             throw;
         }
         catch (IOException e)
         {
             throw new IOException($"The shuffle could not spill to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
         }
-
-        return false;
     }
 
     /// <summary>
     /// Loads one bucket's records, sorts them by learner and time, and folds each learner; on one thread. A bucket
-    /// larger than <see cref="_foldBudget"/> is split first (<see cref="Split"/>) and its parts folded in turn.
+    /// larger than <see cref="_foldBudget"/> is split first (<see cref="BucketSplitter"/>) and its parts folded in turn.
     /// </summary>
     private void FoldBucket(Bucket bucket, BucketSorter sorter, StageContext context, int splits)
     {
@@ -225,7 +236,8 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
             bucket.Blocks = [];
         }
 
-        long bytes = Volatile.Read(ref bucket.File)?.RawBytes ?? 0;
+        SpillFile? file = Interlocked.Exchange(ref bucket.File, null);
+        long bytes = file?.RawBytes ?? 0;
         foreach ((byte[] _, int used) in blocks)
         {
             bytes += used;
@@ -233,7 +245,15 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
 
         if (bytes > _foldBudget && splits < MaxSplits)
         {
-            Bucket[] parts = Split(blocks, Interlocked.Exchange(ref bucket.File, null), splits + 1, context.Counters.ForStage(ShuffleSink.Name));
+            StageCounters counters = context.Counters.ForStage(ShuffleSink.Name);
+            Bucket[] parts;
+            using (var splitter = new BucketSplitter(this, splits + 1, counters))
+            {
+                Drain(blocks, file, splitter);
+                parts = splitter.Finish();
+            }
+
+            counters.AddFact("resplit-bytes", bytes);
             foreach (Bucket part in parts)
             {
                 // A part holding every record of its bucket did not split (one learner): it is folded as it is.
@@ -244,35 +264,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
             return;
         }
 
-        foreach ((byte[] block, int used) in blocks)
-        {
-            ReadOnlySpan<byte> records = block.AsSpan(0, used);
-            while (!records.IsEmpty)
-            {
-                int keyLength = BinaryPrimitives.ReadInt32LittleEndian(records);
-                int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(records[4..]);
-                sorter.Add(records.Slice(8, keyLength), records.Slice(8 + keyLength, payloadLength));
-                records = records[(8 + keyLength + payloadLength)..];
-            }
-
-            Interlocked.Add(ref _heldBytes, -block.Length);
-        }
-
-        blocks.Clear();
-        if (Interlocked.Exchange(ref bucket.File, null) is { } file)
-        {
-            using (file)
-            {
-                file.Rewind();
-                while (file.MoveNext())
-                {
-                    sorter.Add(file.Key, file.Json);
-                }
-            }
-
-            ForgetSplitFile(file);
-        }
-
+        Drain(blocks, file, sorter);
         if (sorter.Count == 0)
         {
             return;
@@ -290,166 +282,41 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
     }
 
     /// <summary>
-    /// Splits a bucket too large to fold into <see cref="ShuffleSink.Buckets"/> parts by a hash of the learner seeded
-    /// with <paramref name="splits"/> (so learners that shared a bucket part ways), each part spilled to a file of its
-    /// own; the bucket's blocks are released and its file disposed as they are read.
+    /// Hands every record of a bucket, its held blocks then its spill file, to <paramref name="records"/>: each block's
+    /// memory leaves the held budget once read, and the file is disposed (and forgotten, if a split made it) once read.
     /// </summary>
-    private Bucket[] Split(List<(byte[] Block, int Used)> blocks, SpillFile? file, int splits, StageCounters counters)
+    private void Drain(List<(byte[] Block, int Used)> blocks, SpillFile? file, IBucketRecords records)
     {
-        var parts = new Bucket[ShuffleSink.Buckets];
-        var open = new byte[ShuffleSink.Buckets][];
-        var used = new int[ShuffleSink.Buckets];
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(SpillFile.ScratchBytes(SpillFile.BlockBytes));
-        long written = 0;
-        try
+        foreach ((byte[] block, int used) in blocks)
         {
-            foreach ((byte[] block, int length) in blocks)
+            ReadOnlySpan<byte> rest = block.AsSpan(0, used);
+            while (!rest.IsEmpty)
             {
-                ReadOnlySpan<byte> records = block.AsSpan(0, length);
-                while (!records.IsEmpty)
-                {
-                    int size = 8 + BinaryPrimitives.ReadInt32LittleEndian(records) + BinaryPrimitives.ReadInt32LittleEndian(records[4..]);
-                    written += AppendRecord(records[..size]);
-                    records = records[size..];
-                }
-
-                Interlocked.Add(ref _heldBytes, -block.Length);
+                int keyLength = BinaryPrimitives.ReadInt32LittleEndian(rest);
+                int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(rest[4..]);
+                records.Add(rest.Slice(8, keyLength), rest.Slice(8 + keyLength, payloadLength));
+                rest = rest[(8 + keyLength + payloadLength)..];
             }
 
-            blocks.Clear();
-            if (file is not null)
-            {
-                using (file)
-                {
-                    file.Rewind();
-                    byte[] record = [];
-                    while (file.MoveNext())
-                    {
-                        int size = 8 + file.Key.Length + file.Json.Length;
-                        if (record.Length < size)
-                        {
-                            record = new byte[Math.Max(size, 256)];
-                        }
-
-                        BinaryPrimitives.WriteInt32LittleEndian(record, file.Key.Length);
-                        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(4), file.Json.Length);
-                        file.Key.CopyTo(record.AsSpan(8));
-                        file.Json.CopyTo(record.AsSpan(8 + file.Key.Length));
-                        written += AppendRecord(record.AsSpan(0, size));
-                    }
-                }
-
-                ForgetSplitFile(file);
-            }
-
-            for (int p = 0; p < parts.Length; p++)
-            {
-                FlushPart(p);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-            foreach (byte[]? block in open)
-            {
-                if (block is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(block);
-                }
-            }
+            Interlocked.Add(ref _heldBytes, -block.Length);
         }
 
-        counters.AddFact("resplit-bytes", written);
-        for (int p = 0; p < parts.Length; p++)
+        blocks.Clear();
+        if (file is not null)
         {
-            parts[p] ??= new Bucket();
-        }
-
-        return parts;
-
-        // Appends one whole record to its part's open block, writing the block to the part's file when full.
-        int AppendRecord(ReadOnlySpan<byte> record)
-        {
-            int keyLength = BinaryPrimitives.ReadInt32LittleEndian(record);
-            int p = (int)(XxHash3.HashToUInt64(record.Slice(8, keyLength), splits) % ShuffleSink.Buckets);
-            byte[] block = open[p] ??= ArrayPool<byte>.Shared.Rent(SpillFile.BlockBytes);
-            if (used[p] + record.Length > block.Length)
+            using (file)
             {
-                FlushPart(p);
-                if (record.Length > block.Length)
+                file.Rewind();
+                while (file.MoveNext())
                 {
-                    ArrayPool<byte>.Shared.Return(block);
-                    block = open[p] = ArrayPool<byte>.Shared.Rent(record.Length); // a learner key larger than a block
+                    records.Add(file.Key, file.Json);
                 }
             }
 
-            record.CopyTo(block.AsSpan(used[p]));
-            used[p] += record.Length;
-            return record.Length;
-        }
-
-        void FlushPart(int p)
-        {
-            if (used[p] == 0)
+            lock (_buckets)
             {
-                return;
+                _splitFiles.Remove(file);
             }
-
-            Bucket part = parts[p] ??= new Bucket();
-            if (part.File is null)
-            {
-                part.File = CreateSplitFile();
-            }
-
-            if (scratch.Length < SpillFile.ScratchBytes(used[p]))
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-                scratch = ArrayPool<byte>.Shared.Rent(SpillFile.ScratchBytes(used[p]));
-            }
-
-            try
-            {
-                counters.AddFact("spilled-bytes", part.File.WriteBlock(open[p]!.AsSpan(0, used[p]), scratch));
-            }
-            catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
-            {
-                _spillFolder.ThrowIfClosed(); // the closing disposed the file under this thread: the run is stopping
-                throw;
-            }
-            catch (IOException e)
-            {
-                throw new IOException($"The shuffle could not spill to {_spillFolder!.Location} (is the disk full?): {e.Message}", e);
-            }
-
-            used[p] = 0;
-        }
-    }
-
-    /// <summary>A spill file for a split's part, known to <see cref="CloseFiles"/> until it is read and disposed.</summary>
-    private SpillFile CreateSplitFile()
-    {
-        lock (_buckets)
-        {
-            SpillFile file;
-            try
-            {
-                file = _spillFolder!.CreateFile();
-            }
-            catch (IOException e)
-            {
-                throw new IOException($"The shuffle could not create a spill file in {_spillFolder!.Location}: {e.Message}", e);
-            }
-
-            _splitFiles.Add(file);
-            return file;
-        }
-    }
-
-    private void ForgetSplitFile(SpillFile file)
-    {
-        lock (_buckets)
-        {
-            _splitFiles.Remove(file);
         }
     }
 
@@ -568,8 +435,104 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         }
     }
 
+    /// <summary>What takes a bucket's records one by one (<see cref="Drain"/>): the learner's text and the record's payload.</summary>
+    private interface IBucketRecords
+    {
+        void Add(ReadOnlySpan<byte> learner, ReadOnlySpan<byte> payload);
+    }
+
+    /// <summary>
+    /// Splits a bucket too large to fold into <see cref="ShuffleSink.Buckets"/> parts by a hash of the learner seeded
+    /// with the split's depth (so learners that shared a bucket part ways), each part spilled to a file of its own,
+    /// known to <see cref="CloseFiles"/> until it is read.
+    /// </summary>
+    private sealed class BucketSplitter(RecordShuffle<TRecord, TPartial> owner, int seed, StageCounters counters) : IBucketRecords, IDisposable
+    {
+        private readonly Bucket[] _parts = new Bucket[ShuffleSink.Buckets];
+        private readonly byte[]?[] _open = new byte[]?[ShuffleSink.Buckets];
+        private readonly int[] _used = new int[ShuffleSink.Buckets];
+        private byte[] _scratch = ArrayPool<byte>.Shared.Rent(SpillFile.ScratchBytes(SpillFile.BlockBytes));
+
+        /// <summary>Appends one record to its part's open block, written to the part's file when full.</summary>
+        public void Add(ReadOnlySpan<byte> learner, ReadOnlySpan<byte> payload)
+        {
+            int size = 8 + learner.Length + payload.Length;
+            int p = (int)(XxHash3.HashToUInt64(learner, seed) % ShuffleSink.Buckets);
+            byte[] block = _open[p] ??= ArrayPool<byte>.Shared.Rent(SpillFile.BlockBytes);
+            if (_used[p] + size > block.Length)
+            {
+                Flush(p);
+                if (size > block.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                    block = _open[p] = ArrayPool<byte>.Shared.Rent(size); // a learner key larger than a block
+                }
+            }
+
+            Span<byte> at = block.AsSpan(_used[p], size);
+            BinaryPrimitives.WriteInt32LittleEndian(at, learner.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(at[4..], payload.Length);
+            learner.CopyTo(at[8..]);
+            payload.CopyTo(at[(8 + learner.Length)..]);
+            _used[p] += size;
+        }
+
+        /// <summary>Writes the open blocks and gives the parts (a part nothing went to is an empty bucket).</summary>
+        public Bucket[] Finish()
+        {
+            for (int p = 0; p < _parts.Length; p++)
+            {
+                Flush(p);
+                _parts[p] ??= new Bucket();
+            }
+
+            return _parts;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = [];
+            for (int p = 0; p < _open.Length; p++)
+            {
+                if (_open[p] is { } block)
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                    _open[p] = null;
+                }
+            }
+        }
+
+        private void Flush(int p)
+        {
+            if (_used[p] == 0)
+            {
+                return;
+            }
+
+            Bucket part = _parts[p] ??= new Bucket();
+            if (part.File is null)
+            {
+                lock (owner._buckets)
+                {
+                    part.File = owner.NewSpillFile();
+                    owner._splitFiles.Add(part.File);
+                }
+            }
+
+            if (_scratch.Length < SpillFile.ScratchBytes(_used[p]))
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+                _scratch = ArrayPool<byte>.Shared.Rent(SpillFile.ScratchBytes(_used[p]));
+            }
+
+            owner.SpillBlock(part.File, _open[p]!.AsSpan(0, _used[p]), _scratch, counters);
+            _used[p] = 0;
+        }
+    }
+
     /// <summary>A thread's buffers for one bucket at a time: the records, their order, the learners interned.</summary>
-    private sealed class BucketSorter
+    private sealed class BucketSorter : IBucketRecords
     {
         private readonly Dictionary<ulong, int> _ids = [];
         private readonly List<byte[]> _keys = [];
