@@ -62,18 +62,6 @@ public sealed partial class EventBatch
     /// <summary>Notes that documents of this batch were indexed on their part's hash (see <see cref="_bsonOnTrust"/>).</summary>
     internal void MarkIndexedOnTrust() => _bsonOnTrust = true;
 
-    /// <summary>The BSON document <paramref name="index"/> of a batch that still holds BSON (for its reader's index).</summary>
-    internal ReadOnlySpan<byte> GetBson(int index)
-    {
-        if (!_bson)
-        {
-            throw new InvalidOperationException("The batch holds JSON.");
-        }
-
-        ref readonly Entry entry = ref Get(index);
-        return _data.AsSpan(entry.Offset, entry.Length);
-    }
-
     /// <summary>
     /// <see cref="EnsureJson"/> for the parse stage: a document indexed on trust that does not convert is dropped
     /// from the batch and handed to <paramref name="reject"/> (its line number, the decoder's detail, its bytes),

@@ -13,6 +13,13 @@ public sealed record SourceFile(string Path, int Index, long Length, SourceForma
     /// </summary>
     internal string? ManifestHash { get; init; }
 
+    /// <summary>
+    /// The chunks the folder's <c>manifest.json</c> lists for this part (each a run of whole BSON documents: byte
+    /// length and XXH3), in order, adding up to the part; null when none. The BSON reader checks each one's hash
+    /// before it indexes its documents on trust.
+    /// </summary>
+    internal (long Bytes, ulong Xxh3)[]? ManifestChunks { get; init; }
+
     /// <summary>Opens the file when a store (S3) reads it rather than the file system; null for a local file or standard input.</summary>
     internal Func<Stream>? OpenStored { get; init; }
 }

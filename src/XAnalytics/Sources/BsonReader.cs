@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using XAnalytics.Events;
 using XAnalytics.Formats;
 using XAnalytics.Formats.Bson;
@@ -21,13 +22,17 @@ namespace XAnalytics.Sources;
 /// frames well but is malformed inside is one reject (<see cref="BsonRejectReasons.InvalidBson"/>).</para>
 /// <para>The file is read straight into the free end of the batch being filled, and the documents stay where they
 /// landed: no second copy. Only a document cut by the end of the batch's buffer moves, to the next batch.</para>
-/// <para>With <c>XANALYTICS_BSON_TRUST=1</c> (off by default: see <see cref="s_trustFromEnvironment"/>), a part
-/// listed in its folder's manifest with a hash, up to <see cref="MaxHeldBytes"/>, is held whole (its
-/// documents framed and indexed on trust, not sent on) until its hash has been compared at its end. When it matches, the part is what this
-/// tool wrote, and its documents are indexed on that (<see cref="BsonNavigator.TryIndexTrusted"/>: top-level elements
-/// only, about a fifth of the full check's cost) instead of checked one by one. Anything else (a mismatch, a read
-/// error, a framing fault, a document too long, a larger part) checks the held documents as an unheld file's are, so
-/// rejects and the part's report are the same as without the hold.</para>
+/// <para>A part whose folder's manifest lists its chunks (<see cref="SourceFile.ManifestChunks"/>: whole documents,
+/// about 1 MiB each, with their XXH3) is read one chunk at a time, each read being exactly that chunk's bytes. When
+/// the chunk's XXH3 matches and its documents' length prefixes end exactly at its end, its documents are indexed on
+/// trust (<see cref="BsonNavigator.TryIndexTrusted"/>: top-level elements only) instead of checked one by one: the
+/// bytes are what this tool wrote. Anything else (a mismatch, a document crossing the chunk's end, a short read, a
+/// chunk too long to take in one read, a document the index on trust turns down) leaves that chunk's documents to
+/// the full check, with the same rejects and messages as without chunks; the whole part's hash is still compared
+/// at its end. On by default; <c>XANALYTICS_BSON_TRUST=0</c> switches it off (then chunks are ignored). A manifest
+/// forged to match damaged bytes cannot make the reader read outside the part or fail the run (the index on trust
+/// stays inside each document; a value that does not convert is a reject or reads as absent), but its documents
+/// are then not exactly what the full check would have let in.</para>
 /// </remarks>
 internal static class BsonReader
 {
@@ -35,21 +40,12 @@ internal static class BsonReader
     private const int MinReadBytes = 32 * 1024;
 
     /// <summary>
-    /// The most document bytes held while a part's hash is pending (the parts this tool writes are 20,000 events,
-    /// about 18 MB); beyond it the part is checked document by document from there on, as an unlisted file is.
+    /// Whether chunks listed in a manifest are indexed on their hash: on unless <c>XANALYTICS_BSON_TRUST=0</c>.
     /// </summary>
-    internal const long MaxHeldBytes = 64L * 1024 * 1024;
+    private static readonly bool s_trustFromEnvironment = Environment.GetEnvironmentVariable("XANALYTICS_BSON_TRUST") != "0";
 
-    /// <summary>
-    /// Whether parts are held and indexed on their hash: off unless <c>XANALYTICS_BSON_TRUST=1</c>. Measured on
-    /// this project's 2-core host it does not pay: the check it saves (about 0.09 s of CPU over the 1M BSON copy) is
-    /// spent again by whatever reads the documents after the hold, from memory instead of cache (README, Performance,
-    /// 2026-12-04 12:30). Kept, tested, for hosts where that differs.
-    /// </summary>
-    private static readonly bool s_trustFromEnvironment = Environment.GetEnvironmentVariable("XANALYTICS_BSON_TRUST") == "1";
-
-    /// <summary>Tests set the hold (on or off, and its bound) for the runs of their own flow.</summary>
-    internal static readonly AsyncLocal<(bool Trust, long MaxHeldBytes)?> s_override = new();
+    /// <summary>Tests set the trust (on or off) for the runs of their own flow.</summary>
+    internal static readonly AsyncLocal<bool?> s_override = new();
 
     /// <summary>Same contract as <see cref="LineReader.ReadAsync"/>.</summary>
     public static async Task<FileReadOutcome> ReadAsync(
@@ -67,14 +63,15 @@ internal static class BsonReader
             Stream stream;
             try
             {
-                stream = LineReader.Open(file, options, counters, file.Format == SourceFormat.BsonGzip, out gzip, out ManifestHashCheckingStream? hashed);
-                state.HoldUntilVerified(hashed);
+                stream = LineReader.Open(file, options, counters, file.Format == SourceFormat.BsonGzip, out gzip);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return new FileReadOutcome(0, $"cannot be read: {e.Message}");
             }
 
+            // Chunks hash the part's stored bytes: only a part read as it is stored (not gzip) can use them.
+            state.UseChunks(!gzip && file.ManifestHash is not null && (s_override.Value ?? s_trustFromEnvironment) ? file.ManifestChunks : null);
             string? fault;
             await using (stream.ConfigureAwait(false))
             {
@@ -127,15 +124,19 @@ internal static class BsonReader
         private long _unreportedDocuments;
         private long _unreportedBytes;
 
-        /// <summary>The stream that checks the part's hash, while its documents are held until it has (else null).</summary>
-        private ManifestHashCheckingStream? _hashed;
+        /// <summary>The part's chunks (length, XXH3) when they are used (else null), and the next one not read yet.</summary>
+        private (long Bytes, ulong Xxh3)[]? _chunks;
+        private int _nextChunk;
 
-        /// <summary>Batches filled while holding, not indexed and not sent on yet (this reader owns them).</summary>
-        private readonly List<EventBatch> _held = [];
-        private long _heldBytes;
-        private long _maxHeldBytes = MaxHeldBytes;
-        private bool _holding;
-        private bool _stopHolding;
+        /// <summary>Where the next chunk starts, and how many bytes were read from the stream so far.</summary>
+        private long _chunkStart;
+        private long _readBytes;
+
+        /// <summary>
+        /// Bytes from the framing position on that a chunk's matching hash vouches for, split exactly into documents:
+        /// the documents inside them are indexed on trust.
+        /// </summary>
+        private int _trusted;
 
         /// <summary>Documents framed so far (each one a line of the run).</summary>
         public long Documents { get; private set; }
@@ -148,16 +149,8 @@ internal static class BsonReader
             return documents;
         }
 
-        /// <summary>
-        /// Holds the documents until the end of the part when <paramref name="hashed"/> checks its hash and the part
-        /// is no larger than <see cref="MaxHeldBytes"/>.
-        /// </summary>
-        public void HoldUntilVerified(ManifestHashCheckingStream? hashed)
-        {
-            (bool trust, _maxHeldBytes) = s_override.Value ?? (s_trustFromEnvironment, MaxHeldBytes);
-            _hashed = hashed;
-            _holding = trust && hashed is not null && file.Length <= _maxHeldBytes;
-        }
+        /// <summary>Reads the part chunk by chunk, indexing on trust the chunks whose hash matches (null: not).</summary>
+        public void UseChunks((long Bytes, ulong Xxh3)[]? chunks) => _chunks = chunks is { Length: > 0 } ? chunks : null;
 
         /// <summary>The batch in progress, when it holds anything (then it is the caller's); else null.</summary>
         public EventBatch? TakeCurrent() => EventBatch.TakeIfAny(ref _current);
@@ -168,21 +161,6 @@ internal static class BsonReader
         /// <see cref="TakeCurrent"/>.
         /// </summary>
         public async Task<string?> ReadAllAsync(Stream stream, Func<EventBatch, ValueTask> emit, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await ReadFramedAsync(stream, emit, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                // A hash that does not match, or a read error: the documents held so far are checked and sent on, as
-                // they would have been without the hold, before the file is reported bad.
-                await ReleaseHeldAsync(trusted: false, emit).ConfigureAwait(false);
-                throw;
-            }
-        }
-
-        private async Task<string?> ReadFramedAsync(Stream stream, Func<EventBatch, ValueTask> emit, CancellationToken cancellationToken)
         {
             _current = NewBatch(0);
             int filled = 0; // bytes read into the current batch's free room and not yet framed
@@ -195,63 +173,141 @@ internal static class BsonReader
                     filled -= used;
                     if (fault is not null)
                     {
-                        await ReleaseHeldAsync(trusted: false, emit).ConfigureAwait(false);
                         return fault;
-                    }
-
-                    if (_stopHolding)
-                    {
-                        // A document too long to keep, or one the index on trust turned down: checked from here on,
-                        // with the held ones, so every reject keeps its place in order.
-                        _stopHolding = false;
-                        await ReleaseHeldAsync(trusted: false, emit).ConfigureAwait(false);
-                        continue;
                     }
                 }
 
                 Memory<byte> free = _current.FreeMemory;
-                if (_current.IsFull || free.Length - filled < MinReadBytes)
+                long chunk = filled == 0 && _skip == 0 ? NextChunkHere() : 0;
+                if (_current.IsFull || free.Length - filled < Math.Max(MinReadBytes, chunk))
                 {
                     // Full, or too little room left to read into: the batch goes on, and the bytes not framed yet
-                    // move to the next one, made big enough for them, for the document they start, and for a read.
-                    int need = filled >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(free.Span) : 0;
+                    // move to the next one, made big enough for them, for the document they start (or the chunk
+                    // that starts here), and for a read.
+                    int need = filled >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(free.Span) : (int)chunk;
                     EventBatch next = NewBatch(Math.Max(filled, need <= options.MaxLineBytes ? need : 0));
                     free.Span[..filled].CopyTo(next.FreeMemory.Span);
                     EventBatch? done = _current;
                     _current = next;
                     if (EventBatch.TakeIfAny(ref done) is { } full)
                     {
-                        if (!_holding)
-                        {
-                            await emit(full).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            _held.Add(full);
-                            if (_heldBytes > _maxHeldBytes)
-                            {
-                                await ReleaseHeldAsync(trusted: false, emit).ConfigureAwait(false);
-                            }
-                        }
+                        await emit(full).ConfigureAwait(false);
                     }
 
                     continue;
                 }
 
-                int n = await stream.ReadAsync(free[filled..], cancellationToken).ConfigureAwait(false);
+                if (chunk > 0)
+                {
+                    // A chunk starts here, and the framing ended where the one before it did: read exactly it.
+                    int length = (int)chunk;
+                    ulong expected = _chunks![_nextChunk++].Xxh3;
+                    _chunkStart += length;
+                    Memory<byte> room = free[..length];
+                    int got = await stream.ReadAtLeastAsync(room, length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                    _readBytes += got;
+                    if (got == length && XxHash3.HashToUInt64(room.Span) == expected && Tiles(room.Span))
+                    {
+                        _trusted = length;
+                    }
+
+                    // A short read is framed as any read is: the file ends inside a document, or after the last one.
+                    filled = got;
+                    if (got == 0)
+                    {
+                        return End(filled);
+                    }
+
+                    continue;
+                }
+
+                // While chunks are used, a read stops at the next chunk's start, so that the framing can meet it there.
+                Memory<byte> into = free[filled..];
+                if (_chunks is not null)
+                {
+                    // A chunk starting here is read as any file's bytes are (the framing is not at its start).
+                    while (_nextChunk < _chunks.Length && _chunkStart <= _readBytes)
+                    {
+                        _chunkStart += _chunks[_nextChunk++].Bytes;
+                    }
+
+                    if (_chunkStart > _readBytes)
+                    {
+                        into = into[..(int)Math.Min(into.Length, _chunkStart - _readBytes)];
+                    }
+                }
+
+                int n = await stream.ReadAsync(into, cancellationToken).ConfigureAwait(false);
+                _readBytes += n;
                 if (n == 0)
                 {
-                    string? end = filled > 0 || _skip > 0
-                        ? $"truncated BSON: the file ends inside document {Documents + (_skip > 0 ? 0 : 1)}"
-                        : null;
-
-                    // The stream has now compared the part's hash (a mismatch throws): only a match vouches for it.
-                    await ReleaseHeldAsync(trusted: end is null && _hashed is { Verified: true }, emit).ConfigureAwait(false);
-                    return end;
+                    return End(filled);
                 }
 
                 filled += n;
             }
+        }
+
+        /// <summary>The file has ended: a fault when it ended inside a document.</summary>
+        private string? End(int filled) => filled > 0 || _skip > 0
+            ? $"truncated BSON: the file ends inside document {Documents + (_skip > 0 ? 0 : 1)}"
+            : null;
+
+        /// <summary>
+        /// The length of the chunk that starts where the bytes read so far end, when chunks are used and one starts
+        /// there and is short enough to read whole into a batch; else 0. Chunks passed by a document that crossed
+        /// their start are left behind (their bytes were read and checked as any file's).
+        /// </summary>
+        private long NextChunkHere()
+        {
+            if (_chunks is null)
+            {
+                return 0;
+            }
+
+            while (_nextChunk < _chunks.Length && _chunkStart < _readBytes)
+            {
+                _chunkStart += _chunks[_nextChunk++].Bytes;
+            }
+
+            if (_nextChunk >= _chunks.Length || _chunkStart != _readBytes)
+            {
+                return 0;
+            }
+
+            long length = _chunks[_nextChunk].Bytes;
+            if (length > options.MaxLineBytes)
+            {
+                // Too long to take in one read (a manifest not written by this tool): read and checked as any file.
+                _chunkStart += length;
+                _nextChunk++;
+                return 0;
+            }
+
+            return length;
+        }
+
+        /// <summary>Whether the documents' length prefixes split <paramref name="chunk"/> exactly, each one of a length the reader keeps.</summary>
+        private bool Tiles(ReadOnlySpan<byte> chunk)
+        {
+            int at = 0;
+            while (at < chunk.Length)
+            {
+                if (chunk.Length - at < 5)
+                {
+                    return false;
+                }
+
+                int length = BinaryPrimitives.ReadInt32LittleEndian(chunk[at..]);
+                if (length < 5 || length > options.MaxLineBytes || length > chunk.Length - at)
+                {
+                    return false;
+                }
+
+                at += length;
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -291,12 +347,6 @@ internal static class BsonReader
 
                 if (length > options.MaxLineBytes)
                 {
-                    if (_holding)
-                    {
-                        _stopHolding = true;
-                        return at;
-                    }
-
                     Documents++;
                     _unreportedDocuments++;
                     ReadOnlySpan<byte> head = room.Slice(at, Math.Min(room.Length - at, RejectLog.MaxRawBytes));
@@ -311,25 +361,27 @@ internal static class BsonReader
                 }
 
                 ReadOnlySpan<byte> document = room.Slice(at, length);
-                ReadOnlySpan<TopField> topLevel = default;
-                if (_holding && !BsonNavigator.TryIndexTrusted(document, out topLevel))
-                {
-                    // Not a document this tool writes: the full check decides, from here on, in order.
-                    _stopHolding = true;
-                    return at;
-                }
-
                 Documents++;
                 _unreportedDocuments++;
                 _unreportedBytes += length;
-                if (_holding)
+                if (_trusted > 0)
                 {
-                    // Indexed now, while its bytes are in cache; sent on once the part's hash has been compared, and
-                    // checked then instead if it did not match (ReleaseHeldAsync).
-                    _current.AddInPlace(at, length, Documents, topLevel);
-                    _heldBytes += length;
+                    // Inside a chunk whose hash matched (and whose documents tile it): the top level indexed on trust.
+                    _trusted -= length;
+                    if (_trusted >= 0 && BsonNavigator.TryIndexTrusted(document, out ReadOnlySpan<TopField> trustedTop))
+                    {
+                        _current.MarkIndexedOnTrust();
+                        _current.AddInPlace(at, length, Documents, trustedTop);
+                        at += length;
+                        continue;
+                    }
+
+                    // Not a document this tool writes, though the hash says so: the full check decides, for the
+                    // rest of the chunk too.
+                    _trusted = 0;
                 }
-                else if (BsonNavigator.TryValidate(document, out string detail, out topLevel) is { } reason)
+
+                if (BsonNavigator.TryValidate(document, out string detail, out ReadOnlySpan<TopField> topLevel) is { } reason)
                 {
                     rejects.Add(file, Documents, reason, detail, document);
                 }
@@ -350,99 +402,6 @@ internal static class BsonReader
             return batch;
         }
 
-        /// <summary>
-        /// Ends the hold: indexes the held batches and the one in progress (on the part's hash when
-        /// <paramref name="trusted"/>, else checking each document, with its reject) and sends the held ones on.
-        /// </summary>
-        private async ValueTask ReleaseHeldAsync(bool trusted, Func<EventBatch, ValueTask> emit)
-        {
-            if (!_holding)
-            {
-                return;
-            }
-
-            _holding = false;
-            for (int i = 0; i < _held.Count; i++)
-            {
-                EventBatch batch = _held[i];
-                _held[i] = null!;
-                Settle(batch, trusted);
-                EventBatch? slot = batch;
-                if (EventBatch.TakeIfAny(ref slot) is { } kept)
-                {
-                    await emit(kept).ConfigureAwait(false);
-                }
-            }
-
-            _held.Clear();
-            if (_current is not null)
-            {
-                Settle(_current, trusted);
-            }
-        }
-
-        /// <summary>
-        /// Settles a held batch, whose documents were indexed on trust: kept so when the part's hash matched, else
-        /// indexed again by the full check, dropping (and rejecting) the documents it turns down.
-        /// </summary>
-        private void Settle(EventBatch batch, bool trusted)
-        {
-            int count = batch.Count;
-            if (count == 0)
-            {
-                return;
-            }
-
-            if (trusted)
-            {
-                batch.MarkIndexedOnTrust();
-                return;
-            }
-
-            batch.BeginIndex(count * 16);
-            bool[]? keep = null;
-            try
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    ReadOnlySpan<byte> document = batch.GetBson(i);
-                    if (BsonNavigator.TryValidate(document, out string detail, out ReadOnlySpan<TopField> topLevel) is { } reason)
-                    {
-                        rejects.Add(file, batch.GetLineNumber(i), reason, detail, document);
-                        if (keep is null)
-                        {
-                            keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
-                            keep.AsSpan(0, count).Fill(true);
-                        }
-
-                        keep[i] = false;
-                        continue;
-                    }
-
-                    batch.SetFields(i, topLevel);
-                }
-
-                if (keep is not null)
-                {
-                    batch.Retain(keep.AsSpan(0, count));
-                }
-            }
-            finally
-            {
-                if (keep is not null)
-                {
-                    System.Buffers.ArrayPool<bool>.Shared.Return(keep);
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _current?.Dispose();
-            foreach (EventBatch? batch in _held)
-            {
-                batch?.Dispose();
-            }
-        }
+        public void Dispose() => _current?.Dispose();
     }
 }

@@ -181,7 +181,7 @@ public sealed class FileSource
         {
             var objects = new List<StoredObject>(store.List(input, CancellationToken.None));
             objects.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
-            Dictionary<string, Dictionary<string, (long Bytes, string Sha256)>> manifests = StoredManifests(store, input, objects);
+            Dictionary<string, Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)>> manifests = StoredManifests(store, input, objects);
             foreach (StoredObject stored in objects)
             {
                 string name = stored.Path[(stored.Path.LastIndexOf('/') + 1)..];
@@ -193,17 +193,17 @@ public sealed class FileSource
                     continue;
                 }
 
-                string? hash = manifests.TryGetValue(stored.Path[..(stored.Path.Length - name.Length)], out var listed) && listed.TryGetValue(name, out var part)
-                    ? part.Sha256 : null;
-                Add(stored.Path, stored.Length, hash, openStored: () => store.Open(stored));
+                var part = manifests.TryGetValue(stored.Path[..(stored.Path.Length - name.Length)], out var listed) && listed.TryGetValue(name, out var found)
+                    ? found : default;
+                Add(stored.Path, stored.Length, part.Sha256, part.Chunks, () => store.Open(stored));
             }
         }
 
         // Each stored folder's manifest (by the folder's path, ending in '/') checked against the objects directly in
         // that folder; a folder under a hidden name is not read, so its manifest is not either.
-        Dictionary<string, Dictionary<string, (long Bytes, string Sha256)>> StoredManifests(IInputStore store, string input, List<StoredObject> objects)
+        Dictionary<string, Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)>> StoredManifests(IInputStore store, string input, List<StoredObject> objects)
         {
-            var manifests = new Dictionary<string, Dictionary<string, (long Bytes, string Sha256)>>(StringComparer.Ordinal);
+            var manifests = new Dictionary<string, Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)>>(StringComparer.Ordinal);
             Dictionary<string, List<(string Name, long Bytes)>>? folders = null;
             foreach (StoredObject manifest in objects)
             {
@@ -264,7 +264,7 @@ public sealed class FileSource
         {
             FileSystemInfo[] entries = dir.GetFileSystemInfos();
             Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            Dictionary<string, (long Bytes, string Sha256)>? manifest = ManifestCheck.Verify(dir, entries);
+            Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)>? manifest = ManifestCheck.Verify(dir, entries);
             foreach (FileSystemInfo entry in entries)
             {
                 if ((options.SkipHidden && entry.Name.StartsWith('.'))
@@ -318,12 +318,13 @@ public sealed class FileSource
                         continue;
                     }
 
-                    Add(path, file.Length, manifest is not null && manifest.TryGetValue(entry.Name, out var listed) ? listed.Sha256 : null);
+                    var listed = manifest is not null && manifest.TryGetValue(entry.Name, out var found) ? found : default;
+                    Add(path, file.Length, listed.Sha256, listed.Chunks);
                 }
             }
         }
 
-        void Add(string path, long length, string? sha256 = null, Func<Stream>? openStored = null)
+        void Add(string path, long length, string? sha256 = null, (long Bytes, ulong Xxh3)[]? chunks = null, Func<Stream>? openStored = null)
         {
             bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             if (options.OnlyGzip && !gz && path != StandardInput)
@@ -341,7 +342,7 @@ public sealed class FileSource
             SourceFormat format = bson
                 ? (gz ? SourceFormat.BsonGzip : SourceFormat.Bson)
                 : (gz ? SourceFormat.GzipJsonLines : SourceFormat.JsonLines);
-            files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256, OpenStored = openStored });
+            files.Add(new SourceFile(path, files.Count, length, format) { ManifestHash = sha256, ManifestChunks = chunks, OpenStored = openStored });
         }
     }
 

@@ -163,15 +163,7 @@ internal static class LineReader
     /// they come: nothing here seeks or asks for a length.
     /// </summary>
     internal static Stream Open(SourceFile file, LineReaderOptions options, RunCounters counters, bool declaredGzip, out bool gzip)
-        => Open(file, options, counters, declaredGzip, out gzip, out _);
-
-    /// <summary>
-    /// <see cref="Open(SourceFile, LineReaderOptions, RunCounters, bool, out bool)"/>, also giving the stream that
-    /// checks a manifest-listed part's hash (null for other files), to ask at the end whether it matched.
-    /// </summary>
-    internal static Stream Open(SourceFile file, LineReaderOptions options, RunCounters counters, bool declaredGzip, out bool gzip, out ManifestHashCheckingStream? hashed)
     {
-        hashed = null;
         Stream stream = file.OpenStored is { } openStored ? openStored()
             : file.Path == FileSource.StandardInput
             ? options.StandardInput?.Invoke() ?? Console.OpenStandardInput()
@@ -186,7 +178,7 @@ internal static class LineReader
         if (file.ManifestHash is { } sha256)
         {
             // A part listed in its folder's manifest: its bytes are hashed as they are read and checked at the end.
-            stream = hashed = new ManifestHashCheckingStream(stream, sha256, Path.GetFileName(file.Path));
+            stream = new ManifestHashCheckingStream(stream, sha256, Path.GetFileName(file.Path));
         }
 
         if (!declaredGzip)

@@ -13,7 +13,7 @@ internal static class ManifestCheck
     /// The listed parts by name when <paramref name="entries"/> (a folder's, sorted) hold a manifest; null when not.
     /// </summary>
     /// <exception cref="FormatException">The folder does not match its manifest (the message says how).</exception>
-    public static Dictionary<string, (long Bytes, string Sha256)>? Verify(DirectoryInfo dir, FileSystemInfo[] entries)
+    public static Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)>? Verify(DirectoryInfo dir, FileSystemInfo[] entries)
     {
         FileInfo? manifestFile = null;
         foreach (FileSystemInfo entry in entries)
@@ -47,9 +47,9 @@ internal static class ManifestCheck
     /// <paramref name="files"/>: a local folder's, or the objects directly under an object store's prefix.
     /// </summary>
     /// <exception cref="FormatException">The folder does not match its manifest (the message says how).</exception>
-    public static Dictionary<string, (long Bytes, string Sha256)> Verify(string folder, string manifestPath, byte[] manifestBytes, IReadOnlyList<(string Name, long Bytes)> files)
+    public static Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)> Verify(string folder, string manifestPath, byte[] manifestBytes, IReadOnlyList<(string Name, long Bytes)> files)
     {
-        var listed = new Dictionary<string, (long Bytes, string Sha256)>(StringComparer.Ordinal);
+        var listed = new Dictionary<string, (long Bytes, string Sha256, (long Bytes, ulong Xxh3)[]? Chunks)>(StringComparer.Ordinal);
         string? chunkMismatch = null;
         try
         {
@@ -62,18 +62,23 @@ internal static class ManifestCheck
                     ? "xxh3:" + fast
                     : part.GetProperty("sha256").GetString() ?? string.Empty;
                 long bytes = part.GetProperty("bytes").GetInt64();
+                (long Bytes, ulong Xxh3)[]? list = null;
                 if (part.TryGetProperty("chunks", out JsonElement chunks))
                 {
                     // Optional (written since per-chunk hashes): each chunk's length and XXH3; they must add up to the part.
                     long sum = 0;
+                    list = new (long Bytes, ulong Xxh3)[chunks.GetArrayLength()];
+                    int c = 0;
                     foreach (JsonElement chunk in chunks.EnumerateArray())
                     {
                         long chunkBytes = chunk.GetProperty("bytes").GetInt64();
-                        if (chunkBytes <= 0 || chunk.GetProperty("xxh3").GetString() is not { Length: 16 })
+                        if (chunkBytes <= 0 || chunk.GetProperty("xxh3").GetString() is not { Length: 16 } chunkHash
+                            || !ulong.TryParse(chunkHash, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out ulong xxh3Value))
                         {
                             throw new FormatException($"{name} lists a chunk that is not a positive length with a 16-digit xxh3");
                         }
 
+                        list[c++] = (chunkBytes, xxh3Value);
                         sum += chunkBytes;
                     }
 
@@ -83,7 +88,7 @@ internal static class ManifestCheck
                     }
                 }
 
-                listed[name] = (bytes, hash);
+                listed[name] = (bytes, hash, list);
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

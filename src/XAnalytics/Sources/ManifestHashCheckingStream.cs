@@ -15,12 +15,6 @@ internal sealed class ManifestHashCheckingStream(Stream inner, string expectedHe
     private readonly IncrementalHash? _hash = expectedHex.StartsWith("xxh3:", StringComparison.Ordinal) ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private bool _checked;
 
-    /// <summary>
-    /// True once the stream was read to its end and the hash matched: every byte handed out is the part as written.
-    /// The BSON reader indexes a part's documents on this alone when it held them until now.
-    /// </summary>
-    public bool Verified { get; private set; }
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -95,8 +89,6 @@ internal sealed class ManifestHashCheckingStream(Stream inner, string expectedHe
                 {
                     throw new InvalidDataException($"its XXH3 does not match manifest.json's for {name}: the part changed after it was written");
                 }
-
-                Verified = true;
             }
             else
             {
@@ -106,8 +98,6 @@ internal sealed class ManifestHashCheckingStream(Stream inner, string expectedHe
                 {
                     throw new InvalidDataException($"its SHA-256 does not match manifest.json's for {name}: the part changed after it was written");
                 }
-
-                Verified = true;
             }
         }
 
