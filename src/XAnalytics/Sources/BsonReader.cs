@@ -42,7 +42,10 @@ internal static class BsonReader
     /// <summary>
     /// Whether chunks listed in a manifest are indexed on their hash: on unless <c>XANALYTICS_BSON_TRUST=0</c>.
     /// </summary>
-    private static readonly bool s_trustFromEnvironment = Environment.GetEnvironmentVariable("XANALYTICS_BSON_TRUST") != "0";
+    private static readonly bool s_trustFromEnvironment = TrustFrom(Environment.GetEnvironmentVariable("XANALYTICS_BSON_TRUST"));
+
+    /// <summary>Whether <c>XANALYTICS_BSON_TRUST</c> set to <paramref name="value"/> (null: unset) leaves trust on.</summary>
+    internal static bool TrustFrom(string? value) => value != "0";
 
     /// <summary>Tests set the trust (on or off) for the runs of their own flow.</summary>
     internal static readonly AsyncLocal<bool?> s_override = new();
