@@ -258,22 +258,12 @@ internal static class BsonReader
 
         /// <summary>
         /// The length of the chunk that starts where the bytes read so far end, when chunks are used and one starts
-        /// there and is short enough to read whole into a batch; else 0. Chunks passed by a document that crossed
-        /// their start are left behind (their bytes were read and checked as any file's).
+        /// there and is short enough to read whole into a batch; else 0. (Reads never pass the next chunk's start,
+        /// so the bytes read end at or before it.)
         /// </summary>
         private long NextChunkHere()
         {
-            if (_chunks is null)
-            {
-                return 0;
-            }
-
-            while (_nextChunk < _chunks.Length && _chunkStart < _readBytes)
-            {
-                _chunkStart += _chunks[_nextChunk++].Bytes;
-            }
-
-            if (_nextChunk >= _chunks.Length || _chunkStart != _readBytes)
+            if (_chunks is null || _nextChunk >= _chunks.Length || _chunkStart != _readBytes)
             {
                 return 0;
             }
