@@ -129,7 +129,9 @@ internal static class Program
     {
         var root = new RootCommand(
             "xanalytics: fast analytics over Open edX tracking logs (gzip JSON lines, whole directory trees).\n"
-            + "Settings come from /etc/xanalytics[.yaml], ~/.xanalytics[.yaml], --config FILE or $XANALYTICS_CONFIG, then --set key=value.");
+            + "Settings come from /etc/xanalytics[.yaml], ~/.xanalytics[.yaml], --config FILE or $XANALYTICS_CONFIG, then --set key=value.\n"
+            + "Environment: XANALYTICS_INFLATER=zlib (gzip without ISA-L), XANALYTICS_BSON_TRUST=0 (check every BSON document even in\n"
+            + "chunks whose hash matches manifest.json), XANALYTICS_DEBUG=1 (stack traces).");
         foreach ((string name, Func<Command> create) in Commands)
         {
             if (only is null || only == name)

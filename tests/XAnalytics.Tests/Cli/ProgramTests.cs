@@ -46,6 +46,20 @@ public sealed class ProgramTests
         Assert.Equal(whole, one);
     }
 
+    [Fact]
+    public async Task RunAsync_Help_ListsTheEnvironmentSwitches()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int exit = await Program.RunAsync(["--help"], new InvocationConfiguration { Output = output, Error = error }, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("XANALYTICS_BSON_TRUST=0", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("XANALYTICS_INFLATER=zlib", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("count")] // no input
     [InlineData("no-such-command")]
