@@ -122,9 +122,9 @@ public class BsonBenchmarks : IDisposable
     }
 
     /// <summary>
-    /// The index of a document whose part's hash matched its manifest (<see cref="BsonNavigator.TryIndexTrusted"/>):
-    /// top-level elements only, read from cache as <see cref="Validate"/> reads. In a run it saves less than this
-    /// suggests (README, Performance, 2026-12-04 12:30): the part has to be held until its hash is known.
+    /// The index of a document whose chunk's hash matched its manifest (<see cref="BsonNavigator.TryIndexTrusted"/>):
+    /// top-level elements only, read from cache as <see cref="Validate"/> reads (a chunk of about 1 MiB is hashed,
+    /// then indexed while it is still in cache).
     /// </summary>
     [Benchmark]
     public int IndexTrusted()

@@ -17,7 +17,7 @@ public sealed partial class EventBatch
     private static TopFieldList? s_bsonFields;
 
     /// <summary>
-    /// True when some documents were indexed on their part's hash (<see cref="BsonNavigator.TryIndexTrusted"/>)
+    /// True when some documents were indexed on their chunk's hash (<see cref="BsonNavigator.TryIndexTrusted"/>)
     /// rather than checked one by one: a manifest forged to match damaged bytes can then bring a document the
     /// conversion or a field read turns down, which must become a reject, not a failure of the run.
     /// </summary>
@@ -59,7 +59,7 @@ public sealed partial class EventBatch
         return true;
     }
 
-    /// <summary>Notes that documents of this batch were indexed on their part's hash (see <see cref="_bsonOnTrust"/>).</summary>
+    /// <summary>Notes that documents of this batch were indexed on their chunk's hash (see <see cref="_bsonOnTrust"/>).</summary>
     internal void MarkIndexedOnTrust() => _bsonOnTrust = true;
 
     /// <summary>
@@ -119,7 +119,7 @@ public sealed partial class EventBatch
                 // run stops with the place named rather than dropping an event it already counted.
                 _unconverted = null;
                 throw new InvalidDataException(
-                    $"{Source.Path}: document {unconverted[0].Line} is not well-formed BSON ({unconverted[0].Detail}), though its part's hash matches manifest.json (a manifest written for damaged bytes?)");
+                    $"{Source.Path}: document {unconverted[0].Line} is not well-formed BSON ({unconverted[0].Detail}), though its chunk's hash matches manifest.json (a manifest written for damaged bytes?)");
             }
         }
     }
@@ -214,7 +214,7 @@ public sealed partial class EventBatch
             scratch.Clear();
             if (!BsonDecoder.TryAppendValueJson(type, document, at, scratch, out JsonTokenType kind, out bool escaped))
             {
-                // Only a document indexed on its part's hash can get here (a forged manifest): read as absent.
+                // Only a document indexed on its chunk's hash can get here (a forged manifest): read as absent.
                 value = default;
                 return _bsonOnTrust ? false : throw new InvalidOperationException("A checked BSON value could not be written as JSON.");
             }

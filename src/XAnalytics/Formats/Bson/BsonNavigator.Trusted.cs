@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace XAnalytics.Formats.Bson;
 
 /// <content>
-/// The index of a document whose part's hash matched its manifest before any of its documents was used: the
+/// The index of a document whose chunk's hash matched its manifest before any of its documents was used: the
 /// top-level elements alone, each nested document or array stepped over by its length prefix.
 /// </content>
 internal static partial class BsonNavigator
@@ -11,7 +11,7 @@ internal static partial class BsonNavigator
     /// <summary>
     /// Records where each top-level element of <paramref name="document"/> stands, as
     /// <see cref="TryValidate(ReadOnlySpan{byte}, out string, out ReadOnlySpan{TopField})"/> does, without looking
-    /// inside nested documents, arrays or strings. For a document of a part whose XXH3 matched its manifest (so
+    /// inside nested documents, arrays or strings. For a document of a chunk whose XXH3 matched its manifest (so
     /// written by this tool, which writes only documents that pass the full check): the hash vouches for the rest.
     /// False at anything out of the ordinary, and the caller then runs the full check for the verdict and its
     /// detail.
