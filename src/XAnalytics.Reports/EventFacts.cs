@@ -63,12 +63,39 @@ internal sealed class EventFacts : IDisposable
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
 
     /// <summary>
+    /// The facts of each event of <paramref name="batch"/>, and this thread's <c>event</c> payloads of the batch's events,
+    /// opened once for every section that asks (see <see cref="EventPayloads"/>); both valid until this thread reads
+    /// another batch.
+    /// </summary>
+    public ReadOnlySpan<EventFact> Read(EventBatch batch, out EventPayloads payloads)
+    {
+        Reader reader = _readers.Value!;
+        payloads = reader.Payloads;
+        return reader.Read(batch);
+    }
+
+    /// <summary>
     /// The facts of one event, read alone (for a per-event projection): not remembered, and not counted in
     /// <see cref="KeptEvents"/> or <see cref="LearnerEvents"/>. <paramref name="ticks"/> is its <c>time</c> already
     /// read the same way (a string <see cref="Utf8Time"/> parses; <see cref="long.MaxValue"/> when not), so it is not
     /// parsed again.
     /// </summary>
     public EventFact ReadOne(EventBatch batch, int index, long ticks) => _readers.Value!.ReadOne(batch, index, ticks);
+
+    /// <summary>
+    /// Event <paramref name="i"/>'s top-level <c>username</c> string as its facts located it (no second lookup), or a
+    /// value of kind <see cref="JsonTokenType.None"/> when it is absent or not a string.
+    /// </summary>
+    public static FieldValue Username(EventBatch batch, int i, in EventFact fact)
+        => fact.NameOffset < 0 ? default
+            : new FieldValue(batch.GetUtf8(i).Slice(fact.NameOffset - 1, fact.NameLength + 2), JsonTokenType.String, fact.NameEscaped);
+
+    /// <summary>
+    /// Event <paramref name="i"/>'s <c>event_type</c> string as written (escapes and all, see
+    /// <see cref="EventFact.TypeEscaped"/>), or empty when it is absent or not a string.
+    /// </summary>
+    public static ReadOnlySpan<byte> TypeBytes(EventBatch batch, int i, in EventFact fact)
+        => fact.TypeOffset < 0 ? default : batch.GetUtf8(i).Slice(fact.TypeOffset, fact.TypeLength);
 
     public void Dispose()
     {
@@ -88,6 +115,9 @@ internal sealed class EventFacts : IDisposable
         private EventBatch? _last;
         private int _lastCount;
 
+        /// <summary>The payloads of the batch whose facts these are: cleared with them.</summary>
+        public EventPayloads Payloads { get; } = new();
+
         public ReadOnlySpan<EventFact> Read(EventBatch batch)
         {
             if (ReferenceEquals(batch, _last) && batch.Count == _lastCount)
@@ -99,6 +129,8 @@ internal sealed class EventFacts : IDisposable
             {
                 _facts = new EventFact[batch.Count];
             }
+
+            Payloads.Reset(batch);
 
             long kept = 0, learners = 0;
             for (int i = 0; i < batch.Count; i++)
