@@ -27,6 +27,9 @@ internal sealed class EventFacts : IDisposable
     private static readonly FieldPath s_ip = FieldPath.Parse("ip");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
 
+    /// <summary>The <see cref="EventFact.NameOffset"/> or <see cref="EventFact.TypeOffset"/> of a string whose bytes are not in the event's line.</summary>
+    internal const int NotInLine = -2;
+
     private readonly ReportFilter _filter;
     private readonly bool _readIp;
     private readonly ThreadLocal<Reader> _readers;
@@ -87,15 +90,29 @@ internal sealed class EventFacts : IDisposable
     /// value of kind <see cref="JsonTokenType.None"/> when it is absent or not a string.
     /// </summary>
     public static FieldValue Username(EventBatch batch, int i, in EventFact fact)
-        => fact.NameOffset < 0 ? default
-            : new FieldValue(batch.GetUtf8(i).Slice(fact.NameOffset - 1, fact.NameLength + 2), JsonTokenType.String, fact.NameEscaped);
+    {
+        if (fact.NameOffset >= 0)
+        {
+            return new FieldValue(batch.GetUtf8(i).Slice(fact.NameOffset - 1, fact.NameLength + 2), JsonTokenType.String, fact.NameEscaped);
+        }
+
+        // A string that is not in the line (a value read from BSON) is looked up; absent or not a string: nothing to find.
+        return fact.NameOffset == NotInLine && batch.TryGetField(i, s_username, out FieldValue name) ? name : default;
+    }
 
     /// <summary>
     /// Event <paramref name="i"/>'s <c>event_type</c> string as written (escapes and all, see
     /// <see cref="EventFact.TypeEscaped"/>), or empty when it is absent or not a string.
     /// </summary>
     public static ReadOnlySpan<byte> TypeBytes(EventBatch batch, int i, in EventFact fact)
-        => fact.TypeOffset < 0 ? default : batch.GetUtf8(i).Slice(fact.TypeOffset, fact.TypeLength);
+    {
+        if (fact.TypeOffset >= 0)
+        {
+            return batch.GetUtf8(i).Slice(fact.TypeOffset, fact.TypeLength);
+        }
+
+        return fact.TypeOffset == NotInLine && batch.TryGetField(i, s_eventType, out FieldValue type) && type.Kind == JsonTokenType.String ? type.Utf8 : default;
+    }
 
     public void Dispose()
     {
@@ -253,17 +270,31 @@ internal sealed class EventFacts : IDisposable
             // The username's and type's places, for the tables that read them (edX's student engagement, problems).
             ReadOnlySpan<byte> line = batch.GetUtf8(i);
             fact.NameOffset = fact.TypeOffset = -1;
-            if (name.Kind == JsonTokenType.String && line.Overlaps(name.Utf8, out int nameOffset))
+            if (name.Kind == JsonTokenType.String)
             {
-                fact.NameOffset = nameOffset;
-                fact.NameLength = name.Utf8.Length;
                 fact.NameEscaped = name.HasEscapes;
+                if (line.Overlaps(name.Utf8, out int nameOffset))
+                {
+                    fact.NameOffset = nameOffset;
+                    fact.NameLength = name.Utf8.Length;
+                }
+                else
+                {
+                    fact.NameOffset = NotInLine;
+                }
             }
 
-            if (t.Kind == JsonTokenType.String && line.Overlaps(t.Utf8, out int typeOffset))
+            if (t.Kind == JsonTokenType.String)
             {
-                fact.TypeOffset = typeOffset;
-                fact.TypeLength = t.Utf8.Length;
+                if (line.Overlaps(t.Utf8, out int typeOffset))
+                {
+                    fact.TypeOffset = typeOffset;
+                    fact.TypeLength = t.Utf8.Length;
+                }
+                else
+                {
+                    fact.TypeOffset = NotInLine;
+                }
             }
 
             if (owner._readIp && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty

@@ -308,9 +308,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             ulong entity = reader.ReadUInt();
             ulong entityId = PartialTexts.At(entities, reader.ReadCount(), reader);
             ulong action = reader.ReadUInt();
-            if (entity >= (ulong)s_entityNames.Length || action >= (ulong)s_actionNames.Length)
+            if (entity >= (ulong)s_entityNames.Length || action >= (ulong)s_actionNames.Length || day < 0 || day > DateOnly.MaxValue.DayNumber)
             {
-                throw reader.Corrupt($"entity {entity}, action {action}");
+                throw reader.Corrupt($"entity {entity}, action {action}, day {day}");
             }
 
             var key = new ModuleEngagementKey(day, course, user, (ModuleEngagementEntity)entity, entityId, (ModuleEngagementAction)action);
