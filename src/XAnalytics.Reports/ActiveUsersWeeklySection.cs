@@ -120,17 +120,19 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             rows.Add(new ActiveUsersWeeklyRow(monday, monday.AddDays(7), result.Names[user]));
         }
 
+        // Nothing reads the partial after its rows are built: drop its tables before the rows are sorted and the next
+        // section builds its rows.
+        result.Active.Clear();
+        result.Active.TrimExcess();
+        result.Names.Clear();
+        result.Names.TrimExcess();
+
         rows.Sort(static (a, b) =>
         {
             int c = a.StartDate.CompareTo(b.StartDate);
             return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
         });
         Rows = rows;
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
-        result.Active.Clear();
-        result.Active.TrimExcess();
-        result.Names.Clear();
-        result.Names.TrimExcess();
     }
 
     /// <inheritdoc/>

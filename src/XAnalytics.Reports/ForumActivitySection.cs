@@ -199,10 +199,10 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         }
 
         Daily = Rows(result.Days, result.Names);
-        Weekly = Rows(weeks, result.Names);
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        // Nothing reads the days after their rows are built: drop the table before the weekly rows and the next section's.
         result.Days.Clear();
         result.Days.TrimExcess();
+        Weekly = Rows(weeks, result.Names);
     }
 
     /// <inheritdoc/>

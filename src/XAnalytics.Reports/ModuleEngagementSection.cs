@@ -220,6 +220,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             items[i++] = new Item(k.Day, courseRank[k.Course], userRank[k.User], (int)k.Entity, entityRank[k.EntityId], (int)k.Action, kv.Value);
         }
 
+        // The items hold every count now: the table goes before the rows are built, so the two are never held at once.
+        result.Counts.Clear();
+        result.Counts.TrimExcess();
         Array.Sort(items); // Item's own CompareTo through a struct comparer: no delegate call per comparison
         var rows = new List<ModuleEngagementRow>(items.Length);
         foreach (Item it in items)
@@ -229,8 +232,6 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         }
 
         Rows = rows;
-        result.Counts.Clear();
-        result.Counts.TrimExcess();
 
         int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
         MetricRanges = lastDay is int last ? Ranges(items, courses, DateOnly.FromDayNumber(last - 6), DateOnly.FromDayNumber(last + 1)) : [];
