@@ -15,6 +15,10 @@ namespace XAnalytics.Reports;
 /// decoded the string again for each member).
 /// </summary>
 /// <remarks>
+/// A section takes the payloads with its facts, once per batch: <c>_facts.Read(batch, out EventPayloads payloads)</c>,
+/// then per event <c>payloads.TryOpen(batch, i, out EdxEventData ev) &amp;&amp; ev.TryGet("id"u8, out FieldValue v)</c>
+/// in place of <see cref="EdxEventData.TryOpen"/> with its own buffers, or of <see cref="EventBatch.TryGetField"/> with an
+/// <c>event.*</c> path (the same answers: a test holds the three together on edX's acceptance logs).
 /// The pools only grow within a batch; a pool that grows is copied, so the spans handed out before still read the old
 /// array, which holds the same bytes: every <see cref="EdxEventData"/> stays valid until the thread's next batch.
 /// </remarks>
