@@ -7,8 +7,8 @@ public sealed class ActiveUsersWeeklyPartial
     {
     }
 
-    /// <summary>(Monday's day number, username hash) pairs seen.</summary>
-    internal HashSet<(int Week, ulong User)> Active { get; } = [];
+    /// <summary>(Monday's day number, username hash) pairs seen, as <see cref="PackedKey"/>s (<see cref="PackedKey.High"/> the week).</summary>
+    internal HashSet<PackedKey> Active { get; } = [];
 
     /// <summary>The usernames by hash.</summary>
     internal Dictionary<ulong, string> Names { get; } = [];

@@ -22,7 +22,6 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "active_users_weekly";
 
-    private static readonly FieldPath s_username = FieldPath.Parse("username");
 
     private readonly EventFacts _facts;
 
@@ -71,11 +70,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
                 continue;
             }
 
-            if (!batch.TryGetField(i, s_username, out FieldValue name))
-            {
-                continue;
-            }
-
+            FieldValue name = EventFacts.Username(batch, i, f); // located by the facts: no second lookup
             byte[] scratch = target.Scratch;
             ReadOnlySpan<byte> username = EdxValues.StrippedString(name, ref scratch);
             target.Scratch = scratch;
@@ -91,7 +86,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
                 continue;
             }
 
-            if (target.Active.Add((week, user)))
+            if (target.Active.Add(new PackedKey(week, (long)user)))
             {
                 target.Names.TryAdd(user, Encoding.UTF8.GetString(username));
             }
@@ -118,11 +113,19 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     {
         ArgumentNullException.ThrowIfNull(result);
         var rows = new List<ActiveUsersWeeklyRow>(result.Active.Count);
-        foreach ((int week, ulong user) in result.Active)
+        foreach (PackedKey key in result.Active)
         {
+            (int week, ulong user) = ((int)key.High, (ulong)key.Low);
             var monday = DateOnly.FromDayNumber(week);
             rows.Add(new ActiveUsersWeeklyRow(monday, monday.AddDays(7), result.Names[user]));
         }
+
+        // Nothing reads the partial after its rows are built: drop its tables before the rows are sorted and the next
+        // section builds its rows.
+        result.Active.Clear();
+        result.Active.TrimExcess();
+        result.Names.Clear();
+        result.Names.TrimExcess();
 
         rows.Sort(static (a, b) =>
         {
@@ -130,11 +133,6 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
         });
         Rows = rows;
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
-        result.Active.Clear();
-        result.Active.TrimExcess();
-        result.Names.Clear();
-        result.Names.TrimExcess();
     }
 
     /// <inheritdoc/>
@@ -150,16 +148,16 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         var used = new HashSet<ulong>();
-        foreach ((_, ulong user) in state.Active)
+        foreach (PackedKey key in state.Active)
         {
-            used.Add(user);
+            used.Add((ulong)key.Low);
         }
 
         Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Names, used);
         var entries = new List<(int Week, int User)>(state.Active.Count);
-        foreach ((int week, ulong user) in state.Active)
+        foreach (PackedKey key in state.Active)
         {
-            entries.Add((week, users[user]));
+            entries.Add(((int)key.High, users[(ulong)key.Low]));
         }
 
         entries.Sort();
@@ -182,7 +180,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         for (int i = 0; i < n; i++)
         {
             int week = (int)reader.ReadInt();
-            partial.Active.Add((week, PartialTexts.At(users, reader.ReadCount(), reader)));
+            partial.Active.Add(new PackedKey(week, (long)PartialTexts.At(users, reader.ReadCount(), reader)));
         }
 
         return partial;

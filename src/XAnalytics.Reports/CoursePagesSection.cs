@@ -35,7 +35,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
     public const int HardestProblems = 10;
 
     private const string Folder = "courses";
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
 
     private readonly EventFacts _facts;
     private readonly DateOnly? _to;
@@ -100,9 +99,9 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 }
             }
 
-            if (f.Family == EventFamily.Forum && batch.TryGetField(i, s_eventType, out FieldValue type) && type.Kind == JsonTokenType.String && !type.HasEscapes)
+            if (f.Family == EventFamily.Forum && !f.TypeEscaped)
             {
-                ReadOnlySpan<byte> t = type.Utf8;
+                ReadOnlySpan<byte> t = EventFacts.TypeBytes(batch, i, f); // located by the facts; empty when not a string
                 int kind = t.SequenceEqual("edx.forum.thread.created"u8) ? 0
                     : t.SequenceEqual("edx.forum.response.created"u8) ? 1
                     : t.SequenceEqual("edx.forum.comment.created"u8) ? 2

@@ -17,7 +17,8 @@ internal readonly ref struct EdxEventData
     private readonly ReadOnlySpan<byte> _json;
     private readonly ReadOnlySpan<TopField> _fields;
 
-    private EdxEventData(ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
+    /// <summary>A payload opened before: its JSON object and the index of its members (see <see cref="EventPayloads"/>).</summary>
+    internal EdxEventData(ReadOnlySpan<byte> json, ReadOnlySpan<TopField> fields)
     {
         _json = json;
         _fields = fields;

@@ -42,7 +42,7 @@ internal struct EventFact
     /// <summary>The <c>event_source</c> string is written with escapes.</summary>
     public bool SourceEscaped;
 
-    /// <summary>Where the top-level <c>username</c> string's bytes (as written, escapes and all) stand in the event's line; -1 when it is absent or not a string.</summary>
+    /// <summary>Where the top-level <c>username</c> string's bytes (as written, escapes and all) stand in the event's line; -1 when it is absent or not a string, <see cref="EventFacts.NotInLine"/> when its bytes are elsewhere (see <see cref="EventFacts.Username"/>).</summary>
     public int NameOffset;
 
     public int NameLength;
@@ -50,7 +50,7 @@ internal struct EventFact
     /// <summary>The <c>username</c> is written with escapes.</summary>
     public bool NameEscaped;
 
-    /// <summary>Where the <c>event_type</c> string's bytes (as written) stand in the event's line; -1 when it is absent or not a string.</summary>
+    /// <summary>Where the <c>event_type</c> string's bytes (as written) stand in the event's line; -1 when it is absent or not a string, <see cref="EventFacts.NotInLine"/> when its bytes are elsewhere (see <see cref="EventFacts.TypeBytes"/>).</summary>
     public int TypeOffset;
 
     public int TypeLength;

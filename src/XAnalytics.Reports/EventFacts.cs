@@ -27,6 +27,9 @@ internal sealed class EventFacts : IDisposable
     private static readonly FieldPath s_ip = FieldPath.Parse("ip");
     private static readonly FieldPath s_username = FieldPath.Parse("username");
 
+    /// <summary>The <see cref="EventFact.NameOffset"/> or <see cref="EventFact.TypeOffset"/> of a string whose bytes are not in the event's line.</summary>
+    internal const int NotInLine = -2;
+
     private readonly ReportFilter _filter;
     private readonly bool _readIp;
     private readonly ThreadLocal<Reader> _readers;
@@ -63,12 +66,53 @@ internal sealed class EventFacts : IDisposable
     public ReadOnlySpan<EventFact> Read(EventBatch batch) => _readers.Value!.Read(batch);
 
     /// <summary>
+    /// The facts of each event of <paramref name="batch"/>, and this thread's <c>event</c> payloads of the batch's events,
+    /// opened once for every section that asks (see <see cref="EventPayloads"/>); both valid until this thread reads
+    /// another batch.
+    /// </summary>
+    public ReadOnlySpan<EventFact> Read(EventBatch batch, out EventPayloads payloads)
+    {
+        Reader reader = _readers.Value!;
+        payloads = reader.Payloads;
+        return reader.Read(batch);
+    }
+
+    /// <summary>
     /// The facts of one event, read alone (for a per-event projection): not remembered, and not counted in
     /// <see cref="KeptEvents"/> or <see cref="LearnerEvents"/>. <paramref name="ticks"/> is its <c>time</c> already
     /// read the same way (a string <see cref="Utf8Time"/> parses; <see cref="long.MaxValue"/> when not), so it is not
     /// parsed again.
     /// </summary>
     public EventFact ReadOne(EventBatch batch, int index, long ticks) => _readers.Value!.ReadOne(batch, index, ticks);
+
+    /// <summary>
+    /// Event <paramref name="i"/>'s top-level <c>username</c> string as its facts located it (no second lookup), or a
+    /// value of kind <see cref="JsonTokenType.None"/> when it is absent or not a string.
+    /// </summary>
+    public static FieldValue Username(EventBatch batch, int i, in EventFact fact)
+    {
+        if (fact.NameOffset >= 0)
+        {
+            return new FieldValue(batch.GetUtf8(i).Slice(fact.NameOffset - 1, fact.NameLength + 2), JsonTokenType.String, fact.NameEscaped);
+        }
+
+        // A string that is not in the line (a value read from BSON) is looked up; absent or not a string: nothing to find.
+        return fact.NameOffset == NotInLine && batch.TryGetField(i, s_username, out FieldValue name) ? name : default;
+    }
+
+    /// <summary>
+    /// Event <paramref name="i"/>'s <c>event_type</c> string as written (escapes and all, see
+    /// <see cref="EventFact.TypeEscaped"/>), or empty when it is absent or not a string.
+    /// </summary>
+    public static ReadOnlySpan<byte> TypeBytes(EventBatch batch, int i, in EventFact fact)
+    {
+        if (fact.TypeOffset >= 0)
+        {
+            return batch.GetUtf8(i).Slice(fact.TypeOffset, fact.TypeLength);
+        }
+
+        return fact.TypeOffset == NotInLine && batch.TryGetField(i, s_eventType, out FieldValue type) && type.Kind == JsonTokenType.String ? type.Utf8 : default;
+    }
 
     public void Dispose()
     {
@@ -88,6 +132,9 @@ internal sealed class EventFacts : IDisposable
         private EventBatch? _last;
         private int _lastCount;
 
+        /// <summary>The payloads of the batch whose facts these are: cleared with them.</summary>
+        public EventPayloads Payloads { get; } = new();
+
         public ReadOnlySpan<EventFact> Read(EventBatch batch)
         {
             if (ReferenceEquals(batch, _last) && batch.Count == _lastCount)
@@ -99,6 +146,8 @@ internal sealed class EventFacts : IDisposable
             {
                 _facts = new EventFact[batch.Count];
             }
+
+            Payloads.Reset(batch);
 
             long kept = 0, learners = 0;
             for (int i = 0; i < batch.Count; i++)
@@ -221,17 +270,31 @@ internal sealed class EventFacts : IDisposable
             // The username's and type's places, for the tables that read them (edX's student engagement, problems).
             ReadOnlySpan<byte> line = batch.GetUtf8(i);
             fact.NameOffset = fact.TypeOffset = -1;
-            if (name.Kind == JsonTokenType.String && line.Overlaps(name.Utf8, out int nameOffset))
+            if (name.Kind == JsonTokenType.String)
             {
-                fact.NameOffset = nameOffset;
-                fact.NameLength = name.Utf8.Length;
                 fact.NameEscaped = name.HasEscapes;
+                if (line.Overlaps(name.Utf8, out int nameOffset))
+                {
+                    fact.NameOffset = nameOffset;
+                    fact.NameLength = name.Utf8.Length;
+                }
+                else
+                {
+                    fact.NameOffset = NotInLine;
+                }
             }
 
-            if (t.Kind == JsonTokenType.String && line.Overlaps(t.Utf8, out int typeOffset))
+            if (t.Kind == JsonTokenType.String)
             {
-                fact.TypeOffset = typeOffset;
-                fact.TypeLength = t.Utf8.Length;
+                if (line.Overlaps(t.Utf8, out int typeOffset))
+                {
+                    fact.TypeOffset = typeOffset;
+                    fact.TypeLength = t.Utf8.Length;
+                }
+                else
+                {
+                    fact.TypeOffset = NotInLine;
+                }
             }
 
             if (owner._readIp && ip.Kind == JsonTokenType.String && !ip.HasEscapes && !ip.Utf8.IsEmpty

@@ -34,12 +34,6 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_eventSource = FieldPath.Parse("event_source");
-    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
-    private static readonly FieldPath s_id = FieldPath.Parse("event.id");
-    private static readonly FieldPath s_voteValue = FieldPath.Parse("event.vote_value");
-    private static readonly FieldPath s_undoVote = FieldPath.Parse("event.undo_vote");
-    private static readonly FieldPath s_targetUsername = FieldPath.Parse("event.target_username");
 
     private readonly EventFacts _facts;
     private readonly ReportOptions _options;
@@ -73,7 +67,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(batch);
-        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch, out EventPayloads payloads);
         int lastDay = target.LastDay;
         // The previous event's username and id: a learner's events often come in runs.
         Span<byte> previousName = stackalloc byte[64];
@@ -138,7 +132,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 continue;
             }
 
-            if (!target.EventData.HasData(batch, i) || !Count(batch, i, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
+            if (!target.EventData.HasData(batch, i) || !Count(batch, i, f, payloads, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
             {
                 continue;
             }
@@ -161,7 +155,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
             CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, user), out _).Add(counts);
             (lastRowDay, lastRowCourse, lastRowUser) = (f.Day, f.Course, user);
-            if (voteTarget && batch.TryGetField(i, s_targetUsername, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
+            if (voteTarget && payloads.TryOpen(batch, i, out EdxEventData ev) && ev.TryGet("target_username"u8, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
             {
                 // The vote's target, as written (edX does not strip it).
                 var got = new ForumCounts { UpvotesReceived = upvoteReceived };
@@ -205,10 +199,10 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         }
 
         Daily = Rows(result.Days, result.Names);
-        Weekly = Rows(weeks, result.Names);
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
+        // Nothing reads the days after their rows are built: drop the table before the weekly rows and the next section's.
         result.Days.Clear();
         result.Days.TrimExcess();
+        Weekly = Rows(weeks, result.Names);
     }
 
     /// <inheritdoc/>
@@ -327,20 +321,23 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     /// for the event's own user; <paramref name="voteTarget"/> when the event is a vote whose <c>target_username</c> gets
     /// a row, with <paramref name="upvoteReceived"/> to add to it.
     /// </summary>
-    private static bool Count(EventBatch batch, int i, ReadOnlySpan<byte> type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived)
+    /// <remarks>The event's members are read from its payload, opened once for every section (<see cref="EventPayloads"/>).</remarks>
+    private static bool Count(
+        EventBatch batch, int i, in EventFact f, EventPayloads payloads, ReadOnlySpan<byte> type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived)
     {
         counts = default;
         voteTarget = false;
         upvoteReceived = 0;
         if (type.SequenceEqual("problem_check"u8))
         {
-            return batch.TryGetField(i, s_eventSource, out FieldValue s) && s.Kind == JsonTokenType.String && s.Utf8.SequenceEqual("server"u8)
-                && batch.TryGetField(i, s_problemId, out FieldValue p) && EdxEventDataCheck.IsTruthy(p);
+            // event_source == 'server' as written (an escaped "server" is not it).
+            return f.ServerSource && !f.SourceEscaped
+                && payloads.TryOpen(batch, i, out EdxEventData problem) && problem.TryGet("problem_id"u8, out FieldValue p) && EdxEventDataCheck.IsTruthy(p);
         }
 
         if (type.SequenceEqual("play_video"u8))
         {
-            return batch.TryGetField(i, s_id, out FieldValue id) && EdxEventDataCheck.IsTruthy(id);
+            return payloads.TryOpen(batch, i, out EdxEventData video) && video.TryGet("id"u8, out FieldValue id) && EdxEventDataCheck.IsTruthy(id);
         }
 
         if (!type.StartsWith("edx.forum"u8))
@@ -367,13 +364,13 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
             return true;
         }
 
-        if (!batch.TryGetField(i, s_voteValue, out FieldValue vote) || vote.Kind != JsonTokenType.String
+        if (!payloads.TryOpen(batch, i, out EdxEventData ev) || !ev.TryGet("vote_value"u8, out FieldValue vote) || vote.Kind != JsonTokenType.String
             || !(vote.Utf8.SequenceEqual("up"u8) || vote.Utf8.SequenceEqual("down"u8)))
         {
             return false;
         }
 
-        long value = vote.Utf8.SequenceEqual("up"u8) ? batch.TryGetField(i, s_undoVote, out FieldValue u) && EdxEventDataCheck.IsTruthy(u) ? -1 : 1 : 0;
+        long value = vote.Utf8.SequenceEqual("up"u8) ? ev.TryGet("undo_vote"u8, out FieldValue u) && EdxEventDataCheck.IsTruthy(u) ? -1 : 1 : 0;
         // The reducer counts votes given when the whole type is a thread's or response's ("edx.forum.thread.voted"),
         // and votes received by the type the mapper builds from the post type ("edx.forum.thread.vote_received").
         bool threadOrResponse = postType.SequenceEqual("thread"u8) || postType.SequenceEqual("response"u8);

@@ -24,10 +24,4 @@ public sealed class ModuleEngagementPartial
     internal byte[] UserBuffer { get; set; } = new byte[64];
 
     internal byte[] EntityBuffer { get; set; } = new byte[256];
-
-    /// <summary>A browser event's <c>event</c> string, decoded (see <see cref="EdxEventData"/>).</summary>
-    internal byte[] DataBuffer { get; set; } = new byte[1024];
-
-    /// <summary>The index of the <c>event</c> object's members.</summary>
-    internal TopField[] DataFields { get; set; } = new TopField[32];
 }

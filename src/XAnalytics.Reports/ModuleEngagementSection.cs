@@ -54,9 +54,6 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     private static readonly string[] s_entityNames = ["discussion", "problem", "video"];
     private static readonly string[] s_actionNames = ["attempted", "completed", "contributed", "viewed"];
 
-    private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
-    private static readonly FieldPath s_username = FieldPath.Parse("username");
-
     private readonly EventFacts _facts;
     private readonly DateOnly? _to;
 
@@ -89,7 +86,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(batch);
-        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch, out EventPayloads payloads);
         int maxDay = target.MaxDay;
         for (int i = 0; i < facts.Length; i++)
         {
@@ -125,8 +122,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                 idKey = "id"u8;
                 strip = true;
             }
-            else if (f.Family == EventFamily.Forum && batch.TryGetField(i, s_eventType, out FieldValue type) && type.Kind == JsonTokenType.String
-                && !type.HasEscapes && type.Utf8.StartsWith("edx.forum."u8) && type.Utf8.EndsWith(".created"u8))
+            else if (f.Family == EventFamily.Forum && !f.TypeEscaped && IsForumCreated(EventFacts.TypeBytes(batch, i, f)))
             {
                 entity = ModuleEngagementEntity.Discussion;
                 idKey = "commentable_id"u8;
@@ -136,16 +132,12 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                 continue; // no action: other forum events, other types
             }
 
-            if (!TryUsername(batch, i, target, out ulong user))
+            if (!TryUsername(EventFacts.Username(batch, i, f), target, out ulong user))
             {
                 continue;
             }
 
-            byte[] data = target.DataBuffer;
-            TopField[] fields = target.DataFields;
-            bool opened = EdxEventData.TryOpen(batch, i, ref data, ref fields, out EdxEventData ev);
-            (target.DataBuffer, target.DataFields) = (data, fields);
-            if (!opened || !ev.TryGet(idKey, out FieldValue idValue) || idValue.Kind != JsonTokenType.String)
+            if (!payloads.TryOpen(batch, i, out EdxEventData ev) || !ev.TryGet(idKey, out FieldValue idValue) || idValue.Kind != JsonTokenType.String)
             {
                 continue;
             }
@@ -228,7 +220,10 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             items[i++] = new Item(k.Day, courseRank[k.Course], userRank[k.User], (int)k.Entity, entityRank[k.EntityId], (int)k.Action, kv.Value);
         }
 
-        Array.Sort(items, static (a, b) => a.CompareTo(b));
+        // The items hold every count now: the table goes before the rows are built, so the two are never held at once.
+        result.Counts.Clear();
+        result.Counts.TrimExcess();
+        Array.Sort(items); // Item's own CompareTo through a struct comparer: no delegate call per comparison
         var rows = new List<ModuleEngagementRow>(items.Length);
         foreach (Item it in items)
         {
@@ -237,8 +232,6 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         }
 
         Rows = rows;
-        result.Counts.Clear();
-        result.Counts.TrimExcess();
 
         int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
         MetricRanges = lastDay is int last ? Ranges(items, courses, DateOnly.FromDayNumber(last - 6), DateOnly.FromDayNumber(last + 1)) : [];
@@ -282,7 +275,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             items[i++] = new Item(k.Day, courses[k.Course], users[k.User], (int)k.Entity, entities[k.EntityId], (int)k.Action, kv.Value);
         }
 
-        Array.Sort(items, static (a, b) => a.CompareTo(b));
+        Array.Sort(items); // Item's own CompareTo through a struct comparer: no delegate call per comparison
         writer.WriteUInt((ulong)items.Length);
         foreach (Item it in items)
         {
@@ -316,9 +309,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             ulong entity = reader.ReadUInt();
             ulong entityId = PartialTexts.At(entities, reader.ReadCount(), reader);
             ulong action = reader.ReadUInt();
-            if (entity >= (ulong)s_entityNames.Length || action >= (ulong)s_actionNames.Length)
+            if (entity >= (ulong)s_entityNames.Length || action >= (ulong)s_actionNames.Length || day < 0 || day > DateOnly.MaxValue.DayNumber)
             {
-                throw reader.Corrupt($"entity {entity}, action {action}");
+                throw reader.Corrupt($"entity {entity}, action {action}, day {day}");
             }
 
             var key = new ModuleEngagementKey(day, course, user, (ModuleEngagementEntity)entity, entityId, (ModuleEngagementAction)action);
@@ -389,14 +382,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         => CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _)++;
 
     /// <summary><c>event.get('username', '').strip()</c>: not blank, at most 30 characters.</summary>
-    private static bool TryUsername(EventBatch batch, int i, ModuleEngagementPartial target, out ulong user)
+    private static bool TryUsername(in FieldValue name, ModuleEngagementPartial target, out ulong user)
     {
         user = 0;
-        if (!batch.TryGetField(i, s_username, out FieldValue name))
-        {
-            return false;
-        }
-
         byte[] buffer = target.UserBuffer;
         ReadOnlySpan<byte> username = EdxValues.StrippedString(name, ref buffer);
         target.UserBuffer = buffer;
@@ -408,6 +396,8 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         user = target.Users.Add(username);
         return true;
     }
+
+    private static bool IsForumCreated(ReadOnlySpan<byte> type) => type.StartsWith("edx.forum."u8) && type.EndsWith(".created"u8);
 
     private static bool IsCorrect(in FieldValue success)
     {
@@ -542,7 +532,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     }
 
     /// <summary>A count with its texts replaced by their ranks (see <see cref="Complete"/>).</summary>
-    private readonly record struct Item(int Day, int Course, int User, int Entity, int EntityId, int Action, long Count)
+    private readonly record struct Item(int Day, int Course, int User, int Entity, int EntityId, int Action, long Count) : IComparable<Item>
     {
         public int CompareTo(Item other)
         {

@@ -61,19 +61,19 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
 
             // DayNumber 0 (0001-01-01) is a Monday, so a week starts at the day number rounded down to 7.
             int week = f.Day - (f.Day % 7);
-            target.Weekly.Add((f.Course, week, ActivityLabels.Active, f.User));
+            target.Weekly.Add(WeeklyActivityPartial.WeeklyKey(f.Course, week, ActivityLabels.Active, f.User));
             if (f.Labels != ActivityLabels.Active)
             {
                 for (int l = 1; l < s_labels.Length; l++)
                 {
                     if ((f.Labels & s_labels[l]) != 0)
                     {
-                        target.Weekly.Add((f.Course, week, s_labels[l], f.User));
+                        target.Weekly.Add(WeeklyActivityPartial.WeeklyKey(f.Course, week, s_labels[l], f.User));
                     }
                 }
             }
 
-            target.Daily.Add((f.Course, f.Day, f.User));
+            target.Daily.Add(WeeklyActivityPartial.DailyKey(f.Course, f.Day, f.User));
             bool same = f.User == target.LastUser && f.Course == target.LastCourse && f.Day == target.LastDay;
             target.LastLabels = same ? target.LastLabels | f.Labels : f.Labels;
             (target.LastUser, target.LastCourse, target.LastDay) = (f.User, f.Course, f.Day);
@@ -94,8 +94,9 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
     {
         ArgumentNullException.ThrowIfNull(result);
         var counts = new Dictionary<(int Course, int Week, ActivityLabels Label), long>();
-        foreach ((int course, int week, ActivityLabels label, long _) in result.Weekly)
+        foreach (PackedKey key in result.Weekly)
         {
+            (int course, int week, ActivityLabels label, long _) = WeeklyActivityPartial.WeeklyFields(key);
             System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, (course, week, label), out _)++;
         }
 
@@ -115,8 +116,9 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         Rows = rows;
 
         var daily = new Dictionary<(int Course, int Day), long>();
-        foreach ((int course, int day, long _) in result.Daily)
+        foreach (PackedKey key in result.Daily)
         {
+            (int course, int day, long _) = WeeklyActivityPartial.DailyFields(key);
             System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(daily, (course, day), out _)++;
         }
 
@@ -164,8 +166,9 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         ArgumentNullException.ThrowIfNull(writer);
         _facts.Courses.Write(writer);
         writer.WriteUInt((ulong)state.Weekly.Count);
-        foreach ((int course, int week, ActivityLabels label, long user) in state.Weekly)
+        foreach (PackedKey key in state.Weekly)
         {
+            (int course, int week, ActivityLabels label, long user) = WeeklyActivityPartial.WeeklyFields(key);
             writer.WriteInt(course);
             writer.WriteInt(week);
             writer.WriteUInt((ulong)label);
@@ -173,8 +176,9 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         }
 
         writer.WriteUInt((ulong)state.Daily.Count);
-        foreach ((int course, int day, long user) in state.Daily)
+        foreach (PackedKey key in state.Daily)
         {
+            (int course, int day, long user) = WeeklyActivityPartial.DailyFields(key);
             writer.WriteInt(course);
             writer.WriteInt(day);
             writer.WriteInt(user);
@@ -193,8 +197,13 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         {
             int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
             int week = (int)reader.ReadInt();
-            var label = (ActivityLabels)reader.ReadUInt();
-            partial.Weekly.Add((course, week, label, reader.ReadInt()));
+            ulong label = reader.ReadUInt();
+            if (label > (ulong)ActivityLabels.PostedForum || week < 0 || week > DateOnly.MaxValue.DayNumber)
+            {
+                throw reader.Corrupt($"label {label}, week {week}");
+            }
+
+            partial.Weekly.Add(WeeklyActivityPartial.WeeklyKey(course, week, (ActivityLabels)label, reader.ReadInt()));
         }
 
         int daily = reader.ReadCount();
@@ -203,7 +212,7 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         {
             int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
             int day = (int)reader.ReadInt();
-            partial.Daily.Add((course, day, reader.ReadInt()));
+            partial.Daily.Add(WeeklyActivityPartial.DailyKey(course, day, reader.ReadInt()));
         }
 
         return partial;
