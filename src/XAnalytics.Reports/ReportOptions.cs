@@ -47,8 +47,8 @@ public sealed record ReportOptions
     /// </summary>
     internal string? ScratchDirectory { get; init; }
 
-    /// <summary>For tests: the video records a worker holds before spilling (see <see cref="VideoSection"/>); null: the default budget.</summary>
-    internal int? VideoHeldRecords { get; init; }
+    /// <summary>For tests: the video records a worker holds per learner bucket before spilling (see <see cref="VideoSection"/>); null: the default.</summary>
+    internal int? VideoBlockRecords { get; init; }
 
     /// <summary>GDP per capita (PPP, US$) under which a country counts as lower-income in the share; default 10 000.</summary>
     public double GdpThreshold { get; init; } = 10_000;

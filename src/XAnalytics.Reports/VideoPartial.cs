@@ -5,15 +5,12 @@ namespace XAnalytics.Reports;
 /// <summary>A partial of <see cref="VideoSection"/>: one per worker thread.</summary>
 public sealed class VideoPartial
 {
-    internal VideoPartial(VideoSpill spill)
+    internal VideoPartial(VideoSpill spill, int blockRecords)
     {
         Spill = spill;
         Owner = spill.NewOwner();
         Owners = [Owner];
-        for (int b = 0; b < Held.Length; b++)
-        {
-            Held[b] = new VideoSpill.RecordBuffer();
-        }
+        BlockRecords = blockRecords;
     }
 
     /// <summary>The section's scratch files, shared by its partials.</summary>
@@ -25,11 +22,18 @@ public sealed class VideoPartial
     /// <summary>The owner numbers whose spilled blocks are this partial's: its own and those of the partials merged into it.</summary>
     internal HashSet<int> Owners { get; }
 
-    /// <summary>The kept video events not yet spilled, by learner bucket (<see cref="VideoSpill.Bucket"/>), in arrival order.</summary>
-    internal VideoSpill.RecordBuffer[] Held { get; } = new VideoSpill.RecordBuffer[VideoSpill.Buckets];
+    /// <summary>
+    /// The kept video events not yet spilled: a block per learner bucket (<see cref="VideoSpill.Bucket"/>), made at its
+    /// first record and written to the scratch files whenever it fills, so a worker holds at most
+    /// <see cref="VideoSpill.Buckets"/> blocks whatever the archive's size.
+    /// </summary>
+    internal VideoKeyedRecord[]?[] Held { get; } = new VideoKeyedRecord[]?[VideoSpill.Buckets];
 
-    /// <summary>How many records <see cref="Held"/> holds.</summary>
-    internal int HeldCount { get; set; }
+    /// <summary>The records in each of <see cref="Held"/>'s blocks.</summary>
+    internal int[] HeldCounts { get; } = new int[VideoSpill.Buckets];
+
+    /// <summary>Records per block of <see cref="Held"/>.</summary>
+    internal int BlockRecords { get; }
 
     /// <summary>The videos' encoded module ids by hash.</summary>
     internal EdxStringTable Modules { get; } = new();
@@ -49,17 +53,28 @@ public sealed class VideoPartial
     /// <summary>The index of the <c>event</c> object's members.</summary>
     internal TopField[] DataFields { get; set; } = new TopField[32];
 
-    /// <summary>Writes every held record to the scratch files and empties <see cref="Held"/> (keeping its storage).</summary>
-    internal void SpillHeld()
-    {
-        byte[] raw = SpillRaw, compressed = SpillCompressed;
-        for (int b = 0; b < Held.Length; b++)
-        {
-            Spill.Write(b, Owner, Held[b].Span, ref raw, ref compressed);
-            Held[b].Clear();
-        }
+    /// <summary>The records held for <paramref name="bucket"/>.</summary>
+    internal ReadOnlySpan<VideoKeyedRecord> HeldOf(int bucket) => Held[bucket].AsSpan(0, HeldCounts[bucket]);
 
-        (SpillRaw, SpillCompressed) = (raw, compressed);
-        HeldCount = 0;
+    /// <summary>Adds a record to its learner's bucket, writing the bucket's block to the scratch files when it fills.</summary>
+    internal void Add(in VideoKeyedRecord record)
+    {
+        int bucket = VideoSpill.Bucket(record.Event.User);
+        VideoKeyedRecord[] block = Held[bucket] ??= new VideoKeyedRecord[BlockRecords];
+        block[HeldCounts[bucket]++] = record;
+        if (HeldCounts[bucket] == block.Length)
+        {
+            byte[] raw = SpillRaw, compressed = SpillCompressed;
+            Spill.Write(bucket, Owner, block, ref raw, ref compressed);
+            (SpillRaw, SpillCompressed) = (raw, compressed);
+            HeldCounts[bucket] = 0;
+        }
+    }
+
+    /// <summary>Drops the held blocks (once read, or merged into another partial).</summary>
+    internal void ReleaseHeld()
+    {
+        Array.Clear(Held);
+        Array.Clear(HeldCounts);
     }
 }

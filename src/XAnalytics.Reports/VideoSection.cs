@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -43,9 +42,8 @@ namespace XAnalytics.Reports;
 /// <remarks>
 /// Memory: edX's reducer needs a learner's events on a video in time order, and an archive's files do not arrive in
 /// it, so each kept video event is kept as a 56-byte <see cref="VideoKeyedRecord"/> until the end of the run. A worker
-/// holds up to its share of a fixed budget (16 MiB over the processors, see <see cref="HeldRecordsPerPartial"/>) in
-/// <see cref="VideoSpill.Buckets"/> buckets by a hash of the learner, and writes them to the scratch folder
-/// (<see cref="VideoSpill"/>) beyond it. At the end the buckets are taken one at a time: a bucket's records are
+/// holds them in a block per bucket of learners (<see cref="VideoSpill.Buckets"/>, by a hash of the learner), each
+/// written to the scratch folder (<see cref="VideoSpill"/>, LZ4) when full (<see cref="DefaultBlockRecords"/>). At the end the buckets are taken one at a time: a bucket's records are
 /// placed by video (a counting sort), each video's sorted by learner and time and folded into that video's segments.
 /// A learner is in one bucket only, so the segments' distinct learners add up across buckets, and the duration (the
 /// largest known, or unknown for good) does not depend on the order viewings come in: the rows are those of one
@@ -70,13 +68,18 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         _facts = facts;
         _spill = new VideoSpill(options.ScratchDirectory);
-        HeldRecordsPerPartial = options.VideoHeldRecords
-            ?? Math.Max(16_384, (int)((16L << 20) / Unsafe.SizeOf<VideoKeyedRecord>() / Environment.ProcessorCount));
+        BlockRecords = options.VideoBlockRecords ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
     }
 
-    /// <summary>Records a partial holds before it writes them to the scratch folder.</summary>
-    internal int HeldRecordsPerPartial { get; }
+    /// <summary>
+    /// Records per learner bucket a worker holds before it writes them to the scratch folder: 512 (28 KiB, under the
+    /// large object heap's threshold), so a worker holds at most 1.8 MiB of records.
+    /// </summary>
+    internal const int DefaultBlockRecords = 512;
+
+    /// <summary>Records per held block (<see cref="DefaultBlockRecords"/> unless a test says otherwise).</summary>
+    internal int BlockRecords { get; }
 
     /// <summary>The section's scratch files (for tests).</summary>
     internal VideoSpill Spill => _spill;
@@ -100,7 +103,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public VideoPartial CreatePartial() => new(_spill);
+    public VideoPartial CreatePartial() => new(_spill, BlockRecords);
 
     /// <inheritdoc/>
     public void Accumulate(VideoPartial target, EventBatch batch)
@@ -192,11 +195,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             }
 
             ulong module = target.Modules.Add(id);
-            target.Held[VideoSpill.Bucket(f.User)].Add(new VideoKeyedRecord(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration), f.Course, module));
-            if (++target.HeldCount >= HeldRecordsPerPartial)
-            {
-                target.SpillHeld();
-            }
+            target.Add(new VideoKeyedRecord(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration), f.Course, module));
         }
     }
 
@@ -205,20 +204,17 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        for (int b = 0; b < into.Held.Length; b++)
+        for (int b = 0; b < VideoSpill.Buckets; b++)
         {
-            into.Held[b].AddRange(from.Held[b].Span);
-            from.Held[b].Release();
+            foreach (ref readonly VideoKeyedRecord r in from.HeldOf(b))
+            {
+                into.Add(r);
+            }
         }
 
-        into.HeldCount += from.HeldCount;
-        from.HeldCount = 0;
+        from.ReleaseHeld();
         into.Owners.UnionWith(from.Owners);
         into.Modules.Merge(from.Modules);
-        if (into.HeldCount >= HeldRecordsPerPartial)
-        {
-            into.SpillHeld();
-        }
     }
 
     /// <inheritdoc/>
@@ -236,8 +232,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             for (int b = 0; b < VideoSpill.Buckets; b++)
             {
                 bucket.Clear();
-                bucket.AddRange(result.Held[b].Span);
-                result.Held[b].Release();
+                bucket.AddRange(result.HeldOf(b));
+                result.Held[b] = null;
                 result.Spill.Read(b, result.Owners, bucket);
                 Span<VideoKeyedRecord> records = bucket.Span;
                 if (records.IsEmpty)
@@ -292,7 +288,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 }
             }
 
-            result.HeldCount = 0;
+            result.ReleaseHeld();
 
             // Videos in pipeline_video_id order.
             var keys = new List<(string Id, string Course, string Module, VideoUsage Usage)>(videos.Count);
@@ -349,7 +345,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         for (int b = 0; b < VideoSpill.Buckets; b++)
         {
             bucket.Clear();
-            bucket.AddRange(state.Held[b].Span);
+            bucket.AddRange(state.HeldOf(b));
             state.Spill.Read(b, state.Owners, bucket);
             foreach (VideoKeyedRecord r in bucket.Span)
             {
@@ -417,11 +413,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 }
 
                 var record = new VideoEventRecord(user, ticks, (VideoEventKind)kind, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
-                partial.Held[VideoSpill.Bucket(user)].Add(new VideoKeyedRecord(record, course, module));
-                if (++partial.HeldCount >= HeldRecordsPerPartial)
-                {
-                    partial.SpillHeld();
-                }
+                partial.Add(new VideoKeyedRecord(record, course, module));
             }
         }
 

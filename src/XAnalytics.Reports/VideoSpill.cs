@@ -173,16 +173,6 @@ internal sealed class VideoSpill
 
         public Span<VideoKeyedRecord> Span => _items.AsSpan(0, Count);
 
-        public void Add(in VideoKeyedRecord record)
-        {
-            if (Count == _items.Length)
-            {
-                Grow(Count + 1);
-            }
-
-            _items[Count++] = record;
-        }
-
         public void AddRange(ReadOnlySpan<VideoKeyedRecord> records)
         {
             if (Count + records.Length > _items.Length)
@@ -195,13 +185,6 @@ internal sealed class VideoSpill
         }
 
         public void Clear() => Count = 0;
-
-        /// <summary>Drops the storage too.</summary>
-        public void Release()
-        {
-            _items = [];
-            Count = 0;
-        }
 
         private void Grow(int needed) => Array.Resize(ref _items, Math.Max(needed, Math.Max(16, _items.Length * 2)));
     }

@@ -63,7 +63,7 @@ public sealed class VideoSectionTests : IDisposable
     /// <item>v-times: offsets as strings ("3.5"), a huge offset (36001, dropped) and an event out of time order in the file.</item>
     /// </list>
     /// </summary>
-    /// <remarks>Also with every record spilled to the scratch folder as it comes (a worker holds one): the same rows.</remarks>
+    /// <remarks>Also with every record spilled to the scratch folder as it comes (a worker holds one record a bucket): the same rows.</remarks>
     [Theory]
     [InlineData(null)]
     [InlineData(1)]
@@ -100,7 +100,7 @@ public sealed class VideoSectionTests : IDisposable
         await File.WriteAllLinesAsync(log, lines);
 
         string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
-        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["video"], VideoHeldRecords = heldRecords, ScratchDirectory = scratch });
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["video"], VideoBlockRecords = heldRecords, ScratchDirectory = scratch });
         VideoSection video = reports.Section<VideoSection>()!;
         Assert.Equal(heldRecords is not null, video.Spill.SpilledBytes > 0);
         Assert.Empty(Directory.GetFileSystemEntries(scratch));
@@ -119,7 +119,7 @@ public sealed class VideoSectionTests : IDisposable
 
     /// <summary>
     /// A generated archive (and edX's acceptance logs, when present) with the video records spilled to the scratch folder
-    /// almost at once (a worker holds 7, so blocks of many owners and buckets are read back) writes the same files as
+    /// almost at once (a worker holds 7 a bucket, so blocks of many owners and buckets are read back) writes the same files as
     /// with them all held; the scratch folder is empty once the run has completed.
     /// </summary>
     [Fact]
@@ -136,7 +136,7 @@ public sealed class VideoSectionTests : IDisposable
             ReportWriter.Write(reports, held);
         }
 
-        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["video"], ScratchDirectory = scratch, VideoHeldRecords = 7 }, allowRejects: true))
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["video"], ScratchDirectory = scratch, VideoBlockRecords = 7 }, allowRejects: true))
         {
             Assert.True(reports.Section<VideoSection>()!.Spill.SpilledBytes > 0);
             Assert.Empty(Directory.GetFileSystemEntries(scratch));
@@ -156,19 +156,17 @@ public sealed class VideoSectionTests : IDisposable
     public void Video_ReportsDisposedBeforeCompletion_ScratchFolderRemoved()
     {
         string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
-        LearnerReports reports = LearnerReports.Create(new ReportOptions { Only = ["video"], ScratchDirectory = scratch, VideoHeldRecords = 1 });
+        LearnerReports reports = LearnerReports.Create(new ReportOptions { Only = ["video"], ScratchDirectory = scratch, VideoBlockRecords = 1 });
         VideoSection video = reports.Section<VideoSection>()!;
         VideoPartial partial = video.CreatePartial();
         var record = new VideoKeyedRecord(new VideoEventRecord(42, 0, VideoEventKind.Play, 1, 0, -1), 0, 7);
-        partial.Held[VideoSpill.Bucket(42)].Add(record);
-        partial.SpillHeld();
+        partial.Add(record); // a block of 1: written at once
         string folder = Assert.Single(Directory.GetFileSystemEntries(scratch));
         Assert.StartsWith("xanalytics-video-", Path.GetFileName(folder), StringComparison.Ordinal);
 
         reports.Dispose();
         Assert.Empty(Directory.GetFileSystemEntries(scratch));
-        partial.Held[VideoSpill.Bucket(42)].Add(record);
-        Assert.Throws<OperationCanceledException>(partial.SpillHeld);
+        Assert.Throws<OperationCanceledException>(() => partial.Add(record));
         Assert.Empty(Directory.GetFileSystemEntries(scratch));
     }
 }
