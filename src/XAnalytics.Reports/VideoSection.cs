@@ -289,6 +289,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             }
 
             result.ReleaseHeld();
+            result.Owners.Clear(); // its spilled blocks are read: the partial is empty now
 
             // Videos in pipeline_video_id order.
             var keys = new List<(string Id, string Course, string Module, VideoUsage Usage)>(videos.Count);
