@@ -73,10 +73,10 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     }
 
     /// <summary>
-    /// Records per learner bucket a worker holds before it writes them to the scratch folder: 512 (28 KiB, under the
-    /// large object heap's threshold), so a worker holds at most 1.8 MiB of records.
+    /// Records per learner bucket a worker holds before it writes them to the scratch folder: 1024 (56 KiB, under the
+    /// large object heap's threshold), so a worker holds at most 0.9 MiB of records.
     /// </summary>
-    internal const int DefaultBlockRecords = 512;
+    internal const int DefaultBlockRecords = 1024;
 
     /// <summary>Records per held block (<see cref="DefaultBlockRecords"/> unless a test says otherwise).</summary>
     internal int BlockRecords { get; }

@@ -21,8 +21,11 @@ namespace XAnalytics.Reports;
 /// </remarks>
 internal sealed class VideoSpill
 {
-    /// <summary>Learner buckets: the end of the run holds about 1/64 of the spilled records at a time.</summary>
-    public const int Buckets = 64;
+    /// <summary>
+    /// Learner buckets: the end of the run holds about 1/16 of the records at a time. Each bucket's file takes two
+    /// pooled 64 KiB buffers: with 64 buckets the full report over 1M events peaked 8-16 MiB higher than main.
+    /// </summary>
+    public const int Buckets = 16;
 
     private static readonly int s_recordBytes = Unsafe.SizeOf<VideoKeyedRecord>();
 
@@ -47,7 +50,7 @@ internal sealed class VideoSpill
     public int NewOwner() => Interlocked.Increment(ref _nextOwner);
 
     /// <summary>The bucket of a learner: a multiplicative hash's top bits (user keys are often small numbers).</summary>
-    public static int Bucket(long user) => (int)(((ulong)user * 0x9E3779B97F4A7C15UL) >> 58);
+    public static int Bucket(long user) => (int)(((ulong)user * 0x9E3779B97F4A7C15UL) >> 60);
 
     /// <summary>
     /// Appends <paramref name="records"/> (all of bucket <paramref name="bucket"/>) as one block owned by
