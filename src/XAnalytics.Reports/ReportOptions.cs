@@ -38,8 +38,17 @@ public sealed record ReportOptions
     public static ReportOptions FromSettings(XAnalyticsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new ReportOptions { PublicDataDir = settings.PublicDataDir };
+        return new ReportOptions { PublicDataDir = settings.PublicDataDir, ScratchDirectory = settings.ScratchDir };
     }
+
+    /// <summary>
+    /// Where sections that outgrow their memory budget write scratch files (the <c>scratch-dir</c> setting, given by
+    /// <see cref="FromSettings"/>); null: the system's temporary folder.
+    /// </summary>
+    internal string? ScratchDirectory { get; init; }
+
+    /// <summary>For tests: the video records a worker holds per learner bucket before spilling (see <see cref="VideoSection"/>); null: the default.</summary>
+    internal int? VideoBlockRecords { get; init; }
 
     /// <summary>GDP per capita (PPP, US$) under which a country counts as lower-income in the share; default 10 000.</summary>
     public double GdpThreshold { get; init; } = 10_000;

@@ -34,7 +34,7 @@ public static class ReportSections
         ArgumentNullException.ThrowIfNull(options);
 
         // edX's analyses register here, one line each (the course pages read the video and engagement sections' rows).
-        var video = new VideoSection(facts);
+        var video = new VideoSection(facts, options);
         var engagement = new ModuleEngagementSection(facts, options);
         return
         [

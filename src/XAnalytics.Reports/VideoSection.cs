@@ -40,10 +40,14 @@ namespace XAnalytics.Reports;
 /// API key; without one (its tests) the duration stays unknown, as here.
 /// </summary>
 /// <remarks>
-/// Memory: each kept video event is held as a 40-byte <see cref="VideoEventRecord"/> in its video's list until the end
-/// of the run, where each list is sorted by learner and time (edX's reducer needs a learner's events in time order, and
-/// an archive's files do not arrive in it) and folded, the videos in parallel: memory grows with the number of video
-/// events, about 40 MB per million (not bounded: see the README).
+/// Memory: edX's reducer needs a learner's events on a video in time order, and an archive's files do not arrive in
+/// it, so each kept video event is kept as a 56-byte <see cref="VideoKeyedRecord"/> until the end of the run. A worker
+/// holds them in a block per bucket of learners (<see cref="VideoSpill.Buckets"/>, by a hash of the learner), each
+/// written to the scratch folder (<see cref="VideoSpill"/>, LZ4) when full (<see cref="DefaultBlockRecords"/>). At the end the buckets are taken one at a time: a bucket's records are
+/// placed by video (a counting sort), each video's sorted by learner and time and folded into that video's segments.
+/// A learner is in one bucket only, so the segments' distinct learners add up across buckets, and the duration (the
+/// largest known, or unknown for good) does not depend on the order viewings come in: the rows are those of one
+/// sort of all the events. Memory: the held records, one bucket, and per video its segments' counters.
 /// </remarks>
 public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSection
 {
@@ -58,12 +62,27 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     private const double MinimumViewing = 0.25; // VIDEO_VIEWING_MINIMUM_LENGTH
 
     private readonly EventFacts _facts;
+    private readonly VideoSpill _spill;
 
-    internal VideoSection(EventFacts facts)
+    internal VideoSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
+        _spill = new VideoSpill(options.ScratchDirectory);
+        BlockRecords = options.VideoBlockRecords ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
     }
+
+    /// <summary>
+    /// Records per learner bucket a worker holds before it writes them to the scratch folder: 1024 (56 KiB, under the
+    /// large object heap's threshold), so a worker holds at most 0.9 MiB of records.
+    /// </summary>
+    internal const int DefaultBlockRecords = 1024;
+
+    /// <summary>Records per held block (<see cref="DefaultBlockRecords"/> unless a test says otherwise).</summary>
+    internal int BlockRecords { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal VideoSpill Spill => _spill;
 
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "video";
@@ -84,7 +103,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public VideoPartial CreatePartial() => new();
+    public VideoPartial CreatePartial() => new(_spill, BlockRecords);
 
     /// <inheritdoc/>
     public void Accumulate(VideoPartial target, EventBatch batch)
@@ -176,15 +195,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             }
 
             ulong module = target.Modules.Add(id);
-            if (target.LastList is not { } list || target.LastKey != (f.Course, module))
-            {
-                ref List<VideoEventRecord>? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Videos, (f.Course, module), out _);
-                list = slot ??= [];
-                target.LastList = list;
-                target.LastKey = (f.Course, module);
-            }
-
-            list.Add(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration));
+            target.Add(new VideoKeyedRecord(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration), f.Course, module));
         }
     }
 
@@ -193,20 +204,16 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        foreach (KeyValuePair<(int, ulong), List<VideoEventRecord>> kv in from.Videos)
+        for (int b = 0; b < VideoSpill.Buckets; b++)
         {
-            ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Videos, kv.Key, out _);
-            if (list is null)
+            foreach (ref readonly VideoKeyedRecord r in from.HeldOf(b))
             {
-                list = kv.Value;
-            }
-            else
-            {
-                list.AddRange(kv.Value);
+                into.Add(r);
             }
         }
 
-        into.LastList = null;
+        from.ReleaseHeld();
+        into.Owners.UnionWith(from.Owners);
         into.Modules.Merge(from.Modules);
     }
 
@@ -214,45 +221,106 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     public void Complete(VideoPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-
-        // Videos in pipeline_video_id order, each folded on its own (in parallel: a learner's events are sorted per video).
-        var keys = new List<(string Id, string Course, string Module, List<VideoEventRecord> Events)>(result.Videos.Count);
-        foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in result.Videos)
+        try
         {
-            string course = _facts.Courses.Name(kv.Key.Course), module = result.Modules.Names[kv.Key.Module];
-            keys.Add((course + "|" + module, course, module, kv.Value));
-        }
-
-        keys.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
-        var perVideo = new (VideoRow? Video, List<VideoTimelineRow> Timeline)[keys.Count];
-        Parallel.For(0, keys.Count, () => new VideoUsage(), (k, _, usage) =>
-        {
-            List<VideoEventRecord> events = keys[k].Events;
-            events.Sort();
-            usage.Reset();
-            AddViewings(events, usage);
-            var timeline = new List<VideoTimelineRow>();
-            perVideo[k] = (usage.MaxSegment >= 0 ? WriteVideo(keys[k].Id, keys[k].Course, keys[k].Module, usage, timeline) : null, timeline);
-            return usage;
-        }, static _ => { });
-
-        var videos = new List<VideoRow>(keys.Count);
-        var rows = new List<VideoTimelineRow>();
-        foreach ((VideoRow? video, List<VideoTimelineRow> timeline) in perVideo)
-        {
-            if (video is not null)
+            // The videos met so far and their segments, which every bucket's learners add to.
+            var index = new Dictionary<(int Course, ulong Module), int>();
+            var videos = new List<(int Course, ulong Module, VideoUsage Usage)>();
+            var bucket = new VideoSpill.RecordBuffer();
+            int[] videoOf = [];
+            VideoEventRecord[] placed = [];
+            for (int b = 0; b < VideoSpill.Buckets; b++)
             {
-                videos.Add(video);
-                rows.AddRange(timeline);
-            }
-        }
+                bucket.Clear();
+                bucket.AddRange(result.HeldOf(b));
+                result.Held[b] = null;
+                result.Spill.Read(b, result.Owners, bucket);
+                Span<VideoKeyedRecord> records = bucket.Span;
+                if (records.IsEmpty)
+                {
+                    continue;
+                }
 
-        Videos = videos;
-        Timeline = rows;
-        result.Videos.Clear();
-        result.Videos.TrimExcess();
-        result.LastList = null;
+                if (videoOf.Length < records.Length)
+                {
+                    videoOf = new int[Math.Max(records.Length, videoOf.Length * 2)];
+                    placed = new VideoEventRecord[videoOf.Length];
+                }
+
+                for (int i = 0; i < records.Length; i++)
+                {
+                    ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(index, (records[i].Course, records[i].Module), out bool exists);
+                    if (!exists)
+                    {
+                        slot = videos.Count;
+                        videos.Add((records[i].Course, records[i].Module, new VideoUsage()));
+                    }
+
+                    videoOf[i] = slot;
+                }
+
+                // Placed by video (a counting sort), then each video's sorted by learner and time and folded.
+                var starts = new int[videos.Count + 1];
+                for (int i = 0; i < records.Length; i++)
+                {
+                    starts[videoOf[i] + 1]++;
+                }
+
+                for (int v = 0; v < videos.Count; v++)
+                {
+                    starts[v + 1] += starts[v];
+                }
+
+                int[] next = (int[])starts.Clone();
+                for (int i = 0; i < records.Length; i++)
+                {
+                    placed[next[videoOf[i]]++] = records[i].Event;
+                }
+
+                for (int v = 0; v < videos.Count; v++)
+                {
+                    Span<VideoEventRecord> events = placed.AsSpan(starts[v], starts[v + 1] - starts[v]);
+                    if (!events.IsEmpty)
+                    {
+                        events.Sort();
+                        AddViewings(events, videos[v].Usage);
+                    }
+                }
+            }
+
+            result.ReleaseHeld();
+            result.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+
+            // Videos in pipeline_video_id order.
+            var keys = new List<(string Id, string Course, string Module, VideoUsage Usage)>(videos.Count);
+            foreach ((int course, ulong module, VideoUsage usage) in videos)
+            {
+                string courseName = _facts.Courses.Name(course), moduleName = result.Modules.Names[module];
+                keys.Add((courseName + "|" + moduleName, courseName, moduleName, usage));
+            }
+
+            keys.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+            var rows = new List<VideoRow>(keys.Count);
+            var timeline = new List<VideoTimelineRow>();
+            foreach ((string id, string course, string module, VideoUsage usage) in keys)
+            {
+                if (usage.MaxSegment >= 0)
+                {
+                    rows.Add(WriteVideo(id, course, module, usage, timeline));
+                }
+            }
+
+            Videos = rows;
+            Timeline = timeline;
+        }
+        finally
+        {
+            result.Spill.Close();
+        }
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.video";
@@ -272,9 +340,24 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
+        // Every record of the partial, held and spilled, by video (the partial stays as it is).
+        var all = new Dictionary<(int Course, ulong Module), List<VideoEventRecord>>();
+        var bucket = new VideoSpill.RecordBuffer();
+        for (int b = 0; b < VideoSpill.Buckets; b++)
+        {
+            bucket.Clear();
+            bucket.AddRange(state.HeldOf(b));
+            state.Spill.Read(b, state.Owners, bucket);
+            foreach (VideoKeyedRecord r in bucket.Span)
+            {
+                ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(all, (r.Course, r.Module), out _);
+                (list ??= []).Add(r.Event);
+            }
+        }
+
         var usedCourses = new HashSet<int>();
         var usedModules = new HashSet<ulong>();
-        foreach ((int course, ulong module) in state.Videos.Keys)
+        foreach ((int course, ulong module) in all.Keys)
         {
             usedCourses.Add(course);
             usedModules.Add(module);
@@ -282,8 +365,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
         int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
         Dictionary<ulong, int> modules = PartialTexts.Write(writer, state.Modules.Names, usedModules);
-        var videos = new List<(int Course, int Module, List<VideoEventRecord> Events)>(state.Videos.Count);
-        foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in state.Videos)
+        var videos = new List<(int Course, int Module, List<VideoEventRecord> Events)>(all.Count);
+        foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in all)
         {
             videos.Add((courses[kv.Key.Course], modules[kv.Key.Module], kv.Value));
         }
@@ -312,7 +395,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     public VideoPartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new VideoPartial();
+        VideoPartial partial = CreatePartial();
         int[] courses = _facts.Courses.ReadMap(reader);
         ulong[] modules = PartialTexts.Read(reader, partial.Modules.Names);
         int n = reader.ReadCount();
@@ -321,8 +404,6 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
             ulong module = PartialTexts.At(modules, reader.ReadCount(), reader);
             int count = reader.ReadCount();
-            ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(partial.Videos, (course, module), out _);
-            list ??= new List<VideoEventRecord>(Math.Min(count, 1 << 16));
             for (int e = 0; e < count; e++)
             {
                 long user = reader.ReadInt(), ticks = reader.ReadInt();
@@ -332,7 +413,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                     throw reader.Corrupt($"a video event kind of {kind}");
                 }
 
-                list.Add(new VideoEventRecord(user, ticks, (VideoEventKind)kind, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble()));
+                var record = new VideoEventRecord(user, ticks, (VideoEventKind)kind, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+                partial.Add(new VideoKeyedRecord(record, course, module));
             }
         }
 
@@ -389,14 +471,14 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     /// <c>UserVideoViewingTask.reducer</c> over one video's events (sorted by learner, then time), each viewing
     /// folded at once into the video's segments (<c>VideoUsageTask.reducer</c>'s loop).
     /// </summary>
-    private static void AddViewings(List<VideoEventRecord> events, VideoUsage usage)
+    private static void AddViewings(ReadOnlySpan<VideoEventRecord> events, VideoUsage usage)
     {
         long user = 0;
         bool viewing = false, lastEndWasSeek = false;
         double startOffset = 0, viewingDuration = 0, lastEndTime = 0;
-        for (int e = 0; e < events.Count; e++)
+        for (int e = 0; e < events.Length; e++)
         {
-            VideoEventRecord ev = events[e];
+            ref readonly VideoEventRecord ev = ref events[e];
             if (e == 0 || ev.User != user)
             {
                 user = ev.User;
@@ -478,8 +560,9 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         return (int)Math.Floor(whole / (double)SegmentSeconds);
     }
 
-    /// <summary>One video's segments while its viewings are folded in: learners come one after another, so a segment's
-    /// distinct learners are counted by remembering the last learner that touched it.</summary>
+    /// <summary>One video's segments while its viewings are folded in: learners come one after another (a bucket's in
+    /// order, and no learner in two buckets), so a segment's distinct learners are counted by remembering the last learner
+    /// that touched it.</summary>
     private sealed class VideoUsage
     {
         public long[] Users { get; private set; } = new long[64];
@@ -492,19 +575,6 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
         /// <summary>edX's running duration: starts at 0, the largest known one, or unknown for good once one is.</summary>
         public double Duration { get; private set; }
-
-        public void Reset()
-        {
-            if (MaxSegment >= 0)
-            {
-                Array.Clear(Users, 0, MaxSegment + 1);
-                Array.Clear(Views, 0, MaxSegment + 1);
-                Array.Clear(_lastUser, 0, MaxSegment + 1);
-            }
-
-            MaxSegment = -1;
-            Duration = 0;
-        }
 
         public void AddViewing(long user, double startOffset, double endOffset, double duration)
         {

@@ -37,28 +37,38 @@ public sealed class CombinedAggregate : IPartialAggregate<CombinedPartial>
         ArgumentNullException.ThrowIfNull(target);
         for (int i = 0; i < _parts.Length; i++)
         {
-            _parts[i].Accumulate(target.Partials[i], batch);
+            _parts[i].Accumulate(target.Partials[i] ?? throw UsedUp(), batch);
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// <paramref name="from"/> is used up: each part's partial is let go of as soon as it is merged, so what it held can
+    /// be collected while the next parts merge, rather than the whole of <paramref name="from"/> living until the last.
+    /// </remarks>
     public void Merge(CombinedPartial into, CombinedPartial from)
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
         for (int i = 0; i < _parts.Length; i++)
         {
-            _parts[i].Merge(into.Partials[i], from.Partials[i]);
+            _parts[i].Merge(into.Partials[i] ?? throw UsedUp(), from.Partials[i] ?? throw UsedUp());
+            from.Partials[i] = null;
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// <paramref name="result"/> is used up: each part's partial is let go of once that part has completed (its results
+    /// are the part's now), so the state of the parts completed so far can be collected while the next ones complete.
+    /// </remarks>
     public void Complete(CombinedPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
         for (int i = 0; i < _parts.Length; i++)
         {
-            _parts[i].Complete(result.Partials[i]);
+            _parts[i].Complete(result.Partials[i] ?? throw UsedUp());
+            result.Partials[i] = null;
         }
     }
 
@@ -93,7 +103,7 @@ public sealed class CombinedAggregate : IPartialAggregate<CombinedPartial>
             IPartialAggregatePart part = Persistable(i);
             writer.WriteString(part.StateName);
             writer.WriteUInt((ulong)part.StateVersion);
-            object partState = state.Partials[i];
+            object partState = state.Partials[i] ?? throw UsedUp();
             writer.WriteBlock(w => part.WritePartial(partState, w));
         }
     }
@@ -128,6 +138,8 @@ public sealed class CombinedAggregate : IPartialAggregate<CombinedPartial>
 
         return new CombinedPartial(partials);
     }
+
+    private static InvalidOperationException UsedUp() => new("This combined partial was already merged into another or completed.");
 
     private IPartialAggregatePart Persistable(int i) => _parts[i] as IPartialAggregatePart
         ?? throw new NotSupportedException($"Part {i} of the combined aggregate ({_parts[i].GetType().Name}) cannot write its partial: it is no IPartialAggregate.");

@@ -1,4 +1,5 @@
 using XAnalytics.Reports;
+using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Reports;
 
@@ -62,8 +63,11 @@ public sealed class VideoSectionTests : IDisposable
     /// <item>v-times: offsets as strings ("3.5"), a huge offset (36001, dropped) and an event out of time order in the file.</item>
     /// </list>
     /// </summary>
-    [Fact]
-    public async Task Video_EdgeCases_FollowEdxReducer()
+    /// <remarks>Also with every record spilled to the scratch folder as it comes (a worker holds one record a bucket): the same rows.</remarks>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    public async Task Video_EdgeCases_FollowEdxReducer(int? heldRecords)
     {
         var lines = new List<string>();
         string Ev(int user, string time, string type, string data) =>
@@ -95,8 +99,11 @@ public sealed class VideoSectionTests : IDisposable
         string log = Path.Combine(_dir.FullName, "in.log");
         await File.WriteAllLinesAsync(log, lines);
 
-        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["video"] });
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["video"], VideoBlockRecords = heldRecords, ScratchDirectory = scratch });
         VideoSection video = reports.Section<VideoSection>()!;
+        Assert.Equal(heldRecords is not null, video.Spill.SpilledBytes > 0);
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
         Assert.Equal(
             [
                 "Org/C1/R|v-drop,9,41,41,410",
@@ -108,5 +115,58 @@ public sealed class VideoSectionTests : IDisposable
         Assert.Equal(
             ["v-drop:0:41:41", "v-drop:1:41:41", "v-past:2:1:1", "v-past:3:1:1", "v-past:4:1:1", "v-short:0:1:1", "v-short:1:1:1", "v-times:0:1:1", "v-times:1:1:1"],
             video.Timeline!.Select(r => $"{r.PipelineVideoId[9..]}:{r.Segment}:{r.NumUsers}:{r.NumViews}"));
+    }
+
+    /// <summary>
+    /// A generated archive (and edX's acceptance logs, when present) with the video records spilled to the scratch folder
+    /// almost at once (a worker holds 7 a bucket, so blocks of many owners and buckets are read back) writes the same files as
+    /// with them all held; the scratch folder is empty once the run has completed.
+    /// </summary>
+    [Fact]
+    public async Task Video_RecordsSpilledToScratch_SameFilesAsHeldAndFolderRemoved()
+    {
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 20_000, files: 4, courses: 3, learners: 300, days: 15);
+        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        string held = Path.Combine(_dir.FullName, "held"), spilled = Path.Combine(_dir.FullName, "spilled");
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["video"], ScratchDirectory = scratch }, allowRejects: true))
+        {
+            Assert.Equal(0, reports.Section<VideoSection>()!.Spill.SpilledBytes);
+            ReportWriter.Write(reports, held);
+        }
+
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["video"], ScratchDirectory = scratch, VideoBlockRecords = 7 }, allowRejects: true))
+        {
+            Assert.True(reports.Section<VideoSection>()!.Spill.SpilledBytes > 0);
+            Assert.Empty(Directory.GetFileSystemEntries(scratch));
+            ReportWriter.Write(reports, spilled);
+        }
+
+        foreach (string file in new[] { "video.csv", "video_timeline.csv" })
+        {
+            string expected = await File.ReadAllTextAsync(Path.Combine(held, file));
+            Assert.True(expected.Split('\n').Length > 20, file);
+            Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(spilled, file)));
+        }
+    }
+
+    /// <summary>A run that ends without completing (failed, cancelled) leaves nothing in the scratch folder once its reports are disposed, and spills no more.</summary>
+    [Fact]
+    public void Video_ReportsDisposedBeforeCompletion_ScratchFolderRemoved()
+    {
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        LearnerReports reports = LearnerReports.Create(new ReportOptions { Only = ["video"], ScratchDirectory = scratch, VideoBlockRecords = 1 });
+        VideoSection video = reports.Section<VideoSection>()!;
+        VideoPartial partial = video.CreatePartial();
+        var record = new VideoKeyedRecord(new VideoEventRecord(42, 0, VideoEventKind.Play, 1, 0, -1), 0, 7);
+        partial.Add(record); // a block of 1: written at once
+        string folder = Assert.Single(Directory.GetFileSystemEntries(scratch));
+        Assert.StartsWith("xanalytics-video-", Path.GetFileName(folder), StringComparison.Ordinal);
+
+        reports.Dispose();
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
+        Assert.Throws<OperationCanceledException>(() => partial.Add(record));
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
     }
 }
