@@ -72,7 +72,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // The event data (answers checked, problem id, compact copy: see Compact) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash))
             {
                 continue;
             }
@@ -84,8 +84,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
 
             int user = target.Names.GetId(name);
-            ProblemResponseState state = Find(target, f.Course, user, problemId);
-            state.Add(1, f.Ticks, f.Ticks, compact, target.Texts);
+            ProblemResponseState state = Find(target, f.Course, user, problemId, problemHash);
+            state.Add(1, f.Ticks, f.Ticks, compact, compactHash, target.Texts);
         }
     }
 
@@ -104,7 +104,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         {
             foreach (ProblemResponseState state in kv.Value)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span, into.Texts);
+                ReadOnlySpan<byte> latest = state.LatestEvent.Span;
+                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state.Attempts, state.FirstTicks, state.LastTicks, latest, XxHash3.HashToUInt64(latest), into.Texts);
             }
         }
     }
@@ -209,10 +210,12 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         {
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
             int user = PartialNames.At(users, reader.ReadCount(), reader);
-            ProblemResponseState s = Find(partial, course, user, reader.ReadBytes());
+            ReadOnlySpan<byte> problemId = reader.ReadBytes();
+            ProblemResponseState s = Find(partial, course, user, problemId, XxHash3.HashToUInt64(problemId));
             long attempts = (long)reader.ReadUInt();
             long first = reader.ReadInt(), last = reader.ReadInt();
-            s.Add(attempts, first, last, reader.ReadBytes(), partial.Texts);
+            ReadOnlySpan<byte> latest = reader.ReadBytes();
+            s.Add(attempts, first, last, latest, XxHash3.HashToUInt64(latest), partial.Texts);
         }
 
         return partial;
@@ -431,9 +434,10 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         return true;
     }
 
-    private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId)
+    /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
+    private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
     {
-        ref List<ProblemResponseState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
+        ref List<ProblemResponseState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
         list ??= new List<ProblemResponseState>(1); // one state per key but for hash collisions
         foreach (ProblemResponseState known in list)
         {
@@ -443,7 +447,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
         }
 
-        var state = new ProblemResponseState(target.Texts.Intern(problemId));
+        var state = new ProblemResponseState(target.Texts.Intern(problemId, problemHash));
         list.Add(state);
         return state;
     }

@@ -23,16 +23,16 @@ internal sealed class ProblemResponseState(byte[] problemId)
     /// <summary>
     /// Counts a submission; the latest by time is kept (a tie keeps the greater event text, as edX's sort of (timestamp,
     /// json) tuples keeps its last), as the partial's shared copy (<paramref name="texts"/>: learners who gave the same
-    /// answers hold one array).
+    /// answers hold one array; <paramref name="lastEventHash"/> is <c>XxHash3.HashToUInt64(lastEvent)</c>).
     /// </summary>
-    public void Add(long attempts, long first, long last, ReadOnlySpan<byte> lastEvent, ByteInterner texts)
+    public void Add(long attempts, long first, long last, ReadOnlySpan<byte> lastEvent, ulong lastEventHash, ByteInterner texts)
     {
         Attempts += attempts;
         FirstTicks = Math.Min(FirstTicks, first);
         if (last > LastTicks || (last == LastTicks && lastEvent.SequenceCompareTo(_latest) > 0))
         {
             LastTicks = last;
-            _latest = texts.Intern(lastEvent);
+            _latest = texts.Intern(lastEvent, lastEventHash);
         }
     }
 }
