@@ -13,6 +13,9 @@ internal sealed class AnswerDistributionState(byte[] problemId)
     private byte[] _last = [];
     private byte[]? _lastName;
 
+    /// <summary>The next state whose problem id has the same hash in the partial's table (rare), or null.</summary>
+    public AnswerDistributionState? Next { get; init; }
+
     /// <summary>The <c>problem_id</c> (unescaped UTF-8).</summary>
     public byte[] ProblemId { get; } = problemId;
 

@@ -100,9 +100,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             ids[id] = into.Names.Add(from.Names.Name(id));
         }
 
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<ProblemResponseState>> kv in from.Problems)
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), ProblemResponseState> kv in from.Problems)
         {
-            foreach (ProblemResponseState state in kv.Value)
+            for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
             {
                 ReadOnlySpan<byte> latest = state.LatestEvent.Span;
                 Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state.Attempts, state.FirstTicks, state.LastTicks, latest, XxHash3.HashToUInt64(latest), into.Texts);
@@ -124,7 +124,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             {
                 string course = _facts.Courses.Name(kv.Key.Course);
                 string username = result.Names.Name(kv.Key.User);
-                foreach (ProblemResponseState state in kv.Value)
+                for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
                 {
                     ref string? problem = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Texts, state.ProblemId, out _);
                     problem ??= Encoding.UTF8.GetString(state.ProblemId);
@@ -184,7 +184,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         List<(int Course, int User, ProblemResponseState State)> entries =
-            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId);
+            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId, static s => s.Next);
         writer.WriteUInt((ulong)entries.Count);
         foreach ((int course, int user, ProblemResponseState s) in entries)
         {
@@ -437,9 +437,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
     private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
     {
-        ref List<ProblemResponseState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
-        list ??= new List<ProblemResponseState>(1); // one state per key but for hash collisions
-        foreach (ProblemResponseState known in list)
+        // One state per key but for hash collisions, which chain on (Next): no list per key.
+        ref ProblemResponseState? head = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
+        for (ProblemResponseState? known = head; known is not null; known = known.Next)
         {
             if (problemId.SequenceEqual(known.ProblemId))
             {
@@ -447,8 +447,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
         }
 
-        var state = new ProblemResponseState(target.Texts.Intern(problemId, problemHash));
-        list.Add(state);
+        var state = new ProblemResponseState(target.Texts.Intern(problemId, problemHash)) { Next = head };
+        head = state;
         return state;
     }
 

@@ -3,6 +3,9 @@ namespace XAnalytics.Reports;
 /// <summary>One learner's submissions to one problem in <see cref="ProblemResponseSection"/>: the count, the first and last times, and the latest submission's event data.</summary>
 internal sealed class ProblemResponseState(byte[] problemId)
 {
+    /// <summary>The next state whose problem id has the same hash in the partial's table (rare), or null.</summary>
+    public ProblemResponseState? Next { get; init; }
+
     /// <summary>The <c>problem_id</c> (unescaped UTF-8).</summary>
     public byte[] ProblemId { get; } = problemId;
 
