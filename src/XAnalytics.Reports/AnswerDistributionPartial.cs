@@ -7,8 +7,8 @@ public sealed class AnswerDistributionPartial
     {
     }
 
-    /// <summary>Per course, learner (an id of <see cref="Names"/>) and problem id hash, the learner's problems (a list: ids sharing a hash).</summary>
-    internal Dictionary<(int Course, int User, ulong Problem), List<AnswerDistributionState>> Problems { get; } = [];
+    /// <summary>Per course, learner (an id of <see cref="Names"/>) and problem id hash, the learner's problem (states of ids sharing a hash chain on their Next).</summary>
+    internal Dictionary<(int Course, int User, ulong Problem), AnswerDistributionState> Problems { get; } = [];
 
     internal UsernameTable Names { get; } = new();
 

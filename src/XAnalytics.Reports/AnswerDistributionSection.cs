@@ -78,17 +78,17 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             // The event data (answers checked, problem id, compact copy) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash))
             {
                 continue;
             }
 
             int user = target.Names.GetId(Unescaped(target, u));
-            AnswerDistributionState state = Find(target, f.Course, user, problemId);
+            AnswerDistributionState state = Find(target, f.Course, user, problemId, problemHash);
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, compact, hasName, name, target.Texts);
+            state.Offer(f.Ticks, compact, compactHash, hasName, name, target.Texts);
         }
     }
 
@@ -103,11 +103,11 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ids[id] = into.Names.Add(from.Names.Name(id));
         }
 
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<AnswerDistributionState>> kv in from.Problems)
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), AnswerDistributionState> kv in from.Problems)
         {
-            foreach (AnswerDistributionState s in kv.Value)
+            for (AnswerDistributionState? s = kv.Value; s is not null; s = s.Next)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId).Offer(
+                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId, kv.Key.Problem).Offer(
                     s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName, into.Texts);
             }
         }
@@ -126,7 +126,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             (kv, _, local) =>
             {
                 // Problem ids and display names are the partial's shared arrays (ByteInterner): each is decoded once per worker.
-                foreach (AnswerDistributionState s in kv.Value)
+                for (AnswerDistributionState? s = kv.Value; s is not null; s = s.Next)
                 {
                     string problemId = Text(local.Texts, s.ProblemId);
                     string? firstName = s.FirstDisplayNameArray is { } f ? Text(local.Texts, f) : null;
@@ -198,7 +198,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         List<(int Course, int User, AnswerDistributionState State)> entries =
-            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId);
+            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId, static s => s.Next);
         writer.WriteUInt((ulong)entries.Count);
         foreach ((int course, int user, AnswerDistributionState s) in entries)
         {
@@ -244,7 +244,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         {
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
             int user = PartialNames.At(users, reader.ReadCount(), reader);
-            AnswerDistributionState s = Find(partial, course, user, reader.ReadBytes());
+            ReadOnlySpan<byte> problemId = reader.ReadBytes();
+            AnswerDistributionState s = Find(partial, course, user, problemId, XxHash3.HashToUInt64(problemId));
             long firstTicks = reader.ReadInt();
             ReadOnlySpan<byte> first = reader.ReadBytes();
             bool hasFirstName = reader.ReadUInt() == 1;
@@ -490,11 +491,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
 
-    private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId)
+    /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
+    private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
     {
-        ref List<AnswerDistributionState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
-        list ??= new List<AnswerDistributionState>(1); // one state per key but for hash collisions
-        foreach (AnswerDistributionState known in list)
+        // One state per key but for hash collisions, which chain on (Next): no list per key.
+        ref AnswerDistributionState? head = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
+        for (AnswerDistributionState? known = head; known is not null; known = known.Next)
         {
             if (problemId.SequenceEqual(known.ProblemId))
             {
@@ -502,8 +504,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             }
         }
 
-        var state = new AnswerDistributionState(target.Texts.Intern(problemId));
-        list.Add(state);
+        var state = new AnswerDistributionState(target.Texts.Intern(problemId, problemHash)) { Next = head };
+        head = state;
         return state;
     }
 

@@ -13,6 +13,9 @@ internal sealed class AnswerDistributionState(byte[] problemId)
     private byte[] _last = [];
     private byte[]? _lastName;
 
+    /// <summary>The next state whose problem id has the same hash in the partial's table (rare), or null.</summary>
+    public AnswerDistributionState? Next { get; init; }
+
     /// <summary>The <c>problem_id</c> (unescaped UTF-8).</summary>
     public byte[] ProblemId { get; } = problemId;
 
@@ -48,10 +51,22 @@ internal sealed class AnswerDistributionState(byte[] problemId)
     public void Offer(long ticks, ReadOnlySpan<byte> data, bool hasName, ReadOnlySpan<byte> displayName, ByteInterner texts)
         => Offer(ticks, data, hasName, displayName, ticks, data, hasName, displayName, texts);
 
+    /// <summary>
+    /// Offers an event's submission as first and last (<paramref name="dataHash"/>: <c>XxHash3.HashToUInt64(data)</c>,
+    /// computed once per event for both problem tables).
+    /// </summary>
+    public void Offer(long ticks, ReadOnlySpan<byte> data, ulong dataHash, bool hasName, ReadOnlySpan<byte> displayName, ByteInterner texts)
+        => Offer(ticks, data, dataHash, hasName, displayName, ticks, data, dataHash, hasName, displayName, texts);
+
     /// <summary>Offers a partial's first and last submissions (<paramref name="texts"/>: the partial's shared display names).</summary>
     public void Offer(
         long firstTicks, ReadOnlySpan<byte> first, bool hasFirstName, ReadOnlySpan<byte> firstName,
         long lastTicks, ReadOnlySpan<byte> last, bool hasLastName, ReadOnlySpan<byte> lastName, ByteInterner texts)
+        => Offer(firstTicks, first, null, hasFirstName, firstName, lastTicks, last, null, hasLastName, lastName, texts);
+
+    private void Offer(
+        long firstTicks, ReadOnlySpan<byte> first, ulong? firstHash, bool hasFirstName, ReadOnlySpan<byte> firstName,
+        long lastTicks, ReadOnlySpan<byte> last, ulong? lastHash, bool hasLastName, ReadOnlySpan<byte> lastName, ByteInterner texts)
     {
         bool newFirst = firstTicks < FirstTicks || (firstTicks == FirstTicks && first.SequenceCompareTo(FirstEvent.Span) < 0);
         bool newLast = lastTicks > LastTicks || (lastTicks == LastTicks && last.SequenceCompareTo(LastEvent.Span) > 0);
@@ -59,14 +74,14 @@ internal sealed class AnswerDistributionState(byte[] problemId)
         {
             // Submissions are the partial's shared copies (learners who gave the same answers hold one array).
             FirstTicks = firstTicks;
-            _first = texts.Intern(first);
+            _first = firstHash is { } fh ? texts.Intern(first, fh) : texts.Intern(first);
             _firstName = hasFirstName ? Same(_firstName, firstName, texts) : null;
         }
 
         if (newLast)
         {
             LastTicks = lastTicks;
-            _last = texts.Intern(last);
+            _last = lastHash is { } lh ? texts.Intern(last, lh) : texts.Intern(last);
             _lastName = hasLastName ? Same(_lastName, lastName, texts) : null;
         }
     }

@@ -20,9 +20,14 @@ internal sealed class ByteInterner
     private readonly Dictionary<ulong, byte[]> _texts = [];
 
     /// <summary>The copy of <paramref name="utf8"/> this partial shares, made when new (empty text: one empty array).</summary>
-    public byte[] Intern(ReadOnlySpan<byte> utf8)
+    public byte[] Intern(ReadOnlySpan<byte> utf8) => Intern(utf8, XxHash3.HashToUInt64(utf8));
+
+    /// <summary>
+    /// <see cref="Intern(ReadOnlySpan{byte})"/> with the text's XxHash3 hash already known (<paramref name="hash"/>
+    /// must be <c>XxHash3.HashToUInt64(utf8)</c>): a submission's is computed once for both problem tables.
+    /// </summary>
+    public byte[] Intern(ReadOnlySpan<byte> utf8, ulong hash)
     {
-        ulong hash = XxHash3.HashToUInt64(utf8);
         if (_texts.TryGetValue(hash, out byte[]? known))
         {
             return utf8.SequenceEqual(known) ? known : utf8.ToArray();

@@ -11,10 +11,12 @@ internal static class LearnerProblemStates
 {
     /// <summary>
     /// Writes the courses and usernames <paramref name="problems"/> uses, and returns its states with the written
-    /// course and username numbers, sorted.
+    /// course and username numbers, sorted (<paramref name="next"/>: the state sharing a key's hash after it, or null).
     /// </summary>
     public static List<(int Course, int User, TState State)> WriteNamesAndOrder<TState>(
-        PartialWriter writer, CourseTable courseTable, UsernameTable names, Dictionary<(int Course, int User, ulong Problem), List<TState>> problems, Func<TState, byte[]> problemId)
+        PartialWriter writer, CourseTable courseTable, UsernameTable names, Dictionary<(int Course, int User, ulong Problem), TState> problems, Func<TState, byte[]> problemId,
+        Func<TState, TState?> next)
+        where TState : class
     {
         var usedCourses = new HashSet<int>();
         var usedUsers = new HashSet<int>();
@@ -27,9 +29,9 @@ internal static class LearnerProblemStates
         int[] courses = courseTable.WriteSorted(writer, usedCourses);
         int[] users = PartialNames.Write(writer, names, usedUsers);
         var entries = new List<(int Course, int User, TState State)>();
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<TState>> kv in problems)
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), TState> kv in problems)
         {
-            foreach (TState s in kv.Value)
+            for (TState? s = kv.Value; s is not null; s = next(s))
             {
                 entries.Add((courses[kv.Key.Course], users[kv.Key.User], s));
             }

@@ -72,7 +72,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // The event data (answers checked, problem id, compact copy: see Compact) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ReadOnlySpan<byte> compact))
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash))
             {
                 continue;
             }
@@ -84,8 +84,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
 
             int user = target.Names.GetId(name);
-            ProblemResponseState state = Find(target, f.Course, user, problemId);
-            state.Add(1, f.Ticks, f.Ticks, compact, target.Texts);
+            ProblemResponseState state = Find(target, f.Course, user, problemId, problemHash);
+            state.Add(1, f.Ticks, f.Ticks, compact, compactHash, target.Texts);
         }
     }
 
@@ -100,11 +100,12 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             ids[id] = into.Names.Add(from.Names.Name(id));
         }
 
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), List<ProblemResponseState>> kv in from.Problems)
+        foreach (KeyValuePair<(int Course, int User, ulong Problem), ProblemResponseState> kv in from.Problems)
         {
-            foreach (ProblemResponseState state in kv.Value)
+            for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId).Add(state.Attempts, state.FirstTicks, state.LastTicks, state.LatestEvent.Span, into.Texts);
+                ReadOnlySpan<byte> latest = state.LatestEvent.Span;
+                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state.Attempts, state.FirstTicks, state.LastTicks, latest, XxHash3.HashToUInt64(latest), into.Texts);
             }
         }
     }
@@ -123,7 +124,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             {
                 string course = _facts.Courses.Name(kv.Key.Course);
                 string username = result.Names.Name(kv.Key.User);
-                foreach (ProblemResponseState state in kv.Value)
+                for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
                 {
                     ref string? problem = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Texts, state.ProblemId, out _);
                     problem ??= Encoding.UTF8.GetString(state.ProblemId);
@@ -183,7 +184,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         List<(int Course, int User, ProblemResponseState State)> entries =
-            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId);
+            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId, static s => s.Next);
         writer.WriteUInt((ulong)entries.Count);
         foreach ((int course, int user, ProblemResponseState s) in entries)
         {
@@ -209,10 +210,12 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         {
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
             int user = PartialNames.At(users, reader.ReadCount(), reader);
-            ProblemResponseState s = Find(partial, course, user, reader.ReadBytes());
+            ReadOnlySpan<byte> problemId = reader.ReadBytes();
+            ProblemResponseState s = Find(partial, course, user, problemId, XxHash3.HashToUInt64(problemId));
             long attempts = (long)reader.ReadUInt();
             long first = reader.ReadInt(), last = reader.ReadInt();
-            s.Add(attempts, first, last, reader.ReadBytes(), partial.Texts);
+            ReadOnlySpan<byte> latest = reader.ReadBytes();
+            s.Add(attempts, first, last, latest, XxHash3.HashToUInt64(latest), partial.Texts);
         }
 
         return partial;
@@ -431,11 +434,12 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         return true;
     }
 
-    private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId)
+    /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
+    private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
     {
-        ref List<ProblemResponseState>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, XxHash3.HashToUInt64(problemId)), out _);
-        list ??= new List<ProblemResponseState>(1); // one state per key but for hash collisions
-        foreach (ProblemResponseState known in list)
+        // One state per key but for hash collisions, which chain on (Next): no list per key.
+        ref ProblemResponseState? head = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
+        for (ProblemResponseState? known = head; known is not null; known = known.Next)
         {
             if (problemId.SequenceEqual(known.ProblemId))
             {
@@ -443,8 +447,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
         }
 
-        var state = new ProblemResponseState(target.Texts.Intern(problemId));
-        list.Add(state);
+        var state = new ProblemResponseState(target.Texts.Intern(problemId, problemHash)) { Next = head };
+        head = state;
         return state;
     }
 

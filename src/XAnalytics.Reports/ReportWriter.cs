@@ -33,6 +33,36 @@ public static class ReportWriter
     /// </summary>
     public static Task WarmUpChartsAsync() => Internal.HeadStart.Run(ReportCharts.WarmUp);
 
+    /// <summary>
+    /// <see cref="WarmUpChartsAsync()"/> for a run of <paramref name="reports"/>: nothing (a completed task) when its
+    /// tables draw no chart (<see cref="ReportOptions.Only"/> leaves out weekly activity, enrollment, countries and
+    /// course pages), so a run of other tables does not spend a core loading the renderer.
+    /// </summary>
+    public static Task WarmUpChartsAsync(LearnerReports reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        return DrawsCharts(reports) ? WarmUpChartsAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>True when writing <paramref name="reports"/> draws a chart (see <see cref="WriteAll"/> and the course pages).</summary>
+    internal static bool DrawsCharts(LearnerReports reports)
+    {
+        if (reports.WeeklyActivity is not null || reports.EnrollmentDaily is not null || reports.Countries is not null)
+        {
+            return true;
+        }
+
+        foreach (IReportSection section in reports.Sections)
+        {
+            if (section.Name == CoursePagesSection.SectionName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Writes the reports of <paramref name="reports"/> (after its run has completed) into <paramref name="outputDirectory"/>, tables as CSV.</summary>
     /// <exception cref="InvalidOperationException">The run has not completed.</exception>
     public static ReportFiles Write(LearnerReports reports, string outputDirectory) => Write(reports, outputDirectory, ReportFormat.Csv);

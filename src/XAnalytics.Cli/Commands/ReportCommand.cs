@@ -77,7 +77,7 @@ internal static class ReportCommand
             if (MergeSession.Current is { } merge)
             {
                 using LearnerReports merged = LearnerReports.Create(options);
-                Task warm = ReportWriter.WarmUpChartsAsync();
+                Task warm = ReportWriter.WarmUpChartsAsync(merged);
                 merge.Complete(merged.Aggregate);
                 await warm;
                 ReportFiles mergedFiles = ReportWriter.Write(merged, folder!, result.GetValue(format));
@@ -96,7 +96,7 @@ internal static class ReportCommand
             if (result.GetValue(state.State) is not null)
             {
                 using LearnerReports all = LearnerReports.Create(options);
-                Task warmUp = ReportWriter.WarmUpChartsAsync();
+                Task warmUp = ReportWriter.WarmUpChartsAsync(all);
                 int folded = (await state.TryRunAsync(result, common, pipeline, [], all.Aggregate, filters, ct))!.Value;
                 await warmUp;
                 PrintWritten(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, ReportWriter.Write(all, folder!, result.GetValue(format)));
@@ -125,7 +125,7 @@ internal static class ReportCommand
         ParseResult parse, ReportOptions options, PipelineOptions pipeline, string outDir, bool progress, CancellationToken ct, ReportFormat format = ReportFormat.Csv, Action<LearnerReports>? inspect = null)
     {
         using LearnerReports reports = LearnerReports.Create(options);
-        Task charts = ReportWriter.WarmUpChartsAsync();
+        Task charts = ReportWriter.WarmUpChartsAsync(reports);
         RunResult run = await CommandRunner.RunAsync(parse, pipeline, [], reports.CreateSink(), progress, ct);
         await charts;
         inspect?.Invoke(reports);

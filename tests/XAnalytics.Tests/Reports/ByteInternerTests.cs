@@ -20,6 +20,20 @@ public sealed class ByteInternerTests
     }
 
     [Fact]
+    public void Intern_WithItsHashGiven_SharesTheArrayInternWithoutOneMade()
+    {
+        var texts = new ByteInterner();
+        byte[] text = Encoding.UTF8.GetBytes("{\"answers\":{\"p_2_1\":\"choice_3\"}}");
+        byte[] a = texts.Intern(text);
+        byte[] b = texts.Intern(text, System.IO.Hashing.XxHash3.HashToUInt64(text));
+        byte[] c = texts.Intern("{}"u8, System.IO.Hashing.XxHash3.HashToUInt64("{}"u8));
+
+        Assert.Same(a, b);
+        Assert.Same(c, texts.Intern("{}"u8));
+        Assert.Equal("{}"u8.ToArray(), c);
+    }
+
+    [Fact]
     public void Intern_PastTheBound_CopiesWithTheSameText()
     {
         var texts = new ByteInterner();

@@ -35,6 +35,45 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task DrawsCharts_TablesThatWriteCharts_AreTheOnesThatWarmTheRenderer()
+    {
+        // A run whose tables write a chart must warm the renderer; one of the problem or video tables alone writes none
+        // and skips the warm-up (countries needs a GeoIP database, so it is left out here).
+        string log = Path.Combine(_dir.FullName, "t.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00Z", "username": "learner_a", "context": {"course_id": "Org/Num/Run", "user_id": 7}, "event": "{\"id\": \"v1\", \"currentTime\": 3}"}""",
+            """{"event_type": "edx.course.enrollment.activated", "event_source": "server", "time": "2015-03-02T11:00:00Z", "username": "learner_a", "context": {"course_id": "Org/Num/Run", "user_id": 7}, "event": {"mode": "audit", "course_id": "Org/Num/Run", "user_id": 7}}""",
+            """{"event_type": "problem_check", "event_source": "server", "time": "2015-03-02T12:00:00Z", "username": "learner_a", "context": {"course_id": "Org/Num/Run", "user_id": 7}, "event": {"problem_id": "p1", "answers": {"p1_2_1": "choice_1"}, "correct_map": {"p1_2_1": {"correctness": "correct"}}, "success": "correct"}}""",
+        ]);
+        var charted = new List<string>();
+        foreach (string name in ReportSections.Names)
+        {
+            if (name == ReportSections.Countries)
+            {
+                continue;
+            }
+
+            using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = [name] });
+            ReportFiles files = ReportWriter.Write(reports, Path.Combine(_dir.FullName, "out-" + name));
+            bool wroteChart = files.Files.Any(f => f.EndsWith(".png", StringComparison.Ordinal));
+            Assert.True(!wroteChart || ReportWriter.DrawsCharts(reports), name);
+            if (ReportWriter.DrawsCharts(reports))
+            {
+                charted.Add(name);
+            }
+        }
+
+        charted.Sort(StringComparer.Ordinal);
+        Assert.Equal([CoursePagesSection.SectionName, ReportSections.EnrollmentDaily, ReportSections.WeeklyActivity], charted);
+        using LearnerReports all = await ReportTestKit.RunAsync([log], new ReportOptions());
+        Assert.True(ReportWriter.DrawsCharts(all));
+        using LearnerReports problems = await ReportTestKit.RunAsync([log], new ReportOptions { Only = [ProblemResponseSection.SectionName, AnswerDistributionSection.SectionName] });
+        Assert.False(ReportWriter.DrawsCharts(problems));
+        Assert.Same(Task.CompletedTask, ReportWriter.WarmUpChartsAsync(problems));
+    }
+
+    [Fact]
     public async Task Write_CourseIds_AsEdxWritesThemOneRowPerCourse()
     {
         // A new course named both ways (context old-style, URL course-v1) is one course, written course-v1 as edX does;
