@@ -83,40 +83,14 @@ internal static partial class BsonNavigator
                     }
 
                     break;
-                case 0x05:
-                    if (left < 5)
-                    {
-                        return false;
-                    }
-
-                    int binaryLength = BinaryPrimitives.ReadInt32LittleEndian(body[valueAt..]);
-                    if (binaryLength < 0 || binaryLength > left - 5)
-                    {
-                        return false;
-                    }
-
-                    size = 5 + binaryLength;
-                    break;
-                case 0x01 or 0x09 or 0x11 or 0x12:
-                    size = 8;
-                    break;
-                case 0x07:
-                    size = 12;
-                    break;
-                case 0x08:
-                    size = 1;
-                    break;
-                case 0x10:
-                    size = 4;
-                    break;
-                case 0x13:
-                    size = 16;
-                    break;
-                case 0x06 or 0x0A or 0x7F or 0xFF:
-                    size = 0;
-                    break;
                 default:
-                    return false; // a regular expression (0x0B), or a type with no JSON form: the full check decides
+                    // A regular expression (0x0B), or a type with no JSON form: the full check decides.
+                    if (!TryPlainSize(type, body.Slice(valueAt, left), out size))
+                    {
+                        return false;
+                    }
+
+                    break;
             }
 
             if (left < size)

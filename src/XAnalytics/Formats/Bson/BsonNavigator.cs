@@ -207,40 +207,13 @@ internal static partial class BsonNavigator
                     end = valueAt + length - 1;
                     at = valueAt + 4;
                     continue;
-                case 0x05:
-                    if (left < 5)
-                    {
-                        return false;
-                    }
-
-                    int binaryLength = BinaryPrimitives.ReadInt32LittleEndian(document[valueAt..]);
-                    if (binaryLength < 0 || binaryLength > left - 5)
-                    {
-                        return false;
-                    }
-
-                    size = 5 + binaryLength;
-                    break;
-                case 0x01 or 0x09 or 0x11 or 0x12:
-                    size = 8;
-                    break;
-                case 0x07:
-                    size = 12;
-                    break;
-                case 0x08:
-                    size = 1;
-                    break;
-                case 0x10:
-                    size = 4;
-                    break;
-                case 0x13:
-                    size = 16;
-                    break;
-                case 0x06 or 0x0A or 0x7F or 0xFF:
-                    size = 0;
-                    break;
                 default:
-                    return false; // a regular expression (0x0B), or a type with no JSON form
+                    if (!TryPlainSize(type, document.Slice(valueAt, left), out size))
+                    {
+                        return false;
+                    }
+
+                    break;
             }
 
             if (left < size)
@@ -527,6 +500,55 @@ internal static partial class BsonNavigator
 
         pos += length;
         return Fault.None;
+    }
+
+    /// <summary>
+    /// The size of a value with neither text nor nesting (binary, and the fixed-size types) at the start of
+    /// <paramref name="value"/> (the bytes left in its document); false for a binary length past them, a regular
+    /// expression (0x0B), or a type with no JSON form. Shared by the full check and the index on trust.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryPlainSize(byte type, ReadOnlySpan<byte> value, out int size)
+    {
+        switch (type)
+        {
+            case 0x05:
+                size = 0;
+                if (value.Length < 5)
+                {
+                    return false;
+                }
+
+                int binaryLength = BinaryPrimitives.ReadInt32LittleEndian(value);
+                if (binaryLength < 0 || binaryLength > value.Length - 5)
+                {
+                    return false;
+                }
+
+                size = 5 + binaryLength;
+                return true;
+            case 0x01 or 0x09 or 0x11 or 0x12:
+                size = 8;
+                return true;
+            case 0x07:
+                size = 12;
+                return true;
+            case 0x08:
+                size = 1;
+                return true;
+            case 0x10:
+                size = 4;
+                return true;
+            case 0x13:
+                size = 16;
+                return true;
+            case 0x06 or 0x0A or 0x7F or 0xFF:
+                size = 0;
+                return true;
+            default:
+                size = 0;
+                return false;
+        }
     }
 
     /// <summary>
