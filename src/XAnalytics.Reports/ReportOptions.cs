@@ -34,7 +34,7 @@ public sealed record ReportOptions
     /// </summary>
     public IReadOnlyList<string> Only { get; init; } = [];
 
-    /// <summary>The options the settings give: <see cref="PublicDataDir"/> from <c>public-data-dir</c>.</summary>
+    /// <summary>The options the settings give: <see cref="PublicDataDir"/> from <c>public-data-dir</c>, <see cref="ScratchDirectory"/> from <c>scratch-dir</c>.</summary>
     public static ReportOptions FromSettings(XAnalyticsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -42,10 +42,11 @@ public sealed record ReportOptions
     }
 
     /// <summary>
-    /// Where sections that outgrow their memory budget write scratch files (the <c>scratch-dir</c> setting, given by
-    /// <see cref="FromSettings"/>); null: the system's temporary folder.
+    /// Where sections that outgrow their memory budget write scratch files (video's learner buckets: a private folder
+    /// is made inside and removed at the end, also after a failure or cancel). Default null: the system's temporary
+    /// folder. Give the <c>scratch-dir</c> setting here (<see cref="FromSettings"/> does).
     /// </summary>
-    internal string? ScratchDirectory { get; init; }
+    public string? ScratchDirectory { get; init; }
 
     /// <summary>For tests: the video records a worker holds per learner bucket before spilling (see <see cref="VideoSection"/>); null: the default.</summary>
     internal int? VideoBlockRecords { get; init; }
