@@ -11,7 +11,7 @@ namespace XAnalytics.Reports;
 /// Reading members through <see cref="EventBatch.TryGetField"/> decodes the string again for each member; the video
 /// section reads up to five.
 /// </summary>
-/// <remarks>The members' values live in the batch or in the caller's buffer, valid until the next <see cref="TryOpen"/>.</remarks>
+/// <remarks>The members' values live in the batch or in the caller's buffer, valid until the next <see cref="TryOpen(EventBatch, int, ref byte[], ref TopField[], out EdxEventData)"/>.</remarks>
 internal readonly ref struct EdxEventData
 {
     private readonly ReadOnlySpan<byte> _json;
@@ -29,6 +29,15 @@ internal readonly ref struct EdxEventData
     /// holding a whole valid one (edX drops such an event: its <c>get_event_data</c> returns None).
     /// </summary>
     public static bool TryOpen(EventBatch batch, int i, ref byte[] buffer, ref TopField[] fields, out EdxEventData data)
+        => TryOpen(batch, i, ref buffer, 0, ref fields, out data);
+
+    /// <summary>
+    /// <see cref="TryOpen(EventBatch, int, ref byte[], ref TopField[], out EdxEventData)"/>, a browser event's string
+    /// decoded into <paramref name="buffer"/> from <paramref name="bufferAt"/> on (the bytes before it are kept when
+    /// the buffer grows: <see cref="EventPayloads"/> pools a batch's decoded payloads there). The members are indexed
+    /// into <paramref name="fields"/> from 0.
+    /// </summary>
+    internal static bool TryOpen(EventBatch batch, int i, ref byte[] buffer, int bufferAt, ref TopField[] fields, out EdxEventData data)
     {
         data = default;
         ReadOnlySpan<TopField> top = batch.GetTopFields(i, out ReadOnlySpan<byte> line);
@@ -61,12 +70,14 @@ internal readonly ref struct EdxEventData
                 return true;
             }
 
-            if (buffer.Length < raw.Length)
+            // Unescaped text is never longer than the escaped.
+            if (buffer.Length - bufferAt < raw.Length)
             {
-                buffer = new byte[Math.Max(raw.Length, buffer.Length * 2)];
+                Array.Resize(ref buffer, Math.Max(bufferAt + raw.Length, buffer.Length * 2));
             }
 
-            json = buffer.AsSpan(0, value.CopyTo(buffer)).Trim(" \t\r\n"u8);
+            Span<byte> into = buffer.AsSpan(bufferAt);
+            json = into[..value.CopyTo(into)].Trim(" \t\r\n"u8);
             if (json.IsEmpty || json[0] != (byte)'{')
             {
                 return false;
@@ -85,6 +96,12 @@ internal readonly ref struct EdxEventData
         data = new EdxEventData(json, fields.AsSpan(0, count));
         return true;
     }
+
+    /// <summary>The payload's JSON object: in the event's line, or in the buffer it was decoded into (empty for <c>""</c>).</summary>
+    internal ReadOnlySpan<byte> Json => _json;
+
+    /// <summary>How many members were indexed (the first ones of the <c>fields</c> array it was opened with).</summary>
+    internal int FieldCount => _fields.Length;
 
     /// <summary>The member named <paramref name="key"/> (the last of repeated ones), or false.</summary>
     public bool TryGet(ReadOnlySpan<byte> key, out FieldValue value)

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using XAnalytics.Events;
 using XAnalytics.Formats;
-using XAnalytics.Formats.Json;
 
 namespace XAnalytics.Reports;
 
@@ -17,7 +15,7 @@ namespace XAnalytics.Reports;
 /// <remarks>
 /// A section takes the payloads with its facts, once per batch: <c>_facts.Read(batch, out EventPayloads payloads)</c>,
 /// then per event <c>payloads.TryOpen(batch, i, out EdxEventData ev) &amp;&amp; ev.TryGet("id"u8, out FieldValue v)</c>
-/// in place of <see cref="EdxEventData.TryOpen"/> with its own buffers, or of <see cref="EventBatch.TryGetField"/> with an
+/// in place of <see cref="EdxEventData.TryOpen(EventBatch, int, ref byte[], ref TopField[], out EdxEventData)"/> with its own buffers, or of <see cref="EventBatch.TryGetField"/> with an
 /// <c>event.*</c> path (the same answers: a test holds the three together on edX's acceptance logs).
 /// The pools only grow within a batch; a pool that grows is copied, so the spans handed out before still read the old
 /// array, which holds the same bytes: every <see cref="EdxEventData"/> stays valid until the thread's next batch.
@@ -55,7 +53,7 @@ internal sealed class EventPayloads
     }
 
     /// <summary>
-    /// Event <paramref name="i"/>'s <c>event</c> (see <see cref="EdxEventData.TryOpen"/>), opened on the first call
+    /// Event <paramref name="i"/>'s <c>event</c> (see <see cref="EdxEventData.TryOpen(EventBatch, int, ref byte[], ref TopField[], out EdxEventData)"/>), opened on the first call
     /// for this batch and remembered: false when edX's <c>get_event_data</c> returns None. <paramref name="batch"/>
     /// must be the one last given to <see cref="Reset"/>.
     /// </summary>
@@ -95,66 +93,36 @@ internal sealed class EventPayloads
         return new EdxEventData(json, _fields.AsSpan(p.FieldStart, p.FieldCount));
     }
 
-    /// <summary>Opens and remembers event <paramref name="i"/>'s payload; the same rules as <see cref="EdxEventData.TryOpen"/>.</summary>
+    /// <summary>
+    /// Opens and remembers event <paramref name="i"/>'s payload through <see cref="EdxEventData.TryOpen(EventBatch, int, ref byte[], int, ref TopField[], out EdxEventData)"/>
+    /// (its rules, one copy of them): a decoded string lands in the text pool after what is used, the members in the
+    /// scratch index, then kept in the field pool.
+    /// </summary>
     private bool Open(EventBatch batch, int i)
     {
-        ReadOnlySpan<TopField> top = batch.GetTopFields(i, out ReadOnlySpan<byte> line);
-        int f = EventBatch.FindTopField(line, top, "event"u8);
-        if (f < 0)
+        if (!EdxEventData.TryOpen(batch, i, ref _text, _textUsed, ref _scratch, out EdxEventData data))
         {
             return false;
         }
 
-        TopField field = top[f];
-        ReadOnlySpan<byte> raw = line.Slice(field.ValueOffset, field.ValueLength);
-        ref Payload p = ref _payloads[i];
-        if (field.Kind == JsonTokenType.StartObject)
+        ReadOnlySpan<byte> json = data.Json;
+        (int Start, int Count) fields = Keep(data.FieldCount);
+        if (batch.GetUtf8(i).Overlaps(json, out int inLine))
         {
-            // A nested object was validated with its event: indexing is enough (the indexer may be unsure: then validate).
-            if (JsonStructuralIndexer.TryIndex(raw, 0, ref _scratch, out int indexed, out _))
-            {
-                p = new Payload(true, field.ValueOffset, field.ValueLength, Keep(indexed));
-                return true;
-            }
-
-            if (EventIndexer.TryIndex(raw, ref _scratch, out int count, out _) is not null)
-            {
-                return false;
-            }
-
-            p = new Payload(true, field.ValueOffset, field.ValueLength, Keep(count));
-            return true;
+            _payloads[i] = new Payload(true, inLine, json.Length, fields); // an object, where it stands in the line
+        }
+        else if (json.IsEmpty)
+        {
+            _payloads[i] = new Payload(false, 0, 0, fields); // "" is an empty dict
+        }
+        else
+        {
+            // A string decoded into the text pool (trimmed of the blanks around its object).
+            _ = _text.AsSpan().Overlaps(json, out int start);
+            _textUsed = start + json.Length;
+            _payloads[i] = new Payload(false, start, json.Length, fields);
         }
 
-        if (field.Kind != JsonTokenType.String)
-        {
-            return false;
-        }
-
-        var value = new FieldValue(raw, field.Kind, field.ValueEscaped);
-        if (value.Utf8.IsEmpty)
-        {
-            p = new Payload(false, 0, 0, _fieldsUsed, 0); // "" is an empty dict
-            return true;
-        }
-
-        // Unescaped text is never longer than the escaped.
-        if (_text.Length - _textUsed < raw.Length)
-        {
-            Array.Resize(ref _text, Math.Max(_textUsed + raw.Length, _text.Length * 2));
-        }
-
-        int start = _textUsed;
-        Span<byte> text = _text.AsSpan(start, value.CopyTo(_text.AsSpan(start)));
-        ReadOnlySpan<byte> json = ((ReadOnlySpan<byte>)text).Trim(" \t\r\n"u8);
-        if (json.IsEmpty || json[0] != (byte)'{' || EventIndexer.TryIndex(json, ref _scratch, out int n, out _) is not null)
-        {
-            return false;
-        }
-
-        int leading = ((ReadOnlySpan<byte>)text).Length - ((ReadOnlySpan<byte>)text).TrimStart(" \t\r\n"u8).Length;
-        _textUsed = start + leading + json.Length;
-        p = new Payload(false, start + leading, json.Length, Keep(n));
         return true;
     }
 
