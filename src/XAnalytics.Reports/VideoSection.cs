@@ -42,8 +42,8 @@ namespace XAnalytics.Reports;
 /// <remarks>
 /// Memory: edX's reducer needs a learner's events on a video in time order, and an archive's files do not arrive in
 /// it, so each kept video event is kept as a 56-byte <see cref="VideoKeyedRecord"/> until the end of the run. A worker
-/// holds them in a block per bucket of learners (<see cref="VideoSpill.Buckets"/>, by a hash of the learner), each
-/// written to the scratch folder (<see cref="VideoSpill"/>, LZ4) when full (<see cref="DefaultBlockRecords"/>). At the end the buckets are taken one at a time: a bucket's records are
+/// holds them in a block per bucket of learners (<see cref="LearnerBuckets.Count"/>, by a hash of the learner), each
+/// written to the scratch folder (<see cref="BucketSpill{T}"/>, LZ4) when full (<see cref="DefaultBlockRecords"/>). At the end the buckets are taken one at a time: a bucket's records are
 /// placed by video (a counting sort), each video's sorted by learner and time and folded into that video's segments.
 /// A learner is in one bucket only, so the segments' distinct learners add up across buckets, and the duration (the
 /// largest known, or unknown for good) does not depend on the order viewings come in: the rows are those of one
@@ -62,12 +62,12 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     private const double MinimumViewing = 0.25; // VIDEO_VIEWING_MINIMUM_LENGTH
 
     private readonly EventFacts _facts;
-    private readonly VideoSpill _spill;
+    private readonly BucketSpill<VideoKeyedRecord> _spill;
 
     internal VideoSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
-        _spill = new VideoSpill(options.ScratchDirectory);
+        _spill = new BucketSpill<VideoKeyedRecord>(options.ScratchDirectory, "video");
         BlockRecords = options.VideoBlockRecords ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
     }
@@ -82,7 +82,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     internal int BlockRecords { get; }
 
     /// <summary>The section's scratch files (for tests).</summary>
-    internal VideoSpill Spill => _spill;
+    internal BucketSpill<VideoKeyedRecord> Spill => _spill;
 
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "video";
@@ -204,16 +204,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        for (int b = 0; b < VideoSpill.Buckets; b++)
-        {
-            foreach (ref readonly VideoKeyedRecord r in from.HeldOf(b))
-            {
-                into.Add(r);
-            }
-        }
-
-        from.ReleaseHeld();
-        into.Owners.UnionWith(from.Owners);
+        into.Records.MergeFrom(from.Records);
         into.Modules.Merge(from.Modules);
     }
 
@@ -226,15 +217,14 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             // The videos met so far and their segments, which every bucket's learners add to.
             var index = new Dictionary<(int Course, ulong Module), int>();
             var videos = new List<(int Course, ulong Module, VideoUsage Usage)>();
-            var bucket = new VideoSpill.RecordBuffer();
+            var bucket = new RecordBuffer<VideoKeyedRecord>();
             int[] videoOf = [];
             VideoEventRecord[] placed = [];
-            for (int b = 0; b < VideoSpill.Buckets; b++)
+            for (int b = 0; b < LearnerBuckets.Count; b++)
             {
                 bucket.Clear();
-                bucket.AddRange(result.HeldOf(b));
-                result.Held[b] = null;
-                result.Spill.Read(b, result.Owners, bucket);
+                result.Records.ReadBucket(b, bucket);
+                result.Records.ReleaseBucket(b);
                 Span<VideoKeyedRecord> records = bucket.Span;
                 if (records.IsEmpty)
                 {
@@ -288,8 +278,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 }
             }
 
-            result.ReleaseHeld();
-            result.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
 
             // Videos in pipeline_video_id order.
             var keys = new List<(string Id, string Course, string Module, VideoUsage Usage)>(videos.Count);
@@ -315,7 +305,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         }
         finally
         {
-            result.Spill.Close();
+            result.Records.Spill.Close();
         }
     }
 
@@ -342,12 +332,11 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         ArgumentNullException.ThrowIfNull(writer);
         // Every record of the partial, held and spilled, by video (the partial stays as it is).
         var all = new Dictionary<(int Course, ulong Module), List<VideoEventRecord>>();
-        var bucket = new VideoSpill.RecordBuffer();
-        for (int b = 0; b < VideoSpill.Buckets; b++)
+        var bucket = new RecordBuffer<VideoKeyedRecord>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
         {
             bucket.Clear();
-            bucket.AddRange(state.HeldOf(b));
-            state.Spill.Read(b, state.Owners, bucket);
+            state.Records.ReadBucket(b, bucket);
             foreach (VideoKeyedRecord r in bucket.Span)
             {
                 ref List<VideoEventRecord>? list = ref CollectionsMarshal.GetValueRefOrAddDefault(all, (r.Course, r.Module), out _);

@@ -6,10 +6,11 @@ using XAnalytics.Ordering;
 namespace XAnalytics.Reports;
 
 /// <summary>
-/// The scratch files of one <see cref="VideoSection"/>: its partials' records beyond their held budget, one file per
-/// learner bucket (<see cref="Buckets"/>), so the end of the run loads one bucket at a time. Each write is a block of
-/// one partial's records of one bucket, tagged with the partial's owner number (a merged partial owns the numbers of
-/// the partials merged into it): a partial's records are its held ones and the blocks of its owners.
+/// The scratch files of one report section: its partials' records of type <typeparamref name="T"/> beyond their held
+/// budget (<see cref="HeldRecords{T}"/>), one file per learner bucket (<see cref="LearnerBuckets"/>), so the end of the
+/// run loads one bucket at a time. Each write is a block of one partial's records of one bucket, tagged with the
+/// partial's owner number (a merged partial owns the numbers of the partials merged into it): a partial's records are
+/// its held ones and the blocks of its owners.
 /// </summary>
 /// <remarks>
 /// The files are <see cref="SpillFile"/>s (LZ4 blocks, created private and unlinked at once on Unix, so a killed
@@ -17,25 +18,21 @@ namespace XAnalytics.Reports;
 /// setting, else the system's temporary folder, made at the first spill only. <see cref="Close"/> disposes them and
 /// deletes the folder: the section calls it at the end of its completion, and <see cref="LearnerReports.Dispose"/>
 /// after a failed or cancelled run. Writes are thread-safe (a file's blocks are appended under its lock); reads happen
-/// once the workers are done.
+/// once the workers are done. Records are written as the runtime lays them out: they are read back by the same
+/// process only.
 /// </remarks>
-internal sealed class VideoSpill
+/// <typeparam name="T">The record: a plain struct, no references.</typeparam>
+/// <param name="scratch">The folder to make the private folder in (<c>scratch-dir</c>), or null for the temporary folder.</param>
+/// <param name="name">The section's name, in the folder's name.</param>
+internal sealed class BucketSpill<T>(string? scratch, string name)
+    where T : unmanaged
 {
-    /// <summary>
-    /// Learner buckets: the end of the run holds about 1/16 of the records at a time. Each bucket's file takes two
-    /// pooled 64 KiB buffers: with 64 buckets the full report over 1M events peaked 8-16 MiB higher than main.
-    /// </summary>
-    public const int Buckets = 16;
+    private static readonly int s_recordBytes = Unsafe.SizeOf<T>();
 
-    private static readonly int s_recordBytes = Unsafe.SizeOf<VideoKeyedRecord>();
-
-    private readonly string? _scratch;
-    private readonly SpillFile?[] _files = new SpillFile?[Buckets];
+    private readonly SpillFile?[] _files = new SpillFile?[LearnerBuckets.Count];
     private readonly Lock _gate = new();
     private SpillFolder? _folder;
     private int _nextOwner;
-
-    public VideoSpill(string? scratch) => _scratch = scratch;
 
     /// <summary>The bytes written to the scratch files (compressed), for tests and figures.</summary>
     public long SpilledBytes { get; private set; }
@@ -49,15 +46,12 @@ internal sealed class VideoSpill
     /// <summary>A new owner number for a partial.</summary>
     public int NewOwner() => Interlocked.Increment(ref _nextOwner);
 
-    /// <summary>The bucket of a learner: a multiplicative hash's top bits (user keys are often small numbers).</summary>
-    public static int Bucket(long user) => (int)(((ulong)user * 0x9E3779B97F4A7C15UL) >> 60);
-
     /// <summary>
     /// Appends <paramref name="records"/> (all of bucket <paramref name="bucket"/>) as one block owned by
     /// <paramref name="owner"/>; <paramref name="raw"/> and <paramref name="compressed"/> are the caller's buffers, grown as needed.
     /// </summary>
     /// <exception cref="OperationCanceledException">The spill was closed: the run is stopping.</exception>
-    public void Write(int bucket, int owner, ReadOnlySpan<VideoKeyedRecord> records, ref byte[] raw, ref byte[] compressed)
+    public void Write(int bucket, int owner, ReadOnlySpan<T> records, ref byte[] raw, ref byte[] compressed)
     {
         if (records.IsEmpty)
         {
@@ -91,7 +85,7 @@ internal sealed class VideoSpill
     }
 
     /// <summary>Appends the spilled records of <paramref name="bucket"/> owned by one of <paramref name="owners"/> to <paramref name="into"/>.</summary>
-    public void Read(int bucket, HashSet<int> owners, RecordBuffer into)
+    public void Read(int bucket, HashSet<int> owners, RecordBuffer<T> into)
     {
         SpillFile? file;
         lock (_gate)
@@ -112,10 +106,10 @@ internal sealed class VideoSpill
                 ReadOnlySpan<byte> payload = file.Json;
                 if (payload.Length % s_recordBytes != 0)
                 {
-                    throw new InvalidDataException("A video spill block is not a whole number of records.");
+                    throw new InvalidDataException($"A {name} spill block is not a whole number of records.");
                 }
 
-                into.AddRange(MemoryMarshal.Cast<byte, VideoKeyedRecord>(payload));
+                into.AddRange(MemoryMarshal.Cast<byte, T>(payload));
             }
         }
     }
@@ -129,7 +123,7 @@ internal sealed class VideoSpill
             folder = _folder;
             if (folder is null)
             {
-                _folder = new SpillFolder(_scratch, "video", createNow: false, CloseFiles, CancellationToken.None);
+                _folder = new SpillFolder(scratch, name, createNow: false, CloseFiles, CancellationToken.None);
                 folder = _folder;
             }
         }
@@ -141,7 +135,7 @@ internal sealed class VideoSpill
     {
         lock (_gate)
         {
-            _folder ??= new SpillFolder(_scratch, "video", createNow: false, CloseFiles, CancellationToken.None);
+            _folder ??= new SpillFolder(scratch, name, createNow: false, CloseFiles, CancellationToken.None);
             if (_files[bucket] is { } file)
             {
                 return file;
@@ -165,30 +159,5 @@ internal sealed class VideoSpill
                 _files[b] = null;
             }
         }
-    }
-
-    /// <summary>A growable array of records that keeps its storage between uses.</summary>
-    internal sealed class RecordBuffer
-    {
-        private VideoKeyedRecord[] _items = [];
-
-        public int Count { get; private set; }
-
-        public Span<VideoKeyedRecord> Span => _items.AsSpan(0, Count);
-
-        public void AddRange(ReadOnlySpan<VideoKeyedRecord> records)
-        {
-            if (Count + records.Length > _items.Length)
-            {
-                Grow(Count + records.Length);
-            }
-
-            records.CopyTo(_items.AsSpan(Count));
-            Count += records.Length;
-        }
-
-        public void Clear() => Count = 0;
-
-        private void Grow(int needed) => Array.Resize(ref _items, Math.Max(needed, Math.Max(16, _items.Length * 2)));
     }
 }

@@ -1,0 +1,110 @@
+using System.Collections;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// One partial's records of type <typeparamref name="T"/> by learner bucket: a block per bucket
+/// (<see cref="LearnerBuckets"/>), made at its first record and written to the section's scratch files
+/// (<see cref="BucketSpill{T}"/>) whenever it fills, so a worker holds at most <see cref="LearnerBuckets.Count"/>
+/// blocks whatever the archive's size. <see cref="ReadBucket"/> gives a bucket's records back, held and spilled;
+/// enumerating gives the held ones only (what the partial holds in memory, for tests).
+/// </summary>
+/// <typeparam name="T">The record: a plain struct, no references.</typeparam>
+internal sealed class HeldRecords<T> : IEnumerable<T>
+    where T : unmanaged
+{
+    private readonly T[]?[] _held = new T[]?[LearnerBuckets.Count];
+    private readonly int[] _counts = new int[LearnerBuckets.Count];
+    private byte[] _raw = [];
+    private byte[] _compressed = [];
+
+    /// <param name="spill">The section's scratch files, shared by its partials.</param>
+    /// <param name="blockRecords">Records per held block.</param>
+    public HeldRecords(BucketSpill<T> spill, int blockRecords)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockRecords, 1);
+        Spill = spill;
+        Owner = spill.NewOwner();
+        Owners = [Owner];
+        BlockRecords = blockRecords;
+    }
+
+    /// <summary>The section's scratch files, shared by its partials.</summary>
+    public BucketSpill<T> Spill { get; }
+
+    /// <summary>This partial's number in <see cref="Spill"/>'s blocks.</summary>
+    public int Owner { get; }
+
+    /// <summary>The owner numbers whose spilled blocks are this partial's: its own and those of the partials merged into it.</summary>
+    public HashSet<int> Owners { get; }
+
+    /// <summary>Records per held block.</summary>
+    public int BlockRecords { get; }
+
+    /// <summary>The records held for <paramref name="bucket"/>.</summary>
+    public ReadOnlySpan<T> HeldOf(int bucket) => _held[bucket].AsSpan(0, _counts[bucket]);
+
+    /// <summary>Adds a record to <paramref name="bucket"/>, writing the bucket's block to the scratch files when it fills.</summary>
+    public void Add(int bucket, in T record)
+    {
+        T[] block = _held[bucket] ??= new T[BlockRecords];
+        block[_counts[bucket]++] = record;
+        if (_counts[bucket] == block.Length)
+        {
+            Spill.Write(bucket, Owner, block, ref _raw, ref _compressed);
+            _counts[bucket] = 0;
+        }
+    }
+
+    /// <summary>Takes <paramref name="from"/>'s records into this partial (its held ones copied, its spilled ones by owner), and empties it.</summary>
+    public void MergeFrom(HeldRecords<T> from)
+    {
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            foreach (ref readonly T r in from.HeldOf(b))
+            {
+                Add(b, r);
+            }
+        }
+
+        from.ReleaseHeld();
+        Owners.UnionWith(from.Owners);
+        from.Owners.Clear();
+    }
+
+    /// <summary>Appends <paramref name="bucket"/>'s records, held and spilled, to <paramref name="into"/> (the partial stays as it is).</summary>
+    public void ReadBucket(int bucket, RecordBuffer<T> into)
+    {
+        into.AddRange(HeldOf(bucket));
+        Spill.Read(bucket, Owners, into);
+    }
+
+    /// <summary>Drops <paramref name="bucket"/>'s held block (once read).</summary>
+    public void ReleaseBucket(int bucket)
+    {
+        _held[bucket] = null;
+        _counts[bucket] = 0;
+    }
+
+    /// <summary>Drops the held blocks (once read, or merged into another partial).</summary>
+    public void ReleaseHeld()
+    {
+        Array.Clear(_held);
+        Array.Clear(_counts);
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<T> GetEnumerator()
+    {
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            T[]? block = _held[b];
+            for (int i = 0; i < _counts[b]; i++)
+            {
+                yield return block![i];
+            }
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

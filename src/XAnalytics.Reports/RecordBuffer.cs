@@ -1,0 +1,27 @@
+namespace XAnalytics.Reports;
+
+/// <summary>A growable array of records that keeps its storage between uses (a bucket's records, read back).</summary>
+/// <typeparam name="T">The record.</typeparam>
+internal sealed class RecordBuffer<T>
+{
+    private T[] _items = [];
+
+    public int Count { get; private set; }
+
+    public Span<T> Span => _items.AsSpan(0, Count);
+
+    public void AddRange(ReadOnlySpan<T> records)
+    {
+        if (Count + records.Length > _items.Length)
+        {
+            Grow(Count + records.Length);
+        }
+
+        records.CopyTo(_items.AsSpan(Count));
+        Count += records.Length;
+    }
+
+    public void Clear() => Count = 0;
+
+    private void Grow(int needed) => Array.Resize(ref _items, Math.Max(needed, Math.Max(16, _items.Length * 2)));
+}
