@@ -42,7 +42,7 @@ namespace XAnalytics.Reports;
 /// block per bucket and written to the scratch folder (<see cref="BucketSpill{T}"/>, LZ4) when a block fills. At the end
 /// the buckets are taken one at a time: sorted by learner, equal keys added up, each learner's week summarized (a
 /// learner is in one bucket only), and the rows kept as 24-byte <see cref="ModuleEngagementItem"/>s
-/// (<see cref="ModuleEngagementRowList"/>), sorted once into the table's order. What stays: the usernames and entity
+/// (<see cref="ModuleEngagementRowList"/>), in one run per bucket sorted in the table's order, merged as they are read. What stays: the usernames and entity
 /// ids (once each), 24 bytes per row, and per course and metric the week's learners' values. edX truncates entity ids
 /// to 255 characters (<c>truncate=True</c>); so does this section.
 /// </remarks>
@@ -219,6 +219,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         }
 
         from.Counts.Clear();
+        into.MergeCourses(from);
         into.Users.Merge(from.Users);
         into.Entities.Merge(from.Entities);
         into.MaxDay = Math.Max(into.MaxDay, from.MaxDay);
@@ -236,11 +237,31 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
             var week = lastDay is int last ? new Week(last - 6, last + 1) : null;
 
+            // The courses counted in, in name order (their ranks stand for them in the rows).
+            var courses = new List<(int Id, string Name)>();
+            for (int w = 0; w < result.Courses.Length; w++)
+            {
+                for (ulong bits = result.Courses[w]; bits != 0; bits &= bits - 1)
+                {
+                    int id = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    courses.Add((id, _facts.Courses.Name(id)));
+                }
+            }
+
+            courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            int[] courseRank = new int[result.Courses.Length * 64];
+            string[] courseNames = new string[courses.Count];
+            for (int c = 0; c < courses.Count; c++)
+            {
+                courseRank[courses[c].Id] = c;
+                courseNames[c] = courses[c].Name;
+            }
+
             // Bucket after bucket: its records sorted by learner, equal keys added up, the learners' week summarized,
-            // and the rows kept compact (the course as its id until every course is known).
+            // and its rows kept compact, sorted in the table's order (the runs are merged as the rows are read).
             result.Flush();
             var bucket = new RecordBuffer<ModuleEngagementRecord>();
-            var rows = new RecordBuffer<ModuleEngagementItem>();
+            var runs = new ModuleEngagementItem[LearnerBuckets.Count][];
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {
                 bucket.Clear();
@@ -248,57 +269,21 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                 result.Records.ReleaseBucket(b);
                 ReadOnlySpan<ModuleEngagementRecord> records = AddUp(bucket);
                 week?.Add(records);
-                foreach (ref readonly ModuleEngagementRecord r in records)
+                var run = new ModuleEngagementItem[records.Length];
+                for (int i = 0; i < run.Length; i++)
                 {
-                    ModuleEngagementKey k = r.Key;
-                    var item = new ModuleEngagementItem(k.Day, k.Kind, k.Course, userRank[k.User], entityRank[k.EntityId], r.Count);
-                    rows.AddRange(new ReadOnlySpan<ModuleEngagementItem>(in item));
+                    ModuleEngagementKey k = records[i].Key;
+                    run[i] = new ModuleEngagementItem(k.Day, k.Kind, courseRank[k.Course], userRank[k.User], entityRank[k.EntityId], records[i].Count);
                 }
+
+                Array.Sort(run); // the item's own CompareTo through a struct comparer: no delegate call per comparison
+                runs[b] = run;
             }
 
             result.Records.ReleaseHeld();
             result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
-            bucket = null;
-            userRank = entityRank = null!;
-
-            // The courses counted in, in name order; then the rows in the table's order.
-            var used = new HashSet<int>();
-            foreach (ModuleEngagementItem it in rows.Span)
-            {
-                used.Add(it.Course);
-            }
-
-            var courses = new List<(int Id, string Name)>(used.Count);
-            foreach (int id in used)
-            {
-                courses.Add((id, _facts.Courses.Name(id)));
-            }
-
-            courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            var courseRank = new Dictionary<int, int>(courses.Count);
-            for (int c = 0; c < courses.Count; c++)
-            {
-                courseRank[courses[c].Id] = c;
-            }
-
-            var items = new ModuleEngagementItem[rows.Count];
-            ReadOnlySpan<ModuleEngagementItem> made = rows.Span;
-            for (int i = 0; i < items.Length; i++)
-            {
-                items[i] = made[i].WithCourse(courseRank[made[i].Course]);
-            }
-
-            rows.Clear();
-            rows = null;
-            Array.Sort(items); // the item's own CompareTo through a struct comparer: no delegate call per comparison
-            string[] courseNames = new string[courses.Count];
-            for (int c = 0; c < courses.Count; c++)
-            {
-                courseNames[c] = courses[c].Name;
-            }
-
-            Rows = new ModuleEngagementRowList(items, courseNames, users, entities);
-            MetricRanges = week is null ? [] : week.Ranges(courses);
+            Rows = new ModuleEngagementRowList(runs, courseNames, users, entities);
+            MetricRanges = week is null ? [] : week.Ranges(courseNames, courseRank);
         }
         finally
         {
@@ -409,11 +394,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         using (var table = new ReportTable(directory, "module_engagement", format, ReportTable.Day("date"), ReportTable.Text("course_id"), ReportTable.Text("username"),
             ReportTable.Text("entity_type"), ReportTable.Text("entity_id"), ReportTable.Text("event"), ReportTable.Count("count")))
         {
-            foreach (ModuleEngagementRow r in Rows ?? [])
-            {
-                // Made one at a time from the compact rows (ModuleEngagementRowList), dropped once written.
-                table.Add(r.Date).Add(r.CourseId).Add(r.Username).Add(r.EntityType).Add(r.EntityId).Add(r.Event).Add(r.Count).EndRow();
-            }
+            (Rows as ModuleEngagementRowList)?.WriteTo(table); // from the compact rows: no row object is made
 
             table.Complete();
             written.Add(table.FileName);
@@ -645,17 +626,22 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             }
         }
 
-        /// <summary>The ranges, by course (<paramref name="courses"/> in name order) and metric name.</summary>
-        public List<ModuleEngagementMetricRangeRow> Ranges(List<(int Id, string Name)> courses)
+        /// <summary>The ranges, by course (in name order: <paramref name="courseRank"/> by id) and metric name.</summary>
+        public List<ModuleEngagementMetricRangeRow> Ranges(string[] courseNames, int[] courseRank)
         {
+            var courses = new List<(int Rank, int Id)>(_courses.Count);
+            foreach (int id in _courses.Keys)
+            {
+                courses.Add((courseRank[id], id));
+            }
+
+            courses.Sort();
             DateOnly from = DateOnly.FromDayNumber(start), to = DateOnly.FromDayNumber(end);
             var ranges = new List<ModuleEngagementMetricRangeRow>();
-            foreach ((int id, string courseId) in courses)
+            foreach ((int rank, int id) in courses)
             {
-                if (!_courses.TryGetValue(id, out CourseValues? values))
-                {
-                    continue;
-                }
+                string courseId = courseNames[rank];
+                CourseValues values = _courses[id];
 
                 for (int m = 0; m < s_metricNames.Length; m++)
                 {
