@@ -394,7 +394,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         using (var table = new ReportTable(directory, "module_engagement", format, ReportTable.Day("date"), ReportTable.Text("course_id"), ReportTable.Text("username"),
             ReportTable.Text("entity_type"), ReportTable.Text("entity_id"), ReportTable.Text("event"), ReportTable.Count("count")))
         {
-            (Rows as ModuleEngagementRowList)?.WriteTo(table); // from the compact rows: no row object is made
+            (Rows as ModuleEngagementRowList)?.WriteTo(table, format == ReportFormat.Csv); // from the compact rows: no row object is made
 
             table.Complete();
             written.Add(table.FileName);
