@@ -42,9 +42,9 @@ namespace XAnalytics.Reports;
 /// block per bucket and written to the scratch folder (<see cref="BucketSpill{T}"/>, LZ4) when a block fills. At the end
 /// the buckets are taken one at a time: sorted by learner, equal keys added up, each learner's week summarized (a
 /// learner is in one bucket only), and the rows kept as 24-byte <see cref="ModuleEngagementItem"/>s
-/// (<see cref="ModuleEngagementRowList"/>), in one run per bucket sorted in the table's order, merged as they are read. What stays: the usernames and entity
-/// ids (once each), 24 bytes per row, and per course and metric the week's learners' values. edX truncates entity ids
-/// to 255 characters (<c>truncate=True</c>); so does this section.
+/// (<see cref="ModuleEngagementRowList"/>), one run per bucket sorted in the table's order, merged as they are read.
+/// What stays: the usernames and entity ids (once each), 24 bytes per row, and per course and metric the week's
+/// learners' values. edX truncates entity ids to 255 characters (<c>truncate=True</c>); so does this section.
 /// </remarks>
 public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagementPartial>, IReportSection
 {
