@@ -472,7 +472,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             bool draw = p < MaxChartedCourses;
             string? videoChart = draw ? VideoChart(folder, stem, courseVideos, segments, charts[p]) : null;
             html[p] = PageHtml(page, videoChart, draw, videos is null ? null : courseVideos,
-                engagement is null ? null : Hardest(engagement, page.CourseId, HardestProblems));
+                engagement is null ? null : Hardest(engagement is ModuleEngagementRowList compact ? compact.ProblemRowsOf(page.CourseId) : engagement, page.CourseId, HardestProblems));
         });
 
         for (int p = 0; p < pages.Count; p++)

@@ -29,6 +29,9 @@ internal readonly struct ModuleEngagementKey : IEquatable<ModuleEngagementKey>
 
     public ModuleEngagementAction Action => (ModuleEngagementAction)(PackedKey.HighHalf(_dayCourse) & 3);
 
+    /// <summary>The entity type and action as one number (entity type times 4 plus action): their order is the names' order.</summary>
+    public int Kind => PackedKey.HighHalf(_dayCourse) & 15;
+
     public bool Equals(ModuleEngagementKey other) => _dayCourse == other._dayCourse && User == other.User && EntityId == other.EntityId;
 
     public override bool Equals(object? obj) => obj is ModuleEngagementKey other && Equals(other);

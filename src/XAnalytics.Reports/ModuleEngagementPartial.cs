@@ -5,12 +5,27 @@ namespace XAnalytics.Reports;
 /// <summary>A partial of <see cref="ModuleEngagementSection"/>: one per worker thread.</summary>
 public sealed class ModuleEngagementPartial
 {
-    internal ModuleEngagementPartial()
+    internal ModuleEngagementPartial(BucketSpill<ModuleEngagementRecord> spill, int tableCapacity, int blockRecords)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tableCapacity, 1);
+        Records = new HeldRecords<ModuleEngagementRecord>(spill, blockRecords);
+        TableCapacity = tableCapacity;
     }
 
-    /// <summary>Interactions per key.</summary>
+    /// <summary>
+    /// Interactions per key since the table last emptied: at most <see cref="TableCapacity"/> keys, then handed to
+    /// <see cref="Records"/> (so a key repeated within a run of events is one record, and the table's size is bounded).
+    /// </summary>
     internal Dictionary<ModuleEngagementKey, long> Counts { get; } = [];
+
+    /// <summary>The keys the table may hold before it empties into <see cref="Records"/>.</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>The counts handed over from the table, by learner bucket: held in blocks, the full ones written to the section's scratch files.</summary>
+    internal HeldRecords<ModuleEngagementRecord> Records { get; }
+
+    /// <summary>The courses with a count, by id (one bit each).</summary>
+    internal ulong[] Courses { get; private set; } = new ulong[1];
 
     /// <summary>Usernames by hash.</summary>
     internal EdxStringTable Users { get; } = new();
@@ -24,4 +39,62 @@ public sealed class ModuleEngagementPartial
     internal byte[] UserBuffer { get; set; } = new byte[64];
 
     internal byte[] EntityBuffer { get; set; } = new byte[256];
+
+    /// <summary>Adds <paramref name="count"/> interactions under <paramref name="key"/>, emptying the table into the records when it is full.</summary>
+    internal void Add(in ModuleEngagementKey key, long count)
+    {
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Counts, key, out bool exists) += count;
+        if (!exists)
+        {
+            MarkCourse(key.Course);
+            if (Counts.Count >= TableCapacity)
+            {
+                Flush();
+            }
+        }
+    }
+
+    /// <summary>Adds another partial's courses.</summary>
+    internal void MergeCourses(ModuleEngagementPartial from)
+    {
+        ulong[] theirs = from.Courses;
+        if (theirs.Length > Courses.Length)
+        {
+            Courses = GrowTo(Courses, theirs.Length);
+        }
+
+        for (int i = 0; i < theirs.Length; i++)
+        {
+            Courses[i] |= theirs[i];
+        }
+    }
+
+    private static ulong[] GrowTo(ulong[] words, int length)
+    {
+        ulong[] grown = new ulong[length];
+        words.CopyTo(grown, 0);
+        return grown;
+    }
+
+    private void MarkCourse(int course)
+    {
+        int word = course >> 6;
+        if (word >= Courses.Length)
+        {
+            Courses = GrowTo(Courses, Math.Max(word + 1, Courses.Length * 2));
+        }
+
+        Courses[word] |= 1UL << (course & 63);
+    }
+
+    /// <summary>Hands the table's counts to their learner buckets and empties it (its storage kept).</summary>
+    internal void Flush()
+    {
+        foreach (KeyValuePair<ModuleEngagementKey, long> kv in Counts)
+        {
+            Records.Add(LearnerBuckets.Of((long)kv.Key.User), new ModuleEngagementRecord(kv.Key, kv.Value));
+        }
+
+        Counts.Clear();
+    }
 }

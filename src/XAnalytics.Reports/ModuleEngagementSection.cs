@@ -37,8 +37,14 @@ namespace XAnalytics.Reports;
 /// other bounds are written as MySQL's single-precision <c>FLOAT</c> column shows them (0.45, not 0.44999999999999996).
 /// </summary>
 /// <remarks>
-/// Memory: one count per (day, course, learner, entity, action) seen: the size of the table written. edX truncates
-/// entity ids to 255 characters (<c>truncate=True</c>); so does this section.
+/// Memory: a worker counts in a table of at most <see cref="DefaultTableCapacity"/> keys; when full it hands the counts
+/// to their learner's bucket (<see cref="LearnerBuckets"/>) as 32-byte <see cref="ModuleEngagementRecord"/>s, held in a
+/// block per bucket and written to the scratch folder (<see cref="BucketSpill{T}"/>, LZ4) when a block fills. At the end
+/// the buckets are taken one at a time: sorted by learner, equal keys added up, each learner's week summarized (a
+/// learner is in one bucket only), and the rows kept as 24-byte <see cref="ModuleEngagementItem"/>s
+/// (<see cref="ModuleEngagementRowList"/>), one run per bucket sorted in the table's order, merged as they are read.
+/// What stays: the usernames and entity ids (once each), 24 bytes per row, and per course and metric the week's
+/// learners' values. edX truncates entity ids to 255 characters (<c>truncate=True</c>); so does this section.
 /// </remarks>
 public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagementPartial>, IReportSection
 {
@@ -51,20 +57,50 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     private const int MaxUsernameLength = 30;
     private const int MaxEntityIdLength = 255;
 
+    /// <summary>
+    /// Keys a worker's table holds before it hands its counts to the learner buckets: 32,768 (about 1.5 MiB), large
+    /// enough that a learner's repeated interactions of a day mostly meet in it.
+    /// </summary>
+    internal const int DefaultTableCapacity = 32_768;
+
+    /// <summary>Records per learner bucket a worker holds before writing them to the scratch folder: 1024 (32 KiB, under the large object heap's threshold).</summary>
+    internal const int DefaultBlockRecords = 1024;
+
+    // The metrics of ModuleEngagementSummaryRecord in name order (ordinal), as the ranges are written.
+    private const int DiscussionContributions = 0, ProblemAttempts = 1, ProblemAttemptsPerCompleted = 2, ProblemsAttempted = 3, ProblemsCompleted = 4, VideosViewed = 5;
+    private static readonly string[] s_metricNames =
+        ["discussion_contributions", "problem_attempts", "problem_attempts_per_completed", "problems_attempted", "problems_completed", "videos_viewed"];
+
     private static readonly string[] s_entityNames = ["discussion", "problem", "video"];
     private static readonly string[] s_actionNames = ["attempted", "completed", "contributed", "viewed"];
 
     private readonly EventFacts _facts;
     private readonly DateOnly? _to;
+    private readonly BucketSpill<ModuleEngagementRecord> _spill;
 
     internal ModuleEngagementSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
         _to = options.To;
+        _spill = new BucketSpill<ModuleEngagementRecord>(options.ScratchDirectory, "module-engagement");
+        TableCapacity = options.ModuleEngagementHeld ?? DefaultTableCapacity;
+        BlockRecords = options.ModuleEngagementHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
     }
 
-    /// <summary>The counts, by date, course, username, entity and action; null until the run has ended.</summary>
+    /// <summary>Keys per worker table (<see cref="DefaultTableCapacity"/> unless a test says otherwise).</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>Records per held block (<see cref="DefaultBlockRecords"/> unless a test says otherwise).</summary>
+    internal int BlockRecords { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal BucketSpill<ModuleEngagementRecord> Spill => _spill;
+
+    /// <summary>
+    /// The counts, by date, course, username, entity and action; null until the run has ended. Kept compact: each row
+    /// is made when read (read it once rather than index it again and again).
+    /// </summary>
     public IReadOnlyList<ModuleEngagementRow>? Rows { get; private set; }
 
     /// <summary>The metric ranges of the week (see the class remarks), by course; null until the run has ended.</summary>
@@ -79,7 +115,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public ModuleEngagementPartial CreatePartial() => new();
+    public ModuleEngagementPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
 
     /// <inheritdoc/>
     public void Accumulate(ModuleEngagementPartial target, EventBatch batch)
@@ -156,15 +192,15 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                 // event_data.get('success', 'incorrect').lower() == 'correct'
                 if (ev.TryGet("success"u8, out FieldValue success) && success.Kind == JsonTokenType.String && IsCorrect(success))
                 {
-                    Count(target, new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, ModuleEngagementAction.Completed));
+                    target.Add(new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, ModuleEngagementAction.Completed), 1);
                 }
 
-                Count(target, new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, ModuleEngagementAction.Attempted));
+                target.Add(new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, ModuleEngagementAction.Attempted), 1);
             }
             else
             {
                 ModuleEngagementAction action = entity == ModuleEngagementEntity.Video ? ModuleEngagementAction.Viewed : ModuleEngagementAction.Contributed;
-                Count(target, new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, action));
+                target.Add(new ModuleEngagementKey(f.Day, f.Course, user, entity, entityId, action), 1);
             }
         }
 
@@ -176,11 +212,14 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
+        into.Records.MergeFrom(from.Records);
         foreach (KeyValuePair<ModuleEngagementKey, long> kv in from.Counts)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(into.Counts, kv.Key, out _) += kv.Value;
+            into.Add(kv.Key, kv.Value);
         }
 
+        from.Counts.Clear();
+        into.MergeCourses(from);
         into.Users.Merge(from.Users);
         into.Entities.Merge(from.Entities);
         into.MaxDay = Math.Max(into.MaxDay, from.MaxDay);
@@ -190,52 +229,70 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     public void Complete(ModuleEngagementPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-
-        // Sorted by numbers standing for the texts' ordinal order (ranks), not by the texts: 5x fewer cycles.
-        (List<KeyValuePair<ulong, string>> users, Dictionary<ulong, int> userRank) = Ranked(result.Users);
-        (List<KeyValuePair<ulong, string>> entities, Dictionary<ulong, int> entityRank) = Ranked(result.Entities);
-        var courseRank = new Dictionary<int, int>();
-        foreach (ModuleEngagementKey k in result.Counts.Keys)
+        try
         {
-            courseRank.TryAdd(k.Course, 0);
-        }
+            // Sorted by numbers standing for the texts' ordinal order (ranks), not by the texts: 5x fewer cycles.
+            (string[] users, Dictionary<ulong, int> userRank) = Ranked(result.Users);
+            (string[] entities, Dictionary<ulong, int> entityRank) = Ranked(result.Entities);
+            int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
+            var week = lastDay is int last ? new Week(last - 6, last + 1) : null;
 
-        var courses = new List<(int Id, string Name)>(courseRank.Count);
-        foreach (int id in courseRank.Keys)
+            // The courses counted in, in name order (their ranks stand for them in the rows).
+            var courses = new List<(int Id, string Name)>();
+            for (int w = 0; w < result.Courses.Length; w++)
+            {
+                for (ulong bits = result.Courses[w]; bits != 0; bits &= bits - 1)
+                {
+                    int id = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                    courses.Add((id, _facts.Courses.Name(id)));
+                }
+            }
+
+            courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            int[] courseRank = new int[result.Courses.Length * 64];
+            string[] courseNames = new string[courses.Count];
+            for (int c = 0; c < courses.Count; c++)
+            {
+                courseRank[courses[c].Id] = c;
+                courseNames[c] = courses[c].Name;
+            }
+
+            // Bucket after bucket: its records sorted by learner, equal keys added up, the learners' week summarized,
+            // and its rows kept compact, sorted in the table's order (the runs are merged as the rows are read).
+            result.Flush();
+            var bucket = new RecordBuffer<ModuleEngagementRecord>();
+            var runs = new ModuleEngagementItem[LearnerBuckets.Count][];
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                bucket.Clear();
+                result.Records.ReadBucket(b, bucket);
+                result.Records.ReleaseBucket(b);
+                ReadOnlySpan<ModuleEngagementRecord> records = AddUp(bucket);
+                week?.Add(records);
+                var run = new ModuleEngagementItem[records.Length];
+                for (int i = 0; i < run.Length; i++)
+                {
+                    ModuleEngagementKey k = records[i].Key;
+                    run[i] = new ModuleEngagementItem(k.Day, k.Kind, courseRank[k.Course], userRank[k.User], entityRank[k.EntityId], records[i].Count);
+                }
+
+                Array.Sort(run); // the item's own CompareTo through a struct comparer: no delegate call per comparison
+                runs[b] = run;
+            }
+
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            Rows = new ModuleEngagementRowList(runs, courseNames, users, entities);
+            MetricRanges = week is null ? [] : week.Ranges(courseNames, courseRank);
+        }
+        finally
         {
-            courses.Add((id, _facts.Courses.Name(id)));
+            _spill.Close();
         }
-
-        courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        for (int c = 0; c < courses.Count; c++)
-        {
-            courseRank[courses[c].Id] = c;
-        }
-
-        var items = new Item[result.Counts.Count];
-        int i = 0;
-        foreach (KeyValuePair<ModuleEngagementKey, long> kv in result.Counts)
-        {
-            ModuleEngagementKey k = kv.Key;
-            items[i++] = new Item(k.Day, courseRank[k.Course], userRank[k.User], (int)k.Entity, entityRank[k.EntityId], (int)k.Action, kv.Value);
-        }
-
-        // The items hold every count now: the table goes before the rows are built, so the two are never held at once.
-        result.Counts.Clear();
-        result.Counts.TrimExcess();
-        Array.Sort(items); // Item's own CompareTo through a struct comparer: no delegate call per comparison
-        var rows = new List<ModuleEngagementRow>(items.Length);
-        foreach (Item it in items)
-        {
-            rows.Add(new ModuleEngagementRow(DateOnly.FromDayNumber(it.Day), courses[it.Course].Name, users[it.User].Value,
-                s_entityNames[it.Entity], entities[it.EntityId].Value, s_actionNames[it.Action], it.Count));
-        }
-
-        Rows = rows;
-
-        int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
-        MetricRanges = lastDay is int last ? Ranges(items, courses, DateOnly.FromDayNumber(last - 6), DateOnly.FromDayNumber(last + 1)) : [];
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.module-engagement";
@@ -254,30 +311,42 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteInt(state.MaxDay);
+
+        // Every count of the partial, added up bucket by bucket (the partial keeps its records: it is only read).
+        state.Flush();
+        var all = new RecordBuffer<ModuleEngagementRecord>();
+        var bucket = new RecordBuffer<ModuleEngagementRecord>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            bucket.Clear();
+            state.Records.ReadBucket(b, bucket);
+            all.AddRange(AddUp(bucket));
+        }
+
         var usedCourses = new HashSet<int>();
         var usedUsers = new HashSet<ulong>();
         var usedEntities = new HashSet<ulong>();
-        foreach (ModuleEngagementKey k in state.Counts.Keys)
+        foreach (ModuleEngagementRecord r in all.Span)
         {
-            usedCourses.Add(k.Course);
-            usedUsers.Add(k.User);
-            usedEntities.Add(k.EntityId);
+            usedCourses.Add(r.Key.Course);
+            usedUsers.Add(r.Key.User);
+            usedEntities.Add(r.Key.EntityId);
         }
 
         int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
         Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Users.Names, usedUsers);
         Dictionary<ulong, int> entities = PartialTexts.Write(writer, state.Entities.Names, usedEntities);
-        var items = new Item[state.Counts.Count];
-        int i = 0;
-        foreach (KeyValuePair<ModuleEngagementKey, long> kv in state.Counts)
+        var items = new ModuleEngagementItem[all.Count];
+        ReadOnlySpan<ModuleEngagementRecord> records = all.Span;
+        for (int i = 0; i < items.Length; i++)
         {
-            ModuleEngagementKey k = kv.Key;
-            items[i++] = new Item(k.Day, courses[k.Course], users[k.User], (int)k.Entity, entities[k.EntityId], (int)k.Action, kv.Value);
+            ModuleEngagementKey k = records[i].Key;
+            items[i] = new ModuleEngagementItem(k.Day, k.Kind, courses[k.Course], users[k.User], entities[k.EntityId], records[i].Count);
         }
 
-        Array.Sort(items); // Item's own CompareTo through a struct comparer: no delegate call per comparison
+        Array.Sort(items); // the item's own CompareTo through a struct comparer: no delegate call per comparison
         writer.WriteUInt((ulong)items.Length);
-        foreach (Item it in items)
+        foreach (ModuleEngagementItem it in items)
         {
             writer.WriteInt(it.Day);
             writer.WriteUInt((ulong)it.Course);
@@ -293,14 +362,13 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     public ModuleEngagementPartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new ModuleEngagementPartial();
+        ModuleEngagementPartial partial = CreatePartial();
         long maxDay = reader.ReadInt();
         partial.MaxDay = maxDay is >= int.MinValue and <= int.MaxValue ? (int)maxDay : throw reader.Corrupt($"a last day of {maxDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
         ulong[] users = PartialTexts.Read(reader, partial.Users.Names);
         ulong[] entities = PartialTexts.Read(reader, partial.Entities.Names);
         int n = reader.ReadCount();
-        partial.Counts.EnsureCapacity(n);
         for (int i = 0; i < n; i++)
         {
             int day = (int)reader.ReadInt();
@@ -315,7 +383,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             }
 
             var key = new ModuleEngagementKey(day, course, user, (ModuleEngagementEntity)entity, entityId, (ModuleEngagementAction)action);
-            CollectionsMarshal.GetValueRefOrAddDefault(partial.Counts, key, out _) += (long)reader.ReadUInt();
+            partial.Add(key, (long)reader.ReadUInt());
         }
 
         return partial;
@@ -326,10 +394,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         using (var table = new ReportTable(directory, "module_engagement", format, ReportTable.Day("date"), ReportTable.Text("course_id"), ReportTable.Text("username"),
             ReportTable.Text("entity_type"), ReportTable.Text("entity_id"), ReportTable.Text("event"), ReportTable.Count("count")))
         {
-            foreach (ModuleEngagementRow r in Rows ?? [])
-            {
-                table.Add(r.Date).Add(r.CourseId).Add(r.Username).Add(r.EntityType).Add(r.EntityId).Add(r.Event).Add(r.Count).EndRow();
-            }
+            (Rows as ModuleEngagementRowList)?.WriteTo(table, format == ReportFormat.Csv); // from the compact rows: no row object is made
 
             table.Complete();
             written.Add(table.FileName);
@@ -378,9 +443,6 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         return (sorted[below] * (1.0 - weightAbove)) + (sorted[above] * weightAbove);
     }
 
-    private static void Count(ModuleEngagementPartial target, ModuleEngagementKey key)
-        => CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _)++;
-
     /// <summary><c>event.get('username', '').strip()</c>: not blank, at most 30 characters.</summary>
     private static bool TryUsername(in FieldValue name, ModuleEngagementPartial target, out ulong user)
     {
@@ -422,17 +484,51 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     }
 
     /// <summary>A table's texts in ordinal order, and each hash's rank in it.</summary>
-    private static (List<KeyValuePair<ulong, string>> Sorted, Dictionary<ulong, int> Rank) Ranked(EdxStringTable table)
+    private static (string[] Sorted, Dictionary<ulong, int> Rank) Ranked(EdxStringTable table)
     {
-        var sorted = new List<KeyValuePair<ulong, string>>(table.Names);
-        sorted.Sort(static (a, b) => string.CompareOrdinal(a.Value, b.Value));
-        var rank = new Dictionary<ulong, int>(sorted.Count);
-        for (int n = 0; n < sorted.Count; n++)
+        var sorted = new KeyValuePair<ulong, string>[table.Names.Count];
+        int i = 0;
+        foreach (KeyValuePair<ulong, string> kv in table.Names)
         {
-            rank[sorted[n].Key] = n;
+            sorted[i++] = kv;
         }
 
-        return (sorted, rank);
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Value, b.Value));
+        var rank = new Dictionary<ulong, int>(sorted.Length);
+        string[] texts = new string[sorted.Length];
+        for (int n = 0; n < sorted.Length; n++)
+        {
+            rank[sorted[n].Key] = n;
+            texts[n] = sorted[n].Value;
+        }
+
+        return (texts, rank);
+    }
+
+    /// <summary>Sorts a bucket's records by learner (<see cref="ModuleEngagementRecord.LearnerOrder"/>) and adds up equal keys, in place.</summary>
+    private static ReadOnlySpan<ModuleEngagementRecord> AddUp(RecordBuffer<ModuleEngagementRecord> bucket)
+    {
+        Span<ModuleEngagementRecord> records = bucket.Span;
+        if (records.IsEmpty)
+        {
+            return records;
+        }
+
+        records.Sort(default(ModuleEngagementRecord.LearnerOrder));
+        int n = 0;
+        for (int i = 1; i < records.Length; i++)
+        {
+            if (records[i].Key == records[n].Key)
+            {
+                records[n] = records[n] with { Count = records[n].Count + records[i].Count };
+            }
+            else
+            {
+                records[++n] = records[i];
+            }
+        }
+
+        return records[..(n + 1)];
     }
 
     /// <summary>Remembers an entity id cut to edX's 255 characters.</summary>
@@ -454,158 +550,142 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         return names.Add(cut);
     }
 
-    /// <summary>The summaries of the week [<paramref name="start"/>, <paramref name="end"/>) and their metric ranges per course.</summary>
-    private static List<ModuleEngagementMetricRangeRow> Ranges(Item[] items, List<(int Id, string Name)> courses, DateOnly start, DateOnly end)
+    /// <summary>
+    /// The week [start, end) of the metric ranges: <c>ModuleEngagementSummaryRecordBuilder</c> per learner and course
+    /// (their records come together: a bucket sorted by learner), and per course the learners' values of each metric,
+    /// all that <c>ModuleEngagementSummaryMetricRangesDataTask</c> reads.
+    /// </summary>
+    private sealed class Week(int start, int end)
     {
-        // The week's records by course and learner (ModuleEngagementSummaryDataTask's reducer key).
-        var week = new List<Item>();
-        foreach (Item it in items)
+        private readonly Dictionary<int, CourseValues> _courses = [];
+
+        /// <summary>Summarizes the learners of one bucket's records, sorted and added up (see <see cref="AddUp"/>).</summary>
+        public void Add(ReadOnlySpan<ModuleEngagementRecord> records)
         {
-            if (it.Day >= start.DayNumber && it.Day < end.DayNumber)
+            int first = 0;
+            while (first < records.Length)
             {
-                week.Add(it);
+                ulong user = records[first].Key.User;
+                int course = records[first].Key.Course;
+                int next = first;
+                long attempts = 0, contributions = 0, attempted = 0, completed = 0, videos = 0;
+                bool any = false;
+                int lastKind = -1;
+                ulong lastEntity = 0;
+                for (; next < records.Length && records[next].Key.User == user && records[next].Key.Course == course; next++)
+                {
+                    ModuleEngagementKey k = records[next].Key;
+                    if (k.Day < start || k.Day >= end)
+                    {
+                        continue;
+                    }
+
+                    any = true;
+
+                    // A kind's records are together, by entity id: a distinct entity is a change of id.
+                    bool newEntity = k.Kind != lastKind || k.EntityId != lastEntity;
+                    (lastKind, lastEntity) = (k.Kind, k.EntityId);
+                    switch (k.Entity, k.Action)
+                    {
+                        case (ModuleEngagementEntity.Problem, ModuleEngagementAction.Attempted):
+                            attempts += records[next].Count;
+                            attempted += newEntity ? 1 : 0;
+                            break;
+                        case (ModuleEngagementEntity.Problem, ModuleEngagementAction.Completed):
+                            completed += newEntity ? 1 : 0;
+                            break;
+                        case (ModuleEngagementEntity.Video, ModuleEngagementAction.Viewed):
+                            videos += newEntity ? 1 : 0;
+                            break;
+                        case (ModuleEngagementEntity.Discussion, _):
+                            contributions += records[next].Count;
+                            break;
+                    }
+                }
+
+                // days_active >= 1 always here (the learner has a record this week), so no learner is skipped.
+                if (any)
+                {
+                    if (!_courses.TryGetValue(course, out CourseValues? values))
+                    {
+                        _courses[course] = values = new CourseValues();
+                    }
+
+                    values.Metrics[DiscussionContributions].Add(contributions);
+                    values.Metrics[ProblemAttempts].Add(attempts);
+                    values.Metrics[ProblemsAttempted].Add(attempted);
+                    values.Metrics[ProblemsCompleted].Add(completed);
+                    values.Metrics[VideosViewed].Add(videos);
+                    if (attempts > 0)
+                    {
+                        values.Metrics[ProblemAttemptsPerCompleted].Add(completed > 0 ? (double)attempts / completed : double.PositiveInfinity);
+                    }
+                }
+
+                first = next;
             }
         }
 
-        week.Sort(static (a, b) =>
+        /// <summary>The ranges, by course (in name order: <paramref name="courseRank"/> by id) and metric name.</summary>
+        public List<ModuleEngagementMetricRangeRow> Ranges(string[] courseNames, int[] courseRank)
         {
-            int c = a.Course.CompareTo(b.Course);
-            return c != 0 ? c : a.User.CompareTo(b.User);
-        });
-
-        var ranges = new List<ModuleEngagementMetricRangeRow>();
-        var values = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
-        var learner = new LearnerSummary();
-        int first = 0;
-        while (first < week.Count)
-        {
-            int course = week[first].Course;
-            string courseId = courses[course].Name;
-            values.Clear();
-            bool anyRatio = false;
-            int next = first;
-            while (next < week.Count && week[next].Course == course)
+            var courses = new List<(int Rank, int Id)>(_courses.Count);
+            foreach (int id in _courses.Keys)
             {
-                int learnerEnd = next;
-                while (learnerEnd < week.Count && week[learnerEnd].Course == course && week[learnerEnd].User == week[next].User)
-                {
-                    learnerEnd++;
-                }
-
-                anyRatio |= learner.Add(week, next, learnerEnd, values);
-                next = learnerEnd;
+                courses.Add((courseRank[id], id));
             }
 
-            foreach (KeyValuePair<string, List<double>> metric in values)
+            courses.Sort();
+            DateOnly from = DateOnly.FromDayNumber(start), to = DateOnly.FromDayNumber(end);
+            var ranges = new List<ModuleEngagementMetricRangeRow>();
+            foreach ((int rank, int id) in courses)
             {
-                List<double> v = metric.Value;
-                v.Sort();
-                double low = Percentile(v, LowPercentile), high = Percentile(v, HighPercentile);
-                low = double.IsNaN(low) ? double.PositiveInfinity : low;
-                high = double.IsNaN(high) ? double.PositiveInfinity : high;
-                if (low > 0)
+                string courseId = courseNames[rank];
+                CourseValues values = _courses[id];
+
+                for (int m = 0; m < s_metricNames.Length; m++)
                 {
-                    ranges.Add(new ModuleEngagementMetricRangeRow(courseId, start, end, metric.Key, "low", 0, low));
+                    List<double> v = values.Metrics[m];
+                    if (v.Count == 0)
+                    {
+                        continue; // attempts per completion: no learner attempted a problem (below)
+                    }
+
+                    v.Sort();
+                    double low = Percentile(v, LowPercentile), high = Percentile(v, HighPercentile);
+                    low = double.IsNaN(low) ? double.PositiveInfinity : low;
+                    high = double.IsNaN(high) ? double.PositiveInfinity : high;
+                    string metric = s_metricNames[m];
+                    if (low > 0)
+                    {
+                        ranges.Add(new ModuleEngagementMetricRangeRow(courseId, from, to, metric, "low", 0, low));
+                    }
+
+                    if (low == high)
+                    {
+                        ranges.Add(new ModuleEngagementMetricRangeRow(courseId, from, to, metric, "normal", low, double.PositiveInfinity));
+                    }
+                    else
+                    {
+                        ranges.Add(new ModuleEngagementMetricRangeRow(courseId, from, to, metric, "normal", low, high));
+                        ranges.Add(new ModuleEngagementMetricRangeRow(courseId, from, to, metric, "high", high, double.PositiveInfinity));
+                    }
                 }
 
-                if (low == high)
+                if (values.Metrics[ProblemAttemptsPerCompleted].Count == 0)
                 {
-                    ranges.Add(new ModuleEngagementMetricRangeRow(courseId, start, end, metric.Key, "normal", low, double.PositiveInfinity));
-                }
-                else
-                {
-                    ranges.Add(new ModuleEngagementMetricRangeRow(courseId, start, end, metric.Key, "normal", low, high));
-                    ranges.Add(new ModuleEngagementMetricRangeRow(courseId, start, end, metric.Key, "high", high, double.PositiveInfinity));
+                    // unprocessed_metrics: seen on every learner but never kept (no learner attempted a problem).
+                    ranges.Add(new ModuleEngagementMetricRangeRow(courseId, from, to, "problem_attempts_per_completed", "normal", 0, double.PositiveInfinity));
                 }
             }
 
-            if (!anyRatio)
-            {
-                // unprocessed_metrics: seen on every learner but never kept (no learner attempted a problem).
-                ranges.Add(new ModuleEngagementMetricRangeRow(courseId, start, end, "problem_attempts_per_completed", "normal", 0, double.PositiveInfinity));
-            }
-
-            first = next;
+            return ranges;
         }
 
-        return ranges;
-    }
-
-    /// <summary>A count with its texts replaced by their ranks (see <see cref="Complete"/>).</summary>
-    private readonly record struct Item(int Day, int Course, int User, int Entity, int EntityId, int Action, long Count) : IComparable<Item>
-    {
-        public int CompareTo(Item other)
+        /// <summary>One course's learners' values of the week, per metric (in name order).</summary>
+        private sealed class CourseValues
         {
-            int c = Day.CompareTo(other.Day);
-            c = c != 0 ? c : Course.CompareTo(other.Course);
-            c = c != 0 ? c : User.CompareTo(other.User);
-            c = c != 0 ? c : Entity.CompareTo(other.Entity);
-            c = c != 0 ? c : EntityId.CompareTo(other.EntityId);
-            return c != 0 ? c : Action.CompareTo(other.Action);
-        }
-    }
-
-    /// <summary><c>ModuleEngagementSummaryRecordBuilder</c>, its sets reused from learner to learner.</summary>
-    private sealed class LearnerSummary
-    {
-        private readonly HashSet<int> _attempted = [];
-        private readonly HashSet<int> _completed = [];
-        private readonly HashSet<int> _videos = [];
-
-        /// <summary>
-        /// Adds one learner's metrics (their records of the week) to <paramref name="values"/>. Returns whether the
-        /// learner has an attempts-per-completion value (any attempt).
-        /// </summary>
-        public bool Add(List<Item> week, int start, int end, SortedDictionary<string, List<double>> values)
-        {
-            _attempted.Clear();
-            _completed.Clear();
-            _videos.Clear();
-            long attempts = 0, contributions = 0;
-            for (int i = start; i < end; i++)
-            {
-                Item r = week[i];
-                switch ((ModuleEngagementEntity)r.Entity, (ModuleEngagementAction)r.Action)
-                {
-                    case (ModuleEngagementEntity.Problem, ModuleEngagementAction.Attempted):
-                        attempts += r.Count;
-                        _attempted.Add(r.EntityId);
-                        break;
-                    case (ModuleEngagementEntity.Problem, ModuleEngagementAction.Completed):
-                        _completed.Add(r.EntityId);
-                        break;
-                    case (ModuleEngagementEntity.Video, ModuleEngagementAction.Viewed):
-                        _videos.Add(r.EntityId);
-                        break;
-                    case (ModuleEngagementEntity.Discussion, _):
-                        contributions += r.Count;
-                        break;
-                }
-            }
-
-            // days_active >= 1 always here (the learner has a record this week), so no learner is skipped.
-            AddValue(values, "discussion_contributions", contributions);
-            AddValue(values, "problem_attempts", attempts);
-            AddValue(values, "problems_attempted", _attempted.Count);
-            AddValue(values, "problems_completed", _completed.Count);
-            AddValue(values, "videos_viewed", _videos.Count);
-            if (attempts > 0)
-            {
-                AddValue(values, "problem_attempts_per_completed", _completed.Count > 0 ? (double)attempts / _completed.Count : double.PositiveInfinity);
-                return true;
-            }
-
-            return false;
-        }
-
-        private static void AddValue(SortedDictionary<string, List<double>> values, string metric, double value)
-        {
-            if (!values.TryGetValue(metric, out List<double>? list))
-            {
-                values[metric] = list = [];
-            }
-
-            list.Add(value);
+            public List<double>[] Metrics { get; } = [[], [], [], [], [], []];
         }
     }
 }

@@ -53,4 +53,7 @@ public sealed record ReportOptions
 
     /// <summary>GDP per capita (PPP, US$) under which a country counts as lower-income in the share; default 10 000.</summary>
     public double GdpThreshold { get; init; } = 10_000;
+
+    /// <summary>For tests: the keys a module-engagement worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ModuleEngagementSection"/>); null: the defaults.</summary>
+    internal int? ModuleEngagementHeld { get; init; }
 }

@@ -1,4 +1,5 @@
 using XAnalytics.Reports;
+using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Reports;
 
@@ -95,10 +96,13 @@ public sealed class ModuleEngagementSectionTests : IDisposable
     /// Without <c>--to</c> the week ends on the last day of the data; events outside it are in the daily counts but not
     /// in the ranges. Made-up learners: a username of 31 characters is dropped, one with surrounding spaces is stripped,
     /// <c>success</c> is compared in any case, a browser <c>problem_check</c> and an <c>edx.forum.thread.voted</c> count nothing,
-    /// a blank video id drops the event, a <c>play_video</c> from <c>mobile</c> counts.
+    /// a blank video id drops the event, a <c>play_video</c> from <c>mobile</c> counts. The same with a worker table of
+    /// one key and blocks of one record (every count handed to its bucket and written to the scratch folder at once).
     /// </summary>
-    [Fact]
-    public async Task ModuleEngagement_EdgeCases_FollowEdx()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    public async Task ModuleEngagement_EdgeCases_FollowEdx(int? held)
     {
         string E(string user, string day, string type, string source, string data) =>
             $$"""{"username":"{{user}}","event_type":"{{type}}","event_source":"{{source}}","time":"2015-03-{{day}}T10:00:00+00:00","context":{"course_id":"course-v1:Org+C1+R","user_id":1},"event":{{data}}}""";
@@ -114,8 +118,11 @@ public sealed class ModuleEngagementSectionTests : IDisposable
             E("a_username_of_thirty_one_chars_", "11", "play_video", "browser", """{"id":"v2"}"""),
         ]);
 
-        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["module_engagement"] });
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["module_engagement"], ModuleEngagementHeld = held, ScratchDirectory = scratch });
         ModuleEngagementSection section = reports.Section<ModuleEngagementSection>()!;
+        Assert.Equal(held is not null, section.Spill.SpilledBytes > 0);
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
         Assert.Equal(
             [
                 "2015-03-02,learner_a,problem,p1,attempted,1",
@@ -131,5 +138,72 @@ public sealed class ModuleEngagementSectionTests : IDisposable
         Assert.Contains(section.MetricRanges!, r => r is { Metric: "problem_attempts_per_completed", RangeType: "normal" } && double.IsPositiveInfinity(r.LowValue));
         Assert.Equal(0.44999999999999996, ModuleEngagementSection.Percentile([0, 3], 15));
         Assert.True(double.IsNaN(ModuleEngagementSection.Percentile([1, double.PositiveInfinity], 0)));
+    }
+
+    /// <summary>
+    /// A generated archive (and edX's acceptance logs, when present) with tables of 5 keys and blocks of 5 records (so
+    /// keys are handed over many times, from many owners, and most blocks read back from the scratch folder) writes the
+    /// same files as with the default budget, nothing spilled; the scratch folder is empty once the run has completed.
+    /// The rows read by index, in order and per course's problems (what the course pages read) agree with the file.
+    /// </summary>
+    [Fact]
+    public async Task ModuleEngagement_CountsSpilledToScratch_SameFilesAsHeldAndFolderRemoved()
+    {
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 20_000, files: 4, courses: 3, learners: 300, days: 15);
+        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        string held = Path.Combine(_dir.FullName, "held"), spilled = Path.Combine(_dir.FullName, "spilled");
+        var week = new DateOnly(2015, 3, 15); // the archive's last day (its 15 days from 2015-03-01): the ranges of its learners
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["module_engagement"], ScratchDirectory = scratch, To = week }, allowRejects: true))
+        {
+            Assert.Equal(0, reports.Section<ModuleEngagementSection>()!.Spill.SpilledBytes);
+            ReportWriter.Write(reports, held);
+        }
+
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["module_engagement"], ScratchDirectory = scratch, To = week, ModuleEngagementHeld = 5 }, allowRejects: true))
+        {
+            ModuleEngagementSection section = reports.Section<ModuleEngagementSection>()!;
+            Assert.True(section.Spill.SpilledBytes > 0);
+            Assert.Empty(Directory.GetFileSystemEntries(scratch));
+            ReportWriter.Write(reports, spilled);
+
+            IReadOnlyList<ModuleEngagementRow> rows = section.Rows!;
+            string[] lines = ReportTestKit.Lines(Path.Combine(spilled, "module_engagement.csv"));
+            Assert.Equal(lines.Length, rows.Count);
+            Assert.Equal(lines, rows.Select(Line));
+            Assert.Equal(lines, Enumerable.Range(0, rows.Count).Select(i => Line(rows[i])));
+            var compact = Assert.IsType<ModuleEngagementRowList>(rows);
+            string course = rows.First(r => r.EntityType == "problem").CourseId;
+            Assert.Equal(rows.Where(r => r.CourseId == course && r.EntityType == "problem"), compact.ProblemRowsOf(course));
+            Assert.Empty(compact.ProblemRowsOf("course-v1:No+Such+Course"));
+        }
+
+        foreach ((string file, int atLeast) in new[] { ("module_engagement.csv", 1000), ("module_engagement_metric_ranges.csv", 30) })
+        {
+            string expected = await File.ReadAllTextAsync(Path.Combine(held, file));
+            Assert.True(expected.Split('\n').Length > atLeast, file);
+            Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(spilled, file)));
+        }
+
+        static string Line(ModuleEngagementRow r) => $"{r.Date:yyyy-MM-dd},{r.CourseId},{r.Username},{r.EntityType},{r.EntityId},{r.Event},{r.Count}";
+    }
+
+    /// <summary>A run that ends without completing (failed, cancelled) leaves nothing in the scratch folder once its reports are disposed, and spills no more.</summary>
+    [Fact]
+    public void ModuleEngagement_ReportsDisposedBeforeCompletion_ScratchFolderRemoved()
+    {
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        LearnerReports reports = LearnerReports.Create(new ReportOptions { Only = ["module_engagement"], ScratchDirectory = scratch, ModuleEngagementHeld = 1 });
+        ModuleEngagementSection section = reports.Section<ModuleEngagementSection>()!;
+        ModuleEngagementPartial partial = section.CreatePartial();
+        partial.Add(new ModuleEngagementKey(16_000, 0, 42, ModuleEngagementEntity.Video, 7, ModuleEngagementAction.Viewed), 1); // a table and a block of 1: written at once
+        string folder = Assert.Single(Directory.GetFileSystemEntries(scratch));
+        Assert.StartsWith("xanalytics-module-engagement-", Path.GetFileName(folder), StringComparison.Ordinal);
+
+        reports.Dispose();
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
+        Assert.Throws<OperationCanceledException>(() => partial.Add(new ModuleEngagementKey(16_000, 0, 43, ModuleEngagementEntity.Video, 7, ModuleEngagementAction.Viewed), 1));
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
     }
 }
