@@ -107,8 +107,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         {
             for (AnswerDistributionState? s = kv.Value; s is not null; s = s.Next)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId, kv.Key.Problem).Offer(
-                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName, into.Texts);
+                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId, kv.Key.Problem).Offer(s, into.Texts);
             }
         }
     }
@@ -122,6 +121,9 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         // counts and the most recent answer are kept (PartTally), so completion holds the distinct answers, never a
         // record per learner and part. The submissions are parsed in parallel, each worker into tallies of its own,
         // merged after.
+        // The shared table is not needed any more: each state lets go of its submissions once counted, so they are
+        // freed as completion goes.
+        result.Texts.Clear();
         var byPart = new Dictionary<(int Course, string Part), PartTally>();
         Parallel.ForEach(
             result.Problems,
@@ -136,6 +138,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                     string? lastName = s.LastDisplayNameArray is { } l ? Text(local.Texts, l) : null;
                     AddAnswers(local, kv.Key.Course, new AnswerKey(s.FirstTicks, kv.Key.User, First: true, problemId, firstName), s.FirstArray);
                     AddAnswers(local, kv.Key.Course, new AnswerKey(s.LastTicks, kv.Key.User, First: false, problemId, lastName), s.LastArray);
+                    s.DropSubmissions();
                 }
 
                 return local;
@@ -347,9 +350,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// </summary>
     private static void AddAnswers(CompleteWorker worker, int course, AnswerKey key, byte[] json)
     {
-        ref List<(string Part, Answer Template)>? templates = ref CollectionsMarshal.GetValueRefOrAddDefault(worker.Answers, json, out _);
-        templates ??= ParseAnswers(json);
-        foreach ((string part, Answer template) in templates)
+        foreach ((string part, Answer template) in worker.AnswersOf(json))
         {
             (CollectionsMarshal.GetValueRefOrAddDefault(worker.ByPart, (course, part), out _) ??= new PartTally()).Add(in key, template);
         }
@@ -646,7 +647,32 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
         public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
 
-        /// <summary>The answers of each shared submission array this worker has parsed (see <see cref="AddAnswers"/>).</summary>
-        public Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+        private const int MaxCached = 4096;
+
+        /// <summary>The answers of each shared submission array this worker has parsed lately (see <see cref="AnswersOf"/>).</summary>
+        private Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// The answers of a submission by part, parsed once per worker for the learners who share its array. Past
+        /// <see cref="MaxCached"/> arrays the cache starts again, as it keeps its arrays alive: when nearly every
+        /// submission is distinct (free text answers) it held them all until the end; answers many learners share are
+        /// parsed again once per restart (their tallies hold the answers kept).
+        /// </summary>
+        public List<(string Part, Answer Template)> AnswersOf(byte[] submission)
+        {
+            if (Answers.TryGetValue(submission, out List<(string Part, Answer Template)>? known))
+            {
+                return known;
+            }
+
+            if (Answers.Count >= MaxCached)
+            {
+                Answers.Clear();
+            }
+
+            List<(string Part, Answer Template)> answers = ParseAnswers(submission);
+            Answers[submission] = answers;
+            return answers;
+        }
     }
 }
