@@ -107,8 +107,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         {
             for (AnswerDistributionState? s = kv.Value; s is not null; s = s.Next)
             {
-                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId, kv.Key.Problem).Offer(
-                    s.FirstTicks, s.FirstEvent.Span, s.HasFirstDisplayName, s.FirstDisplayName, s.LastTicks, s.LastEvent.Span, s.HasLastDisplayName, s.LastDisplayName, into.Texts);
+                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId, kv.Key.Problem).Offer(s, into.Texts);
             }
         }
     }
@@ -117,9 +116,15 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     public void Complete(AnswerDistributionPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // edX's first reducer: each learner's first and last submission, as answers keyed by course and part; the
-        // submissions are parsed in parallel, each worker into a table of its own, merged after.
-        var byPart = new Dictionary<(int Course, string Part), List<Answer>>();
+        // edX's first reducer (each learner's first and last submission, as answers keyed by course and part) feeds
+        // the second one's tallies as it goes: per course and part only the latest answer and, per grouping key, the
+        // counts and the most recent answer are kept (PartTally), so completion holds the distinct answers, never a
+        // record per learner and part. The submissions are parsed in parallel, each worker into tallies of its own,
+        // merged after.
+        // The shared table is not needed any more: each state lets go of its submissions once counted, so they are
+        // freed as completion goes.
+        result.Texts.Clear();
+        var byPart = new Dictionary<(int Course, string Part), PartTally>();
         Parallel.ForEach(
             result.Problems,
             () => new CompleteWorker(),
@@ -131,8 +136,9 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                     string problemId = Text(local.Texts, s.ProblemId);
                     string? firstName = s.FirstDisplayNameArray is { } f ? Text(local.Texts, f) : null;
                     string? lastName = s.LastDisplayNameArray is { } l ? Text(local.Texts, l) : null;
-                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.FirstTicks, s.FirstArray, firstName, first: true);
-                    AddAnswers(local, kv.Key.Course, kv.Key.User, problemId, s.LastTicks, s.LastArray, lastName, first: false);
+                    AddAnswers(local, kv.Key.Course, new AnswerKey(s.FirstTicks, kv.Key.User, First: true, problemId, firstName), s.FirstArray);
+                    AddAnswers(local, kv.Key.Course, new AnswerKey(s.LastTicks, kv.Key.User, First: false, problemId, lastName), s.LastArray);
+                    s.DropSubmissions();
                 }
 
                 return local;
@@ -141,30 +147,28 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             {
                 lock (byPart)
                 {
-                    foreach (KeyValuePair<(int Course, string Part), List<Answer>> part in local.ByPart)
+                    foreach (KeyValuePair<(int Course, string Part), PartTally> part in local.ByPart)
                     {
-                        (CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _) ??= []).AddRange(part.Value);
+                        ref PartTally? into = ref CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _);
+                        if (into is null)
+                        {
+                            into = part.Value;
+                        }
+                        else
+                        {
+                            into.MergeFrom(part.Value);
+                        }
                     }
                 }
             });
 
         var rows = new List<AnswerDistributionRow>();
-        Parallel.ForEach(
-            byPart,
-            () => new List<AnswerDistributionRow>(),
-            (kv, _, local) =>
-            {
-                Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, local);
-                return local;
-            },
-            local =>
-            {
-                lock (rows)
-                {
-                    rows.AddRange(local);
-                }
-            });
+        foreach (KeyValuePair<(int Course, string Part), PartTally> kv in byPart)
+        {
+            Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, rows);
+        }
 
+        byPart.Clear();
         rows.Sort(static (a, b) =>
         {
             int c = string.CompareOrdinal(a.CourseId, b.CourseId);
@@ -341,17 +345,14 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     /// <summary>
     /// <c>_generate_answers</c> over one submission: its answers, parsed once per worker for every learner who holds the
-    /// same shared array (<see cref="ByteInterner"/>), then given this learner's user, time, problem and display name.
+    /// same shared array (<see cref="ByteInterner"/>), each counted in its part's tally with this learner's
+    /// <paramref name="key"/> (user, time, first or last, problem and display name).
     /// </summary>
-    private static void AddAnswers(
-        CompleteWorker worker, int course, int user, string problemId, long ticks, byte[] json, string? displayName, bool first)
+    private static void AddAnswers(CompleteWorker worker, int course, AnswerKey key, byte[] json)
     {
-        ref List<(string Part, Answer Template)>? templates = ref CollectionsMarshal.GetValueRefOrAddDefault(worker.Answers, json, out _);
-        templates ??= ParseAnswers(json);
-        foreach ((string part, Answer template) in templates)
+        foreach ((string part, Answer template) in worker.AnswersOf(json))
         {
-            (CollectionsMarshal.GetValueRefOrAddDefault(worker.ByPart, (course, part), out _) ??= [])
-                .Add(template with { User = user, Ticks = ticks, First = first, ProblemId = problemId, DisplayName = displayName });
+            (CollectionsMarshal.GetValueRefOrAddDefault(worker.ByPart, (course, part), out _) ??= new PartTally()).Add(in key, template);
         }
     }
 
@@ -409,57 +410,36 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         static void Add(List<(string Part, Answer Template)> byPart, string part, Answer answer) => byPart.Add((part, answer));
     }
 
-    /// <summary><c>AnswerDistributionPerCourseMixin.reducer</c> for one course and part.</summary>
-    private static void Distribute(string course, string part, List<Answer> answers, List<AnswerDistributionRow> rows)
+    /// <summary>
+    /// <c>AnswerDistributionPerCourseMixin.reducer</c> for one course and part, from its tally: edX sorts the part's
+    /// answers by time and walks them from the most recent, so the latest answer decides the response type, whether
+    /// value ids are written, the problem id and display name, and each grouping key's row takes its metadata from its
+    /// own most recent answer; the rows come in the order of their groups' most recent answers, latest first.
+    /// </summary>
+    private static void Distribute(string course, string part, PartTally tally, List<AnswerDistributionRow> rows)
     {
-        answers.Sort(static (a, b) =>
-        {
-            int c = a.Ticks.CompareTo(b.Ticks);
-            c = c != 0 ? c : a.User.CompareTo(b.User);
-            return c != 0 ? c : b.First.CompareTo(a.First);
-        });
-        Answer latest = answers[^1];
-        if (latest.ResponseType is null || !s_validResponseTypes.Contains(latest.ResponseType))
+        if (tally.Latest is not { } latest || latest.ResponseType is null || !s_validResponseTypes.Contains(latest.ResponseType))
         {
             return;
         }
 
         bool usesValueId = latest.HasValueId;
-        var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
-        var order = new List<Group>();
-        for (int k = answers.Count - 1; k >= 0; k--)
+        var groups = new List<GroupTally>(tally.Groups.Values);
+        groups.Sort(static (a, b) => b.RecentKey.CompareTo(a.RecentKey));
+        foreach (GroupTally g in groups)
         {
-            Answer answer = answers[k];
-            if (!groups.TryGetValue(answer.GroupingKey, out Group? group))
-            {
-                string valueId = usesValueId ? answer.ValueIdText : string.Empty;
-                string answerValue = usesValueId ? answer.ValueWithIds : answer.ValueWithoutIds;
-                group = new Group(new AnswerDistributionRow(course, latest.ProblemId, part, answer.Correct, 0, 0, valueId, answerValue, answer.Variant,
-                    latest.DisplayName ?? string.Empty, answer.Question));
-                groups[answer.GroupingKey] = group;
-                order.Add(group);
-            }
-
-            if (answer.First)
-            {
-                group.First++;
-            }
-            else
-            {
-                group.Last++;
-            }
-        }
-
-        foreach (Group g in order)
-        {
-            rows.Add(g.Row with { FirstResponseCount = g.First, LastResponseCount = g.Last });
+            Answer answer = g.Recent;
+            string valueId = usesValueId ? answer.ValueIdText : string.Empty;
+            string answerValue = usesValueId ? answer.ValueWithIds : answer.ValueWithoutIds;
+            rows.Add(new AnswerDistributionRow(course, tally.LatestKey.ProblemId, part, answer.Correct, g.First, g.Last, valueId, answerValue, answer.Variant,
+                tally.LatestKey.DisplayName ?? string.Empty, answer.Question));
         }
     }
 
     /// <summary>
     /// The text of one answer: <c>get_answer_grouping_key</c> (the value id, else the answer, and the variant, a missing
     /// or empty one counting as <c>1</c>) and the values the second reducer may write.
-    /// The learner's fields (user, time, problem, display name) are left blank: <see cref="AddAnswers"/> sets them.
+    /// The learner's fields (user, time, problem, display name) are not in it: <see cref="AddAnswers"/> pairs it with them.
     /// </summary>
     private static Answer Make(
         JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
@@ -469,7 +449,6 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         string valueIdText = valueId is not null ? Stringify(valueId) : string.Empty;
         return new Answer
         {
-            ProblemId = string.Empty,
             HasValueId = valueId is not null,
             GroupingKey = Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant,
             ValueIdText = valueIdText,
@@ -530,19 +509,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     [GeneratedRegex(@"</?[A-Za-z!?][^>]*>")]
     private static partial Regex Tag();
 
-    /// <summary>One answer of one submission, with what edX's second reducer reads of it, already as text.</summary>
+    /// <summary>
+    /// One answer of one submission, with what edX's second reducer reads of it, already as text: one per distinct
+    /// submission and part (learners who gave the same answers share it); the learner's fields are an <see cref="AnswerKey"/>.
+    /// </summary>
     private sealed record Answer
     {
-        public int User { get; init; }
-
-        public long Ticks { get; init; }
-
-        public bool First { get; init; }
-
-        public required string ProblemId { get; init; }
-
-        public string? DisplayName { get; init; }
-
         /// <summary>The answer has an <c>answer_value_id</c>.</summary>
         public bool HasValueId { get; init; }
 
@@ -567,24 +539,140 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         public bool Correct { get; init; }
     }
 
-    /// <summary>One answer value's row, with its counts.</summary>
-    private sealed class Group(AnswerDistributionRow row)
+    /// <summary>
+    /// Where one answer stands in edX's sort of a part's answers (by time, then, where edX compares the answers' JSON
+    /// text, by learner and first before last; then by problem id, so that equal keys, which edX's sort leaves in any
+    /// order, still give one result), with the learner's problem and display name.
+    /// </summary>
+    private readonly record struct AnswerKey(long Ticks, int User, bool First, string ProblemId, string? DisplayName) : IComparable<AnswerKey>
     {
-        public AnswerDistributionRow Row { get; } = row;
+        public int CompareTo(AnswerKey other)
+        {
+            int c = Ticks.CompareTo(other.Ticks);
+            c = c != 0 ? c : User.CompareTo(other.User);
+            c = c != 0 ? c : other.First.CompareTo(First);
+            return c != 0 ? c : string.CompareOrdinal(ProblemId, other.ProblemId);
+        }
+    }
+
+    /// <summary>One course and part in <see cref="Complete"/>: its latest answer and its grouping keys' tallies.</summary>
+    private sealed class PartTally
+    {
+        /// <summary>The part's most recent answer (null until one is added).</summary>
+        public Answer? Latest { get; private set; }
+
+        public AnswerKey LatestKey { get; private set; }
+
+        /// <summary>Per <c>get_answer_grouping_key</c>, its counts and most recent answer.</summary>
+        public Dictionary<string, GroupTally> Groups { get; } = new(StringComparer.Ordinal);
+
+        public void Add(in AnswerKey key, Answer answer)
+        {
+            if (Latest is null || key.CompareTo(LatestKey) > 0)
+            {
+                Latest = answer;
+                LatestKey = key;
+            }
+
+            ref GroupTally? group = ref CollectionsMarshal.GetValueRefOrAddDefault(Groups, answer.GroupingKey, out _);
+            if (group is null)
+            {
+                group = new GroupTally(answer, key);
+            }
+            else
+            {
+                group.Offer(answer, key);
+            }
+
+            if (key.First)
+            {
+                group.First++;
+            }
+            else
+            {
+                group.Last++;
+            }
+        }
+
+        /// <summary>Adds another worker's tally of the same course and part.</summary>
+        public void MergeFrom(PartTally from)
+        {
+            if (from.Latest is { } latest && (Latest is null || from.LatestKey.CompareTo(LatestKey) > 0))
+            {
+                Latest = latest;
+                LatestKey = from.LatestKey;
+            }
+
+            foreach (KeyValuePair<string, GroupTally> kv in from.Groups)
+            {
+                ref GroupTally? group = ref CollectionsMarshal.GetValueRefOrAddDefault(Groups, kv.Key, out _);
+                if (group is null)
+                {
+                    group = kv.Value;
+                    continue;
+                }
+
+                group.Offer(kv.Value.Recent, kv.Value.RecentKey);
+                group.First += kv.Value.First;
+                group.Last += kv.Value.Last;
+            }
+        }
+    }
+
+    /// <summary>One grouping key of a part: its first and last counts and its most recent answer (its row's metadata).</summary>
+    private sealed class GroupTally(Answer recent, AnswerKey recentKey)
+    {
+        public Answer Recent { get; private set; } = recent;
+
+        public AnswerKey RecentKey { get; private set; } = recentKey;
 
         public long First { get; set; }
 
         public long Last { get; set; }
+
+        public void Offer(Answer answer, in AnswerKey key)
+        {
+            if (key.CompareTo(RecentKey) > 0)
+            {
+                Recent = answer;
+                RecentKey = key;
+            }
+        }
     }
 
-    /// <summary>A worker of <see cref="Complete"/>: its answers by course and part, and the texts of the shared arrays it has decoded.</summary>
+    /// <summary>A worker of <see cref="Complete"/>: its tallies by course and part, and the texts of the shared arrays it has decoded.</summary>
     private sealed class CompleteWorker
     {
-        public Dictionary<(int Course, string Part), List<Answer>> ByPart { get; } = [];
+        public Dictionary<(int Course, string Part), PartTally> ByPart { get; } = [];
 
         public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
 
-        /// <summary>The answers of each shared submission array this worker has parsed (see <see cref="AddAnswers"/>).</summary>
-        public Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+        private const int MaxCached = 4096;
+
+        /// <summary>The answers of each shared submission array this worker has parsed lately (see <see cref="AnswersOf"/>).</summary>
+        private Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// The answers of a submission by part, parsed once per worker for the learners who share its array. Past
+        /// <see cref="MaxCached"/> arrays the cache starts again, as it keeps its arrays alive: when nearly every
+        /// submission is distinct (free text answers) it held them all until the end; answers many learners share are
+        /// parsed again once per restart (their tallies hold the answers kept).
+        /// </summary>
+        public List<(string Part, Answer Template)> AnswersOf(byte[] submission)
+        {
+            if (Answers.TryGetValue(submission, out List<(string Part, Answer Template)>? known))
+            {
+                return known;
+            }
+
+            if (Answers.Count >= MaxCached)
+            {
+                Answers.Clear();
+            }
+
+            List<(string Part, Answer Template)> answers = ParseAnswers(submission);
+            Answers[submission] = answers;
+            return answers;
+        }
     }
 }

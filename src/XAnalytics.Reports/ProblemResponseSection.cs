@@ -104,8 +104,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         {
             for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
             {
-                ReadOnlySpan<byte> latest = state.LatestEvent.Span;
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state.Attempts, state.FirstTicks, state.LastTicks, latest, XxHash3.HashToUInt64(latest), into.Texts);
+                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state, into.Texts);
             }
         }
     }
@@ -116,6 +115,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         ArgumentNullException.ThrowIfNull(result);
         // The latest submissions are parsed in parallel, each worker into a list of its own. Learners who gave the same
         // answers share one array (ByteInterner), so each worker parses an array, and decodes a problem id, once.
+        // The shared table is not needed any more: each state lets go of its submission once its rows are made, so the
+        // submissions are freed as the rows grow rather than both being held at the end.
+        result.Texts.Clear();
         var rows = new List<ProblemResponseRow>();
         Parallel.ForEach(
             result.Problems,
@@ -130,13 +132,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                     problem ??= Encoding.UTF8.GetString(state.ProblemId);
                     var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
                     var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
-                    ref (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]? answers
-                        = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Answers, state.LatestArray, out _);
-                    if (answers is null)
-                    {
-                        using JsonDocument doc = JsonDocument.Parse(state.LatestEvent);
-                        answers = [.. Answers(doc.RootElement)];
-                    }
+                    (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = local.AnswersOf(state.LatestArray);
+
+                    state.DropSubmission();
 
                     foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in answers)
                     {
@@ -480,6 +478,33 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
         public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
 
-        public Dictionary<byte[], (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+        /// <summary>The answers of each shared submission array this worker has parsed lately (see <see cref="AnswersOf"/>).</summary>
+        private Dictionary<byte[], (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// The answers of a latest submission, parsed once per worker for the learners who share its array. Past
+        /// <see cref="MaxCached"/> arrays the cache starts again, as it keeps its arrays alive: when nearly every
+        /// submission is distinct (free text answers) it held them all until the end; answers many learners share are
+        /// parsed again once per restart.
+        /// </summary>
+        public (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] AnswersOf(byte[] submission)
+        {
+            if (Answers.TryGetValue(submission, out (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]? known))
+            {
+                return known;
+            }
+
+            if (Answers.Count >= MaxCached)
+            {
+                Answers.Clear();
+            }
+
+            using JsonDocument doc = JsonDocument.Parse(submission);
+            (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = [.. ProblemResponseSection.Answers(doc.RootElement)];
+            Answers[submission] = answers;
+            return answers;
+        }
+
+        private const int MaxCached = 4096;
     }
 }

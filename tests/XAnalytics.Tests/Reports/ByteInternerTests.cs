@@ -49,4 +49,41 @@ public sealed class ByteInternerTests
         Assert.Equal("new"u8.ToArray(), second);
         Assert.Same(texts.Intern(BitConverter.GetBytes(7)), texts.Intern(BitConverter.GetBytes(7)));
     }
+
+    [Fact]
+    public void Release_ByTheLastHolder_DropsTheText()
+    {
+        var texts = new ByteInterner();
+        byte[] text = Encoding.UTF8.GetBytes("{\"answers\":{\"p_2_1\":\"choice_4\"}}");
+        ulong hash = System.IO.Hashing.XxHash3.HashToUInt64(text);
+        byte[] a = texts.Intern(text, hash);
+        byte[] b = texts.Intern(text, hash);
+        Assert.Same(a, b);
+
+        texts.Release(a, hash);
+        Assert.Equal(1, texts.Count);
+        Assert.Same(a, texts.Intern(text, hash));
+        texts.Release(a, hash);
+        texts.Release(a, hash);
+
+        // Its two holders gone, the table no longer holds it: interning it again makes a new shared array.
+        Assert.Equal(0, texts.Count);
+        byte[] again = texts.Intern(text, hash);
+        Assert.NotSame(a, again);
+        Assert.Equal(text, again);
+    }
+
+    [Fact]
+    public void Release_OfACopyNotInTheTable_LeavesTheSharedTextHeld()
+    {
+        var texts = new ByteInterner();
+        byte[] text = Encoding.UTF8.GetBytes("{\"answers\":{\"p_2_1\":\"choice_5\"}}");
+        ulong hash = System.IO.Hashing.XxHash3.HashToUInt64(text);
+        byte[] shared = texts.Intern(text, hash);
+
+        texts.Release(text, hash);
+
+        Assert.Equal(1, texts.Count);
+        Assert.Same(shared, texts.Intern(text, hash));
+    }
 }
