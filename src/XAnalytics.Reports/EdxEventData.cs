@@ -39,9 +39,20 @@ internal readonly ref struct EdxEventData
     /// </summary>
     internal static bool TryOpen(EventBatch batch, int i, ref byte[] buffer, int bufferAt, ref TopField[] fields, out EdxEventData data)
     {
+        ReadOnlySpan<TopField> top = batch.GetTopFields(i, out ReadOnlySpan<byte> line);
+        return TryOpen(batch, i, EventBatch.FindTopField(line, top, "event"u8), ref buffer, bufferAt, ref fields, out data);
+    }
+
+    /// <summary>
+    /// <see cref="TryOpen(EventBatch, int, ref byte[], int, ref TopField[], out EdxEventData)"/> with the <c>event</c>
+    /// field already found: <paramref name="eventField"/> is its place in the event's field index (as
+    /// <see cref="EventFact.EventField"/> holds it), -1 when the event has none.
+    /// </summary>
+    internal static bool TryOpen(EventBatch batch, int i, int eventField, ref byte[] buffer, int bufferAt, ref TopField[] fields, out EdxEventData data)
+    {
         data = default;
         ReadOnlySpan<TopField> top = batch.GetTopFields(i, out ReadOnlySpan<byte> line);
-        int f = EventBatch.FindTopField(line, top, "event"u8);
+        int f = eventField;
         if (f < 0)
         {
             return false;

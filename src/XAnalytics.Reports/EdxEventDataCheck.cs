@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Events;
+using XAnalytics.Formats;
 using XAnalytics.Internal;
 
 namespace XAnalytics.Reports;
@@ -25,12 +26,26 @@ internal sealed class EdxEventDataCheck
     /// not valid JSON counts as data here and not in edX.
     /// </summary>
     public bool HasData(EventBatch batch, int i)
+        => batch.TryGetField(i, s_event, out FieldValue v) && HasData(v);
+
+    /// <summary>
+    /// <see cref="HasData(EventBatch, int)"/> for an event whose facts were read: its <c>event</c> field is taken where
+    /// <see cref="EventFact.EventField"/> found it, not looked up again.
+    /// </summary>
+    public bool HasData(EventBatch batch, int i, in EventFact fact)
     {
-        if (!batch.TryGetField(i, s_event, out FieldValue v))
+        if (fact.EventField < 0)
         {
             return false;
         }
 
+        ReadOnlySpan<TopField> top = batch.GetTopFields(i, out ReadOnlySpan<byte> json);
+        ref readonly TopField field = ref top[fact.EventField];
+        return HasData(new FieldValue(json.Slice(field.ValueOffset, field.ValueLength), field.Kind, field.ValueEscaped));
+    }
+
+    private bool HasData(in FieldValue v)
+    {
         if (v.Kind == JsonTokenType.StartObject)
         {
             return true;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using XAnalytics.Events;
 
 namespace XAnalytics.Reports;
 
@@ -59,4 +60,11 @@ internal struct EventFact
     public int IpOffset;
 
     public int IpLength;
+
+    /// <summary>
+    /// Where the top-level <c>event</c> field stands in the event's field index (<see cref="EventBatch.GetTopFields"/>,
+    /// the last of repeated ones, as <see cref="EventBatch.FindTopField"/> finds it), or -1 when the event has none: the
+    /// sections that open the payload or check it is data start from there instead of looking the key up again.
+    /// </summary>
+    public int EventField;
 }

@@ -147,7 +147,7 @@ internal sealed class EventFacts : IDisposable
                 _facts = new EventFact[batch.Count];
             }
 
-            Payloads.Reset(batch);
+            Payloads.Reset(batch, _facts);
 
             long kept = 0, learners = 0;
             for (int i = 0; i < batch.Count; i++)
@@ -169,7 +169,7 @@ internal sealed class EventFacts : IDisposable
         public EventFact ReadOne(EventBatch batch, int i, long knownTicks = -1)
         {
             var fact = new EventFact { Course = -1 };
-            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name);
+            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name, out fact.EventField);
             if (knownTicks >= 0)
             {
                 if (knownTicks == long.MaxValue)
@@ -310,18 +310,23 @@ internal sealed class EventFacts : IDisposable
         /// <summary>
         /// The six top-level fields the reports read, in one sweep over the event's field index (last duplicate
         /// wins, as in <see cref="EventBatch.TryGetField"/>); a missing field has kind <see cref="JsonTokenType.None"/>.
-        /// An event with an escaped key (rare) is read field by field instead.
+        /// The same sweep notes where <c>event</c> stands in the index (<paramref name="eventField"/>, -1 when absent),
+        /// for the sections that open it (see <see cref="EventFact.EventField"/>). An event with an escaped key (rare) is
+        /// read field by field instead.
         /// </summary>
         private static void ReadTopFields(
             EventBatch batch, int i, out FieldValue time, out FieldValue context, out FieldValue type, out FieldValue source, out FieldValue ip,
-            out FieldValue username)
+            out FieldValue username, out int eventField)
         {
             time = context = type = source = ip = username = default;
+            eventField = -1;
             ReadOnlySpan<TopField> fields = batch.GetTopFields(i, out ReadOnlySpan<byte> json);
-            foreach (ref readonly TopField f in fields)
+            for (int n = 0; n < fields.Length; n++)
             {
+                ref readonly TopField f = ref fields[n];
                 if (f.KeyEscaped)
                 {
+                    eventField = EventBatch.FindTopField(json, fields, "event"u8);
                     _ = batch.TryGetField(i, s_time, out time);
                     _ = batch.TryGetField(i, s_context, out context);
                     _ = batch.TryGetField(i, s_eventType, out type);
@@ -339,6 +344,9 @@ internal sealed class EventFacts : IDisposable
                         break;
                     case 4 when key.SequenceEqual("time"u8):
                         time = Value(json, f);
+                        break;
+                    case 5 when key.SequenceEqual("event"u8):
+                        eventField = n;
                         break;
                     case 7 when key.SequenceEqual("context"u8):
                         context = Value(json, f);

@@ -32,10 +32,15 @@ internal sealed class EventPayloads
     private int _fieldsUsed;
     private TopField[] _scratch = new TopField[64];
     private EventBatch? _batch;
+    private EventFact[] _facts = [];
 
-    /// <summary>Forgets the payloads of the last batch: the thread now reads <paramref name="batch"/>.</summary>
-    public void Reset(EventBatch batch)
+    /// <summary>
+    /// Forgets the payloads of the last batch: the thread now reads <paramref name="batch"/>, whose facts are read into
+    /// <paramref name="facts"/> before any payload is opened (each opens from its <see cref="EventFact.EventField"/>).
+    /// </summary>
+    public void Reset(EventBatch batch, EventFact[] facts)
     {
+        _facts = facts;
         int count = batch.Count;
         if (_state.Length < count)
         {
@@ -100,7 +105,7 @@ internal sealed class EventPayloads
     /// </summary>
     private bool Open(EventBatch batch, int i)
     {
-        if (!EdxEventData.TryOpen(batch, i, ref _text, _textUsed, ref _scratch, out EdxEventData data))
+        if (!EdxEventData.TryOpen(batch, i, _facts[i].EventField, ref _text, _textUsed, ref _scratch, out EdxEventData data))
         {
             return false;
         }

@@ -132,7 +132,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 continue;
             }
 
-            if (!target.EventData.HasData(batch, i) || !Count(batch, i, f, payloads, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
+            if (!target.EventData.HasData(batch, i, f) || !Count(batch, i, f, payloads, type, out ForumCounts counts, out bool voteTarget, out long upvoteReceived))
             {
                 continue;
             }

@@ -26,8 +26,6 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "tags_distribution";
 
-    private static readonly FieldPath s_problemId = FieldPath.Parse("event.problem_id");
-    private static readonly FieldPath s_success = FieldPath.Parse("event.success");
     private static readonly FieldPath s_savedTags = FieldPath.Parse("context.asides.tagging_aside.saved_tags");
 
     private readonly EventFacts _facts;
@@ -57,13 +55,16 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(batch);
-        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch, out EventPayloads payloads);
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
+            // event.problem_id and event.success from the batch's shared payload (the problem tables open the same
+            // events), not two nested lookups that index the payload again each.
             if (!ServerProblemCheck.Is(in f)
-                || !target.EventData.HasData(batch, i)
-                || !batch.TryGetField(i, s_problemId, out FieldValue p) || p.Kind != JsonTokenType.String || p.Utf8.IsEmpty)
+                || !target.EventData.HasData(batch, i, f)
+                || !payloads.TryOpen(batch, i, out EdxEventData ev)
+                || !ev.TryGet("problem_id"u8, out FieldValue p) || p.Kind != JsonTokenType.String || p.Utf8.IsEmpty)
             {
                 continue;
             }
@@ -71,7 +72,7 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
             ReadOnlySpan<byte> problemId = Unescaped(target, p);
             TagsProblem problem = Find(target, f.Course, problemId);
             problem.Total++;
-            if (batch.TryGetField(i, s_success, out FieldValue success) && success.Kind == JsonTokenType.String && success.Utf8.SequenceEqual("correct"u8))
+            if (ev.TryGet("success"u8, out FieldValue success) && success.Kind == JsonTokenType.String && success.Utf8.SequenceEqual("correct"u8))
             {
                 problem.Correct++;
             }
