@@ -59,4 +59,7 @@ public sealed record ReportOptions
 
     /// <summary>For tests: the keys a weekly-activity worker's table holds, and the keys it holds per learner bucket, before spilling (see <see cref="WeeklyActivityReport"/>); null: the defaults.</summary>
     internal int? WeeklyActivityHeld { get; init; }
+
+    /// <summary>For tests: the keys a forum-activity worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ForumActivitySection"/>); null: the defaults.</summary>
+    internal int? ForumActivityHeld { get; init; }
 }
