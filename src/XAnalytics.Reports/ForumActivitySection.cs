@@ -286,10 +286,10 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The last day of any kept event (zigzag), the courses with a row (by canonical id), the usernames in ordinal
-    /// order, then the learner buckets' count and per bucket its rows (equal keys added up, sorted by username, course
-    /// and day, so the bytes do not depend on the threads): their count, then (day, course, username, posts,
-    /// responses, comments, upvotes given, upvotes received) each.
+    /// The last day of any kept event (zigzag), the courses with a row (by canonical id), the usernames (see
+    /// <see cref="PartialTexts"/>), then the learner buckets' count and per bucket its rows (equal keys added up, sorted
+    /// by username's position, course and day, so the bytes do not depend on the threads): their count, then (day,
+    /// course, username, posts, responses, comments, upvotes given, upvotes received) each.
     /// </remarks>
     public void WritePartial(ForumActivityPartial state, PartialWriter writer)
     {
@@ -298,12 +298,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         writer.WriteInt(state.LastDay);
         state.Flush();
         int[] courses = _facts.Courses.WriteSorted(writer, state.Courses);
-        (string[] users, Dictionary<ulong, int> userRank) = RankedUsers(state.Users);
-        writer.WriteUInt((ulong)users.Length);
-        foreach (string name in users)
-        {
-            writer.WriteString(name);
-        }
+        Dictionary<ulong, int> userRank = PartialTexts.Write(writer, state.Users.Names, [.. state.Users.Names.Keys]);
 
         writer.WriteUInt(LearnerBuckets.Count);
         var bucket = new RecordBuffer<ForumActivityRecord>();
@@ -317,7 +312,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 days[i] = days[i] with { User = (ulong)userRank[days[i].User], Course = courses[days[i].Course] };
             }
 
-            days.Sort(default(ForumActivityRecord.LearnerOrder)); // by rank, not hash: the same in every process
+            days.Sort(default(ForumActivityRecord.LearnerOrder)); // by position: the same in every process
             writer.WriteUInt((ulong)days.Length);
             foreach (ForumActivityRecord d in days)
             {
@@ -341,17 +336,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         long lastDay = reader.ReadInt();
         partial.LastDay = lastDay is >= int.MinValue and <= int.MaxValue ? (int)lastDay : throw reader.Corrupt($"a last day of {lastDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
-        int n = reader.ReadCount();
-        ulong[] users = new ulong[Math.Min(n, 1 << 20)];
-        for (int i = 0; i < n; i++)
-        {
-            if (i == users.Length)
-            {
-                Array.Resize(ref users, Math.Min(n, users.Length * 2));
-            }
-
-            users[i] = partial.Users.Add(reader.ReadBytes());
-        }
+        ulong[] users = PartialTexts.Read(reader, partial.Users.Names);
 
         int groups = reader.ReadCount();
         for (int g = 0; g < groups; g++)
@@ -366,8 +351,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 }
 
                 int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
-                int position = reader.ReadCount();
-                ulong user = position < n ? users[position] : throw reader.Corrupt($"name {position} of {n}");
+                ulong user = PartialTexts.At(users, reader.ReadCount(), reader);
                 var counts = new ForumCounts
                 {
                     Posts = (long)reader.ReadUInt(),

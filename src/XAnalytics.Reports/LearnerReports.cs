@@ -228,6 +228,7 @@ public sealed class LearnerReports : IDisposable
         Section<ModuleEngagementSection>()?.CloseSpill();
         WeeklyActivity?.CloseSpill();
         Section<ForumActivitySection>()?.CloseSpill();
+        Section<ActiveUsersWeeklySection>()?.CloseSpill();
         if (_factbook is not null)
         {
             // Wait for a load still under way (a run that failed early), then close what it opened; a failed load
