@@ -223,6 +223,11 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
             result.Flush();
             (string[] users, Dictionary<ulong, int> userRank) = RankedUsers(result.Users);
             (string[] courses, int[] courseRank) = RankedCourses(result.Courses);
+
+            // The texts are in the ranked arrays now: drop the partial's tables before the rows are built.
+            result.Users.Names.Clear();
+            result.Users.Names.TrimExcess();
+            result.Courses.Clear();
             var dailyCounts = new List<ForumCounts>();
             var weeklyCounts = new List<ForumCounts>();
             var dailyRuns = new ForumActivityItem[LearnerBuckets.Count][];
