@@ -233,8 +233,8 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The courses, then the learner buckets' count and each bucket's distinct keys (sorted, so the bytes do not depend
-    /// on the threads): their count, then per key the course, the interval (a weekly key's week day number shifted past
+    /// The courses with a key (by canonical id), then the learner buckets' count and each bucket's distinct keys
+    /// (sorted, courses by position, so the bytes do not depend on the threads): their count, then per key the course, the interval (a weekly key's week day number shifted past
     /// its label's four bits, or a daily key's day number with bit 30 set) and the user. Users are the run's user keys
     /// (the numeric id, or the XXH3 of the username with bit 62 set): the same in every process.
     /// </remarks>
@@ -242,15 +242,33 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        _facts.Courses.Write(writer);
         state.Flush();
-        writer.WriteUInt(LearnerBuckets.Count);
         var bucket = new RecordBuffer<PackedKey>();
+        var used = new HashSet<int>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
             bucket.Clear();
             state.Records.ReadBucket(b, bucket);
-            ReadOnlySpan<PackedKey> keys = SortedDistinct(bucket.Span);
+            foreach (PackedKey key in bucket.Span)
+            {
+                used.Add(PackedKey.HighHalf(key.High));
+            }
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, used);
+        writer.WriteUInt(LearnerBuckets.Count);
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            bucket.Clear();
+            state.Records.ReadBucket(b, bucket);
+            Span<PackedKey> all = bucket.Span;
+            for (int i = 0; i < all.Length; i++)
+            {
+                // Courses by their position in what was written (canonical order): the same bytes whatever the threads.
+                all[i] = new PackedKey(PackedKey.Pack(courses[PackedKey.HighHalf(all[i].High)], PackedKey.LowHalf(all[i].High)), all[i].Low);
+            }
+
+            ReadOnlySpan<PackedKey> keys = SortedDistinct(all);
             writer.WriteUInt((ulong)keys.Length);
             foreach (PackedKey key in keys)
             {
