@@ -46,7 +46,7 @@ public sealed class LearnerReports : IDisposable
 
         if (Includes(ReportSections.WeeklyActivity))
         {
-            WeeklyActivity = new WeeklyActivityReport(facts);
+            WeeklyActivity = new WeeklyActivityReport(facts, options);
             parts.Add(AggregatePart.Of(WeeklyActivity));
         }
 
@@ -226,6 +226,9 @@ public sealed class LearnerReports : IDisposable
         _facts.Dispose();
         Section<VideoSection>()?.CloseSpill(); // a failed or cancelled run's scratch files; a completed one closed them
         Section<ModuleEngagementSection>()?.CloseSpill();
+        WeeklyActivity?.CloseSpill();
+        Section<ForumActivitySection>()?.CloseSpill();
+        Section<ActiveUsersWeeklySection>()?.CloseSpill();
         if (_factbook is not null)
         {
             // Wait for a load still under way (a run that failed early), then close what it opened; a failed load

@@ -56,4 +56,13 @@ public sealed record ReportOptions
 
     /// <summary>For tests: the keys a module-engagement worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ModuleEngagementSection"/>); null: the defaults.</summary>
     internal int? ModuleEngagementHeld { get; init; }
+
+    /// <summary>For tests: the keys a weekly-activity worker's table holds, and the keys it holds per learner bucket, before spilling (see <see cref="WeeklyActivityReport"/>); null: the defaults.</summary>
+    internal int? WeeklyActivityHeld { get; init; }
+
+    /// <summary>For tests: the keys a forum-activity worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ForumActivitySection"/>); null: the defaults.</summary>
+    internal int? ForumActivityHeld { get; init; }
+
+    /// <summary>For tests: the pairs an active-users-weekly worker's table holds, and per learner bucket, before spilling (see <see cref="ActiveUsersWeeklySection"/>); null: the defaults.</summary>
+    internal int? ActiveUsersWeeklyHeld { get; init; }
 }

@@ -40,7 +40,7 @@ public static class ReportSections
         [
             video,
             engagement,
-            new ActiveUsersWeeklySection(facts),
+            new ActiveUsersWeeklySection(facts, options),
             new CoursewareLinkClickedSection(facts),
             new EnrollmentSection(facts, options),
             new ForumActivitySection(facts, options),
