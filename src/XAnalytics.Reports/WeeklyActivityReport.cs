@@ -61,6 +61,15 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
     /// <summary>Distinct active users per course and UTC day, by course and day; null until the run has ended.</summary>
     public IReadOnlyList<DailyActiveRow>? DailyActive { get; private set; }
 
+    /// <summary>
+    /// For the course pages (<see cref="CoursePagesSection"/>): the distinct learners of each course over the whole run
+    /// (those with an <c>ACTIVE</c> week in it), by course id; null until the run has ended.
+    /// </summary>
+    internal Dictionary<int, long>? LearnersByCourse { get; private set; }
+
+    /// <summary>For the course pages: the counts of <see cref="Rows"/> by course id, week's day number and label; null until the run has ended.</summary>
+    internal List<(int Course, int Week, ActivityLabels Label, long Count)>? WeekCounts { get; private set; }
+
     /// <inheritdoc/>
     public WeeklyActivityPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
 
@@ -131,6 +140,8 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         {
             result.Flush();
             var counts = new Dictionary<long, long>();
+            var learners = new Dictionary<int, long>();
+            var courseLearners = new RecordBuffer<PackedKey>();
             var bucket = new RecordBuffer<PackedKey>();
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {
@@ -138,6 +149,7 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
                 result.Records.ReadBucket(b, bucket);
                 result.Records.ReleaseBucket(b);
                 ReadOnlySpan<PackedKey> keys = SortedDistinct(bucket.Span);
+                CountLearners(keys, courseLearners, learners);
                 int i = 0;
                 while (i < keys.Length)
                 {
@@ -180,6 +192,18 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
                 return c != 0 ? c : LabelOrder(a.Label).CompareTo(LabelOrder(b.Label));
             });
             Rows = rows;
+            LearnersByCourse = learners;
+            var weekCounts = new List<(int Course, int Week, ActivityLabels Label, long Count)>();
+            foreach (KeyValuePair<long, long> kv in counts)
+            {
+                if (!WeeklyActivityPartial.IsDaily(kv.Key))
+                {
+                    int low = PackedKey.LowHalf(kv.Key);
+                    weekCounts.Add((PackedKey.HighHalf(kv.Key), low >> 4, (ActivityLabels)(low & 0xF), kv.Value));
+                }
+            }
+
+            WeekCounts = weekCounts;
             dailyRows.Sort(static (a, b) =>
             {
                 int c = string.CompareOrdinal(a.CourseId, b.CourseId);
@@ -195,6 +219,29 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled, or wrote its partial (see <see cref="LearnerReports.Dispose"/>).</summary>
     internal void CloseSpill() => _spill.Close();
+
+    /// <summary>
+    /// Adds to <paramref name="learners"/> the distinct learners of each course among one bucket's distinct keys (a
+    /// learner's keys are all in one bucket, so buckets add up): every learner with an activity has an <c>ACTIVE</c> key.
+    /// </summary>
+    private static void CountLearners(ReadOnlySpan<PackedKey> keys, RecordBuffer<PackedKey> scratch, Dictionary<int, long> learners)
+    {
+        scratch.Clear();
+        foreach (ref readonly PackedKey key in keys)
+        {
+            if (!WeeklyActivityPartial.IsDaily(key.High) && (ActivityLabels)(PackedKey.LowHalf(key.High) & 0xF) == ActivityLabels.Active)
+            {
+                var pair = new PackedKey(PackedKey.HighHalf(key.High), key.Low);
+                scratch.AddRange(new ReadOnlySpan<PackedKey>(in pair));
+            }
+        }
+
+        Span<PackedKey> pairs = SortedDistinct(scratch.Span);
+        foreach (ref readonly PackedKey pair in pairs)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(learners, (int)pair.High, out _)++;
+        }
+    }
 
     /// <summary>Sorts <paramref name="keys"/> (by course and interval, then learner) and moves each distinct key once to the front.</summary>
     private static Span<PackedKey> SortedDistinct(Span<PackedKey> keys)
