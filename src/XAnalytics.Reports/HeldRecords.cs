@@ -56,6 +56,55 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="records"/> to <paramref name="bucket"/> whole: when they do not fit in the bucket's block
+    /// the block is written to the scratch files first, and more than a block is written at once as a block of its
+    /// own, so a block never splits them. Variable-length records (length-prefixed bytes, <c>T</c> = <see cref="byte"/>)
+    /// are added this way: every block, held or spilled, then holds whole records, and <see cref="ReadBucket"/> hands
+    /// back a run of whole records.
+    /// </summary>
+    public void AddWhole(int bucket, ReadOnlySpan<T> records)
+    {
+        T[] block = _held[bucket] ??= new T[BlockRecords];
+        int count = _counts[bucket];
+        if (count + records.Length > block.Length && count > 0)
+        {
+            Spill.Write(bucket, Owner, block.AsSpan(0, count), ref _raw, ref _compressed);
+            count = 0;
+        }
+
+        if (records.Length > block.Length)
+        {
+            Spill.Write(bucket, Owner, records, ref _raw, ref _compressed);
+        }
+        else
+        {
+            records.CopyTo(block.AsSpan(count));
+            count += records.Length;
+        }
+
+        _counts[bucket] = count;
+    }
+
+    /// <summary>
+    /// <see cref="MergeFrom"/> for records added by <see cref="AddWhole"/>: each of <paramref name="from"/>'s held
+    /// blocks is taken as one whole (it holds whole records), so no record is split.
+    /// </summary>
+    public void MergeWholeFrom(HeldRecords<T> from)
+    {
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            if (from._counts[b] > 0)
+            {
+                AddWhole(b, from.HeldOf(b));
+            }
+        }
+
+        from.ReleaseHeld();
+        Owners.UnionWith(from.Owners);
+        from.Owners.Clear();
+    }
+
     /// <summary>Takes <paramref name="from"/>'s records into this partial (its held ones copied, its spilled ones by owner), and empties it.</summary>
     public void MergeFrom(HeldRecords<T> from)
     {

@@ -36,18 +36,46 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "problem_response";
 
+    /// <summary>Learner problems a worker's table holds before it empties into its learner buckets (see <see cref="ProblemResponsePartial"/>).</summary>
+    internal const int DefaultTableCapacity = 8192;
+
+    /// <summary>Bytes of texts a worker's table holds before it empties (about 8 MiB: a submission's compact copy is about 500 bytes).</summary>
+    internal const int DefaultArenaLimit = 8 << 20;
+
+    /// <summary>Bytes per held block of a learner bucket (a worker holds up to <see cref="LearnerBuckets.Count"/> of them).</summary>
+    internal const int DefaultBlockBytes = 64 * 1024;
+
     private static readonly FieldPath s_username = FieldPath.Parse("username");
 
     private readonly EventFacts _facts;
+    private readonly BucketSpill<byte> _spill;
+    private IReadOnlyList<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> _hardest = [];
 
-    internal ProblemResponseSection(EventFacts facts)
+    internal ProblemResponseSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
+        _spill = new BucketSpill<byte>(options.ScratchDirectory, "problem-response");
+        int? held = options.ProblemTablesHeld;
+        TableCapacity = held ?? DefaultTableCapacity;
+        ArenaLimit = held is int h ? h * 64 : DefaultArenaLimit;
+        BlockBytes = held is int k ? k * 64 : DefaultBlockBytes;
         Part = AggregatePart.Of(this);
     }
 
-    /// <summary>The rows; null until the run has ended.</summary>
+    /// <summary>The rows; null until the run has ended. Kept compact, each row made when read (see <see cref="ProblemResponseRowList"/>).</summary>
     public IReadOnlyList<ProblemResponseRow>? Rows { get; private set; }
+
+    /// <summary>Learner problems per worker table (for tests).</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>Bytes of texts per worker table (for tests).</summary>
+    internal int ArenaLimit { get; }
+
+    /// <summary>Bytes per held block (for tests).</summary>
+    internal int BlockBytes { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal BucketSpill<byte> Spill => _spill;
 
     string IReportSection.Name => SectionName;
 
@@ -58,7 +86,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     private IAggregatePart Part { get; }
 
     /// <inheritdoc/>
-    public ProblemResponsePartial CreatePartial() => new();
+    public ProblemResponsePartial CreatePartial() => new(_spill, TableCapacity, ArenaLimit, BlockBytes);
 
     /// <inheritdoc/>
     public void Accumulate(ProblemResponsePartial target, EventBatch batch)
@@ -72,7 +100,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // The event data (answers checked, problem id, compact copy: see Compact) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash))
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out _))
             {
                 continue;
             }
@@ -83,9 +111,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                 continue;
             }
 
-            int user = target.Names.GetId(name);
-            ProblemResponseState state = Find(target, f.Course, user, problemId, problemHash);
-            state.Add(1, f.Ticks, f.Ticks, compact, compactHash, target.Texts);
+            target.Add(f.Course, name, XxHash3.HashToUInt64(name), problemId, problemHash, 1, f.Ticks, f.Ticks, compact);
         }
     }
 
@@ -94,105 +120,113 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        var ids = new int[from.Names.Count];
-        for (int id = 0; id < ids.Length; id++)
-        {
-            ids[id] = into.Names.Add(from.Names.Name(id));
-        }
-
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), ProblemResponseState> kv in from.Problems)
-        {
-            for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
-            {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state, into.Texts);
-            }
-        }
+        // The learner problems of both are folded at completion: the other's table is handed to its buckets, and its
+        // blocks taken whole (its spilled ones by owner).
+        from.Flush();
+        into.Records.MergeWholeFrom(from.Records);
+        into.MergeCourses(from);
     }
 
     /// <inheritdoc/>
     public void Complete(ProblemResponsePartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // The latest submissions are parsed in parallel, each worker into a list of its own. Learners who gave the same
-        // answers share one array (ByteInterner), so each worker parses an array, and decodes a problem id, once.
-        // The shared table is not needed any more: each state lets go of its submission once its rows are made, so the
-        // submissions are freed as the rows grow rather than both being held at the end.
-        result.Texts.Clear();
-        var rows = new List<ProblemResponseRow>();
-        Parallel.ForEach(
-            result.Problems,
-            () => new CompleteWorker(),
-            (kv, loop, local) =>
-            {
-                string course = _facts.Courses.Name(kv.Key.Course);
-                string username = result.Names.Name(kv.Key.User);
-                for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
-                {
-                    ref string? problem = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Texts, state.ProblemId, out _);
-                    problem ??= Encoding.UTF8.GetString(state.ProblemId);
-                    var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
-                    var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
-                    (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = local.AnswersOf(state.LatestArray);
-
-                    state.DropSubmission();
-
-                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in answers)
-                    {
-                        local.Rows.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
-                    }
-                }
-
-                return local;
-            },
-            local =>
-            {
-                lock (rows)
-                {
-                    rows.AddRange(local.Rows);
-                }
-            });
-
-        rows.Sort(static (a, b) =>
+        try
         {
-            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
-            c = c != 0 ? c : string.CompareOrdinal(a.ProblemId, b.ProblemId);
-            c = c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
-            return c != 0 ? c : string.CompareOrdinal(a.AnswerId, b.AnswerId);
-        });
-        Rows = rows;
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
-        result.Problems.Clear();
-        result.Problems.TrimExcess();
+            (int[] courseRank, string[] courseNames) = CourseRanks(result.Courses);
+            result.Flush();
+
+            // Bucket after bucket (a learner's records are all in one): its records sorted by learner problem, each
+            // learner problem's records folded (attempts added, first and latest kept), the latest submission's
+            // answers made row records, sorted in the table's order. The runs are merged as the rows are read.
+            var runs = new byte[LearnerBuckets.Count][];
+            int rows = 0;
+            Parallel.For(
+                0,
+                LearnerBuckets.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                () => new CompleteWorker(),
+                (b, _, local) =>
+                {
+                    runs[b] = local.Fold(result.Records, b, courseRank, out int count);
+                    Interlocked.Add(ref rows, count);
+                    return local;
+                },
+                _ => { });
+
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            var list = new ProblemResponseRowList(runs, courseNames, rows);
+            Rows = list;
+            _hardest = Hardest(list, runs, courseNames);
+        }
+        finally
+        {
+            _spill.Close();
+        }
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.problem-response";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The courses (by canonical id), the usernames (see <see cref="PartialNames"/>), then per learner's problem
-    /// (course, username, problem id bytes, in that order): attempts, first and last submission times (zigzag ticks)
-    /// and the last submission's compact copy (bytes).
+    /// The courses (by canonical id), then per learner's problem (course, username bytes, problem id bytes, in that
+    /// order): attempts, first and last submission times (zigzag ticks) and the last submission's compact copy (bytes).
     /// </remarks>
     public void WritePartial(ProblemResponsePartial state, PartialWriter writer)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        List<(int Course, int User, ProblemResponseState State)> entries =
-            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId, static s => s.Next);
-        writer.WriteUInt((ulong)entries.Count);
-        foreach ((int course, int user, ProblemResponseState s) in entries)
+
+        // Every learner problem of the partial, folded bucket by bucket (the partial keeps its records: it is only read).
+        state.Flush();
+        var bucket = new RecordBuffer<byte>();
+        var starts = new RecordBuffer<int>();
+        var all = new RecordBuffer<byte>();
+        byte[] one = new byte[1024];
+        var usedCourses = new HashSet<int>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            writer.WriteUInt((ulong)course);
-            writer.WriteUInt((ulong)user);
-            writer.WriteBytes(s.ProblemId);
-            writer.WriteUInt((ulong)s.Attempts);
-            writer.WriteInt(s.FirstTicks);
-            writer.WriteInt(s.LastTicks);
-            writer.WriteBytes(s.LatestEvent.Span);
+            bucket.Clear();
+            starts.Clear();
+            state.Records.ReadBucket(b, bucket);
+            ProblemResponseRecords.Index(bucket.Span, starts);
+            starts.Span.Sort(new ProblemResponseRecords.KeyOrder(bucket.Items));
+            ReadOnlySpan<int> sorted = starts.Span;
+            for (int i = 0; i < sorted.Length;)
+            {
+                i = NextLearnerProblem(bucket.Items, sorted, i, out long attempts, out long first, out int latestStart);
+                ReadOnlySpan<byte> latestRecord = bucket.Items.AsSpan(latestStart);
+                int course = ProblemResponseRecords.Course(latestRecord);
+                usedCourses.Add(course);
+                int length = ProblemResponseRecords.Write(ref one, course, attempts, first, ProblemResponseRecords.Last(latestRecord),
+                    ProblemResponseRecords.User(latestRecord), ProblemResponseRecords.Problem(latestRecord), ProblemResponseRecords.Latest(latestRecord));
+                all.AddRange(one.AsSpan(0, length));
+            }
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        var order = new RecordBuffer<int>();
+        ProblemResponseRecords.Index(all.Span, order);
+        order.Span.Sort(new WrittenOrder(all.Items, courses));
+        writer.WriteUInt((ulong)order.Count);
+        foreach (int at in order.Span)
+        {
+            ReadOnlySpan<byte> r = all.Items.AsSpan(at);
+            writer.WriteUInt((ulong)courses[ProblemResponseRecords.Course(r)]);
+            writer.WriteBytes(ProblemResponseRecords.User(r));
+            writer.WriteBytes(ProblemResponseRecords.Problem(r));
+            writer.WriteUInt((ulong)ProblemResponseRecords.Attempts(r));
+            writer.WriteInt(ProblemResponseRecords.First(r));
+            writer.WriteInt(ProblemResponseRecords.Last(r));
+            writer.WriteBytes(ProblemResponseRecords.Latest(r));
         }
     }
 
@@ -200,20 +234,25 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public ProblemResponsePartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new ProblemResponsePartial();
+        ProblemResponsePartial partial = CreatePartial();
         int[] courses = _facts.Courses.ReadMap(reader);
-        int[] users = PartialNames.Read(reader, partial.Names);
         int n = reader.ReadCount();
         for (int i = 0; i < n; i++)
         {
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
-            int user = PartialNames.At(users, reader.ReadCount(), reader);
+            ReadOnlySpan<byte> user = reader.ReadBytes();
+            ulong userHash = XxHash3.HashToUInt64(user);
             ReadOnlySpan<byte> problemId = reader.ReadBytes();
-            ProblemResponseState s = Find(partial, course, user, problemId, XxHash3.HashToUInt64(problemId));
+            ulong problemHash = XxHash3.HashToUInt64(problemId);
             long attempts = (long)reader.ReadUInt();
             long first = reader.ReadInt(), last = reader.ReadInt();
             ReadOnlySpan<byte> latest = reader.ReadBytes();
-            s.Add(attempts, first, last, latest, XxHash3.HashToUInt64(latest), partial.Texts);
+            if (course < 0 || user.IsEmpty || attempts < 1 || first > last)
+            {
+                throw reader.Corrupt("a problem response without course, learner or attempts");
+            }
+
+            partial.Add(course, user, userHash, problemId, problemHash, attempts, first, last, latest);
         }
 
         return partial;
@@ -237,17 +276,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     void IReportSection.AppendHtml(StringBuilder html)
     {
-        // The hardest problems: the most learners whose latest answer is wrong.
-        var byProblem = new Dictionary<(string Course, string Problem), (long Learners, long Wrong)>();
-        foreach (ProblemResponseRow r in Rows ?? [])
-        {
-            ref (long Learners, long Wrong) c = ref CollectionsMarshal.GetValueRefOrAddDefault(byProblem, (r.CourseId, r.ProblemId), out _);
-            c.Learners++;
-            c.Wrong += r.Correct == false ? 1 : 0;
-        }
-
-        var hardest = byProblem.OrderByDescending(kv => kv.Value.Learners == 0 ? 0 : (double)kv.Value.Wrong / kv.Value.Learners)
-            .ThenByDescending(kv => kv.Value.Learners).ThenBy(kv => kv.Key.Course, StringComparer.Ordinal).ThenBy(kv => kv.Key.Problem, StringComparer.Ordinal).ToList();
+        // The hardest problems: the most learners whose latest answer is wrong (counted at completion, see Hardest).
+        IReadOnlyList<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> hardest = _hardest;
         html.Append("<h2>Problem responses (edX)</h2>\n<p class=\"note\">Each learner's latest answer per problem (edX's problem response report, "
             + "problem_response.py), here per problem: answers whose latest submission was incorrect, hardest first. "
             + "<a href=\"problem_response.csv\">problem_response.csv</a></p>\n");
@@ -257,6 +287,89 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             return [kv.Key.Course, kv.Key.Problem, ReportWriter.N(kv.Value.Learners), ReportWriter.N(kv.Value.Wrong),
                 ((double)kv.Value.Wrong / kv.Value.Learners).ToString("P0", CultureInfo.InvariantCulture)];
         }, numeric: [2, 3, 4]);
+    }
+
+    /// <summary>
+    /// Per course and problem, the answers and the incorrect ones, hardest first: read off the sorted runs, whose rows
+    /// come by course and problem (no row object made; a problem's text once).
+    /// </summary>
+    private static List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> Hardest(
+        ProblemResponseRowList rows, byte[][] runs, string[] courseNames)
+    {
+        var byProblem = new List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)>();
+        ProblemResponseRowList.Cursor cursor = rows.Records();
+        int lastRun = -1, lastAt = 0;
+        while (cursor.TryNext(out int run, out int at))
+        {
+            ReadOnlySpan<byte> r = runs[run].AsSpan(at);
+            if (lastRun < 0 || !ProblemResponseRowList.SameProblem(runs[lastRun].AsSpan(lastAt), r))
+            {
+                (string course, string problem) = ProblemResponseRowList.CourseAndProblem(r, courseNames);
+                byProblem.Add(((course, problem), (0, 0)));
+            }
+
+            var (key, (learners, wrong)) = byProblem[^1];
+            byProblem[^1] = (key, (learners + 1, wrong + (ProblemResponseRowList.IsIncorrect(r) ? 1 : 0)));
+            (lastRun, lastAt) = (run, at);
+        }
+
+        return byProblem.OrderByDescending(kv => kv.Value.Learners == 0 ? 0 : (double)kv.Value.Wrong / kv.Value.Learners)
+            .ThenByDescending(kv => kv.Value.Learners).ThenBy(kv => kv.Key.Course, StringComparer.Ordinal).ThenBy(kv => kv.Key.Problem, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The course ids with submissions, ranked by name (ordinal): the rank of each id, and the names by rank.</summary>
+    private (int[] Rank, string[] Names) CourseRanks(ulong[] used)
+    {
+        var courses = new List<(int Id, string Name)>();
+        for (int w = 0; w < used.Length; w++)
+        {
+            for (ulong bits = used[w]; bits != 0; bits &= bits - 1)
+            {
+                int id = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                courses.Add((id, _facts.Courses.Name(id)));
+            }
+        }
+
+        courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        int[] rank = new int[used.Length * 64];
+        string[] names = new string[courses.Count];
+        for (int c = 0; c < courses.Count; c++)
+        {
+            rank[courses[c].Id] = c;
+            names[c] = courses[c].Name;
+        }
+
+        return (rank, names);
+    }
+
+    /// <summary>
+    /// Folds the records of one learner problem, from <paramref name="i"/> of <paramref name="sorted"/> (record starts
+    /// in <paramref name="bytes"/>, sorted by <see cref="ProblemResponseRecords.KeyOrder"/>): attempts added, the first
+    /// time, and the record of the latest submission (by time, a tie keeping the greater text, as edX's sort of
+    /// (timestamp, json) tuples keeps its last). Returns where the next learner problem starts.
+    /// </summary>
+    private static int NextLearnerProblem(byte[] bytes, ReadOnlySpan<int> sorted, int i, out long attempts, out long first, out int latestStart)
+    {
+        var order = new ProblemResponseRecords.KeyOrder(bytes);
+        latestStart = sorted[i];
+        ReadOnlySpan<byte> latestRecord = bytes.AsSpan(latestStart);
+        attempts = ProblemResponseRecords.Attempts(latestRecord);
+        first = ProblemResponseRecords.First(latestRecord);
+        int j = i + 1;
+        for (; j < sorted.Length && order.Compare(sorted[i], sorted[j]) == 0; j++)
+        {
+            ReadOnlySpan<byte> r = bytes.AsSpan(sorted[j]);
+            attempts += ProblemResponseRecords.Attempts(r);
+            first = Math.Min(first, ProblemResponseRecords.First(r));
+            long last = ProblemResponseRecords.Last(r), latest = ProblemResponseRecords.Last(latestRecord);
+            if (last > latest || (last == latest && ProblemResponseRecords.Latest(r).SequenceCompareTo(ProblemResponseRecords.Latest(latestRecord)) > 0))
+            {
+                latestStart = sorted[j];
+                latestRecord = r;
+            }
+        }
+
+        return j;
     }
 
     /// <summary><c>_generate_answers</c> and <c>get_answer_data</c> over the latest submission's event data.</summary>
@@ -432,24 +545,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         return true;
     }
 
-    /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
-    private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
-    {
-        // One state per key but for hash collisions, which chain on (Next): no list per key.
-        ref ProblemResponseState? head = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
-        for (ProblemResponseState? known = head; known is not null; known = known.Next)
-        {
-            if (problemId.SequenceEqual(known.ProblemId))
-            {
-                return known;
-            }
-        }
-
-        var state = new ProblemResponseState(target.Texts.Intern(problemId, problemHash)) { Next = head };
-        head = state;
-        return state;
-    }
-
     private static ReadOnlySpan<byte> Unescaped(ProblemResponsePartial target, in FieldValue v)
     {
         if (!v.HasEscapes)
@@ -470,41 +565,93 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     [GeneratedRegex(@"(?:<choicehint.*?</choicehint>)|(?:<choicehint.*?\>)")]
     private static partial Regex ChoiceHint();
+    /// <summary>Orders folded records as a partial writes them: course (by written position), username, problem id bytes.</summary>
+    private readonly struct WrittenOrder(byte[] bytes, int[] coursePositions) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            ReadOnlySpan<byte> a = bytes.AsSpan(x), b = bytes.AsSpan(y);
+            int c = coursePositions[ProblemResponseRecords.Course(a)].CompareTo(coursePositions[ProblemResponseRecords.Course(b)]);
+            c = c != 0 ? c : ProblemResponseRecords.User(a).SequenceCompareTo(ProblemResponseRecords.User(b));
+            return c != 0 ? c : ProblemResponseRecords.Problem(a).SequenceCompareTo(ProblemResponseRecords.Problem(b));
+        }
+    }
 
-    /// <summary>A worker of <see cref="Complete"/>: its rows, and the texts and answers of the shared arrays it has decoded.</summary>
+    /// <summary>A worker of <see cref="Complete"/>: its buffers (kept from bucket to bucket) and the answers of the submissions it parsed lately.</summary>
     private sealed class CompleteWorker
     {
-        public List<ProblemResponseRow> Rows { get; } = [];
+        private const int MaxCached = 4096;
 
-        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
+        private readonly RecordBuffer<byte> _bucket = new();
+        private readonly RecordBuffer<int> _starts = new();
+        private readonly RecordBuffer<int> _rowStarts = new();
+        private readonly Dictionary<ulong, (byte[] Submission, (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] Answers)> _answers = [];
+        private byte[] _rows = new byte[64 * 1024];
 
-        /// <summary>The answers of each shared submission array this worker has parsed lately (see <see cref="AnswersOf"/>).</summary>
-        private Dictionary<byte[], (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]> Answers { get; } = new(ReferenceEqualityComparer.Instance);
-
-        /// <summary>
-        /// The answers of a latest submission, parsed once per worker for the learners who share its array. Past
-        /// <see cref="MaxCached"/> arrays the cache starts again, as it keeps its arrays alive: when nearly every
-        /// submission is distinct (free text answers) it held them all until the end; answers many learners share are
-        /// parsed again once per restart.
-        /// </summary>
-        public (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] AnswersOf(byte[] submission)
+        /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of) into its sorted run of row records.</summary>
+        public byte[] Fold(HeldRecords<byte> records, int b, int[] courseRank, out int count)
         {
-            if (Answers.TryGetValue(submission, out (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]? known))
+            _bucket.Clear();
+            _starts.Clear();
+            _rowStarts.Clear();
+            records.ReadBucket(b, _bucket);
+            records.ReleaseBucket(b);
+            byte[] bytes = _bucket.Items;
+            ProblemResponseRecords.Index(_bucket.Span, _starts);
+            _starts.Span.Sort(new ProblemResponseRecords.KeyOrder(bytes));
+            ReadOnlySpan<int> sorted = _starts.Span;
+            int used = 0;
+            Span<int> one = stackalloc int[1];
+            for (int i = 0; i < sorted.Length;)
             {
-                return known;
+                i = NextLearnerProblem(bytes, sorted, i, out long attempts, out long first, out int start);
+                ReadOnlySpan<byte> r = bytes.AsSpan(start);
+                int rank = courseRank[ProblemResponseRecords.Course(r)];
+                foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in AnswersOf(ProblemResponseRecords.LatestOf(bytes, start)))
+                {
+                    one[0] = used;
+                    _rowStarts.AddRange(one);
+                    used += ProblemResponseRowList.Encode(ref _rows, used, rank, ProblemResponseRecords.Problem(r), ProblemResponseRecords.User(r), answerId, question, answer,
+                        correct, attempts, first, ProblemResponseRecords.Last(r));
+                }
             }
 
-            if (Answers.Count >= MaxCached)
+            _rowStarts.Span.Sort(new ProblemResponseRowList.RowOrder(_rows));
+            byte[] run = new byte[used];
+            int at = 0;
+            foreach (int start in _rowStarts.Span)
             {
-                Answers.Clear();
+                int length = ProblemResponseRowList.LengthOf(_rows.AsSpan(start));
+                _rows.AsSpan(start, length).CopyTo(run.AsSpan(at));
+                at += length;
+            }
+
+            count = _rowStarts.Count;
+            return run;
+        }
+
+        /// <summary>
+        /// The answers of a latest submission, parsed once for the learners who gave the same answers lately. Past
+        /// <see cref="MaxCached"/> submissions the cache starts again (answers many learners share are parsed again
+        /// once per restart).
+        /// </summary>
+        private (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] AnswersOf(ReadOnlyMemory<byte> submission)
+        {
+            ulong hash = XxHash3.HashToUInt64(submission.Span);
+            if (_answers.TryGetValue(hash, out var known) && known.Submission.AsSpan().SequenceEqual(submission.Span))
+            {
+                return known.Answers;
+            }
+
+            if (_answers.Count >= MaxCached)
+            {
+                _answers.Clear();
             }
 
             using JsonDocument doc = JsonDocument.Parse(submission);
             (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = [.. ProblemResponseSection.Answers(doc.RootElement)];
-            Answers[submission] = answers;
+            _answers[hash] = (submission.ToArray(), answers);
             return answers;
         }
-
-        private const int MaxCached = 4096;
     }
 }

@@ -10,6 +10,9 @@ internal sealed class RecordBuffer<T>
 
     public Span<T> Span => _items.AsSpan(0, Count);
 
+    /// <summary>The storage the records are in (its first <see cref="Count"/> items): for comparers that hold it while a span of it is sorted.</summary>
+    public T[] Items => _items;
+
     public void AddRange(ReadOnlySpan<T> records)
     {
         if (Count + records.Length > _items.Length)

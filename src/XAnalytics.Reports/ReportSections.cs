@@ -45,7 +45,7 @@ public static class ReportSections
             new EnrollmentSection(facts, options),
             new ForumActivitySection(facts, options),
             new TagsDistributionSection(facts),
-            new ProblemResponseSection(facts),
+            new ProblemResponseSection(facts, options),
             new AnswerDistributionSection(facts),
             new CoursePagesSection(facts, options, video, engagement),
         ];

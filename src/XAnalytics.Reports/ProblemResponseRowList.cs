@@ -1,0 +1,264 @@
+using System.Buffers.Binary;
+using System.Collections;
+using System.Text;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <see cref="ProblemResponseSection.Rows"/>: the rows kept as variable-length UTF-8 records (see <see cref="Encode"/>)
+/// in one sorted run per learner bucket, each <see cref="ProblemResponseRow"/> made when read. Reading them in order
+/// merges the runs as it goes; the first read by index makes the rows (kept). A row object with its strings took
+/// about 4x the bytes of its record.
+/// </summary>
+internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
+{
+    /// <summary>The fixed part of a row record: length, course rank, correctness, attempts, first and last ticks.</summary>
+    private const int HeaderBytes = 33;
+
+    private readonly byte[][] _runs;
+    private readonly string[] _courses;
+    private List<ProblemResponseRow>? _made;
+
+    /// <param name="runs">Row records one after another, each run sorted in the table's order (<see cref="RowOrder"/>).</param>
+    /// <param name="courses">The course names by rank.</param>
+    /// <param name="count">The rows in all the runs.</param>
+    public ProblemResponseRowList(byte[][] runs, string[] courses, int count)
+    {
+        (_runs, _courses, Count) = (runs, courses, count);
+    }
+
+    public int Count { get; }
+
+    public ProblemResponseRow this[int index]
+    {
+        get
+        {
+            if (_made is null)
+            {
+                var made = new List<ProblemResponseRow>(Count);
+                foreach (ProblemResponseRow row in this)
+                {
+                    made.Add(row);
+                }
+
+                _made = made;
+            }
+
+            return _made[index];
+        }
+    }
+
+    /// <summary>
+    /// Writes one row record at <paramref name="at"/> of <paramref name="buffer"/> (grown when needed); returns its
+    /// length. The texts are valid UTF-8 (a text that was not is as <see cref="Encoding.UTF8"/> decodes it).
+    /// </summary>
+    public static int Encode(
+        ref byte[] buffer, int at, int courseRank, ReadOnlySpan<byte> problem, ReadOnlySpan<byte> user, string answerId, string question, IReadOnlyList<string> answer,
+        bool? correct, long attempts, long first, long last)
+    {
+        int most = HeaderBytes + 4 + problem.Length + 4 + user.Length + 4 + Encoding.UTF8.GetMaxByteCount(answerId.Length)
+            + 4 + Encoding.UTF8.GetMaxByteCount(question.Length) + 4;
+        for (int i = 0; i < answer.Count; i++)
+        {
+            most += 4 + Encoding.UTF8.GetMaxByteCount(answer[i].Length);
+        }
+
+        if (buffer.Length - at < most)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + most));
+        }
+
+        Span<byte> r = buffer.AsSpan(at);
+        BinaryPrimitives.WriteInt32LittleEndian(r[4..], courseRank);
+        r[8] = correct switch
+        {
+            false => 0,
+            true => 1,
+            null => 2,
+        };
+        BinaryPrimitives.WriteInt64LittleEndian(r[9..], attempts);
+        BinaryPrimitives.WriteInt64LittleEndian(r[17..], first);
+        BinaryPrimitives.WriteInt64LittleEndian(r[25..], last);
+        int n = HeaderBytes;
+        n += Text(r[n..], problem);
+        n += Text(r[n..], user);
+        n += String(r[n..], answerId);
+        n += String(r[n..], question);
+        BinaryPrimitives.WriteInt32LittleEndian(r[n..], answer.Count);
+        n += 4;
+        for (int i = 0; i < answer.Count; i++)
+        {
+            n += String(r[n..], answer[i]);
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(r, n);
+        return n;
+
+        static int Text(Span<byte> into, ReadOnlySpan<byte> utf8)
+        {
+            if (System.Text.Unicode.Utf8.IsValid(utf8))
+            {
+                utf8.CopyTo(into[4..]);
+                BinaryPrimitives.WriteInt32LittleEndian(into, utf8.Length);
+                return 4 + utf8.Length;
+            }
+
+            return String(into, Encoding.UTF8.GetString(utf8));
+        }
+
+        static int String(Span<byte> into, string text)
+        {
+            int length = Encoding.UTF8.GetBytes(text, into[4..]);
+            BinaryPrimitives.WriteInt32LittleEndian(into, length);
+            return 4 + length;
+        }
+    }
+
+    /// <summary>The length of the row record at the start of <paramref name="record"/>.</summary>
+    public static int LengthOf(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt32LittleEndian(record);
+
+    /// <summary>Whether the row's answer was incorrect (for the index page's hardest problems).</summary>
+    public static bool IsIncorrect(ReadOnlySpan<byte> record) => record[8] == 0;
+
+    /// <summary>Whether two row records are of the same course and problem.</summary>
+    public static bool SameProblem(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+        => BinaryPrimitives.ReadInt32LittleEndian(a[4..]) == BinaryPrimitives.ReadInt32LittleEndian(b[4..])
+            && a.Slice(HeaderBytes + 4, BinaryPrimitives.ReadInt32LittleEndian(a[HeaderBytes..])).SequenceEqual(b.Slice(HeaderBytes + 4, BinaryPrimitives.ReadInt32LittleEndian(b[HeaderBytes..])));
+
+    /// <summary>The course and problem id of a row record.</summary>
+    public static (string Course, string Problem) CourseAndProblem(ReadOnlySpan<byte> record, string[] courses)
+        => (courses[BinaryPrimitives.ReadInt32LittleEndian(record[4..])], Encoding.UTF8.GetString(record.Slice(HeaderBytes + 4, BinaryPrimitives.ReadInt32LittleEndian(record[HeaderBytes..]))));
+
+    /// <summary>The row made from its record.</summary>
+    public ProblemResponseRow Row(ReadOnlySpan<byte> record)
+    {
+        int n = HeaderBytes;
+        string problem = Text(record, ref n);
+        string user = Text(record, ref n);
+        string answerId = Text(record, ref n);
+        string question = Text(record, ref n);
+        int count = BinaryPrimitives.ReadInt32LittleEndian(record[n..]);
+        n += 4;
+        string[] answer = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            answer[i] = Text(record, ref n);
+        }
+
+        bool? correct = record[8] switch
+        {
+            0 => false,
+            1 => true,
+            _ => null,
+        };
+        return new ProblemResponseRow(_courses[BinaryPrimitives.ReadInt32LittleEndian(record[4..])], problem, user, answerId, question, answer, correct,
+            BinaryPrimitives.ReadInt64LittleEndian(record[9..]), new DateTime(BinaryPrimitives.ReadInt64LittleEndian(record[17..]), DateTimeKind.Utc),
+            new DateTime(BinaryPrimitives.ReadInt64LittleEndian(record[25..]), DateTimeKind.Utc));
+
+        static string Text(ReadOnlySpan<byte> record, ref int n)
+        {
+            int length = BinaryPrimitives.ReadInt32LittleEndian(record[n..]);
+            string text = Encoding.UTF8.GetString(record.Slice(n + 4, length));
+            n += 4 + length;
+            return text;
+        }
+    }
+
+    /// <summary>The rows' records in the table's order, the runs merged as they are read.</summary>
+    public Cursor Records() => new(_runs);
+
+    public IEnumerator<ProblemResponseRow> GetEnumerator()
+    {
+        var cursor = new Cursor(_runs);
+        while (cursor.TryNext(out int run, out int at))
+        {
+            yield return Row(_runs[run].AsSpan(at));
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>
+    /// Compares two row records as the table orders rows: course (by rank: the names' ordinal order), problem id,
+    /// username, answer id, each text as <see cref="string.CompareOrdinal(string, string)"/> orders its string.
+    /// </summary>
+    public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int c = BinaryPrimitives.ReadInt32LittleEndian(a[4..]).CompareTo(BinaryPrimitives.ReadInt32LittleEndian(b[4..]));
+        int na = HeaderBytes, nb = HeaderBytes;
+        for (int field = 0; c == 0 && field < 3; field++)
+        {
+            int la = BinaryPrimitives.ReadInt32LittleEndian(a[na..]), lb = BinaryPrimitives.ReadInt32LittleEndian(b[nb..]);
+            c = CompareUtf16Order(a.Slice(na + 4, la), b.Slice(nb + 4, lb));
+            na += 4 + la;
+            nb += 4 + lb;
+        }
+
+        return c;
+    }
+
+    /// <summary>
+    /// Orders two valid UTF-8 texts as their UTF-16 strings compare ordinally: as the bytes (code points) but where a
+    /// code point past U+FFFF (a surrogate pair in UTF-16) meets one of U+E000-U+FFFF, which UTF-16 puts after it.
+    /// </summary>
+    internal static int CompareUtf16Order(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int i = a.CommonPrefixLength(b);
+        if (i == a.Length || i == b.Length)
+        {
+            return a.Length.CompareTo(b.Length);
+        }
+
+        if (a[i] < 0x80 && b[i] < 0x80)
+        {
+            return a[i].CompareTo(b[i]);
+        }
+
+        // Back to the start of the code point they differ in (the same in both: they agree before it).
+        while (i > 0 && (a[i] & 0xC0) == 0x80)
+        {
+            i--;
+        }
+
+        Rune.DecodeFromUtf8(a[i..], out Rune ra, out _);
+        Rune.DecodeFromUtf8(b[i..], out Rune rb, out _);
+        return Utf16Key(ra.Value).CompareTo(Utf16Key(rb.Value));
+
+        // The first UTF-16 unit decides, then the code point (two pairs with the same first unit order as their code points).
+        static long Utf16Key(int v) => v < 0x10000 ? (long)v << 21 : ((0xD800L + ((v - 0x10000) >> 10)) << 21) | (uint)v;
+    }
+
+    /// <summary>Orders row records at their starts in one buffer (<see cref="Compare"/>), through a struct comparer.</summary>
+    public readonly struct RowOrder(byte[] bytes) : IComparer<int>
+    {
+        public int Compare(int x, int y) => ProblemResponseRowList.Compare(bytes.AsSpan(x), bytes.AsSpan(y));
+    }
+
+    /// <summary>Merges the sorted runs: the next record in the table's order, as a run and its start.</summary>
+    public struct Cursor(byte[][] runs)
+    {
+        private readonly int[] _at = new int[runs.Length];
+
+        public bool TryNext(out int run, out int at)
+        {
+            run = -1;
+            at = 0;
+            for (int r = 0; r < runs.Length; r++)
+            {
+                if (_at[r] < runs[r].Length && (run < 0 || ProblemResponseRowList.Compare(runs[r].AsSpan(_at[r]), runs[run].AsSpan(_at[run])) < 0))
+                {
+                    run = r;
+                }
+            }
+
+            if (run < 0)
+            {
+                return false;
+            }
+
+            at = _at[run];
+            _at[run] += LengthOf(runs[run].AsSpan(at));
+            return true;
+        }
+    }
+}
