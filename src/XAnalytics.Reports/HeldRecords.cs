@@ -15,6 +15,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
 {
     private readonly T[]?[] _held = new T[]?[LearnerBuckets.Count];
     private readonly int[] _counts = new int[LearnerBuckets.Count];
+    private readonly long[] _totals = new long[LearnerBuckets.Count];
     private byte[] _raw = [];
     private byte[] _compressed = [];
 
@@ -44,11 +45,15 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     /// <summary>The records held for <paramref name="bucket"/>.</summary>
     public ReadOnlySpan<T> HeldOf(int bucket) => _held[bucket].AsSpan(0, _counts[bucket]);
 
+    /// <summary>The records added to <paramref name="bucket"/> (held and spilled, with those of the partials merged in): what <see cref="ReadBucket"/> will hand back, to size its buffer once.</summary>
+    public long TotalOf(int bucket) => _totals[bucket];
+
     /// <summary>Adds a record to <paramref name="bucket"/>, writing the bucket's block to the scratch files when it fills.</summary>
     public void Add(int bucket, in T record)
     {
         T[] block = _held[bucket] ??= new T[BlockRecords];
         block[_counts[bucket]++] = record;
+        _totals[bucket]++;
         if (_counts[bucket] == block.Length)
         {
             Spill.Write(bucket, Owner, block, ref _raw, ref _compressed);
@@ -66,6 +71,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     public void AddWhole(int bucket, ReadOnlySpan<T> records)
     {
         T[] block = _held[bucket] ??= new T[BlockRecords];
+        _totals[bucket] += records.Length;
         int count = _counts[bucket];
         if (count + records.Length > block.Length && count > 0)
         {
@@ -98,6 +104,9 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
             {
                 AddWhole(b, from.HeldOf(b));
             }
+
+            _totals[b] += from._totals[b] - from._counts[b];
+            from._totals[b] = 0;
         }
 
         from.ReleaseHeld();
@@ -114,6 +123,12 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
             {
                 Add(b, r);
             }
+        }
+
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            _totals[b] += from._totals[b] - from._counts[b];
+            from._totals[b] = 0;
         }
 
         from.ReleaseHeld();

@@ -26,5 +26,14 @@ internal sealed class RecordBuffer<T>
 
     public void Clear() => Count = 0;
 
+    /// <summary>Makes room for <paramref name="capacity"/> records at once (no doubling on the way).</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _items.Length)
+        {
+            Array.Resize(ref _items, capacity);
+        }
+    }
+
     private void Grow(int needed) => Array.Resize(ref _items, Math.Max(needed, Math.Max(16, _items.Length * 2)));
 }
