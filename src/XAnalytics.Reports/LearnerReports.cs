@@ -227,6 +227,7 @@ public sealed class LearnerReports : IDisposable
         Section<VideoSection>()?.CloseSpill(); // a failed or cancelled run's scratch files; a completed one closed them
         Section<ModuleEngagementSection>()?.CloseSpill();
         Section<ProblemResponseSection>()?.CloseSpill();
+        Section<AnswerDistributionSection>()?.CloseSpill();
         if (_factbook is not null)
         {
             // Wait for a load still under way (a run that failed early), then close what it opened; a failed load

@@ -46,7 +46,7 @@ public static class ReportSections
             new ForumActivitySection(facts, options),
             new TagsDistributionSection(facts),
             new ProblemResponseSection(facts, options),
-            new AnswerDistributionSection(facts),
+            new AnswerDistributionSection(facts, options),
             new CoursePagesSection(facts, options, video, engagement),
         ];
     }
