@@ -36,11 +36,17 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "problem_response";
 
-    /// <summary>Learner problems a worker's table holds before it empties into its learner buckets (see <see cref="ProblemResponsePartial"/>).</summary>
-    internal const int DefaultTableCapacity = 8192;
+    /// <summary>
+    /// Learner problems a worker's table holds before it empties into its learner buckets (see
+    /// <see cref="ProblemResponsePartial"/>; the answer distribution's tables too). The full report over 1M generated
+    /// events peaked at 289-293 MiB with tables of 8,192 and 8 MiB of texts (every section's worker partials are alive
+    /// at once), 229-240 MiB with 2,048 and 1 MiB, 234 MiB with 512 and 256 KiB; over 4M events and 100,000 learners
+    /// (few submissions repeat within a table's life) the three were alike (439-468 MiB).
+    /// </summary>
+    internal const int DefaultTableCapacity = 2048;
 
-    /// <summary>Bytes of texts a worker's table holds before it empties (about 8 MiB: a submission's compact copy is about 500 bytes).</summary>
-    internal const int DefaultArenaLimit = 8 << 20;
+    /// <summary>Bytes of texts a worker's table holds before it empties (a submission's compact copy is about 500 bytes).</summary>
+    internal const int DefaultArenaLimit = 1 << 20;
 
     /// <summary>Bytes per held block of a learner bucket (a worker holds up to <see cref="LearnerBuckets.Count"/> of them).</summary>
     internal const int DefaultBlockBytes = 64 * 1024;
