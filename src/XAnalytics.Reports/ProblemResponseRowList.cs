@@ -1,28 +1,33 @@
 using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
+using K4os.Compression.LZ4;
 
 namespace XAnalytics.Reports;
 
 /// <summary>
 /// <see cref="ProblemResponseSection.Rows"/>: the rows kept as variable-length UTF-8 records (see <see cref="Encode"/>)
-/// in one sorted run per learner bucket, each <see cref="ProblemResponseRow"/> made when read. Reading them in order
-/// merges the runs as it goes; the first read by index makes the rows (kept). A row object with its strings took
-/// about 4x the bytes of its record.
+/// in one sorted run per learner bucket, in LZ4 blocks of about 64 KiB (a record never split), each
+/// <see cref="ProblemResponseRow"/> made when read. Reading them in order merges the runs as it goes, a block of each
+/// run decompressed at a time; the first read by index makes the rows (kept). A row object with its strings took about
+/// 4x the bytes of its record, and the records compress about 4x.
 /// </summary>
 internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
 {
     /// <summary>The fixed part of a row record: length, course rank, correctness, attempts, first and last ticks.</summary>
     private const int HeaderBytes = 33;
 
-    private readonly byte[][] _runs;
+    /// <summary>Raw bytes per block of a run (a record longer than this is a block of its own).</summary>
+    private const int BlockBytes = 64 * 1024;
+
+    private readonly Run[] _runs;
     private readonly string[] _courses;
     private List<ProblemResponseRow>? _made;
 
-    /// <param name="runs">Row records one after another, each run sorted in the table's order (<see cref="RowOrder"/>).</param>
+    /// <param name="runs">The runs, each sorted in the table's order (<see cref="RowOrder"/>).</param>
     /// <param name="courses">The course names by rank.</param>
     /// <param name="count">The rows in all the runs.</param>
-    public ProblemResponseRowList(byte[][] runs, string[] courses, int count)
+    public ProblemResponseRowList(Run[] runs, string[] courses, int count)
     {
         (_runs, _courses, Count) = (runs, courses, count);
     }
@@ -170,9 +175,9 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
     public IEnumerator<ProblemResponseRow> GetEnumerator()
     {
         var cursor = new Cursor(_runs);
-        while (cursor.TryNext(out int run, out int at))
+        while (cursor.MoveNext())
         {
-            yield return Row(_runs[run].AsSpan(at));
+            yield return Row(cursor.Current);
         }
     }
 
@@ -234,30 +239,125 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
         public int Compare(int x, int y) => ProblemResponseRowList.Compare(bytes.AsSpan(x), bytes.AsSpan(y));
     }
 
-    /// <summary>Merges the sorted runs: the next record in the table's order, as a run and its start.</summary>
-    public struct Cursor(byte[][] runs)
+    /// <summary>A sorted run of row records: LZ4 blocks of whole records, each <c>[raw length][compressed bytes]</c>.</summary>
+    public sealed class Run
     {
-        private readonly int[] _at = new int[runs.Length];
+        private readonly List<byte[]> _blocks = [];
+        private byte[] _raw = new byte[BlockBytes];
+        private int _used;
 
-        public bool TryNext(out int run, out int at)
+        public int BlockCount => _blocks.Count;
+
+        /// <summary>Appends a record (records come in the run's order); the block is compressed when the next would not fit.</summary>
+        public void Add(ReadOnlySpan<byte> record)
         {
-            run = -1;
-            at = 0;
-            for (int r = 0; r < runs.Length; r++)
+            if (_used + record.Length > _raw.Length)
             {
-                if (_at[r] < runs[r].Length && (run < 0 || ProblemResponseRowList.Compare(runs[r].AsSpan(_at[r]), runs[run].AsSpan(_at[run])) < 0))
+                Seal();
+                if (record.Length > _raw.Length)
                 {
-                    run = r;
+                    _raw = new byte[record.Length];
                 }
             }
 
-            if (run < 0)
+            record.CopyTo(_raw.AsSpan(_used));
+            _used += record.Length;
+        }
+
+        /// <summary>Compresses what is left; the run is read only from here on.</summary>
+        public Run Complete()
+        {
+            Seal();
+            _raw = [];
+            return this;
+        }
+
+        /// <summary>Decompresses block <paramref name="index"/> into <paramref name="into"/> (grown when needed); returns its length.</summary>
+        public int Read(int index, ref byte[] into)
+        {
+            byte[] block = _blocks[index];
+            int length = BinaryPrimitives.ReadInt32LittleEndian(block);
+            if (into.Length < length)
+            {
+                into = new byte[length];
+            }
+
+            int decoded = LZ4Codec.Decode(block.AsSpan(4), into.AsSpan(0, length));
+            return decoded == length ? length : throw new InvalidDataException("A problem_response row block does not decode to its length.");
+        }
+
+        private void Seal()
+        {
+            if (_used == 0)
+            {
+                return;
+            }
+
+            byte[] compressed = new byte[4 + LZ4Codec.MaximumOutputSize(_used)];
+            int length = LZ4Codec.Encode(_raw.AsSpan(0, _used), compressed.AsSpan(4), LZ4Level.L00_FAST);
+            BinaryPrimitives.WriteInt32LittleEndian(compressed, _used);
+            _blocks.Add(compressed.AsSpan(0, 4 + length).ToArray());
+            _used = 0;
+        }
+    }
+
+    /// <summary>Merges the sorted runs: the records in the table's order (16 runs: a scan beats a heap), a block of each run decompressed at a time.</summary>
+    public sealed class Cursor
+    {
+        private readonly Run[] _runs;
+        private readonly byte[][] _blocks;
+        private readonly int[] _block;
+        private readonly int[] _length;
+        private readonly int[] _at;
+        private int _current = -1;
+        private int _currentAt;
+
+        public Cursor(Run[] runs)
+        {
+            _runs = runs;
+            _blocks = new byte[runs.Length][];
+            _block = new int[runs.Length];
+            _length = new int[runs.Length];
+            _at = new int[runs.Length];
+            for (int r = 0; r < runs.Length; r++)
+            {
+                _blocks[r] = [];
+                _block[r] = -1;
+            }
+        }
+
+        /// <summary>The record <see cref="MoveNext"/> moved to: valid until the next move.</summary>
+        public ReadOnlySpan<byte> Current => _blocks[_current].AsSpan(_currentAt);
+
+        public bool MoveNext()
+        {
+            if (_current >= 0)
+            {
+                _at[_current] += LengthOf(_blocks[_current].AsSpan(_currentAt));
+            }
+
+            _current = -1;
+            for (int r = 0; r < _runs.Length; r++)
+            {
+                // A run whose block is read through moves to its next block (decompressed over the last).
+                while (_at[r] == _length[r] && _block[r] + 1 < _runs[r].BlockCount)
+                {
+                    _length[r] = _runs[r].Read(++_block[r], ref _blocks[r]);
+                    _at[r] = 0;
+                }
+
+                if (_at[r] < _length[r] && (_current < 0 || ProblemResponseRowList.Compare(_blocks[r].AsSpan(_at[r]), _blocks[_current].AsSpan(_at[_current])) < 0))
+                {
+                    _current = r;
+                }
+            }
+
+            if (_current < 0)
             {
                 return false;
             }
 
-            at = _at[run];
-            _at[run] += LengthOf(runs[run].AsSpan(at));
+            _currentAt = _at[_current];
             return true;
         }
     }

@@ -148,7 +148,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // Bucket after bucket (a learner's records are all in one): its records sorted by learner problem, each
             // learner problem's records folded (attempts added, first and latest kept), the latest submission's
             // answers made row records, sorted in the table's order. The runs are merged as the rows are read.
-            var runs = new byte[LearnerBuckets.Count][];
+            var runs = new ProblemResponseRowList.Run[LearnerBuckets.Count];
             int rows = 0;
             // One bucket at a time: two in parallel held two buckets' records and row buffers at once (the peak of
             // completion over 4M events and 100,000 learners), for the same CPU time.
@@ -173,7 +173,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
             var list = new ProblemResponseRowList(runs, courseNames, rows);
             Rows = list;
-            _hardest = Hardest(list, runs, courseNames);
+            _hardest = Hardest(list, courseNames);
         }
         finally
         {
@@ -308,24 +308,23 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     /// Per course and problem, the answers and the incorrect ones, hardest first: read off the sorted runs, whose rows
     /// come by course and problem (no row object made; a problem's text once).
     /// </summary>
-    private static List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> Hardest(
-        ProblemResponseRowList rows, byte[][] runs, string[] courseNames)
+    private static List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> Hardest(ProblemResponseRowList rows, string[] courseNames)
     {
         var byProblem = new List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)>();
         ProblemResponseRowList.Cursor cursor = rows.Records();
-        int lastRun = -1, lastAt = 0;
-        while (cursor.TryNext(out int run, out int at))
+        byte[] last = [];
+        while (cursor.MoveNext())
         {
-            ReadOnlySpan<byte> r = runs[run].AsSpan(at);
-            if (lastRun < 0 || !ProblemResponseRowList.SameProblem(runs[lastRun].AsSpan(lastAt), r))
+            ReadOnlySpan<byte> r = cursor.Current;
+            if (byProblem.Count == 0 || !ProblemResponseRowList.SameProblem(last, r))
             {
                 (string course, string problem) = ProblemResponseRowList.CourseAndProblem(r, courseNames);
                 byProblem.Add(((course, problem), (0, 0)));
+                last = r[..ProblemResponseRowList.LengthOf(r)].ToArray(); // once per problem: the cursor's block is read over
             }
 
             var (key, (learners, wrong)) = byProblem[^1];
             byProblem[^1] = (key, (learners + 1, wrong + (ProblemResponseRowList.IsIncorrect(r) ? 1 : 0)));
-            (lastRun, lastAt) = (run, at);
         }
 
         return byProblem.OrderByDescending(kv => kv.Value.Learners == 0 ? 0 : (double)kv.Value.Wrong / kv.Value.Learners)
@@ -604,7 +603,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         private byte[] _rows = new byte[64 * 1024];
 
         /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of) into its sorted run of row records.</summary>
-        public byte[] Fold(HeldRecords<byte> records, int b, int[] courseRank, out int count)
+        public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int[] courseRank, out int count)
         {
             _bucket.Clear();
             _starts.Clear();
@@ -634,15 +633,13 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
 
             _rowStarts.Span.Sort(new ProblemResponseRowList.RowOrder(_rows));
-            byte[] run = new byte[used];
-            int at = 0;
+            var run = new ProblemResponseRowList.Run();
             foreach (int start in _rowStarts.Span)
             {
-                int length = ProblemResponseRowList.LengthOf(_rows.AsSpan(start));
-                _rows.AsSpan(start, length).CopyTo(run.AsSpan(at));
-                at += length;
+                run.Add(_rows.AsSpan(start, ProblemResponseRowList.LengthOf(_rows.AsSpan(start))));
             }
 
+            run.Complete();
             count = _rowStarts.Count;
             return run;
         }
