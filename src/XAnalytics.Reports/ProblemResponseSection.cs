@@ -279,10 +279,17 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         using var table = new ReportTable(directory, "problem_response", format, ReportTable.Text("course_id"), ReportTable.Text("problem_id"), ReportTable.Text("username"),
             ReportTable.Text("question"), ReportTable.Text("answer"), ReportTable.Text("correct"), ReportTable.Count("total_attempts"),
             ReportTable.Time("first_attempt_date"), ReportTable.Time("last_attempt_date"));
-        foreach (ProblemResponseRow r in Rows ?? [])
+        if (Rows is ProblemResponseRowList compact)
         {
-            table.Add(r.CourseId).Add(r.ProblemId).Add(r.Username).Add(r.Question).Add(string.Join('|', r.Answer)).Add(Correct(r.Correct)).Add(r.TotalAttempts)
-                .Add(Time(r.FirstAttemptDate)).Add(Time(r.LastAttemptDate)).EndRow();
+            compact.WriteTo(table, format == ReportFormat.Csv);
+        }
+        else
+        {
+            foreach (ProblemResponseRow r in Rows ?? [])
+            {
+                table.Add(r.CourseId).Add(r.ProblemId).Add(r.Username).Add(r.Question).Add(string.Join('|', r.Answer)).Add(Correct(r.Correct)).Add(r.TotalAttempts)
+                    .Add(Time(r.FirstAttemptDate)).Add(Time(r.LastAttemptDate)).EndRow();
+            }
         }
 
         table.Complete();
@@ -452,14 +459,14 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         _ => [value.GetRawText()],
     };
 
-    private static string Correct(bool? correct) => correct switch
+    internal static string Correct(bool? correct) => correct switch
     {
         true => "True",
         false => "False",
         null => "None",
     };
 
-    private static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary><c>get_problem_check_event</c>'s checks of <c>answers</c> and <c>submission</c> (<c>_check_answer_ids</c>).</summary>
     internal static bool ValidAnswers(in ObjectMembers data)
