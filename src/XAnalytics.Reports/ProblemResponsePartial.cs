@@ -103,8 +103,17 @@ public sealed class ProblemResponsePartial
         int u = Append(user), p = Append(problem), l = Append(latest);
         _entries[count] = new Entry
         {
-            Course = course, UserHash = userHash, Attempts = attempts, First = first, Last = last,
-            User = u, UserLength = user.Length, Problem = p, ProblemLength = problem.Length, Latest = l, LatestLength = latest.Length,
+            Course = course,
+            UserHash = userHash,
+            Attempts = attempts,
+            First = first,
+            Last = last,
+            User = u,
+            UserLength = user.Length,
+            Problem = p,
+            ProblemLength = problem.Length,
+            Latest = l,
+            LatestLength = latest.Length,
         };
         if (Table.Count >= TableCapacity || ArenaUsed >= ArenaLimit)
         {
