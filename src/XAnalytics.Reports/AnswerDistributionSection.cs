@@ -31,7 +31,8 @@ namespace XAnalytics.Reports;
 /// <para>Differences: edX strips markup with html5lib; here tags and comments are removed and entities decoded, then
 /// white space collapsed, which gives the same text for the markup of choice labels but not for every malformed
 /// document. edX can add answer metadata from a file (<c>--answer-metadata</c>); here it cannot. Answers with equal
-/// times are ordered by learner and by first before last, where edX compares their JSON text.</para>
+/// times are ordered by learner (by the XxHash3 of the username: an order fixed by the names, not by which thread met
+/// a learner first) and by first before last, where edX compares their JSON text.</para>
 /// </remarks>
 public sealed partial class AnswerDistributionSection : IPartialAggregate<AnswerDistributionPartial>, IReportSection
 {
