@@ -40,8 +40,6 @@ public sealed class ProblemResponsePartial
     /// <summary>The courses with a submission, by id (one bit each).</summary>
     internal ulong[] Courses { get; private set; } = new ulong[1];
 
-    internal EdxEventDataCheck EventData { get; } = new();
-
     internal byte[] Unescaped { get; set; } = new byte[256];
 
     /// <summary>The texts the table holds, for tests and figures.</summary>
