@@ -10,9 +10,50 @@ namespace XAnalytics.Benchmarks;
 /// </summary>
 internal static class Program
 {
+    /// <summary>The options <c>compare</c> and <c>memory</c> take, for <c>--help</c> and after a wrong one.</summary>
+    internal const string CompareUsage = """
+        Usage: XAnalytics.Benchmarks compare|memory [options]
+          --events N[,N...]  events in the generated archive (default 1000000; memory takes several sizes)
+          --files F          files in the generated archive (default 8)
+          --seed S           generator seed (default 1)
+          --shape S          synthetic (default) or real (a URL event type per page view)
+          --learners N       learners in the generated archive (default: the generator's)
+          --dir DIR          measure this archive instead of a generated one
+          --runs R           measured runs per tool, alternating (default 3)
+          --warmup W         unmeasured runs first (default 1)
+          --threads T        threads for XAnalytics (default: all cores)
+          --peers a,b        only these peers (e.g. "duckdb,XAnalytics count")
+          --jobs a,b         only the jobs whose names contain one of these (e.g. "count by event_type,report")
+          --cli PATH         a published xanalytics to measure (default: build src/XAnalytics.Cli)
+          --no-build         use the last build of src/XAnalytics.Cli
+        Micro-benchmarks: BenchmarkDotNet's own arguments, e.g. --filter '*ReportFold*' --job short.
+        """;
+
     public static async Task<int> Main(string[] args)
     {
-        switch (args.FirstOrDefault())
+        string verb = args.FirstOrDefault() ?? "";
+        if (verb is "compare" or "memory" && args.Skip(1).Any(a => a is "--help" or "-h" or "-?"))
+        {
+            Console.Out.Write(CompareUsage);
+            return 0;
+        }
+
+        try
+        {
+            return await RunAsync(verb, args).ConfigureAwait(false);
+        }
+        catch (ArgumentException e) when (verb is "compare" or "memory")
+        {
+            // A wrong option: said plainly with the usage, not a stack trace.
+            Console.Error.WriteLine($"{verb}: {e.Message}");
+            Console.Error.Write(CompareUsage);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(string verb, string[] args)
+    {
+        switch (verb)
         {
             case "compare":
                 return await CompareCommand.RunAsync(args[1..]);

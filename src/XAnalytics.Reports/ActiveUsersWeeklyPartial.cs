@@ -3,12 +3,52 @@ namespace XAnalytics.Reports;
 /// <summary>A partial of <see cref="ActiveUsersWeeklySection"/>: one per worker thread.</summary>
 public sealed class ActiveUsersWeeklyPartial
 {
-    internal ActiveUsersWeeklyPartial()
+    internal ActiveUsersWeeklyPartial(BucketSpill<PackedKey> spill, int tableCapacity, int blockRecords)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tableCapacity, 1);
+        Records = new HeldRecords<PackedKey>(spill, blockRecords);
+        TableCapacity = tableCapacity;
     }
 
-    /// <summary>(Monday's day number, username hash) pairs seen, as <see cref="PackedKey"/>s (<see cref="PackedKey.High"/> the week).</summary>
+    /// <summary>
+    /// (Monday's day number, username hash) pairs seen since the table last emptied, as <see cref="PackedKey"/>s
+    /// (<see cref="PackedKey.High"/> the week): at most <see cref="TableCapacity"/>, then handed to <see cref="Records"/>.
+    /// A pair may be handed over more than once: the end of the run dedups.
+    /// </summary>
     internal HashSet<PackedKey> Active { get; } = [];
+
+    /// <summary>The pairs <see cref="Active"/> may hold before it empties into <see cref="Records"/>.</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>The pairs handed over from the table, by learner bucket: held in blocks, the full ones written to the section's scratch files.</summary>
+    internal HeldRecords<PackedKey> Records { get; }
+
+    /// <summary>Adds a pair, emptying the table into the records when it is full; false when the table held it already.</summary>
+    internal bool Add(in PackedKey pair)
+    {
+        if (!Active.Add(pair))
+        {
+            return false;
+        }
+
+        if (Active.Count >= TableCapacity)
+        {
+            Flush();
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands the table's pairs to their learner buckets and empties it (its storage kept).</summary>
+    internal void Flush()
+    {
+        foreach (PackedKey pair in Active)
+        {
+            Records.Add(LearnerBuckets.Of(pair.Low), pair);
+        }
+
+        Active.Clear();
+    }
 
     /// <summary>The usernames by hash.</summary>
     internal Dictionary<ulong, string> Names { get; } = [];

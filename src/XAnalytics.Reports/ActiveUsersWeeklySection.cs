@@ -22,16 +22,37 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     /// <summary>The section's name for <c>--only</c>.</summary>
     public const string SectionName = "active_users_weekly";
 
+    /// <summary>Pairs a worker's table holds before it hands them to the learner buckets: 32,768 (about 1 MiB).</summary>
+    internal const int DefaultTableCapacity = 32_768;
+
+    /// <summary>Pairs per learner bucket a worker holds before writing them to the scratch folder: 2048 (32 KiB, under the large object heap's threshold).</summary>
+    internal const int DefaultBlockRecords = 2048;
 
     private readonly EventFacts _facts;
+    private readonly BucketSpill<PackedKey> _spill;
 
-    internal ActiveUsersWeeklySection(EventFacts facts)
+    internal ActiveUsersWeeklySection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
+        _spill = new BucketSpill<PackedKey>(options.ScratchDirectory, "active-users-weekly");
+        TableCapacity = options.ActiveUsersWeeklyHeld ?? DefaultTableCapacity;
+        BlockRecords = options.ActiveUsersWeeklyHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
     }
 
-    /// <summary>The rows, by week and username; null until the run has ended.</summary>
+    /// <summary>Pairs per worker table (<see cref="DefaultTableCapacity"/> unless a test says otherwise).</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>Pairs per held block (<see cref="DefaultBlockRecords"/> unless a test says otherwise).</summary>
+    internal int BlockRecords { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal BucketSpill<PackedKey> Spill => _spill;
+
+    /// <summary>
+    /// The rows, by week and username; null until the run has ended. Kept compact: each row is made when read (read
+    /// it once rather than index it again and again).
+    /// </summary>
     public IReadOnlyList<ActiveUsersWeeklyRow>? Rows { get; private set; }
 
     string IReportSection.Name => SectionName;
@@ -43,7 +64,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public ActiveUsersWeeklyPartial CreatePartial() => new();
+    public ActiveUsersWeeklyPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
 
     /// <inheritdoc/>
     public void Accumulate(ActiveUsersWeeklyPartial target, EventBatch batch)
@@ -86,9 +107,11 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
                 continue;
             }
 
-            if (target.Active.Add(new PackedKey(week, (long)user)))
+            if (target.Add(new PackedKey(week, (long)user)))
             {
-                target.Names.TryAdd(user, Encoding.UTF8.GetString(username));
+                // New to the table (perhaps not to the partial: the table empties now and then): the text once per hash.
+                ref string? text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Names, user, out _);
+                text ??= Encoding.UTF8.GetString(username);
             }
 
             (target.LastWeek, target.LastUser) = (week, user);
@@ -101,7 +124,13 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        into.Active.UnionWith(from.Active);
+        into.Records.MergeFrom(from.Records);
+        foreach (PackedKey pair in from.Active)
+        {
+            into.Add(pair);
+        }
+
+        from.Active.Clear();
         foreach (KeyValuePair<ulong, string> kv in from.Names)
         {
             into.Names.TryAdd(kv.Key, kv.Value);
@@ -109,63 +138,88 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Bucket after bucket (a learner's pairs are all in one): its pairs sorted and each distinct pair kept once, as an
+    /// 8-byte <see cref="ActiveUsersWeeklyItem"/> (week, username's rank) in a sorted run per bucket, merged as the rows
+    /// are read (<see cref="ActiveUsersWeeklyRowList"/>). What stays: the usernames (once each) and 8 bytes per row.
+    /// </remarks>
     public void Complete(ActiveUsersWeeklyPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var rows = new List<ActiveUsersWeeklyRow>(result.Active.Count);
-        foreach (PackedKey key in result.Active)
+        try
         {
-            (int week, ulong user) = ((int)key.High, (ulong)key.Low);
-            var monday = DateOnly.FromDayNumber(week);
-            rows.Add(new ActiveUsersWeeklyRow(monday, monday.AddDays(7), result.Names[user]));
+            result.Flush();
+            (string[] users, Dictionary<ulong, int> rank) = Ranked(result.Names);
+            result.Names.Clear();
+            result.Names.TrimExcess();
+            var runs = new ActiveUsersWeeklyItem[LearnerBuckets.Count][];
+            var bucket = new RecordBuffer<PackedKey>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                bucket.Clear();
+                result.Records.ReadBucket(b, bucket);
+                result.Records.ReleaseBucket(b);
+                ReadOnlySpan<PackedKey> pairs = SortedDistinct(bucket.Span);
+                var run = new ActiveUsersWeeklyItem[pairs.Length];
+                for (int i = 0; i < run.Length; i++)
+                {
+                    run[i] = new ActiveUsersWeeklyItem((int)pairs[i].High, rank[(ulong)pairs[i].Low]);
+                }
+
+                Array.Sort(run); // the item's own CompareTo through a struct comparer: no delegate call per comparison
+                runs[b] = run;
+            }
+
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            Rows = new ActiveUsersWeeklyRowList(runs, users);
         }
-
-        // Nothing reads the partial after its rows are built: drop its tables before the rows are sorted and the next
-        // section builds its rows.
-        result.Active.Clear();
-        result.Active.TrimExcess();
-        result.Names.Clear();
-        result.Names.TrimExcess();
-
-        rows.Sort(static (a, b) =>
+        finally
         {
-            int c = a.StartDate.CompareTo(b.StartDate);
-            return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
-        });
-        Rows = rows;
+            _spill.Close();
+        }
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled, or wrote its partial (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.active-users-weekly";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
-    /// <remarks>The usernames (see <see cref="PartialTexts"/>), then (week's Monday as a day number, username) in that order.</remarks>
+    /// <remarks>
+    /// The usernames (see <see cref="PartialTexts"/>), then the learner buckets' count and per bucket its distinct
+    /// (week's Monday as a day number, username's position) pairs, sorted (so the bytes do not depend on the threads):
+    /// their count, then the pairs.
+    /// </remarks>
     public void WritePartial(ActiveUsersWeeklyPartial state, PartialWriter writer)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        var used = new HashSet<ulong>();
-        foreach (PackedKey key in state.Active)
+        state.Flush();
+        Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Names, [.. state.Names.Keys]);
+        writer.WriteUInt(LearnerBuckets.Count);
+        var bucket = new RecordBuffer<PackedKey>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            used.Add((ulong)key.Low);
-        }
+            bucket.Clear();
+            state.Records.ReadBucket(b, bucket);
+            Span<PackedKey> pairs = SortedDistinct(bucket.Span);
+            for (int i = 0; i < pairs.Length; i++)
+            {
+                pairs[i] = new PackedKey(pairs[i].High, users[(ulong)pairs[i].Low]);
+            }
 
-        Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Names, used);
-        var entries = new List<(int Week, int User)>(state.Active.Count);
-        foreach (PackedKey key in state.Active)
-        {
-            entries.Add(((int)key.High, users[(ulong)key.Low]));
-        }
-
-        entries.Sort();
-        writer.WriteUInt((ulong)entries.Count);
-        foreach ((int week, int user) in entries)
-        {
-            writer.WriteInt(week);
-            writer.WriteUInt((ulong)user);
+            pairs.Sort(default(PackedKey.Order)); // by position: the same in every process
+            writer.WriteUInt((ulong)pairs.Length);
+            foreach (PackedKey pair in pairs)
+            {
+                writer.WriteInt(pair.High);
+                writer.WriteUInt((ulong)pair.Low);
+            }
         }
     }
 
@@ -173,25 +227,83 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     public ActiveUsersWeeklyPartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new ActiveUsersWeeklyPartial();
+        ActiveUsersWeeklyPartial partial = CreatePartial();
         ulong[] users = PartialTexts.Read(reader, partial.Names);
-        int n = reader.ReadCount();
-        partial.Active.EnsureCapacity(n);
-        for (int i = 0; i < n; i++)
+        int groups = reader.ReadCount();
+        for (int g = 0; g < groups; g++)
         {
-            int week = (int)reader.ReadInt();
-            partial.Active.Add(new PackedKey(week, (long)PartialTexts.At(users, reader.ReadCount(), reader)));
+            int n = reader.ReadCount();
+            for (int i = 0; i < n; i++)
+            {
+                long week = reader.ReadInt();
+                if (week < 0 || week > DateOnly.MaxValue.DayNumber || week % 7 != 0)
+                {
+                    throw reader.Corrupt($"a week of {week}");
+                }
+
+                ulong user = PartialTexts.At(users, reader.ReadCount(), reader);
+                partial.Records.Add(LearnerBuckets.Of((long)user), new PackedKey(week, (long)user));
+            }
         }
 
         return partial;
     }
 
+    /// <summary>Sorts <paramref name="pairs"/> and moves each distinct pair once to the front.</summary>
+    private static Span<PackedKey> SortedDistinct(Span<PackedKey> pairs)
+    {
+        pairs.Sort(default(PackedKey.Order));
+        int n = 0;
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            if (n == 0 || pairs[i] != pairs[n - 1])
+            {
+                pairs[n++] = pairs[i];
+            }
+        }
+
+        return pairs[..n];
+    }
+
+    /// <summary>The usernames in ordinal order (ties, texts decoded alike from different bytes, by hash), and each hash's rank.</summary>
+    private static (string[] Sorted, Dictionary<ulong, int> Rank) Ranked(Dictionary<ulong, string> names)
+    {
+        var sorted = new KeyValuePair<ulong, string>[names.Count];
+        int i = 0;
+        foreach (KeyValuePair<ulong, string> kv in names)
+        {
+            sorted[i++] = kv;
+        }
+
+        Array.Sort(sorted, static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Value, b.Value);
+            return c != 0 ? c : a.Key.CompareTo(b.Key);
+        });
+        var rank = new Dictionary<ulong, int>(sorted.Length);
+        string[] texts = new string[sorted.Length];
+        for (int n = 0; n < sorted.Length; n++)
+        {
+            rank[sorted[n].Key] = n;
+            texts[n] = sorted[n].Value;
+        }
+
+        return (texts, rank);
+    }
+
     void IReportSection.Write(string directory, List<string> written, ReportFormat format)
     {
         using var table = new ReportTable(directory, "active_users_weekly", format, ReportTable.Day("start_date"), ReportTable.Day("end_date"), ReportTable.Text("username"));
-        foreach (ActiveUsersWeeklyRow r in Rows ?? [])
+        if (Rows is ActiveUsersWeeklyRowList compact)
         {
-            table.Add(r.StartDate).Add(r.EndDate).Add(r.Username).EndRow();
+            compact.WriteTo(table, format == ReportFormat.Csv); // from the compact rows: no row object is made
+        }
+        else
+        {
+            foreach (ActiveUsersWeeklyRow r in Rows ?? [])
+            {
+                table.Add(r.StartDate).Add(r.EndDate).Add(r.Username).EndRow();
+            }
         }
 
         table.Complete();

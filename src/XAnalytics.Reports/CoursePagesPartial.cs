@@ -7,9 +7,6 @@ public sealed class CoursePagesPartial
     {
     }
 
-    /// <summary>The activity labels of each learner per course and ISO week (Monday's day number).</summary>
-    internal Dictionary<(int Course, int Week, long User), ActivityLabels> Activity { get; } = [];
-
     /// <summary>Each learner's last enrollment event per course: its time and whether it enrolled.</summary>
     internal Dictionary<(int Course, long User), (long Ticks, bool Enrolled)> Enrollment { get; } = [];
 
@@ -18,9 +15,4 @@ public sealed class CoursePagesPartial
 
     /// <summary>The last UTC day of any kept event.</summary>
     internal int MaxDay { get; set; } = int.MinValue;
-
-    // The last key added and its labels: a learner's events come in runs.
-    internal (int Course, int Week, long User) LastKey { get; set; } = (-1, 0, 0);
-
-    internal ActivityLabels LastLabels { get; set; }
 }

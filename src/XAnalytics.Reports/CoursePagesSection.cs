@@ -40,16 +40,26 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
     private readonly DateOnly? _to;
     private readonly VideoSection? _video;
     private readonly ModuleEngagementSection? _engagement;
+    private readonly WeeklyActivityReport _weekly;
     private readonly Func<string, bool> _selected;
     private Dictionary<int, List<(int Week, long Active, long Video, long Problem, long Forum)>>? _weeks;
     private Dictionary<string, int> _courseIds = [];
 
-    internal CoursePagesSection(EventFacts facts, ReportOptions options, VideoSection video, ModuleEngagementSection engagement)
+    /// <param name="facts">The run's shared facts.</param>
+    /// <param name="options">The report's options (<c>--to</c> and <c>--only</c>).</param>
+    /// <param name="video">The video section, whose drop-off the pages chart.</param>
+    /// <param name="engagement">Module engagement, whose problem counts give the hardest problems.</param>
+    /// <param name="weekly">
+    /// The run's weekly activity, which completes before the pages: they take its counts rather than count the same
+    /// learners again (the report runs it for the pages when <c>--only</c> leaves its own files out).
+    /// </param>
+    internal CoursePagesSection(EventFacts facts, ReportOptions options, VideoSection video, ModuleEngagementSection engagement, WeeklyActivityReport weekly)
     {
         _facts = facts;
         _to = options.To;
         _video = video;
         _engagement = engagement;
+        _weekly = weekly;
         _selected = name => options.Only.Count == 0 || options.Only.Contains(name, StringComparer.Ordinal);
         Part = AggregatePart.Of(this);
     }
@@ -113,20 +123,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 }
             }
 
-            if (f.Labels == ActivityLabels.None)
-            {
-                continue;
-            }
-
-            var key = (f.Course, f.Day - (f.Day % 7), f.User);
-            if (key == target.LastKey && (f.Labels & ~target.LastLabels) == 0)
-            {
-                continue;
-            }
-
-            ref ActivityLabels labels = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Activity, key, out _);
-            labels |= f.Labels;
-            (target.LastKey, target.LastLabels) = (key, labels);
         }
 
         target.MaxDay = maxDay;
@@ -137,11 +133,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        foreach (KeyValuePair<(int, int, long), ActivityLabels> kv in from.Activity)
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(into.Activity, kv.Key, out _) |= kv.Value;
-        }
-
         foreach (KeyValuePair<(int, long), (long Ticks, bool Enrolled)> kv in from.Enrollment)
         {
             ref (long Ticks, bool Enrolled) last = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Enrollment, kv.Key, out bool exists);
@@ -162,7 +153,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         }
 
         into.MaxDay = Math.Max(into.MaxDay, from.MaxDay);
-        into.LastKey = (-1, 0, 0);
     }
 
     /// <inheritdoc/>
@@ -171,22 +161,20 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         ArgumentNullException.ThrowIfNull(result);
         int lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? 0 : result.MaxDay);
         int lastWeek = lastDay - (lastDay % 7);
-        var learners = new Dictionary<int, HashSet<long>>();
+        // Weekly activity's own counts (it completed before this section): the same events and labels, counted once.
+        Dictionary<int, long> learners = _weekly.LearnersByCourse ?? throw new InvalidOperationException("Weekly activity has not completed.");
         var weekly = new Dictionary<(int Course, int Week), long[]>();
-        foreach (KeyValuePair<(int Course, int Week, long User), ActivityLabels> kv in result.Activity)
+        foreach ((int course, int week, ActivityLabels label, long count) in _weekly.WeekCounts!)
         {
-            if (!learners.TryGetValue(kv.Key.Course, out HashSet<long>? set))
-            {
-                learners[kv.Key.Course] = set = [];
-            }
-
-            set.Add(kv.Key.User);
-            ref long[]? counts = ref CollectionsMarshal.GetValueRefOrAddDefault(weekly, (kv.Key.Course, kv.Key.Week), out _);
+            ref long[]? counts = ref CollectionsMarshal.GetValueRefOrAddDefault(weekly, (course, week), out _);
             counts ??= new long[4];
-            counts[0]++;
-            counts[1] += (kv.Value & ActivityLabels.PlayedVideo) != 0 ? 1 : 0;
-            counts[2] += (kv.Value & ActivityLabels.AttemptedProblem) != 0 ? 1 : 0;
-            counts[3] += (kv.Value & ActivityLabels.PostedForum) != 0 ? 1 : 0;
+            counts[label switch
+            {
+                ActivityLabels.Active => 0,
+                ActivityLabels.PlayedVideo => 1,
+                ActivityLabels.AttemptedProblem => 2,
+                _ => 3,
+            }] = count;
         }
 
         var enrolled = new Dictionary<int, long>();
@@ -210,14 +198,14 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         var usedFiles = new HashSet<string>(StringComparer.Ordinal);
         // Courses in name order: a file name taken by a colliding course's hash goes to the same course on every run,
         // whatever order threads (or a merge's shards) met the courses in.
-        var byName = new List<KeyValuePair<int, HashSet<long>>>(learners);
+        var byName = new List<KeyValuePair<int, long>>(learners);
         byName.Sort((a, b) => string.CompareOrdinal(_facts.Courses.Name(a.Key), _facts.Courses.Name(b.Key)));
-        foreach (KeyValuePair<int, HashSet<long>> kv in byName)
+        foreach (KeyValuePair<int, long> kv in byName)
         {
             string course = _facts.Courses.Name(kv.Key);
             long[] forum = result.Forum.GetValueOrDefault(kv.Key) ?? new long[4];
             long active = weekly.TryGetValue((kv.Key, lastWeek), out long[]? w) ? w[0] : 0;
-            pages.Add(new CoursePage(course, FileName(course, usedFiles), kv.Value.Count, DateOnly.FromDayNumber(lastWeek), active,
+            pages.Add(new CoursePage(course, FileName(course, usedFiles), kv.Value, DateOnly.FromDayNumber(lastWeek), active,
                 enrolled.GetValueOrDefault(kv.Key), forum[0], forum[1], forum[2], forum[3]));
             _weeks[kv.Key].Sort(static (a, b) => a.Week.CompareTo(b.Week));
         }
@@ -229,14 +217,12 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         });
         Pages = pages;
         _courseIds = [];
-        foreach (KeyValuePair<int, HashSet<long>> kv in learners)
+        foreach (int course in learners.Keys)
         {
-            _courseIds[_facts.Courses.Name(kv.Key)] = kv.Key;
+            _courseIds[_facts.Courses.Name(course)] = course;
         }
 
         // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
-        result.Activity.Clear();
-        result.Activity.TrimExcess();
         result.Enrollment.Clear();
         result.Enrollment.TrimExcess();
         result.Forum.Clear();
@@ -246,12 +232,12 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
     public string StateName => "report.course-pages";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The last day of any kept event (zigzag), the courses (by canonical id), then in that order: (course, week's
-    /// Monday as a day number, learner key, activity labels); each learner's last enrollment event per course (course,
+    /// The last day of any kept event (zigzag), the courses (by canonical id), then in that order: each learner's last
+    /// enrollment event per course (course,
     /// learner key, UTC ticks, enrolled 0/1); per course the forum's threads, responses, comments and votes. Learner
     /// keys are the run's user keys (the numeric <c>user_id</c>, or the XXH3 of the username with bit 62 set), the same
     /// in every process.
@@ -262,11 +248,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteInt(state.MaxDay);
         var used = new HashSet<int>();
-        foreach ((int course, _, _) in state.Activity.Keys)
-        {
-            used.Add(course);
-        }
-
         foreach ((int course, _) in state.Enrollment.Keys)
         {
             used.Add(course);
@@ -278,22 +259,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         }
 
         int[] courses = _facts.Courses.WriteSorted(writer, used);
-        var activity = new List<(int Course, int Week, long User, ActivityLabels Labels)>(state.Activity.Count);
-        foreach (KeyValuePair<(int Course, int Week, long User), ActivityLabels> kv in state.Activity)
-        {
-            activity.Add((courses[kv.Key.Course], kv.Key.Week, kv.Key.User, kv.Value));
-        }
-
-        activity.Sort();
-        writer.WriteUInt((ulong)activity.Count);
-        foreach ((int course, int week, long user, ActivityLabels labels) in activity)
-        {
-            writer.WriteUInt((ulong)course);
-            writer.WriteInt(week);
-            writer.WriteInt(user);
-            writer.WriteUInt((ulong)labels);
-        }
-
         var enrollment = new List<(int Course, long User, long Ticks, bool Enrolled)>(state.Enrollment.Count);
         foreach (KeyValuePair<(int Course, long User), (long Ticks, bool Enrolled)> kv in state.Enrollment)
         {
@@ -338,16 +303,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         partial.MaxDay = maxDay is >= int.MinValue and <= int.MaxValue ? (int)maxDay : throw reader.Corrupt($"a last day of {maxDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
         int n = reader.ReadCount();
-        partial.Activity.EnsureCapacity(n);
-        for (int i = 0; i < n; i++)
-        {
-            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
-            int week = (int)reader.ReadInt();
-            long user = reader.ReadInt();
-            CollectionsMarshal.GetValueRefOrAddDefault(partial.Activity, (course, week, user), out _) |= (ActivityLabels)reader.ReadUInt();
-        }
-
-        n = reader.ReadCount();
         partial.Enrollment.EnsureCapacity(n);
         for (int i = 0; i < n; i++)
         {

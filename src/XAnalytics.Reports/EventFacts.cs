@@ -126,6 +126,7 @@ internal sealed class EventFacts : IDisposable
         private const int MaxCachedCourses = 100_000;
         private readonly Dictionary<CourseKey, int> _courseIds = [];
         private readonly Dictionary<ulong, ContextCourse> _contextCourses = [];
+        private ContextCourse? _lastCourse;
         private byte[] _unescaped = new byte[256];
         private TopField[] _contextFields = new TopField[16];
         private EventFact[] _facts = new EventFact[EventBatch.DefaultMaxEvents];
@@ -370,9 +371,19 @@ internal sealed class EventFacts : IDisposable
         /// <summary>A course id seen before, found by its bytes (hash, then compared), else parsed once and remembered.</summary>
         private bool TryContextCourse(ReadOnlySpan<byte> id, out CourseKey course, out int courseId)
         {
-            ulong hash = XxHash3.HashToUInt64(id);
-            if (_contextCourses.TryGetValue(hash, out ContextCourse? known) && id.SequenceEqual(known.Utf8))
+            // Most events name the course the one before named: its bytes compared spare the hash and the lookup.
+            ContextCourse? known = _lastCourse;
+            if (known is not null && id.SequenceEqual(known.Utf8))
             {
+                course = known.Key;
+                courseId = known.Id;
+                return known.Valid;
+            }
+
+            ulong hash = XxHash3.HashToUInt64(id);
+            if (_contextCourses.TryGetValue(hash, out known) && id.SequenceEqual(known.Utf8))
+            {
+                _lastCourse = known;
                 course = known.Key;
                 courseId = known.Id;
                 return known.Valid;
@@ -383,7 +394,7 @@ internal sealed class EventFacts : IDisposable
             courseId = valid ? owner.Courses.GetId(course, CourseResolver.IsNewStyle(id, url: false)) : -1;
             if (known is null && _contextCourses.Count < MaxCachedCourses)
             {
-                _contextCourses[hash] = new ContextCourse(id.ToArray(), course, courseId, valid);
+                _contextCourses[hash] = _lastCourse = new ContextCourse(id.ToArray(), course, courseId, valid);
             }
 
             return valid;

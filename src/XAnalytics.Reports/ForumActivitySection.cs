@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using XAnalytics.Aggregates;
@@ -35,20 +34,42 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_eventType = FieldPath.Parse("event_type");
 
+    /// <summary>Keys a worker's table holds before it hands its counts to the learner buckets: 32,768 (about 2.5 MiB).</summary>
+    internal const int DefaultTableCapacity = 32_768;
+
+    /// <summary>Records per learner bucket a worker holds before writing them to the scratch folder: 512 (28 KiB, under the large object heap's threshold).</summary>
+    internal const int DefaultBlockRecords = 512;
+
     private readonly EventFacts _facts;
     private readonly ReportOptions _options;
+    private readonly BucketSpill<ForumActivityRecord> _spill;
 
     internal ForumActivitySection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
         _options = options;
+        _spill = new BucketSpill<ForumActivityRecord>(options.ScratchDirectory, "forum-activity");
+        TableCapacity = options.ForumActivityHeld ?? DefaultTableCapacity;
+        BlockRecords = options.ForumActivityHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
     }
 
-    /// <summary><c>forum_activity_daily.csv</c>, by day, course and username; null until the run has ended.</summary>
+    /// <summary>Keys per worker table (<see cref="DefaultTableCapacity"/> unless a test says otherwise).</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>Records per held block (<see cref="DefaultBlockRecords"/> unless a test says otherwise).</summary>
+    internal int BlockRecords { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal BucketSpill<ForumActivityRecord> Spill => _spill;
+
+    /// <summary>
+    /// <c>forum_activity_daily.csv</c>, by day, course and username; null until the run has ended. Kept compact: each
+    /// row is made when read (read it once rather than index it again and again).
+    /// </summary>
     public IReadOnlyList<ForumActivityRow>? Daily { get; private set; }
 
-    /// <summary><c>forum_activity_weekly.csv</c>, by week end, course and username; null until the run has ended.</summary>
+    /// <summary><c>forum_activity_weekly.csv</c>, by week end, course and username; null until the run has ended. Kept compact, as <see cref="Daily"/>.</summary>
     public IReadOnlyList<ForumActivityRow>? Weekly { get; private set; }
 
     string IReportSection.Name => SectionName;
@@ -60,7 +81,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     private IAggregatePart Part { get; }
 
     /// <inheritdoc/>
-    public ForumActivityPartial CreatePartial() => new();
+    public ForumActivityPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
 
     /// <inheritdoc/>
     public void Accumulate(ForumActivityPartial target, EventBatch batch)
@@ -71,8 +92,10 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         int lastDay = target.LastDay;
         // The previous event's username and id: a learner's events often come in runs.
         Span<byte> previousName = stackalloc byte[64];
-        int previousLength = -1, previousUser = -1;
-        int lastRowDay = int.MinValue, lastRowCourse = -1, lastRowUser = -2;
+        int previousLength = -1;
+        ulong previousUser = 0;
+        int lastRowDay = int.MinValue, lastRowCourse = -1;
+        bool lastRowPrevious = false; // the last row added was the previous name's
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
@@ -126,7 +149,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
             // The same learner as the last row added, on the same day and course, by an event that is not a forum
             // event: its row exists and the event adds nothing to it (only forum events count), so nothing to read.
-            if (previousLength >= 0 && lastRowUser == previousUser && lastRowDay == f.Day && lastRowCourse == f.Course
+            if (previousLength >= 0 && lastRowPrevious && lastRowDay == f.Day && lastRowCourse == f.Course
                 && !type.StartsWith("edx.forum"u8) && name.SequenceEqual(previousName[..previousLength]))
             {
                 continue;
@@ -137,14 +160,14 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 continue;
             }
 
-            int user;
+            ulong user;
             if (previousLength >= 0 && name.SequenceEqual(previousName[..previousLength]))
             {
                 user = previousUser;
             }
             else
             {
-                user = target.Names.GetId(name);
+                user = target.Users.Add(name);
                 previousLength = name.Length <= previousName.Length ? name.Length : -1;
                 if (previousLength >= 0)
                 {
@@ -153,14 +176,13 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 }
             }
 
-            CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, user), out _).Add(counts);
-            (lastRowDay, lastRowCourse, lastRowUser) = (f.Day, f.Course, user);
+            target.Add(f.Day, f.Course, user, counts);
+            (lastRowDay, lastRowCourse, lastRowPrevious) = (f.Day, f.Course, previousLength >= 0);
             if (voteTarget && payloads.TryOpen(batch, i, out EdxEventData ev) && ev.TryGet("target_username"u8, out FieldValue r) && r.Kind == JsonTokenType.String && !r.Utf8.IsEmpty)
             {
                 // The vote's target, as written (edX does not strip it).
                 var got = new ForumCounts { UpvotesReceived = upvoteReceived };
-                int targetUser = target.Names.GetId(Unescaped(target, r));
-                CollectionsMarshal.GetValueRefOrAddDefault(target.Days, (f.Day, f.Course, targetUser), out _).Add(got);
+                target.Add(f.Day, f.Course, target.Users.Add(Unescaped(target, r)), got);
             }
         }
 
@@ -173,88 +195,141 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
         into.LastDay = Math.Max(into.LastDay, from.LastDay);
-        var ids = new int[from.Names.Count];
-        for (int id = 0; id < ids.Length; id++)
+        into.Users.Merge(from.Users);
+        into.Courses.UnionWith(from.Courses);
+        into.Records.MergeFrom(from.Records);
+        foreach (KeyValuePair<PackedKey, ForumCounts> kv in from.Days)
         {
-            ids[id] = into.Names.Add(from.Names.Name(id));
+            into.Add(PackedKey.LowHalf(kv.Key.High), PackedKey.HighHalf(kv.Key.High), (ulong)kv.Key.Low, kv.Value);
         }
 
-        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in from.Days)
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(into.Days, (kv.Key.Day, kv.Key.Course, ids[kv.Key.User]), out _).Add(kv.Value);
-        }
+        from.Days.Clear();
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Bucket after bucket (a learner's counts are all in one): its records sorted by learner, course and day, equal
+    /// keys added up into the day's row, a learner's days in a course added up into their weeks' rows; the rows kept as
+    /// 16-byte <see cref="ForumActivityItem"/>s in a sorted run per bucket, merged as they are read
+    /// (<see cref="ForumActivityRowList"/>). What stays: the usernames (once each), 16 bytes per row, and the counts of
+    /// rows with forum activity.
+    /// </remarks>
     public void Complete(ForumActivityPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        int last = _options.To?.DayNumber ?? result.LastDay;
-        var weeks = new Dictionary<(int Day, int Course, int User), ForumCounts>();
-        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in result.Days)
+        try
         {
-            // edX's weekly key: the next day (this one included) on the weekday of the interval's last complete day.
-            int end = kv.Key.Day + ((((last - kv.Key.Day) % 7) + 7) % 7);
-            CollectionsMarshal.GetValueRefOrAddDefault(weeks, (end, kv.Key.Course, kv.Key.User), out _).Add(kv.Value);
-        }
+            int last = _options.To?.DayNumber ?? result.LastDay;
+            result.Flush();
+            (string[] users, Dictionary<ulong, int> userRank) = RankedUsers(result.Users);
+            (string[] courses, int[] courseRank) = RankedCourses(result.Courses);
 
-        Daily = Rows(result.Days, result.Names);
-        // Nothing reads the days after their rows are built: drop the table before the weekly rows and the next section's.
-        result.Days.Clear();
-        result.Days.TrimExcess();
-        Weekly = Rows(weeks, result.Names);
+            // The texts are in the ranked arrays now: drop the partial's tables before the rows are built.
+            result.Users.Names.Clear();
+            result.Users.Names.TrimExcess();
+            result.Courses.Clear();
+            var dailyCounts = new List<ForumCounts>();
+            var weeklyCounts = new List<ForumCounts>();
+            var dailyRuns = new ForumActivityItem[LearnerBuckets.Count][];
+            var weeklyRuns = new ForumActivityItem[LearnerBuckets.Count][];
+            var bucket = new RecordBuffer<ForumActivityRecord>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                bucket.Clear();
+                result.Records.ReadBucket(b, bucket);
+                result.Records.ReleaseBucket(b);
+                ReadOnlySpan<ForumActivityRecord> days = AddUp(bucket.Span);
+                var daily = new ForumActivityItem[days.Length];
+                var weekly = new ForumActivityItem[days.Length];
+                int weeks = 0;
+                for (int i = 0; i < days.Length; i++)
+                {
+                    ForumActivityRecord d = days[i];
+                    int course = courseRank[d.Course], user = userRank[d.User];
+                    daily[i] = new ForumActivityItem(d.Day, course, user, Keep(dailyCounts, d.Counts));
+
+                    // edX's weekly key: the next day (this one included) on the weekday of the interval's last complete
+                    // day. A learner's days in a course come in order: a week's days follow one another.
+                    int end = d.Day + ((((last - d.Day) % 7) + 7) % 7);
+                    ForumCounts week = d.Counts;
+                    while (i + 1 < days.Length && days[i + 1].User == d.User && days[i + 1].Course == d.Course
+                        && days[i + 1].Day + ((((last - days[i + 1].Day) % 7) + 7) % 7) == end)
+                    {
+                        i++;
+                        daily[i] = new ForumActivityItem(days[i].Day, course, user, Keep(dailyCounts, days[i].Counts));
+                        week.Add(days[i].Counts);
+                    }
+
+                    weekly[weeks++] = new ForumActivityItem(end, course, user, Keep(weeklyCounts, week));
+                }
+
+                Array.Resize(ref weekly, weeks);
+                Array.Sort(daily); // the item's own CompareTo through a struct comparer: no delegate call per comparison
+                Array.Sort(weekly);
+                (dailyRuns[b], weeklyRuns[b]) = (daily, weekly);
+            }
+
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            Daily = new ForumActivityRowList(dailyRuns, courses, users, [.. dailyCounts]);
+            Weekly = new ForumActivityRowList(weeklyRuns, courses, users, [.. weeklyCounts]);
+        }
+        finally
+        {
+            _spill.Close();
+        }
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled, or wrote its partial (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.forum-activity";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The last day of any kept event (zigzag), the courses (by canonical id), the usernames (see
-    /// <see cref="PartialNames"/>), then (day, course, username, posts, responses, comments, upvotes given, upvotes
-    /// received) in that order.
+    /// The last day of any kept event (zigzag), the courses with a row (by canonical id), the usernames (see
+    /// <see cref="PartialTexts"/>), then the learner buckets' count and per bucket its rows (equal keys added up, sorted
+    /// by username's position, course and day, so the bytes do not depend on the threads): their count, then (day,
+    /// course, username, posts, responses, comments, upvotes given, upvotes received) each.
     /// </remarks>
     public void WritePartial(ForumActivityPartial state, PartialWriter writer)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteInt(state.LastDay);
-        var usedCourses = new HashSet<int>();
-        var usedUsers = new HashSet<int>();
-        foreach ((int _, int course, int user) in state.Days.Keys)
-        {
-            usedCourses.Add(course);
-            usedUsers.Add(user);
-        }
+        state.Flush();
+        int[] courses = _facts.Courses.WriteSorted(writer, state.Courses);
+        Dictionary<ulong, int> userRank = PartialTexts.Write(writer, state.Users.Names, [.. state.Users.Names.Keys]);
 
-        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
-        int[] users = PartialNames.Write(writer, state.Names, usedUsers);
-        var entries = new List<(int Day, int Course, int User, ForumCounts Counts)>(state.Days.Count);
-        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in state.Days)
+        writer.WriteUInt(LearnerBuckets.Count);
+        var bucket = new RecordBuffer<ForumActivityRecord>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            entries.Add((kv.Key.Day, courses[kv.Key.Course], users[kv.Key.User], kv.Value));
-        }
+            bucket.Clear();
+            state.Records.ReadBucket(b, bucket);
+            Span<ForumActivityRecord> days = AddUp(bucket.Span);
+            for (int i = 0; i < days.Length; i++)
+            {
+                days[i] = days[i] with { User = (ulong)userRank[days[i].User], Course = courses[days[i].Course] };
+            }
 
-        entries.Sort(static (a, b) =>
-        {
-            int c = a.Day.CompareTo(b.Day);
-            c = c != 0 ? c : a.Course.CompareTo(b.Course);
-            return c != 0 ? c : a.User.CompareTo(b.User);
-        });
-        writer.WriteUInt((ulong)entries.Count);
-        foreach ((int day, int course, int user, ForumCounts counts) in entries)
-        {
-            writer.WriteInt(day);
-            writer.WriteUInt((ulong)course);
-            writer.WriteUInt((ulong)user);
-            writer.WriteUInt((ulong)counts.Posts);
-            writer.WriteUInt((ulong)counts.Responses);
-            writer.WriteUInt((ulong)counts.Comments);
-            writer.WriteUInt((ulong)counts.UpvotesGiven);
-            writer.WriteUInt((ulong)counts.UpvotesReceived);
+            days.Sort(default(ForumActivityRecord.LearnerOrder)); // by position: the same in every process
+            writer.WriteUInt((ulong)days.Length);
+            foreach (ForumActivityRecord d in days)
+            {
+                writer.WriteInt(d.Day);
+                writer.WriteUInt((ulong)d.Course);
+                writer.WriteUInt(d.User);
+                writer.WriteUInt((ulong)d.Counts.Posts);
+                writer.WriteUInt((ulong)d.Counts.Responses);
+                writer.WriteUInt((ulong)d.Counts.Comments);
+                writer.WriteUInt((ulong)d.Counts.UpvotesGiven);
+                writer.WriteUInt((ulong)d.Counts.UpvotesReceived);
+            }
         }
     }
 
@@ -262,27 +337,37 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     public ForumActivityPartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new ForumActivityPartial();
+        ForumActivityPartial partial = CreatePartial();
         long lastDay = reader.ReadInt();
         partial.LastDay = lastDay is >= int.MinValue and <= int.MaxValue ? (int)lastDay : throw reader.Corrupt($"a last day of {lastDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
-        int[] users = PartialNames.Read(reader, partial.Names);
-        int n = reader.ReadCount();
-        partial.Days.EnsureCapacity(n);
-        for (int i = 0; i < n; i++)
+        ulong[] users = PartialTexts.Read(reader, partial.Users.Names);
+
+        int groups = reader.ReadCount();
+        for (int g = 0; g < groups; g++)
         {
-            int day = (int)reader.ReadInt();
-            int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
-            int user = PartialNames.At(users, reader.ReadCount(), reader);
-            var counts = new ForumCounts
+            int rows = reader.ReadCount();
+            for (int i = 0; i < rows; i++)
             {
-                Posts = (long)reader.ReadUInt(),
-                Responses = (long)reader.ReadUInt(),
-                Comments = (long)reader.ReadUInt(),
-                UpvotesGiven = (long)reader.ReadUInt(),
-                UpvotesReceived = (long)reader.ReadUInt(),
-            };
-            CollectionsMarshal.GetValueRefOrAddDefault(partial.Days, (day, course, user), out _).Add(counts);
+                long day = reader.ReadInt();
+                if (day < 0 || day > DateOnly.MaxValue.DayNumber)
+                {
+                    throw reader.Corrupt($"a day of {day}");
+                }
+
+                int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
+                ulong user = PartialTexts.At(users, reader.ReadCount(), reader);
+                var counts = new ForumCounts
+                {
+                    Posts = (long)reader.ReadUInt(),
+                    Responses = (long)reader.ReadUInt(),
+                    Comments = (long)reader.ReadUInt(),
+                    UpvotesGiven = (long)reader.ReadUInt(),
+                    UpvotesReceived = (long)reader.ReadUInt(),
+                };
+                partial.Courses.Add(course);
+                partial.Records.Add(LearnerBuckets.Of((long)user), new ForumActivityRecord((int)day, course, user, counts));
+            }
         }
 
         return partial;
@@ -432,23 +517,88 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         return target.Unescaped.AsSpan(0, JsonBytes.Unescape(v.Utf8, target.Unescaped));
     }
 
-    private List<ForumActivityRow> Rows(Dictionary<(int Day, int Course, int User), ForumCounts> table, UsernameTable names)
+    /// <summary>Sorts a bucket's records by learner, course and day and adds up equal keys, in place.</summary>
+    private static Span<ForumActivityRecord> AddUp(Span<ForumActivityRecord> records)
     {
-        var rows = new List<ForumActivityRow>(table.Count);
-        foreach (KeyValuePair<(int Day, int Course, int User), ForumCounts> kv in table)
+        records.Sort(default(ForumActivityRecord.LearnerOrder));
+        int n = 0;
+        for (int i = 0; i < records.Length; i++)
         {
-            ForumCounts c = kv.Value;
-            rows.Add(new ForumActivityRow(DateOnly.FromDayNumber(kv.Key.Day), _facts.Courses.Name(kv.Key.Course), names.Name(kv.Key.User),
-                c.Posts, c.Responses, c.Comments, c.UpvotesGiven, c.UpvotesReceived));
+            ForumActivityRecord r = records[i];
+            if (n > 0 && records[n - 1].User == r.User && records[n - 1].Course == r.Course && records[n - 1].Day == r.Day)
+            {
+                ForumCounts sum = records[n - 1].Counts;
+                sum.Add(r.Counts);
+                records[n - 1] = records[n - 1] with { Counts = sum };
+            }
+            else
+            {
+                records[n++] = r;
+            }
         }
 
-        rows.Sort(static (a, b) =>
+        return records[..n];
+    }
+
+    /// <summary>Where <paramref name="counts"/> are kept in <paramref name="kept"/>: -1 for zeros (kept nowhere).</summary>
+    private static int Keep(List<ForumCounts> kept, in ForumCounts counts)
+    {
+        if (counts.Posts == 0 && counts.Responses == 0 && counts.Comments == 0 && counts.UpvotesGiven == 0 && counts.UpvotesReceived == 0)
         {
-            int c = a.EndDate.CompareTo(b.EndDate);
-            c = c != 0 ? c : string.CompareOrdinal(a.CourseId, b.CourseId);
-            return c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
+            return -1;
+        }
+
+        kept.Add(counts);
+        return kept.Count - 1;
+    }
+
+    /// <summary>The usernames in ordinal order (ties, texts decoded alike from different bytes, by hash), and each hash's rank.</summary>
+    private static (string[] Sorted, Dictionary<ulong, int> Rank) RankedUsers(EdxStringTable table)
+    {
+        var sorted = new KeyValuePair<ulong, string>[table.Names.Count];
+        int i = 0;
+        foreach (KeyValuePair<ulong, string> kv in table.Names)
+        {
+            sorted[i++] = kv;
+        }
+
+        Array.Sort(sorted, static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Value, b.Value);
+            return c != 0 ? c : a.Key.CompareTo(b.Key);
         });
-        return rows;
+        var rank = new Dictionary<ulong, int>(sorted.Length);
+        string[] texts = new string[sorted.Length];
+        for (int n = 0; n < sorted.Length; n++)
+        {
+            rank[sorted[n].Key] = n;
+            texts[n] = sorted[n].Value;
+        }
+
+        return (texts, rank);
+    }
+
+    /// <summary>The courses with a row in name order (ordinal), and each course id's rank.</summary>
+    private (string[] Names, int[] Rank) RankedCourses(HashSet<int> used)
+    {
+        var courses = new List<(int Id, string Name)>(used.Count);
+        int max = -1;
+        foreach (int id in used)
+        {
+            courses.Add((id, _facts.Courses.Name(id)));
+            max = Math.Max(max, id);
+        }
+
+        courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        int[] rank = new int[max + 1];
+        string[] names = new string[courses.Count];
+        for (int c = 0; c < courses.Count; c++)
+        {
+            rank[courses[c].Id] = c;
+            names[c] = courses[c].Name;
+        }
+
+        return (names, rank);
     }
 
     private static void Write(string directory, string name, IReadOnlyList<ForumActivityRow> rows, List<string> written, ReportFormat format)
@@ -456,10 +606,17 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         using var table = new ReportTable(directory, name, format, ReportTable.Day("end_date"), ReportTable.Text("course_id"), ReportTable.Text("username"),
             ReportTable.Count("forum_posts"), ReportTable.Count("forum_responses"), ReportTable.Count("forum_comments"), ReportTable.Count("forum_upvotes_given"),
             ReportTable.Count("forum_upvotes_received"));
-        foreach (ForumActivityRow r in rows)
+        if (rows is ForumActivityRowList compact)
         {
-            table.Add(r.EndDate).Add(r.CourseId).Add(r.Username).Add(r.ForumPosts).Add(r.ForumResponses)
-                .Add(r.ForumComments).Add(r.ForumUpvotesGiven).Add(r.ForumUpvotesReceived).EndRow();
+            compact.WriteTo(table, format == ReportFormat.Csv); // from the compact rows: no row object is made
+        }
+        else
+        {
+            foreach (ForumActivityRow r in rows)
+            {
+                table.Add(r.EndDate).Add(r.CourseId).Add(r.Username).Add(r.ForumPosts).Add(r.ForumResponses)
+                    .Add(r.ForumComments).Add(r.ForumUpvotesGiven).Add(r.ForumUpvotesReceived).EndRow();
+            }
         }
 
         table.Complete();

@@ -28,6 +28,7 @@ public sealed class LearnerReports : IDisposable
     private readonly Task<FactbookColumns>? _factbook;
     private readonly EventFacts _facts;
     private readonly List<string> _notes;
+    private readonly WeeklyActivityReport _weekly;
 
     private LearnerReports(ReportOptions options, ReportFilter filter, GeoIpCountryResolver? geoIp, Task<FactbookColumns>? factbook, List<string> notes)
     {
@@ -44,10 +45,12 @@ public sealed class LearnerReports : IDisposable
             parts.Add(AggregatePart.Of(EventsDaily));
         }
 
-        if (Includes(ReportSections.WeeklyActivity))
+        // The course pages take weekly activity's counts: it runs for them too, its files written only when selected.
+        _weekly = new WeeklyActivityReport(facts, options);
+        if (Includes(ReportSections.WeeklyActivity) || Includes(CoursePagesSection.SectionName))
         {
-            WeeklyActivity = new WeeklyActivityReport(facts);
-            parts.Add(AggregatePart.Of(WeeklyActivity));
+            parts.Add(AggregatePart.Of(_weekly));
+            WeeklyActivity = Includes(ReportSections.WeeklyActivity) ? _weekly : null;
         }
 
         if (Includes(ReportSections.EnrollmentDaily))
@@ -64,7 +67,7 @@ public sealed class LearnerReports : IDisposable
 
         var sections = new List<IReportSection>();
         var lastCollection = new StrongBox<long>();
-        foreach (IReportSection section in ReportSections.CreateAll(facts, options))
+        foreach (IReportSection section in ReportSections.CreateAll(facts, options, _weekly))
         {
             if (Includes(section.Name))
             {
@@ -89,6 +92,9 @@ public sealed class LearnerReports : IDisposable
     /// <see cref="ReportOptions.Only"/> leaves it out.
     /// </summary>
     public WeeklyActivityReport? WeeklyActivity { get; }
+
+    /// <summary>The run's weekly activity whether its files are written or not (the course pages read it).</summary>
+    internal WeeklyActivityReport Weekly => _weekly;
 
     /// <summary>Enrollment changes per course and day; null when <see cref="ReportOptions.Only"/> leaves it out.</summary>
     public EnrollmentDailyReport? EnrollmentDaily { get; }
@@ -228,6 +234,9 @@ public sealed class LearnerReports : IDisposable
         Section<ModuleEngagementSection>()?.CloseSpill();
         Section<ProblemResponseSection>()?.CloseSpill();
         Section<AnswerDistributionSection>()?.CloseSpill();
+        _weekly.CloseSpill();
+        Section<ForumActivitySection>()?.CloseSpill();
+        Section<ActiveUsersWeeklySection>()?.CloseSpill();
         if (_factbook is not null)
         {
             // Wait for a load still under way (a run that failed early), then close what it opened; a failed load

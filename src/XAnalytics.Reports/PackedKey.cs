@@ -38,4 +38,14 @@ internal readonly struct PackedKey(long high, long low) : IEquatable<PackedKey>
     public static bool operator ==(PackedKey left, PackedKey right) => left.Equals(right);
 
     public static bool operator !=(PackedKey left, PackedKey right) => !left.Equals(right);
+
+    /// <summary>The order of the first word, then the second (a struct comparer: sorts without a delegate call per comparison).</summary>
+    public readonly struct Order : IComparer<PackedKey>
+    {
+        public int Compare(PackedKey x, PackedKey y)
+        {
+            int c = x.High.CompareTo(y.High);
+            return c != 0 ? c : x.Low.CompareTo(y.Low);
+        }
+    }
 }

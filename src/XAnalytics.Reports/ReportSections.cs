@@ -28,10 +28,14 @@ public static class ReportSections
     private static readonly Lazy<(string[] Names, HashSet<string> Files)> s_catalogue = new(BuildCatalogue);
 
     /// <summary>The sections of edX's analyses, in output order; each one is created whether or not it is selected.</summary>
-    internal static List<IReportSection> CreateAll(EventFacts facts, ReportOptions options)
+    /// <param name="facts">The run's shared facts.</param>
+    /// <param name="options">The report's options.</param>
+    /// <param name="weekly">The run's weekly activity, which the course pages read (see <see cref="CoursePagesSection"/>).</param>
+    internal static List<IReportSection> CreateAll(EventFacts facts, ReportOptions options, WeeklyActivityReport weekly)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(weekly);
 
         // edX's analyses register here, one line each (the course pages read the video and engagement sections' rows).
         var video = new VideoSection(facts, options);
@@ -40,14 +44,14 @@ public static class ReportSections
         [
             video,
             engagement,
-            new ActiveUsersWeeklySection(facts),
+            new ActiveUsersWeeklySection(facts, options),
             new CoursewareLinkClickedSection(facts),
             new EnrollmentSection(facts, options),
             new ForumActivitySection(facts, options),
             new TagsDistributionSection(facts),
             new ProblemResponseSection(facts, options),
             new AnswerDistributionSection(facts, options),
-            new CoursePagesSection(facts, options, video, engagement),
+            new CoursePagesSection(facts, options, video, engagement, weekly),
         ];
     }
 
@@ -56,7 +60,8 @@ public static class ReportSections
         using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
         var names = new List<string> { EventsDaily, WeeklyActivity, EnrollmentDaily, Countries };
         var files = new HashSet<string>(StringComparer.Ordinal);
-        foreach (IReportSection section in CreateAll(facts, new ReportOptions()))
+        var options = new ReportOptions();
+        foreach (IReportSection section in CreateAll(facts, options, new WeeklyActivityReport(facts, options)))
         {
             names.Add(section.Name);
             files.UnionWith(section.Files);

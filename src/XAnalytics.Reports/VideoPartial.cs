@@ -1,5 +1,3 @@
-using XAnalytics.Formats;
-
 namespace XAnalytics.Reports;
 
 /// <summary>A partial of <see cref="VideoSection"/>: one per worker thread.</summary>
@@ -15,12 +13,6 @@ public sealed class VideoPartial
 
     /// <summary>A buffer for unescaping ids.</summary>
     internal byte[] Scratch { get; set; } = new byte[256];
-
-    /// <summary>A browser event's <c>event</c> string, decoded (see <see cref="EdxEventData"/>).</summary>
-    internal byte[] DataBuffer { get; set; } = new byte[1024];
-
-    /// <summary>The index of the <c>event</c> object's members.</summary>
-    internal TopField[] DataFields { get; set; } = new TopField[32];
 
     /// <summary>Adds a record to its learner's bucket, writing the bucket's block to the scratch files when it fills.</summary>
     internal void Add(in VideoKeyedRecord record) => Records.Add(LearnerBuckets.Of(record.Event.User), record);

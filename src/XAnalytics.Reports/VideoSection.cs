@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
-using XAnalytics.Formats;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
@@ -110,7 +109,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(batch);
-        ReadOnlySpan<EventFact> facts = _facts.Read(batch);
+        ReadOnlySpan<EventFact> facts = _facts.Read(batch, out EventPayloads payloads);
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
@@ -139,11 +138,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                     continue;
             }
 
-            byte[] data = target.DataBuffer;
-            TopField[] fields = target.DataFields;
-            bool opened = EdxEventData.TryOpen(batch, i, ref data, ref fields, out EdxEventData ev);
-            (target.DataBuffer, target.DataFields) = (data, fields);
-            if (!opened || !ev.TryGet("id"u8, out FieldValue idValue))
+            // Opened once for every section that reads it (module engagement reads the same plays).
+            if (!payloads.TryOpen(batch, i, out EdxEventData ev) || !ev.TryGet("id"u8, out FieldValue idValue))
             {
                 continue;
             }

@@ -1,0 +1,135 @@
+using System.Collections;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// <see cref="ForumActivitySection.Daily"/> and <see cref="ForumActivitySection.Weekly"/>: the rows kept as 16-byte
+/// <see cref="ForumActivityItem"/>s (texts by rank, each text once; the counts of the few rows with forum activity
+/// aside), in one sorted run per learner bucket, each <see cref="ForumActivityRow"/> made when read. Reading them in
+/// order merges the runs as it goes; the first read by index merges them into one array (kept).
+/// </summary>
+internal sealed class ForumActivityRowList : IReadOnlyList<ForumActivityRow>
+{
+    private readonly ForumActivityItem[][] _runs;
+    private readonly string[] _courses;
+    private readonly string[] _users;
+    private readonly ForumCounts[] _counts;
+    private ForumActivityItem[]? _merged;
+
+    /// <param name="runs">The rows in sorted runs (the table's order); no two rows are equal.</param>
+    /// <param name="courses">The courses by rank.</param>
+    /// <param name="users">The usernames by rank.</param>
+    /// <param name="counts">The counts the rows point to.</param>
+    public ForumActivityRowList(ForumActivityItem[][] runs, string[] courses, string[] users, ForumCounts[] counts)
+    {
+        (_runs, _courses, _users, _counts) = (runs, courses, users, counts);
+        foreach (ForumActivityItem[] run in runs)
+        {
+            Count += run.Length;
+        }
+    }
+
+    public int Count { get; }
+
+    public ForumActivityRow this[int index]
+    {
+        get
+        {
+            if (_merged is null)
+            {
+                var merged = new ForumActivityItem[Count];
+                int i = 0;
+                var cursor = new Cursor(_runs);
+                while (cursor.TryNext(out ForumActivityItem it))
+                {
+                    merged[i++] = it;
+                }
+
+                _merged = merged;
+            }
+
+            return Row(_merged[index]);
+        }
+    }
+
+    /// <summary>
+    /// Adds the rows to <paramref name="table"/> straight from the compact runs: no row object is made. For a CSV
+    /// (<paramref name="csv"/>) the dates and zero counts are written from texts made once each.
+    /// </summary>
+    public void WriteTo(ReportTable table, bool csv)
+    {
+        var cursor = new Cursor(_runs);
+        var dates = new Dictionary<int, string>();
+        string zero = CsvTable.Number(0);
+        while (cursor.TryNext(out ForumActivityItem it))
+        {
+            if (csv)
+            {
+                ref string? date = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(dates, it.Day, out _);
+                date ??= CsvTable.Date(DateOnly.FromDayNumber(it.Day));
+                table.Add(date);
+            }
+            else
+            {
+                table.Add(DateOnly.FromDayNumber(it.Day));
+            }
+
+            table.Add(_courses[it.Course]).Add(_users[it.User]);
+            if (it.Counts < 0 && csv)
+            {
+                table.Add(zero).Add(zero).Add(zero).Add(zero).Add(zero);
+            }
+            else
+            {
+                ForumCounts c = it.Counts < 0 ? default : _counts[it.Counts];
+                table.Add(c.Posts).Add(c.Responses).Add(c.Comments).Add(c.UpvotesGiven).Add(c.UpvotesReceived);
+            }
+
+            table.EndRow();
+        }
+    }
+
+    public IEnumerator<ForumActivityRow> GetEnumerator()
+    {
+        var cursor = new Cursor(_runs);
+        while (cursor.TryNext(out ForumActivityItem it))
+        {
+            yield return Row(it);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private ForumActivityRow Row(in ForumActivityItem it)
+    {
+        ForumCounts c = it.Counts < 0 ? default : _counts[it.Counts];
+        return new(DateOnly.FromDayNumber(it.Day), _courses[it.Course], _users[it.User], c.Posts, c.Responses, c.Comments, c.UpvotesGiven, c.UpvotesReceived);
+    }
+
+    /// <summary>The runs merged as read: each step takes the least of the runs' next rows (16 runs: a scan beats a heap).</summary>
+    private sealed class Cursor(ForumActivityItem[][] runs)
+    {
+        private readonly int[] _next = new int[runs.Length];
+
+        public bool TryNext(out ForumActivityItem item)
+        {
+            int best = -1;
+            for (int r = 0; r < runs.Length; r++)
+            {
+                if (_next[r] < runs[r].Length && (best < 0 || runs[r][_next[r]].CompareTo(runs[best][_next[best]]) < 0))
+                {
+                    best = r;
+                }
+            }
+
+            if (best < 0)
+            {
+                item = default;
+                return false;
+            }
+
+            item = runs[best][_next[best]++];
+            return true;
+        }
+    }
+}
