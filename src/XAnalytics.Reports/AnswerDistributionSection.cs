@@ -31,7 +31,8 @@ namespace XAnalytics.Reports;
 /// <para>Differences: edX strips markup with html5lib; here tags and comments are removed and entities decoded, then
 /// white space collapsed, which gives the same text for the markup of choice labels but not for every malformed
 /// document. edX can add answer metadata from a file (<c>--answer-metadata</c>); here it cannot. Answers with equal
-/// times are ordered by learner and by first before last, where edX compares their JSON text.</para>
+/// times are ordered by learner (by the XxHash3 of the username: an order fixed by the names, not by which thread met
+/// a learner first) and by first before last, where edX compares their JSON text.</para>
 /// </remarks>
 public sealed partial class AnswerDistributionSection : IPartialAggregate<AnswerDistributionPartial>, IReportSection
 {
@@ -41,19 +42,40 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     private static readonly FieldPath s_username = FieldPath.Parse("username");
     private static readonly FieldPath s_displayName = FieldPath.Parse("context.module.display_name");
 
+    /// <summary>What completion allocates before it collects the young generations (see <see cref="Complete"/>).</summary>
+    private const long CollectAfterBytes = 8L << 20;
+
     private static readonly HashSet<string> s_validResponseTypes = new(
         ["choiceresponse", "optionresponse", "multiplechoiceresponse", "numericalresponse", "stringresponse", "formularesponse"], StringComparer.Ordinal);
 
     private readonly EventFacts _facts;
+    private readonly BucketSpill<byte> _spill;
 
-    internal AnswerDistributionSection(EventFacts facts)
+    internal AnswerDistributionSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
+        _spill = new BucketSpill<byte>(options.ScratchDirectory, "answer-distribution");
+        int? held = options.ProblemTablesHeld;
+        TableCapacity = held ?? ProblemResponseSection.DefaultTableCapacity;
+        ArenaLimit = held is int h ? h * 64 : ProblemResponseSection.DefaultArenaLimit;
+        BlockBytes = held is int k ? k * 64 : ProblemResponseSection.DefaultBlockBytes;
         Part = AggregatePart.Of(this);
     }
 
     /// <summary>The rows; null until the run has ended.</summary>
     public IReadOnlyList<AnswerDistributionRow>? Rows { get; private set; }
+
+    /// <summary>Learner problems per worker table (for tests).</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>Bytes of texts per worker table (for tests).</summary>
+    internal int ArenaLimit { get; }
+
+    /// <summary>Bytes per held block (for tests).</summary>
+    internal int BlockBytes { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal BucketSpill<byte> Spill => _spill;
 
     string IReportSection.Name => SectionName;
 
@@ -64,7 +86,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     private IAggregatePart Part { get; }
 
     /// <inheritdoc/>
-    public AnswerDistributionPartial CreatePartial() => new();
+    public AnswerDistributionPartial CreatePartial() => new(_spill, TableCapacity, ArenaLimit, BlockBytes);
 
     /// <inheritdoc/>
     public void Accumulate(AnswerDistributionPartial target, EventBatch batch)
@@ -78,17 +100,16 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             // The event data (answers checked, problem id, compact copy) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash))
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact))
             {
                 continue;
             }
 
-            int user = target.Names.GetId(Unescaped(target, u));
-            AnswerDistributionState state = Find(target, f.Course, user, problemId, problemHash);
+            ReadOnlySpan<byte> user = Unescaped(target, u);
             // A display name written with escapes (rare) is kept as written; only unescaped names are compared and copied.
             bool hasName = batch.TryGetField(i, s_displayName, out FieldValue n) && n.Kind == JsonTokenType.String;
             ReadOnlySpan<byte> name = hasName ? (n.HasEscapes ? Encoding.UTF8.GetBytes(n.GetString()!) : n.Utf8) : default;
-            state.Offer(f.Ticks, compact, compactHash, hasName, name, target.Texts);
+            target.Offer(f.Course, user, XxHash3.HashToUInt64(user), problemId, problemHash, f.Ticks, compact, hasName, name, f.Ticks, compact, hasName, name);
         }
     }
 
@@ -97,141 +118,144 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        var ids = new int[from.Names.Count];
-        for (int id = 0; id < ids.Length; id++)
-        {
-            ids[id] = into.Names.Add(from.Names.Name(id));
-        }
-
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), AnswerDistributionState> kv in from.Problems)
-        {
-            for (AnswerDistributionState? s = kv.Value; s is not null; s = s.Next)
-            {
-                Find(into, kv.Key.Course, ids[kv.Key.User], s.ProblemId, kv.Key.Problem).Offer(s, into.Texts);
-            }
-        }
+        // The learner problems of both are folded at completion: the other's table is handed to its buckets, and its
+        // blocks taken whole (its spilled ones by owner).
+        from.Flush();
+        into.Records.MergeWholeFrom(from.Records);
     }
 
     /// <inheritdoc/>
     public void Complete(AnswerDistributionPartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // edX's first reducer (each learner's first and last submission, as answers keyed by course and part) feeds
-        // the second one's tallies as it goes: per course and part only the latest answer and, per grouping key, the
-        // counts and the most recent answer are kept (PartTally), so completion holds the distinct answers, never a
-        // record per learner and part. The submissions are parsed in parallel, each worker into tallies of its own,
-        // merged after.
-        // The shared table is not needed any more: each state lets go of its submissions once counted, so they are
-        // freed as completion goes.
-        result.Texts.Clear();
-        var byPart = new Dictionary<(int Course, string Part), PartTally>();
-        Parallel.ForEach(
-            result.Problems,
-            () => new CompleteWorker(),
-            (kv, _, local) =>
+        try
+        {
+            // edX's first reducer (each learner's first and last submission, as answers keyed by course and part) feeds
+            // the second one's tallies as it goes: per course and part only the latest answer and, per grouping key, the
+            // counts and the most recent answer are kept (PartTally), so completion holds the distinct answers, never a
+            // record per learner and part. The learner problems are folded bucket by bucket (a learner's records are
+            // all in one), one bucket at a time; the young garbage of parsing a bucket's answers is collected after it.
+            result.Flush();
+            var worker = new CompleteWorker();
+            long allocated = GC.GetTotalAllocatedBytes(precise: false);
+            for (int b = 0; b < LearnerBuckets.Count; b++)
             {
-                // Problem ids and display names are the partial's shared arrays (ByteInterner): each is decoded once per worker.
-                for (AnswerDistributionState? s = kv.Value; s is not null; s = s.Next)
+                worker.Fold(result.Records, b);
+                if (GC.GetTotalAllocatedBytes(precise: false) - allocated >= CollectAfterBytes)
                 {
-                    string problemId = Text(local.Texts, s.ProblemId);
-                    string? firstName = s.FirstDisplayNameArray is { } f ? Text(local.Texts, f) : null;
-                    string? lastName = s.LastDisplayNameArray is { } l ? Text(local.Texts, l) : null;
-                    AddAnswers(local, kv.Key.Course, new AnswerKey(s.FirstTicks, kv.Key.User, First: true, problemId, firstName), s.FirstArray);
-                    AddAnswers(local, kv.Key.Course, new AnswerKey(s.LastTicks, kv.Key.User, First: false, problemId, lastName), s.LastArray);
-                    s.DropSubmissions();
+                    GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+                    allocated = GC.GetTotalAllocatedBytes(precise: false);
                 }
+            }
 
-                return local;
-            },
-            local =>
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            var rows = new List<AnswerDistributionRow>();
+            foreach (KeyValuePair<(int Course, string Part), PartTally> kv in worker.ByPart)
             {
-                lock (byPart)
-                {
-                    foreach (KeyValuePair<(int Course, string Part), PartTally> part in local.ByPart)
-                    {
-                        ref PartTally? into = ref CollectionsMarshal.GetValueRefOrAddDefault(byPart, part.Key, out _);
-                        if (into is null)
-                        {
-                            into = part.Value;
-                        }
-                        else
-                        {
-                            into.MergeFrom(part.Value);
-                        }
-                    }
-                }
+                Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, rows);
+            }
+
+            worker.ByPart.Clear();
+            rows.Sort(static (a, b) =>
+            {
+                int c = string.CompareOrdinal(a.CourseId, b.CourseId);
+                c = c != 0 ? c : string.CompareOrdinal(a.ModuleId, b.ModuleId);
+                c = c != 0 ? c : string.CompareOrdinal(a.PartId, b.PartId);
+                c = c != 0 ? c : string.CompareOrdinal(a.ValueId, b.ValueId);
+                c = c != 0 ? c : string.CompareOrdinal(a.AnswerValue, b.AnswerValue);
+                return c != 0 ? c : string.CompareOrdinal(a.Variant, b.Variant);
             });
-
-        var rows = new List<AnswerDistributionRow>();
-        foreach (KeyValuePair<(int Course, string Part), PartTally> kv in byPart)
-        {
-            Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, rows);
+            Rows = rows;
         }
-
-        byPart.Clear();
-        rows.Sort(static (a, b) =>
+        finally
         {
-            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
-            c = c != 0 ? c : string.CompareOrdinal(a.ModuleId, b.ModuleId);
-            c = c != 0 ? c : string.CompareOrdinal(a.PartId, b.PartId);
-            c = c != 0 ? c : string.CompareOrdinal(a.ValueId, b.ValueId);
-            c = c != 0 ? c : string.CompareOrdinal(a.AnswerValue, b.AnswerValue);
-            return c != 0 ? c : string.CompareOrdinal(a.Variant, b.Variant);
-        });
-        Rows = rows;
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
-        result.Problems.Clear();
-        result.Problems.TrimExcess();
+            _spill.Close();
+        }
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.answer-distribution";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The courses (by canonical id), the usernames (see <see cref="PartialNames"/>), then per learner's problem
-    /// (course, username, problem id bytes, in that order): the first submission (zigzag ticks, compact copy as bytes,
-    /// display name: a varint 0/1 flag, then the bytes), then a varint 1 when the last submission is that one, else 0
-    /// and the last one likewise.
+    /// The courses (by canonical id), then per learner's problem (course, username bytes, problem id bytes, in that
+    /// order): the first submission (zigzag ticks, compact copy as bytes, display name: a varint 0/1 flag, then the
+    /// bytes), then a varint 1 when the last submission is that one, else 0 and the last one likewise.
     /// </remarks>
     public void WritePartial(AnswerDistributionPartial state, PartialWriter writer)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        List<(int Course, int User, AnswerDistributionState State)> entries =
-            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId, static s => s.Next);
-        writer.WriteUInt((ulong)entries.Count);
-        foreach ((int course, int user, AnswerDistributionState s) in entries)
+
+        // Every learner problem of the partial, folded bucket by bucket (the partial keeps its records: it is only read).
+        state.Flush();
+        var bucket = new RecordBuffer<byte>();
+        var starts = new RecordBuffer<int>();
+        var all = new RecordBuffer<byte>();
+        byte[] one = new byte[1024];
+        var usedCourses = new HashSet<int>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            writer.WriteUInt((ulong)course);
-            writer.WriteUInt((ulong)user);
-            writer.WriteBytes(s.ProblemId);
-            writer.WriteInt(s.FirstTicks);
-            writer.WriteBytes(s.FirstEvent.Span);
-            writer.WriteUInt(s.HasFirstDisplayName ? 1UL : 0UL);
-            if (s.HasFirstDisplayName)
+            bucket.Clear();
+            starts.Clear();
+            state.Records.ReadBucket(b, bucket);
+            AnswerDistributionRecords.Index(bucket.Span, starts);
+            starts.Span.Sort(new AnswerDistributionRecords.KeyOrder(bucket.Items));
+            ReadOnlySpan<int> sorted = starts.Span;
+            for (int i = 0; i < sorted.Length;)
             {
-                writer.WriteBytes(s.FirstDisplayName);
+                i = NextLearnerProblem(bucket.Items, sorted, i, out int firstAt, out int lastAt);
+                ReadOnlySpan<byte> f = bucket.Items.AsSpan(firstAt), l = bucket.Items.AsSpan(lastAt);
+                int course = AnswerDistributionRecords.Course(f);
+                usedCourses.Add(course);
+                int length = AnswerDistributionRecords.Write(
+                    ref one, course, AnswerDistributionRecords.User(f), AnswerDistributionRecords.Problem(f),
+                    AnswerDistributionRecords.FirstTicks(f), AnswerDistributionRecords.First(f, out _), AnswerDistributionRecords.HasFirst(f), AnswerDistributionRecords.FirstName(f),
+                    AnswerDistributionRecords.LastTicks(l), AnswerDistributionRecords.Last(l, out _), AnswerDistributionRecords.HasLast(l), AnswerDistributionRecords.LastName(l));
+                all.AddRange(one.AsSpan(0, length));
+            }
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        var order = new RecordBuffer<int>();
+        AnswerDistributionRecords.Index(all.Span, order);
+        order.Span.Sort(new WrittenOrder(all.Items, courses));
+        writer.WriteUInt((ulong)order.Count);
+        foreach (int at in order.Span)
+        {
+            ReadOnlySpan<byte> r = all.Items.AsSpan(at);
+            writer.WriteUInt((ulong)courses[AnswerDistributionRecords.Course(r)]);
+            writer.WriteBytes(AnswerDistributionRecords.User(r));
+            writer.WriteBytes(AnswerDistributionRecords.Problem(r));
+            writer.WriteInt(AnswerDistributionRecords.FirstTicks(r));
+            writer.WriteBytes(AnswerDistributionRecords.First(r, out _));
+            writer.WriteUInt(AnswerDistributionRecords.HasFirst(r) ? 1UL : 0UL);
+            if (AnswerDistributionRecords.HasFirst(r))
+            {
+                writer.WriteBytes(AnswerDistributionRecords.FirstName(r));
             }
 
             // A learner's only submission is both the first and the last: written once (a varint 1).
-            bool same = s.LastTicks == s.FirstTicks && s.LastEvent.Span.SequenceEqual(s.FirstEvent.Span)
-                && s.HasLastDisplayName == s.HasFirstDisplayName && s.LastDisplayName.SequenceEqual(s.FirstDisplayName);
+            bool same = (AnswerDistributionRecords.Flags(r) & AnswerDistributionRecords.LastIsFirst) != 0;
             writer.WriteUInt(same ? 1UL : 0UL);
             if (same)
             {
                 continue;
             }
 
-            writer.WriteInt(s.LastTicks);
-            writer.WriteBytes(s.LastEvent.Span);
-            writer.WriteUInt(s.HasLastDisplayName ? 1UL : 0UL);
-            if (s.HasLastDisplayName)
+            writer.WriteInt(AnswerDistributionRecords.LastTicks(r));
+            writer.WriteBytes(AnswerDistributionRecords.Last(r, out _));
+            writer.WriteUInt(AnswerDistributionRecords.HasLast(r) ? 1UL : 0UL);
+            if (AnswerDistributionRecords.HasLast(r))
             {
-                writer.WriteBytes(s.LastDisplayName);
+                writer.WriteBytes(AnswerDistributionRecords.LastName(r));
             }
         }
     }
@@ -240,23 +264,28 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     public AnswerDistributionPartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new AnswerDistributionPartial();
+        AnswerDistributionPartial partial = CreatePartial();
         int[] courses = _facts.Courses.ReadMap(reader);
-        int[] users = PartialNames.Read(reader, partial.Names);
         int n = reader.ReadCount();
         for (int i = 0; i < n; i++)
         {
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
-            int user = PartialNames.At(users, reader.ReadCount(), reader);
+            if (course < 0)
+            {
+                throw reader.Corrupt("an answer without a course");
+            }
+
+            ReadOnlySpan<byte> user = reader.ReadBytes();
+            ulong userHash = XxHash3.HashToUInt64(user);
             ReadOnlySpan<byte> problemId = reader.ReadBytes();
-            AnswerDistributionState s = Find(partial, course, user, problemId, XxHash3.HashToUInt64(problemId));
+            ulong problemHash = XxHash3.HashToUInt64(problemId);
             long firstTicks = reader.ReadInt();
             ReadOnlySpan<byte> first = reader.ReadBytes();
             bool hasFirstName = reader.ReadUInt() == 1;
             ReadOnlySpan<byte> firstName = hasFirstName ? reader.ReadBytes() : default;
             if (reader.ReadUInt() == 1)
             {
-                s.Offer(firstTicks, first, hasFirstName, firstName, partial.Texts);
+                partial.Offer(course, user, userHash, problemId, problemHash, firstTicks, first, hasFirstName, firstName, firstTicks, first, hasFirstName, firstName);
                 continue;
             }
 
@@ -264,7 +293,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             ReadOnlySpan<byte> last = reader.ReadBytes();
             bool hasLastName = reader.ReadUInt() == 1;
             ReadOnlySpan<byte> lastName = hasLastName ? reader.ReadBytes() : default;
-            s.Offer(firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName, partial.Texts);
+            partial.Offer(course, user, userHash, problemId, problemHash, firstTicks, first, hasFirstName, firstName, lastTicks, last, hasLastName, lastName);
         }
 
         return partial;
@@ -344,11 +373,11 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     };
 
     /// <summary>
-    /// <c>_generate_answers</c> over one submission: its answers, parsed once per worker for every learner who holds the
-    /// same shared array (<see cref="ByteInterner"/>), each counted in its part's tally with this learner's
+    /// <c>_generate_answers</c> over one submission: its answers, parsed once per bucket for the learners who gave the
+    /// same answers (<see cref="CompleteWorker.AnswersOf"/>), each counted in its part's tally with this learner's
     /// <paramref name="key"/> (user, time, first or last, problem and display name).
     /// </summary>
-    private static void AddAnswers(CompleteWorker worker, int course, AnswerKey key, byte[] json)
+    private static void AddAnswers(CompleteWorker worker, int course, AnswerKey key, ReadOnlyMemory<byte> json)
     {
         foreach ((string part, Answer template) in worker.AnswersOf(json))
         {
@@ -357,7 +386,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     }
 
     /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>).</summary>
-    private static List<(string Part, Answer Template)> ParseAnswers(byte[] json)
+    private static List<(string Part, Answer Template)> ParseAnswers(ReadOnlyMemory<byte> json)
     {
         var byPart = new List<(string Part, Answer Template)>();
         using JsonDocument doc = JsonDocument.Parse(json);
@@ -461,32 +490,39 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         };
     }
 
-    /// <summary>The text of a shared array, decoded once per table.</summary>
-    private static string Text(Dictionary<byte[], string> texts, byte[] utf8)
+    /// <summary>
+    /// Folds the records of one learner problem, from <paramref name="i"/> of <paramref name="sorted"/> (record starts
+    /// in <paramref name="bytes"/>, sorted by <see cref="AnswerDistributionRecords.KeyOrder"/>): the record holding the
+    /// first submission (the earliest; a tie on time keeps the lesser text) and the one holding the last (the latest;
+    /// a tie keeps the greater text), as edX sorts (timestamp, json) pairs. Returns where the next learner problem starts.
+    /// </summary>
+    private static int NextLearnerProblem(byte[] bytes, ReadOnlySpan<int> sorted, int i, out int firstAt, out int lastAt)
     {
-        ref string? text = ref CollectionsMarshal.GetValueRefOrAddDefault(texts, utf8, out _);
-        return text ??= Encoding.UTF8.GetString(utf8);
+        var order = new AnswerDistributionRecords.KeyOrder(bytes);
+        firstAt = lastAt = sorted[i];
+        int j = i + 1;
+        for (; j < sorted.Length && order.Compare(sorted[i], sorted[j]) == 0; j++)
+        {
+            ReadOnlySpan<byte> r = bytes.AsSpan(sorted[j]), f = bytes.AsSpan(firstAt), l = bytes.AsSpan(lastAt);
+            long ft = AnswerDistributionRecords.FirstTicks(r), lt = AnswerDistributionRecords.LastTicks(r);
+            if (ft < AnswerDistributionRecords.FirstTicks(f)
+                || (ft == AnswerDistributionRecords.FirstTicks(f) && AnswerDistributionRecords.First(r, out _).SequenceCompareTo(AnswerDistributionRecords.First(f, out _)) < 0))
+            {
+                firstAt = sorted[j];
+            }
+
+            if (lt > AnswerDistributionRecords.LastTicks(l)
+                || (lt == AnswerDistributionRecords.LastTicks(l) && AnswerDistributionRecords.Last(r, out _).SequenceCompareTo(AnswerDistributionRecords.Last(l, out _)) > 0))
+            {
+                lastAt = sorted[j];
+            }
+        }
+
+        return j;
     }
 
     private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
 
-    /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
-    private static AnswerDistributionState Find(AnswerDistributionPartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
-    {
-        // One state per key but for hash collisions, which chain on (Next): no list per key.
-        ref AnswerDistributionState? head = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
-        for (AnswerDistributionState? known = head; known is not null; known = known.Next)
-        {
-            if (problemId.SequenceEqual(known.ProblemId))
-            {
-                return known;
-            }
-        }
-
-        var state = new AnswerDistributionState(target.Texts.Intern(problemId, problemHash)) { Next = head };
-        head = state;
-        return state;
-    }
 
     private static ReadOnlySpan<byte> Unescaped(AnswerDistributionPartial target, in FieldValue v)
     {
@@ -544,7 +580,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// text, by learner and first before last; then by problem id, so that equal keys, which edX's sort leaves in any
     /// order, still give one result), with the learner's problem and display name.
     /// </summary>
-    private readonly record struct AnswerKey(long Ticks, int User, bool First, string ProblemId, string? DisplayName) : IComparable<AnswerKey>
+    private readonly record struct AnswerKey(long Ticks, ulong User, bool First, string ProblemId, string? DisplayName) : IComparable<AnswerKey>
     {
         public int CompareTo(AnswerKey other)
         {
@@ -640,39 +676,100 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         }
     }
 
-    /// <summary>A worker of <see cref="Complete"/>: its tallies by course and part, and the texts of the shared arrays it has decoded.</summary>
+    /// <summary>Orders folded records as a partial writes them: course (by written position), username, problem id bytes.</summary>
+    private readonly struct WrittenOrder(byte[] bytes, int[] coursePositions) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            ReadOnlySpan<byte> a = bytes.AsSpan(x), b = bytes.AsSpan(y);
+            int c = coursePositions[AnswerDistributionRecords.Course(a)].CompareTo(coursePositions[AnswerDistributionRecords.Course(b)]);
+            c = c != 0 ? c : AnswerDistributionRecords.User(a).SequenceCompareTo(AnswerDistributionRecords.User(b));
+            return c != 0 ? c : AnswerDistributionRecords.Problem(a).SequenceCompareTo(AnswerDistributionRecords.Problem(b));
+        }
+    }
+
+    /// <summary>A worker of <see cref="Complete"/>: its tallies by course and part, its buffers, and the texts and answers it has decoded.</summary>
     private sealed class CompleteWorker
     {
-        public Dictionary<(int Course, string Part), PartTally> ByPart { get; } = [];
-
-        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
-
         private const int MaxCached = 4096;
 
-        /// <summary>The answers of each shared submission array this worker has parsed lately (see <see cref="AnswersOf"/>).</summary>
-        private Dictionary<byte[], List<(string Part, Answer Template)>> Answers { get; } = new(ReferenceEqualityComparer.Instance);
+        private readonly RecordBuffer<byte> _bucket = new();
+        private readonly RecordBuffer<int> _starts = new();
+        private readonly Dictionary<ulong, (byte[] Utf8, string Text)> _texts = [];
+
+        /// <summary>The answers of the submissions of the bucket being folded (they point into its buffer), by hash (see <see cref="AnswersOf"/>).</summary>
+        private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, List<(string Part, Answer Template)> Answers)> _answers = [];
+
+        public Dictionary<(int Course, string Part), PartTally> ByPart { get; } = [];
+
+        /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of): each learner problem's first and last submissions counted in their parts' tallies.</summary>
+        public void Fold(HeldRecords<byte> records, int b)
+        {
+            _bucket.Clear();
+            _starts.Clear();
+            _answers.Clear(); // it points into the bucket's buffer, which is read over now
+            _bucket.EnsureCapacity((int)records.TotalOf(b));
+            records.ReadBucket(b, _bucket);
+            records.ReleaseBucket(b);
+            byte[] bytes = _bucket.Items;
+            AnswerDistributionRecords.Index(_bucket.Span, _starts);
+            _starts.Span.Sort(new AnswerDistributionRecords.KeyOrder(bytes));
+            ReadOnlySpan<int> sorted = _starts.Span;
+            for (int i = 0; i < sorted.Length;)
+            {
+                i = NextLearnerProblem(bytes, sorted, i, out int firstAt, out int lastAt);
+                ReadOnlySpan<byte> f = bytes.AsSpan(firstAt), l = bytes.AsSpan(lastAt);
+                int course = AnswerDistributionRecords.Course(f);
+                ulong user = XxHash3.HashToUInt64(AnswerDistributionRecords.User(f));
+                string problemId = Text(AnswerDistributionRecords.Problem(f));
+                string? firstName = AnswerDistributionRecords.HasFirst(f) ? Text(AnswerDistributionRecords.FirstName(f)) : null;
+                string? lastName = AnswerDistributionRecords.HasLast(l) ? Text(AnswerDistributionRecords.LastName(l)) : null;
+                ReadOnlySpan<byte> first = AnswerDistributionRecords.First(f, out int firstOffset), last = AnswerDistributionRecords.Last(l, out int lastOffset);
+                AddAnswers(this, course, new AnswerKey(AnswerDistributionRecords.FirstTicks(f), user, First: true, problemId, firstName), bytes.AsMemory(firstAt + firstOffset, first.Length));
+                AddAnswers(this, course, new AnswerKey(AnswerDistributionRecords.LastTicks(l), user, First: false, problemId, lastName), bytes.AsMemory(lastAt + lastOffset, last.Length));
+            }
+        }
 
         /// <summary>
-        /// The answers of a submission by part, parsed once per worker for the learners who share its array. Past
-        /// <see cref="MaxCached"/> arrays the cache starts again, as it keeps its arrays alive: when nearly every
-        /// submission is distinct (free text answers) it held them all until the end; answers many learners share are
-        /// parsed again once per restart (their tallies hold the answers kept).
+        /// The answers of a submission by part, parsed once for the learners of the bucket who gave the same answers.
+        /// Past <see cref="MaxCached"/> submissions the cache starts again (answers many learners share are parsed
+        /// again once per restart; their tallies hold the answers kept).
         /// </summary>
-        public List<(string Part, Answer Template)> AnswersOf(byte[] submission)
+        public List<(string Part, Answer Template)> AnswersOf(ReadOnlyMemory<byte> submission)
         {
-            if (Answers.TryGetValue(submission, out List<(string Part, Answer Template)>? known))
+            ulong hash = XxHash3.HashToUInt64(submission.Span);
+            if (_answers.TryGetValue(hash, out var known) && known.Submission.Span.SequenceEqual(submission.Span))
             {
-                return known;
+                return known.Answers;
             }
 
-            if (Answers.Count >= MaxCached)
+            if (_answers.Count >= MaxCached)
             {
-                Answers.Clear();
+                _answers.Clear();
             }
 
             List<(string Part, Answer Template)> answers = ParseAnswers(submission);
-            Answers[submission] = answers;
+            _answers[hash] = (submission, answers);
             return answers;
+        }
+
+        /// <summary>A problem id's or display name's text, decoded once (there are few of them).</summary>
+        private string Text(ReadOnlySpan<byte> utf8)
+        {
+            ulong hash = XxHash3.HashToUInt64(utf8);
+            if (_texts.TryGetValue(hash, out var known) && known.Utf8.AsSpan().SequenceEqual(utf8))
+            {
+                return known.Text;
+            }
+
+            if (_texts.Count >= MaxCached)
+            {
+                _texts.Clear();
+            }
+
+            string text = Encoding.UTF8.GetString(utf8);
+            _texts[hash] = (utf8.ToArray(), text);
+            return text;
         }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
 {
     private readonly T[]?[] _held = new T[]?[LearnerBuckets.Count];
     private readonly int[] _counts = new int[LearnerBuckets.Count];
+    private readonly long[] _totals = new long[LearnerBuckets.Count];
     private byte[] _raw = [];
     private byte[] _compressed = [];
 
@@ -44,16 +45,73 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     /// <summary>The records held for <paramref name="bucket"/>.</summary>
     public ReadOnlySpan<T> HeldOf(int bucket) => _held[bucket].AsSpan(0, _counts[bucket]);
 
+    /// <summary>The records added to <paramref name="bucket"/> (held and spilled, with those of the partials merged in): what <see cref="ReadBucket"/> will hand back, to size its buffer once.</summary>
+    public long TotalOf(int bucket) => _totals[bucket];
+
     /// <summary>Adds a record to <paramref name="bucket"/>, writing the bucket's block to the scratch files when it fills.</summary>
     public void Add(int bucket, in T record)
     {
         T[] block = _held[bucket] ??= new T[BlockRecords];
         block[_counts[bucket]++] = record;
+        _totals[bucket]++;
         if (_counts[bucket] == block.Length)
         {
             Spill.Write(bucket, Owner, block, ref _raw, ref _compressed);
             _counts[bucket] = 0;
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="records"/> to <paramref name="bucket"/> whole: when they do not fit in the bucket's block
+    /// the block is written to the scratch files first, and more than a block is written at once as a block of its
+    /// own, so a block never splits them. Variable-length records (length-prefixed bytes, <c>T</c> = <see cref="byte"/>)
+    /// are added this way: every block, held or spilled, then holds whole records, and <see cref="ReadBucket"/> hands
+    /// back a run of whole records.
+    /// </summary>
+    public void AddWhole(int bucket, ReadOnlySpan<T> records)
+    {
+        T[] block = _held[bucket] ??= new T[BlockRecords];
+        _totals[bucket] += records.Length;
+        int count = _counts[bucket];
+        if (count + records.Length > block.Length && count > 0)
+        {
+            Spill.Write(bucket, Owner, block.AsSpan(0, count), ref _raw, ref _compressed);
+            count = 0;
+        }
+
+        if (records.Length > block.Length)
+        {
+            Spill.Write(bucket, Owner, records, ref _raw, ref _compressed);
+        }
+        else
+        {
+            records.CopyTo(block.AsSpan(count));
+            count += records.Length;
+        }
+
+        _counts[bucket] = count;
+    }
+
+    /// <summary>
+    /// <see cref="MergeFrom"/> for records added by <see cref="AddWhole"/>: each of <paramref name="from"/>'s held
+    /// blocks is taken as one whole (it holds whole records), so no record is split.
+    /// </summary>
+    public void MergeWholeFrom(HeldRecords<T> from)
+    {
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            if (from._counts[b] > 0)
+            {
+                AddWhole(b, from.HeldOf(b));
+            }
+
+            _totals[b] += from._totals[b] - from._counts[b];
+            from._totals[b] = 0;
+        }
+
+        from.ReleaseHeld();
+        Owners.UnionWith(from.Owners);
+        from.Owners.Clear();
     }
 
     /// <summary>Takes <paramref name="from"/>'s records into this partial (its held ones copied, its spilled ones by owner), and empties it.</summary>
@@ -65,6 +123,12 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
             {
                 Add(b, r);
             }
+        }
+
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            _totals[b] += from._totals[b] - from._counts[b];
+            from._totals[b] = 0;
         }
 
         from.ReleaseHeld();

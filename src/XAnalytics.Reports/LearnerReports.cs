@@ -232,6 +232,8 @@ public sealed class LearnerReports : IDisposable
         _facts.Dispose();
         Section<VideoSection>()?.CloseSpill(); // a failed or cancelled run's scratch files; a completed one closed them
         Section<ModuleEngagementSection>()?.CloseSpill();
+        Section<ProblemResponseSection>()?.CloseSpill();
+        Section<AnswerDistributionSection>()?.CloseSpill();
         _weekly.CloseSpill();
         Section<ForumActivitySection>()?.CloseSpill();
         Section<ActiveUsersWeeklySection>()?.CloseSpill();

@@ -36,18 +36,55 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     /// <summary>The name <c>--only</c> selects the section by.</summary>
     public const string SectionName = "problem_response";
 
+    /// <summary>
+    /// Learner problems a worker's table holds before it empties into its learner buckets (see
+    /// <see cref="ProblemResponsePartial"/>; the answer distribution's tables too). The full report over 1M generated
+    /// events peaked at 289-293 MiB with tables of 8,192 and 8 MiB of texts (every section's worker partials are alive
+    /// at once), 229-240 MiB with 2,048 and 1 MiB, 234 MiB with 512 and 256 KiB; over 4M events and 100,000 learners
+    /// (few submissions repeat within a table's life) the three were alike (439-468 MiB).
+    /// </summary>
+    internal const int DefaultTableCapacity = 2048;
+
+    /// <summary>Bytes of texts a worker's table holds before it empties (a submission's compact copy is about 500 bytes).</summary>
+    internal const int DefaultArenaLimit = 1 << 20;
+
+    /// <summary>Bytes per held block of a learner bucket (a worker holds up to <see cref="LearnerBuckets.Count"/> of them).</summary>
+    internal const int DefaultBlockBytes = 64 * 1024;
+
+    /// <summary>What completion allocates before it collects the young generations (see <see cref="Complete"/>).</summary>
+    private const long CollectAfterBytes = 8L << 20;
+
     private static readonly FieldPath s_username = FieldPath.Parse("username");
 
     private readonly EventFacts _facts;
+    private readonly BucketSpill<byte> _spill;
+    private IReadOnlyList<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> _hardest = [];
 
-    internal ProblemResponseSection(EventFacts facts)
+    internal ProblemResponseSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
+        _spill = new BucketSpill<byte>(options.ScratchDirectory, "problem-response");
+        int? held = options.ProblemTablesHeld;
+        TableCapacity = held ?? DefaultTableCapacity;
+        ArenaLimit = held is int h ? h * 64 : DefaultArenaLimit;
+        BlockBytes = held is int k ? k * 64 : DefaultBlockBytes;
         Part = AggregatePart.Of(this);
     }
 
-    /// <summary>The rows; null until the run has ended.</summary>
+    /// <summary>The rows; null until the run has ended. Kept compact, each row made when read (see <see cref="ProblemResponseRowList"/>).</summary>
     public IReadOnlyList<ProblemResponseRow>? Rows { get; private set; }
+
+    /// <summary>Learner problems per worker table (for tests).</summary>
+    internal int TableCapacity { get; }
+
+    /// <summary>Bytes of texts per worker table (for tests).</summary>
+    internal int ArenaLimit { get; }
+
+    /// <summary>Bytes per held block (for tests).</summary>
+    internal int BlockBytes { get; }
+
+    /// <summary>The section's scratch files (for tests).</summary>
+    internal BucketSpill<byte> Spill => _spill;
 
     string IReportSection.Name => SectionName;
 
@@ -58,7 +95,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     private IAggregatePart Part { get; }
 
     /// <inheritdoc/>
-    public ProblemResponsePartial CreatePartial() => new();
+    public ProblemResponsePartial CreatePartial() => new(_spill, TableCapacity, ArenaLimit, BlockBytes);
 
     /// <inheritdoc/>
     public void Accumulate(ProblemResponsePartial target, EventBatch batch)
@@ -72,7 +109,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // The event data (answers checked, problem id, compact copy: see Compact) is read once for both problem tables.
             if (!ServerProblemCheck.Is(in f)
                 || !batch.TryGetField(i, s_username, out FieldValue u) || u.Kind != JsonTokenType.String
-                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash))
+                || !_facts.Submissions.TryRead(batch, i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact))
             {
                 continue;
             }
@@ -83,9 +120,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                 continue;
             }
 
-            int user = target.Names.GetId(name);
-            ProblemResponseState state = Find(target, f.Course, user, problemId, problemHash);
-            state.Add(1, f.Ticks, f.Ticks, compact, compactHash, target.Texts);
+            target.Add(f.Course, name, XxHash3.HashToUInt64(name), problemId, problemHash, 1, f.Ticks, f.Ticks, compact);
         }
     }
 
@@ -94,105 +129,119 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        var ids = new int[from.Names.Count];
-        for (int id = 0; id < ids.Length; id++)
-        {
-            ids[id] = into.Names.Add(from.Names.Name(id));
-        }
-
-        foreach (KeyValuePair<(int Course, int User, ulong Problem), ProblemResponseState> kv in from.Problems)
-        {
-            for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
-            {
-                Find(into, kv.Key.Course, ids[kv.Key.User], state.ProblemId, kv.Key.Problem).Add(state, into.Texts);
-            }
-        }
+        // The learner problems of both are folded at completion: the other's table is handed to its buckets, and its
+        // blocks taken whole (its spilled ones by owner).
+        from.Flush();
+        into.Records.MergeWholeFrom(from.Records);
+        into.MergeCourses(from);
     }
 
     /// <inheritdoc/>
     public void Complete(ProblemResponsePartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        // The latest submissions are parsed in parallel, each worker into a list of its own. Learners who gave the same
-        // answers share one array (ByteInterner), so each worker parses an array, and decodes a problem id, once.
-        // The shared table is not needed any more: each state lets go of its submission once its rows are made, so the
-        // submissions are freed as the rows grow rather than both being held at the end.
-        result.Texts.Clear();
-        var rows = new List<ProblemResponseRow>();
-        Parallel.ForEach(
-            result.Problems,
-            () => new CompleteWorker(),
-            (kv, loop, local) =>
-            {
-                string course = _facts.Courses.Name(kv.Key.Course);
-                string username = result.Names.Name(kv.Key.User);
-                for (ProblemResponseState? state = kv.Value; state is not null; state = state.Next)
-                {
-                    ref string? problem = ref CollectionsMarshal.GetValueRefOrAddDefault(local.Texts, state.ProblemId, out _);
-                    problem ??= Encoding.UTF8.GetString(state.ProblemId);
-                    var first = new DateTime(state.FirstTicks, DateTimeKind.Utc);
-                    var last = new DateTime(state.LastTicks, DateTimeKind.Utc);
-                    (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = local.AnswersOf(state.LatestArray);
-
-                    state.DropSubmission();
-
-                    foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in answers)
-                    {
-                        local.Rows.Add(new ProblemResponseRow(course, problem, username, answerId, question, answer, correct, state.Attempts, first, last));
-                    }
-                }
-
-                return local;
-            },
-            local =>
-            {
-                lock (rows)
-                {
-                    rows.AddRange(local.Rows);
-                }
-            });
-
-        rows.Sort(static (a, b) =>
+        try
         {
-            int c = string.CompareOrdinal(a.CourseId, b.CourseId);
-            c = c != 0 ? c : string.CompareOrdinal(a.ProblemId, b.ProblemId);
-            c = c != 0 ? c : string.CompareOrdinal(a.Username, b.Username);
-            return c != 0 ? c : string.CompareOrdinal(a.AnswerId, b.AnswerId);
-        });
-        Rows = rows;
-        // Nothing reads the partial after its rows are built: drop its tables before the next section builds its rows.
-        result.Problems.Clear();
-        result.Problems.TrimExcess();
+            (int[] courseRank, string[] courseNames) = CourseRanks(result.Courses);
+            result.Flush();
+
+            // Bucket after bucket (a learner's records are all in one): its records sorted by learner problem, each
+            // learner problem's records folded (attempts added, first and latest kept), the latest submission's
+            // answers made row records, sorted in the table's order. The runs are merged as the rows are read.
+            var runs = new ProblemResponseRowList.Run[LearnerBuckets.Count];
+            int rows = 0;
+            // One bucket at a time: two in parallel held two buckets' records and row buffers at once (the peak of
+            // completion over 4M events and 100,000 learners), for the same CPU time.
+            var worker = new CompleteWorker();
+            long allocated = GC.GetTotalAllocatedBytes(precise: false);
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                runs[b] = worker.Fold(result.Records, b, courseRank, out int count);
+                rows += count;
+
+                // A bucket's answers are parsed into short-lived texts (about 12 MiB a bucket over 4M events and
+                // 100,000 learners): collected after each bucket, the young generation's budget let them pile up
+                // until the end (the heap grew from 88 to 259 MiB over the 16 buckets).
+                if (GC.GetTotalAllocatedBytes(precise: false) - allocated >= CollectAfterBytes)
+                {
+                    GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+                    allocated = GC.GetTotalAllocatedBytes(precise: false);
+                }
+            }
+
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            var list = new ProblemResponseRowList(runs, courseNames, rows);
+            Rows = list;
+            _hardest = Hardest(list, courseNames);
+        }
+        finally
+        {
+            _spill.Close();
+        }
     }
+
+    /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
+    internal void CloseSpill() => _spill.Close();
 
     /// <inheritdoc/>
     public string StateName => "report.problem-response";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The courses (by canonical id), the usernames (see <see cref="PartialNames"/>), then per learner's problem
-    /// (course, username, problem id bytes, in that order): attempts, first and last submission times (zigzag ticks)
-    /// and the last submission's compact copy (bytes).
+    /// The courses (by canonical id), then per learner's problem (course, username bytes, problem id bytes, in that
+    /// order): attempts, first and last submission times (zigzag ticks) and the last submission's compact copy (bytes).
     /// </remarks>
     public void WritePartial(ProblemResponsePartial state, PartialWriter writer)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        List<(int Course, int User, ProblemResponseState State)> entries =
-            LearnerProblemStates.WriteNamesAndOrder(writer, _facts.Courses, state.Names, state.Problems, static s => s.ProblemId, static s => s.Next);
-        writer.WriteUInt((ulong)entries.Count);
-        foreach ((int course, int user, ProblemResponseState s) in entries)
+
+        // Every learner problem of the partial, folded bucket by bucket (the partial keeps its records: it is only read).
+        state.Flush();
+        var bucket = new RecordBuffer<byte>();
+        var starts = new RecordBuffer<int>();
+        var all = new RecordBuffer<byte>();
+        byte[] one = new byte[1024];
+        var usedCourses = new HashSet<int>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            writer.WriteUInt((ulong)course);
-            writer.WriteUInt((ulong)user);
-            writer.WriteBytes(s.ProblemId);
-            writer.WriteUInt((ulong)s.Attempts);
-            writer.WriteInt(s.FirstTicks);
-            writer.WriteInt(s.LastTicks);
-            writer.WriteBytes(s.LatestEvent.Span);
+            bucket.Clear();
+            starts.Clear();
+            state.Records.ReadBucket(b, bucket);
+            ProblemResponseRecords.Index(bucket.Span, starts);
+            starts.Span.Sort(new ProblemResponseRecords.KeyOrder(bucket.Items));
+            ReadOnlySpan<int> sorted = starts.Span;
+            for (int i = 0; i < sorted.Length;)
+            {
+                i = NextLearnerProblem(bucket.Items, sorted, i, out long attempts, out long first, out int latestStart);
+                ReadOnlySpan<byte> latestRecord = bucket.Items.AsSpan(latestStart);
+                int course = ProblemResponseRecords.Course(latestRecord);
+                usedCourses.Add(course);
+                int length = ProblemResponseRecords.Write(ref one, course, attempts, first, ProblemResponseRecords.Last(latestRecord),
+                    ProblemResponseRecords.User(latestRecord), ProblemResponseRecords.Problem(latestRecord), ProblemResponseRecords.Latest(latestRecord));
+                all.AddRange(one.AsSpan(0, length));
+            }
+        }
+
+        int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
+        var order = new RecordBuffer<int>();
+        ProblemResponseRecords.Index(all.Span, order);
+        order.Span.Sort(new WrittenOrder(all.Items, courses));
+        writer.WriteUInt((ulong)order.Count);
+        foreach (int at in order.Span)
+        {
+            ReadOnlySpan<byte> r = all.Items.AsSpan(at);
+            writer.WriteUInt((ulong)courses[ProblemResponseRecords.Course(r)]);
+            writer.WriteBytes(ProblemResponseRecords.User(r));
+            writer.WriteBytes(ProblemResponseRecords.Problem(r));
+            writer.WriteUInt((ulong)ProblemResponseRecords.Attempts(r));
+            writer.WriteInt(ProblemResponseRecords.First(r));
+            writer.WriteInt(ProblemResponseRecords.Last(r));
+            writer.WriteBytes(ProblemResponseRecords.Latest(r));
         }
     }
 
@@ -200,20 +249,25 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public ProblemResponsePartial ReadPartial(PartialReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var partial = new ProblemResponsePartial();
+        ProblemResponsePartial partial = CreatePartial();
         int[] courses = _facts.Courses.ReadMap(reader);
-        int[] users = PartialNames.Read(reader, partial.Names);
         int n = reader.ReadCount();
         for (int i = 0; i < n; i++)
         {
             int course = CourseTable.Remap(courses, reader.ReadCount(), reader);
-            int user = PartialNames.At(users, reader.ReadCount(), reader);
+            ReadOnlySpan<byte> user = reader.ReadBytes();
+            ulong userHash = XxHash3.HashToUInt64(user);
             ReadOnlySpan<byte> problemId = reader.ReadBytes();
-            ProblemResponseState s = Find(partial, course, user, problemId, XxHash3.HashToUInt64(problemId));
+            ulong problemHash = XxHash3.HashToUInt64(problemId);
             long attempts = (long)reader.ReadUInt();
             long first = reader.ReadInt(), last = reader.ReadInt();
             ReadOnlySpan<byte> latest = reader.ReadBytes();
-            s.Add(attempts, first, last, latest, XxHash3.HashToUInt64(latest), partial.Texts);
+            if (course < 0 || user.IsEmpty || attempts < 1 || first > last)
+            {
+                throw reader.Corrupt("a problem response without course, learner or attempts");
+            }
+
+            partial.Add(course, user, userHash, problemId, problemHash, attempts, first, last, latest);
         }
 
         return partial;
@@ -225,10 +279,17 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         using var table = new ReportTable(directory, "problem_response", format, ReportTable.Text("course_id"), ReportTable.Text("problem_id"), ReportTable.Text("username"),
             ReportTable.Text("question"), ReportTable.Text("answer"), ReportTable.Text("correct"), ReportTable.Count("total_attempts"),
             ReportTable.Time("first_attempt_date"), ReportTable.Time("last_attempt_date"));
-        foreach (ProblemResponseRow r in Rows ?? [])
+        if (Rows is ProblemResponseRowList compact)
         {
-            table.Add(r.CourseId).Add(r.ProblemId).Add(r.Username).Add(r.Question).Add(string.Join('|', r.Answer)).Add(Correct(r.Correct)).Add(r.TotalAttempts)
-                .Add(Time(r.FirstAttemptDate)).Add(Time(r.LastAttemptDate)).EndRow();
+            compact.WriteTo(table, format == ReportFormat.Csv);
+        }
+        else
+        {
+            foreach (ProblemResponseRow r in Rows ?? [])
+            {
+                table.Add(r.CourseId).Add(r.ProblemId).Add(r.Username).Add(r.Question).Add(string.Join('|', r.Answer)).Add(Correct(r.Correct)).Add(r.TotalAttempts)
+                    .Add(Time(r.FirstAttemptDate)).Add(Time(r.LastAttemptDate)).EndRow();
+            }
         }
 
         table.Complete();
@@ -237,17 +298,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     void IReportSection.AppendHtml(StringBuilder html)
     {
-        // The hardest problems: the most learners whose latest answer is wrong.
-        var byProblem = new Dictionary<(string Course, string Problem), (long Learners, long Wrong)>();
-        foreach (ProblemResponseRow r in Rows ?? [])
-        {
-            ref (long Learners, long Wrong) c = ref CollectionsMarshal.GetValueRefOrAddDefault(byProblem, (r.CourseId, r.ProblemId), out _);
-            c.Learners++;
-            c.Wrong += r.Correct == false ? 1 : 0;
-        }
-
-        var hardest = byProblem.OrderByDescending(kv => kv.Value.Learners == 0 ? 0 : (double)kv.Value.Wrong / kv.Value.Learners)
-            .ThenByDescending(kv => kv.Value.Learners).ThenBy(kv => kv.Key.Course, StringComparer.Ordinal).ThenBy(kv => kv.Key.Problem, StringComparer.Ordinal).ToList();
+        // The hardest problems: the most learners whose latest answer is wrong (counted at completion, see Hardest).
+        IReadOnlyList<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> hardest = _hardest;
         html.Append("<h2>Problem responses (edX)</h2>\n<p class=\"note\">Each learner's latest answer per problem (edX's problem response report, "
             + "problem_response.py), here per problem: answers whose latest submission was incorrect, hardest first. "
             + "<a href=\"problem_response.csv\">problem_response.csv</a></p>\n");
@@ -257,6 +309,88 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             return [kv.Key.Course, kv.Key.Problem, ReportWriter.N(kv.Value.Learners), ReportWriter.N(kv.Value.Wrong),
                 ((double)kv.Value.Wrong / kv.Value.Learners).ToString("P0", CultureInfo.InvariantCulture)];
         }, numeric: [2, 3, 4]);
+    }
+
+    /// <summary>
+    /// Per course and problem, the answers and the incorrect ones, hardest first: read off the sorted runs, whose rows
+    /// come by course and problem (no row object made; a problem's text once).
+    /// </summary>
+    private static List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> Hardest(ProblemResponseRowList rows, string[] courseNames)
+    {
+        var byProblem = new List<((string Course, string Problem) Key, (long Learners, long Wrong) Value)>();
+        ProblemResponseRowList.Cursor cursor = rows.Records();
+        byte[] last = [];
+        while (cursor.MoveNext())
+        {
+            ReadOnlySpan<byte> r = cursor.Current;
+            if (byProblem.Count == 0 || !ProblemResponseRowList.SameProblem(last, r))
+            {
+                (string course, string problem) = ProblemResponseRowList.CourseAndProblem(r, courseNames);
+                byProblem.Add(((course, problem), (0, 0)));
+                last = r[..ProblemResponseRowList.LengthOf(r)].ToArray(); // once per problem: the cursor's block is read over
+            }
+
+            var (key, (learners, wrong)) = byProblem[^1];
+            byProblem[^1] = (key, (learners + 1, wrong + (ProblemResponseRowList.IsIncorrect(r) ? 1 : 0)));
+        }
+
+        return byProblem.OrderByDescending(kv => kv.Value.Learners == 0 ? 0 : (double)kv.Value.Wrong / kv.Value.Learners)
+            .ThenByDescending(kv => kv.Value.Learners).ThenBy(kv => kv.Key.Course, StringComparer.Ordinal).ThenBy(kv => kv.Key.Problem, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The course ids with submissions, ranked by name (ordinal): the rank of each id, and the names by rank.</summary>
+    private (int[] Rank, string[] Names) CourseRanks(ulong[] used)
+    {
+        var courses = new List<(int Id, string Name)>();
+        for (int w = 0; w < used.Length; w++)
+        {
+            for (ulong bits = used[w]; bits != 0; bits &= bits - 1)
+            {
+                int id = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                courses.Add((id, _facts.Courses.Name(id)));
+            }
+        }
+
+        courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        int[] rank = new int[used.Length * 64];
+        string[] names = new string[courses.Count];
+        for (int c = 0; c < courses.Count; c++)
+        {
+            rank[courses[c].Id] = c;
+            names[c] = courses[c].Name;
+        }
+
+        return (rank, names);
+    }
+
+    /// <summary>
+    /// Folds the records of one learner problem, from <paramref name="i"/> of <paramref name="sorted"/> (record starts
+    /// in <paramref name="bytes"/>, sorted by <see cref="ProblemResponseRecords.KeyOrder"/>): attempts added, the first
+    /// time, and the record of the latest submission (by time, a tie keeping the greater text, as edX's sort of
+    /// (timestamp, json) tuples keeps its last). Returns where the next learner problem starts.
+    /// </summary>
+    private static int NextLearnerProblem(byte[] bytes, ReadOnlySpan<int> sorted, int i, out long attempts, out long first, out int latestStart)
+    {
+        var order = new ProblemResponseRecords.KeyOrder(bytes);
+        latestStart = sorted[i];
+        ReadOnlySpan<byte> latestRecord = bytes.AsSpan(latestStart);
+        attempts = ProblemResponseRecords.Attempts(latestRecord);
+        first = ProblemResponseRecords.First(latestRecord);
+        int j = i + 1;
+        for (; j < sorted.Length && order.Compare(sorted[i], sorted[j]) == 0; j++)
+        {
+            ReadOnlySpan<byte> r = bytes.AsSpan(sorted[j]);
+            attempts += ProblemResponseRecords.Attempts(r);
+            first = Math.Min(first, ProblemResponseRecords.First(r));
+            long last = ProblemResponseRecords.Last(r), latest = ProblemResponseRecords.Last(latestRecord);
+            if (last > latest || (last == latest && ProblemResponseRecords.Latest(r).SequenceCompareTo(ProblemResponseRecords.Latest(latestRecord)) > 0))
+            {
+                latestStart = sorted[j];
+                latestRecord = r;
+            }
+        }
+
+        return j;
     }
 
     /// <summary><c>_generate_answers</c> and <c>get_answer_data</c> over the latest submission's event data.</summary>
@@ -325,14 +459,14 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         _ => [value.GetRawText()],
     };
 
-    private static string Correct(bool? correct) => correct switch
+    internal static string Correct(bool? correct) => correct switch
     {
         true => "True",
         false => "False",
         null => "None",
     };
 
-    private static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary><c>get_problem_check_event</c>'s checks of <c>answers</c> and <c>submission</c> (<c>_check_answer_ids</c>).</summary>
     internal static bool ValidAnswers(in ObjectMembers data)
@@ -432,24 +566,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         return true;
     }
 
-    /// <summary>The learner's state for the problem (<paramref name="problemHash"/>: <c>XxHash3.HashToUInt64(problemId)</c>), added when new.</summary>
-    private static ProblemResponseState Find(ProblemResponsePartial target, int course, int user, ReadOnlySpan<byte> problemId, ulong problemHash)
-    {
-        // One state per key but for hash collisions, which chain on (Next): no list per key.
-        ref ProblemResponseState? head = ref CollectionsMarshal.GetValueRefOrAddDefault(target.Problems, (course, user, problemHash), out _);
-        for (ProblemResponseState? known = head; known is not null; known = known.Next)
-        {
-            if (problemId.SequenceEqual(known.ProblemId))
-            {
-                return known;
-            }
-        }
-
-        var state = new ProblemResponseState(target.Texts.Intern(problemId, problemHash)) { Next = head };
-        head = state;
-        return state;
-    }
-
     private static ReadOnlySpan<byte> Unescaped(ProblemResponsePartial target, in FieldValue v)
     {
         if (!v.HasEscapes)
@@ -470,41 +586,93 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     [GeneratedRegex(@"(?:<choicehint.*?</choicehint>)|(?:<choicehint.*?\>)")]
     private static partial Regex ChoiceHint();
+    /// <summary>Orders folded records as a partial writes them: course (by written position), username, problem id bytes.</summary>
+    private readonly struct WrittenOrder(byte[] bytes, int[] coursePositions) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            ReadOnlySpan<byte> a = bytes.AsSpan(x), b = bytes.AsSpan(y);
+            int c = coursePositions[ProblemResponseRecords.Course(a)].CompareTo(coursePositions[ProblemResponseRecords.Course(b)]);
+            c = c != 0 ? c : ProblemResponseRecords.User(a).SequenceCompareTo(ProblemResponseRecords.User(b));
+            return c != 0 ? c : ProblemResponseRecords.Problem(a).SequenceCompareTo(ProblemResponseRecords.Problem(b));
+        }
+    }
 
-    /// <summary>A worker of <see cref="Complete"/>: its rows, and the texts and answers of the shared arrays it has decoded.</summary>
+    /// <summary>A worker of <see cref="Complete"/>: its buffers (kept from bucket to bucket) and the answers of the submissions it parsed lately.</summary>
     private sealed class CompleteWorker
     {
-        public List<ProblemResponseRow> Rows { get; } = [];
+        private const int MaxCached = 4096;
 
-        public Dictionary<byte[], string> Texts { get; } = new(ReferenceEqualityComparer.Instance);
+        private readonly RecordBuffer<byte> _bucket = new();
+        private readonly RecordBuffer<int> _starts = new();
+        private readonly RecordBuffer<int> _rowStarts = new();
+        private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] Answers)> _answers = [];
+        private byte[] _rows = new byte[64 * 1024];
 
-        /// <summary>The answers of each shared submission array this worker has parsed lately (see <see cref="AnswersOf"/>).</summary>
-        private Dictionary<byte[], (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]> Answers { get; } = new(ReferenceEqualityComparer.Instance);
-
-        /// <summary>
-        /// The answers of a latest submission, parsed once per worker for the learners who share its array. Past
-        /// <see cref="MaxCached"/> arrays the cache starts again, as it keeps its arrays alive: when nearly every
-        /// submission is distinct (free text answers) it held them all until the end; answers many learners share are
-        /// parsed again once per restart.
-        /// </summary>
-        public (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] AnswersOf(byte[] submission)
+        /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of) into its sorted run of row records.</summary>
+        public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int[] courseRank, out int count)
         {
-            if (Answers.TryGetValue(submission, out (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[]? known))
+            _bucket.Clear();
+            _starts.Clear();
+            _rowStarts.Clear();
+            _answers.Clear(); // it points into the bucket's buffer, which is read over now
+            _bucket.EnsureCapacity((int)records.TotalOf(b));
+            records.ReadBucket(b, _bucket);
+            records.ReleaseBucket(b);
+            byte[] bytes = _bucket.Items;
+            ProblemResponseRecords.Index(_bucket.Span, _starts);
+            _starts.Span.Sort(new ProblemResponseRecords.KeyOrder(bytes));
+            ReadOnlySpan<int> sorted = _starts.Span;
+            int used = 0;
+            Span<int> one = stackalloc int[1];
+            for (int i = 0; i < sorted.Length;)
             {
-                return known;
+                i = NextLearnerProblem(bytes, sorted, i, out long attempts, out long first, out int start);
+                ReadOnlySpan<byte> r = bytes.AsSpan(start);
+                int rank = courseRank[ProblemResponseRecords.Course(r)];
+                foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in AnswersOf(ProblemResponseRecords.LatestOf(bytes, start)))
+                {
+                    one[0] = used;
+                    _rowStarts.AddRange(one);
+                    used += ProblemResponseRowList.Encode(ref _rows, used, rank, ProblemResponseRecords.Problem(r), ProblemResponseRecords.User(r), answerId, question, answer,
+                        correct, attempts, first, ProblemResponseRecords.Last(r));
+                }
             }
 
-            if (Answers.Count >= MaxCached)
+            _rowStarts.Span.Sort(new ProblemResponseRowList.RowOrder(_rows));
+            var run = new ProblemResponseRowList.Run();
+            foreach (int start in _rowStarts.Span)
             {
-                Answers.Clear();
+                run.Add(_rows.AsSpan(start, ProblemResponseRowList.LengthOf(_rows.AsSpan(start))));
+            }
+
+            run.Complete();
+            count = _rowStarts.Count;
+            return run;
+        }
+
+        /// <summary>
+        /// The answers of a latest submission, parsed once for the learners who gave the same answers lately. Past
+        /// <see cref="MaxCached"/> submissions the cache starts again (answers many learners share are parsed again
+        /// once per restart).
+        /// </summary>
+        private (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] AnswersOf(ReadOnlyMemory<byte> submission)
+        {
+            ulong hash = XxHash3.HashToUInt64(submission.Span);
+            if (_answers.TryGetValue(hash, out var known) && known.Submission.Span.SequenceEqual(submission.Span))
+            {
+                return known.Answers;
+            }
+
+            if (_answers.Count >= MaxCached)
+            {
+                _answers.Clear();
             }
 
             using JsonDocument doc = JsonDocument.Parse(submission);
             (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = [.. ProblemResponseSection.Answers(doc.RootElement)];
-            Answers[submission] = answers;
+            _answers[hash] = (submission, answers);
             return answers;
         }
-
-        private const int MaxCached = 4096;
     }
 }

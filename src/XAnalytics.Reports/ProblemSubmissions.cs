@@ -22,13 +22,12 @@ internal sealed class ProblemSubmissions : IDisposable
 
     /// <summary>
     /// The problem id and compact copy of event <paramref name="i"/> of <paramref name="batch"/>, which
-    /// <see cref="ServerProblemCheck.Is"/> chose, with their 64-bit hashes (XxHash3, computed once for both tables: the
-    /// hash of the learner's problem key and of <see cref="ByteInterner"/>): false when its <c>event</c> is no object,
-    /// its answers are not valid, or it has no string <c>problem_id</c>. The spans are valid until this thread reads
-    /// another batch.
+    /// <see cref="ServerProblemCheck.Is"/> chose, with the problem id's 64-bit hash (XxHash3, computed once for both
+    /// tables: part of the learner's problem key): false when its <c>event</c> is no object, its answers are not valid,
+    /// or it has no string <c>problem_id</c>. The spans are valid until this thread reads another batch.
     /// </summary>
-    public bool TryRead(EventBatch batch, int i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash)
-        => _readers.Value!.TryRead(batch, i, out problemId, out problemHash, out compact, out compactHash);
+    public bool TryRead(EventBatch batch, int i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact)
+        => _readers.Value!.TryRead(batch, i, out problemId, out problemHash, out compact);
 
     public void Dispose() => _readers.Dispose();
 
@@ -39,13 +38,13 @@ internal sealed class ProblemSubmissions : IDisposable
         // Per event of the batch: 0 not read yet, 1 a submission (spans in _arena), 2 none.
         private byte[] _state = new byte[EventBatch.DefaultMaxEvents];
         private (int Problem, int ProblemLength, int Compact, int CompactLength)[] _spans = new (int, int, int, int)[EventBatch.DefaultMaxEvents];
-        private (ulong Problem, ulong Compact)[] _hashes = new (ulong, ulong)[EventBatch.DefaultMaxEvents];
+        private ulong[] _hashes = new ulong[EventBatch.DefaultMaxEvents];
         private byte[] _arena = new byte[64 * 1024];
         private int _used;
         private TopField[] _fields = new TopField[32];
         private byte[] _compact = new byte[1024];
 
-        public bool TryRead(EventBatch batch, int i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact, out ulong compactHash)
+        public bool TryRead(EventBatch batch, int i, out ReadOnlySpan<byte> problemId, out ulong problemHash, out ReadOnlySpan<byte> compact)
         {
             if (!ReferenceEquals(batch, _last) || batch.Count != _lastCount)
             {
@@ -53,7 +52,7 @@ internal sealed class ProblemSubmissions : IDisposable
                 {
                     _state = new byte[batch.Count];
                     _spans = new (int, int, int, int)[batch.Count];
-                    _hashes = new (ulong, ulong)[batch.Count];
+                    _hashes = new ulong[batch.Count];
                 }
 
                 Array.Clear(_state, 0, batch.Count);
@@ -70,14 +69,14 @@ internal sealed class ProblemSubmissions : IDisposable
             if (_state[i] == 2)
             {
                 problemId = compact = default;
-                problemHash = compactHash = 0;
+                problemHash = 0;
                 return false;
             }
 
             (int p, int pl, int c, int cl) = _spans[i];
             problemId = _arena.AsSpan(p, pl);
             compact = _arena.AsSpan(c, cl);
-            (problemHash, compactHash) = _hashes[i];
+            problemHash = _hashes[i];
             return true;
         }
 
@@ -106,7 +105,7 @@ internal sealed class ProblemSubmissions : IDisposable
 
             int at = _used;
             _spans[i] = (problem, problemLength, at, Copy(compact));
-            _hashes[i] = (XxHash3.HashToUInt64(_arena.AsSpan(problem, problemLength)), XxHash3.HashToUInt64(compact));
+            _hashes[i] = XxHash3.HashToUInt64(_arena.AsSpan(problem, problemLength));
             return true;
         }
 

@@ -10,6 +10,9 @@ internal sealed class RecordBuffer<T>
 
     public Span<T> Span => _items.AsSpan(0, Count);
 
+    /// <summary>The storage the records are in (its first <see cref="Count"/> items): for comparers that hold it while a span of it is sorted.</summary>
+    public T[] Items => _items;
+
     public void AddRange(ReadOnlySpan<T> records)
     {
         if (Count + records.Length > _items.Length)
@@ -22,6 +25,15 @@ internal sealed class RecordBuffer<T>
     }
 
     public void Clear() => Count = 0;
+
+    /// <summary>Makes room for <paramref name="capacity"/> records at once (no doubling on the way).</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _items.Length)
+        {
+            Array.Resize(ref _items, capacity);
+        }
+    }
 
     private void Grow(int needed) => Array.Resize(ref _items, Math.Max(needed, Math.Max(16, _items.Length * 2)));
 }

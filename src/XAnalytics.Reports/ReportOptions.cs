@@ -57,6 +57,9 @@ public sealed record ReportOptions
     /// <summary>For tests: the keys a module-engagement worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ModuleEngagementSection"/>); null: the defaults.</summary>
     internal int? ModuleEngagementHeld { get; init; }
 
+    /// <summary>For tests: the learner problems a problem table's worker holds (and 64x that in bytes of texts and per held block) before spilling (see <see cref="ProblemResponsePartial"/>); null: the defaults.</summary>
+    internal int? ProblemTablesHeld { get; init; }
+
     /// <summary>For tests: the keys a weekly-activity worker's table holds, and the keys it holds per learner bucket, before spilling (see <see cref="WeeklyActivityReport"/>); null: the defaults.</summary>
     internal int? WeeklyActivityHeld { get; init; }
 

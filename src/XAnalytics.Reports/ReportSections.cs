@@ -49,8 +49,8 @@ public static class ReportSections
             new EnrollmentSection(facts, options),
             new ForumActivitySection(facts, options),
             new TagsDistributionSection(facts),
-            new ProblemResponseSection(facts),
-            new AnswerDistributionSection(facts),
+            new ProblemResponseSection(facts, options),
+            new AnswerDistributionSection(facts, options),
             new CoursePagesSection(facts, options, video, engagement, weekly),
         ];
     }
