@@ -65,6 +65,12 @@ public sealed class CoursePagesSectionTests : IDisposable
         Assert.Contains("The video tables were left out", page, StringComparison.Ordinal);
         Assert.Contains("The module engagement tables were left out", page, StringComparison.Ordinal);
         Assert.Equal(3, reports.Section<CoursePagesSection>()!.Pages!.Single(p => p.CourseId == "edX/DemoX/Demo_Course").Learners);
+
+        // Weekly activity ran for the pages (their learners and weeks are its counts) but its files are not written.
+        Assert.Null(reports.WeeklyActivity);
+        Assert.NotNull(reports.Weekly.LearnersByCourse);
+        Assert.False(File.Exists(Path.Combine(files.Directory, "weekly_activity.csv")));
+        Assert.False(File.Exists(Path.Combine(files.Directory, "daily_active.csv")));
     }
 
     /// <summary>
