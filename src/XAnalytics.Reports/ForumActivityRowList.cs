@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace XAnalytics.Reports;
 
 /// <summary>
@@ -8,48 +6,20 @@ namespace XAnalytics.Reports;
 /// aside), in one sorted run per learner bucket, each <see cref="ForumActivityRow"/> made when read. Reading them in
 /// order merges the runs as it goes; the first read by index merges them into one array (kept).
 /// </summary>
-internal sealed class ForumActivityRowList : IReadOnlyList<ForumActivityRow>
+internal sealed class ForumActivityRowList : SortedRunList<ForumActivityItem, ForumActivityRow>
 {
-    private readonly ForumActivityItem[][] _runs;
     private readonly string[] _courses;
     private readonly string[] _users;
     private readonly ForumCounts[] _counts;
-    private ForumActivityItem[]? _merged;
 
     /// <param name="runs">The rows in sorted runs (the table's order); no two rows are equal.</param>
     /// <param name="courses">The courses by rank.</param>
     /// <param name="users">The usernames by rank.</param>
     /// <param name="counts">The counts the rows point to.</param>
     public ForumActivityRowList(ForumActivityItem[][] runs, string[] courses, string[] users, ForumCounts[] counts)
+        : base(runs)
     {
-        (_runs, _courses, _users, _counts) = (runs, courses, users, counts);
-        foreach (ForumActivityItem[] run in runs)
-        {
-            Count += run.Length;
-        }
-    }
-
-    public int Count { get; }
-
-    public ForumActivityRow this[int index]
-    {
-        get
-        {
-            if (_merged is null)
-            {
-                var merged = new ForumActivityItem[Count];
-                int i = 0;
-                var cursor = new Cursor(_runs);
-                while (cursor.TryNext(out ForumActivityItem it))
-                {
-                    merged[i++] = it;
-                }
-
-                _merged = merged;
-            }
-
-            return Row(_merged[index]);
-        }
+        (_courses, _users, _counts) = (courses, users, counts);
     }
 
     /// <summary>
@@ -58,7 +28,7 @@ internal sealed class ForumActivityRowList : IReadOnlyList<ForumActivityRow>
     /// </summary>
     public void WriteTo(ReportTable table, bool csv)
     {
-        var cursor = new Cursor(_runs);
+        RunCursor<ForumActivityItem> cursor = Items();
         var dates = new Dictionary<int, string>();
         string zero = CsvTable.Number(0);
         while (cursor.TryNext(out ForumActivityItem it))
@@ -89,47 +59,9 @@ internal sealed class ForumActivityRowList : IReadOnlyList<ForumActivityRow>
         }
     }
 
-    public IEnumerator<ForumActivityRow> GetEnumerator()
-    {
-        var cursor = new Cursor(_runs);
-        while (cursor.TryNext(out ForumActivityItem it))
-        {
-            yield return Row(it);
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private ForumActivityRow Row(in ForumActivityItem it)
+    protected override ForumActivityRow Row(in ForumActivityItem it)
     {
         ForumCounts c = it.Counts < 0 ? default : _counts[it.Counts];
         return new(DateOnly.FromDayNumber(it.Day), _courses[it.Course], _users[it.User], c.Posts, c.Responses, c.Comments, c.UpvotesGiven, c.UpvotesReceived);
-    }
-
-    /// <summary>The runs merged as read: each step takes the least of the runs' next rows (16 runs: a scan beats a heap).</summary>
-    private sealed class Cursor(ForumActivityItem[][] runs)
-    {
-        private readonly int[] _next = new int[runs.Length];
-
-        public bool TryNext(out ForumActivityItem item)
-        {
-            int best = -1;
-            for (int r = 0; r < runs.Length; r++)
-            {
-                if (_next[r] < runs[r].Length && (best < 0 || runs[r][_next[r]].CompareTo(runs[best][_next[best]]) < 0))
-                {
-                    best = r;
-                }
-            }
-
-            if (best < 0)
-            {
-                item = default;
-                return false;
-            }
-
-            item = runs[best][_next[best]++];
-            return true;
-        }
     }
 }

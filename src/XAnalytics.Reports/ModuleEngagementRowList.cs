@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace XAnalytics.Reports;
 
 /// <summary>
@@ -9,51 +7,23 @@ namespace XAnalytics.Reports;
 /// Holding a table of row objects cost about 4x as much (an object of 72 bytes a row and a reference to it, against 24
 /// bytes a row), and merging the runs into one array at the end twice the rows' size for a moment.
 /// </summary>
-internal sealed class ModuleEngagementRowList : IReadOnlyList<ModuleEngagementRow>
+internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementItem, ModuleEngagementRow>
 {
     private static readonly string[] s_entityNames = ["discussion", "problem", "video"];
     private static readonly string[] s_actionNames = ["attempted", "completed", "contributed", "viewed"];
 
-    private readonly ModuleEngagementItem[][] _runs;
     private readonly string[] _courses;
     private readonly string[] _users;
     private readonly string[] _entities;
-    private ModuleEngagementItem[]? _merged;
 
     /// <param name="runs">The rows in sorted runs (the table's order), their texts by rank; no two rows are equal.</param>
     /// <param name="courses">The courses by rank.</param>
     /// <param name="users">The usernames by rank.</param>
     /// <param name="entities">The entity ids by rank.</param>
     public ModuleEngagementRowList(ModuleEngagementItem[][] runs, string[] courses, string[] users, string[] entities)
+        : base(runs)
     {
-        (_runs, _courses, _users, _entities) = (runs, courses, users, entities);
-        foreach (ModuleEngagementItem[] run in runs)
-        {
-            Count += run.Length;
-        }
-    }
-
-    public int Count { get; }
-
-    public ModuleEngagementRow this[int index]
-    {
-        get
-        {
-            if (_merged is null)
-            {
-                var merged = new ModuleEngagementItem[Count];
-                int i = 0;
-                var cursor = new Cursor(_runs);
-                while (cursor.TryNext(out ModuleEngagementItem it))
-                {
-                    merged[i++] = it;
-                }
-
-                _merged = merged;
-            }
-
-            return Row(_merged[index]);
-        }
+        (_courses, _users, _entities) = (courses, users, entities);
     }
 
     /// <summary>The rows of problems in <paramref name="courseId"/> (what the course pages read), made only for them.</summary>
@@ -61,7 +31,7 @@ internal sealed class ModuleEngagementRowList : IReadOnlyList<ModuleEngagementRo
     {
         int course = Array.BinarySearch(_courses, courseId, StringComparer.Ordinal);
         var rows = new List<ModuleEngagementRow>();
-        var cursor = new Cursor(_runs);
+        RunCursor<ModuleEngagementItem> cursor = Items();
         while (course >= 0 && cursor.TryNext(out ModuleEngagementItem it))
         {
             if (it.Course == course && it.Entity == ModuleEngagementEntity.Problem)
@@ -80,7 +50,7 @@ internal sealed class ModuleEngagementRowList : IReadOnlyList<ModuleEngagementRo
     /// </summary>
     public void WriteTo(ReportTable table, bool csv)
     {
-        var cursor = new Cursor(_runs);
+        RunCursor<ModuleEngagementItem> cursor = Items();
         var dates = new Dictionary<int, string>();
         string[] counts = new string[256];
         while (cursor.TryNext(out ModuleEngagementItem it))
@@ -110,44 +80,6 @@ internal sealed class ModuleEngagementRowList : IReadOnlyList<ModuleEngagementRo
         }
     }
 
-    public IEnumerator<ModuleEngagementRow> GetEnumerator()
-    {
-        var cursor = new Cursor(_runs);
-        while (cursor.TryNext(out ModuleEngagementItem it))
-        {
-            yield return Row(it);
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private ModuleEngagementRow Row(in ModuleEngagementItem it)
+    protected override ModuleEngagementRow Row(in ModuleEngagementItem it)
         => new(DateOnly.FromDayNumber(it.Day), _courses[it.Course], _users[it.User], s_entityNames[(int)it.Entity], _entities[it.EntityId], s_actionNames[(int)it.Action], it.Count);
-
-    /// <summary>The runs merged as read: each step takes the least of the runs' next rows (16 runs: a scan beats a heap).</summary>
-    private sealed class Cursor(ModuleEngagementItem[][] runs)
-    {
-        private readonly int[] _next = new int[runs.Length];
-
-        public bool TryNext(out ModuleEngagementItem item)
-        {
-            int best = -1;
-            for (int r = 0; r < runs.Length; r++)
-            {
-                if (_next[r] < runs[r].Length && (best < 0 || runs[r][_next[r]].CompareTo(runs[best][_next[best]]) < 0))
-                {
-                    best = r;
-                }
-            }
-
-            if (best < 0)
-            {
-                item = default;
-                return false;
-            }
-
-            item = runs[best][_next[best]++];
-            return true;
-        }
-    }
 }

@@ -1,0 +1,68 @@
+using System.Collections;
+
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// A section's rows kept as compact items in one sorted run per learner bucket, each row object made when read:
+/// reading in order merges the runs as it goes (<see cref="RunCursor{TItem}"/>); the first read by index merges them
+/// into one array (kept). The public <c>Rows</c> of the sections that spill by learner bucket (module engagement, forum
+/// activity, active users) are these, so a run holds a few bytes a row rather than a row object and its texts.
+/// </summary>
+/// <typeparam name="TItem">A compact row, ordered as the table orders its rows.</typeparam>
+/// <typeparam name="TRow">The public row it stands for.</typeparam>
+internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>
+    where TItem : struct, IComparable<TItem>
+{
+    private readonly TItem[][] _runs;
+    private TItem[]? _merged;
+
+    /// <param name="runs">The rows in sorted runs (the table's order); no two rows are equal.</param>
+    protected SortedRunList(TItem[][] runs)
+    {
+        _runs = runs;
+        foreach (TItem[] run in runs)
+        {
+            Count += run.Length;
+        }
+    }
+
+    public int Count { get; }
+
+    public TRow this[int index]
+    {
+        get
+        {
+            if (_merged is null)
+            {
+                var merged = new TItem[Count];
+                int i = 0;
+                RunCursor<TItem> cursor = Items();
+                while (cursor.TryNext(out TItem it))
+                {
+                    merged[i++] = it;
+                }
+
+                _merged = merged;
+            }
+
+            return Row(_merged[index]);
+        }
+    }
+
+    public IEnumerator<TRow> GetEnumerator()
+    {
+        RunCursor<TItem> cursor = Items();
+        while (cursor.TryNext(out TItem it))
+        {
+            yield return Row(it);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The items in the table's order, merged from the runs as they are read.</summary>
+    protected RunCursor<TItem> Items() => new(_runs);
+
+    /// <summary>The row <paramref name="item"/> stands for.</summary>
+    protected abstract TRow Row(in TItem item);
+}
