@@ -149,7 +149,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         try
         {
             result.Flush();
-            (string[] users, Dictionary<ulong, int> rank) = Ranked(result.Names);
+            (string[] users, Dictionary<ulong, int> rank) = TextRanks.Of(result.Names);
             result.Names.Clear();
             result.Names.TrimExcess();
             var runs = new ActiveUsersWeeklyItem[LearnerBuckets.Count][];
@@ -263,32 +263,6 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         }
 
         return pairs[..n];
-    }
-
-    /// <summary>The usernames in ordinal order (ties, texts decoded alike from different bytes, by hash), and each hash's rank.</summary>
-    private static (string[] Sorted, Dictionary<ulong, int> Rank) Ranked(Dictionary<ulong, string> names)
-    {
-        var sorted = new KeyValuePair<ulong, string>[names.Count];
-        int i = 0;
-        foreach (KeyValuePair<ulong, string> kv in names)
-        {
-            sorted[i++] = kv;
-        }
-
-        Array.Sort(sorted, static (a, b) =>
-        {
-            int c = string.CompareOrdinal(a.Value, b.Value);
-            return c != 0 ? c : a.Key.CompareTo(b.Key);
-        });
-        var rank = new Dictionary<ulong, int>(sorted.Length);
-        string[] texts = new string[sorted.Length];
-        for (int n = 0; n < sorted.Length; n++)
-        {
-            rank[sorted[n].Key] = n;
-            texts[n] = sorted[n].Value;
-        }
-
-        return (texts, rank);
     }
 
     void IReportSection.Write(string directory, List<string> written, ReportFormat format)

@@ -221,7 +221,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         {
             int last = _options.To?.DayNumber ?? result.LastDay;
             result.Flush();
-            (string[] users, Dictionary<ulong, int> userRank) = RankedUsers(result.Users);
+            (string[] users, Dictionary<ulong, int> userRank) = TextRanks.Of(result.Users.Names);
             (string[] courses, int[] courseRank) = RankedCourses(result.Courses);
 
             // The texts are in the ranked arrays now: drop the partial's tables before the rows are built.
@@ -550,32 +550,6 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
 
         kept.Add(counts);
         return kept.Count - 1;
-    }
-
-    /// <summary>The usernames in ordinal order (ties, texts decoded alike from different bytes, by hash), and each hash's rank.</summary>
-    private static (string[] Sorted, Dictionary<ulong, int> Rank) RankedUsers(EdxStringTable table)
-    {
-        var sorted = new KeyValuePair<ulong, string>[table.Names.Count];
-        int i = 0;
-        foreach (KeyValuePair<ulong, string> kv in table.Names)
-        {
-            sorted[i++] = kv;
-        }
-
-        Array.Sort(sorted, static (a, b) =>
-        {
-            int c = string.CompareOrdinal(a.Value, b.Value);
-            return c != 0 ? c : a.Key.CompareTo(b.Key);
-        });
-        var rank = new Dictionary<ulong, int>(sorted.Length);
-        string[] texts = new string[sorted.Length];
-        for (int n = 0; n < sorted.Length; n++)
-        {
-            rank[sorted[n].Key] = n;
-            texts[n] = sorted[n].Value;
-        }
-
-        return (texts, rank);
     }
 
     /// <summary>The courses with a row in name order (ordinal), and each course id's rank.</summary>

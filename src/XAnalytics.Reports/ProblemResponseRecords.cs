@@ -39,23 +39,7 @@ internal static class ProblemResponseRecords
     }
 
     /// <summary>The starts of the records in <paramref name="bytes"/> (a bucket read back: whole records one after another), appended to <paramref name="starts"/>.</summary>
-    public static void Index(ReadOnlySpan<byte> bytes, RecordBuffer<int> starts)
-    {
-        int at = 0;
-        Span<int> one = stackalloc int[1];
-        while (at < bytes.Length)
-        {
-            int length = bytes.Length - at >= HeaderBytes ? BinaryPrimitives.ReadInt32LittleEndian(bytes[at..]) : 0;
-            if (length < HeaderBytes || length > bytes.Length - at)
-            {
-                throw new InvalidDataException("A problem_response scratch record is cut short.");
-            }
-
-            one[0] = at;
-            starts.AddRange(one);
-            at += length;
-        }
-    }
+    public static void Index(ReadOnlySpan<byte> bytes, RecordBuffer<int> starts) => WholeRecords.Index(bytes, HeaderBytes, "A problem_response scratch record", starts);
 
     public static int Course(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt32LittleEndian(record[4..]);
 

@@ -1,0 +1,37 @@
+namespace XAnalytics.Reports;
+
+/// <summary>
+/// The texts a section keys by hash (usernames, entity ids: <see cref="EdxStringTable"/>), put in ordinal order for its
+/// rows: the sorted texts and each hash's rank, so rows are sorted by ranks (numbers) rather than by texts.
+/// </summary>
+internal static class TextRanks
+{
+    /// <summary>
+    /// <paramref name="names"/> in ordinal order (ties, texts decoded alike from different bytes, by hash: the same
+    /// order on every run), and each hash's rank.
+    /// </summary>
+    public static (string[] Sorted, Dictionary<ulong, int> Rank) Of(Dictionary<ulong, string> names)
+    {
+        var sorted = new KeyValuePair<ulong, string>[names.Count];
+        int i = 0;
+        foreach (KeyValuePair<ulong, string> kv in names)
+        {
+            sorted[i++] = kv;
+        }
+
+        Array.Sort(sorted, static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Value, b.Value);
+            return c != 0 ? c : a.Key.CompareTo(b.Key);
+        });
+        var rank = new Dictionary<ulong, int>(sorted.Length);
+        string[] texts = new string[sorted.Length];
+        for (int n = 0; n < sorted.Length; n++)
+        {
+            rank[sorted[n].Key] = n;
+            texts[n] = sorted[n].Value;
+        }
+
+        return (texts, rank);
+    }
+}
