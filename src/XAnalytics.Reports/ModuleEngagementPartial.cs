@@ -25,7 +25,7 @@ public sealed class ModuleEngagementPartial
     internal HeldRecords<ModuleEngagementRecord> Records { get; }
 
     /// <summary>The courses with a count, by id (one bit each).</summary>
-    internal ulong[] Courses { get; private set; } = new ulong[1];
+    internal CourseSet Courses { get; } = new();
 
     /// <summary>Usernames by hash.</summary>
     internal EdxStringTable Users { get; } = new();
@@ -46,45 +46,12 @@ public sealed class ModuleEngagementPartial
         System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Counts, key, out bool exists) += count;
         if (!exists)
         {
-            MarkCourse(key.Course);
+            Courses.Mark(key.Course);
             if (Counts.Count >= TableCapacity)
             {
                 Flush();
             }
         }
-    }
-
-    /// <summary>Adds another partial's courses.</summary>
-    internal void MergeCourses(ModuleEngagementPartial from)
-    {
-        ulong[] theirs = from.Courses;
-        if (theirs.Length > Courses.Length)
-        {
-            Courses = GrowTo(Courses, theirs.Length);
-        }
-
-        for (int i = 0; i < theirs.Length; i++)
-        {
-            Courses[i] |= theirs[i];
-        }
-    }
-
-    private static ulong[] GrowTo(ulong[] words, int length)
-    {
-        ulong[] grown = new ulong[length];
-        words.CopyTo(grown, 0);
-        return grown;
-    }
-
-    private void MarkCourse(int course)
-    {
-        int word = course >> 6;
-        if (word >= Courses.Length)
-        {
-            Courses = GrowTo(Courses, Math.Max(word + 1, Courses.Length * 2));
-        }
-
-        Courses[word] |= 1UL << (course & 63);
     }
 
     /// <summary>Hands the table's counts to their learner buckets and empties it (its storage kept).</summary>

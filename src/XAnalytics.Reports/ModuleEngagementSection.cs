@@ -219,7 +219,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         }
 
         from.Counts.Clear();
-        into.MergeCourses(from);
+        into.Courses.UnionWith(from.Courses);
         into.Users.Merge(from.Users);
         into.Entities.Merge(from.Entities);
         into.MaxDay = Math.Max(into.MaxDay, from.MaxDay);
@@ -238,24 +238,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             var week = lastDay is int last ? new Week(last - 6, last + 1) : null;
 
             // The courses counted in, in name order (their ranks stand for them in the rows).
-            var courses = new List<(int Id, string Name)>();
-            for (int w = 0; w < result.Courses.Length; w++)
-            {
-                for (ulong bits = result.Courses[w]; bits != 0; bits &= bits - 1)
-                {
-                    int id = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                    courses.Add((id, _facts.Courses.Name(id)));
-                }
-            }
-
-            courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            int[] courseRank = new int[result.Courses.Length * 64];
-            string[] courseNames = new string[courses.Count];
-            for (int c = 0; c < courses.Count; c++)
-            {
-                courseRank[courses[c].Id] = c;
-                courseNames[c] = courses[c].Name;
-            }
+            (int[] courseRank, string[] courseNames) = result.Courses.Ranks(_facts.Courses);
 
             // Bucket after bucket: its records sorted by learner, equal keys added up, the learners' week summarized,
             // and its rows kept compact, sorted in the table's order (the runs are merged as the rows are read).

@@ -38,7 +38,7 @@ public sealed class ProblemResponsePartial
     internal HeldRecords<byte> Records { get; }
 
     /// <summary>The courses with a submission, by id (one bit each).</summary>
-    internal ulong[] Courses { get; private set; } = new ulong[1];
+    internal CourseSet Courses { get; } = new();
 
     internal byte[] Unescaped { get; set; } = new byte[256];
 
@@ -97,7 +97,7 @@ public sealed class ProblemResponsePartial
         }
 
         slot = count;
-        MarkCourse(course);
+        Courses.Mark(course);
         int u = Append(user), p = Append(problem), l = Append(latest);
         _entries[count] = new Entry
         {
@@ -133,39 +133,6 @@ public sealed class ProblemResponsePartial
 
         Table.Clear();
         ArenaUsed = 0;
-    }
-
-    /// <summary>Adds another partial's courses.</summary>
-    internal void MergeCourses(ProblemResponsePartial from)
-    {
-        ulong[] theirs = from.Courses;
-        if (theirs.Length > Courses.Length)
-        {
-            Courses = GrowTo(Courses, theirs.Length);
-        }
-
-        for (int i = 0; i < theirs.Length; i++)
-        {
-            Courses[i] |= theirs[i];
-        }
-    }
-
-    private static ulong[] GrowTo(ulong[] words, int length)
-    {
-        ulong[] grown = new ulong[length];
-        words.CopyTo(grown, 0);
-        return grown;
-    }
-
-    private void MarkCourse(int course)
-    {
-        int word = course >> 6;
-        if (word >= Courses.Length)
-        {
-            Courses = GrowTo(Courses, Math.Max(word + 1, Courses.Length * 2));
-        }
-
-        Courses[word] |= 1UL << (course & 63);
     }
 
     private int Append(ReadOnlySpan<byte> bytes)

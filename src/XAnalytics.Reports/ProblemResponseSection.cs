@@ -133,7 +133,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         // blocks taken whole (its spilled ones by owner).
         from.Flush();
         into.Records.MergeWholeFrom(from.Records);
-        into.MergeCourses(from);
+        into.Courses.UnionWith(from.Courses);
     }
 
     /// <inheritdoc/>
@@ -142,7 +142,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         ArgumentNullException.ThrowIfNull(result);
         try
         {
-            (int[] courseRank, string[] courseNames) = CourseRanks(result.Courses);
+            (int[] courseRank, string[] courseNames) = result.Courses.Ranks(_facts.Courses);
             result.Flush();
 
             // Bucket after bucket (a learner's records are all in one): its records sorted by learner problem, each
@@ -336,31 +336,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
         return byProblem.OrderByDescending(kv => kv.Value.Learners == 0 ? 0 : (double)kv.Value.Wrong / kv.Value.Learners)
             .ThenByDescending(kv => kv.Value.Learners).ThenBy(kv => kv.Key.Course, StringComparer.Ordinal).ThenBy(kv => kv.Key.Problem, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>The course ids with submissions, ranked by name (ordinal): the rank of each id, and the names by rank.</summary>
-    private (int[] Rank, string[] Names) CourseRanks(ulong[] used)
-    {
-        var courses = new List<(int Id, string Name)>();
-        for (int w = 0; w < used.Length; w++)
-        {
-            for (ulong bits = used[w]; bits != 0; bits &= bits - 1)
-            {
-                int id = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
-                courses.Add((id, _facts.Courses.Name(id)));
-            }
-        }
-
-        courses.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        int[] rank = new int[used.Length * 64];
-        string[] names = new string[courses.Count];
-        for (int c = 0; c < courses.Count; c++)
-        {
-            rank[courses[c].Id] = c;
-            names[c] = courses[c].Name;
-        }
-
-        return (rank, names);
     }
 
     /// <summary>
