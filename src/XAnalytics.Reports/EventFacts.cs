@@ -170,7 +170,7 @@ internal sealed class EventFacts : IDisposable
         public EventFact ReadOne(EventBatch batch, int i, long knownTicks = -1)
         {
             var fact = new EventFact { Course = -1 };
-            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name, out fact.EventField);
+            ReadTopFields(batch, i, out FieldValue time, out FieldValue context, out int contextField, out FieldValue t, out FieldValue s, out FieldValue ip, out FieldValue name, out fact.EventField);
             if (knownTicks >= 0)
             {
                 if (knownTicks == long.MaxValue)
@@ -194,7 +194,7 @@ internal sealed class EventFacts : IDisposable
 
             // One pass over the context object for course_id and user_id; the resolver (which reads URLs) only
             // when context.course_id is absent, empty or escaped.
-            ReadContext(context, out ReadOnlySpan<byte> contextCourse, out fact.User, out bool hasUserId);
+            ReadContext(batch, i, context, contextField, out ReadOnlySpan<byte> contextCourse, out fact.User, out bool hasUserId);
             if (!hasUserId && name.Kind == JsonTokenType.String && !name.Utf8.IsEmpty)
             {
                 fact.User = Hash(name.Utf8); // no user id (desensitized): the username or pseudonym, as written
@@ -316,11 +316,11 @@ internal sealed class EventFacts : IDisposable
         /// read field by field instead.
         /// </summary>
         private static void ReadTopFields(
-            EventBatch batch, int i, out FieldValue time, out FieldValue context, out FieldValue type, out FieldValue source, out FieldValue ip,
+            EventBatch batch, int i, out FieldValue time, out FieldValue context, out int contextField, out FieldValue type, out FieldValue source, out FieldValue ip,
             out FieldValue username, out int eventField)
         {
             time = context = type = source = ip = username = default;
-            eventField = -1;
+            eventField = contextField = -1;
             ReadOnlySpan<TopField> fields = batch.GetTopFields(i, out ReadOnlySpan<byte> json);
             for (int n = 0; n < fields.Length; n++)
             {
@@ -328,6 +328,7 @@ internal sealed class EventFacts : IDisposable
                 if (f.KeyEscaped)
                 {
                     eventField = EventBatch.FindTopField(json, fields, "event"u8);
+                    contextField = EventBatch.FindTopField(json, fields, "context"u8);
                     _ = batch.TryGetField(i, s_time, out time);
                     _ = batch.TryGetField(i, s_context, out context);
                     _ = batch.TryGetField(i, s_eventType, out type);
@@ -351,6 +352,7 @@ internal sealed class EventFacts : IDisposable
                         break;
                     case 7 when key.SequenceEqual("context"u8):
                         context = Value(json, f);
+                        contextField = n;
                         break;
                     case 8 when key.SequenceEqual("username"u8):
                         username = Value(json, f);
@@ -402,9 +404,10 @@ internal sealed class EventFacts : IDisposable
 
         /// <summary>
         /// Reads <c>context.course_id</c> (unescaped; empty when absent or not a string) and <c>context.user_id</c>
-        /// (last duplicate wins, as in <see cref="EventBatch.TryGetField"/>), from one index of the context object.
+        /// (last duplicate wins, as in <see cref="EventBatch.TryGetField"/>), from one index of the context object: the
+        /// one the parse recorded (<see cref="EventBatch.TryGetContextMembers"/>), else one made here.
         /// </summary>
-        private void ReadContext(FieldValue context, out ReadOnlySpan<byte> courseId, out long user, out bool hasId)
+        private void ReadContext(EventBatch batch, int i, FieldValue context, int contextField, out ReadOnlySpan<byte> courseId, out long user, out bool hasId)
         {
             courseId = default;
             user = 0;
@@ -416,32 +419,47 @@ internal sealed class EventFacts : IDisposable
 
             // One pass over the index picks both (two lookups cost the report 6% of its CPU); an object the fast path
             // was unsure of, or an escaped key, takes the lookups, which compare keys unescaped.
-            var members = new ObjectMembers(context.RawJson, ref _contextFields);
-            FieldValue course = default, id = default;
-            bool hasCourse = false, lookUp = !members.IsIndexed;
-            foreach (ref readonly TopField member in members.Index)
+            ReadOnlySpan<byte> json;
+            bool lookUp;
+            if (batch.TryGetContextMembers(i, contextField, out ReadOnlySpan<TopField> index))
             {
-                ReadOnlySpan<byte> key = members.KeyOf(member);
+                json = batch.GetUtf8(i); // the members' offsets are in the line
+                lookUp = false;
+            }
+            else
+            {
+                var members = new ObjectMembers(context.RawJson, ref _contextFields);
+                json = context.RawJson;
+                index = members.Index;
+                lookUp = !members.IsIndexed;
+            }
+
+            FieldValue course = default, id = default;
+            bool hasCourse = false;
+            foreach (ref readonly TopField member in index)
+            {
                 if (member.KeyEscaped)
                 {
                     lookUp = true;
                     break;
                 }
 
+                ReadOnlySpan<byte> key = json.Slice(member.KeyOffset, member.KeyLength);
                 if (key.SequenceEqual("course_id"u8))
                 {
-                    course = members.ValueOf(member);
+                    course = new FieldValue(json.Slice(member.ValueOffset, member.ValueLength), member.Kind, member.ValueEscaped);
                     hasCourse = true;
                 }
                 else if (key.SequenceEqual("user_id"u8))
                 {
-                    id = members.ValueOf(member);
+                    id = new FieldValue(json.Slice(member.ValueOffset, member.ValueLength), member.Kind, member.ValueEscaped);
                     hasId = true;
                 }
             }
 
             if (lookUp)
             {
+                var members = new ObjectMembers(context.RawJson, ref _contextFields);
                 hasCourse = members.TryGet("course_id"u8, out course);
                 hasId = members.TryGet("user_id"u8, out id);
             }

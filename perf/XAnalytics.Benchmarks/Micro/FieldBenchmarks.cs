@@ -12,8 +12,12 @@ public class FieldBenchmarks
     private static readonly FieldPath s_userId = FieldPath.Parse("context.user_id");
     private EventBatch[] _batches = [];
 
+    /// <summary>Parsed with <c>ParseOptions.IndexContext</c>: the context's members found in the parse's index.</summary>
+    [Params(false, true)]
+    public bool IndexContext { get; set; }
+
     [GlobalSetup]
-    public void Setup() => _batches = MicroFixture.ParsedBatches();
+    public void Setup() => _batches = MicroFixture.ParsedBatches(indexContext: IndexContext);
 
     [Benchmark(Baseline = true)]
     public int TopLevel_event_type() => ReadAll(s_eventType);

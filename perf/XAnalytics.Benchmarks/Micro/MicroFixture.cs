@@ -48,13 +48,14 @@ internal static class MicroFixture
         return [.. batches];
     }
 
-    /// <summary>The batches, parsed.</summary>
-    public static EventBatch[] ParsedBatches(BenchData? sample = null)
+    /// <summary>The batches, parsed (with the context's members indexed when <paramref name="indexContext"/>, as the reports' runs do).</summary>
+    public static EventBatch[] ParsedBatches(BenchData? sample = null, bool indexContext = false)
     {
         EventBatch[] batches = Batches(sample);
+        var options = new ParseOptions { IndexContext = indexContext };
         foreach (EventBatch batch in batches)
         {
-            ParseStage.Parse(batch, Context, ParseCounters);
+            ParseStage.Parse(batch, Context, ParseCounters, options);
         }
 
         return batches;

@@ -147,6 +147,7 @@ public class ParseBenchmarks
         int events = 0;
         foreach (EventBatch batch in _batches)
         {
+            batch.IsParsed = false; // parsed by the run before: parsed again, or the stage would only check the flag
             events += ParseStage.Parse(batch, MicroFixture.Context, MicroFixture.ParseCounters).Count;
         }
 

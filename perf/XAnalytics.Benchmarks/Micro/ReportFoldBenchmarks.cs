@@ -36,7 +36,7 @@ public class ReportFoldBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _batches = MicroFixture.ParsedBatches(Shape == "real" ? BenchData.RealLog : BenchData.Shared);
+        _batches = MicroFixture.ParsedBatches(Shape == "real" ? BenchData.RealLog : BenchData.Shared, indexContext: true); // as report parses
         _scratch = Directory.CreateTempSubdirectory("xanalytics-fold-bench-").FullName;
         _reports = LearnerReports.Create(new ReportOptions
         {

@@ -50,6 +50,11 @@ internal static class CountCommand
         XAnalyticsSettings settings = GlobalOptions.Load(result);
         FieldPath[] by = [.. (result.GetValue(byOpt) ?? []).Select(FieldPath.Parse)];
         PipelineOptions options = filters.Apply(result, common.ToPipelineOptions(result, settings, result.GetValue(inputsArg) ?? [], "count"));
+        if (Array.Exists(by, static p => p.Segments.Count > 1 && p.Segments[0] == "context"))
+        {
+            options = options with { Parse = options.Parse with { IndexContext = true } }; // read for every event
+        }
+
         var aggregate = new CountAggregate(by);
         if (MergeSession.Current is { } merge)
         {

@@ -77,7 +77,10 @@ internal sealed class FilterOptions
         command.Options.Add(Repair);
     }
 
-    /// <summary>The run's options with the parse-stage parts (grep, repair) set.</summary>
+    /// <summary>
+    /// The run's options with the parse-stage parts (grep, repair) set, and the context objects indexed when a course
+    /// filter reads <c>context.course_id</c> of every event.
+    /// </summary>
     public PipelineOptions Apply(ParseResult result, PipelineOptions options)
     {
         string? grep = result.GetValue(Grep);
@@ -87,6 +90,7 @@ internal sealed class FilterOptions
             {
                 RepairTruncated = result.GetValue(Repair),
                 LineFilter = string.IsNullOrEmpty(grep) ? options.Parse.LineFilter : ParseOptions.ContainsText(grep),
+                IndexContext = options.Parse.IndexContext || (result.GetValue(Courses) ?? []).Length > 0,
             },
         };
     }

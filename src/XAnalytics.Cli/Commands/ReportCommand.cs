@@ -85,7 +85,7 @@ internal static class ReportCommand
                 return merge.Finish(result.InvocationConfiguration.Error);
             }
 
-            PipelineOptions pipeline = common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report");
+            PipelineOptions pipeline = ReportPipeline(common.ToPipelineOptions(result, settings, [result.GetValue(input)!], "report"));
             if (toPartial)
             {
                 using LearnerReports shard = LearnerReports.Create(options);
@@ -126,11 +126,15 @@ internal static class ReportCommand
     {
         using LearnerReports reports = LearnerReports.Create(options);
         Task charts = ReportWriter.WarmUpChartsAsync(reports);
-        RunResult run = await CommandRunner.RunAsync(parse, pipeline, [], reports.CreateSink(), progress, ct);
+        RunResult run = await CommandRunner.RunAsync(parse, ReportPipeline(pipeline), [], reports.CreateSink(), progress, ct);
         await charts;
         inspect?.Invoke(reports);
         return (run, ReportWriter.Write(reports, outDir, format));
     }
+
+    /// <summary>The reports read <c>context.course_id</c> and <c>context.user_id</c> of every event: the parse indexes the context.</summary>
+    private static PipelineOptions ReportPipeline(PipelineOptions pipeline)
+        => pipeline.Parse.IndexContext ? pipeline : pipeline with { Parse = pipeline.Parse with { IndexContext = true } };
 
     private static string? Describe(ParseResult result, params Option[] options)
     {

@@ -228,7 +228,7 @@ public sealed partial class EventBatch
 
             if (kind == JsonTokenType.StartObject)
             {
-                return TryGetNested(raw, segments.AsSpan(s), out value);
+                return TryGetNested(raw, segments.AsSpan(s), 1, out value);
             }
 
             if (kind == JsonTokenType.String)

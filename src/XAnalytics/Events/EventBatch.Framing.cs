@@ -22,7 +22,7 @@ public sealed partial class EventBatch
     /// </summary>
     internal void AddInPlace(int offset, int length, long lineNumber, ReadOnlySpan<TopField> topLevel)
     {
-        _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber };
+        _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber, ContextField = -1 };
         SetFields(_count - 1, topLevel);
     }
 
@@ -31,7 +31,7 @@ public sealed partial class EventBatch
     /// (the line reader reads straight into the batch). The batch must not be full.
     /// </summary>
     internal void AddInPlace(int offset, int length, long lineNumber)
-        => _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber };
+        => _entries[_count++] = new Entry { Offset = _dataLength + offset, Length = length, Line = lineNumber, ContextField = -1 };
 
     /// <summary>Marks the first <paramref name="count"/> bytes of <see cref="FreeMemory"/> used.</summary>
     internal void UseFree(int count) => _dataLength += count;
@@ -95,7 +95,7 @@ public sealed partial class EventBatch
         }
 
         target = _data.AsSpan(_dataLength, length);
-        _entries[_count++] = new Entry { Offset = _dataLength, Length = length, Line = lineNumber };
+        _entries[_count++] = new Entry { Offset = _dataLength, Length = length, Line = lineNumber, ContextField = -1 };
         _dataLength += length;
         return true;
     }

@@ -25,6 +25,31 @@ public sealed partial class EventBatch
 
     internal void SetFields(int index, ReadOnlySpan<TopField> fields)
     {
+        ref Entry entry = ref _entries[index];
+        entry.FieldStart = Store(fields);
+        entry.FieldCount = fields.Length;
+        entry.ContextField = -1;
+    }
+
+    /// <summary>
+    /// <see cref="SetFields(int, ReadOnlySpan{TopField})"/>, with the members of its <c>context</c> object as the parse
+    /// recorded them (see <see cref="TryGetContextMembers"/>).
+    /// </summary>
+    internal void SetFields(int index, ReadOnlySpan<TopField> fields, in ContextIndex context)
+    {
+        SetFields(index, fields);
+        if (context.Field >= 0)
+        {
+            ref Entry entry = ref _entries[index];
+            entry.ContextStart = Store(context.Members.AsSpan(0, context.Count));
+            entry.ContextCount = context.Count;
+            entry.ContextField = context.Field;
+        }
+    }
+
+    /// <summary>Appends <paramref name="fields"/> to the batch's field store; returns where they start.</summary>
+    private int Store(ReadOnlySpan<TopField> fields)
+    {
         if (_fieldCount + fields.Length > _fields.Length)
         {
             TopField[] bigger = ArrayPool<TopField>.Shared.Rent(Math.Max(_fields.Length * 2, _fieldCount + fields.Length));
@@ -33,11 +58,29 @@ public sealed partial class EventBatch
             _fields = bigger;
         }
 
-        fields.CopyTo(_fields.AsSpan(_fieldCount));
-        ref Entry entry = ref _entries[index];
-        entry.FieldStart = _fieldCount;
-        entry.FieldCount = fields.Length;
+        int start = _fieldCount;
+        fields.CopyTo(_fields.AsSpan(start));
         _fieldCount += fields.Length;
+        return start;
+    }
+
+    /// <summary>
+    /// The members of event <paramref name="index"/>'s <c>context</c> object (offsets in the event's line, as its
+    /// top-level fields'), when the parse recorded them for the field at <paramref name="contextField"/> of its field
+    /// index: pass the place where the caller found <c>context</c> (the last one, as every read takes). False when they
+    /// were not recorded (the line was read by the reader, came from BSON or was rewritten): read the object then.
+    /// </summary>
+    internal bool TryGetContextMembers(int index, int contextField, out ReadOnlySpan<TopField> members)
+    {
+        ref readonly Entry entry = ref Get(index);
+        if (entry.ContextField < 0 || entry.ContextField != contextField || _bson)
+        {
+            members = default;
+            return false;
+        }
+
+        members = _fields.AsSpan(entry.ContextStart, entry.ContextCount);
+        return true;
     }
 
     /// <summary>
@@ -71,6 +114,15 @@ public sealed partial class EventBatch
         }
 
         SetFields(_count - 1, fields);
+        ref readonly Entry from = ref source.Get(index);
+        if (from.ContextField >= 0 && !source._bson)
+        {
+            ref Entry entry = ref _entries[_count - 1];
+            entry.ContextStart = Store(source._fields.AsSpan(from.ContextStart, from.ContextCount));
+            entry.ContextCount = from.ContextCount;
+            entry.ContextField = from.ContextField;
+        }
+
         return true;
     }
 

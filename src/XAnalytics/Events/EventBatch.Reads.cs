@@ -82,7 +82,9 @@ public sealed partial class EventBatch
 
             if (field.Kind == JsonTokenType.StartObject)
             {
-                return TryGetNested(raw, segments, out value);
+                return TryGetContextMembers(index, f, out ReadOnlySpan<TopField> members)
+                    ? TryGetInMembers(json, members, segments, out value)
+                    : TryGetNested(raw, segments, 1, out value);
             }
 
             if (field.Kind == JsonTokenType.String)
@@ -302,11 +304,44 @@ public sealed partial class EventBatch
         return reader.ValueTextEquals(key);
     }
 
-    /// <summary>Follows <paramref name="segments"/> (from the second) down from an object value, one <see cref="ObjectMembers"/> a level.</summary>
-    private static bool TryGetNested(ReadOnlySpan<byte> objectJson, ReadOnlySpan<byte[]> segments, out FieldValue value)
+    /// <summary>
+    /// Follows <paramref name="segments"/> (from the second) down from the <c>context</c> object whose members the parse
+    /// recorded (<paramref name="members"/>, offsets in <paramref name="json"/>, the event's line), then as
+    /// <see cref="TryGetNested"/> does.
+    /// </summary>
+    private static bool TryGetInMembers(ReadOnlySpan<byte> json, ReadOnlySpan<TopField> members, ReadOnlySpan<byte[]> segments, out FieldValue value)
+    {
+        int m = FindTopField(json, members, segments[1]);
+        if (m >= 0)
+        {
+            ref readonly TopField member = ref members[m];
+            ReadOnlySpan<byte> raw = json.Slice(member.ValueOffset, member.ValueLength);
+            if (segments.Length == 2)
+            {
+                value = new FieldValue(raw, member.Kind, member.ValueEscaped);
+                return true;
+            }
+
+            if (member.Kind == JsonTokenType.StartObject)
+            {
+                return TryGetNested(raw, segments, 2, out value);
+            }
+
+            if (member.Kind == JsonTokenType.String)
+            {
+                return TryGetInString(raw, member.ValueEscaped, segments, 2, out value);
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Follows <paramref name="segments"/> (from <paramref name="from"/>) down from an object value, one <see cref="ObjectMembers"/> a level.</summary>
+    private static bool TryGetNested(ReadOnlySpan<byte> objectJson, ReadOnlySpan<byte[]> segments, int from, out FieldValue value)
     {
         ReadOnlySpan<byte> current = objectJson;
-        for (int s = 1; s < segments.Length; s++)
+        for (int s = from; s < segments.Length; s++)
         {
             TopField[] buffer = s_nestedFields ??= new TopField[32];
             var members = new ObjectMembers(current, ref buffer);
@@ -404,7 +439,7 @@ public sealed partial class EventBatch
 
         return field.Kind switch
         {
-            JsonTokenType.StartObject => TryGetNested(raw, segments[from..], out value),
+            JsonTokenType.StartObject => TryGetNested(raw, segments[from..], 1, out value),
             JsonTokenType.String => TryGetInString(raw, field.ValueEscaped, segments, from + 1, out value),
             _ => false,
         };

@@ -139,5 +139,8 @@ public sealed partial class EventBatch : IDisposable
         public long Line;
         public int FieldStart;
         public int FieldCount;
+        public int ContextStart;
+        public int ContextCount;
+        public int ContextField; // -1: the context's members were not recorded (see TryGetContextMembers)
     }
 }

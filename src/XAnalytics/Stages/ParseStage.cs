@@ -27,6 +27,9 @@ public static class ParseStage
     [ThreadStatic]
     private static TopField[]? s_fields;
 
+    [ThreadStatic]
+    private static TopField[]? s_contextMembers;
+
     /// <summary>Creates the block.</summary>
     public static IPropagatorBlock<EventBatch, EventBatch> Create(StageContext context, ParseOptions? options = null)
     {
@@ -68,12 +71,13 @@ public static class ParseStage
         }
 
         TopField[] fields = s_fields ??= new TopField[64];
+        var contextIndex = new ContextIndex { Members = options?.IndexContext == true ? s_contextMembers ??= new TopField[32] : null };
         bool[] keep = System.Buffers.ArrayPool<bool>.Shared.Rent(count);
         LinePredicate? filter = options?.LineFilter;
         bool repair = options?.RepairTruncated ?? false;
         try
         {
-            batch.BeginIndex(count * 16);
+            batch.BeginIndex(count * (contextIndex.Members is null ? 16 : 24)); // about 13 top-level fields (and 8 context members) an event
             int rejected = 0;
             int filtered = 0;
             int repaired = 0;
@@ -87,7 +91,7 @@ public static class ParseStage
                     continue;
                 }
 
-                string? reason = EventIndexer.TryIndex(line, ref fields, out int fieldCount, out string detail);
+                string? reason = EventIndexer.TryIndex(line, ref fields, out int fieldCount, out string detail, ref contextIndex);
                 if (reason is null && line.StartsWith("\uFEFF"u8))
                 {
                     // A file's byte-order mark: dropped here, so every later reader of the event sees plain JSON.
@@ -99,7 +103,7 @@ public static class ParseStage
                 }
                 else if (reason is null)
                 {
-                    batch.SetFields(i, fields.AsSpan(0, fieldCount));
+                    batch.SetFields(i, fields.AsSpan(0, fieldCount), contextIndex);
                     keep[i] = true;
                 }
                 else if (repair && reason == RejectReasons.Truncated && TryRepair(batch, i, line, ref fields))
@@ -116,6 +120,7 @@ public static class ParseStage
             }
 
             s_fields = fields;
+            s_contextMembers = contextIndex.Members ?? s_contextMembers;
             if (rejected + filtered > 0)
             {
                 batch.Retain(keep.AsSpan(0, count));

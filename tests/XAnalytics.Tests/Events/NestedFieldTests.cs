@@ -25,6 +25,14 @@ public sealed class NestedFieldTests : IDisposable
     [InlineData("{\"context\":{\"course_id\":\"a\",\"course\\u005fid\":\"b\"}}", "context.course_id", "\"b\"")]
     [InlineData("{\"context\":{\"module\":{\"display_name\":\"x\\\"y\",\"usage_key\":null}}}", "context.module.display_name", "\"x\\\"y\"")]
     [InlineData("{\"context\":{\"module\":{\"display_name\":\"x\"}}}", "context.module", "{\"display_name\":\"x\"}")]
+    [InlineData("{\"context\":{\"course_id\":\"a\"},\"context\":{\"course_id\":\"b\"}}", "context.course_id", "\"b\"")] // the last context
+    [InlineData("{\"context\":{\"course_id\":\"a\"},\"context\":\"x\"}", "context.course_id", null)] // the last is a string
+    [InlineData("{\"context\":{\"course_id\":\"a\"},\"cont\\u0065xt\":{\"course_id\":\"c\"}}", "context.course_id", "\"c\"")] // the last, escaped
+    [InlineData("{\"context\":{\"a\":[{\"course_id\":\"x\"}],\"m\":{\"course_id\":\"z\"},\"course_id\":\"y\"}}", "context.course_id", "\"y\"")]
+    [InlineData("{\"context\":{\"m\":{\"course_id\":\"z\"}}}", "context.course_id", null)]
+    [InlineData("{\"context\":{}}", "context.course_id", null)]
+    [InlineData("{\"context\":{\"a\":[1,2],\"b\":{\"c\":[]},\"d\":null,\"e\":-1}}", "context.b", "{\"c\":[]}")]
+    [InlineData("{\"context\":{\"a\":[1,2],\"b\":{\"c\":[]},\"d\":null,\"e\":-1}}", "context.e", "-1")]
     [InlineData("{\"event\":{\"a\":[1,{\"b\":2}],\"b\":true}}", "event.b", "true")]
     [InlineData("{\"event\":{\"a\":[1,{\"b\":2}]}}", "event.a", "[1,{\"b\":2}]")]
     [InlineData("{\"event\":{\"a\":[1,{\"b\":2}]}}", "event.a.b", null)] // through an array
@@ -43,13 +51,44 @@ public sealed class NestedFieldTests : IDisposable
     [InlineData("{\"event\":{\"a\":{\"b\":{\"c\":1}}}}", "event:a:b", "{\"c\":1}")]
     public void TryGetField_Nested_AsTheReaderReadsIt(string json, string path, string? raw)
     {
-        EventBatch batch = Batches.Parse(json);
-        bool found = batch.TryGetField(0, FieldPath.Parse(path), out FieldValue value);
-        Assert.Equal(raw is not null, found);
-        if (raw is not null)
+        // Parsed plainly, and with the context's members indexed by the parse: the same answer either way.
+        foreach (EventBatch batch in (EventBatch[])[Batches.Parse(json), Batches.ParseIndexingContext(json)])
         {
-            Assert.Equal(raw, Encoding.UTF8.GetString(value.RawJson));
+            bool found = batch.TryGetField(0, FieldPath.Parse(path), out FieldValue value);
+            Assert.Equal(raw is not null, found);
+            if (raw is not null)
+            {
+                Assert.Equal(raw, Encoding.UTF8.GetString(value.RawJson));
+            }
         }
+    }
+
+    [Fact]
+    public void ContextMembers_RecordedByTheParse_OnlyForTheLastContextObject_AndDroppedWhenTheEventIsRewritten()
+    {
+        Assert.False(Batches.Parse("{\"context\":{\"course_id\":\"c\"}}").TryGetContextMembers(0, 0, out _)); // only when asked
+        EventBatch batch = Batches.ParseIndexingContext(
+            "{\"username\":\"u\",\"context\":{\"course_id\":\"c\",\"user_id\":7}}",
+            "{\"context\":{\"course_id\":\"a\"},\"context\":\"x\"}",
+            "{\"context\":\"x\"}",
+            "{\"context\":{\"course_id\":\"a\"},\"page\":null,\"context\":{\"user_id\":1}}");
+
+        Assert.True(batch.TryGetContextMembers(0, 1, out ReadOnlySpan<XAnalytics.Formats.TopField> members));
+        Assert.Equal(2, members.Length);
+        Assert.Equal("user_id", Encoding.UTF8.GetString(batch.GetUtf8(0).Slice(members[1].KeyOffset, members[1].KeyLength)));
+        Assert.Equal("7", Encoding.UTF8.GetString(batch.GetUtf8(0).Slice(members[1].ValueOffset, members[1].ValueLength)));
+        Assert.False(batch.TryGetContextMembers(0, 0, out _)); // asked for another field than the one recorded
+        Assert.False(batch.TryGetContextMembers(1, 1, out _)); // the last context is a string
+        Assert.False(batch.TryGetContextMembers(2, 0, out _));
+        Assert.False(batch.TryGetContextMembers(3, 0, out _)); // the first of two objects: the last is the one
+        Assert.True(batch.TryGetContextMembers(3, 2, out members));
+        Assert.Equal(1, members.Length);
+
+        // A stage that rewrites an event re-indexes it without the context's members: readers index it themselves.
+        batch.SetUtf8(0, "{\"context\":{\"course_id\":\"d\"}}"u8);
+        Assert.False(batch.TryGetContextMembers(0, 0, out _));
+        Assert.True(batch.TryGetField(0, FieldPath.Parse("context.course_id"), out FieldValue course));
+        Assert.Equal("d", course.GetString());
     }
 
     [Fact]
@@ -88,14 +127,16 @@ public sealed class NestedFieldTests : IDisposable
         for (int start = 0; start < events.Count; start += 500)
         {
             string[] slice = [.. events.Skip(start).Take(500)];
-            EventBatch batch = Batches.Parse(slice);
-            Assert.Equal(slice.Length, batch.Count);
-            for (int i = 0; i < slice.Length; i++)
+            foreach (EventBatch batch in (EventBatch[])[Batches.Parse(slice), Batches.ParseIndexingContext(slice)])
             {
-                using var doc = JsonDocument.Parse(slice[i]);
-                foreach (JsonProperty top in doc.RootElement.EnumerateObject())
+                Assert.Equal(slice.Length, batch.Count);
+                for (int i = 0; i < slice.Length; i++)
                 {
-                    checkedPaths += CheckMembers(batch, i, top.Name, top.Value, depth: 2);
+                    using var doc = JsonDocument.Parse(slice[i]);
+                    foreach (JsonProperty top in doc.RootElement.EnumerateObject())
+                    {
+                        checkedPaths += CheckMembers(batch, i, top.Name, top.Value, depth: 2);
+                    }
                 }
             }
         }

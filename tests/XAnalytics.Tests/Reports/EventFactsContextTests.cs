@@ -32,7 +32,52 @@ public sealed class EventFactsContextTests
     [InlineData("{\"course\\u005fid\":\"course-v1:OrgX+A+2015\",\"course_id\":{\"a\":1},\"user_id\":\"x\"}", null, -1L)]
     public void Read_Context_CourseAndUser(string context, string? course, long user)
     {
-        EventBatch batch = Batches.Parse($"{{{Time},\"event_type\":\"play_video\",\"event_source\":\"browser\",\"context\":{context}}}");
+        string line = $"{{{Time},\"event_type\":\"play_video\",\"event_source\":\"browser\",\"context\":{context}}}";
+        AssertContext(Batches.Parse(line), course, user);
+        AssertContext(Batches.ParseIndexingContext(line), course, user); // the parse's index of the context, as reports run
+    }
+
+    [Fact]
+    public async Task GeneratedAndRealEvents_SameFacts_WithOrWithoutTheParsesContextIndex()
+    {
+        using var dir = new TempDir();
+        string archive = dir.PathOf("archive");
+        await TestArchives.GenerateAsync(archive, events: 3_000, files: 1, courses: 3, learners: 100, days: 2);
+        List<string> lines = TestArchives.ReadLines(Directory.GetFiles(archive, "*.gz", SearchOption.AllDirectories));
+        if (Corpus.Directory is not null)
+        {
+            lines.AddRange(TestArchives.ReadLines(Corpus.Files));
+        }
+
+        int compared = 0, indexed = 0;
+        for (int start = 0; start < lines.Count; start += 1_000)
+        {
+            string[] slice = [.. lines.Skip(start).Take(1_000)];
+            using var plainFacts = new EventFacts(new ReportFilter(null, null, []), readIp: true);
+            using var indexedFacts = new EventFacts(new ReportFilter(null, null, []), readIp: true);
+            EventBatch plain = Batches.Parse(slice);
+            EventBatch withIndex = Batches.ParseIndexingContext(slice);
+            EventFact[] expected = plainFacts.Read(plain).ToArray();
+            EventFact[] actual = indexedFacts.Read(withIndex).ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i], actual[i]);
+                Assert.Equal(
+                    expected[i].Course < 0 ? null : plainFacts.Courses.Name(expected[i].Course),
+                    actual[i].Course < 0 ? null : indexedFacts.Courses.Name(actual[i].Course));
+                indexed += withIndex.TryGetContextMembers(i, EventBatch.FindTopField(withIndex.GetUtf8(i), withIndex.GetTopFields(i, out _), "context"u8), out _) ? 1 : 0;
+            }
+
+            compared += expected.Length;
+        }
+
+        Assert.True(compared > 2_900, $"only {compared} events");
+        Assert.True(indexed > compared * 0.9, $"only {indexed} of {compared} events had their context indexed");
+    }
+
+    private static void AssertContext(EventBatch batch, string? course, long user)
+    {
         using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
         EventFact fact = facts.Read(batch)[0];
 

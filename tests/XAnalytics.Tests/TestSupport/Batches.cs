@@ -11,7 +11,12 @@ internal static class Batches
 {
     public static EventBatch Parse(params string[] lines) => Parse(out _, lines);
 
-    public static EventBatch Parse(out RunCounters counters, params string[] lines)
+    /// <summary>Parsed with the context objects' members indexed (<see cref="ParseOptions.IndexContext"/>), as reports parse.</summary>
+    public static EventBatch ParseIndexingContext(params string[] lines) => Parse(out _, new ParseOptions { IndexContext = true }, lines);
+
+    public static EventBatch Parse(out RunCounters counters, params string[] lines) => Parse(out counters, null, lines);
+
+    public static EventBatch Parse(out RunCounters counters, ParseOptions? options, params string[] lines)
     {
         var file = new SourceFile("memory.log", 0, 0, SourceFormat.JsonLines);
         counters = new RunCounters(1, 0);
@@ -28,6 +33,6 @@ internal static class Batches
             Assert.True(batch.TryAppend(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(lines[i])), i + 1));
         }
 
-        return ParseStage.Parse(batch, context, counters.ForStage(ParseStage.Name));
+        return ParseStage.Parse(batch, context, counters.ForStage(ParseStage.Name), options);
     }
 }

@@ -17,7 +17,20 @@ internal static class EventIndexer
     /// </summary>
     public static string? TryIndex(ReadOnlySpan<byte> line, ref TopField[] fields, out int fieldCount, out string detail)
     {
+        ContextIndex none = default;
+        return TryIndex(line, ref fields, out fieldCount, out detail, ref none);
+    }
+
+    /// <summary>
+    /// <see cref="TryIndex(ReadOnlySpan{byte}, ref TopField[], out int, out string)"/>, with the members of the
+    /// <c>context</c> object in <paramref name="context"/> when its buffer is given and the fast path read the line
+    /// (else its <see cref="ContextIndex.Field"/> is -1: read the object itself).
+    /// </summary>
+    public static string? TryIndex(ReadOnlySpan<byte> line, ref TopField[] fields, out int fieldCount, out string detail, ref ContextIndex context)
+    {
         fieldCount = 0;
+        context.Field = -1;
+        context.Count = 0;
         detail = string.Empty;
         int start = 0;
         if (line.StartsWith("\uFEFF"u8))
@@ -32,18 +45,21 @@ internal static class EventIndexer
 
         // An event (nearly every line): the fast path, and UTF-8 checked only where a byte is not ASCII.
         if (start < line.Length && line[start] == (byte)'{'
-            && JsonStructuralIndexer.TryIndex(line[start..], start, ref fields, out fieldCount, out bool ascii)
+            && JsonStructuralIndexer.TryIndex(line[start..], start, ref fields, out fieldCount, out bool ascii, ref context)
             && (ascii || Utf8.IsValid(line)))
         {
             if (VerifyFastPath)
             {
                 CheckAgainstReader(line, start, fields.AsSpan(0, fieldCount));
+                CheckContext(line, fields.AsSpan(0, fieldCount), context);
             }
 
             return null;
         }
 
         fieldCount = 0;
+        context.Field = -1;
+        context.Count = 0;
         if (!Utf8.IsValid(line) && !IsValidUpToCutCharacter(line))
         {
             detail = "bytes that are not UTF-8";
@@ -76,6 +92,61 @@ internal static class EventIndexer
         if (!check.AsSpan(0, count).SequenceEqual(fast))
         {
             throw new InvalidOperationException("The fast JSON path indexed a line differently from the reader.");
+        }
+    }
+
+    /// <summary>
+    /// Holds a context index to the reader's: recorded exactly when the last top-level <c>context</c> is an object (and
+    /// a buffer was given), with the layout the reader gives that object's members, shifted to the line.
+    /// </summary>
+    private static void CheckContext(ReadOnlySpan<byte> line, ReadOnlySpan<TopField> fields, in ContextIndex context)
+    {
+        if (context.Members is null)
+        {
+            if (context.Field != -1)
+            {
+                throw new InvalidOperationException("The fast JSON path recorded a context it was not asked for.");
+            }
+
+            return;
+        }
+
+        int last = -1;
+        for (int f = 0; f < fields.Length; f++)
+        {
+            if (!fields[f].KeyEscaped && line.Slice(fields[f].KeyOffset, fields[f].KeyLength).SequenceEqual("context"u8))
+            {
+                last = f;
+            }
+        }
+
+        int expected = last >= 0 && fields[last].Kind == JsonTokenType.StartObject ? last : -1;
+        if (expected < 0)
+        {
+            return; // none, or an earlier context object's members: readers compare the field with the one they found
+        }
+
+        if (context.Field != expected)
+        {
+            throw new InvalidOperationException("The fast JSON path did not index the event's context object.");
+        }
+
+        TopField value = fields[expected];
+        TopField[] check = new TopField[Math.Max(4, context.Count)];
+        if (IndexWithReader(line.Slice(value.ValueOffset, value.ValueLength), 0, ref check, out int count, out _) is not null)
+        {
+            throw new InvalidOperationException("The fast JSON path indexed a context object the reader rejects.");
+        }
+
+        for (int k = 0; k < count; k++)
+        {
+            check[k].KeyOffset += value.ValueOffset;
+            check[k].ValueOffset += value.ValueOffset;
+        }
+
+        if (!check.AsSpan(0, count).SequenceEqual(context.Members.AsSpan(0, context.Count)))
+        {
+            throw new InvalidOperationException("The fast JSON path indexed a context object differently from the reader.");
         }
     }
 

@@ -64,8 +64,21 @@ internal static class JsonStructuralIndexer
     /// </summary>
     public static bool TryIndex(ReadOnlySpan<byte> json, int offset, ref TopField[] fields, out int fieldCount, out bool ascii)
     {
+        ContextIndex none = default;
+        return TryIndex(json, offset, ref fields, out fieldCount, out ascii, ref none);
+    }
+
+    /// <summary>
+    /// <see cref="TryIndex(ReadOnlySpan{byte}, int, ref TopField[], out int, out bool)"/>, and the members of the
+    /// top-level <c>context</c> object into <paramref name="context"/> when its buffer is given (see
+    /// <see cref="ContextIndex"/>): the walk passes over them anyway, and every report reads two of them.
+    /// </summary>
+    public static bool TryIndex(ReadOnlySpan<byte> json, int offset, ref TopField[] fields, out int fieldCount, out bool ascii, ref ContextIndex context)
+    {
         fieldCount = 0;
         ascii = false;
+        context.Field = -1;
+        context.Count = 0;
         if (!IsSupported || json.IsEmpty)
         {
             return false;
@@ -78,9 +91,11 @@ internal static class JsonStructuralIndexer
         }
 
         ulong[] masks = s_masks is { } m && m.Length >= 3 * blocks ? m : (s_masks = new ulong[Math.Max(3 * blocks, 96)]);
-        if (!FindTokens(json, masks, out ascii) || (fieldCount = Walk(json, masks, blocks, ref fields)) < 0)
+        if (!FindTokens(json, masks, out ascii) || (fieldCount = context.Members is null ? Walk<SkipContext>(json, masks, blocks, ref fields, ref context) : Walk<RecordContext>(json, masks, blocks, ref fields, ref context)) < 0)
         {
             fieldCount = 0;
+            context.Field = -1;
+            context.Count = 0;
             return false;
         }
 
@@ -91,6 +106,12 @@ internal static class JsonStructuralIndexer
             {
                 fields[k].KeyOffset += offset;
                 fields[k].ValueOffset += offset;
+            }
+
+            for (int k = 0; k < context.Count; k++)
+            {
+                context.Members![k].KeyOffset += offset;
+                context.Members[k].ValueOffset += offset;
             }
         }
 
@@ -186,9 +207,12 @@ internal static class JsonStructuralIndexer
     // BMI1, so no tzcnt or blsr for the token masks) and was run for most of a count before tiering replaced it. A
     // count over the 1M archive took 1.19 s of CPU against 1.21, 16 runs alternating, in both orders.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int Walk(ReadOnlySpan<byte> json, ulong[] masks, int blocks, ref TopField[] fields)
+    private static int Walk<TContext>(ReadOnlySpan<byte> json, ulong[] masks, int blocks, ref TopField[] fields, ref ContextIndex context)
+        where TContext : struct, IContextPolicy
     {
         int count = 0; // the last field recorded is the one whose value comes next
+        bool contextKey = false; // the top-level key just read is "context"
+        bool inContext = false; // walking the members of the top-level context object
         var tokens = new TokenCursor(masks, blocks);
         ref byte text = ref MemoryMarshal.GetReference(json);
         int depth = 1; // the root object, whose '{' (json[0], checked by the caller) is the first token
@@ -226,6 +250,21 @@ internal static class JsonStructuralIndexer
             field.KeyLength = close - at - 1;
             field.KeyEscaped = HasBackslash(masks, at, close);
             field.ValueEscaped = false;
+            contextKey = default(TContext).Records && field.KeyLength == 7 && !field.KeyEscaped && json.Slice(at + 1, 7).SequenceEqual("context"u8);
+        }
+        else if (default(TContext).Records && inContext && depth == 2)
+        {
+            int close = ClosingQuote(masks, at);
+            if (context.Count == context.Members!.Length)
+            {
+                Array.Resize(ref context.Members, context.Members.Length * 2);
+            }
+
+            ref TopField member = ref context.Members[context.Count++];
+            member.KeyOffset = at + 1;
+            member.KeyLength = close - at - 1;
+            member.KeyEscaped = HasBackslash(masks, at, close);
+            member.ValueEscaped = false;
         }
 
         if (!tokens.Next(out at) || Unsafe.Add(ref text, at) != (byte)':' || !tokens.Next(out at))
@@ -246,6 +285,15 @@ internal static class JsonStructuralIndexer
                     field.ValueLength = close - at + 1;
                     field.ValueEscaped = HasBackslash(masks, at, close);
                 }
+                else if (default(TContext).Records && inContext && depth == 2)
+                {
+                    int close = ClosingQuote(masks, at);
+                    ref TopField member = ref context.Members![context.Count - 1];
+                    member.Kind = JsonTokenType.String;
+                    member.ValueOffset = at;
+                    member.ValueLength = close - at + 1;
+                    member.ValueEscaped = HasBackslash(masks, at, close);
+                }
 
                 break;
 
@@ -259,6 +307,18 @@ internal static class JsonStructuralIndexer
                 {
                     fields[count - 1].Kind = JsonTokenType.StartObject;
                     fields[count - 1].ValueOffset = at;
+                    if (contextKey)
+                    {
+                        // A repeated "context" key: the last one's members are the ones kept, as its value is.
+                        inContext = true;
+                        context.Field = count - 1;
+                        context.Count = 0;
+                    }
+                }
+                else if (default(TContext).Records && inContext && depth == 2)
+                {
+                    context.Members![context.Count - 1].Kind = JsonTokenType.StartObject;
+                    context.Members[context.Count - 1].ValueOffset = at;
                 }
 
                 arrays &= ~(1UL << depth);
@@ -275,6 +335,11 @@ internal static class JsonStructuralIndexer
                 {
                     fields[count - 1].Kind = JsonTokenType.StartArray;
                     fields[count - 1].ValueOffset = at;
+                }
+                else if (default(TContext).Records && inContext && depth == 2)
+                {
+                    context.Members![context.Count - 1].Kind = JsonTokenType.StartArray;
+                    context.Members[context.Count - 1].ValueOffset = at;
                 }
 
                 arrays |= 1UL << depth;
@@ -305,6 +370,13 @@ internal static class JsonStructuralIndexer
                     field.Kind = kind;
                     field.ValueOffset = at;
                     field.ValueLength = end - at;
+                }
+                else if (default(TContext).Records && inContext && depth == 2)
+                {
+                    ref TopField member = ref context.Members![context.Count - 1];
+                    member.Kind = kind;
+                    member.ValueOffset = at;
+                    member.ValueLength = end - at;
                 }
 
                 break;
@@ -341,6 +413,14 @@ internal static class JsonStructuralIndexer
         if (depth == 1)
         {
             fields[count - 1].ValueLength = at + 1 - fields[count - 1].ValueOffset;
+            if (default(TContext).Records)
+            {
+                inContext = false;
+            }
+        }
+        else if (default(TContext).Records && inContext && depth == 2)
+        {
+            context.Members![context.Count - 1].ValueLength = at + 1 - context.Members[context.Count - 1].ValueOffset;
         }
         else if (depth == 0)
         {
@@ -348,6 +428,25 @@ internal static class JsonStructuralIndexer
         }
 
         goto AfterValue;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Walk"/> records the context's members: a type argument, so the walk that does not (every
+    /// object but an event's top level) is compiled without the checks, as fast as before there were any.
+    /// </summary>
+    private interface IContextPolicy
+    {
+        bool Records { get; }
+    }
+
+    private readonly struct SkipContext : IContextPolicy
+    {
+        public bool Records => false;
+    }
+
+    private readonly struct RecordContext : IContextPolicy
+    {
+        public bool Records => true;
     }
 
     /// <summary>Hands out the token starts of stage 1 in order.</summary>

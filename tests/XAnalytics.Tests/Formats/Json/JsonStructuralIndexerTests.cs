@@ -167,7 +167,9 @@ public sealed class JsonStructuralIndexerTests : IDisposable
         List<byte[]> lines = ReadLines(Directory.GetFiles(archive, "*.gz", SearchOption.AllDirectories));
         List<byte[]> events = lines.FindAll(l => l[0] == (byte)'{' && ReaderAccepts(l));
         Assert.True(events.Count > 2_900, $"only {events.Count} events");
+        int before = s_contextObjects;
         AssertAllFast(events);
+        Assert.True(s_contextObjects - before >= events.Count, "the context objects of generated events were not recorded");
         Mutate(lines, mutantsPerLine: 60, seed: 7);
     }
 
@@ -274,8 +276,20 @@ public sealed class JsonStructuralIndexerTests : IDisposable
         }
 
         Assert.Equal(readerFields.AsSpan(0, readerCount).ToArray(), fastFields.AsSpan(0, fastCount).ToArray());
+
+        // The same line with the context's members recorded: the same fields, and the test assembly's check
+        // (EventIndexer.VerifyFastPath) holds the members to the reader's index of the last context object.
+        var context = new ContextIndex { Members = new TopField[1] };
+        Assert.True(JsonStructuralIndexer.TryIndex(json, 0, ref fastFields, out int withContext, out _, ref context));
+        Assert.Equal(fastCount, withContext);
+        Assert.True(EventIndexer.VerifyFastPath);
+        Assert.Null(EventIndexer.TryIndex(json, ref fastFields, out _, out _, ref context));
+        s_contextObjects += context.Field >= 0 ? 1 : 0;
         return true;
     }
+
+    /// <summary>Lines whose context members were recorded, so the tests above show they were (not only skipped).</summary>
+    private static int s_contextObjects;
 
     private static bool ReaderAccepts(byte[] json)
     {
