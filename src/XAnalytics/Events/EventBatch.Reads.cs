@@ -70,27 +70,50 @@ public sealed partial class EventBatch
         ReadOnlySpan<byte> json = _data.AsSpan(entry.Offset, entry.Length);
         ReadOnlySpan<TopField> fields = _fields.AsSpan(entry.FieldStart, entry.FieldCount);
         int f = FindTopField(json, fields, segments[0]);
-        if (f >= 0)
+        if (f < 0)
         {
-            ref readonly TopField field = ref fields[f];
-            ReadOnlySpan<byte> raw = json.Slice(field.ValueOffset, field.ValueLength);
-            if (segments.Length == 1)
+            value = default;
+            return false;
+        }
+
+        if (segments.Length > 1 && TryGetContextMembers(index, f, out ReadOnlySpan<TopField> members))
+        {
+            // The context's members, as the parse recorded them (offsets in the line): one level down at once.
+            int m = FindTopField(json, members, segments[1]);
+            if (m < 0)
             {
-                value = new FieldValue(raw, field.Kind, field.ValueEscaped);
-                return true;
+                value = default;
+                return false;
             }
 
-            if (field.Kind == JsonTokenType.StartObject)
-            {
-                return TryGetContextMembers(index, f, out ReadOnlySpan<TopField> members)
-                    ? TryGetInMembers(json, members, segments, out value)
-                    : TryGetNested(raw, segments, 1, out value);
-            }
+            return FollowFrom(json, members[m], segments, 2, out value);
+        }
 
-            if (field.Kind == JsonTokenType.String)
-            {
-                return TryGetInString(raw, field.ValueEscaped, segments, 1, out value);
-            }
+        return FollowFrom(json, fields[f], segments, 1, out value);
+    }
+
+    /// <summary>
+    /// The value of <paramref name="field"/> (an index entry of <paramref name="json"/>) when <paramref name="next"/>
+    /// is past the last segment, else the rest of the path followed down from it: into an object, or into the object a
+    /// JSON string holds.
+    /// </summary>
+    private static bool FollowFrom(ReadOnlySpan<byte> json, in TopField field, ReadOnlySpan<byte[]> segments, int next, out FieldValue value)
+    {
+        ReadOnlySpan<byte> raw = json.Slice(field.ValueOffset, field.ValueLength);
+        if (next == segments.Length)
+        {
+            value = new FieldValue(raw, field.Kind, field.ValueEscaped);
+            return true;
+        }
+
+        if (field.Kind == JsonTokenType.StartObject)
+        {
+            return TryGetNested(raw, segments, next, out value);
+        }
+
+        if (field.Kind == JsonTokenType.String)
+        {
+            return TryGetInString(raw, field.ValueEscaped, segments, next, out value);
         }
 
         value = default;
@@ -302,39 +325,6 @@ public sealed partial class EventBatch
         var reader = new Utf8JsonReader(json.Slice(field.KeyOffset - 1, field.KeyLength + 2));
         reader.Read();
         return reader.ValueTextEquals(key);
-    }
-
-    /// <summary>
-    /// Follows <paramref name="segments"/> (from the second) down from the <c>context</c> object whose members the parse
-    /// recorded (<paramref name="members"/>, offsets in <paramref name="json"/>, the event's line), then as
-    /// <see cref="TryGetNested"/> does.
-    /// </summary>
-    private static bool TryGetInMembers(ReadOnlySpan<byte> json, ReadOnlySpan<TopField> members, ReadOnlySpan<byte[]> segments, out FieldValue value)
-    {
-        int m = FindTopField(json, members, segments[1]);
-        if (m >= 0)
-        {
-            ref readonly TopField member = ref members[m];
-            ReadOnlySpan<byte> raw = json.Slice(member.ValueOffset, member.ValueLength);
-            if (segments.Length == 2)
-            {
-                value = new FieldValue(raw, member.Kind, member.ValueEscaped);
-                return true;
-            }
-
-            if (member.Kind == JsonTokenType.StartObject)
-            {
-                return TryGetNested(raw, segments, 2, out value);
-            }
-
-            if (member.Kind == JsonTokenType.String)
-            {
-                return TryGetInString(raw, member.ValueEscaped, segments, 2, out value);
-            }
-        }
-
-        value = default;
-        return false;
     }
 
     /// <summary>Follows <paramref name="segments"/> (from <paramref name="from"/>) down from an object value, one <see cref="ObjectMembers"/> a level.</summary>
