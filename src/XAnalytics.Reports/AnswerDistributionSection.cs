@@ -708,7 +708,6 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             _bucket.Clear();
             _starts.Clear();
             _answers.Clear(); // it points into the bucket's buffer, which is read over now
-            _bucket.EnsureCapacity((int)records.TotalOf(b));
             records.ReadBucket(b, _bucket);
             records.ReleaseBucket(b);
             byte[] bytes = _bucket.Items;

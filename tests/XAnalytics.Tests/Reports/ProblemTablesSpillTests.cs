@@ -90,6 +90,46 @@ public sealed class ProblemTablesSpillTests : IDisposable
     }
 
     /// <summary>
+    /// A completion reads its buckets one after the other into one buffer: the first read makes room for the largest
+    /// bucket, so the later, larger buckets reuse the same array (growing it bucket by bucket left each smaller array on
+    /// the large-object heap until a full collection).
+    /// </summary>
+    [Fact]
+    public void HeldRecords_ReadBucket_SizesTheBufferForTheLargestBucketAtOnce()
+    {
+        var spill = new BucketSpill<byte>(_dir.FullName, "held-records-sizes");
+        try
+        {
+            var records = new HeldRecords<byte>(spill, blockRecords: 64);
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                for (int i = 0; i < 100 * (b + 1); i++)
+                {
+                    records.AddWhole(b, [(byte)b, (byte)i]);
+                }
+            }
+
+            var buffer = new RecordBuffer<byte>();
+            byte[]? first = null;
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                buffer.Clear();
+                records.ReadBucket(b, buffer);
+                Assert.Equal(records.TotalOf(b), buffer.Count);
+                Assert.Equal(200 * (b + 1), buffer.Count);
+                first ??= buffer.Items;
+                Assert.Same(first, buffer.Items);
+            }
+
+            Assert.True(spill.SpilledBytes > 0);
+        }
+        finally
+        {
+            spill.Close();
+        }
+    }
+
+    /// <summary>
     /// Records added whole never split across blocks: held ones, spilled ones (a full block written first, a record
     /// longer than a block written alone) and a merged partial's held block read back as whole records.
     /// </summary>
