@@ -369,6 +369,12 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             }
         }
 
+        return Hardest(rows, count);
+    }
+
+    /// <summary>The <paramref name="count"/> hardest of one course's problem tallies (sorted in place).</summary>
+    private static List<CourseProblemRow> Hardest(List<CourseProblemRow> rows, int count)
+    {
         // Lowest share of learners who got it right; then most attempts per learner; then by id.
         rows.Sort(static (a, b) =>
         {
@@ -409,6 +415,10 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             list.Add(t);
         }
 
+        // The problems' tallies of every course in one pass over the compact rows (a list of row objects, from the
+        // library, is read course by course).
+        Dictionary<string, List<CourseProblemRow>>? tallies = (engagement as ModuleEngagementRowList)?.ProblemTallies();
+
         // Charts are drawn in parallel (each plot is its own); the pages are written after, in order.
         var html = new string[pages.Count];
         var charts = new List<string>[pages.Count];
@@ -427,7 +437,9 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             bool draw = p < MaxChartedCourses;
             string? videoChart = draw ? VideoChart(folder, stem, courseVideos, segments, charts[p]) : null;
             html[p] = PageHtml(page, videoChart, draw, videos is null ? null : courseVideos,
-                engagement is null ? null : Hardest(engagement is ModuleEngagementRowList compact ? compact.ProblemRowsOf(page.CourseId) : engagement, page.CourseId, HardestProblems));
+                engagement is null ? null
+                : tallies is null ? Hardest(engagement, page.CourseId, HardestProblems)
+                : Hardest(tallies.GetValueOrDefault(page.CourseId) ?? [], HardestProblems));
         });
 
         for (int p = 0; p < pages.Count; p++)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace XAnalytics.Reports;
 
 /// <summary>
@@ -26,21 +28,74 @@ internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementIt
         (_courses, _users, _entities) = (courses, users, entities);
     }
 
-    /// <summary>The rows of problems in <paramref name="courseId"/> (what the course pages read), made only for them.</summary>
-    public IReadOnlyList<ModuleEngagementRow> ProblemRowsOf(string courseId)
+    /// <summary>
+    /// What the course pages rank their hardest problems by (<see cref="CoursePagesSection.Hardest(IReadOnlyList{ModuleEngagementRow}, string, int)"/>), for every course
+    /// in one pass over the runs and without a row object: per course id, each problem attempted by a learner, with the
+    /// distinct learners who attempted it, who completed it, and its attempts. It took a merge of every run and a row
+    /// object per problem row for each course page: 372 ms of CPU over 8M events (5 courses).
+    /// </summary>
+    public Dictionary<string, List<CourseProblemRow>> ProblemTallies()
     {
-        int course = Array.BinarySearch(_courses, courseId, StringComparer.Ordinal);
-        var rows = new List<ModuleEngagementRow>();
-        RunCursor<ModuleEngagementItem> cursor = Items();
-        while (course >= 0 && cursor.TryNext(out ModuleEngagementItem it))
+        // Learners and problems counted by text, as rows would be: two ranks with the same text (invalid UTF-8 decoded
+        // alike) are one learner or problem. Equal texts are next to each other in the rank order.
+        int[] user = FirstOfEqual(_users);
+        int[] entity = FirstOfEqual(_entities);
+        var attempted = new HashSet<(int Course, int Entity, int User)>();
+        var completed = new HashSet<(int Course, int Entity, int User)>();
+        var tallies = new Dictionary<(int Course, int Entity), (long Attempted, long Completed, long Attempts)>();
+        foreach (ModuleEngagementItem[] run in Runs)
         {
-            if (it.Course == course && it.Entity == ModuleEngagementEntity.Problem)
+            foreach (ref readonly ModuleEngagementItem it in run.AsSpan())
             {
-                rows.Add(Row(it));
+                if (it.Entity != ModuleEngagementEntity.Problem || it.Action is not (ModuleEngagementAction.Attempted or ModuleEngagementAction.Completed))
+                {
+                    continue;
+                }
+
+                var key = (it.Course, entity[it.EntityId]);
+                ref (long Attempted, long Completed, long Attempts) tally = ref CollectionsMarshal.GetValueRefOrAddDefault(tallies, key, out _);
+                if (it.Action == ModuleEngagementAction.Attempted)
+                {
+                    tally.Attempted += attempted.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
+                    tally.Attempts += it.Count;
+                }
+                else
+                {
+                    tally.Completed += completed.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
+                }
             }
         }
 
-        return rows;
+        var byCourse = new Dictionary<string, List<CourseProblemRow>>(StringComparer.Ordinal);
+        foreach (KeyValuePair<(int Course, int Entity), (long Attempted, long Completed, long Attempts)> kv in tallies)
+        {
+            if (kv.Value.Attempted == 0)
+            {
+                continue;
+            }
+
+            string course = _courses[kv.Key.Course];
+            if (!byCourse.TryGetValue(course, out List<CourseProblemRow>? rows))
+            {
+                byCourse[course] = rows = [];
+            }
+
+            rows.Add(new CourseProblemRow(course, _entities[kv.Key.Entity], kv.Value.Attempted, kv.Value.Completed, kv.Value.Attempts));
+        }
+
+        return byCourse;
+    }
+
+    /// <summary>For each rank of <paramref name="texts"/> (sorted), the first rank with the same text.</summary>
+    private static int[] FirstOfEqual(string[] texts)
+    {
+        int[] first = new int[texts.Length];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            first[i] = i > 0 && string.Equals(texts[i], texts[i - 1], StringComparison.Ordinal) ? first[i - 1] : i;
+        }
+
+        return first;
     }
 
     /// <summary>

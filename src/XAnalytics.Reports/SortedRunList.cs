@@ -63,6 +63,9 @@ internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>
     /// <summary>The items in the table's order, merged from the runs as they are read.</summary>
     protected RunCursor<TItem> Items() => new(_runs);
 
+    /// <summary>The sorted runs themselves, for a reader to whom the order does not matter (no merge).</summary>
+    protected ReadOnlySpan<TItem[]> Runs => _runs;
+
     /// <summary>The row <paramref name="item"/> stands for.</summary>
     protected abstract TRow Row(in TItem item);
 }

@@ -174,9 +174,17 @@ public sealed class ModuleEngagementSectionTests : IDisposable
             Assert.Equal(lines, rows.Select(Line));
             Assert.Equal(lines, Enumerable.Range(0, rows.Count).Select(i => Line(rows[i])));
             var compact = Assert.IsType<ModuleEngagementRowList>(rows);
-            string course = rows.First(r => r.EntityType == "problem").CourseId;
-            Assert.Equal(rows.Where(r => r.CourseId == course && r.EntityType == "problem"), compact.ProblemRowsOf(course));
-            Assert.Empty(compact.ProblemRowsOf("course-v1:No+Such+Course"));
+            // The course pages' problem tallies, read from the compact runs in one pass, are those of the row objects.
+            Dictionary<string, List<CourseProblemRow>> tallies = compact.ProblemTallies();
+            string[] courses = [.. rows.Where(r => r.EntityType == "problem" && r.Event == "attempted").Select(r => r.CourseId).Distinct()];
+            Assert.NotEmpty(courses);
+            Assert.Equal(courses.Order(StringComparer.Ordinal), tallies.Keys.Order(StringComparer.Ordinal));
+            foreach (string course in courses)
+            {
+                Assert.Equal(
+                    CoursePagesSection.Hardest(rows, course, int.MaxValue).OrderBy(p => p.ProblemId, StringComparer.Ordinal),
+                    tallies[course].OrderBy(p => p.ProblemId, StringComparer.Ordinal));
+            }
         }
 
         foreach ((string file, int atLeast) in new[] { ("module_engagement.csv", 1000), ("module_engagement_metric_ranges.csv", 30) })
