@@ -222,8 +222,10 @@ public static class ReportWriter
             }
         }
 
+        int pages = -1;
         foreach (IReportSection section in reports.Sections)
         {
+            pages = section is CoursePagesSection ? jobs.Count : pages;
             jobs.Add(files => section.Write(dir, files, format));
         }
 
@@ -275,7 +277,8 @@ public static class ReportWriter
             charts.Add((title, Chart(jobs, dir, "top_countries", bars.Count == 0 ? null : () => ReportCharts.Bars(title, "learners", bars))));
         }
 
-        Concurrently(jobs, written);
+        // The course pages are the longest job (a chart per large course, drawn in parallel itself): it starts first.
+        Concurrently(jobs, written, first: pages);
         File.WriteAllText(Path.Combine(dir, "index.html"), Html(reports, charts, format == ReportFormat.Parquet ? ".parquet" : ".csv"), new UTF8Encoding(false));
         written.Add("index.html");
     }
@@ -306,18 +309,28 @@ public static class ReportWriter
     /// Runs <paramref name="jobs"/> (each writing files of its own and listing them) on up to a core each, and appends
     /// what they wrote to <paramref name="written"/> in the jobs' order, whichever finished first. The first job to
     /// fail (in that order) is rethrown as it was thrown, once every job running has stopped: the caller discards
-    /// the staged folder they wrote into.
+    /// the staged folder they wrote into. Job <paramref name="first"/> (when not -1) starts first, then the others
+    /// from the last.
     /// </summary>
-    internal static void Concurrently(List<Action<List<string>>> jobs, List<string> written)
+    internal static void Concurrently(List<Action<List<string>>> jobs, List<string> written, int first = -1)
     {
         var lists = new List<string>[jobs.Count];
         var failures = new Exception?[jobs.Count];
-        // The slowest jobs are the sections' (the course pages' charts first), listed after the small tables: started
-        // first, the small ones fill in beside them.
+        // The slow jobs are the charts and the sections' tables, listed after the small tables: started first, the
+        // small ones fill in beside them.
         var order = new int[jobs.Count];
-        for (int i = 0; i < order.Length; i++)
+        int next = 0;
+        if (first >= 0)
         {
-            order[i] = order.Length - 1 - i;
+            order[next++] = first;
+        }
+
+        for (int i = jobs.Count - 1; i >= 0; i--)
+        {
+            if (i != first)
+            {
+                order[next++] = i;
+            }
         }
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) };
