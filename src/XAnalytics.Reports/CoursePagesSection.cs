@@ -344,35 +344,22 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 continue;
             }
 
-            Tally(problems, r);
+            if (!problems.TryGetValue(r.EntityId, out var p))
+            {
+                problems[r.EntityId] = p = ([], [], 0);
+            }
+
+            if (r.Event == "attempted")
+            {
+                p.Attempted.Add(r.Username);
+                problems[r.EntityId] = p with { Attempts = p.Attempts + r.Count };
+            }
+            else if (r.Event == "completed")
+            {
+                p.Completed.Add(r.Username);
+            }
         }
 
-        return Hardest(problems, courseId, count);
-    }
-
-    /// <summary>Counts a problem row of module engagement into its problem's learners who tried, who got it right and attempts.</summary>
-    private static void Tally(Dictionary<string, (HashSet<string> Attempted, HashSet<string> Completed, long Attempts)> problems, ModuleEngagementRow r)
-    {
-        if (!problems.TryGetValue(r.EntityId, out var p))
-        {
-            problems[r.EntityId] = p = ([], [], 0);
-        }
-
-        if (r.Event == "attempted")
-        {
-            p.Attempted.Add(r.Username);
-            problems[r.EntityId] = p with { Attempts = p.Attempts + r.Count };
-        }
-        else if (r.Event == "completed")
-        {
-            p.Completed.Add(r.Username);
-        }
-    }
-
-    /// <summary>The <paramref name="count"/> hardest of a course's tallied <paramref name="problems"/> (see <see cref="Tally"/>).</summary>
-    private static List<CourseProblemRow> Hardest(
-        Dictionary<string, (HashSet<string> Attempted, HashSet<string> Completed, long Attempts)> problems, string courseId, int count)
-    {
         var rows = new List<CourseProblemRow>(problems.Count);
         foreach (KeyValuePair<string, (HashSet<string> Attempted, HashSet<string> Completed, long Attempts)> kv in problems)
         {
@@ -422,28 +409,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             list.Add(t);
         }
 
-        // Every course's problems in one pass over module engagement (a pass per course read the whole table again for
-        // each page); a row object is made at a time and dropped, the tallies hold the learners' names, shared.
-        Dictionary<string, Dictionary<string, (HashSet<string> Attempted, HashSet<string> Completed, long Attempts)>>? problemsByCourse = null;
-        if (engagement is not null)
-        {
-            problemsByCourse = new(StringComparer.Ordinal);
-            foreach (ModuleEngagementRow r in engagement)
-            {
-                if (r.EntityType != "problem")
-                {
-                    continue;
-                }
-
-                if (!problemsByCourse.TryGetValue(r.CourseId, out var problems))
-                {
-                    problemsByCourse[r.CourseId] = problems = new(StringComparer.Ordinal);
-                }
-
-                Tally(problems, r);
-            }
-        }
-
         // Charts are drawn in parallel (each plot is its own); the pages are written after, in order.
         var html = new string[pages.Count];
         var charts = new List<string>[pages.Count];
@@ -462,7 +427,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             bool draw = p < MaxChartedCourses;
             string? videoChart = draw ? VideoChart(folder, stem, courseVideos, segments, charts[p]) : null;
             html[p] = PageHtml(page, videoChart, draw, videos is null ? null : courseVideos,
-                problemsByCourse is null ? null : Hardest(problemsByCourse.GetValueOrDefault(page.CourseId) ?? new(StringComparer.Ordinal), page.CourseId, HardestProblems));
+                engagement is null ? null : Hardest(engagement is ModuleEngagementRowList compact ? compact.ProblemRowsOf(page.CourseId) : engagement, page.CourseId, HardestProblems));
         });
 
         for (int p = 0; p < pages.Count; p++)
@@ -573,7 +538,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         return "charts/" + name + ".svg";
     }
 
-    private string PageHtml(CoursePage page, string? videoChart, bool charted, List<VideoRow>? videos, List<CourseProblemRow>? hardest)
+    private string PageHtml(CoursePage page, string? videoChart, bool charted, List<VideoRow>? videos, IReadOnlyList<CourseProblemRow>? hardest)
     {
         var h = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;

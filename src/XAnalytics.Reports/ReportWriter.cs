@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace XAnalytics.Reports;
@@ -125,91 +123,79 @@ public static class ReportWriter
 
     private static void WriteAll(LearnerReports reports, string dir, List<string> written, ReportFormat format)
     {
-        // Every table and chart is a file of its own: they are written side by side (see Concurrently), each listing
-        // what it wrote, and the lists are joined in this order, the order they were once written in one after another.
-        var jobs = new List<Action<List<string>>>();
         if (reports.EventsDaily?.Rows is { } daily)
         {
-            jobs.Add(files =>
+            using var table = new ReportTable(dir, "events_daily", format, ReportTable.Day("day"), ReportTable.Text("course_id"), ReportTable.Text("family"), ReportTable.Count("events"));
+            foreach (EventsDailyRow r in daily)
             {
-                using var table = new ReportTable(dir, "events_daily", format, ReportTable.Day("day"), ReportTable.Text("course_id"), ReportTable.Text("family"), ReportTable.Count("events"));
-                foreach (EventsDailyRow r in daily)
-                {
-                    table.Add(r.Day).Add(r.CourseId).Add(EventFamilies.Name(r.Family)).Add(r.Events).EndRow();
-                }
+                table.Add(r.Day).Add(r.CourseId).Add(EventFamilies.Name(r.Family)).Add(r.Events).EndRow();
+            }
 
-                table.Complete();
-                files.Add(table.FileName);
-            });
+            table.Complete();
+            written.Add(table.FileName);
         }
 
         IReadOnlyList<DailyActiveRow> active = reports.WeeklyActivity?.DailyActive ?? [];
         if (reports.WeeklyActivity?.Rows is { } weekly)
         {
-            jobs.Add(files =>
+            using (var table = new ReportTable(dir, "weekly_activity", format, ReportTable.Text("course_id"), ReportTable.Day("interval_start"), ReportTable.Day("interval_end"),
+                ReportTable.Text("label"), ReportTable.Count("count")))
             {
-                using var table = new ReportTable(dir, "weekly_activity", format, ReportTable.Text("course_id"), ReportTable.Day("interval_start"), ReportTable.Day("interval_end"),
-                    ReportTable.Text("label"), ReportTable.Count("count"));
                 foreach (WeeklyActivityRow r in weekly)
                 {
                     table.Add(r.CourseId).Add(r.IntervalStart).Add(r.IntervalEnd).Add(r.Label).Add(r.Count).EndRow();
                 }
 
                 table.Complete();
-                files.Add(table.FileName);
-            });
-            jobs.Add(files =>
+                written.Add(table.FileName);
+            }
+
+            using (var table = new ReportTable(dir, "daily_active", format, ReportTable.Text("course_id"), ReportTable.Day("day"), ReportTable.Count("learners")))
             {
-                using var table = new ReportTable(dir, "daily_active", format, ReportTable.Text("course_id"), ReportTable.Day("day"), ReportTable.Count("learners"));
                 foreach (DailyActiveRow r in active)
                 {
                     table.Add(r.CourseId).Add(r.Day).Add(r.Learners).EndRow();
                 }
 
                 table.Complete();
-                files.Add(table.FileName);
-            });
+                written.Add(table.FileName);
+            }
         }
 
         IReadOnlyList<EnrollmentDailyRow> enrollment = reports.EnrollmentDaily?.Rows ?? [];
         if (reports.EnrollmentDaily is not null)
         {
-            jobs.Add(files =>
+            using var table = new ReportTable(dir, "enrollment_daily", format, ReportTable.Text("course_id"), ReportTable.Day("day"), ReportTable.Count("activations"),
+                ReportTable.Count("deactivations"), ReportTable.Count("mode_changes"), ReportTable.Count("net_enrollment"));
+            foreach (EnrollmentDailyRow r in enrollment)
             {
-                using var table = new ReportTable(dir, "enrollment_daily", format, ReportTable.Text("course_id"), ReportTable.Day("day"), ReportTable.Count("activations"),
-                    ReportTable.Count("deactivations"), ReportTable.Count("mode_changes"), ReportTable.Count("net_enrollment"));
-                foreach (EnrollmentDailyRow r in enrollment)
-                {
-                    table.Add(r.CourseId).Add(r.Day).Add(r.Activations).Add(r.Deactivations).Add(r.ModeChanges).Add(r.NetEnrollment).EndRow();
-                }
+                table.Add(r.CourseId).Add(r.Day).Add(r.Activations).Add(r.Deactivations).Add(r.ModeChanges).Add(r.NetEnrollment).EndRow();
+            }
 
-                table.Complete();
-                files.Add(table.FileName);
-            });
+            table.Complete();
+            written.Add(table.FileName);
         }
 
         CountriesReport? countries = reports.Countries;
         if (countries is not null)
         {
-            jobs.Add(files =>
+            using (var table = new ReportTable(dir, "countries", format, ReportTable.Text("course_id"), ReportTable.Text("country"), ReportTable.Text("country_name"),
+                ReportTable.Count("learners"), ReportTable.Real("gdp_per_capita"), ReportTable.Text("languages"), ReportTable.Int("internet_users")))
             {
-                using var table = new ReportTable(dir, "countries", format, ReportTable.Text("course_id"), ReportTable.Text("country"), ReportTable.Text("country_name"),
-                    ReportTable.Count("learners"), ReportTable.Real("gdp_per_capita"), ReportTable.Text("languages"), ReportTable.Int("internet_users"));
                 foreach (CountryRow r in countries.Rows!)
                 {
                     table.Add(r.CourseId).Add(r.Country).Add(r.CountryName).Add(r.Learners).Add(r.GdpPerCapita).Add(r.Languages).Add(r.InternetUsers).EndRow();
                 }
 
                 table.Complete();
-                files.Add(table.FileName);
-            });
+                written.Add(table.FileName);
+            }
 
             if (countries.GdpShares is { } shares)
             {
-                jobs.Add(files =>
+                using (var table = new ReportTable(dir, "gdp_share", format, ReportTable.Text("course_id"), ReportTable.Real("gdp_threshold"), ReportTable.Count("learners_with_gdp"),
+                    ReportTable.Count("learners_below"), ReportTable.Real("share"), ReportTable.Real("lower_95"), ReportTable.Real("upper_95")))
                 {
-                    using var table = new ReportTable(dir, "gdp_share", format, ReportTable.Text("course_id"), ReportTable.Real("gdp_threshold"), ReportTable.Count("learners_with_gdp"),
-                        ReportTable.Count("learners_below"), ReportTable.Real("share"), ReportTable.Real("lower_95"), ReportTable.Real("upper_95"));
                     foreach (GdpShareRow r in shares)
                     {
                         table.Add(r.CourseId).Add(r.Threshold).Add(r.LearnersWithGdp).Add(r.LearnersBelow)
@@ -217,52 +203,43 @@ public static class ReportWriter
                     }
 
                     table.Complete();
-                    files.Add(table.FileName);
-                });
+                    written.Add(table.FileName);
+                }
             }
         }
 
-        int pages = -1;
         foreach (IReportSection section in reports.Sections)
         {
-            pages = section is CoursePagesSection ? jobs.Count : pages;
-            jobs.Add(files => section.Write(dir, files, format));
+            section.Write(dir, written, format);
         }
 
         var charts = new List<(string Title, string? Svg)>();
+        var activePoints = new List<(string, DateOnly, double)>(active.Count);
+        foreach (DailyActiveRow r in active)
+        {
+            activePoints.Add((r.CourseId, r.Day, r.Learners));
+        }
+
         if (reports.WeeklyActivity is not null)
         {
-            const string title = "Daily active learners per course";
-            charts.Add((title, Chart(jobs, dir, "daily_active", active.Count == 0 ? null : () =>
-            {
-                var points = new List<(string, DateOnly, double)>(active.Count);
-                foreach (DailyActiveRow r in active)
-                {
-                    points.Add((r.CourseId, r.Day, r.Learners));
-                }
+            charts.Add(("Daily active learners per course", Chart(dir, written, "daily_active",
+            ReportCharts.Lines("Daily active learners per course", "learners", activePoints, steps: false))));
+        }
 
-                return ReportCharts.Lines(title, "learners", points, steps: false);
-            })));
+        var enrollmentPoints = new List<(string, DateOnly, double)>(enrollment.Count);
+        foreach (EnrollmentDailyRow r in enrollment)
+        {
+            enrollmentPoints.Add((r.CourseId, r.Day, r.NetEnrollment));
         }
 
         if (reports.EnrollmentDaily is not null)
         {
-            const string title = "Net enrollment over time";
-            charts.Add((title, Chart(jobs, dir, "enrollment", enrollment.Count == 0 ? null : () =>
-            {
-                var points = new List<(string, DateOnly, double)>(enrollment.Count);
-                foreach (EnrollmentDailyRow r in enrollment)
-                {
-                    points.Add((r.CourseId, r.Day, r.NetEnrollment));
-                }
-
-                return ReportCharts.Lines(title, "enrolled (activations - deactivations)", points, steps: true);
-            })));
+            charts.Add(("Net enrollment over time", Chart(dir, written, "enrollment",
+            ReportCharts.Lines("Net enrollment over time", "enrolled (activations - deactivations)", enrollmentPoints, steps: true))));
         }
 
         if (countries is not null)
         {
-            const string title = "Top countries (learners, all courses)";
             var bars = new List<(string, double)>();
             foreach (CountryRow r in countries.Overall!)
             {
@@ -274,98 +251,11 @@ public static class ReportWriter
                 bars.Add((r.Country, r.Learners));
             }
 
-            charts.Add((title, Chart(jobs, dir, "top_countries", bars.Count == 0 ? null : () => ReportCharts.Bars(title, "learners", bars))));
+            charts.Add(("Top countries (learners, all courses)", Chart(dir, written, "top_countries", ReportCharts.Bars("Top countries (learners, all courses)", "learners", bars))));
         }
 
-        // The course pages are the longest job (a chart per large course, drawn in parallel itself): it starts first.
-        Concurrently(jobs, written, first: pages);
         File.WriteAllText(Path.Combine(dir, "index.html"), Html(reports, charts, format == ReportFormat.Parquet ? ".parquet" : ".csv"), new UTF8Encoding(false));
         written.Add("index.html");
-    }
-
-    /// <summary>
-    /// Adds a job drawing the chart <paramref name="plot"/> makes (PNG and SVG in <c>charts/</c>), when there is one
-    /// (<see cref="ReportCharts.Lines"/> and <see cref="ReportCharts.Bars"/> make one for any point or bar), and
-    /// returns the SVG's path for <c>index.html</c>, or null: no data.
-    /// </summary>
-    private static string? Chart(List<Action<List<string>>> jobs, string dir, string name, Func<ScottPlot.Plot?>? plot)
-    {
-        if (plot is null)
-        {
-            return null;
-        }
-
-        jobs.Add(files =>
-        {
-            if (Chart(dir, files, name, plot()) is null)
-            {
-                throw new InvalidOperationException($"The {name} chart has data but no plot.");
-            }
-        });
-        return "charts/" + name + ".svg";
-    }
-
-    /// <summary>
-    /// Runs <paramref name="jobs"/> (each writing files of its own and listing them) on up to a core each, and appends
-    /// what they wrote to <paramref name="written"/> in the jobs' order, whichever finished first. The first job to
-    /// fail (in that order) is rethrown as it was thrown, once every job running has stopped: the caller discards
-    /// the staged folder they wrote into. Job <paramref name="first"/> (when not -1) starts first, then the others
-    /// from the last.
-    /// </summary>
-    internal static void Concurrently(List<Action<List<string>>> jobs, List<string> written, int first = -1)
-    {
-        var lists = new List<string>[jobs.Count];
-        var failures = new Exception?[jobs.Count];
-        // The slow jobs are the charts and the sections' tables, listed after the small tables: started first, the
-        // small ones fill in beside them.
-        var order = new int[jobs.Count];
-        int next = 0;
-        if (first >= 0)
-        {
-            order[next++] = first;
-        }
-
-        for (int i = jobs.Count - 1; i >= 0; i--)
-        {
-            if (i != first)
-            {
-                order[next++] = i;
-            }
-        }
-
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) };
-        using var stop = new CancellationTokenSource();
-        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering), options, i =>
-        {
-            if (stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            lists[i] = [];
-            try
-            {
-                jobs[i](lists[i]);
-            }
-            catch (Exception e)
-            {
-                failures[i] = e;
-                stop.Cancel();
-            }
-        });
-
-        for (int i = 0; i < jobs.Count; i++)
-        {
-            if (failures[i] is { } failure)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
-        }
-
-        for (int i = 0; i < jobs.Count; i++)
-        {
-            written.AddRange(lists[i]);
-        }
     }
 
     internal static string? Chart(string dir, List<string> written, string name, ScottPlot.Plot? plot)

@@ -6,92 +6,14 @@ using XAnalytics.Tests.TestSupport;
 namespace XAnalytics.Tests.Reports;
 
 /// <summary>
-/// The report's end written side by side: tables and charts listed in a fixed order whichever finished first, the
-/// first failure thrown as it was (no folder left behind), charts' SVG bytes independent of what else was drawn, and
-/// the CSV writer's bytes those of a UTF-8 text writer.
+/// The report's files written with less work and not a byte changed: charts' SVG rendered to memory (the same bytes
+/// drawn alone or beside others, and ScottPlot's own file's), and the CSV writer's bytes those of a UTF-8 text writer.
 /// </summary>
-public sealed partial class ReportWriterConcurrencyTests : IDisposable
+public sealed partial class ReportOutputBytesTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
-
-    [Fact]
-    public void Concurrently_JobsFinishingOutOfOrder_ListedInTheJobsOrder()
-    {
-        var jobs = new List<Action<List<string>>>();
-        for (int i = 0; i < 12; i++)
-        {
-            int n = i;
-            jobs.Add(files =>
-            {
-                // The first jobs are the slowest: they finish last.
-                Thread.Sleep((12 - n) * 5);
-                files.Add($"t{n}.csv");
-                files.Add($"t{n}.svg");
-            });
-        }
-
-        var written = new List<string> { "before" };
-        ReportWriter.Concurrently(jobs, written);
-
-        Assert.Equal(["before", .. Enumerable.Range(0, 12).SelectMany(static n => new[] { $"t{n}.csv", $"t{n}.svg" })], written);
-    }
-
-    [Fact]
-    public void Concurrently_TwoJobsFail_TheFirstInOrderThrownAsItself()
-    {
-        using var bothFailed = new CountdownEvent(2);
-        var jobs = new List<Action<List<string>>>
-        {
-            files => files.Add("a.csv"),
-            _ =>
-            {
-                bothFailed.Signal();
-                throw new IOException("disk full");
-            },
-            _ =>
-            {
-                bothFailed.Signal();
-                throw new InvalidDataException("bad row");
-            },
-        };
-
-        // Two cores or one: whichever ran, the earlier job's failure is the one thrown, not an AggregateException.
-        var e = Assert.ThrowsAny<Exception>(() => ReportWriter.Concurrently(jobs, []));
-
-        Assert.True(e is IOException || (e is InvalidDataException && bothFailed.CurrentCount == 1), e.GetType().Name);
-        if (bothFailed.CurrentCount == 0)
-        {
-            Assert.IsType<IOException>(e);
-        }
-    }
-
-    [Fact]
-    public void Publish_AJobFailsBesideOthers_NothingPublishedNoStagingLeft()
-    {
-        string output = _dir.PathOf("report");
-        string? staged = null;
-
-        Assert.Throws<InvalidDataException>(() => ReportWriter.Publish(output, static _ => true, (dir, written) =>
-        {
-            staged = dir;
-            ReportWriter.Concurrently(
-            [
-                files =>
-                {
-                    File.WriteAllText(Path.Combine(dir, "events_daily.csv"), "day\r\n");
-                    files.Add("events_daily.csv");
-                },
-                _ => throw new InvalidDataException("bad row"),
-            ], written);
-        }, static () => []));
-
-        Assert.NotNull(staged);
-        Assert.False(Directory.Exists(staged));
-        Assert.False(Directory.Exists(output));
-        Assert.Empty(Directory.GetDirectories(_dir.Root, ".report-*"));
-    }
 
     [Fact]
     public void Svg_DrawnConcurrently_SameBytesAsAloneAndAsScottPlotsOwnFile()
