@@ -178,11 +178,17 @@ internal static partial class ReportCharts
     /// and a merge of shards write the same files.
     /// </summary>
     public static void SaveSvg(Plot plot, string svgPath)
+        => File.WriteAllText(svgPath, Svg(plot), new UTF8Encoding(false));
+
+    /// <summary>
+    /// The plot's SVG, rendered to memory and renumbered (see <see cref="SaveSvg"/>): the text ScottPlot's own
+    /// <c>SaveSvg</c> writes, without writing it and reading it back.
+    /// </summary>
+    public static string Svg(Plot plot)
     {
-        plot.SaveSvg(svgPath, Width, Height);
-        string svg = File.ReadAllText(svgPath);
+        string svg = plot.GetSvgXml(Width, Height);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        string renumbered = ClipPathId().Replace(svg, m =>
+        return ClipPathId().Replace(svg, m =>
         {
             if (!ids.TryGetValue(m.Value, out int n))
             {
@@ -191,10 +197,6 @@ internal static partial class ReportCharts
 
             return "cl_" + n.ToString("x", CultureInfo.InvariantCulture);
         });
-        if (!string.Equals(renumbered, svg, StringComparison.Ordinal))
-        {
-            File.WriteAllText(svgPath, renumbered, new UTF8Encoding(false));
-        }
     }
 
     // Only ids and references to them: a label's text that happens to read "cl_1" is left as it is.
