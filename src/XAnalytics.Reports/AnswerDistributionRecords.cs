@@ -14,6 +14,9 @@ internal static class AnswerDistributionRecords
     /// <summary>The fixed part's bytes.</summary>
     public const int HeaderBytes = 52;
 
+    /// <summary>What a record is called in the error for a cut-short one.</summary>
+    private const string What = "An answer_distribution scratch record";
+
     public const int HasFirstName = 1;
     public const int HasLastName = 2;
     public const int LastIsFirst = 4;
@@ -60,7 +63,17 @@ internal static class AnswerDistributionRecords
     }
 
     /// <summary>The starts of the records in <paramref name="bytes"/> (a bucket read back: whole records one after another), appended to <paramref name="starts"/>.</summary>
-    public static void Index(ReadOnlySpan<byte> bytes, RecordBuffer<int> starts) => WholeRecords.Index(bytes, HeaderBytes, "An answer_distribution scratch record", starts);
+    public static void Index(ReadOnlySpan<byte> bytes, RecordBuffer<int> starts) => WholeRecords.Index(bytes, HeaderBytes, What, starts);
+
+    /// <summary>
+    /// Bucket <paramref name="bucket"/> of <paramref name="records"/> read into <paramref name="into"/>, with the starts
+    /// of its records in <paramref name="starts"/> sorted by <see cref="KeyOrder"/> (both buffers cleared first).
+    /// </summary>
+    public static void ReadSorted(HeldRecords<byte> records, int bucket, RecordBuffer<byte> into, RecordBuffer<int> starts)
+    {
+        WholeRecords.ReadBucket(records, bucket, into, starts, HeaderBytes, What);
+        starts.Span.Sort(new KeyOrder(into.Items));
+    }
 
     public static int Course(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt32LittleEndian(record[4..]);
 

@@ -203,11 +203,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         var usedCourses = new HashSet<int>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            bucket.Clear();
-            starts.Clear();
-            state.Records.ReadBucket(b, bucket);
-            AnswerDistributionRecords.Index(bucket.Span, starts);
-            starts.Span.Sort(new AnswerDistributionRecords.KeyOrder(bucket.Items));
+            AnswerDistributionRecords.ReadSorted(state.Records, b, bucket, starts);
             ReadOnlySpan<int> sorted = starts.Span;
             for (int i = 0; i < sorted.Length;)
             {
@@ -705,14 +701,10 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of): each learner problem's first and last submissions counted in their parts' tallies.</summary>
         public void Fold(HeldRecords<byte> records, int b)
         {
-            _bucket.Clear();
-            _starts.Clear();
             _answers.Clear(); // it points into the bucket's buffer, which is read over now
-            records.ReadBucket(b, _bucket);
+            AnswerDistributionRecords.ReadSorted(records, b, _bucket, _starts);
             records.ReleaseBucket(b);
             byte[] bytes = _bucket.Items;
-            AnswerDistributionRecords.Index(_bucket.Span, _starts);
-            _starts.Span.Sort(new AnswerDistributionRecords.KeyOrder(bytes));
             ReadOnlySpan<int> sorted = _starts.Span;
             for (int i = 0; i < sorted.Length;)
             {

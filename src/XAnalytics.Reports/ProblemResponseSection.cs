@@ -209,11 +209,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         var usedCourses = new HashSet<int>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            bucket.Clear();
-            starts.Clear();
-            state.Records.ReadBucket(b, bucket);
-            ProblemResponseRecords.Index(bucket.Span, starts);
-            starts.Span.Sort(new ProblemResponseRecords.KeyOrder(bucket.Items));
+            ProblemResponseRecords.ReadSorted(state.Records, b, bucket, starts);
             ReadOnlySpan<int> sorted = starts.Span;
             for (int i = 0; i < sorted.Length;)
             {
@@ -587,15 +583,11 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of) into its sorted run of row records.</summary>
         public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int[] courseRank, out int count)
         {
-            _bucket.Clear();
-            _starts.Clear();
             _rowStarts.Clear();
             _answers.Clear(); // it points into the bucket's buffer, which is read over now
-            records.ReadBucket(b, _bucket);
+            ProblemResponseRecords.ReadSorted(records, b, _bucket, _starts);
             records.ReleaseBucket(b);
             byte[] bytes = _bucket.Items;
-            ProblemResponseRecords.Index(_bucket.Span, _starts);
-            _starts.Span.Sort(new ProblemResponseRecords.KeyOrder(bytes));
             ReadOnlySpan<int> sorted = _starts.Span;
             int used = 0;
             Span<int> one = stackalloc int[1];

@@ -30,4 +30,16 @@ internal static class WholeRecords
             at += length;
         }
     }
+
+    /// <summary>
+    /// Reads bucket <paramref name="bucket"/> of <paramref name="records"/> into <paramref name="into"/> and the start of
+    /// each of its records into <paramref name="starts"/> (both cleared first), as <see cref="Index"/> finds them.
+    /// </summary>
+    public static void ReadBucket(HeldRecords<byte> records, int bucket, RecordBuffer<byte> into, RecordBuffer<int> starts, int headerBytes, string what)
+    {
+        into.Clear();
+        starts.Clear();
+        records.ReadBucket(bucket, into);
+        Index(into.Span, headerBytes, what, starts);
+    }
 }
