@@ -23,8 +23,11 @@ internal sealed class SpillFile : IRecordCursor
     public const int BlockBytes = 64 * 1024;
 
     private readonly FileStream _file;
-    private byte[] _raw = ArrayPool<byte>.Shared.Rent(BlockBytes);
-    private byte[] _compressed = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(BlockBytes));
+    // Rented at the first block written or read, and returned once a read has reached the end: a report keeps a file
+    // per section and learner bucket open through the run (112 of them), and each held 192 KiB (the compressed
+    // buffer's worst case rounds up to 128 KiB in the pool) whether or not it was being read or written.
+    private byte[] _raw = [];
+    private byte[] _compressed = [];
     private int _rawUsed;
     private int _rawLength;
     private int _at;
@@ -163,6 +166,10 @@ internal sealed class SpillFile : IRecordCursor
     {
         if (_at == _rawLength && !ReadBlock())
         {
+            // Read to the end: the buffers go back to the pool until the next read or write.
+            Return(ref _raw);
+            Return(ref _compressed);
+            _rawLength = _at = 0;
             return false;
         }
 
@@ -203,7 +210,7 @@ internal sealed class SpillFile : IRecordCursor
             FlushBlock();
             if (size > _raw.Length)
             {
-                Grow(size);
+                Grow(Math.Max(size, BlockBytes));
             }
         }
 
