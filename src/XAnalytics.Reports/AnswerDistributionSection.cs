@@ -50,6 +50,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     private readonly EventFacts _facts;
     private readonly BucketSpill<byte> _spill;
+    private readonly long _partBytes;
 
     internal AnswerDistributionSection(EventFacts facts, ReportOptions options)
     {
@@ -59,6 +60,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         TableCapacity = held ?? ProblemResponseSection.DefaultTableCapacity;
         ArenaLimit = held is int h ? h * 64 : ProblemResponseSection.DefaultArenaLimit;
         BlockBytes = held is int k ? k * 64 : ProblemResponseSection.DefaultBlockBytes;
+        _partBytes = options.CompletionPartBytes ?? LearnerBuckets.PartBytes;
         Part = AggregatePart.Of(this);
     }
 
@@ -138,9 +140,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             result.Flush();
             var worker = new CompleteWorker();
             long allocated = GC.GetTotalAllocatedBytes(precise: false);
-            for (int b = 0; b < LearnerBuckets.Count; b++)
+            int parts = result.Records.PartsFor(_partBytes);
+            CompletionParts = parts;
+            for (int at = 0; at < LearnerBuckets.Count * parts; at++)
             {
-                worker.Fold(result.Records, b);
+                // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
+                worker.Fold(result.Records, at / parts, at % parts, parts);
                 if (GC.GetTotalAllocatedBytes(precise: false) - allocated >= CollectAfterBytes)
                 {
                     GC.Collect(1, GCCollectionMode.Forced, blocking: true);
@@ -176,6 +181,9 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
     internal void CloseSpill() => _spill.Close();
+
+    /// <summary>The parts each learner bucket was read in at the end of the run (<see cref="LearnerBuckets.Parts"/>), for tests; 0 before.</summary>
+    internal int CompletionParts { get; private set; }
 
     /// <inheritdoc/>
     public string StateName => "report.answer-distribution";
@@ -698,12 +706,16 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
         public Dictionary<(int Course, string Part), PartTally> ByPart { get; } = [];
 
-        /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of): each learner problem's first and last submissions counted in their parts' tallies.</summary>
-        public void Fold(HeldRecords<byte> records, int b)
+        /// <summary>Folds part <paramref name="part"/> of <paramref name="parts"/> of bucket <paramref name="b"/> of <paramref name="records"/> (let go of after its last part): each learner problem's first and last submissions counted in their parts' tallies.</summary>
+        public void Fold(HeldRecords<byte> records, int b, int part, int parts)
         {
             _answers.Clear(); // it points into the bucket's buffer, which is read over now
-            AnswerDistributionRecords.ReadSorted(records, b, _bucket, _starts);
-            records.ReleaseBucket(b);
+            AnswerDistributionRecords.ReadSorted(records, b, part, parts, _bucket, _starts);
+            if (part == parts - 1)
+            {
+                records.ReleaseBucket(b);
+            }
+
             byte[] bytes = _bucket.Items;
             ReadOnlySpan<int> sorted = _starts.Span;
             for (int i = 0; i < sorted.Length;)

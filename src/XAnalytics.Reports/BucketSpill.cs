@@ -84,8 +84,12 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
         }
     }
 
-    /// <summary>Appends the spilled records of <paramref name="bucket"/> owned by one of <paramref name="owners"/> to <paramref name="into"/>.</summary>
-    public void Read(int bucket, HashSet<int> owners, RecordBuffer<T> into)
+    /// <summary>
+    /// Appends the spilled records of <paramref name="bucket"/> owned by one of <paramref name="owners"/> and in
+    /// <paramref name="part"/> to <paramref name="into"/>.
+    /// </summary>
+    public void Read<TPart>(int bucket, HashSet<int> owners, RecordBuffer<T> into, TPart part)
+        where TPart : struct, IBucketPart<T>
     {
         SpillFile? file;
         lock (_gate)
@@ -109,7 +113,7 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
                     throw new InvalidDataException($"A {name} spill block is not a whole number of records.");
                 }
 
-                into.AddRange(MemoryMarshal.Cast<byte, T>(payload));
+                part.AddTo(into, MemoryMarshal.Cast<byte, T>(payload));
             }
         }
     }

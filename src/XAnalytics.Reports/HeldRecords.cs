@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace XAnalytics.Reports;
 
@@ -137,22 +138,29 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     }
 
     /// <summary>Appends <paramref name="bucket"/>'s records, held and spilled, to <paramref name="into"/> (the partial stays as it is).</summary>
-    public void ReadBucket(int bucket, RecordBuffer<T> into)
-    {
-        // Room for the largest bucket at the first read: a completion reads its buckets one after the other into one
-        // buffer, and growing it to each bucket larger than those before left the smaller arrays on the large-object
-        // heap until a full collection. Over 8M events (buckets of 10-17 MB) problem_response's working set rose in
-        // steps of 16 MiB at the 1st, 4th, 9th and 15th bucket (135 -> 207 MiB).
-        long largest = 0;
-        foreach (long total in _totals)
-        {
-            largest = Math.Max(largest, total);
-        }
+    public void ReadBucket(int bucket, RecordBuffer<T> into) => ReadBucket(bucket, into, default(WholeBucket), 1);
 
-        into.EnsureCapacity((int)Math.Min(Array.MaxLength, into.Count + largest));
-        into.AddRange(HeldOf(bucket));
-        Spill.Read(bucket, Owners, into);
+    /// <summary>
+    /// Appends the records of <paramref name="bucket"/>, held and spilled, that are in <paramref name="part"/> (one of
+    /// <paramref name="parts"/>, <see cref="PartsFor"/>) to <paramref name="into"/> (the partial stays as it is).
+    /// </summary>
+    public void ReadBucket<TPart>(int bucket, RecordBuffer<T> into, TPart part, int parts)
+        where TPart : struct, IBucketPart<T>
+    {
+        // Room for the largest bucket's part at the first read: a completion reads its buckets one after the other into
+        // one buffer, and growing it to each bucket larger than those before left the smaller arrays on the large-object
+        // heap until a full collection. Over 8M events (buckets of 10-17 MB) problem_response's working set rose in
+        // steps of 16 MiB at the 1st, 4th, 9th and 15th bucket (135 -> 207 MiB). A part is sized with an eighth to
+        // spare, as learners do not split evenly.
+        long largest = Largest();
+        long room = parts == 1 ? largest : (largest / parts) + (largest / parts / 8);
+        into.EnsureCapacity((int)Math.Min(Array.MaxLength, into.Count + room));
+        part.AddTo(into, HeldOf(bucket));
+        Spill.Read(bucket, Owners, into, part);
     }
+
+    /// <summary>The parts (<see cref="LearnerBuckets.Parts"/>) this partial's largest bucket is read in, at most <paramref name="partBytes"/> each.</summary>
+    public int PartsFor(long partBytes) => LearnerBuckets.Parts(Largest() * Unsafe.SizeOf<T>(), partBytes);
 
     /// <summary>Drops <paramref name="bucket"/>'s held block (once read).</summary>
     public void ReleaseBucket(int bucket)
@@ -166,6 +174,17 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     {
         Array.Clear(_held);
         Array.Clear(_counts);
+    }
+
+    private long Largest()
+    {
+        long largest = 0;
+        foreach (long total in _totals)
+        {
+            largest = Math.Max(largest, total);
+        }
+
+        return largest;
     }
 
     /// <inheritdoc/>
@@ -182,4 +201,10 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>A bucket read whole: every record.</summary>
+    private readonly struct WholeBucket : IBucketPart<T>
+    {
+        public void AddTo(RecordBuffer<T> into, ReadOnlySpan<T> block) => into.AddRange(block);
+    }
 }

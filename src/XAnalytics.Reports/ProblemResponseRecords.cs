@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 
 namespace XAnalytics.Reports;
 
@@ -49,9 +50,22 @@ internal static class ProblemResponseRecords
     /// of its records in <paramref name="starts"/> sorted by <see cref="KeyOrder"/> (both buffers cleared first).
     /// </summary>
     public static void ReadSorted(HeldRecords<byte> records, int bucket, RecordBuffer<byte> into, RecordBuffer<int> starts)
+        => ReadSorted(records, bucket, 0, 1, into, starts);
+
+    /// <summary>
+    /// <see cref="ReadSorted(HeldRecords{byte}, int, RecordBuffer{byte}, RecordBuffer{int})"/> for the learners of part
+    /// <paramref name="part"/> of <paramref name="parts"/> of the bucket only (<see cref="LearnerBuckets.PartOf"/>).
+    /// </summary>
+    public static void ReadSorted(HeldRecords<byte> records, int bucket, int part, int parts, RecordBuffer<byte> into, RecordBuffer<int> starts)
     {
-        WholeRecords.ReadBucket(records, bucket, into, starts, HeaderBytes, What);
+        WholeRecords.ReadBucket<Learner>(records, bucket, part, parts, into, starts, HeaderBytes, What);
         starts.Span.Sort(new KeyOrder(into.Items));
+    }
+
+    /// <summary>A record's learner key, as its bucket was chosen by: the username's 64-bit XxHash3.</summary>
+    public readonly struct Learner : IRecordLearner
+    {
+        public static long Of(ReadOnlySpan<byte> record) => (long)XxHash3.HashToUInt64(User(record));
     }
 
     public static int Course(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt32LittleEndian(record[4..]);

@@ -58,6 +58,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     private readonly EventFacts _facts;
     private readonly BucketSpill<byte> _spill;
+    private readonly long _partBytes;
     private IReadOnlyList<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> _hardest = [];
 
     internal ProblemResponseSection(EventFacts facts, ReportOptions options)
@@ -68,6 +69,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         TableCapacity = held ?? DefaultTableCapacity;
         ArenaLimit = held is int h ? h * 64 : DefaultArenaLimit;
         BlockBytes = held is int k ? k * 64 : DefaultBlockBytes;
+        _partBytes = options.CompletionPartBytes ?? LearnerBuckets.PartBytes;
         Part = AggregatePart.Of(this);
     }
 
@@ -148,15 +150,18 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // Bucket after bucket (a learner's records are all in one): its records sorted by learner problem, each
             // learner problem's records folded (attempts added, first and latest kept), the latest submission's
             // answers made row records, sorted in the table's order. The runs are merged as the rows are read.
-            var runs = new ProblemResponseRowList.Run[LearnerBuckets.Count];
+            int parts = result.Records.PartsFor(_partBytes);
+            CompletionParts = parts;
+            var runs = new ProblemResponseRowList.Run[LearnerBuckets.Count * parts];
             int rows = 0;
             // One bucket at a time: two in parallel held two buckets' records and row buffers at once (the peak of
             // completion over 4M events and 100,000 learners), for the same CPU time.
             var worker = new CompleteWorker();
             long allocated = GC.GetTotalAllocatedBytes(precise: false);
-            for (int b = 0; b < LearnerBuckets.Count; b++)
+            for (int at = 0; at < runs.Length; at++)
             {
-                runs[b] = worker.Fold(result.Records, b, courseRank, out int count);
+                // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
+                runs[at] = worker.Fold(result.Records, at / parts, at % parts, parts, courseRank, out int count);
                 rows += count;
 
                 // A bucket's answers are parsed into short-lived texts (about 12 MiB a bucket over 4M events and
@@ -183,6 +188,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
     internal void CloseSpill() => _spill.Close();
+
+    /// <summary>The parts each learner bucket was read in at the end of the run (<see cref="LearnerBuckets.Parts"/>), for tests; 0 before.</summary>
+    internal int CompletionParts { get; private set; }
 
     /// <inheritdoc/>
     public string StateName => "report.problem-response";
@@ -580,13 +588,17 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] Answers)> _answers = [];
         private byte[] _rows = new byte[64 * 1024];
 
-        /// <summary>Folds bucket <paramref name="b"/> of <paramref name="records"/> (then let go of) into its sorted run of row records.</summary>
-        public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int[] courseRank, out int count)
+        /// <summary>Folds part <paramref name="part"/> of <paramref name="parts"/> of bucket <paramref name="b"/> of <paramref name="records"/> (let go of after its last part) into its sorted run of row records.</summary>
+        public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int part, int parts, int[] courseRank, out int count)
         {
             _rowStarts.Clear();
             _answers.Clear(); // it points into the bucket's buffer, which is read over now
-            ProblemResponseRecords.ReadSorted(records, b, _bucket, _starts);
-            records.ReleaseBucket(b);
+            ProblemResponseRecords.ReadSorted(records, b, part, parts, _bucket, _starts);
+            if (part == parts - 1)
+            {
+                records.ReleaseBucket(b);
+            }
+
             byte[] bytes = _bucket.Items;
             ReadOnlySpan<int> sorted = _starts.Span;
             int used = 0;

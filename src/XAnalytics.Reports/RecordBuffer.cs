@@ -24,6 +24,16 @@ internal sealed class RecordBuffer<T>
         Count += records.Length;
     }
 
+    public void Add(in T record)
+    {
+        if (Count == _items.Length)
+        {
+            Grow(Count + 1);
+        }
+
+        _items[Count++] = record;
+    }
+
     public void Clear() => Count = 0;
 
     /// <summary>Makes room for <paramref name="capacity"/> records at once (no doubling on the way).</summary>

@@ -62,12 +62,14 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
     private readonly EventFacts _facts;
     private readonly BucketSpill<VideoKeyedRecord> _spill;
+    private readonly long _partBytes;
 
     internal VideoSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
         _spill = new BucketSpill<VideoKeyedRecord>(options.ScratchDirectory, "video");
         BlockRecords = options.VideoBlockRecords ?? DefaultBlockRecords;
+        _partBytes = options.CompletionPartBytes ?? LearnerBuckets.PartBytes;
         Part = AggregatePart.Of(this);
     }
 
@@ -214,11 +216,18 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             var index = new Dictionary<(int Course, ulong Module), int>();
             var videos = new List<(int Course, ulong Module, VideoUsage Usage)>();
             var bucket = new RecordBuffer<VideoKeyedRecord>();
-            for (int b = 0; b < LearnerBuckets.Count; b++)
+            int parts = result.Records.PartsFor(_partBytes);
+            CompletionParts = parts;
+            for (int at = 0; at < LearnerBuckets.Count * parts; at++)
             {
+                // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
+                int b = at / parts, part = at % parts;
                 bucket.Clear();
-                result.Records.ReadBucket(b, bucket);
-                result.Records.ReleaseBucket(b);
+                result.Records.ReadBucket(b, bucket, new LearnerPart(part, parts), parts);
+                if (part == parts - 1)
+                {
+                    result.Records.ReleaseBucket(b);
+                }
 
                 // Sorted in place by video, then learner and time, and each video's run folded: no copy of the bucket
                 // (placing the records by video first took a second array of 48 bytes a record, 13.5 MB over 8M events).
@@ -279,6 +288,9 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
     internal void CloseSpill() => _spill.Close();
+
+    /// <summary>The parts each learner bucket was read in at the end of the run (<see cref="LearnerBuckets.Parts"/>), for tests; 0 before.</summary>
+    internal int CompletionParts { get; private set; }
 
     /// <inheritdoc/>
     public string StateName => "report.video";
@@ -515,6 +527,27 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     {
         long whole = (long)Math.Truncate(second);
         return (int)Math.Floor(whole / (double)SegmentSeconds);
+    }
+
+    /// <summary>The records of one part of a bucket: those of its learners (<see cref="LearnerBuckets.PartOf"/>).</summary>
+    private readonly struct LearnerPart(int part, int parts) : IBucketPart<VideoKeyedRecord>
+    {
+        public void AddTo(RecordBuffer<VideoKeyedRecord> into, ReadOnlySpan<VideoKeyedRecord> block)
+        {
+            if (parts == 1)
+            {
+                into.AddRange(block);
+                return;
+            }
+
+            foreach (ref readonly VideoKeyedRecord r in block)
+            {
+                if (LearnerBuckets.PartOf(r.Event.User, parts) == part)
+                {
+                    into.Add(in r);
+                }
+            }
+        }
     }
 
     /// <summary>Orders a bucket's records by video (course, module), then as edX's reducer sorts a learner's events (<see cref="VideoEventRecord.CompareTo"/>).</summary>

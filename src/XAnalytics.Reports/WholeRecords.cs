@@ -32,14 +32,50 @@ internal static class WholeRecords
     }
 
     /// <summary>
-    /// Reads bucket <paramref name="bucket"/> of <paramref name="records"/> into <paramref name="into"/> and the start of
-    /// each of its records into <paramref name="starts"/> (both cleared first), as <see cref="Index"/> finds them.
+    /// Reads the records of bucket <paramref name="bucket"/> of <paramref name="records"/> that are in part
+    /// <paramref name="part"/> of <paramref name="parts"/> (their learners, as <typeparamref name="TLearner"/> reads them)
+    /// into <paramref name="into"/> and the start of each into <paramref name="starts"/> (both cleared first), as
+    /// <see cref="Index"/> finds them.
     /// </summary>
-    public static void ReadBucket(HeldRecords<byte> records, int bucket, RecordBuffer<byte> into, RecordBuffer<int> starts, int headerBytes, string what)
+    public static void ReadBucket<TLearner>(
+        HeldRecords<byte> records, int bucket, int part, int parts, RecordBuffer<byte> into, RecordBuffer<int> starts, int headerBytes, string what)
+        where TLearner : struct, IRecordLearner
     {
         into.Clear();
         starts.Clear();
-        records.ReadBucket(bucket, into);
+        records.ReadBucket(bucket, into, new Part<TLearner>(part, parts, headerBytes, what), parts);
         Index(into.Span, headerBytes, what, starts);
+    }
+
+    /// <summary>The whole records of a block whose learner (<typeparamref name="TLearner"/>) is in one part of their bucket.</summary>
+    private readonly struct Part<TLearner>(int part, int parts, int headerBytes, string what) : IBucketPart<byte>
+        where TLearner : struct, IRecordLearner
+    {
+        public void AddTo(RecordBuffer<byte> into, ReadOnlySpan<byte> block)
+        {
+            if (parts == 1)
+            {
+                into.AddRange(block);
+                return;
+            }
+
+            int at = 0;
+            while (at < block.Length)
+            {
+                int length = block.Length - at >= headerBytes ? BinaryPrimitives.ReadInt32LittleEndian(block[at..]) : 0;
+                if (length < headerBytes || length > block.Length - at)
+                {
+                    throw new InvalidDataException($"{what} is cut short.");
+                }
+
+                ReadOnlySpan<byte> record = block.Slice(at, length);
+                if (LearnerBuckets.PartOf(TLearner.Of(record), parts) == part)
+                {
+                    into.AddRange(record);
+                }
+
+                at += length;
+            }
+        }
     }
 }

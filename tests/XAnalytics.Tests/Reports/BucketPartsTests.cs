@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using XAnalytics.Reports;
+using XAnalytics.Tests.TestSupport;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>
+/// A learner bucket larger than the completion's budget is read in parts (<see cref="LearnerBuckets.Parts"/>): each
+/// record in exactly one part, a learner's records all in one, and the tables the same as when read whole.
+/// </summary>
+public sealed class BucketPartsTests : IDisposable
+{
+    private static readonly string[] s_sections = [VideoSection.SectionName, ProblemResponseSection.SectionName, AnswerDistributionSection.SectionName];
+
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-bucket-parts-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    /// <summary>The fewest parts (a power of two, at most 256) of at most the budget each.</summary>
+    [Theory]
+    [InlineData(0, 100, 1)]
+    [InlineData(100, 100, 1)]
+    [InlineData(101, 100, 2)]
+    [InlineData(200, 100, 2)]
+    [InlineData(201, 100, 4)]
+    [InlineData(15_800_000, 16 << 20, 1)]
+    [InlineData(15_800_000, 8 << 20, 2)]
+    [InlineData(long.MaxValue / 2, 1, 256)]
+    public void Parts_FewestPowerOfTwoWithinBudget(long bytes, long partBytes, int expected)
+        => Assert.Equal(expected, LearnerBuckets.Parts(bytes, partBytes));
+
+    /// <summary>
+    /// The learners of one bucket spread over its parts (the hash's bits after the bucket's): with 4 parts each holds
+    /// between a sixth and a third of them; with 1 part, all.
+    /// </summary>
+    [Fact]
+    public void PartOf_SpreadsOneBucketsLearnersEvenly()
+    {
+        var counts = new int[4];
+        int inBucket = 0;
+        for (long user = 0; inBucket < 4000; user++)
+        {
+            if (LearnerBuckets.Of(user) != 5)
+            {
+                continue;
+            }
+
+            inBucket++;
+            Assert.Equal(0, LearnerBuckets.PartOf(user, 1));
+            counts[LearnerBuckets.PartOf(user, 4)]++;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 4000 / 6, 4000 / 3));
+    }
+
+    /// <summary>
+    /// Whole records (length-prefixed bytes, some held, most spilled in blocks of many owners) read part by part: every
+    /// record of the bucket comes back once, in the part of its learner, whatever the number of parts.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void ReadBucket_InParts_EachRecordOnceInItsLearnersPart(int parts)
+    {
+        var spill = new BucketSpill<byte>(_dir.FullName, "bucket-parts");
+        try
+        {
+            var records = new HeldRecords<byte>(spill, blockRecords: 256);
+            var expected = new List<string>[LearnerBuckets.Count];
+            for (int b = 0; b < expected.Length; b++)
+            {
+                expected[b] = [];
+            }
+
+            for (int i = 0; i < 3000; i++)
+            {
+                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 700)];
+                byte[] record = new byte[4 + user.Length + 2];
+                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
+                user.CopyTo(record, 4);
+                BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)i);
+                int bucket = LearnerBuckets.Of(TestLearner.Of(record));
+                records.AddWhole(bucket, record);
+                expected[bucket].Add(Convert.ToHexString(record));
+            }
+
+            Assert.True(spill.SpilledBytes > 0);
+            var into = new RecordBuffer<byte>();
+            var starts = new RecordBuffer<int>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                var seen = new List<string>();
+                for (int part = 0; part < parts; part++)
+                {
+                    WholeRecords.ReadBucket<TestLearner>(records, b, part, parts, into, starts, 4, "A test record");
+                    foreach (int start in starts.Span)
+                    {
+                        ReadOnlySpan<byte> r = into.Span.Slice(start, BinaryPrimitives.ReadInt32LittleEndian(into.Span[start..]));
+                        Assert.Equal(part, LearnerBuckets.PartOf(TestLearner.Of(r), parts));
+                        seen.Add(Convert.ToHexString(r));
+                    }
+                }
+
+                Assert.Equal(expected[b].Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+            }
+        }
+        finally
+        {
+            spill.Close();
+        }
+    }
+
+    /// <summary>
+    /// video, problem_response and answer_distribution over a generated archive (and edX's acceptance logs, when
+    /// present), spilled, with a completion budget of 64 KiB (their buckets read in parts) write the same files as with
+    /// the default budget (each bucket read whole).
+    /// </summary>
+    [Fact]
+    public async Task Completion_BucketsReadInParts_SameFilesAsWhole()
+    {
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 30_000, files: 4, courses: 3, learners: 400, days: 15);
+        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        string whole = Path.Combine(_dir.FullName, "whole"), inParts = Path.Combine(_dir.FullName, "parts");
+        var options = new ReportOptions { Only = s_sections, ScratchDirectory = scratch, ProblemTablesHeld = 64, VideoBlockRecords = 16 };
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, options, allowRejects: true))
+        {
+            Assert.Equal(1, reports.Section<VideoSection>()!.CompletionParts);
+            Assert.Equal(1, reports.Section<ProblemResponseSection>()!.CompletionParts);
+            Assert.Equal(1, reports.Section<AnswerDistributionSection>()!.CompletionParts);
+            ReportWriter.Write(reports, whole);
+        }
+
+        using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, options with { CompletionPartBytes = 64 << 10 }, allowRejects: true))
+        {
+            Assert.True(reports.Section<VideoSection>()!.CompletionParts > 1);
+            Assert.True(reports.Section<ProblemResponseSection>()!.CompletionParts > 1);
+            Assert.True(reports.Section<AnswerDistributionSection>()!.CompletionParts > 1);
+            Assert.Empty(Directory.GetFileSystemEntries(scratch));
+            ReportWriter.Write(reports, inParts);
+        }
+
+        foreach ((string file, int atLeast) in new[] { ("video.csv", 5), ("video_timeline.csv", 50), ("problem_response.csv", 100), ("answer_distribution.csv", 20) })
+        {
+            string expected = await File.ReadAllTextAsync(Path.Combine(whole, file));
+            Assert.True(expected.Split('\n').Length > atLeast, $"{file}: {expected.Split('\n').Length} lines");
+            Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(inParts, file)));
+        }
+    }
+
+    /// <summary>A test record's learner: the XxHash3 of the bytes after its length prefix, up to its last two.</summary>
+    private readonly struct TestLearner : IRecordLearner
+    {
+        public static long Of(ReadOnlySpan<byte> record) => (long)XxHash3.HashToUInt64(record[4..^2]);
+    }
+}
