@@ -28,6 +28,13 @@ internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementIt
         (_courses, _users, _entities) = (courses, users, entities);
     }
 
+    /// <summary>The rows in sorted runs in a scratch file (see <see cref="RunFile{TItem}"/>), which the list now owns.</summary>
+    public ModuleEngagementRowList(RunFile<ModuleEngagementItem> runs, string[] courses, string[] users, string[] entities)
+        : base(runs)
+    {
+        (_courses, _users, _entities) = (courses, users, entities);
+    }
+
     /// <summary>
     /// What the course pages rank their hardest problems by (<see cref="CoursePagesSection.Hardest(IReadOnlyList{ModuleEngagementRow}, string, int)"/>), for every course
     /// in one pass over the runs and without a row object: per course id, each problem attempted by a learner, with the
@@ -43,26 +50,24 @@ internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementIt
         var attempted = new HashSet<(int Course, int Entity, int User)>();
         var completed = new HashSet<(int Course, int Entity, int User)>();
         var tallies = new Dictionary<(int Course, int Entity), (long Attempted, long Completed, long Attempts)>();
-        foreach (ModuleEngagementItem[] run in Runs)
+        RunCursor<ModuleEngagementItem> items = Items();
+        while (items.TryNextInRunOrder(out ModuleEngagementItem it))
         {
-            foreach (ref readonly ModuleEngagementItem it in run.AsSpan())
+            if (it.Entity != ModuleEngagementEntity.Problem || it.Action is not (ModuleEngagementAction.Attempted or ModuleEngagementAction.Completed))
             {
-                if (it.Entity != ModuleEngagementEntity.Problem || it.Action is not (ModuleEngagementAction.Attempted or ModuleEngagementAction.Completed))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var key = (it.Course, entity[it.EntityId]);
-                ref (long Attempted, long Completed, long Attempts) tally = ref CollectionsMarshal.GetValueRefOrAddDefault(tallies, key, out _);
-                if (it.Action == ModuleEngagementAction.Attempted)
-                {
-                    tally.Attempted += attempted.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
-                    tally.Attempts += it.Count;
-                }
-                else
-                {
-                    tally.Completed += completed.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
-                }
+            var key = (it.Course, entity[it.EntityId]);
+            ref (long Attempted, long Completed, long Attempts) tally = ref CollectionsMarshal.GetValueRefOrAddDefault(tallies, key, out _);
+            if (it.Action == ModuleEngagementAction.Attempted)
+            {
+                tally.Attempted += attempted.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
+                tally.Attempts += it.Count;
+            }
+            else
+            {
+                tally.Completed += completed.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
             }
         }
 

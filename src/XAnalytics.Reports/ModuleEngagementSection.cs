@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -66,6 +67,12 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     /// <summary>Records per learner bucket a worker holds before writing them to the scratch folder: 1024 (32 KiB, under the large object heap's threshold).</summary>
     internal const int DefaultBlockRecords = 1024;
 
+    /// <summary>
+    /// The rows (as compact items, 24 bytes each) above which they are kept in a scratch file until the report is
+    /// written (<see cref="RunFile{TItem}"/>): 4 MiB, about 2M events' worth of generated logs.
+    /// </summary>
+    internal const long DefaultRowSpillBytes = 4L << 20;
+
     // The metrics of ModuleEngagementSummaryRecord in name order (ordinal), as the ranges are written.
     private const int DiscussionContributions = 0, ProblemAttempts = 1, ProblemAttemptsPerCompleted = 2, ProblemsAttempted = 3, ProblemsCompleted = 4, VideosViewed = 5;
     private static readonly string[] s_metricNames =
@@ -77,12 +84,16 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     private readonly EventFacts _facts;
     private readonly DateOnly? _to;
     private readonly BucketSpill<ModuleEngagementRecord> _spill;
+    private readonly string? _scratch;
+    private readonly long _rowSpillBytes;
 
     internal ModuleEngagementSection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
         _to = options.To;
         _spill = new BucketSpill<ModuleEngagementRecord>(options.ScratchDirectory, "module-engagement");
+        _scratch = options.ScratchDirectory;
+        _rowSpillBytes = options.RowSpillBytes ?? DefaultRowSpillBytes;
         TableCapacity = options.ModuleEngagementHeld ?? DefaultTableCapacity;
         BlockRecords = options.ModuleEngagementHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
@@ -242,30 +253,57 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
 
             // Bucket after bucket: its records sorted by learner, equal keys added up, the learners' week summarized,
             // and its rows kept compact, sorted in the table's order (the runs are merged as the rows are read).
+            // Rows that would take more than the budget (counted as the records before they are added up) are kept in a
+            // scratch file, each run written as it is made: held in memory, they were the largest thing a report kept
+            // until it was written (17 MB over 8M events), and grew with the archive.
             result.Flush();
-            var bucket = new RecordBuffer<ModuleEngagementRecord>();
-            var runs = new ModuleEngagementItem[LearnerBuckets.Count][];
+            long records = 0;
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {
-                bucket.Clear();
-                result.Records.ReadBucket(b, bucket);
-                result.Records.ReleaseBucket(b);
-                ReadOnlySpan<ModuleEngagementRecord> records = AddUp(bucket);
-                week?.Add(records);
-                var run = new ModuleEngagementItem[records.Length];
-                for (int i = 0; i < run.Length; i++)
-                {
-                    ModuleEngagementKey k = records[i].Key;
-                    run[i] = new ModuleEngagementItem(k.Day, k.Kind, courseRank[k.Course], userRank[k.User], entityRank[k.EntityId], records[i].Count);
-                }
-
-                Array.Sort(run); // the item's own CompareTo through a struct comparer: no delegate call per comparison
-                runs[b] = run;
+                records += result.Records.TotalOf(b);
             }
 
-            result.Records.ReleaseHeld();
-            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
-            Rows = new ModuleEngagementRowList(runs, courseNames, users, entities);
+            RunFile<ModuleEngagementItem>? file = records * Unsafe.SizeOf<ModuleEngagementItem>() > _rowSpillBytes ? RunFile<ModuleEngagementItem>.Create(_scratch, "module-engagement-rows") : null;
+            try
+            {
+                var bucket = new RecordBuffer<ModuleEngagementRecord>();
+                var runs = new ModuleEngagementItem[LearnerBuckets.Count][];
+                var buffer = new RecordBuffer<ModuleEngagementItem>();
+                for (int b = 0; b < LearnerBuckets.Count; b++)
+                {
+                    bucket.Clear();
+                    result.Records.ReadBucket(b, bucket);
+                    result.Records.ReleaseBucket(b);
+                    ReadOnlySpan<ModuleEngagementRecord> added = AddUp(bucket);
+                    week?.Add(added);
+                    // In memory, each run its own array; spilled, the runs are made in one buffer, one after the other.
+                    if (file is not null)
+                    {
+                        buffer.Clear();
+                        buffer.EnsureCapacity(added.Length);
+                    }
+
+                    Span<ModuleEngagementItem> run = file is null ? runs[b] = new ModuleEngagementItem[added.Length] : buffer.Items.AsSpan(0, added.Length);
+                    for (int i = 0; i < run.Length; i++)
+                    {
+                        ModuleEngagementKey k = added[i].Key;
+                        run[i] = new ModuleEngagementItem(k.Day, k.Kind, courseRank[k.Course], userRank[k.User], entityRank[k.EntityId], added[i].Count);
+                    }
+
+                    run.Sort(); // the item's own CompareTo through a struct comparer: no delegate call per comparison
+                    file?.AddRun(run);
+                }
+
+                result.Records.ReleaseHeld();
+                result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+                Rows = file is null ? new ModuleEngagementRowList(runs, courseNames, users, entities) : new ModuleEngagementRowList(file, courseNames, users, entities);
+                file = null; // the list owns it now
+            }
+            finally
+            {
+                file?.Dispose();
+            }
+
             MetricRanges = week is null ? [] : week.Ranges(courseNames, courseRank);
         }
         finally
@@ -275,7 +313,11 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     }
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
-    internal void CloseSpill() => _spill.Close();
+    internal void CloseSpill()
+    {
+        _spill.Close();
+        (Rows as IDisposable)?.Dispose(); // its rows' scratch file, if it has one
+    }
 
     /// <inheritdoc/>
     public string StateName => "report.module-engagement";

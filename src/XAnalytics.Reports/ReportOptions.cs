@@ -66,6 +66,9 @@ public sealed record ReportOptions
     /// <summary>For tests: the keys a forum-activity worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ForumActivitySection"/>); null: the defaults.</summary>
     internal int? ForumActivityHeld { get; init; }
 
+    /// <summary>For tests: the bytes of compact rows above which module engagement keeps its rows in a scratch file until they are written (see <see cref="ModuleEngagementSection.DefaultRowSpillBytes"/>); null: the default.</summary>
+    internal long? RowSpillBytes { get; init; }
+
     /// <summary>For tests: the most of a learner bucket video, problem_response and answer_distribution read at once at the end of the run (see <see cref="LearnerBuckets.PartBytes"/>); null: the default.</summary>
     internal long? CompletionPartBytes { get; init; }
 

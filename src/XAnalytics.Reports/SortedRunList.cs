@@ -10,10 +10,11 @@ namespace XAnalytics.Reports;
 /// </summary>
 /// <typeparam name="TItem">A compact row, ordered as the table orders its rows.</typeparam>
 /// <typeparam name="TRow">The public row it stands for.</typeparam>
-internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>
-    where TItem : struct, IComparable<TItem>
+internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>, IDisposable
+    where TItem : unmanaged, IComparable<TItem>
 {
-    private readonly TItem[][] _runs;
+    private readonly TItem[][]? _runs;
+    private readonly RunFile<TItem>? _file;
     private TItem[]? _merged;
 
     /// <param name="runs">The rows in sorted runs (the table's order); no two rows are equal.</param>
@@ -24,6 +25,19 @@ internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>
         {
             Count += run.Length;
         }
+    }
+
+    /// <param name="file">The rows in sorted runs (the table's order) in a scratch file, which the list now owns; no two rows are equal.</param>
+    protected SortedRunList(RunFile<TItem> file)
+    {
+        _file = file;
+        long count = 0;
+        for (int r = 0; r < file.RunCount; r++)
+        {
+            count += file.ItemsOf(r);
+        }
+
+        Count = checked((int)count);
     }
 
     public int Count { get; }
@@ -60,11 +74,17 @@ internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>The items in the table's order, merged from the runs as they are read.</summary>
-    protected RunCursor<TItem> Items() => new(_runs);
+    /// <summary>True when the runs are in a scratch file (<see cref="RunFile{TItem}"/>), for tests.</summary>
+    internal bool IsSpilled => _file is not null;
 
-    /// <summary>The sorted runs themselves, for a reader to whom the order does not matter (no merge).</summary>
-    protected ReadOnlySpan<TItem[]> Runs => _runs;
+    /// <summary>Closes the runs' scratch file, if any (the rows cannot be read after it).</summary>
+    public void Dispose() => _file?.Dispose();
+
+    /// <summary>
+    /// The items in the table's order, merged from the runs as they are read (<see cref="RunCursor{TItem}.TryNext"/>),
+    /// or in the runs' own order for a reader to whom the order does not matter (<see cref="RunCursor{TItem}.TryNextInRunOrder"/>).
+    /// </summary>
+    protected RunCursor<TItem> Items() => _file is null ? new(_runs!) : new(_file);
 
     /// <summary>The row <paramref name="item"/> stands for.</summary>
     protected abstract TRow Row(in TItem item);
