@@ -11,7 +11,7 @@ internal sealed class ActiveUsersWeeklyRowList : SortedRunList<ActiveUsersWeekly
 
     /// <param name="runs">The rows in sorted runs (the table's order); no two rows are equal.</param>
     /// <param name="users">The usernames by rank.</param>
-    public ActiveUsersWeeklyRowList(ActiveUsersWeeklyItem[][] runs, string[] users)
+    public ActiveUsersWeeklyRowList(SortedRuns<ActiveUsersWeeklyItem> runs, string[] users)
         : base(runs)
     {
         _users = users;

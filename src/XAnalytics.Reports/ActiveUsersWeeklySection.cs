@@ -30,11 +30,15 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
 
     private readonly EventFacts _facts;
     private readonly BucketSpill<PackedKey> _spill;
+    private readonly string? _scratch;
+    private readonly long _rowSpillBytes;
 
     internal ActiveUsersWeeklySection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
         _spill = new BucketSpill<PackedKey>(options.ScratchDirectory, "active-users-weekly");
+        _scratch = options.ScratchDirectory;
+        _rowSpillBytes = options.RowSpillBytes ?? ReportOptions.DefaultRowSpillBytes;
         TableCapacity = options.ActiveUsersWeeklyHeld ?? DefaultTableCapacity;
         BlockRecords = options.ActiveUsersWeeklyHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
@@ -152,7 +156,14 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             (string[] users, Dictionary<ulong, int> rank) = TextRanks.Of(result.Names);
             result.Names.Clear();
             result.Names.TrimExcess();
-            var runs = new ActiveUsersWeeklyItem[LearnerBuckets.Count][];
+            // Past the budget the rows are kept in a scratch file until written (see ModuleEngagementSection.Complete).
+            long records = 0;
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                records += result.Records.TotalOf(b);
+            }
+
+            using var runs = new SortedRuns<ActiveUsersWeeklyItem>(records, _rowSpillBytes, _scratch, "active-users-weekly-rows");
             var bucket = new RecordBuffer<PackedKey>();
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {
@@ -160,14 +171,13 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
                 result.Records.ReadBucket(b, bucket);
                 result.Records.ReleaseBucket(b);
                 ReadOnlySpan<PackedKey> pairs = SortedDistinct(bucket.Span);
-                var run = new ActiveUsersWeeklyItem[pairs.Length];
+                Span<ActiveUsersWeeklyItem> run = runs.Next(pairs.Length);
                 for (int i = 0; i < run.Length; i++)
                 {
                     run[i] = new ActiveUsersWeeklyItem((int)pairs[i].High, rank[(ulong)pairs[i].Low]);
                 }
 
-                Array.Sort(run); // the item's own CompareTo through a struct comparer: no delegate call per comparison
-                runs[b] = run;
+                runs.Commit(run.Length);
             }
 
             result.Records.ReleaseHeld();
@@ -181,7 +191,11 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     }
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled, or wrote its partial (see <see cref="LearnerReports.Dispose"/>).</summary>
-    internal void CloseSpill() => _spill.Close();
+    internal void CloseSpill()
+    {
+        _spill.Close();
+        (Rows as IDisposable)?.Dispose(); // its rows' scratch file, if it has one
+    }
 
     /// <inheritdoc/>
     public string StateName => "report.active-users-weekly";

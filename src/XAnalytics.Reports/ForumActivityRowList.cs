@@ -16,7 +16,7 @@ internal sealed class ForumActivityRowList : SortedRunList<ForumActivityItem, Fo
     /// <param name="courses">The courses by rank.</param>
     /// <param name="users">The usernames by rank.</param>
     /// <param name="counts">The counts the rows point to.</param>
-    public ForumActivityRowList(ForumActivityItem[][] runs, string[] courses, string[] users, ForumCounts[] counts)
+    public ForumActivityRowList(SortedRuns<ForumActivityItem> runs, string[] courses, string[] users, ForumCounts[] counts)
         : base(runs)
     {
         (_courses, _users, _counts) = (courses, users, counts);

@@ -43,12 +43,16 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     private readonly EventFacts _facts;
     private readonly ReportOptions _options;
     private readonly BucketSpill<ForumActivityRecord> _spill;
+    private readonly string? _scratch;
+    private readonly long _rowSpillBytes;
 
     internal ForumActivitySection(EventFacts facts, ReportOptions options)
     {
         _facts = facts;
         _options = options;
         _spill = new BucketSpill<ForumActivityRecord>(options.ScratchDirectory, "forum-activity");
+        _scratch = options.ScratchDirectory;
+        _rowSpillBytes = options.RowSpillBytes ?? ReportOptions.DefaultRowSpillBytes;
         TableCapacity = options.ForumActivityHeld ?? DefaultTableCapacity;
         BlockRecords = options.ForumActivityHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
@@ -230,8 +234,15 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
             result.Courses.Clear();
             var dailyCounts = new List<ForumCounts>();
             var weeklyCounts = new List<ForumCounts>();
-            var dailyRuns = new ForumActivityItem[LearnerBuckets.Count][];
-            var weeklyRuns = new ForumActivityItem[LearnerBuckets.Count][];
+            // Past the budget the rows are kept in scratch files until written (see ModuleEngagementSection.Complete).
+            long records = 0;
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                records += result.Records.TotalOf(b);
+            }
+
+            using var dailyRuns = new SortedRuns<ForumActivityItem>(records, _rowSpillBytes, _scratch, "forum-activity-rows");
+            using var weeklyRuns = new SortedRuns<ForumActivityItem>(records, _rowSpillBytes, _scratch, "forum-activity-rows");
             var bucket = new RecordBuffer<ForumActivityRecord>();
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {
@@ -239,8 +250,8 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                 result.Records.ReadBucket(b, bucket);
                 result.Records.ReleaseBucket(b);
                 ReadOnlySpan<ForumActivityRecord> days = AddUp(bucket.Span);
-                var daily = new ForumActivityItem[days.Length];
-                var weekly = new ForumActivityItem[days.Length];
+                Span<ForumActivityItem> daily = dailyRuns.Next(days.Length);
+                Span<ForumActivityItem> weekly = weeklyRuns.Next(days.Length);
                 int weeks = 0;
                 for (int i = 0; i < days.Length; i++)
                 {
@@ -263,10 +274,8 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
                     weekly[weeks++] = new ForumActivityItem(end, course, user, Keep(weeklyCounts, week));
                 }
 
-                Array.Resize(ref weekly, weeks);
-                Array.Sort(daily); // the item's own CompareTo through a struct comparer: no delegate call per comparison
-                Array.Sort(weekly);
-                (dailyRuns[b], weeklyRuns[b]) = (daily, weekly);
+                dailyRuns.Commit(days.Length);
+                weeklyRuns.Commit(weeks);
             }
 
             result.Records.ReleaseHeld();
@@ -281,7 +290,12 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     }
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled, or wrote its partial (see <see cref="LearnerReports.Dispose"/>).</summary>
-    internal void CloseSpill() => _spill.Close();
+    internal void CloseSpill()
+    {
+        _spill.Close();
+        (Daily as IDisposable)?.Dispose(); // its rows' scratch files, if they have them
+        (Weekly as IDisposable)?.Dispose();
+    }
 
     /// <inheritdoc/>
     public string StateName => "report.forum-activity";

@@ -22,14 +22,7 @@ internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementIt
     /// <param name="courses">The courses by rank.</param>
     /// <param name="users">The usernames by rank.</param>
     /// <param name="entities">The entity ids by rank.</param>
-    public ModuleEngagementRowList(ModuleEngagementItem[][] runs, string[] courses, string[] users, string[] entities)
-        : base(runs)
-    {
-        (_courses, _users, _entities) = (courses, users, entities);
-    }
-
-    /// <summary>The rows in sorted runs in a scratch file (see <see cref="RunFile{TItem}"/>), which the list now owns.</summary>
-    public ModuleEngagementRowList(RunFile<ModuleEngagementItem> runs, string[] courses, string[] users, string[] entities)
+    public ModuleEngagementRowList(SortedRuns<ModuleEngagementItem> runs, string[] courses, string[] users, string[] entities)
         : base(runs)
     {
         (_courses, _users, _entities) = (courses, users, entities);

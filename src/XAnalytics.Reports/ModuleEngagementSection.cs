@@ -67,12 +67,6 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     /// <summary>Records per learner bucket a worker holds before writing them to the scratch folder: 1024 (32 KiB, under the large object heap's threshold).</summary>
     internal const int DefaultBlockRecords = 1024;
 
-    /// <summary>
-    /// The rows (as compact items, 24 bytes each) above which they are kept in a scratch file until the report is
-    /// written (<see cref="RunFile{TItem}"/>): 4 MiB, about 2M events' worth of generated logs.
-    /// </summary>
-    internal const long DefaultRowSpillBytes = 4L << 20;
-
     // The metrics of ModuleEngagementSummaryRecord in name order (ordinal), as the ranges are written.
     private const int DiscussionContributions = 0, ProblemAttempts = 1, ProblemAttemptsPerCompleted = 2, ProblemsAttempted = 3, ProblemsCompleted = 4, VideosViewed = 5;
     private static readonly string[] s_metricNames =
@@ -93,7 +87,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         _to = options.To;
         _spill = new BucketSpill<ModuleEngagementRecord>(options.ScratchDirectory, "module-engagement");
         _scratch = options.ScratchDirectory;
-        _rowSpillBytes = options.RowSpillBytes ?? DefaultRowSpillBytes;
+        _rowSpillBytes = options.RowSpillBytes ?? ReportOptions.DefaultRowSpillBytes;
         TableCapacity = options.ModuleEngagementHeld ?? DefaultTableCapacity;
         BlockRecords = options.ModuleEngagementHeld ?? DefaultBlockRecords;
         Part = AggregatePart.Of(this);
@@ -263,47 +257,28 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                 records += result.Records.TotalOf(b);
             }
 
-            RunFile<ModuleEngagementItem>? file = records * Unsafe.SizeOf<ModuleEngagementItem>() > _rowSpillBytes ? RunFile<ModuleEngagementItem>.Create(_scratch, "module-engagement-rows") : null;
-            try
+            using var runs = new SortedRuns<ModuleEngagementItem>(records, _rowSpillBytes, _scratch, "module-engagement-rows");
+            var bucket = new RecordBuffer<ModuleEngagementRecord>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
             {
-                var bucket = new RecordBuffer<ModuleEngagementRecord>();
-                var runs = new ModuleEngagementItem[LearnerBuckets.Count][];
-                var buffer = new RecordBuffer<ModuleEngagementItem>();
-                for (int b = 0; b < LearnerBuckets.Count; b++)
+                bucket.Clear();
+                result.Records.ReadBucket(b, bucket);
+                result.Records.ReleaseBucket(b);
+                ReadOnlySpan<ModuleEngagementRecord> added = AddUp(bucket);
+                week?.Add(added);
+                Span<ModuleEngagementItem> run = runs.Next(added.Length);
+                for (int i = 0; i < run.Length; i++)
                 {
-                    bucket.Clear();
-                    result.Records.ReadBucket(b, bucket);
-                    result.Records.ReleaseBucket(b);
-                    ReadOnlySpan<ModuleEngagementRecord> added = AddUp(bucket);
-                    week?.Add(added);
-                    // In memory, each run its own array; spilled, the runs are made in one buffer, one after the other.
-                    if (file is not null)
-                    {
-                        buffer.Clear();
-                        buffer.EnsureCapacity(added.Length);
-                    }
-
-                    Span<ModuleEngagementItem> run = file is null ? runs[b] = new ModuleEngagementItem[added.Length] : buffer.Items.AsSpan(0, added.Length);
-                    for (int i = 0; i < run.Length; i++)
-                    {
-                        ModuleEngagementKey k = added[i].Key;
-                        run[i] = new ModuleEngagementItem(k.Day, k.Kind, courseRank[k.Course], userRank[k.User], entityRank[k.EntityId], added[i].Count);
-                    }
-
-                    run.Sort(); // the item's own CompareTo through a struct comparer: no delegate call per comparison
-                    file?.AddRun(run);
+                    ModuleEngagementKey k = added[i].Key;
+                    run[i] = new ModuleEngagementItem(k.Day, k.Kind, courseRank[k.Course], userRank[k.User], entityRank[k.EntityId], added[i].Count);
                 }
 
-                result.Records.ReleaseHeld();
-                result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
-                Rows = file is null ? new ModuleEngagementRowList(runs, courseNames, users, entities) : new ModuleEngagementRowList(file, courseNames, users, entities);
-                file = null; // the list owns it now
-            }
-            finally
-            {
-                file?.Dispose();
+                runs.Commit(run.Length);
             }
 
+            result.Records.ReleaseHeld();
+            result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
+            Rows = new ModuleEngagementRowList(runs, courseNames, users, entities);
             MetricRanges = week is null ? [] : week.Ranges(courseNames, courseRank);
         }
         finally

@@ -66,7 +66,14 @@ public sealed record ReportOptions
     /// <summary>For tests: the keys a forum-activity worker's table holds, and the records it holds per learner bucket, before spilling (see <see cref="ForumActivitySection"/>); null: the defaults.</summary>
     internal int? ForumActivityHeld { get; init; }
 
-    /// <summary>For tests: the bytes of compact rows above which module engagement keeps its rows in a scratch file until they are written (see <see cref="ModuleEngagementSection.DefaultRowSpillBytes"/>); null: the default.</summary>
+    /// <summary>
+    /// The bytes of compact rows above which module engagement, forum activity and active users weekly keep their rows
+    /// in a scratch file until they are written (<see cref="SortedRuns{TItem}"/>): 4 MiB, about 2M events' worth of
+    /// module engagement over generated logs.
+    /// </summary>
+    internal const long DefaultRowSpillBytes = 4L << 20;
+
+    /// <summary>For tests: <see cref="DefaultRowSpillBytes"/> otherwise; null: the default.</summary>
     internal long? RowSpillBytes { get; init; }
 
     /// <summary>For tests: the most of a learner bucket video, problem_response and answer_distribution read at once at the end of the run (see <see cref="LearnerBuckets.PartBytes"/>); null: the default.</summary>

@@ -27,14 +27,26 @@ internal abstract class SortedRunList<TItem, TRow> : IReadOnlyList<TRow>, IDispo
         }
     }
 
-    /// <param name="file">The rows in sorted runs (the table's order) in a scratch file, which the list now owns; no two rows are equal.</param>
-    protected SortedRunList(RunFile<TItem> file)
+    /// <param name="runs">The rows in sorted runs (the table's order), in memory or in a scratch file, which the list now owns; no two rows are equal.</param>
+    protected SortedRunList(SortedRuns<TItem> runs)
     {
-        _file = file;
-        long count = 0;
-        for (int r = 0; r < file.RunCount; r++)
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Arrays is { } arrays)
         {
-            count += file.ItemsOf(r);
+            _runs = arrays;
+            foreach (TItem[] run in arrays)
+            {
+                Count += run.Length;
+            }
+
+            return;
+        }
+
+        _file = runs.TakeFile()!;
+        long count = 0;
+        for (int r = 0; r < _file.RunCount; r++)
+        {
+            count += _file.ItemsOf(r);
         }
 
         Count = checked((int)count);

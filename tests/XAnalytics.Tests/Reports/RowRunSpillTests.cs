@@ -4,12 +4,13 @@ using XAnalytics.Tests.TestSupport;
 namespace XAnalytics.Tests.Reports;
 
 /// <summary>
-/// Module engagement's rows kept in a scratch file until the report is written (<see cref="RunFile{TItem}"/>): the same
+/// Module engagement's, forum activity's and active users' rows kept in a scratch file until the report is written (<see cref="RunFile{TItem}"/>): the same
 /// files and rows as in memory, read by several readers at once, nothing left in the scratch folder.
 /// </summary>
 public sealed class RowRunSpillTests : IDisposable
 {
-    private static readonly string[] s_sections = [ModuleEngagementSection.SectionName, CoursePagesSection.SectionName];
+    private static readonly string[] s_sections =
+        [ModuleEngagementSection.SectionName, ForumActivitySection.SectionName, ActiveUsersWeeklySection.SectionName, CoursePagesSection.SectionName];
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-row-spill-");
 
@@ -58,8 +59,9 @@ public sealed class RowRunSpillTests : IDisposable
     }
 
     /// <summary>
-    /// A generated archive (and edX's acceptance logs, when present) with a row budget of one byte (every run in the
-    /// file, in blocks of many) writes the same module engagement tables and course pages as with the rows in memory;
+    /// A generated archive (and edX's acceptance logs, when present) with a row budget of one byte (every run in a
+    /// file) writes the same module engagement, forum activity and active users tables and course pages as with the
+    /// rows in memory;
     /// the rows read in order, by index and by two interleaved readers agree; the scratch folder is empty while the
     /// file is open (unlinked on Unix) and once the reports are disposed, after which the rows are no longer readable.
     /// </summary>
@@ -86,6 +88,8 @@ public sealed class RowRunSpillTests : IDisposable
         {
             spilledRows = RowsOf(spilledReports);
             Assert.True(((SortedRunList<ModuleEngagementItem, ModuleEngagementRow>)spilledRows).IsSpilled);
+            Assert.True(((SortedRunList<ForumActivityItem, ForumActivityRow>)spilledReports.Section<ForumActivitySection>()!.Weekly!).IsSpilled);
+            Assert.True(((SortedRunList<ActiveUsersWeeklyItem, ActiveUsersWeeklyRow>)spilledReports.Section<ActiveUsersWeeklySection>()!.Rows!).IsSpilled);
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Empty(Directory.GetFileSystemEntries(scratch));
@@ -115,8 +119,13 @@ public sealed class RowRunSpillTests : IDisposable
             using IEnumerator<ModuleEngagementRow> rows = spilledRows.GetEnumerator();
             rows.MoveNext();
         });
-        foreach (string file in new[] { "module_engagement.csv", "module_engagement_metric_ranges.csv" })
+        foreach ((string file, int atLeast) in new[]
         {
+            ("module_engagement.csv", 1000), ("module_engagement_metric_ranges.csv", 0), ("forum_activity_daily.csv", 10), ("forum_activity_weekly.csv", 10),
+            ("active_users_weekly.csv", 10),
+        })
+        {
+            Assert.True(File.ReadAllLines(Path.Combine(held, file)).Length > atLeast, file);
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(held, file)), await File.ReadAllTextAsync(Path.Combine(spilled, file)));
         }
 
