@@ -157,13 +157,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             result.Names.Clear();
             result.Names.TrimExcess();
             // Past the budget the rows are kept in a scratch file until written (see ModuleEngagementSection.Complete).
-            long records = 0;
-            for (int b = 0; b < LearnerBuckets.Count; b++)
-            {
-                records += result.Records.TotalOf(b);
-            }
-
-            using var runs = new SortedRuns<ActiveUsersWeeklyItem>(records, _rowSpillBytes, _scratch, "active-users-weekly-rows");
+            using var runs = new SortedRuns<ActiveUsersWeeklyItem>(result.Records.Total, _rowSpillBytes, _scratch, "active-users-weekly-rows");
             var bucket = new RecordBuffer<PackedKey>();
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {

@@ -235,14 +235,8 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
             var dailyCounts = new List<ForumCounts>();
             var weeklyCounts = new List<ForumCounts>();
             // Past the budget the rows are kept in scratch files until written (see ModuleEngagementSection.Complete).
-            long records = 0;
-            for (int b = 0; b < LearnerBuckets.Count; b++)
-            {
-                records += result.Records.TotalOf(b);
-            }
-
-            using var dailyRuns = new SortedRuns<ForumActivityItem>(records, _rowSpillBytes, _scratch, "forum-activity-rows");
-            using var weeklyRuns = new SortedRuns<ForumActivityItem>(records, _rowSpillBytes, _scratch, "forum-activity-rows");
+            using var dailyRuns = new SortedRuns<ForumActivityItem>(result.Records.Total, _rowSpillBytes, _scratch, "forum-activity-rows");
+            using var weeklyRuns = new SortedRuns<ForumActivityItem>(result.Records.Total, _rowSpillBytes, _scratch, "forum-activity-rows");
             var bucket = new RecordBuffer<ForumActivityRecord>();
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {

@@ -49,6 +49,21 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     /// <summary>The records added to <paramref name="bucket"/> (held and spilled, with those of the partials merged in): what <see cref="ReadBucket"/> will hand back, to size its buffer once.</summary>
     public long TotalOf(int bucket) => _totals[bucket];
 
+    /// <summary>The records added to all buckets (<see cref="TotalOf"/> summed).</summary>
+    public long Total
+    {
+        get
+        {
+            long total = 0;
+            foreach (long t in _totals)
+            {
+                total += t;
+            }
+
+            return total;
+        }
+    }
+
     /// <summary>Adds a record to <paramref name="bucket"/>, writing the bucket's block to the scratch files when it fills.</summary>
     public void Add(int bucket, in T record)
     {

@@ -251,13 +251,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             // scratch file, each run written as it is made: held in memory, they were the largest thing a report kept
             // until it was written (17 MB over 8M events), and grew with the archive.
             result.Flush();
-            long records = 0;
-            for (int b = 0; b < LearnerBuckets.Count; b++)
-            {
-                records += result.Records.TotalOf(b);
-            }
-
-            using var runs = new SortedRuns<ModuleEngagementItem>(records, _rowSpillBytes, _scratch, "module-engagement-rows");
+            using var runs = new SortedRuns<ModuleEngagementItem>(result.Records.Total, _rowSpillBytes, _scratch, "module-engagement-rows");
             var bucket = new RecordBuffer<ModuleEngagementRecord>();
             for (int b = 0; b < LearnerBuckets.Count; b++)
             {

@@ -120,10 +120,7 @@ public sealed class BucketPartsTests : IDisposable
     [Fact]
     public async Task Completion_BucketsReadInParts_SameFilesAsWhole()
     {
-        string archive = Path.Combine(_dir.FullName, "archive");
-        await TestArchives.GenerateAsync(archive, events: 30_000, files: 4, courses: 3, learners: 400, days: 15);
-        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
-        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        (string[] inputs, string scratch) = await ReportTestKit.SpillInputsAsync(_dir.FullName, events: 30_000, learners: 400);
         string whole = Path.Combine(_dir.FullName, "whole"), inParts = Path.Combine(_dir.FullName, "parts");
         var options = new ReportOptions { Only = s_sections, ScratchDirectory = scratch, ProblemTablesHeld = 64, VideoBlockRecords = 16 };
         using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, options, allowRejects: true))

@@ -149,10 +149,7 @@ public sealed class ModuleEngagementSectionTests : IDisposable
     [Fact]
     public async Task ModuleEngagement_CountsSpilledToScratch_SameFilesAsHeldAndFolderRemoved()
     {
-        string archive = Path.Combine(_dir.FullName, "archive");
-        await TestArchives.GenerateAsync(archive, events: 20_000, files: 4, courses: 3, learners: 300, days: 15);
-        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
-        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        (string[] inputs, string scratch) = await ReportTestKit.SpillInputsAsync(_dir.FullName, events: 20_000, learners: 300);
         string held = Path.Combine(_dir.FullName, "held"), spilled = Path.Combine(_dir.FullName, "spilled");
         var week = new DateOnly(2015, 3, 15); // the archive's last day (its 15 days from 2015-03-01): the ranges of its learners
         using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["module_engagement"], ScratchDirectory = scratch, To = week }, allowRejects: true))

@@ -1,6 +1,7 @@
 using nietras.SeparatedValues;
 using XAnalytics.Pipeline;
 using XAnalytics.Reports;
+using XAnalytics.Tests.TestSupport;
 
 namespace XAnalytics.Tests.Reports;
 
@@ -24,6 +25,19 @@ internal static class ReportTestKit
         }
 
         return reports;
+    }
+
+    /// <summary>
+    /// The inputs of a spill test: a generated archive of <paramref name="events"/> events by <paramref name="learners"/>
+    /// learners (4 files, 3 courses, 15 days from 2015-03-01) in <c>archive</c> under <paramref name="dir"/>, with edX's
+    /// acceptance logs when present, and an empty scratch folder <c>scratch</c> beside it.
+    /// </summary>
+    public static async Task<(string[] Inputs, string Scratch)> SpillInputsAsync(string dir, int events, int learners)
+    {
+        string archive = Path.Combine(dir, "archive");
+        await TestArchives.GenerateAsync(archive, events, files: 4, courses: 3, learners, days: 15);
+        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
+        return (inputs, System.IO.Directory.CreateDirectory(Path.Combine(dir, "scratch")).FullName);
     }
 
     /// <summary>The CSV's header and rows, as a CSV reader (RFC 4180 quoting) sees them.</summary>

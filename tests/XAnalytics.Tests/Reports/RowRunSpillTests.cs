@@ -68,10 +68,7 @@ public sealed class RowRunSpillTests : IDisposable
     [Fact]
     public async Task ModuleEngagement_RowsInScratchFile_SameFilesAndRowsAsInMemory()
     {
-        string archive = Path.Combine(_dir.FullName, "archive");
-        await TestArchives.GenerateAsync(archive, events: 30_000, files: 4, courses: 3, learners: 400, days: 15);
-        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
-        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        (string[] inputs, string scratch) = await ReportTestKit.SpillInputsAsync(_dir.FullName, events: 30_000, learners: 400);
         string held = Path.Combine(_dir.FullName, "held"), spilled = Path.Combine(_dir.FullName, "spilled");
         List<ModuleEngagementRow> expected;
         using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = s_sections, ScratchDirectory = scratch }, allowRejects: true))

@@ -125,10 +125,7 @@ public sealed class VideoSectionTests : IDisposable
     [Fact]
     public async Task Video_RecordsSpilledToScratch_SameFilesAsHeldAndFolderRemoved()
     {
-        string archive = Path.Combine(_dir.FullName, "archive");
-        await TestArchives.GenerateAsync(archive, events: 20_000, files: 4, courses: 3, learners: 300, days: 15);
-        string[] inputs = EdxCorpus.Directory is { } corpus ? [archive, corpus] : [archive];
-        string scratch = Directory.CreateDirectory(Path.Combine(_dir.FullName, "scratch")).FullName;
+        (string[] inputs, string scratch) = await ReportTestKit.SpillInputsAsync(_dir.FullName, events: 20_000, learners: 300);
         string held = Path.Combine(_dir.FullName, "held"), spilled = Path.Combine(_dir.FullName, "spilled");
         using (LearnerReports reports = await ReportTestKit.RunAsync(inputs, new ReportOptions { Only = ["video"], ScratchDirectory = scratch }, allowRejects: true))
         {
