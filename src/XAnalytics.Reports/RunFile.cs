@@ -26,12 +26,13 @@ internal sealed class RunFile<TItem> : IDisposable
     private static readonly int s_itemBytes = Unsafe.SizeOf<TItem>();
 
     private readonly FileStream _file;
+    private readonly string? _folderOnDispose; // Windows: the private folder, deleted once the file is closed
     private readonly List<List<Block>> _runs = [];
     private readonly Lock _gate = new();
     private long _length;
     private byte[] _compressed = [];
 
-    private RunFile(FileStream file) => _file = file;
+    private RunFile(FileStream file, string? folderOnDispose) => (_file, _folderOnDispose) = (file, folderOnDispose);
 
     /// <summary>Items per block.</summary>
     public static int BlockItems { get; } = Math.Max(1, BlockBytes / s_itemBytes);
@@ -68,7 +69,7 @@ internal sealed class RunFile<TItem> : IDisposable
             Directory.Delete(folder);
         }
 
-        return new RunFile<TItem>(file);
+        return new RunFile<TItem>(file, OperatingSystem.IsWindows() ? folder : null);
     }
 
     /// <summary>Appends a sorted run (compressed in blocks); returns its number.</summary>
@@ -141,8 +142,15 @@ internal sealed class RunFile<TItem> : IDisposable
             : throw new InvalidDataException("A report's row block does not decode to its length.");
     }
 
-    /// <summary>Closes the file (deleted with it on Windows); idempotent.</summary>
-    public void Dispose() => _file.Dispose();
+    /// <summary>Closes the file (deleted with it, and its folder, on Windows); idempotent.</summary>
+    public void Dispose()
+    {
+        _file.Dispose();
+        if (_folderOnDispose is not null && Directory.Exists(_folderOnDispose))
+        {
+            Directory.Delete(_folderOnDispose, recursive: true);
+        }
+    }
 
     private readonly record struct Block(long Offset, int Items, int Compressed);
 }
