@@ -167,6 +167,12 @@ public sealed class SortSinkTests
         Assert.Empty(OpenFilesUnder(scratch)); // the spill's handle is closed (its file unlinked, it would hold the disk)
         Assert.Empty(Directory.GetFileSystemEntries(scratch));
         Assert.False(Directory.Exists(dir.PathOf("out")));
+
+        // The output's staging folder goes when the parts writer's chain sees the cancellation, which may be just after
+        // the run has returned (a loaded CI host once deleted it while this test's folder was being removed).
+        Assert.True(
+            SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(dir.Root, ".out.staging-*").Length == 0, TimeSpan.FromSeconds(10)),
+            "the cancelled run's staging folder is deleted");
         GC.KeepAlive(sink); // what the sink still holds is not finalized before the check
     }
 
