@@ -12,7 +12,7 @@ namespace XAnalytics.Reports;
 /// run decompressed at a time; the first read by index makes the rows (kept). A row object with its strings took about
 /// 4x the bytes of its record, and the records compress about 4x.
 /// </summary>
-internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
+internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>, IDisposable
 {
     /// <summary>The fixed part of a row record: length, course rank, correctness, attempts, first and last ticks.</summary>
     private const int HeaderBytes = 33;
@@ -25,17 +25,25 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
 
     private readonly Run[] _runs;
     private readonly string[] _courses;
+    private readonly ScratchBlocks _store;
     private List<ProblemResponseRow>? _made;
 
     /// <param name="runs">The runs, each sorted in the table's order (<see cref="RowOrder"/>).</param>
     /// <param name="courses">The course names by rank.</param>
     /// <param name="count">The rows in all the runs.</param>
-    public ProblemResponseRowList(Run[] runs, string[] courses, int count)
+    /// <param name="store">The runs' blocks, which the list now owns (see <see cref="Dispose"/>).</param>
+    public ProblemResponseRowList(Run[] runs, string[] courses, int count, ScratchBlocks store)
     {
-        (_runs, _courses, Count) = (runs, courses, count);
+        (_runs, _courses, Count, _store) = (runs, courses, count, store);
     }
 
     public int Count { get; }
+
+    /// <summary>True when the runs' blocks are in a scratch file (past <see cref="ReportOptions.DefaultRowSpillBytes"/>), for tests.</summary>
+    internal bool IsSpilled => _store.InFile;
+
+    /// <summary>Closes the runs' scratch file, if any (the rows cannot be read after it).</summary>
+    public void Dispose() => _store.Dispose();
 
     public ProblemResponseRow this[int index]
     {
@@ -315,9 +323,14 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
     /// <summary>A sorted run of row records: LZ4 blocks of whole records, each <c>[raw length][compressed bytes]</c>.</summary>
     public sealed class Run
     {
-        private readonly List<byte[]> _blocks = [];
+        private readonly ScratchBlocks _store;
+        private readonly List<int> _blocks = [];
         private byte[] _raw = new byte[BlockBytes];
+        private byte[] _compressed = [];
         private int _used;
+
+        /// <param name="store">Where the run's compressed blocks are kept (in memory up to its budget, then in a scratch file), shared by the list's runs.</param>
+        public Run(ScratchBlocks store) => _store = store;
 
         public int BlockCount => _blocks.Count;
 
@@ -342,20 +355,24 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
         {
             Seal();
             _raw = [];
+            _compressed = [];
             return this;
         }
 
-        /// <summary>Decompresses block <paramref name="index"/> into <paramref name="into"/> (grown when needed); returns its length.</summary>
-        public int Read(int index, ref byte[] into)
+        /// <summary>
+        /// Decompresses block <paramref name="index"/> into <paramref name="into"/> (grown when needed; <paramref name="compressed"/>
+        /// is the reader's buffer for a block read from the scratch file); returns its length.
+        /// </summary>
+        public int Read(int index, ref byte[] into, ref byte[] compressed)
         {
-            byte[] block = _blocks[index];
+            ReadOnlySpan<byte> block = _store.Read(_blocks[index], ref compressed);
             int length = BinaryPrimitives.ReadInt32LittleEndian(block);
             if (into.Length < length)
             {
                 into = new byte[length];
             }
 
-            int decoded = LZ4Codec.Decode(block.AsSpan(4), into.AsSpan(0, length));
+            int decoded = LZ4Codec.Decode(block[4..], into.AsSpan(0, length));
             return decoded == length ? length : throw new InvalidDataException("A problem_response row block does not decode to its length.");
         }
 
@@ -366,10 +383,15 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
                 return;
             }
 
-            byte[] compressed = new byte[4 + LZ4Codec.MaximumOutputSize(_used)];
-            int length = LZ4Codec.Encode(_raw.AsSpan(0, _used), compressed.AsSpan(4), LZ4Level.L00_FAST);
-            BinaryPrimitives.WriteInt32LittleEndian(compressed, _used);
-            _blocks.Add(compressed.AsSpan(0, 4 + length).ToArray());
+            int bound = 4 + LZ4Codec.MaximumOutputSize(_used);
+            if (_compressed.Length < bound)
+            {
+                _compressed = new byte[bound];
+            }
+
+            int length = LZ4Codec.Encode(_raw.AsSpan(0, _used), _compressed.AsSpan(4), LZ4Level.L00_FAST);
+            BinaryPrimitives.WriteInt32LittleEndian(_compressed, _used);
+            _blocks.Add(_store.Add(_compressed.AsSpan(0, 4 + length)));
             _used = 0;
         }
     }
@@ -382,6 +404,7 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
         private readonly int[] _block;
         private readonly int[] _length;
         private readonly int[] _at;
+        private byte[] _compressed = [];
         private int _current = -1;
         private int _currentAt;
 
@@ -415,7 +438,7 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
                 // A run whose block is read through moves to its next block (decompressed over the last).
                 while (_at[r] == _length[r] && _block[r] + 1 < _runs[r].BlockCount)
                 {
-                    _length[r] = _runs[r].Read(++_block[r], ref _blocks[r]);
+                    _length[r] = _runs[r].Read(++_block[r], ref _blocks[r], ref _compressed);
                     _at[r] = 0;
                 }
 

@@ -59,6 +59,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     private readonly EventFacts _facts;
     private readonly BucketSpill<byte> _spill;
     private readonly long _partBytes;
+    private readonly string? _scratch;
+    private readonly long _rowSpillBytes;
     private IReadOnlyList<((string Course, string Problem) Key, (long Learners, long Wrong) Value)> _hardest = [];
 
     internal ProblemResponseSection(EventFacts facts, ReportOptions options)
@@ -70,6 +72,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         ArenaLimit = held is int h ? h * 64 : DefaultArenaLimit;
         BlockBytes = held is int k ? k * 64 : DefaultBlockBytes;
         _partBytes = options.CompletionPartBytes ?? LearnerBuckets.PartBytes;
+        _scratch = options.ScratchDirectory;
+        _rowSpillBytes = options.RowSpillBytes ?? ReportOptions.DefaultRowSpillBytes;
         Part = AggregatePart.Of(this);
     }
 
@@ -142,6 +146,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
     public void Complete(ProblemResponsePartial result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ScratchBlocks? store = null;
         try
         {
             (int[] courseRank, string[] courseNames) = result.Courses.Ranks(_facts.Courses);
@@ -152,6 +157,8 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             // answers made row records, sorted in the table's order. The runs are merged as the rows are read.
             int parts = result.Records.PartsFor(_partBytes);
             CompletionParts = parts;
+            // The rows' compressed blocks past the budget go to a scratch file, kept until the report is written.
+            store = new ScratchBlocks(_scratch, "problem-response-rows", _rowSpillBytes);
             var runs = new ProblemResponseRowList.Run[LearnerBuckets.Count * parts];
             int rows = 0;
             // One bucket at a time: two in parallel held two buckets' records and row buffers at once (the peak of
@@ -161,7 +168,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             for (int at = 0; at < runs.Length; at++)
             {
                 // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
-                runs[at] = worker.Fold(result.Records, at / parts, at % parts, parts, courseRank, out int count);
+                runs[at] = worker.Fold(result.Records, at / parts, at % parts, parts, courseRank, store, out int count);
                 rows += count;
 
                 // A bucket's answers are parsed into short-lived texts (about 12 MiB a bucket over 4M events and
@@ -176,18 +183,24 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
 
             result.Records.ReleaseHeld();
             result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
-            var list = new ProblemResponseRowList(runs, courseNames, rows);
+            var list = new ProblemResponseRowList(runs, courseNames, rows, store);
+            store = null; // the list owns it now
             Rows = list;
             _hardest = Hardest(list, courseNames);
         }
         finally
         {
+            store?.Dispose(); // a completion that failed
             _spill.Close();
         }
     }
 
     /// <summary>Closes the scratch files of a run that failed or was cancelled (see <see cref="LearnerReports.Dispose"/>).</summary>
-    internal void CloseSpill() => _spill.Close();
+    internal void CloseSpill()
+    {
+        _spill.Close();
+        (Rows as IDisposable)?.Dispose(); // its rows' scratch file, if it has one
+    }
 
     /// <summary>The parts each learner bucket was read in at the end of the run (<see cref="LearnerBuckets.Parts"/>), for tests; 0 before.</summary>
     internal int CompletionParts { get; private set; }
@@ -589,7 +602,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         private byte[] _rows = new byte[64 * 1024];
 
         /// <summary>Folds part <paramref name="part"/> of <paramref name="parts"/> of bucket <paramref name="b"/> of <paramref name="records"/> (let go of after its last part) into its sorted run of row records.</summary>
-        public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int part, int parts, int[] courseRank, out int count)
+        public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int part, int parts, int[] courseRank, ScratchBlocks store, out int count)
         {
             _rowStarts.Clear();
             _answers.Clear(); // it points into the bucket's buffer, which is read over now
@@ -618,7 +631,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             }
 
             _rowStarts.Span.Sort(new ProblemResponseRowList.RowOrder(_rows));
-            var run = new ProblemResponseRowList.Run();
+            var run = new ProblemResponseRowList.Run(store);
             foreach (int start in _rowStarts.Span)
             {
                 run.Add(_rows.AsSpan(start, ProblemResponseRowList.LengthOf(_rows.AsSpan(start))));

@@ -4,13 +4,13 @@ using XAnalytics.Tests.TestSupport;
 namespace XAnalytics.Tests.Reports;
 
 /// <summary>
-/// Module engagement's, forum activity's and active users' rows kept in a scratch file until the report is written (<see cref="RunFile{TItem}"/>): the same
+/// Module engagement's, forum activity's, active users' and problem_response's rows kept in a scratch file until the report is written (<see cref="RunFile{TItem}"/>): the same
 /// files and rows as in memory, read by several readers at once, nothing left in the scratch folder.
 /// </summary>
 public sealed class RowRunSpillTests : IDisposable
 {
     private static readonly string[] s_sections =
-        [ModuleEngagementSection.SectionName, ForumActivitySection.SectionName, ActiveUsersWeeklySection.SectionName, CoursePagesSection.SectionName];
+        [ModuleEngagementSection.SectionName, ForumActivitySection.SectionName, ActiveUsersWeeklySection.SectionName, ProblemResponseSection.SectionName, CoursePagesSection.SectionName];
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-row-spill-");
 
@@ -60,8 +60,8 @@ public sealed class RowRunSpillTests : IDisposable
 
     /// <summary>
     /// A generated archive (and edX's acceptance logs, when present) with a row budget of one byte (every run in a
-    /// file) writes the same module engagement, forum activity and active users tables and course pages as with the
-    /// rows in memory;
+    /// file) writes the same module engagement, forum activity, active users and problem_response tables and course
+    /// pages as with the rows in memory;
     /// the rows read in order, by index and by two interleaved readers agree; the scratch folder is empty while the
     /// file is open (unlinked on Unix) and once the reports are disposed, after which the rows are no longer readable.
     /// </summary>
@@ -87,6 +87,7 @@ public sealed class RowRunSpillTests : IDisposable
             Assert.True(((SortedRunList<ModuleEngagementItem, ModuleEngagementRow>)spilledRows).IsSpilled);
             Assert.True(((SortedRunList<ForumActivityItem, ForumActivityRow>)spilledReports.Section<ForumActivitySection>()!.Weekly!).IsSpilled);
             Assert.True(((SortedRunList<ActiveUsersWeeklyItem, ActiveUsersWeeklyRow>)spilledReports.Section<ActiveUsersWeeklySection>()!.Rows!).IsSpilled);
+            Assert.True(((ProblemResponseRowList)spilledReports.Section<ProblemResponseSection>()!.Rows!).IsSpilled);
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Empty(Directory.GetFileSystemEntries(scratch));
@@ -119,7 +120,7 @@ public sealed class RowRunSpillTests : IDisposable
         foreach ((string file, int atLeast) in new[]
         {
             ("module_engagement.csv", 1000), ("module_engagement_metric_ranges.csv", 0), ("forum_activity_daily.csv", 10), ("forum_activity_weekly.csv", 10),
-            ("active_users_weekly.csv", 10),
+            ("active_users_weekly.csv", 10), ("problem_response.csv", 100),
         })
         {
             Assert.True(File.ReadAllLines(Path.Combine(held, file)).Length > atLeast, file);
