@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime;
 using System.Runtime.CompilerServices;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
@@ -77,7 +78,7 @@ public sealed class LearnerReports : IDisposable
         }
 
         Sections = sections;
-        parts.Add(AggregatePart.Of(new CompletionMarker(this)));
+        parts.Add(AggregatePart.Of(new CompletionMarker(this, lastCollection)));
         Aggregate = new CombinedAggregate(parts);
     }
 
@@ -287,9 +288,15 @@ public sealed class LearnerReports : IDisposable
 
     /// <summary>
     /// The last part of <see cref="Aggregate"/>: marks the reports complete once every table before it is. It has no
-    /// state, so a report's partial file (<c>--partial</c>) holds it as an empty entry.
+    /// state, so a report's partial file (<c>--partial</c>) holds it as an empty entry. First it collects aggressively
+    /// (the large-object heap compacted, free memory given back to the system), so the writing's charts and tables
+    /// start from what the rows hold rather than from the fold's and the completions' high-water mark. Measured
+    /// (published, 3 runs alternating, with and without it): 200k events 179-180 -> 161-162 MiB peak, 1M 199-201 ->
+    /// 175-196 MiB, the same CPU (0.76-0.78 s, 2.51-2.58 s); 8M 241-249 -> 237-239 (2 runs). Only when the
+    /// completions had allocated 32 MiB since the last collection (<see cref="SequentialCompletion"/>'s rule), it did
+    /// not run at 200k and changed nothing there; a plain, non-aggressive collection gave 167-169 MiB at 200k.
     /// </summary>
-    private sealed class CompletionMarker(LearnerReports owner) : IPartialAggregate<CompletionMarker>
+    private sealed class CompletionMarker(LearnerReports owner, StrongBox<long> lastCollection) : IPartialAggregate<CompletionMarker>
     {
         public string StateName => "report.complete";
 
@@ -305,7 +312,15 @@ public sealed class LearnerReports : IDisposable
         {
         }
 
-        public void Complete(CompletionMarker result) => owner.IsComplete = true;
+        public void Complete(CompletionMarker result)
+        {
+            // Completion runs on one thread, part after part: no race on the box (see SequentialCompletion).
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            lastCollection.Value = GC.GetTotalAllocatedBytes(precise: false);
+
+            owner.IsComplete = true;
+        }
 
         public void WritePartial(CompletionMarker state, PartialWriter writer)
         {
