@@ -211,7 +211,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         var usedCourses = new HashSet<int>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            AnswerDistributionRecords.ReadSorted(state.Records, b, bucket, starts);
+            AnswerDistributionRecords.ReadSorted(state.Records, b, 0, 1, bucket, starts); // the whole bucket
             ReadOnlySpan<int> sorted = starts.Span;
             for (int i = 0; i < sorted.Length;)
             {

@@ -46,15 +46,10 @@ internal static class ProblemResponseRecords
     public static void Index(ReadOnlySpan<byte> bytes, RecordBuffer<int> starts) => WholeRecords.Index(bytes, HeaderBytes, What, starts);
 
     /// <summary>
-    /// Bucket <paramref name="bucket"/> of <paramref name="records"/> read into <paramref name="into"/>, with the starts
-    /// of its records in <paramref name="starts"/> sorted by <see cref="KeyOrder"/> (both buffers cleared first).
-    /// </summary>
-    public static void ReadSorted(HeldRecords<byte> records, int bucket, RecordBuffer<byte> into, RecordBuffer<int> starts)
-        => ReadSorted(records, bucket, 0, 1, into, starts);
-
-    /// <summary>
-    /// <see cref="ReadSorted(HeldRecords{byte}, int, RecordBuffer{byte}, RecordBuffer{int})"/> for the learners of part
-    /// <paramref name="part"/> of <paramref name="parts"/> of the bucket only (<see cref="LearnerBuckets.PartOf"/>).
+    /// The records of bucket <paramref name="bucket"/> of <paramref name="records"/> whose learners are in part
+    /// <paramref name="part"/> of <paramref name="parts"/> (<see cref="LearnerBuckets.PartOf"/>; 0 of 1: the whole
+    /// bucket) read into <paramref name="into"/>, with their starts in <paramref name="starts"/> sorted by
+    /// <see cref="KeyOrder"/> (both buffers cleared first).
     /// </summary>
     public static void ReadSorted(HeldRecords<byte> records, int bucket, int part, int parts, RecordBuffer<byte> into, RecordBuffer<int> starts)
     {

@@ -230,7 +230,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         var usedCourses = new HashSet<int>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
-            ProblemResponseRecords.ReadSorted(state.Records, b, bucket, starts);
+            ProblemResponseRecords.ReadSorted(state.Records, b, 0, 1, bucket, starts); // the whole bucket
             ReadOnlySpan<int> sorted = starts.Span;
             for (int i = 0; i < sorted.Length;)
             {
@@ -615,7 +615,6 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             byte[] bytes = _bucket.Items;
             ReadOnlySpan<int> sorted = _starts.Span;
             int used = 0;
-            Span<int> one = stackalloc int[1];
             for (int i = 0; i < sorted.Length;)
             {
                 i = NextLearnerProblem(bytes, sorted, i, out long attempts, out long first, out int start);
@@ -623,8 +622,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                 int rank = courseRank[ProblemResponseRecords.Course(r)];
                 foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in AnswersOf(ProblemResponseRecords.LatestOf(bytes, start)))
                 {
-                    one[0] = used;
-                    _rowStarts.AddRange(one);
+                    _rowStarts.Add(used);
                     used += ProblemResponseRowList.Encode(ref _rows, used, rank, ProblemResponseRecords.Problem(r), ProblemResponseRecords.User(r), answerId, question, answer,
                         correct, attempts, first, ProblemResponseRecords.Last(r));
                 }

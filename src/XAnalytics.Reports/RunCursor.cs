@@ -65,12 +65,7 @@ internal sealed class RunCursor<TItem>
             return false;
         }
 
-        item = _blocks[best][_next[best]++];
-        if (_next[best] == _count[best])
-        {
-            Advance(best);
-        }
-
+        item = Take(best);
         return true;
     }
 
@@ -88,22 +83,20 @@ internal sealed class RunCursor<TItem>
             return false;
         }
 
-        item = _blocks[_run][_next[_run]++];
-        if (_next[_run] == _count[_run])
-        {
-            Advance(_run);
-        }
-
+        item = Take(_run);
         return true;
     }
 
-    /// <summary>The run's next block, once its current one is read (file runs only).</summary>
-    private void Advance(int run)
+    /// <summary>The run's next item; once its block is read, a file run's next block is read (over the last).</summary>
+    private TItem Take(int run)
     {
-        if (_file is not null)
+        TItem item = _blocks[run][_next[run]++];
+        if (_next[run] == _count[run] && _file is not null)
         {
             _count[run] = _file.Read(run, ++_block[run], _blocks[run], ref _compressed);
             _next[run] = 0;
         }
+
+        return item;
     }
 }

@@ -16,7 +16,6 @@ internal static class WholeRecords
     public static void Index(ReadOnlySpan<byte> bytes, int headerBytes, string what, RecordBuffer<int> starts)
     {
         int at = 0;
-        Span<int> one = stackalloc int[1];
         while (at < bytes.Length)
         {
             int length = bytes.Length - at >= headerBytes ? BinaryPrimitives.ReadInt32LittleEndian(bytes[at..]) : 0;
@@ -25,8 +24,7 @@ internal static class WholeRecords
                 throw new InvalidDataException($"{what} is cut short.");
             }
 
-            one[0] = at;
-            starts.AddRange(one);
+            starts.Add(at);
             at += length;
         }
     }
