@@ -40,27 +40,55 @@ internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementIt
         // alike) are one learner or problem. Equal texts are next to each other in the rank order.
         int[] user = FirstOfEqual(_users);
         int[] entity = FirstOfEqual(_entities);
-        var attempted = new HashSet<(int Course, int Entity, int User)>();
-        var completed = new HashSet<(int Course, int Entity, int User)>();
+        // The distinct learners are counted from a sorted array of (course, problem, action, learner) marks, one per
+        // row, in which a learner's rows of a problem are next to each other. Two sets of such triples, grown as the
+        // rows were read, added 19 MiB to the working set at this step of a report over 8M generated events (20,000
+        // learners, 375,711 problem rows); the marks add 6 MiB (8 MiB allocated). The first pass counts the rows and
+        // adds the attempts, the second fills an array of that size (a list grown as it is read leaves the arrays it
+        // outgrew on the large object heap).
         var tallies = new Dictionary<(int Course, int Entity), (long Attempted, long Completed, long Attempts)>();
+        int count = 0;
         RunCursor<ModuleEngagementItem> items = Items();
         while (items.TryNextInRunOrder(out ModuleEngagementItem it))
         {
-            if (it.Entity != ModuleEngagementEntity.Problem || it.Action is not (ModuleEngagementAction.Attempted or ModuleEngagementAction.Completed))
+            if (IsProblemMark(it))
             {
-                continue;
+                ref (long Attempted, long Completed, long Attempts) tally = ref CollectionsMarshal.GetValueRefOrAddDefault(tallies, (it.Course, entity[it.EntityId]), out _);
+                tally.Attempts += it.Action == ModuleEngagementAction.Attempted ? it.Count : 0;
+                count++;
+            }
+        }
+
+        var sorted = new ProblemMark[count];
+        int at = 0;
+        items = Items();
+        while (items.TryNextInRunOrder(out ModuleEngagementItem it))
+        {
+            if (IsProblemMark(it))
+            {
+                sorted[at++] = new ProblemMark(it.Course, entity[it.EntityId], it.Action, user[it.User]);
+            }
+        }
+
+        sorted.AsSpan().Sort();
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            ProblemMark m = sorted[i];
+            // Compared, not Equals: a record struct's Equals with an enum field boxed it in the precompiled (ReadyToRun)
+            // code this loop runs in (called once, it is never compiled again): 17 MiB over 8M generated events.
+            if (i > 0 && m.CompareTo(sorted[i - 1]) == 0)
+            {
+                continue; // the same learner's row of the same problem and action on another day
             }
 
-            var key = (it.Course, entity[it.EntityId]);
-            ref (long Attempted, long Completed, long Attempts) tally = ref CollectionsMarshal.GetValueRefOrAddDefault(tallies, key, out _);
-            if (it.Action == ModuleEngagementAction.Attempted)
+            ref (long Attempted, long Completed, long Attempts) tally = ref CollectionsMarshal.GetValueRefOrNullRef(tallies, (m.Course, m.Entity));
+            if (m.Action == ModuleEngagementAction.Attempted)
             {
-                tally.Attempted += attempted.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
-                tally.Attempts += it.Count;
+                tally.Attempted++;
             }
             else
             {
-                tally.Completed += completed.Add((key.Course, key.Item2, user[it.User])) ? 1 : 0;
+                tally.Completed++;
             }
         }
 
@@ -82,6 +110,21 @@ internal sealed class ModuleEngagementRowList : SortedRunList<ModuleEngagementIt
         }
 
         return byCourse;
+    }
+
+    private static bool IsProblemMark(in ModuleEngagementItem it) =>
+        it.Entity == ModuleEngagementEntity.Problem && it.Action is (ModuleEngagementAction.Attempted or ModuleEngagementAction.Completed);
+
+    /// <summary>A learner's row of a problem with an action (ranks), ordered so that equal marks are next to each other.</summary>
+    private readonly record struct ProblemMark(int Course, int Entity, ModuleEngagementAction Action, int User) : IComparable<ProblemMark>
+    {
+        public int CompareTo(ProblemMark other)
+        {
+            int c = Course.CompareTo(other.Course);
+            c = c != 0 ? c : Entity.CompareTo(other.Entity);
+            c = c != 0 ? c : ((byte)Action).CompareTo((byte)other.Action);
+            return c != 0 ? c : User.CompareTo(other.User);
+        }
     }
 
     /// <summary>For each rank of <paramref name="texts"/> (sorted), the first rank with the same text.</summary>
