@@ -17,6 +17,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     private readonly T[]?[] _held = new T[]?[LearnerBuckets.Count];
     private readonly int[] _counts = new int[LearnerBuckets.Count];
     private readonly long[] _totals = new long[LearnerBuckets.Count];
+    private long[]? _slices; // records per bucket and finest part (AddFor, AddWholeFor): the exact size of any part
     private byte[] _raw = [];
     private byte[] _compressed = [];
 
@@ -78,6 +79,30 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     }
 
     /// <summary>
+    /// <see cref="Add"/> to the bucket of <paramref name="learner"/> (<see cref="LearnerBuckets.Of"/>, the value
+    /// <see cref="LearnerBuckets.PartOf"/> reads back), counted by the finest part too, so that
+    /// <see cref="ReadBucket{TPart}"/> sizes its buffer for the largest part exactly.
+    /// </summary>
+    public void AddFor(long learner, in T record)
+    {
+        CountSlice(learner, 1);
+        Add(LearnerBuckets.Of(learner), record);
+    }
+
+    /// <summary><see cref="AddWhole"/> to the bucket of <paramref name="learner"/>, counted as <see cref="AddFor"/> counts.</summary>
+    public void AddWholeFor(long learner, ReadOnlySpan<T> records)
+    {
+        CountSlice(learner, records.Length);
+        AddWhole(LearnerBuckets.Of(learner), records);
+    }
+
+    private void CountSlice(long learner, int records)
+    {
+        _slices ??= new long[LearnerBuckets.Count * LearnerBuckets.MaxParts];
+        _slices[(LearnerBuckets.Of(learner) * LearnerBuckets.MaxParts) + LearnerBuckets.PartOf(learner, LearnerBuckets.MaxParts)] += records;
+    }
+
+    /// <summary>
     /// Adds <paramref name="records"/> to <paramref name="bucket"/> whole: when they do not fit in the bucket's block
     /// the block is written to the scratch files first, and more than a block is written at once as a block of its
     /// own, so a block never splits them. Variable-length records (length-prefixed bytes, <c>T</c> = <see cref="byte"/>)
@@ -125,6 +150,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
             from._totals[b] = 0;
         }
 
+        MergeSlices(from);
         from.ReleaseHeld();
         Owners.UnionWith(from.Owners);
         from.Owners.Clear();
@@ -147,6 +173,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
             from._totals[b] = 0;
         }
 
+        MergeSlices(from);
         from.ReleaseHeld();
         Owners.UnionWith(from.Owners);
         from.Owners.Clear();
@@ -167,8 +194,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
         // heap until a full collection. Over 8M events (buckets of 10-17 MB) problem_response's working set rose in
         // steps of 16 MiB at the 1st, 4th, 9th and 15th bucket (135 -> 207 MiB). A part is sized with an eighth to
         // spare, as learners do not split evenly.
-        long largest = Largest();
-        long room = parts == 1 ? largest : (largest / parts) + (largest / parts / 8);
+        long room = LargestPart(parts);
         into.EnsureCapacity((int)Math.Min(Array.MaxLength, into.Count + room));
         part.AddTo(into, HeldOf(bucket));
         Spill.Read(bucket, Owners, into, part);
@@ -189,6 +215,52 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     {
         Array.Clear(_held);
         Array.Clear(_counts);
+    }
+
+    /// <summary>
+    /// The records of the largest part of any bucket read in <paramref name="parts"/>: exact when the records were
+    /// counted by part (<see cref="AddFor"/>); otherwise the largest bucket's share with an eighth to spare, as learners
+    /// do not split evenly, and the buffer grows (doubling) for a part larger than that. Over 8M generated events
+    /// problem_response's buffer grew so from 11 to 23 MB at its 17th part of 32.
+    /// </summary>
+    private long LargestPart(int parts)
+    {
+        if (parts == 1 || _slices is null)
+        {
+            long largest = Largest();
+            return parts == 1 ? largest : (largest / parts) + (largest / parts / 8);
+        }
+
+        int perPart = LearnerBuckets.MaxParts / parts;
+        long most = 0;
+        for (int at = 0; at < _slices.Length; at += perPart)
+        {
+            long sum = 0;
+            for (int s = at; s < at + perPart; s++)
+            {
+                sum += _slices[s];
+            }
+
+            most = Math.Max(most, sum);
+        }
+
+        return most;
+    }
+
+    private void MergeSlices(HeldRecords<T> from)
+    {
+        if (from._slices is null)
+        {
+            return;
+        }
+
+        _slices ??= new long[from._slices.Length];
+        for (int i = 0; i < _slices.Length; i++)
+        {
+            _slices[i] += from._slices[i];
+        }
+
+        Array.Clear(from._slices);
     }
 
     private long Largest()

@@ -29,6 +29,9 @@ internal static class LearnerBuckets
     /// </summary>
     public const long PartBytes = 16L << 20;
 
+    /// <summary>The most parts a bucket is read in (<see cref="Parts"/>): <see cref="PartOf"/> of this many is the finest part, and a part of fewer is a run of them.</summary>
+    public const int MaxParts = 256;
+
     private const ulong Multiplier = 0x9E3779B97F4A7C15UL;
 
     /// <summary>The bucket of a learner: a multiplicative hash's top bits (user keys are often small numbers).</summary>
@@ -46,7 +49,7 @@ internal static class LearnerBuckets
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partBytes, 1);
         int parts = 1;
-        while (parts < 256 && bytes > partBytes * parts)
+        while (parts < MaxParts && bytes > partBytes * parts)
         {
             parts <<= 1;
         }

@@ -15,5 +15,5 @@ public sealed class VideoPartial
     internal byte[] Scratch { get; set; } = new byte[256];
 
     /// <summary>Adds a record to its learner's bucket, writing the bucket's block to the scratch files when it fills.</summary>
-    internal void Add(in VideoKeyedRecord record) => Records.Add(LearnerBuckets.Of(record.Event.User), record);
+    internal void Add(in VideoKeyedRecord record) => Records.AddFor(record.Event.User, record);
 }

@@ -113,6 +113,53 @@ public sealed class BucketPartsTests : IDisposable
     }
 
     /// <summary>
+    /// Records added by learner (<see cref="HeldRecords{T}.AddWholeFor"/>, two partials merged) are counted by part:
+    /// the buffer is made the size of the largest part of any bucket at the first read, exactly, and never grows.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void ReadBucket_RecordsAddedByLearner_BufferSizedForLargestPartOnce(int parts)
+    {
+        var spill = new BucketSpill<byte>(_dir.FullName, "bucket-parts");
+        try
+        {
+            var one = new HeldRecords<byte>(spill, blockRecords: 256);
+            var two = new HeldRecords<byte>(spill, blockRecords: 256);
+            var partBytes = new long[LearnerBuckets.Count, parts];
+            for (int i = 0; i < 3000; i++)
+            {
+                // Learners of uneven activity: some parts hold more than their share.
+                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 17 == 0 ? 3 : i % 700)];
+                byte[] record = new byte[4 + user.Length + 2];
+                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
+                user.CopyTo(record, 4);
+                long learner = TestLearner.Of(record);
+                (i % 3 == 0 ? two : one).AddWholeFor(learner, record);
+                partBytes[LearnerBuckets.Of(learner), LearnerBuckets.PartOf(learner, parts)] += record.Length;
+            }
+
+            one.MergeWholeFrom(two);
+            long largest = partBytes.Cast<long>().Max();
+            var into = new RecordBuffer<byte>();
+            var starts = new RecordBuffer<int>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    WholeRecords.ReadBucket<TestLearner>(one, b, part, parts, into, starts, 4, "A test record");
+                    Assert.Equal(partBytes[b, part], into.Count);
+                    Assert.Equal(largest, into.Items.Length);
+                }
+            }
+        }
+        finally
+        {
+            spill.Close();
+        }
+    }
+
+    /// <summary>
     /// video, problem_response and answer_distribution over a generated archive (and edX's acceptance logs, when
     /// present), spilled, with a completion budget of 64 KiB (their buckets read in parts) write the same files as with
     /// the default budget (each bucket read whole).
