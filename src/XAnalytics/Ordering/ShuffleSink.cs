@@ -64,7 +64,8 @@ internal sealed class ShuffleSink : IEventSink
         _bufferBytes = (int)Math.Clamp(_options.MemoryBytes / 2 / Math.Max(1, context.Threads) / Buckets, MinBufferBytes, 16L * 1024 * 1024);
         _spillFolder = new SpillFolder(_options.ScratchDirectory, "shuffle", createNow: true, CloseFiles, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(Name);
-        return SinkTarget<EventBatch>.CleaningUp(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
+        var block = new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
+        return SinkTarget<EventBatch>.CleaningUp(block, _spillFolder.Close, SinkTarget<EventBatch>.EndingOutputOnFailure(block.Completion, _outputBlock));
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)

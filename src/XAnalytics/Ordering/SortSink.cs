@@ -70,8 +70,10 @@ public sealed class SortSink : IEventSink
         _runBudget = Math.Max(8L * 1024 * 1024, _options.MemoryBytes / 2 / Math.Max(1, context.Threads));
         _spillFolder = new SpillFolder(_options.ScratchDirectory, "sort", createNow: true, CloseSpills, context.CancellationToken);
         StageCounters counters = context.Counters.ForStage(Name);
-        return SinkTarget<EventBatch>.CleaningUp(new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions()), _spillFolder.Close);
+        var block = new ActionBlock<EventBatch>(batch => Accumulate(batch, counters), context.ParallelBlockOptions());
+        return SinkTarget<EventBatch>.CleaningUp(block, _spillFolder.Close, SinkTarget<EventBatch>.EndingOutputOnFailure(block.Completion, _outputBlock));
     }
+
 
     /// <inheritdoc/>
     public async Task CompleteAsync(CancellationToken cancellationToken)

@@ -45,6 +45,31 @@ internal sealed class SinkTarget<T> : ITargetBlock<T>
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default).Unwrap());
 
+    /// <summary>
+    /// <paramref name="reading"/> (the completion of a sink's block that feeds <paramref name="output"/>, another sink's
+    /// block, only once it has read everything: a sort's, a shuffle's), or, when it fails or is cancelled, the same once
+    /// <paramref name="output"/> has been faulted and has ended. A parts sink deletes its staging folder as its block
+    /// ends, and the run must not return before it: a sort cancelled before its merge left that to the cancellation,
+    /// and its staging folder was once still there as its caller went on.
+    /// </summary>
+    public static Task EndingOutputOnFailure(Task reading, IDataflowBlock output)
+        => reading.ContinueWith(
+            static async (done, state) =>
+            {
+                if (!done.IsCompletedSuccessfully)
+                {
+                    var output = (IDataflowBlock)state!;
+                    output.Fault(new OperationCanceledException("The sink stopped before it wrote its output."));
+                    await Task.WhenAny(output.Completion).ConfigureAwait(false);
+                }
+
+                return done;
+            },
+            output,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default).Unwrap().Unwrap();
+
     public void Complete() => _head.Complete();
 
     public void Fault(Exception exception) => _head.Fault(exception);

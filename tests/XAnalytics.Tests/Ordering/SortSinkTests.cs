@@ -168,12 +168,56 @@ public sealed class SortSinkTests
         Assert.Empty(Directory.GetFileSystemEntries(scratch));
         Assert.False(Directory.Exists(dir.PathOf("out")));
 
-        // The output's staging folder goes when the parts writer's chain sees the cancellation, which may be just after
-        // the run has returned (a loaded CI host once deleted it while this test's folder was being removed).
-        Assert.True(
-            SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(dir.Root, ".out.staging-*").Length == 0, TimeSpan.FromSeconds(10)),
-            "the cancelled run's staging folder is deleted");
+        // The output's staging folder is gone when the run returns (the sort's block ends once its output has).
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Root, ".out.staging-*"));
         GC.KeepAlive(sink); // what the sink still holds is not finalized before the check
+    }
+
+    /// <summary>
+    /// A sort cancelled before its merge ends its output's block, and the run returns only once that block has ended
+    /// (its cleanup, here slow, done): a parts sink's staging folder is gone when the caller goes on.
+    /// </summary>
+    [Fact]
+    public async Task Sort_CancelledBeforeItsMerge_RunReturnsAfterTheOutputHasEnded()
+    {
+        using var dir = new TempDir();
+        await TestArchives.GenerateAsync(dir.PathOf("in"), events: 20_000, files: 3, courses: 2, learners: 300, days: 3);
+        using var cancel = new CancellationTokenSource();
+        var output = new SlowToEndSink();
+        var sink = new SortSink(new SortOptions { MemoryBytes = 16L * 1024 * 1024, ScratchDirectory = dir.PathOf("scratch") }, output)
+        {
+            AfterSpillCreated = cancel.Cancel,
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 1), [], sink, cancel.Token).WaitAsync(Run.Timeout));
+
+        Assert.True(output.Ended, "the run returned before its output's block had ended");
+    }
+
+    /// <summary>An output whose block, once faulted, takes a while to end (as a sink deleting a large staging folder).</summary>
+    private sealed class SlowToEndSink : IEventSink
+    {
+        private volatile bool _ended;
+
+        public bool Ended => _ended;
+
+        public bool RequiresInputOrder => true;
+
+        public System.Threading.Tasks.Dataflow.ITargetBlock<EventBatch> CreateBlock(StageContext context)
+        {
+            var block = new System.Threading.Tasks.Dataflow.ActionBlock<EventBatch>(batch => batch.Dispose());
+            Task ended = block.Completion.ContinueWith(
+                async _ =>
+                {
+                    await Task.Delay(300);
+                    _ended = true;
+                },
+                TaskScheduler.Default).Unwrap();
+            return new XAnalytics.Pipeline.SinkTarget<EventBatch>(block, ended);
+        }
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>This process's open file descriptors on files under <paramref name="folder"/> (Linux; none elsewhere).</summary>
