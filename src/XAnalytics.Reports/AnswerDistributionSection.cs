@@ -155,23 +155,16 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
             result.Records.ReleaseHeld();
             result.Records.Owners.Clear(); // its spilled blocks are read: the partial is empty now
-            var rows = new List<AnswerDistributionRow>();
-            foreach (KeyValuePair<(int Course, string Part), PartTally> kv in worker.ByPart)
+            string[] courses = new string[worker.Tallies.PartCount == 0 ? 0 : MaxCourse(worker.Tallies) + 1];
+            for (int p = 0; p < worker.Tallies.PartCount; p++)
             {
-                Distribute(_facts.Courses.Name(kv.Key.Course), kv.Key.Part, kv.Value, rows);
+                int course = worker.Tallies.Part(p).Course;
+                courses[course] ??= _facts.Courses.Name(course);
             }
 
-            worker.ByPart.Clear();
-            rows.Sort(static (a, b) =>
-            {
-                int c = string.CompareOrdinal(a.CourseId, b.CourseId);
-                c = c != 0 ? c : string.CompareOrdinal(a.ModuleId, b.ModuleId);
-                c = c != 0 ? c : string.CompareOrdinal(a.PartId, b.PartId);
-                c = c != 0 ? c : string.CompareOrdinal(a.ValueId, b.ValueId);
-                c = c != 0 ? c : string.CompareOrdinal(a.AnswerValue, b.AnswerValue);
-                return c != 0 ? c : string.CompareOrdinal(a.Variant, b.Variant);
-            });
-            Rows = rows;
+            AnswerDistributionItem[] rows = Distribute(worker);
+            AnswerDistributionRowList.Sort(rows, courses, worker.Texts);
+            Rows = new AnswerDistributionRowList(rows, courses, worker.Texts);
         }
         finally
         {
@@ -381,23 +374,22 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// same answers (<see cref="CompleteWorker.AnswersOf"/>), each counted in its part's tally with this learner's
     /// <paramref name="key"/> (user, time, first or last, problem and display name).
     /// </summary>
-    private static void AddAnswers(CompleteWorker worker, int course, AnswerKey key, ReadOnlyMemory<byte> json)
+    private static void AddAnswers(CompleteWorker worker, int course, in AnswerKey key, ReadOnlyMemory<byte> json)
     {
-        foreach ((string part, Answer template) in worker.AnswersOf(json))
+        foreach ((int part, int answer) in worker.AnswersOf(json))
         {
-            (CollectionsMarshal.GetValueRefOrAddDefault(worker.ByPart, (course, part), out _) ??= new PartTally()).Add(in key, template);
+            worker.Tallies.Add(course, part, in key, answer, worker.Answer(answer).GroupingKey);
         }
     }
 
     /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>).</summary>
-    private static List<(string Part, Answer Template)> ParseAnswers(ReadOnlyMemory<byte> json)
+    private static void ParseAnswers(ReadOnlyMemory<byte> json, CompleteWorker worker)
     {
-        var byPart = new List<(string Part, Answer Template)>();
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement data = doc.RootElement;
         if (!data.TryGetProperty("answers", out JsonElement answers) || answers.ValueKind != JsonValueKind.Object)
         {
-            return byPart;
+            return;
         }
 
         JsonElement? correctMap = data.TryGetProperty("correct_map", out JsonElement cm) && cm.ValueKind == JsonValueKind.Object ? cm : null;
@@ -415,13 +407,13 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 // "If its value is different, we assume it's a moniker."
                 JsonElement? valueId = answer is not { } given || !JsonElement.DeepEquals(value, given) ? value : null;
                 bool hasVariant = sub.TryGetProperty("variant", out JsonElement variant);
-                Add(byPart, submission.Name, Make(answer, valueId, hasVariant, hasVariant ? variant : null,
+                worker.AddParsed(submission.Name, Make(worker.Texts, answer, valueId, hasVariant, hasVariant ? variant : null,
                     sub.TryGetProperty("question", out JsonElement q) ? q : null,
                     sub.TryGetProperty("response_type", out JsonElement rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null,
                     Truthy(sub.TryGetProperty("correct", out JsonElement c) ? c : null)));
             }
 
-            return byPart;
+            return;
         }
 
         JsonElement? seed = data.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.Object && state.TryGetProperty("seed", out JsonElement sd)
@@ -435,38 +427,57 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
             bool correct = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("correctness", out JsonElement c) && c.ValueKind == JsonValueKind.String
                 && c.GetString() == "correct";
-            Add(byPart, answer.Name, Make(null, answer.Value, true, seed, null, null, correct));
+            worker.AddParsed(answer.Name, Make(worker.Texts, null, answer.Value, true, seed, null, null, correct));
         }
-
-        return byPart;
-
-        static void Add(List<(string Part, Answer Template)> byPart, string part, Answer answer) => byPart.Add((part, answer));
     }
 
     /// <summary>
-    /// <c>AnswerDistributionPerCourseMixin.reducer</c> for one course and part, from its tally: edX sorts the part's
+    /// <c>AnswerDistributionPerCourseMixin.reducer</c> for every course and part, from its tally: edX sorts the part's
     /// answers by time and walks them from the most recent, so the latest answer decides the response type, whether
     /// value ids are written, the problem id and display name, and each grouping key's row takes its metadata from its
-    /// own most recent answer; the rows come in the order of their groups' most recent answers, latest first.
+    /// own most recent answer; the rows come in the order of the parts first met, and in a part in the order of their
+    /// groups' most recent answers, latest first.
     /// </summary>
-    private static void Distribute(string course, string part, PartTally tally, List<AnswerDistributionRow> rows)
+    private static AnswerDistributionItem[] Distribute(CompleteWorker worker)
     {
-        if (tally.Latest is not { } latest || latest.ResponseType is null || !s_validResponseTypes.Contains(latest.ResponseType))
+        AnswerTallies tallies = worker.Tallies;
+        InternedBytes texts = worker.Texts;
+        (int[] starts, int[] order) = tallies.GroupsByPart();
+        var rows = new RecordBuffer<AnswerDistributionItem>();
+        int empty = texts.Intern(string.Empty);
+        for (int p = 0; p < tallies.PartCount; p++)
         {
-            return;
+            ref readonly AnswerTallies.Tally tally = ref tallies.Part(p);
+            if (tally.Answer < 0 || !worker.IsValidResponseType(worker.Answer(tally.Answer).ResponseType))
+            {
+                continue;
+            }
+
+            bool usesValueId = worker.Answer(tally.Answer).HasValueId;
+            Span<int> groups = order.AsSpan(starts[p], starts[p + 1] - starts[p]);
+            groups.Sort(new LatestFirst(tallies, texts));
+            foreach (int g in groups)
+            {
+                ref readonly AnswerTallies.Group group = ref tallies.GroupAt(g);
+                AnswerTexts answer = worker.Answer(group.Answer);
+                rows.Add(new AnswerDistributionItem(
+                    tally.Course, tally.Key.ProblemId, tally.PartId, answer.Correct, group.First, group.Last, usesValueId ? answer.ValueIdText : empty,
+                    usesValueId ? answer.ValueWithIds : answer.ValueWithoutIds, answer.Variant, tally.Key.DisplayName < 0 ? empty : tally.Key.DisplayName, answer.Question));
+            }
         }
 
-        bool usesValueId = latest.HasValueId;
-        var groups = new List<GroupTally>(tally.Groups.Values);
-        groups.Sort(static (a, b) => b.RecentKey.CompareTo(a.RecentKey));
-        foreach (GroupTally g in groups)
+        return rows.Span.ToArray();
+    }
+
+    private static int MaxCourse(AnswerTallies tallies)
+    {
+        int max = 0;
+        for (int p = 0; p < tallies.PartCount; p++)
         {
-            Answer answer = g.Recent;
-            string valueId = usesValueId ? answer.ValueIdText : string.Empty;
-            string answerValue = usesValueId ? answer.ValueWithIds : answer.ValueWithoutIds;
-            rows.Add(new AnswerDistributionRow(course, tally.LatestKey.ProblemId, part, answer.Correct, g.First, g.Last, valueId, answerValue, answer.Variant,
-                tally.LatestKey.DisplayName ?? string.Empty, answer.Question));
+            max = Math.Max(max, tallies.Part(p).Course);
         }
+
+        return max;
     }
 
     /// <summary>
@@ -474,24 +485,22 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// or empty one counting as <c>1</c>) and the values the second reducer may write.
     /// The learner's fields (user, time, problem, display name) are not in it: <see cref="AddAnswers"/> pairs it with them.
     /// </summary>
-    private static Answer Make(
-        JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
+    private static AnswerTexts Make(
+        InternedBytes texts, JsonElement? answer, JsonElement? valueId, bool hasVariant, JsonElement? variant,
         JsonElement? question, string? responseType, bool correct)
     {
         string groupingVariant = !hasVariant ? "1" : variant is not { } v ? "None" : v.ValueKind == JsonValueKind.String && v.GetString()!.Length == 0 ? "1" : Python(v);
         string valueIdText = valueId is not null ? Stringify(valueId) : string.Empty;
-        return new Answer
-        {
-            HasValueId = valueId is not null,
-            GroupingKey = Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant,
-            ValueIdText = valueIdText,
-            ValueWithIds = answer is not null ? Stringify(answer, containsHtml: valueIdText.Length > 0) : string.Empty,
-            ValueWithoutIds = Stringify(answer ?? valueId),
-            Question = question is { } q ? Python(q) : string.Empty,
-            Variant = Truthy(variant) ? Python(variant!.Value) : string.Empty,
-            ResponseType = responseType,
-            Correct = correct,
-        };
+        return new AnswerTexts(
+            HasValueId: valueId is not null,
+            Correct: correct,
+            ResponseType: responseType is null ? -1 : texts.Intern(responseType),
+            GroupingKey: texts.Intern(Stringify(valueId is not null ? valueId : answer) + "_" + groupingVariant),
+            ValueIdText: texts.Intern(valueIdText),
+            ValueWithIds: texts.Intern(answer is not null ? Stringify(answer, containsHtml: valueIdText.Length > 0) : string.Empty),
+            ValueWithoutIds: texts.Intern(Stringify(answer ?? valueId)),
+            Question: texts.Intern(question is { } q ? Python(q) : string.Empty),
+            Variant: texts.Intern(Truthy(variant) ? Python(variant!.Value) : string.Empty));
     }
 
     /// <summary>
@@ -550,134 +559,26 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     private static partial Regex Tag();
 
     /// <summary>
-    /// One answer of one submission, with what edX's second reducer reads of it, already as text: one per distinct
-    /// submission and part (learners who gave the same answers share it); the learner's fields are an <see cref="AnswerKey"/>.
+    /// One answer of one submission, with what edX's second reducer reads of it, as text ids (in
+    /// <see cref="CompleteWorker.Texts"/>): one per distinct answer (learners who gave the same answers share it); the
+    /// learner's fields are an <see cref="AnswerKey"/>.
     /// </summary>
-    private sealed record Answer
+    /// <param name="HasValueId">The answer has an <c>answer_value_id</c>.</param>
+    /// <param name="Correct">The answer was graded correct.</param>
+    /// <param name="ResponseType">Its response type (-1: none).</param>
+    /// <param name="GroupingKey"><c>get_answer_grouping_key</c>.</param>
+    /// <param name="ValueIdText"><c>stringify(answer.get('answer_value_id', ''))</c>.</param>
+    /// <param name="ValueWithIds">The answer value written when the part's latest answer has a value id: <c>answer.get('answer', '')</c>, markup stripped when this answer has a value id.</param>
+    /// <param name="ValueWithoutIds">The answer value written otherwise: <c>answer.get('answer', answer.get('answer_value_id'))</c>.</param>
+    /// <param name="Question">The question.</param>
+    /// <param name="Variant">The variant.</param>
+    private readonly record struct AnswerTexts(
+        bool HasValueId, bool Correct, int ResponseType, int GroupingKey, int ValueIdText, int ValueWithIds, int ValueWithoutIds, int Question, int Variant);
+
+    /// <summary>Orders a part's groups by their most recent answers, latest first.</summary>
+    private readonly struct LatestFirst(AnswerTallies tallies, InternedBytes texts) : IComparer<int>
     {
-        /// <summary>The answer has an <c>answer_value_id</c>.</summary>
-        public bool HasValueId { get; init; }
-
-        /// <summary><c>get_answer_grouping_key</c>.</summary>
-        public required string GroupingKey { get; init; }
-
-        /// <summary><c>stringify(answer.get('answer_value_id', ''))</c>.</summary>
-        public required string ValueIdText { get; init; }
-
-        /// <summary>The answer value written when the part's latest answer has a value id: <c>answer.get('answer', '')</c>, markup stripped when this answer has a value id.</summary>
-        public required string ValueWithIds { get; init; }
-
-        /// <summary>The answer value written otherwise: <c>answer.get('answer', answer.get('answer_value_id'))</c>.</summary>
-        public required string ValueWithoutIds { get; init; }
-
-        public required string Question { get; init; }
-
-        public required string Variant { get; init; }
-
-        public string? ResponseType { get; init; }
-
-        public bool Correct { get; init; }
-    }
-
-    /// <summary>
-    /// Where one answer stands in edX's sort of a part's answers (by time, then, where edX compares the answers' JSON
-    /// text, by learner and first before last; then by problem id, so that equal keys, which edX's sort leaves in any
-    /// order, still give one result), with the learner's problem and display name.
-    /// </summary>
-    private readonly record struct AnswerKey(long Ticks, ulong User, bool First, string ProblemId, string? DisplayName) : IComparable<AnswerKey>
-    {
-        public int CompareTo(AnswerKey other)
-        {
-            int c = Ticks.CompareTo(other.Ticks);
-            c = c != 0 ? c : User.CompareTo(other.User);
-            c = c != 0 ? c : other.First.CompareTo(First);
-            return c != 0 ? c : string.CompareOrdinal(ProblemId, other.ProblemId);
-        }
-    }
-
-    /// <summary>One course and part in <see cref="Complete"/>: its latest answer and its grouping keys' tallies.</summary>
-    private sealed class PartTally
-    {
-        /// <summary>The part's most recent answer (null until one is added).</summary>
-        public Answer? Latest { get; private set; }
-
-        public AnswerKey LatestKey { get; private set; }
-
-        /// <summary>Per <c>get_answer_grouping_key</c>, its counts and most recent answer.</summary>
-        public Dictionary<string, GroupTally> Groups { get; } = new(StringComparer.Ordinal);
-
-        public void Add(in AnswerKey key, Answer answer)
-        {
-            if (Latest is null || key.CompareTo(LatestKey) > 0)
-            {
-                Latest = answer;
-                LatestKey = key;
-            }
-
-            ref GroupTally? group = ref CollectionsMarshal.GetValueRefOrAddDefault(Groups, answer.GroupingKey, out _);
-            if (group is null)
-            {
-                group = new GroupTally(answer, key);
-            }
-            else
-            {
-                group.Offer(answer, key);
-            }
-
-            if (key.First)
-            {
-                group.First++;
-            }
-            else
-            {
-                group.Last++;
-            }
-        }
-
-        /// <summary>Adds another worker's tally of the same course and part.</summary>
-        public void MergeFrom(PartTally from)
-        {
-            if (from.Latest is { } latest && (Latest is null || from.LatestKey.CompareTo(LatestKey) > 0))
-            {
-                Latest = latest;
-                LatestKey = from.LatestKey;
-            }
-
-            foreach (KeyValuePair<string, GroupTally> kv in from.Groups)
-            {
-                ref GroupTally? group = ref CollectionsMarshal.GetValueRefOrAddDefault(Groups, kv.Key, out _);
-                if (group is null)
-                {
-                    group = kv.Value;
-                    continue;
-                }
-
-                group.Offer(kv.Value.Recent, kv.Value.RecentKey);
-                group.First += kv.Value.First;
-                group.Last += kv.Value.Last;
-            }
-        }
-    }
-
-    /// <summary>One grouping key of a part: its first and last counts and its most recent answer (its row's metadata).</summary>
-    private sealed class GroupTally(Answer recent, AnswerKey recentKey)
-    {
-        public Answer Recent { get; private set; } = recent;
-
-        public AnswerKey RecentKey { get; private set; } = recentKey;
-
-        public long First { get; set; }
-
-        public long Last { get; set; }
-
-        public void Offer(Answer answer, in AnswerKey key)
-        {
-            if (key.CompareTo(RecentKey) > 0)
-            {
-                Recent = answer;
-                RecentKey = key;
-            }
-        }
+        public int Compare(int x, int y) => tallies.GroupAt(y).Key.CompareTo(in tallies.GroupAt(x).Key, texts);
     }
 
     /// <summary>Orders folded records as a partial writes them: course (by written position), username, problem id bytes.</summary>
@@ -699,17 +600,37 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
         private readonly RecordBuffer<byte> _bucket = new();
         private readonly RecordBuffer<int> _starts = new();
-        private readonly Dictionary<ulong, (byte[] Utf8, string Text)> _texts = [];
+        private readonly Dictionary<AnswerTexts, int> _answerIds = [];
+        private readonly RecordBuffer<AnswerTexts> _answerTable = new();
+        private readonly HashSet<int> _validResponseTypes = [];
 
-        /// <summary>The answers of the submissions of the bucket being folded (they point into its buffer), by hash (see <see cref="AnswersOf"/>).</summary>
-        private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, List<(string Part, Answer Template)> Answers)> _answers = [];
+        /// <summary>The answers of the submissions of the bucket being folded (they point into its buffer), by hash: where their (part, answer) pairs are in <see cref="_parsed"/> (see <see cref="AnswersOf"/>).</summary>
+        private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, int Start, int Count)> _answers = [];
+        private readonly RecordBuffer<(int Part, int Answer)> _parsed = new();
 
-        public Dictionary<(int Course, string Part), PartTally> ByPart { get; } = [];
+        public CompleteWorker()
+        {
+            Tallies = new AnswerTallies(Texts);
+            foreach (string type in s_validResponseTypes)
+            {
+                _validResponseTypes.Add(Texts.Intern(type));
+            }
+        }
+
+        /// <summary>Every text of the tallies and rows: problem and part ids, display names, answers' texts.</summary>
+        public InternedBytes Texts { get; } = new();
+
+        public AnswerTallies Tallies { get; }
+
+        /// <summary>Answer <paramref name="id"/>.</summary>
+        public AnswerTexts Answer(int id) => _answerTable.Items[id];
+
+        public bool IsValidResponseType(int id) => _validResponseTypes.Contains(id);
 
         /// <summary>Folds part <paramref name="part"/> of <paramref name="parts"/> of bucket <paramref name="b"/> of <paramref name="records"/> (let go of after its last part): each learner problem's first and last submissions counted in their parts' tallies.</summary>
         public void Fold(HeldRecords<byte> records, int b, int part, int parts)
         {
-            _answers.Clear(); // it points into the bucket's buffer, which is read over now
+            ClearAnswers(); // it points into the bucket's buffer, which is read over now
             AnswerDistributionRecords.ReadSorted(records, b, part, parts, _bucket, _starts);
             if (part == parts - 1)
             {
@@ -724,9 +645,9 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 ReadOnlySpan<byte> f = bytes.AsSpan(firstAt), l = bytes.AsSpan(lastAt);
                 int course = AnswerDistributionRecords.Course(f);
                 ulong user = XxHash3.HashToUInt64(AnswerDistributionRecords.User(f));
-                string problemId = Text(AnswerDistributionRecords.Problem(f));
-                string? firstName = AnswerDistributionRecords.HasFirst(f) ? Text(AnswerDistributionRecords.FirstName(f)) : null;
-                string? lastName = AnswerDistributionRecords.HasLast(l) ? Text(AnswerDistributionRecords.LastName(l)) : null;
+                int problemId = Texts.Intern(AnswerDistributionRecords.Problem(f));
+                int firstName = AnswerDistributionRecords.HasFirst(f) ? Texts.Intern(AnswerDistributionRecords.FirstName(f)) : -1;
+                int lastName = AnswerDistributionRecords.HasLast(l) ? Texts.Intern(AnswerDistributionRecords.LastName(l)) : -1;
                 ReadOnlySpan<byte> first = AnswerDistributionRecords.First(f, out int firstOffset), last = AnswerDistributionRecords.Last(l, out int lastOffset);
                 AddAnswers(this, course, new AnswerKey(AnswerDistributionRecords.FirstTicks(f), user, First: true, problemId, firstName), bytes.AsMemory(firstAt + firstOffset, first.Length));
                 AddAnswers(this, course, new AnswerKey(AnswerDistributionRecords.LastTicks(l), user, First: false, problemId, lastName), bytes.AsMemory(lastAt + lastOffset, last.Length));
@@ -734,45 +655,46 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         }
 
         /// <summary>
-        /// The answers of a submission by part, parsed once for the learners of the bucket who gave the same answers.
-        /// Past <see cref="MaxCached"/> submissions the cache starts again (answers many learners share are parsed
-        /// again once per restart; their tallies hold the answers kept).
+        /// The answers of a submission by part (text id, answer id), parsed once for the learners of the bucket who
+        /// gave the same answers. Past <see cref="MaxCached"/> submissions the cache starts again (answers many
+        /// learners share are parsed again once per restart; the answer table keeps each distinct answer once).
         /// </summary>
-        public List<(string Part, Answer Template)> AnswersOf(ReadOnlyMemory<byte> submission)
+        public ReadOnlySpan<(int Part, int Answer)> AnswersOf(ReadOnlyMemory<byte> submission)
         {
             ulong hash = XxHash3.HashToUInt64(submission.Span);
             if (_answers.TryGetValue(hash, out var known) && known.Submission.Span.SequenceEqual(submission.Span))
             {
-                return known.Answers;
+                return _parsed.Span.Slice(known.Start, known.Count);
             }
 
             if (_answers.Count >= MaxCached)
             {
-                _answers.Clear();
+                ClearAnswers();
             }
 
-            List<(string Part, Answer Template)> answers = ParseAnswers(submission);
-            _answers[hash] = (submission, answers);
-            return answers;
+            int start = _parsed.Count;
+            ParseAnswers(submission, this);
+            _answers[hash] = (submission, start, _parsed.Count - start);
+            return _parsed.Span[start..];
         }
 
-        /// <summary>A problem id's or display name's text, decoded once (there are few of them).</summary>
-        private string Text(ReadOnlySpan<byte> utf8)
+        /// <summary>Adds one answer of the submission being parsed (see <see cref="AnswersOf"/>).</summary>
+        public void AddParsed(string part, AnswerTexts answer)
         {
-            ulong hash = XxHash3.HashToUInt64(utf8);
-            if (_texts.TryGetValue(hash, out var known) && known.Utf8.AsSpan().SequenceEqual(utf8))
+            ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_answerIds, answer, out bool exists);
+            if (!exists)
             {
-                return known.Text;
+                id = _answerTable.Count;
+                _answerTable.Add(answer);
             }
 
-            if (_texts.Count >= MaxCached)
-            {
-                _texts.Clear();
-            }
+            _parsed.Add((Texts.Intern(part), id));
+        }
 
-            string text = Encoding.UTF8.GetString(utf8);
-            _texts[hash] = (utf8.ToArray(), text);
-            return text;
+        private void ClearAnswers()
+        {
+            _answers.Clear();
+            _parsed.Clear();
         }
     }
 }
