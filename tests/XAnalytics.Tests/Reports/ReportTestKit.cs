@@ -41,6 +41,29 @@ internal static class ReportTestKit
     }
 
     /// <summary>The CSV's header and rows, as a CSV reader (RFC 4180 quoting) sees them.</summary>
+    /// <summary>
+    /// A plain log of <paramref name="events"/> made-up <c>edx.ui.lms.link_clicked</c> events (two courses, three days,
+    /// every third click leaving the site) in <paramref name="dir"/>: the generator makes none, so a test that needs
+    /// link clicks without edX's acceptance logs reads these. Returns the file's path.
+    /// </summary>
+    public static string LinkClicks(string dir, int events = 600)
+    {
+        System.IO.Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "link-clicks.log");
+        var lines = new List<string>(events);
+        for (int i = 0; i < events; i++)
+        {
+            string course = i % 2 == 0 ? "course-v1:TestX+Links1+2015" : "course-v1:TestX+Links2+2015";
+            string target = i % 3 == 0 ? "https://www.example.com/reading" : "https://courses.example.org/courses/" + course + "/info";
+            lines.Add("{\"username\":\"test_learner_" + (i % 40) + "\",\"event_type\":\"edx.ui.lms.link_clicked\",\"event_source\":\"mobile\","
+                + "\"time\":\"2015-03-0" + (1 + (i % 3)) + "T10:00:00.000000+00:00\",\"context\":{\"course_id\":\"" + course + "\",\"org_id\":\"TestX\"},"
+                + "\"event\":{\"current_url\":\"https://courses.example.org/courses/" + course + "/courseware/a/b/\",\"target_url\":\"" + target + "\"}}");
+        }
+
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
     public static (string[] Header, List<string[]> Rows) ReadCsv(string path)
     {
         using SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true, HasHeader = true }).FromFile(path);
