@@ -85,21 +85,23 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     /// </summary>
     public void AddFor(long learner, in T record)
     {
-        CountSlice(learner, 1);
-        Add(LearnerBuckets.Of(learner), record);
+        int bucket = LearnerBuckets.Of(learner);
+        CountSlice(bucket, learner, 1);
+        Add(bucket, record);
     }
 
     /// <summary><see cref="AddWhole"/> to the bucket of <paramref name="learner"/>, counted as <see cref="AddFor"/> counts.</summary>
     public void AddWholeFor(long learner, ReadOnlySpan<T> records)
     {
-        CountSlice(learner, records.Length);
-        AddWhole(LearnerBuckets.Of(learner), records);
+        int bucket = LearnerBuckets.Of(learner);
+        CountSlice(bucket, learner, records.Length);
+        AddWhole(bucket, records);
     }
 
-    private void CountSlice(long learner, int records)
+    private void CountSlice(int bucket, long learner, int records)
     {
         _slices ??= new long[LearnerBuckets.Count * LearnerBuckets.MaxParts];
-        _slices[(LearnerBuckets.Of(learner) * LearnerBuckets.MaxParts) + LearnerBuckets.PartOf(learner, LearnerBuckets.MaxParts)] += records;
+        _slices[(bucket * LearnerBuckets.MaxParts) + LearnerBuckets.PartOf(learner, LearnerBuckets.MaxParts)] += records;
     }
 
     /// <summary>
@@ -192,8 +194,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
         // Room for the largest bucket's part at the first read: a completion reads its buckets one after the other into
         // one buffer, and growing it to each bucket larger than those before left the smaller arrays on the large-object
         // heap until a full collection. Over 8M events (buckets of 10-17 MB) problem_response's working set rose in
-        // steps of 16 MiB at the 1st, 4th, 9th and 15th bucket (135 -> 207 MiB). A part is sized with an eighth to
-        // spare, as learners do not split evenly.
+        // steps of 16 MiB at the 1st, 4th, 9th and 15th bucket (135 -> 207 MiB). A part is sized as LargestPart says.
         long room = LargestPart(parts);
         into.EnsureCapacity((int)Math.Min(Array.MaxLength, into.Count + room));
         part.AddTo(into, HeldOf(bucket));

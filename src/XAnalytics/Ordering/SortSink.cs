@@ -74,7 +74,6 @@ public sealed class SortSink : IEventSink
         return SinkTarget<EventBatch>.CleaningUp(block, _spillFolder.Close, SinkTarget<EventBatch>.EndingOutputOnFailure(block.Completion, _outputBlock));
     }
 
-
     /// <inheritdoc/>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
