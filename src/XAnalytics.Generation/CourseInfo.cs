@@ -103,6 +103,7 @@ internal sealed class CourseInfo
                         HandlerPath = Catalog.U(Handler(key, "problem_check")),
                         MaxGrade = inputs,
                         Sequential = seqIndex,
+                        Tags = TagsOf(hex),
                     });
                 }
 
@@ -141,5 +142,15 @@ internal sealed class CourseInfo
             CategoryNames = categoryNames,
             PathPrefix = Catalog.U(prefix),
         };
+    }
+
+    /// <summary>
+    /// A problem's saved tags (see <see cref="ProblemInfo.Tags"/>), from its block id's first byte rather than a draw
+    /// of its own, so that tagging problems left every other generated value as it was: seven problems in ten tagged.
+    /// </summary>
+    private static int TagsOf(string hex)
+    {
+        int b = Convert.ToInt32(hex[..2], 16);
+        return b < 180 ? b % (Vocabulary.TagDifficulties.Length * Vocabulary.TagOutcomes.Length) : -1;
     }
 }

@@ -29,4 +29,5 @@ internal enum EventKind : byte
     ForumCommentCreated,
     MobileVideo,
     Task,
+    LinkClicked,
 }

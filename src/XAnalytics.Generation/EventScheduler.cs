@@ -353,8 +353,10 @@ internal sealed class EventScheduler
             }
             else if (w < 96)
             {
+                // One event in a hundred of this draw's range follows a link instead of closing the page (the draw is
+                // the same, so adding link clicks left the rest of the schedule as it was).
                 playing = false;
-                ok = Emit(EventKind.PageClose, t, course, seq, 0);
+                ok = Emit(w < 95 ? EventKind.PageClose : EventKind.LinkClicked, t, course, seq, 0);
             }
             else if (w < 97.4)
             {

@@ -256,6 +256,26 @@ internal sealed partial class EventWriter
     private void WritePageClose(in EventRecord r) =>
         BrowserEnvelope("page_close"u8, _course.Sequentials[r.Item].PageUrl, default);
 
+    /// <summary>
+    /// <c>edx.ui.lms.link_clicked</c>: a link on a courseware page followed, to another page of the course (three in
+    /// five) or to another site, its event a JSON string as browsers log it.
+    /// </summary>
+    private void WriteLinkClicked(in EventRecord r)
+    {
+        ReadOnlySpan<byte> current = _course.Sequentials[r.Item].PageUrl;
+        ReadOnlySpan<byte> target = _rng.Chance(0.6)
+            ? _course.Sequentials[_rng.Below(_course.Sequentials.Length)].PageUrl
+            : Vocabulary.ExternalLinks[_rng.Below(Vocabulary.ExternalLinks.Length)];
+        _inner.Clear();
+        _innerJson.Reset(_inner);
+        _innerJson.WriteStartObject();
+        _innerJson.WriteString(Names.TargetUrl, target);
+        _innerJson.WriteString(Names.CurrentUrl, current);
+        _innerJson.WriteEndObject();
+        _innerJson.Flush();
+        BrowserEnvelope("edx.ui.lms.link_clicked"u8, current, _inner.WrittenSpan);
+    }
+
     /// <summary>The browser's form post: <c>input_&lt;id&gt;_2_1=value&amp;...</c>, quoted for old-style courses as old edX did.</summary>
     private void WriteProblemCheckBrowser(in EventRecord r)
     {
@@ -416,6 +436,17 @@ internal sealed partial class EventWriter
         WriteUserId();
         j.WriteString(Names.OrgId, _course.Org);
         j.WriteStartObject(Names.Asides);
+        if (problem.Tags >= 0)
+        {
+            int difficulties = Vocabulary.TagDifficulties.Length;
+            j.WriteStartObject(Names.TaggingAside);
+            j.WriteStartObject(Names.SavedTags);
+            j.WriteString(Names.Difficulty, Vocabulary.TagDifficulties[problem.Tags % difficulties]);
+            j.WriteString(Names.LearningOutcome, Vocabulary.TagOutcomes[problem.Tags / difficulties]);
+            j.WriteEndObject();
+            j.WriteEndObject();
+        }
+
         j.WriteEndObject();
         j.WriteStartObject(Names.Module);
         j.WriteString(Names.DisplayName, problem.DisplayName);

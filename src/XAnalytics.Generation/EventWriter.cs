@@ -145,6 +145,9 @@ internal sealed partial class EventWriter : IDisposable
             case EventKind.PageClose:
                 WritePageClose(r);
                 break;
+            case EventKind.LinkClicked:
+                WriteLinkClicked(r);
+                break;
             case EventKind.ProblemCheckBrowser:
                 WriteProblemCheckBrowser(r);
                 break;

@@ -51,6 +51,18 @@ internal static class Names
 
     public static readonly JsonEncodedText Asides = JsonEncodedText.Encode("asides");
 
+    public static readonly JsonEncodedText TargetUrl = JsonEncodedText.Encode("target_url");
+
+    public static readonly JsonEncodedText CurrentUrl = JsonEncodedText.Encode("current_url");
+
+    public static readonly JsonEncodedText TaggingAside = JsonEncodedText.Encode("tagging_aside");
+
+    public static readonly JsonEncodedText SavedTags = JsonEncodedText.Encode("saved_tags");
+
+    public static readonly JsonEncodedText Difficulty = JsonEncodedText.Encode("difficulty");
+
+    public static readonly JsonEncodedText LearningOutcome = JsonEncodedText.Encode("learning_outcome");
+
     public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
 
     public static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");

@@ -16,4 +16,11 @@ internal sealed class ProblemInfo
     public required int MaxGrade { get; init; }
 
     public required int Sequential { get; init; }
+
+    /// <summary>
+    /// The tags edX's tagging aside saved for the problem (<c>context.asides.tagging_aside.saved_tags</c> of its server
+    /// <c>problem_check</c>), as <see cref="Vocabulary.TagDifficulties"/> index + 3 x <see cref="Vocabulary.TagOutcomes"/>
+    /// index; -1 when the course team tagged nothing.
+    /// </summary>
+    public required int Tags { get; init; }
 }

@@ -84,6 +84,20 @@ internal static class Vocabulary
         "Math Expression Input", "Drag and Drop", "Image Mapped Input",
     ];
 
+    /// <summary>Pages on other sites that course pages link to (UTF-8).</summary>
+    public static readonly byte[][] ExternalLinks =
+    [
+        "https://en.wikipedia.org/wiki/Linear_algebra"u8.ToArray(), "https://www.youtube.com/watch?v=dQw4w9WgXcQ"u8.ToArray(),
+        "http://external.page.com/"u8.ToArray(), "https://docs.python.org/3/tutorial/index.html"u8.ToArray(),
+        "https://www.khanacademy.org/math/statistics-probability"u8.ToArray(), "//cdn.example.org/handout.pdf"u8.ToArray(),
+    ];
+
+    /// <summary>The difficulty tags of edX's tagging aside, as its acceptance logs write them.</summary>
+    public static readonly string[] TagDifficulties = ["Easy", "Medium", "Hard"];
+
+    /// <summary>The learning-outcome tags of edX's tagging aside, as its acceptance logs write them.</summary>
+    public static readonly string[] TagOutcomes = ["Learned nothing", "Learned a few things", "Learned everything"];
+
     public static readonly string[] ResponseTypes =
     [
         "multiplechoiceresponse", "choiceresponse", "numericalresponse", "stringresponse", "optionresponse",

@@ -231,6 +231,57 @@ public sealed partial class ArchiveGeneratorTests : IDisposable
     }
 
     [Fact]
+    public async Task GenerateAsync_LinkClicksAndSavedTags_ShapedAsEdxLogsThem()
+    {
+        GenerationResult result = await Generate("t", o => o with { Events = 20_000, BadRate = 0 });
+        int clicks = 0, external = 0, internalClicks = 0, serverChecks = 0, tagged = 0;
+        var difficulties = new HashSet<string>();
+        var tagsByProblem = new Dictionary<string, string>();
+        foreach (GeneratedFile file in result.Files)
+        {
+            foreach (byte[] line in ReadLines(file.Path))
+            {
+                using JsonDocument doc = JsonDocument.Parse(line);
+                JsonElement e = doc.RootElement;
+                string type = e.GetProperty("event_type").GetString()!;
+                if (type == "edx.ui.lms.link_clicked")
+                {
+                    clicks++;
+                    Assert.Equal("browser", e.GetProperty("event_source").GetString());
+                    Assert.StartsWith("/courses/", new Uri(e.GetProperty("page").GetString()!).AbsolutePath, StringComparison.Ordinal);
+                    using JsonDocument inner = JsonDocument.Parse(e.GetProperty("event").GetString()!);
+                    string current = inner.RootElement.GetProperty("current_url").GetString()!;
+                    string target = inner.RootElement.GetProperty("target_url").GetString()!;
+                    Assert.Equal(e.GetProperty("page").GetString(), current);
+                    bool sameHost = Uri.TryCreate(target, UriKind.Absolute, out Uri? t) && t.Host == new Uri(current).Host;
+                    external += sameHost ? 0 : 1;
+                    internalClicks += sameHost ? 1 : 0;
+                }
+                else if (type == "problem_check" && e.GetProperty("event_source").GetString() == "server")
+                {
+                    serverChecks++;
+                    JsonElement asides = e.GetProperty("context").GetProperty("asides");
+                    string problem = e.GetProperty("event").GetProperty("problem_id").GetString()!;
+                    string tags = asides.TryGetProperty("tagging_aside", out JsonElement aside) ? aside.GetProperty("saved_tags").GetRawText() : "";
+                    if (tags.Length > 0)
+                    {
+                        tagged++;
+                        difficulties.Add(aside.GetProperty("saved_tags").GetProperty("difficulty").GetString()!);
+                    }
+
+                    // A problem's tags are the course team's: the same in every submission to it.
+                    Assert.Equal(tagsByProblem.GetValueOrDefault(problem, tags), tags);
+                    tagsByProblem[problem] = tags;
+                }
+            }
+        }
+
+        Assert.True(clicks > 50 && external > 10 && internalClicks > 10, $"clicks {clicks}, external {external}, internal {internalClicks}");
+        Assert.True(tagged > serverChecks / 3 && tagged < serverChecks, $"tagged {tagged} of {serverChecks} server problem_check events");
+        Assert.Equal(["Easy", "Hard", "Medium"], difficulties.Order());
+    }
+
+    [Fact]
     public async Task GenerateAsync_InvalidOptions_Throws()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Generate("x", o => o with { Files = 0 }));
