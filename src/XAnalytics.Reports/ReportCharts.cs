@@ -157,7 +157,7 @@ internal static partial class ReportCharts
     /// </summary>
     public static void WarmUp()
     {
-        var plot = new Plot();
+        using var plot = new Plot();
         plot.Title("warm-up");
         plot.YLabel("y");
         plot.Add.Scatter(new double[] { 0, 1 }, new double[] { 0, 1 }).LegendText = "x";

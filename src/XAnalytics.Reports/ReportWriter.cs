@@ -267,7 +267,11 @@ public static class ReportWriter
 
         string png = Path.Combine("charts", name + ".png");
         string svg = Path.Combine("charts", name + ".svg");
-        ReportCharts.Save(plot, Path.Combine(dir, png), Path.Combine(dir, svg));
+        using (plot)
+        {
+            ReportCharts.Save(plot, Path.Combine(dir, png), Path.Combine(dir, svg));
+        }
+
         written.Add(png);
         written.Add(svg);
         return "charts/" + name + ".svg";
