@@ -40,11 +40,10 @@ internal static class ReportTestKit
         return (inputs, System.IO.Directory.CreateDirectory(Path.Combine(dir, "scratch")).FullName);
     }
 
-    /// <summary>The CSV's header and rows, as a CSV reader (RFC 4180 quoting) sees them.</summary>
     /// <summary>
     /// A plain log of <paramref name="events"/> made-up <c>edx.ui.lms.link_clicked</c> events (two courses, three days,
-    /// every third click leaving the site) in <paramref name="dir"/>: the generator makes none, so a test that needs
-    /// link clicks without edX's acceptance logs reads these. Returns the file's path.
+    /// every third click leaving the site) in <paramref name="dir"/>, for tests that need known link clicks without
+    /// edX's acceptance logs (generated archives have some, one event in a hundred, but at random). Returns the file's path.
     /// </summary>
     public static string LinkClicks(string dir, int events = 600)
     {
@@ -64,6 +63,7 @@ internal static class ReportTestKit
         return path;
     }
 
+    /// <summary>The CSV's header and rows, as a CSV reader (RFC 4180 quoting) sees them.</summary>
     public static (string[] Header, List<string[]> Rows) ReadCsv(string path)
     {
         using SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true, HasHeader = true }).FromFile(path);
