@@ -515,11 +515,6 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             lines.Add((label, xs, ys));
         }
 
-        if (lines.Count == 0)
-        {
-            return null;
-        }
-
         string? svg = SvgStepChart.Draw("Video drop-off: learners per 5-second segment", "seconds into the video", "learners", lines);
         if (svg is null)
         {

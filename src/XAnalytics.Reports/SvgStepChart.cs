@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security;
 using System.Text;
 
 namespace XAnalytics.Reports;
@@ -73,37 +72,38 @@ internal static class SvgStepChart
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" ")
             .Append("font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\" font-size=\"12\">\n")
             .Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n")
-            .Append(CultureInfo.InvariantCulture, $"<text x=\"{(Left + right) / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{Escape(title)}</text>\n");
+            .Append(CultureInfo.InvariantCulture, $"<text x=\"{(Left + right) / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{ReportWriter.Encode(title)}</text>\n");
 
         // The grid, ticks and their labels: y ticks integers from 0, x ticks at round values from the first multiple.
+        List<double> yTicks = Ticks(0, yTop + (yStep / 2), yStep);
+        List<double> xTicks = Ticks(Math.Ceiling(xMin / xStep) * xStep, xMax + (xStep / 1e6), xStep);
         svg.Append("<g stroke=\"#000000\" stroke-opacity=\"0.1\">");
-        for (double y = 0; y <= yTop + (yStep / 2); y += yStep)
+        foreach (double y in yTicks)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<path d=\"M{Left} {Y(y):0.#}H{right}\"/>");
         }
 
-        double xFirst = Math.Ceiling(xMin / xStep) * xStep;
-        for (double x = xFirst; x <= xMax + (xStep / 1e6); x += xStep)
+        foreach (double x in xTicks)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<path d=\"M{X(x):0.#} {Top}V{bottom}\"/>");
         }
 
         svg.Append("</g>\n<g text-anchor=\"end\">");
-        for (double y = 0; y <= yTop + (yStep / 2); y += yStep)
+        foreach (double y in yTicks)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{Y(y) + 4:0.#}\">{y.ToString("0", CultureInfo.InvariantCulture)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{Y(y) + 4:0.#}\">{y:0}</text>");
         }
 
         svg.Append("</g>\n<g text-anchor=\"middle\">");
-        for (double x = xFirst; x <= xMax + (xStep / 1e6); x += xStep)
+        foreach (double x in xTicks)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(x):0.#}\" y=\"{bottom + 16}\">{x.ToString("0.##", CultureInfo.InvariantCulture)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(x):0.#}\" y=\"{bottom + 16}\">{x:0.##}</text>");
         }
 
         svg.Append("</g>\n")
             .Append(CultureInfo.InvariantCulture, $"<path d=\"M{Left} {Top}V{bottom}H{right}\" fill=\"none\" stroke=\"#000000\"/>\n")
-            .Append(CultureInfo.InvariantCulture, $"<text x=\"{(Left + right) / 2}\" y=\"{height - 12}\" text-anchor=\"middle\" font-size=\"14\">{Escape(xLabel)}</text>\n")
-            .Append(CultureInfo.InvariantCulture, $"<text x=\"18\" y=\"{(Top + bottom) / 2}\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 {(Top + bottom) / 2})\">{Escape(yLabel)}</text>\n");
+            .Append(CultureInfo.InvariantCulture, $"<text x=\"{(Left + right) / 2}\" y=\"{height - 12}\" text-anchor=\"middle\" font-size=\"14\">{ReportWriter.Encode(xLabel)}</text>\n")
+            .Append(CultureInfo.InvariantCulture, $"<text x=\"18\" y=\"{(Top + bottom) / 2}\" text-anchor=\"middle\" font-size=\"14\" transform=\"rotate(-90 18 {(Top + bottom) / 2})\">{ReportWriter.Encode(yLabel)}</text>\n");
 
         // The lines: from each point across to the next x, then up or down to its y (ScottPlot's StepHorizontal).
         svg.Append(CultureInfo.InvariantCulture, $"<clipPath id=\"plot\"><rect x=\"{Left}\" y=\"{Top - 2}\" width=\"{right - Left}\" height=\"{bottom - Top + 4}\"/></clipPath>\n<g clip-path=\"url(#plot)\" fill=\"none\" stroke-width=\"1.5\">\n");
@@ -144,7 +144,7 @@ internal static class SvgStepChart
         {
             int y = Top + 18 + (l * 20);
             svg.Append(CultureInfo.InvariantCulture, $"<path d=\"M{legendX} {y - 4}h22\" stroke=\"{s_palette[l % s_palette.Length]}\" stroke-width=\"2\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{legendX + 28}\" y=\"{y}\">{Escape(lines[l].Label)}</text>\n");
+                .Append(CultureInfo.InvariantCulture, $"<text x=\"{legendX + 28}\" y=\"{y}\">{ReportWriter.Encode(lines[l].Label)}</text>\n");
         }
 
         return svg.Append("</svg>\n").ToString();
@@ -165,5 +165,15 @@ internal static class SvgStepChart
         return integers ? Math.Max(1, Math.Round(step)) : step;
     }
 
-    private static string Escape(string text) => SecurityElement.Escape(text);
+    /// <summary>The ticks from <paramref name="first"/>, <paramref name="step"/> apart, up to <paramref name="last"/> (the grid and the labels draw the same ones).</summary>
+    private static List<double> Ticks(double first, double last, double step)
+    {
+        var ticks = new List<double>();
+        for (double t = first; t <= last; t += step)
+        {
+            ticks.Add(t);
+        }
+
+        return ticks;
+    }
 }
