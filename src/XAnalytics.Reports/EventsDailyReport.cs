@@ -42,7 +42,7 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
 
             if (run > 0)
             {
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _) += run;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, EventsDailyPartial.Key(key.Day, key.Course, key.Family), out _) += run;
             }
 
             key = (f.Day, f.Course, f.Family);
@@ -51,7 +51,7 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
 
         if (run > 0)
         {
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, key, out _) += run;
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Counts, EventsDailyPartial.Key(key.Day, key.Course, key.Family), out _) += run;
         }
     }
 
@@ -60,7 +60,7 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
     {
         ArgumentNullException.ThrowIfNull(into);
         ArgumentNullException.ThrowIfNull(from);
-        foreach (KeyValuePair<(int, int, EventFamily), long> kv in from.Counts)
+        foreach (KeyValuePair<PackedKey, long> kv in from.Counts)
         {
             System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(into.Counts, kv.Key, out _) += kv.Value;
         }
@@ -71,17 +71,17 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
     {
         ArgumentNullException.ThrowIfNull(result);
         var rows = new List<EventsDailyRow>(result.Counts.Count);
-        foreach (KeyValuePair<(int Day, int Course, EventFamily Family), long> kv in result.Counts)
+        foreach (KeyValuePair<PackedKey, long> kv in result.Counts)
         {
-            rows.Add(new EventsDailyRow(
-                DateOnly.FromDayNumber(kv.Key.Day), kv.Key.Course < 0 ? "" : _facts.Courses.Name(kv.Key.Course), kv.Key.Family, kv.Value));
+            (int day, int course, EventFamily family) = EventsDailyPartial.Fields(kv.Key);
+            rows.Add(new EventsDailyRow(DateOnly.FromDayNumber(day), course < 0 ? "" : _facts.Courses.Name(course), family, kv.Value));
         }
 
         rows.Sort(static (a, b) =>
         {
             int c = a.Day.CompareTo(b.Day);
             c = c != 0 ? c : string.CompareOrdinal(a.CourseId, b.CourseId);
-            return c != 0 ? c : a.Family.CompareTo(b.Family);
+            return c != 0 ? c : ((byte)a.Family).CompareTo((byte)b.Family);
         });
         Rows = rows;
     }
@@ -105,11 +105,12 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
         writer.WriteUInt((ulong)_facts.LearnerEvents);
         _facts.Courses.Write(writer);
         writer.WriteUInt((ulong)state.Counts.Count);
-        foreach (KeyValuePair<(int Day, int Course, EventFamily Family), long> kv in state.Counts)
+        foreach (KeyValuePair<PackedKey, long> kv in state.Counts)
         {
-            writer.WriteInt(kv.Key.Day);
-            writer.WriteInt(kv.Key.Course);
-            writer.WriteUInt((ulong)kv.Key.Family);
+            (int day, int course, EventFamily family) = EventsDailyPartial.Fields(kv.Key);
+            writer.WriteInt(day);
+            writer.WriteInt(course);
+            writer.WriteUInt((ulong)family);
             writer.WriteUInt((ulong)kv.Value);
         }
     }
@@ -128,7 +129,7 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
             int day = (int)reader.ReadInt();
             int course = CourseTable.Remap(courses, reader.ReadInt(), reader);
             var family = (EventFamily)reader.ReadUInt();
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(partial.Counts, (day, course, family), out _) += (long)reader.ReadUInt();
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(partial.Counts, EventsDailyPartial.Key(day, course, family), out _) += (long)reader.ReadUInt();
         }
 
         return partial;
