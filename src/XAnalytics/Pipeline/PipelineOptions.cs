@@ -17,14 +17,14 @@ public sealed record PipelineOptions
 
     /// <summary>
     /// Batches each block may hold before it pushes back on the one before it. Default: 2 per thread, which
-    /// with 1 MiB batches bounds the data in flight to a few MiB per core whatever the archive's size.
+    /// with 256 KiB batches bounds the data in flight to about a MiB per core whatever the archive's size.
     /// </summary>
     public int? BoundedCapacity { get; init; }
 
     /// <summary>Longest line accepted, in bytes; longer ones are rejected as too-long without being held. Default 16 MiB.</summary>
     public int MaxLineBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Bytes of lines a batch collects before it is sent on. Default 1 MiB.</summary>
+    /// <summary>Bytes of lines a batch collects before it is sent on. Default 256 KiB.</summary>
     public int BatchBytes { get; init; } = Events.EventBatch.DefaultDataBytes;
 
     /// <summary>Events a batch holds at most. Default 4096.</summary>

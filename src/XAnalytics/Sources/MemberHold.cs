@@ -12,7 +12,7 @@ namespace XAnalytics.Sources;
 /// A batch is tagged with the member being inflated when it was sealed: all its lines came from that member or
 /// earlier ones, so it is released once that member is verified. Lines of the member before it that share its
 /// batch are held (and, if the member fails, rejected) with it. At most <see cref="MaxHeldBatches"/> batches are held
-/// (about 16 MiB with the default 1 MiB batches): beyond that the oldest flow on as before, and a failure of their
+/// (about 4 MiB with the default 256 KiB batches): beyond that the oldest flow on as before, and a failure of their
 /// member is reported as a bad file saying how many of its lines were already counted. A file of one member larger
 /// than the bound thus costs only the delay of the bound, never more memory.
 /// </remarks>
