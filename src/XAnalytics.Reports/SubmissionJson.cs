@@ -164,6 +164,125 @@ internal static class SubmissionJson
     /// <summary>Whether object or array node <paramref name="container"/> has a member or an item.</summary>
     public static bool IsNotEmpty(RecordBuffer<Node> nodes, int container) => nodes.Items[container].FirstChild >= 0;
 
+    /// <summary>
+    /// Lists what both answer tables read of a submission's data, in the order they read it (edX's
+    /// <c>problem_response.py</c> and <c>answer_dist.py</c> walk the same members): the root object's members, then
+    /// <c>correct_map</c>'s when it is an object, <c>answers</c>'s, and <c>submission</c>'s when it is an object.
+    /// </summary>
+    /// <returns>-1 when the data is left to the document (the root is not an object, or a name is escaped); 0 when
+    /// there is nothing to read (<c>answers</c> absent or not an object); 1 when <paramref name="parts"/> is ready.</returns>
+    public static int OpenAnswers(ReadOnlySpan<byte> json, RecordBuffer<Node> nodes, RecordBuffer<Member> members, out AnswerParts parts)
+    {
+        parts = default;
+        int top = AddMembers(nodes, 0, members);
+        if (top < 0 || nodes.Items[0].Value.Kind != JsonTokenType.StartObject)
+        {
+            return -1;
+        }
+
+        ReadOnlySpan<Member> root = members.Span.Slice(top, members.Count - top);
+        int a = Find(json, root, "answers"u8);
+        if (a < 0 || root[a].Value.Kind != JsonTokenType.StartObject)
+        {
+            return 0;
+        }
+
+        int c = Find(json, root, "correct_map"u8);
+        int s = Find(json, root, "submission"u8);
+        int st = Find(json, root, "state"u8);
+        Value answers = root[a].Value;
+        Value? submission = s >= 0 && root[s].Value.Kind == JsonTokenType.StartObject ? root[s].Value : null;
+        int mapAt = -1, mapCount = 0;
+        if (c >= 0 && root[c].Value.Kind == JsonTokenType.StartObject)
+        {
+            Value map = root[c].Value;
+            if ((mapAt = AddMembers(nodes, map.Node, members)) < 0)
+            {
+                return -1;
+            }
+
+            mapCount = members.Count - mapAt;
+        }
+
+        int answersAt = AddMembers(nodes, answers.Node, members);
+        if (answersAt < 0)
+        {
+            return -1;
+        }
+
+        int answersCount = members.Count - answersAt;
+        int submissionsAt = -1, submissionsEnd = -1;
+        if (submission is { } sv)
+        {
+            if ((submissionsAt = AddMembers(nodes, sv.Node, members)) < 0)
+            {
+                return -1;
+            }
+
+            submissionsEnd = members.Count;
+        }
+
+        parts = new AnswerParts(answersAt, answersCount, mapAt, mapCount, submissionsAt, submissionsEnd, st >= 0 ? top + st : -1);
+        return 1;
+    }
+
+    /// <summary>
+    /// Whether submission member <paramref name="i"/> is one edX reads (<c>for answer_id, submission in
+    /// submissions.iteritems()</c>: a visible answer id, an object, and an answer of that id), with its name and that
+    /// answer's value.
+    /// </summary>
+    public static bool IsAnswered(ReadOnlySpan<byte> json, RecordBuffer<Member> members, in AnswerParts parts, int i, out ReadOnlySpan<byte> name, out Value answer)
+    {
+        Member submission = members.Items[i];
+        name = json[submission.Name..submission.NameEnd];
+        answer = default;
+        int v;
+        if (IsHidden(name) || submission.Value.Kind != JsonTokenType.StartObject
+            || (v = Find(json, members.Span.Slice(parts.AnswersAt, parts.AnswersCount), name)) < 0)
+        {
+            return false;
+        }
+
+        answer = members.Items[parts.AnswersAt + v].Value;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether answer member <paramref name="i"/> is one edX reads when there is no submission (a visible answer id with
+    /// an entry in <c>correct_map</c>), with its name and where that entry stands among the members.
+    /// </summary>
+    public static bool IsMapped(ReadOnlySpan<byte> json, RecordBuffer<Member> members, in AnswerParts parts, int i, out ReadOnlySpan<byte> name, out int entry)
+    {
+        Member answer = members.Items[i];
+        name = json[answer.Name..answer.NameEnd];
+        entry = -1;
+        int e;
+        if (IsHidden(name) || parts.CorrectMapAt < 0 || (e = Find(json, members.Span.Slice(parts.CorrectMapAt, parts.CorrectMapCount), name)) < 0)
+        {
+            return false;
+        }
+
+        entry = parts.CorrectMapAt + e;
+        return true;
+    }
+
+    /// <summary>edX's hidden answer ids, which neither table reads: those ending <c>_dynamath</c> or <c>_comment</c>.</summary>
+    public static bool IsHidden(ReadOnlySpan<byte> answerId) => answerId.EndsWith("_dynamath"u8) || answerId.EndsWith("_comment"u8);
+
+    /// <summary>Where <see cref="OpenAnswers"/> listed a submission's parts among the members (-1: absent).</summary>
+    /// <param name="AnswersAt">The first of <c>answers</c>'s members.</param>
+    /// <param name="AnswersCount">How many.</param>
+    /// <param name="CorrectMapAt">The first of <c>correct_map</c>'s members (-1: not an object).</param>
+    /// <param name="CorrectMapCount">How many.</param>
+    /// <param name="SubmissionsAt">The first of <c>submission</c>'s members (-1: not an object; the tables then read the answers alone).</param>
+    /// <param name="SubmissionsEnd">Past the last of them.</param>
+    /// <param name="State">The root's <c>state</c> member (-1: absent).</param>
+    internal readonly record struct AnswerParts(int AnswersAt, int AnswersCount, int CorrectMapAt, int CorrectMapCount, int SubmissionsAt, int SubmissionsEnd, int State)
+    {
+        /// <summary>The correct map's members as a range, (-1, 0) when it is not an object.</summary>
+        public (int Start, int Count) CorrectMap => (CorrectMapAt, CorrectMapCount);
+    }
+
     /// <summary>A JSON value in the bytes: a string's contents between its quotes (escapes as written), else its whole text.</summary>
     /// <param name="Start">Where it starts.</param>
     /// <param name="End">Where it ends (exclusive).</param>
