@@ -51,22 +51,62 @@ public sealed partial class AnswerDistributionSection
     private static bool TryReadAnswers(ReadOnlySpan<byte> json, ForwardBuffers b)
     {
         RecordBuffer<SubmissionJson.Member> members = b.Members;
-        int opened = SubmissionJson.OpenAnswers(json, b.Nodes, members, out SubmissionJson.AnswerParts parts);
-        if (opened <= 0)
+        int top = SubmissionJson.AddMembers(b.Nodes, 0, members);
+        if (top < 0 || b.Nodes.Items[0].Value.Kind != JsonTokenType.StartObject)
         {
-            return opened == 0;
+            return false;
         }
 
-        if (parts.SubmissionsAt >= 0)
+        int topCount = members.Count - top;
+        int a = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "answers"u8);
+        if (a < 0 || members.Items[top + a].Value.Kind != JsonTokenType.StartObject)
         {
-            for (int i = parts.SubmissionsAt; i < parts.SubmissionsEnd; i++)
+            return true;
+        }
+
+        int c = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "correct_map"u8);
+        int s = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "submission"u8);
+        int st = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "state"u8);
+        (int Start, int Count) correctMap = (-1, 0);
+        if (c >= 0 && members.Items[top + c].Value.Kind == JsonTokenType.StartObject)
+        {
+            int at = SubmissionJson.AddMembers(b.Nodes, members.Items[top + c].Value.Node, members);
+            if (at < 0)
             {
-                if (!SubmissionJson.IsAnswered(json, members, parts, i, out _, out SubmissionJson.Value value))
+                return false;
+            }
+
+            correctMap = (at, members.Count - at);
+        }
+
+        int answersAt = SubmissionJson.AddMembers(b.Nodes, members.Items[top + a].Value.Node, members);
+        if (answersAt < 0)
+        {
+            return false;
+        }
+
+        int answersCount = members.Count - answersAt;
+        if (s >= 0 && members.Items[top + s].Value.Kind == JsonTokenType.StartObject)
+        {
+            int subAt = SubmissionJson.AddMembers(b.Nodes, members.Items[top + s].Value.Node, members);
+            if (subAt < 0)
+            {
+                return false;
+            }
+
+            int subEnd = members.Count;
+            for (int i = subAt; i < subEnd; i++)
+            {
+                SubmissionJson.Member submission = members.Items[i];
+                ReadOnlySpan<byte> name = json[submission.Name..submission.NameEnd];
+                int v;
+                if (IsHidden(name) || submission.Value.Kind != JsonTokenType.StartObject
+                    || (v = SubmissionJson.Find(json, members.Span.Slice(answersAt, answersCount), name)) < 0)
                 {
                     continue;
                 }
 
-                SubmissionJson.Member submission = members.Items[i];
+                SubmissionJson.Value value = members.Items[answersAt + v].Value;
                 int inner = SubmissionJson.AddMembers(b.Nodes, submission.Value.Node, members);
                 if (inner < 0)
                 {
@@ -100,9 +140,9 @@ public sealed partial class AnswerDistributionSection
         }
 
         SubmissionJson.Value? seed = null;
-        if (parts.State >= 0 && members.Items[parts.State].Value.Kind == JsonTokenType.StartObject)
+        if (st >= 0 && members.Items[top + st].Value.Kind == JsonTokenType.StartObject)
         {
-            int stateAt = SubmissionJson.AddMembers(b.Nodes, members.Items[parts.State].Value.Node, members);
+            int stateAt = SubmissionJson.AddMembers(b.Nodes, members.Items[top + st].Value.Node, members);
             if (stateAt < 0)
             {
                 return false;
@@ -112,16 +152,18 @@ public sealed partial class AnswerDistributionSection
             members.Truncate(stateAt);
         }
 
-        for (int i = parts.AnswersAt; i < parts.AnswersAt + parts.AnswersCount; i++)
+        for (int i = answersAt; i < answersAt + answersCount; i++)
         {
-            if (!SubmissionJson.IsMapped(json, members, parts, i, out _, out int e))
+            SubmissionJson.Member answer = members.Items[i];
+            ReadOnlySpan<byte> name = json[answer.Name..answer.NameEnd];
+            int e;
+            if (IsHidden(name) || correctMap.Start < 0 || (e = SubmissionJson.Find(json, members.Span.Slice(correctMap.Start, correctMap.Count), name)) < 0)
             {
                 continue;
             }
 
-            SubmissionJson.Member answer = members.Items[i];
             bool correct = false;
-            SubmissionJson.Value entry = members.Items[e].Value;
+            SubmissionJson.Value entry = members.Items[correctMap.Start + e].Value;
             if (entry.Kind == JsonTokenType.StartObject)
             {
                 int entryAt = SubmissionJson.AddMembers(b.Nodes, entry.Node, members);
@@ -474,6 +516,7 @@ public sealed partial class AnswerDistributionSection
         return (forward, text.ToString());
     }
 
+    private static bool IsHidden(ReadOnlySpan<byte> answerId) => answerId.EndsWith("_dynamath"u8) || answerId.EndsWith("_comment"u8);
 
     /// <summary>What <see cref="TryReadAnswers"/> reads with, a worker's own (kept from submission to submission).</summary>
     private sealed class ForwardBuffers

@@ -52,23 +52,62 @@ public sealed partial class ProblemResponseSection
     /// </summary>
     private static bool TryAddAnswers(ReadOnlySpan<byte> json, RecordBuffer<SubmissionJson.Node> nodes, RecordBuffer<SubmissionJson.Member> members, ref byte[] scratch, ParsedAnswers into)
     {
-        int opened = SubmissionJson.OpenAnswers(json, nodes, members, out SubmissionJson.AnswerParts parts);
-        if (opened <= 0)
+        int top = SubmissionJson.AddMembers(nodes, 0, members);
+        if (top < 0 || nodes.Items[0].Value.Kind != JsonTokenType.StartObject)
         {
-            return opened == 0;
+            return false;
         }
 
-        (int Start, int Count) correctMap = parts.CorrectMap;
-        if (parts.SubmissionsAt >= 0)
+        int topCount = members.Count - top;
+        int a = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "answers"u8);
+        if (a < 0 || members.Items[top + a].Value.Kind != JsonTokenType.StartObject)
         {
-            for (int i = parts.SubmissionsAt; i < parts.SubmissionsEnd; i++)
+            return true;
+        }
+
+        int c = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "correct_map"u8);
+        int s = SubmissionJson.Find(json, members.Span.Slice(top, topCount), "submission"u8);
+        (int Start, int Count) correctMap = (-1, 0);
+        if (c >= 0 && members.Items[top + c].Value.Kind == JsonTokenType.StartObject)
+        {
+            int at = SubmissionJson.AddMembers(nodes, members.Items[top + c].Value.Node, members);
+            if (at < 0)
             {
-                if (!SubmissionJson.IsAnswered(json, members, parts, i, out ReadOnlySpan<byte> name, out SubmissionJson.Value value))
+                return false;
+            }
+
+            correctMap = (at, members.Count - at);
+        }
+
+        int answersAt = SubmissionJson.AddMembers(nodes, members.Items[top + a].Value.Node, members);
+        if (answersAt < 0)
+        {
+            return false;
+        }
+
+        int answersCount = members.Count - answersAt;
+        if (s >= 0 && members.Items[top + s].Value.Kind == JsonTokenType.StartObject)
+        {
+            int subAt = SubmissionJson.AddMembers(nodes, members.Items[top + s].Value.Node, members);
+            if (subAt < 0)
+            {
+                return false;
+            }
+
+            int subEnd = members.Count;
+            for (int i = subAt; i < subEnd; i++)
+            {
+                SubmissionJson.Member submission = members.Items[i];
+                ReadOnlySpan<byte> name = json[submission.Name..submission.NameEnd];
+                int v;
+                if (IsHidden(name) || submission.Value.Kind != JsonTokenType.StartObject
+                    || (v = SubmissionJson.Find(json, members.Span.Slice(answersAt, answersCount), name)) < 0)
                 {
                     continue;
                 }
 
-                int inner = SubmissionJson.AddMembers(nodes, members.Items[i].Value.Node, members);
+                SubmissionJson.Value value = members.Items[answersAt + v].Value;
+                int inner = SubmissionJson.AddMembers(nodes, submission.Value.Node, members);
                 if (inner < 0)
                 {
                     return false;
@@ -104,14 +143,14 @@ public sealed partial class ProblemResponseSection
             return true;
         }
 
-        for (int i = parts.AnswersAt; i < parts.AnswersAt + parts.AnswersCount; i++)
+        for (int i = answersAt; i < answersAt + answersCount; i++)
         {
-            if (!SubmissionJson.IsMapped(json, members, parts, i, out ReadOnlySpan<byte> name, out _))
+            SubmissionJson.Member answer = members.Items[i];
+            ReadOnlySpan<byte> name = json[answer.Name..answer.NameEnd];
+            if (IsHidden(name) || correctMap.Start < 0 || SubmissionJson.Find(json, members.Span.Slice(correctMap.Start, correctMap.Count), name) < 0)
             {
                 continue;
             }
-
-            SubmissionJson.Member answer = members.Items[i];
 
             int first = into.TextCount;
             into.AddText(name);
@@ -233,4 +272,5 @@ public sealed partial class ProblemResponseSection
         return true;
     }
 
+    private static bool IsHidden(ReadOnlySpan<byte> answerId) => answerId.EndsWith("_dynamath"u8) || answerId.EndsWith("_comment"u8);
 }
