@@ -382,8 +382,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         }
     }
 
-    /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>), read from its document (see <see cref="ParseAnswers"/>).</summary>
-    private static void AddDocumentAnswers(ReadOnlyMemory<byte> json, CompleteWorker worker)
+    /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>).</summary>
+    private static void ParseAnswers(ReadOnlyMemory<byte> json, CompleteWorker worker)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement data = doc.RootElement;
@@ -536,6 +536,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     private static bool IsHidden(string answerId) => answerId.EndsWith("_dynamath", StringComparison.Ordinal) || answerId.EndsWith("_comment", StringComparison.Ordinal);
 
+
     private static ReadOnlySpan<byte> Unescaped(AnswerDistributionPartial target, in FieldValue v)
     {
         if (!v.HasEscapes)
@@ -672,24 +673,13 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             }
 
             int start = _parsed.Count;
-            _ = ParseAnswers(submission, this);
+            ParseAnswers(submission, this);
             _answers[hash] = (submission, start, _parsed.Count - start);
             return _parsed.Span[start..];
         }
 
-        /// <summary>The (part, answer) pairs of the submissions parsed lately (for tests).</summary>
-        public ReadOnlySpan<(int Part, int Answer)> Parsed => _parsed.Span;
-
-        /// <summary>What the answers are read forward with.</summary>
-        public ForwardBuffers Forward { get; } = new();
-
         /// <summary>Adds one answer of the submission being parsed (see <see cref="AnswersOf"/>).</summary>
-        public void AddParsed(string part, AnswerTexts answer) => AddParsed(Texts.Intern(part), answer);
-
-        /// <summary>Adds one answer of the submission being parsed, its part's UTF-8 name given.</summary>
-        public void AddParsed(ReadOnlySpan<byte> part, AnswerTexts answer) => AddParsed(Texts.Intern(part), answer);
-
-        private void AddParsed(int part, AnswerTexts answer)
+        public void AddParsed(string part, AnswerTexts answer)
         {
             ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_answerIds, answer, out bool exists);
             if (!exists)
@@ -698,7 +688,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 _answerTable.Add(answer);
             }
 
-            _parsed.Add((part, id));
+            _parsed.Add((Texts.Intern(part), id));
         }
 
         private void ClearAnswers()

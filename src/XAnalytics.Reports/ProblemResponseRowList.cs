@@ -69,14 +69,14 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
     /// length. The texts are valid UTF-8 (a text that was not is as <see cref="Encoding.UTF8"/> decodes it).
     /// </summary>
     public static int Encode(
-        ref byte[] buffer, int at, int courseRank, ReadOnlySpan<byte> problem, ReadOnlySpan<byte> user, ParsedAnswers answers, int answer,
-        long attempts, long first, long last)
+        ref byte[] buffer, int at, int courseRank, ReadOnlySpan<byte> problem, ReadOnlySpan<byte> user, string answerId, string question, IReadOnlyList<string> answer,
+        bool? correct, long attempts, long first, long last)
     {
-        (int firstText, int values, bool? correct) = answers[answer];
-        int most = HeaderBytes + 4 + problem.Length + 4 + user.Length + 4;
-        for (int i = 0; i < values + 2; i++)
+        int most = HeaderBytes + 4 + problem.Length + 4 + user.Length + 4 + Encoding.UTF8.GetMaxByteCount(answerId.Length)
+            + 4 + Encoding.UTF8.GetMaxByteCount(question.Length) + 4;
+        for (int i = 0; i < answer.Count; i++)
         {
-            most += 4 + answers.Text(firstText + i).Length;
+            most += 4 + Encoding.UTF8.GetMaxByteCount(answer[i].Length);
         }
 
         if (buffer.Length - at < most)
@@ -98,13 +98,13 @@ internal sealed class ProblemResponseRowList : IReadOnlyList<ProblemResponseRow>
         int n = HeaderBytes;
         n += Text(r[n..], problem);
         n += Text(r[n..], user);
-        n += Text(r[n..], answers.Text(firstText)); // the answer id
-        n += Text(r[n..], answers.Text(firstText + 1)); // the question
-        BinaryPrimitives.WriteInt32LittleEndian(r[n..], values);
+        n += String(r[n..], answerId);
+        n += String(r[n..], question);
+        BinaryPrimitives.WriteInt32LittleEndian(r[n..], answer.Count);
         n += 4;
-        for (int i = 0; i < values; i++)
+        for (int i = 0; i < answer.Count; i++)
         {
-            n += Text(r[n..], answers.Text(firstText + 2 + i));
+            n += String(r[n..], answer[i]);
         }
 
         BinaryPrimitives.WriteInt32LittleEndian(r, n);

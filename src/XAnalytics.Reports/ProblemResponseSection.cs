@@ -598,18 +598,14 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         private readonly RecordBuffer<byte> _bucket = new();
         private readonly RecordBuffer<int> _starts = new();
         private readonly RecordBuffer<int> _rowStarts = new();
-        private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, int Start, int Count)> _answers = [];
-        private readonly ParsedAnswers _parsed = new();
-        private readonly RecordBuffer<SubmissionJson.Node> _nodes = new();
-        private readonly RecordBuffer<SubmissionJson.Member> _members = new();
-        private byte[] _scratch = new byte[256];
+        private readonly Dictionary<ulong, (ReadOnlyMemory<byte> Submission, (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] Answers)> _answers = [];
         private byte[] _rows = new byte[64 * 1024];
 
         /// <summary>Folds part <paramref name="part"/> of <paramref name="parts"/> of bucket <paramref name="b"/> of <paramref name="records"/> (let go of after its last part) into its sorted run of row records.</summary>
         public ProblemResponseRowList.Run Fold(HeldRecords<byte> records, int b, int part, int parts, int[] courseRank, ScratchBlocks store, out int count)
         {
             _rowStarts.Clear();
-            ClearAnswers(); // it points into the bucket's buffer, which is read over now
+            _answers.Clear(); // it points into the bucket's buffer, which is read over now
             ProblemResponseRecords.ReadSorted(records, b, part, parts, _bucket, _starts);
             if (part == parts - 1)
             {
@@ -624,12 +620,11 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                 i = NextLearnerProblem(bytes, sorted, i, out long attempts, out long first, out int start);
                 ReadOnlySpan<byte> r = bytes.AsSpan(start);
                 int rank = courseRank[ProblemResponseRecords.Course(r)];
-                (int from, int n) = AnswersOf(ProblemResponseRecords.LatestOf(bytes, start));
-                for (int k = from; k < from + n; k++)
+                foreach ((string answerId, string question, IReadOnlyList<string> answer, bool? correct) in AnswersOf(ProblemResponseRecords.LatestOf(bytes, start)))
                 {
                     _rowStarts.Add(used);
-                    used += ProblemResponseRowList.Encode(ref _rows, used, rank, ProblemResponseRecords.Problem(r), ProblemResponseRecords.User(r), _parsed, k,
-                        attempts, first, ProblemResponseRecords.Last(r));
+                    used += ProblemResponseRowList.Encode(ref _rows, used, rank, ProblemResponseRecords.Problem(r), ProblemResponseRecords.User(r), answerId, question, answer,
+                        correct, attempts, first, ProblemResponseRecords.Last(r));
                 }
             }
 
@@ -650,29 +645,23 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         /// <see cref="MaxCached"/> submissions the cache starts again (answers many learners share are parsed again
         /// once per restart).
         /// </summary>
-        private (int Start, int Count) AnswersOf(ReadOnlyMemory<byte> submission)
+        private (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] AnswersOf(ReadOnlyMemory<byte> submission)
         {
             ulong hash = XxHash3.HashToUInt64(submission.Span);
             if (_answers.TryGetValue(hash, out var known) && known.Submission.Span.SequenceEqual(submission.Span))
             {
-                return (known.Start, known.Count);
+                return known.Answers;
             }
 
             if (_answers.Count >= MaxCached)
             {
-                ClearAnswers();
+                _answers.Clear();
             }
 
-            int start = _parsed.Count;
-            AddAnswers(submission, _nodes, _members, ref _scratch, _parsed);
-            _answers[hash] = (submission, start, _parsed.Count - start);
-            return (start, _parsed.Count - start);
-        }
-
-        private void ClearAnswers()
-        {
-            _answers.Clear();
-            _parsed.Clear();
+            using JsonDocument doc = JsonDocument.Parse(submission);
+            (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = [.. ProblemResponseSection.Answers(doc.RootElement)];
+            _answers[hash] = (submission, answers);
+            return answers;
         }
     }
 }

@@ -36,9 +36,6 @@ internal sealed class RecordBuffer<T>
 
     public void Clear() => Count = 0;
 
-    /// <summary>Lets go of the records from <paramref name="count"/> on (a parse that gave up takes back what it added).</summary>
-    public void Truncate(int count) => Count = Math.Min(Count, count);
-
     /// <summary>Makes room for <paramref name="capacity"/> records at once (no doubling on the way).</summary>
     public void EnsureCapacity(int capacity)
     {
