@@ -391,7 +391,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         Directory.CreateDirectory(Path.Combine(folder, "charts"));
         IReadOnlyList<CoursePage> pages = Pages ?? [];
         IReadOnlyList<VideoRow>? videos = _selected(VideoSection.SectionName) ? _video?.Videos : null;
-        IReadOnlyList<VideoTimelineRow>? timeline = _selected(VideoSection.SectionName) ? _video?.Timeline : null;
+        VideoTimelineRowList? timeline = _selected(VideoSection.SectionName) ? _video?.TimelineRows : null;
         IReadOnlyList<ModuleEngagementRow>? engagement = _selected(ModuleEngagementSection.SectionName) ? _engagement?.Rows : null;
         var videosByCourse = new Dictionary<string, List<VideoRow>>(StringComparer.Ordinal);
         foreach (VideoRow v in videos ?? [])
@@ -404,17 +404,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             list.Add(v);
         }
 
-        var segments = new Dictionary<string, List<VideoTimelineRow>>(StringComparer.Ordinal);
-        foreach (VideoTimelineRow t in timeline ?? [])
-        {
-            if (!segments.TryGetValue(t.PipelineVideoId, out List<VideoTimelineRow>? list))
-            {
-                segments[t.PipelineVideoId] = list = [];
-            }
-
-            list.Add(t);
-        }
-
+        // The charts read each video's segments from the timeline as it is kept (by video), not grouped again.
         // The problems' tallies of every course in one pass over the compact rows (a list of row objects, from the
         // library, is read course by course).
         Dictionary<string, List<CourseProblemRow>>? tallies = (engagement as ModuleEngagementRowList)?.ProblemTallies();
@@ -435,7 +425,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
             charts[p] = [];
             string stem = Path.GetFileNameWithoutExtension(page.File);
             bool draw = p < MaxChartedCourses;
-            string? videoChart = draw ? VideoChart(folder, stem, courseVideos, segments, charts[p]) : null;
+            string? videoChart = draw ? VideoChart(folder, stem, courseVideos, timeline, charts[p]) : null;
             html[p] = PageHtml(page, videoChart, draw, videos is null ? null : courseVideos,
                 engagement is null ? null
                 : tallies is null ? Hardest(engagement, page.CourseId, HardestProblems)
@@ -482,7 +472,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         return file;
     }
 
-    private static string? VideoChart(string folder, string stem, List<VideoRow> videos, Dictionary<string, List<VideoTimelineRow>> segments, List<string> written)
+    private static string? VideoChart(string folder, string stem, List<VideoRow> videos, VideoTimelineRowList? timeline, List<string> written)
     {
         var lines = new List<(string Label, double[] Seconds, double[] Users)>();
         foreach (VideoRow v in videos)
@@ -492,13 +482,16 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 break;
             }
 
-            if (!segments.TryGetValue(v.PipelineVideoId, out List<VideoTimelineRow>? rows) || rows.Count == 0)
+            int video = timeline?.Find(v.PipelineVideoId) ?? -1;
+            if (video < 0)
             {
                 continue;
             }
 
             // Every segment from the first to the last written: one nobody watched is a 0, not a line across it.
-            int last = rows[^1].Segment;
+            ReadOnlySpan<int> segments = timeline!.Segments(video);
+            ReadOnlySpan<long> users = timeline.Users(video);
+            int last = segments[^1];
             var xs = new double[last + 1];
             var ys = new double[last + 1];
             for (int i = 0; i <= last; i++)
@@ -506,9 +499,9 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 xs[i] = i * VideoSection.SegmentSeconds;
             }
 
-            foreach (VideoTimelineRow r in rows)
+            for (int i = 0; i < segments.Length; i++)
             {
-                ys[r.Segment] = r.NumUsers;
+                ys[segments[i]] = users[i];
             }
 
             string label = v.EncodedModuleId.Length > 14 ? "…" + v.EncodedModuleId[^12..] : v.EncodedModuleId;

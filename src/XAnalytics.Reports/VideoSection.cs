@@ -91,8 +91,11 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     /// <summary>One row per video, by <c>pipeline_video_id</c>; null until the run has ended.</summary>
     public IReadOnlyList<VideoRow>? Videos { get; private set; }
 
-    /// <summary>One row per watched segment, by <c>pipeline_video_id</c> and segment; null until the run has ended.</summary>
+    /// <summary>One row per watched segment, by <c>pipeline_video_id</c> and segment; null until the run has ended. Kept compact: each row is made when read.</summary>
     public IReadOnlyList<VideoTimelineRow>? Timeline { get; private set; }
+
+    /// <summary><see cref="Timeline"/> as it is kept, for the course pages' charts; null until the run has ended.</summary>
+    internal VideoTimelineRowList? TimelineRows { get; private set; }
 
     string IReportSection.Name => SectionName;
 
@@ -267,18 +270,56 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             }
 
             keys.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+
+            // The timeline's rows counted first, then copied into arrays of that size, each video's counters let go of
+            // once copied: no list grown by doubling, no row object per segment.
             var rows = new List<VideoRow>(keys.Count);
-            var timeline = new List<VideoTimelineRow>();
-            foreach ((string id, string course, string module, VideoUsage usage) in keys)
+            var ends = new int[keys.Count];
+            int total = 0;
+            for (int k = 0; k < keys.Count; k++)
             {
+                VideoUsage usage = keys[k].Usage;
+                usage.EndFold();
                 if (usage.MaxSegment >= 0)
                 {
-                    rows.Add(WriteVideo(id, course, module, usage, timeline));
+                    ends[k] = TimelineEnd(usage);
+                    total = checked(total + usage.SegmentsViewed(ends[k]));
                 }
             }
 
+            var ids = new string[keys.Count];
+            var starts = new int[keys.Count + 1];
+            var segments = new int[total];
+            var users = new long[total];
+            var views = new long[total];
+            int row = 0;
+            for (int k = 0; k < keys.Count; k++)
+            {
+                (string id, string course, string module, VideoUsage usage) = keys[k];
+                ids[k] = id;
+                starts[k] = row;
+                if (usage.MaxSegment >= 0)
+                {
+                    long viewed = 0;
+                    for (int s = 0; s < ends[k]; s++)
+                    {
+                        if (usage.Views[s] != 0)
+                        {
+                            (segments[row], users[row], views[row]) = (s, usage.Users[s], usage.Views[s]);
+                            viewed += usage.Views[s];
+                            row++;
+                        }
+                    }
+
+                    rows.Add(VideoOf(id, course, module, usage, viewed));
+                }
+
+                keys[k] = (id, course, module, null!); // its counters are copied
+            }
+
+            starts[keys.Count] = row;
             Videos = rows;
-            Timeline = timeline;
+            Timeline = TimelineRows = new VideoTimelineRowList(ids, starts, segments, users, views);
         }
         finally
         {
@@ -409,10 +450,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         using (var table = new ReportTable(directory, "video_timeline", format, ReportTable.Text("pipeline_video_id"), ReportTable.Count("segment"),
             ReportTable.Count("num_users"), ReportTable.Count("num_views")))
         {
-            foreach (VideoTimelineRow r in Timeline ?? [])
-            {
-                table.Add(r.PipelineVideoId).Add(r.Segment).Add(r.NumUsers).Add(r.NumViews).EndRow();
-            }
+            TimelineRows?.WriteTo(table);
 
             table.Complete();
             written.Add(table.FileName);
@@ -486,40 +524,38 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         }
     }
 
-    /// <summary>The output part of <c>VideoUsageTask.reducer</c>, and <c>VideoDataTask</c>'s sum.</summary>
-    private static VideoRow WriteVideo(string pipelineId, string course, string module, VideoUsage usage, List<VideoTimelineRow> timeline)
+    /// <summary>
+    /// Where the rows of <c>VideoUsageTask.reducer</c>'s loop end (exclusive): it walks the watched segments in order and
+    /// stops after the last segment (<see cref="FinalSegmentOf"/>), which it only
+    /// meets if that segment was watched; otherwise it writes every watched segment.
+    /// </summary>
+    private static int TimelineEnd(VideoUsage usage)
     {
-        double duration = usage.Duration;
-        int finalSegment;
+        int final = FinalSegmentOf(usage, out _);
+        return final >= 0 && final <= usage.MaxSegment && usage.Views[final] != 0 ? final + 1 : usage.MaxSegment + 1;
+    }
+
+    /// <summary>The last segment edX writes and the duration it reports: the known duration's segment, or else the one before the first sharp drop from the end.</summary>
+    private static int FinalSegmentOf(VideoUsage usage, out double duration)
+    {
+        duration = usage.Duration;
         if (duration == UnknownDuration)
         {
-            finalSegment = usage.FinalSegment(DropoffThreshold);
-            duration = ((finalSegment + 1) * SegmentSeconds) - 1;
-        }
-        else
-        {
-            finalSegment = Snap(duration);
+            int final = usage.FinalSegment(DropoffThreshold);
+            duration = ((final + 1) * SegmentSeconds) - 1;
+            return final;
         }
 
+        return Snap(duration);
+    }
+
+    /// <summary>The video's row of <c>VideoUsageTask.reducer</c>, and <c>VideoDataTask</c>'s sum (<paramref name="viewed"/>: the written segments' views).</summary>
+    private static VideoRow VideoOf(string pipelineId, string course, string module, VideoUsage usage, long viewed)
+    {
+        _ = FinalSegmentOf(usage, out double duration);
         long usersAtStart = usage.UsersAt(0);
         long usersAtEnd = usage.UsersAt(Snap(Math.Max(duration - 30, duration * 0.95)));
-        long views = 0;
-        for (int s = 0; s <= usage.MaxSegment; s++)
-        {
-            if (usage.Views[s] == 0)
-            {
-                continue;
-            }
-
-            timeline.Add(new VideoTimelineRow(pipelineId, s, usage.Users[s], usage.Views[s]));
-            views += usage.Views[s];
-            if (s == finalSegment)
-            {
-                break;
-            }
-        }
-
-        return new VideoRow(pipelineId, course, module, (long)duration, SegmentSeconds, usersAtStart, usersAtEnd, views * SegmentSeconds);
+        return new VideoRow(pipelineId, course, module, (long)duration, SegmentSeconds, usersAtStart, usersAtEnd, viewed * SegmentSeconds);
     }
 
     /// <summary><c>snap_to_last_segment_boundary</c>: Python 2's <c>int(second) / 5</c> (truncation, then floor division).</summary>
@@ -573,6 +609,21 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         private long[] _lastUser = new long[64];
 
         public int MaxSegment { get; private set; } = -1;
+
+        /// <summary>The viewings are all in: the learner each segment last met is no longer needed.</summary>
+        public void EndFold() => _lastUser = [];
+
+        /// <summary>The watched segments (views above 0) before <paramref name="end"/>.</summary>
+        public int SegmentsViewed(int end)
+        {
+            int n = 0;
+            for (int s = 0; s < end; s++)
+            {
+                n += Views[s] != 0 ? 1 : 0;
+            }
+
+            return n;
+        }
 
         /// <summary>edX's running duration: starts at 0, the largest known one, or unknown for good once one is.</summary>
         public double Duration { get; private set; }
