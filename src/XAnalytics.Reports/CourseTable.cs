@@ -18,6 +18,11 @@ internal sealed class CourseTable
     private readonly ConcurrentDictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, byte> _newStyle = new();
     private readonly List<CourseKey> _keys = [];
+
+    // Each course's name in either form, made once (the writers ask for it per row); which form is written depends on
+    // _newStyle when asked.
+    private readonly List<string?> _oldForm = [];
+    private readonly List<string?> _newForm = [];
     private readonly Lock _lock = new();
 
     /// <summary>The course's id; <paramref name="newStyle"/> when this event wrote it in the new form.</summary>
@@ -32,6 +37,8 @@ internal sealed class CourseTable
                 {
                     id = _keys.Count;
                     _keys.Add(key);
+                    _oldForm.Add(null);
+                    _newForm.Add(null);
                     _ids[canonical] = id;
                 }
             }
@@ -57,13 +64,14 @@ internal sealed class CourseTable
     /// <summary>The course as edX writes it (see the remarks).</summary>
     public string Name(int id)
     {
-        CourseKey key;
+        bool newStyle = _newStyle.ContainsKey(id);
         lock (_lock)
         {
-            key = _keys[id];
+            CourseKey key = _keys[id];
+            return newStyle && key.Run is not null
+                ? _newForm[id] ??= $"course-v1:{key.Org}+{key.Number}+{key.Run}"
+                : _oldForm[id] ??= key.ToString();
         }
-
-        return _newStyle.ContainsKey(id) && key.Run is not null ? $"course-v1:{key.Org}+{key.Number}+{key.Run}" : key.ToString();
     }
 
     /// <summary>
