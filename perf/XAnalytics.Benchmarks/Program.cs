@@ -18,6 +18,7 @@ internal static class Program
           --seed S           generator seed (default 1)
           --shape S          synthetic (default) or real (a URL event type per page view)
           --learners N       learners in the generated archive (default: the generator's)
+          --courses N        courses in the generated archive (default: the generator's 5; a platform has hundreds)
           --dir DIR          measure this archive instead of a generated one
           --runs R           measured runs per tool, alternating (default 3)
           --warmup W         unmeasured runs first (default 1)

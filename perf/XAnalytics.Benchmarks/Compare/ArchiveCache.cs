@@ -8,14 +8,20 @@ namespace XAnalytics.Benchmarks.Compare;
 /// An archive the generator makes: its size, seed and shape, which are also its cache key. The real-log shape
 /// (<see cref="ArchiveShape.RealLog"/>, with many learners) has real logs' cardinality: a URL event type per page view.
 /// </summary>
-internal sealed record ArchiveSpec(long Events, int Files, ulong Seed, ArchiveShape Shape = ArchiveShape.Synthetic, int? Learners = null)
+/// <remarks>
+/// <see cref="Courses"/> spreads the same events over more courses (a platform's archive rather than a course's): the
+/// report's per-course tables, video timelines and course pages grow with it.
+/// </remarks>
+internal sealed record ArchiveSpec(long Events, int Files, ulong Seed, ArchiveShape Shape = ArchiveShape.Synthetic, int? Learners = null, int? Courses = null)
 {
     /// <summary>Learners of the real-log shape when none are given: 50,000, as in the measured real archive.</summary>
     public const int RealLogLearners = 50_000;
 
-    public string Key => Shape == ArchiveShape.Synthetic && Learners is null
+    // The archives made before Courses existed keep their names (and their cached copies).
+    public string Key => (Shape == ArchiveShape.Synthetic && Learners is null
         ? string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}")
-        : string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}-{(Shape == ArchiveShape.RealLog ? "real" : "synthetic")}-{EffectiveLearners}");
+        : string.Create(CultureInfo.InvariantCulture, $"{Events}-{Files}-{Seed}-{(Shape == ArchiveShape.RealLog ? "real" : "synthetic")}-{EffectiveLearners}"))
+        + (Courses is { } courses ? string.Create(CultureInfo.InvariantCulture, $"-c{courses}") : "");
 
     public int EffectiveLearners => Learners ?? (Shape == ArchiveShape.RealLog ? RealLogLearners : new GeneratorOptions().Learners);
 }
@@ -56,6 +62,7 @@ internal static class ArchiveCache
             Seed = spec.Seed,
             Shape = spec.Shape,
             Learners = spec.EffectiveLearners,
+            Courses = spec.Courses ?? new GeneratorOptions().Courses,
         }).ConfigureAwait(false);
         if (Directory.Exists(dir))
         {

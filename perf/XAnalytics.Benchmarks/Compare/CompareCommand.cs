@@ -18,7 +18,7 @@ internal static class CompareCommand
         TextWriter log = Console.Error;
         ArchiveInfo archive = o.Dir is { } dir
             ? DescribeDirectory(dir)
-            : await ArchiveCache.EnsureInfoAsync(new ArchiveSpec(o.Events, o.Files, o.Seed, o.Shape, o.Learners), log).ConfigureAwait(false);
+            : await ArchiveCache.EnsureInfoAsync(new ArchiveSpec(o.Events, o.Files, o.Seed, o.Shape, o.Learners, o.Courses), log).ConfigureAwait(false);
         (string, string[]) cli = o.Cli is { } path ? CliFromPath(path) : await BuildCliAsync(o.NoBuild, log).ConfigureAwait(false);
         string work = Path.Combine(BenchPaths.CacheRoot, "work", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var context = new CompareContext(archive, cli, o.Threads, work);
@@ -310,6 +310,7 @@ internal sealed class CompareOptions
                     };
                     break;
                 case "--learners": Learners = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--courses": Courses = int.Parse(Next(), CultureInfo.InvariantCulture) is >= 1 and int c ? c : throw new ArgumentException("--courses must be at least 1."); break;
                 default: throw new ArgumentException($"Unknown argument '{a}'.");
             }
         }
@@ -329,4 +330,5 @@ internal sealed class CompareOptions
     public bool NoBuild { get; private set; }
     public ArchiveShape Shape { get; private set; } = ArchiveShape.Synthetic;
     public int? Learners { get; private set; }
+    public int? Courses { get; private set; }
 }

@@ -20,7 +20,7 @@ internal static class MemoryCommand
         sb.Append("| Events | Files | JSON | gzip | median time | peak RSS (max of runs) |\n|---:|---:|---:|---:|---:|---:|\n");
         foreach (long events in o.EventSizes)
         {
-            ArchiveInfo archive = await ArchiveCache.EnsureInfoAsync(new ArchiveSpec(events, o.Files, o.Seed, o.Shape, o.Learners), log).ConfigureAwait(false);
+            ArchiveInfo archive = await ArchiveCache.EnsureInfoAsync(new ArchiveSpec(events, o.Files, o.Seed, o.Shape, o.Learners, o.Courses), log).ConfigureAwait(false);
             ToolRun run = Tools.XAnalyticsCount("event_type")(new CompareContext(archive, cli, o.Threads, work));
             var times = new List<TimeSpan>();
             long peak = 0;
