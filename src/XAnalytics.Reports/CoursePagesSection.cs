@@ -483,7 +483,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 break;
             }
 
-            int video = timeline?.Find(v.PipelineVideoId) ?? -1;
+            int video = timeline?.Find(v.CourseId, v.EncodedModuleId) ?? -1;
             if (video < 0)
             {
                 continue;

@@ -287,7 +287,11 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 }
             }
 
+            // The videos' counters are reachable from keys alone now, each let go of once copied.
+            index.Clear();
+            videos.Clear();
             var ids = new string[keys.Count];
+            var videoKeys = new (string Course, string Module)[keys.Count];
             var starts = new int[keys.Count + 1];
             var segments = new int[total];
             var users = new long[total];
@@ -297,6 +301,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             {
                 (string id, string course, string module, VideoUsage usage) = keys[k];
                 ids[k] = id;
+                videoKeys[k] = (course, module);
                 starts[k] = row;
                 if (usage.MaxSegment >= 0)
                 {
@@ -319,7 +324,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
             starts[keys.Count] = row;
             Videos = rows;
-            Timeline = TimelineRows = new VideoTimelineRowList(ids, starts, segments, users, views);
+            Timeline = TimelineRows = new VideoTimelineRowList(ids, videoKeys, starts, segments, users, views);
         }
         finally
         {

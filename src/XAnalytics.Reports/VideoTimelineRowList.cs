@@ -16,24 +16,28 @@ internal sealed class VideoTimelineRowList : IReadOnlyList<VideoTimelineRow>
     private readonly int[] _segments;
     private readonly long[] _users;
     private readonly long[] _views;
-    private readonly Dictionary<string, int> _byId;
+    private readonly Dictionary<(string Course, string Module), int> _byVideo;
 
     /// <param name="ids">Each video's <c>pipeline_video_id</c>, in order.</param>
+    /// <param name="videos">Each video's course and encoded module id, in the same order.</param>
     /// <param name="starts">Where each video's rows start, and one more entry: the row count.</param>
     /// <param name="segments">Each row's segment.</param>
     /// <param name="users">Each row's learners.</param>
     /// <param name="views">Each row's views.</param>
-    public VideoTimelineRowList(string[] ids, int[] starts, int[] segments, long[] users, long[] views)
+    public VideoTimelineRowList(string[] ids, (string Course, string Module)[] videos, int[] starts, int[] segments, long[] users, long[] views)
     {
         _ids = ids;
         _starts = starts;
         _segments = segments;
         _users = users;
         _views = views;
-        _byId = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
-        for (int v = 0; v < ids.Length; v++)
+
+        // By course and module, not by pipeline_video_id: "course|module" can be the same text for two videos when
+        // either holds a '|'.
+        _byVideo = new Dictionary<(string, string), int>(videos.Length);
+        for (int v = 0; v < videos.Length; v++)
         {
-            _byId[ids[v]] = v;
+            _byVideo[videos[v]] = v;
         }
     }
 
@@ -53,9 +57,9 @@ internal sealed class VideoTimelineRowList : IReadOnlyList<VideoTimelineRow>
         }
     }
 
-    /// <summary>The index of the video with <paramref name="pipelineVideoId"/>, or -1 when it has no rows.</summary>
-    public int Find(string pipelineVideoId)
-        => _byId.TryGetValue(pipelineVideoId, out int video) && _starts[video] < _starts[video + 1] ? video : -1;
+    /// <summary>The index of the video of course <paramref name="course"/> and module <paramref name="module"/>, or -1 when it has no rows.</summary>
+    public int Find(string course, string module)
+        => _byVideo.TryGetValue((course, module), out int video) && _starts[video] < _starts[video + 1] ? video : -1;
 
     /// <summary>The segments of video <paramref name="video"/>'s rows, in order.</summary>
     public ReadOnlySpan<int> Segments(int video) => _segments.AsSpan(_starts[video], _starts[video + 1] - _starts[video]);

@@ -13,6 +13,7 @@ public sealed class VideoTimelineRowListTests : IDisposable
     /// <summary>Videos a (2 rows), b (none), c (3 rows), d (none, last): the rows of c start where b's (empty) range does.</summary>
     private static VideoTimelineRowList Sample() => new(
         ["a", "b", "c", "d"],
+        [("C", "a"), ("C", "b"), ("C", "c"), ("C", "d")],
         [0, 2, 2, 5, 5],
         [0, 3, 1, 2, 7],
         [10, 9, 4, 3, 1],
@@ -37,14 +38,26 @@ public sealed class VideoTimelineRowListTests : IDisposable
     {
         VideoTimelineRowList rows = Sample();
 
-        int c = rows.Find("c");
+        int c = rows.Find("C", "c");
         Assert.Equal(2, c);
         Assert.Equal([1, 2, 7], rows.Segments(c).ToArray());
         Assert.Equal([4L, 3L, 1L], rows.Users(c).ToArray());
-        Assert.Equal([0, 3], rows.Segments(rows.Find("a")).ToArray());
-        Assert.Equal(-1, rows.Find("b"));
-        Assert.Equal(-1, rows.Find("d"));
-        Assert.Equal(-1, rows.Find("zz"));
+        Assert.Equal([0, 3], rows.Segments(rows.Find("C", "a")).ToArray());
+        Assert.Equal(-1, rows.Find("C", "b"));
+        Assert.Equal(-1, rows.Find("C", "d"));
+        Assert.Equal(-1, rows.Find("C", "zz"));
+        Assert.Equal(-1, rows.Find("D", "a"));
+    }
+
+    /// <summary>Two videos whose pipeline_video_id is the same text ("C|x|v": course C, module x|v, and course C|x, module v) are found apart.</summary>
+    [Fact]
+    public void Find_SamePipelineIdForTwoVideos_EachItsOwnRows()
+    {
+        var rows = new VideoTimelineRowList(["C|x|v", "C|x|v"], [("C", "x|v"), ("C|x", "v")], [0, 1, 3], [4, 0, 1], [7, 2, 3], [7, 2, 3]);
+
+        Assert.Equal([4], rows.Segments(rows.Find("C", "x|v")).ToArray());
+        Assert.Equal([0, 1], rows.Segments(rows.Find("C|x", "v")).ToArray());
+        Assert.Equal([2L, 3L], rows.Users(rows.Find("C|x", "v")).ToArray());
     }
 
     [Fact]
@@ -64,9 +77,9 @@ public sealed class VideoTimelineRowListTests : IDisposable
     [Fact]
     public void Empty_NoVideos_NoRows()
     {
-        var rows = new VideoTimelineRowList([], [0], [], [], []);
+        var rows = new VideoTimelineRowList([], [], [0], [], [], []);
 
         Assert.Empty(rows);
-        Assert.Equal(-1, rows.Find("a"));
+        Assert.Equal(-1, rows.Find("C", "a"));
     }
 }
