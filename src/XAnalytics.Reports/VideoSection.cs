@@ -92,7 +92,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     public IReadOnlyList<VideoRow>? Videos { get; private set; }
 
     /// <summary>One row per watched segment, by <c>pipeline_video_id</c> and segment; null until the run has ended. Kept compact: each row is made when read.</summary>
-    public IReadOnlyList<VideoTimelineRow>? Timeline { get; private set; }
+    public IReadOnlyList<VideoTimelineRow>? Timeline => TimelineRows;
 
     /// <summary><see cref="Timeline"/> as it is kept, for the course pages' charts; null until the run has ended.</summary>
     internal VideoTimelineRowList? TimelineRows { get; private set; }
@@ -272,18 +272,20 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
             keys.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
 
-            // The timeline's rows counted first, then copied into arrays of that size, each video's counters let go of
-            // once copied: no list grown by doubling, no row object per segment.
+            // Each video's row and its timeline's length first, then the timeline copied into arrays of that size, each
+            // video's counters let go of once copied: no list grown by doubling, no row object per segment.
             var rows = new List<VideoRow>(keys.Count);
             var ends = new int[keys.Count];
             int total = 0;
             for (int k = 0; k < keys.Count; k++)
             {
-                VideoUsage usage = keys[k].Usage;
+                (string id, string course, string module, VideoUsage usage) = keys[k];
                 if (usage.MaxSegment >= 0)
                 {
-                    ends[k] = TimelineEnd(usage);
-                    total = checked(total + usage.SegmentsViewed(ends[k]));
+                    ends[k] = TimelineEnd(usage, out double duration);
+                    (int watched, long viewed) = usage.Watched(ends[k]);
+                    total = checked(total + watched);
+                    rows.Add(VideoOf(id, course, module, usage, duration, viewed));
                 }
             }
 
@@ -303,20 +305,13 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 ids[k] = id;
                 videoKeys[k] = (course, module);
                 starts[k] = row;
-                if (usage.MaxSegment >= 0)
+                for (int s = 0; s < ends[k]; s++) // 0 for a video without a kept viewing
                 {
-                    long viewed = 0;
-                    for (int s = 0; s < ends[k]; s++)
+                    if (usage.Views[s] != 0)
                     {
-                        if (usage.Views[s] != 0)
-                        {
-                            (segments[row], users[row], views[row]) = (s, usage.Users[s], usage.Views[s]);
-                            viewed += usage.Views[s];
-                            row++;
-                        }
+                        (segments[row], users[row], views[row]) = (s, usage.Users[s], usage.Views[s]);
+                        row++;
                     }
-
-                    rows.Add(VideoOf(id, course, module, usage, viewed));
                 }
 
                 keys[k] = (id, course, module, null!); // its counters are copied
@@ -324,7 +319,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
             starts[keys.Count] = row;
             Videos = rows;
-            Timeline = TimelineRows = new VideoTimelineRowList(ids, videoKeys, starts, segments, users, views);
+            TimelineRows = new VideoTimelineRowList(ids, videoKeys, starts, segments, users, views);
         }
         finally
         {
@@ -535,9 +530,9 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     /// stops after the last segment (<see cref="FinalSegmentOf"/>), which it only
     /// meets if that segment was watched; otherwise it writes every watched segment.
     /// </summary>
-    private static int TimelineEnd(VideoUsage usage)
+    private static int TimelineEnd(VideoUsage usage, out double duration)
     {
-        int final = FinalSegmentOf(usage, out _);
+        int final = FinalSegmentOf(usage, out duration);
         return final >= 0 && final <= usage.MaxSegment && usage.Views[final] != 0 ? final + 1 : usage.MaxSegment + 1;
     }
 
@@ -555,10 +550,12 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         return Snap(duration);
     }
 
-    /// <summary>The video's row of <c>VideoUsageTask.reducer</c>, and <c>VideoDataTask</c>'s sum (<paramref name="viewed"/>: the written segments' views).</summary>
-    private static VideoRow VideoOf(string pipelineId, string course, string module, VideoUsage usage, long viewed)
+    /// <summary>
+    /// The video's row of <c>VideoUsageTask.reducer</c> (<paramref name="duration"/>: the one reported, see
+    /// <see cref="FinalSegmentOf"/>), and <c>VideoDataTask</c>'s sum (<paramref name="viewed"/>: the written segments' views).
+    /// </summary>
+    private static VideoRow VideoOf(string pipelineId, string course, string module, VideoUsage usage, double duration, long viewed)
     {
-        _ = FinalSegmentOf(usage, out double duration);
         long usersAtStart = usage.UsersAt(0);
         long usersAtEnd = usage.UsersAt(Snap(Math.Max(duration - 30, duration * 0.95)));
         return new VideoRow(pipelineId, course, module, (long)duration, SegmentSeconds, usersAtStart, usersAtEnd, viewed * SegmentSeconds);
@@ -654,16 +651,18 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
         public int MaxSegment { get; private set; } = -1;
 
-        /// <summary>The watched segments (views above 0) before <paramref name="end"/>.</summary>
-        public int SegmentsViewed(int end)
+        /// <summary>The watched segments (views above 0) before <paramref name="end"/>, and their views.</summary>
+        public (int Segments, long Views) Watched(int end)
         {
             int n = 0;
+            long views = 0;
             for (int s = 0; s < end; s++)
             {
                 n += Views[s] != 0 ? 1 : 0;
+                views += Views[s];
             }
 
-            return n;
+            return (n, views);
         }
 
         /// <summary>edX's running duration: starts at 0, the largest known one, or unknown for good once one is.</summary>
