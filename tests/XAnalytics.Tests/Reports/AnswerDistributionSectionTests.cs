@@ -67,6 +67,37 @@ public sealed class AnswerDistributionSectionTests : IDisposable
             section.Rows!.Select(r => $"{r.PartId} {r.ValueId} {r.AnswerValue} {(r.Correct ? 1 : 0)} {r.FirstResponseCount} {r.LastResponseCount} {r.ProblemDisplayName} {r.Question}"));
     }
 
+    /// <summary>
+    /// Completion keeps each distinct answer once, however many learners gave it: 300 answers (past the id table's
+    /// first sizes, so it is grown and rehashed on the way), each given by three learners, some in a later bucket part.
+    /// </summary>
+    [Fact]
+    public async Task ManyLearnersGivingTheSameAnswers_EachAnswerKeptOnce()
+    {
+        string log = Path.Combine(_dir.FullName, "tracking.log");
+        var lines = new List<string>();
+        for (int learner = 0; learner < 3; learner++)
+        {
+            for (int a = 0; a < 300; a++)
+            {
+                string time = $"2015-03-01T10:{a / 60:00}:{a % 60:00}+00:00";
+                lines.Add(Check($"learner_{learner}_{a}", time,
+                    "{\"p1_2_1\": {\"answer\": \"" + a + "\", \"question\": \"Type a number\", \"response_type\": \"numericalresponse\", \"variant\": \"\", \"correct\": false}}",
+                    "{\"p1_2_1\": \"" + a + "\"}", "{\"p1_2_1\": {\"correctness\": \"incorrect\"}}"));
+            }
+        }
+
+        await File.WriteAllLinesAsync(log, lines);
+        var options = new ReportOptions { Only = [AnswerDistributionSection.SectionName], CompletionPartBytes = 16 << 10 };
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], options);
+        AnswerDistributionSection section = reports.Section<AnswerDistributionSection>()!;
+
+        Assert.True(section.CompletionParts > 1);
+        Assert.Equal(300, section.DistinctAnswers);
+        Assert.Equal(300, section.Rows!.Count);
+        Assert.All(section.Rows!, r => Assert.Equal((3L, 3L), (r.FirstResponseCount, r.LastResponseCount)));
+    }
+
     [Fact]
     public async Task OlderEventsWithoutSubmission_HaveNoResponseType_NoRows()
     {
