@@ -10,7 +10,8 @@ namespace XAnalytics.Reports;
 /// </summary>
 /// <remarks>
 /// A course is written out as edX writes it (<see cref="Name"/>): <c>course-v1:Org+Num+Run</c> when any event of the
-/// run named it in the new form (<c>course-v1:</c>, <c>ccx-v1:</c>, <c>block-v1:</c>), else <c>Org/Num/Run</c>.
+/// run named it in the new form (<c>course-v1:</c>, <c>block-v1:</c>), else <c>Org/Num/Run</c>; a CCX (a course of
+/// its own) as its <c>ccx-v1:Org+Num+Run+ccx@N</c> id.
 /// Whether any event did does not depend on the order threads see them, so the name is the same on every run.
 /// </remarks>
 internal sealed class CourseTable
@@ -68,6 +69,11 @@ internal sealed class CourseTable
         lock (_lock)
         {
             CourseKey key = _keys[id];
+            if (key.Ccx is not null)
+            {
+                return _newForm[id] ??= key.ToString(); // a CCX has only the ccx-v1: form
+            }
+
             return newStyle && key.Run is not null
                 ? _newForm[id] ??= $"course-v1:{key.Org}+{key.Number}+{key.Run}"
                 : _oldForm[id] ??= key.ToString();
@@ -89,10 +95,7 @@ internal sealed class CourseTable
         writer.WriteUInt((ulong)keys.Length);
         for (int id = 0; id < keys.Length; id++)
         {
-            writer.WriteString(keys[id].Org);
-            writer.WriteString(keys[id].Number);
-            writer.WriteNullableString(keys[id].Run);
-            writer.WriteUInt(_newStyle.ContainsKey(id) ? 1UL : 0UL);
+            WriteKey(writer, keys[id], _newStyle.ContainsKey(id));
         }
     }
 
@@ -124,11 +127,7 @@ internal sealed class CourseTable
         writer.WriteUInt((ulong)ids.Count);
         for (int i = 0; i < ids.Count; i++)
         {
-            CourseKey key = keys[ids[i].Id];
-            writer.WriteString(key.Org);
-            writer.WriteString(key.Number);
-            writer.WriteNullableString(key.Run);
-            writer.WriteUInt(_newStyle.ContainsKey(ids[i].Id) ? 1UL : 0UL);
+            WriteKey(writer, keys[ids[i].Id], _newStyle.ContainsKey(ids[i].Id));
             positions[ids[i].Id] = i;
         }
 
@@ -143,10 +142,39 @@ internal sealed class CourseTable
         for (int i = 0; i < n; i++)
         {
             var key = new CourseKey(reader.ReadString(), reader.ReadString(), reader.ReadNullableString());
-            map[i] = GetId(key, newStyle: reader.ReadUInt() == 1);
+            ulong form = reader.ReadUInt();
+            if (form == CcxForm)
+            {
+                key = key with { Ccx = reader.ReadString() };
+            }
+            else if (form > 1)
+            {
+                throw reader.Corrupt($"course form {form}");
+            }
+
+            map[i] = GetId(key, newStyle: form == 1);
         }
 
         return map;
+    }
+
+    /// <summary>The form flag of a CCX in the partial layout (0: <c>Org/Num/Run</c>, 1: <c>course-v1:</c>), its number following.</summary>
+    private const ulong CcxForm = 2;
+
+    /// <summary>One course in the partial layout: org, number, run, then its form (0, 1, or 2 and the CCX's number).</summary>
+    private static void WriteKey(PartialWriter writer, in CourseKey key, bool newStyle)
+    {
+        writer.WriteString(key.Org);
+        writer.WriteString(key.Number);
+        writer.WriteNullableString(key.Run);
+        if (key.Ccx is not null)
+        {
+            writer.WriteUInt(CcxForm);
+            writer.WriteString(key.Ccx);
+            return;
+        }
+
+        writer.WriteUInt(newStyle ? 1UL : 0UL);
     }
 
     /// <summary>The id here of a course id read from a partial (negative: no course), through <paramref name="map"/>.</summary>

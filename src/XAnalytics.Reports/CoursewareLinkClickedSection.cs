@@ -60,7 +60,7 @@ public sealed class CoursewareLinkClickedSection : IPartialAggregate<CoursewareL
             if (!f.Kept || f.Family != EventFamily.Navigation || f.Course < 0
                 || f.Type != KnownEventType.LinkClicked
                 || !batch.TryGetField(i, s_contextCourse, out FieldValue course) || course.Kind != JsonTokenType.String
-                || course.HasEscapes || !CourseKey.TryParse(course.Utf8, out _))
+                || !CourseKey.TryParse(EdxValues.StrippedString(course), out _))
             {
                 continue;
             }

@@ -13,6 +13,9 @@ namespace XAnalytics.Reports;
 /// </summary>
 internal static class EdxValues
 {
+    [ThreadStatic]
+    private static byte[]? s_unescaped;
+
     /// <summary>
     /// Python's <c>float(value)</c> for a JSON value: a number; a string that Python parses (surrounding white space,
     /// <c>inf</c>, <c>nan</c>, exponents); <c>true</c>/<c>false</c> as 1 and 0 (Python's bool is an int). Null, objects,
@@ -88,6 +91,23 @@ internal static class EdxValues
             buffer = new byte[Math.Max(value.RawJson.Length, buffer.Length * 2)];
         }
 
+        int n = value.CopyTo(buffer);
+        return buffer.AsSpan(0, n).Trim(" \t\n\r\f\v"u8);
+    }
+
+    /// <summary>
+    /// <see cref="StrippedString(in FieldValue, ref byte[])"/> with a per-thread buffer, for ids read once per event:
+    /// valid until this thread's next call.
+    /// </summary>
+    public static ReadOnlySpan<byte> StrippedString(in FieldValue value)
+    {
+        if (value.Kind != JsonTokenType.String || !value.HasEscapes)
+        {
+            return value.Kind == JsonTokenType.String ? value.Utf8.Trim(" \t\n\r\f\v"u8) : default;
+        }
+
+        byte[] buffer = s_unescaped is { } b && b.Length >= value.RawJson.Length ? b : new byte[Math.Max(256, value.RawJson.Length)];
+        s_unescaped = buffer;
         int n = value.CopyTo(buffer);
         return buffer.AsSpan(0, n).Trim(" \t\n\r\f\v"u8);
     }

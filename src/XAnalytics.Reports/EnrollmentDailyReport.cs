@@ -162,13 +162,13 @@ public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPar
     /// <summary>The course of <c>event.course_id</c>, or null when it is missing or not a course id.</summary>
     private int? EventCourse(EventBatch batch, int i)
     {
-        if (!batch.TryGetField(i, s_eventCourseId, out FieldValue v) || v.Kind != JsonTokenType.String || v.HasEscapes
-            || !CourseKey.TryParse(v.Utf8, out CourseKey key))
+        if (!batch.TryGetField(i, s_eventCourseId, out FieldValue v) || v.Kind != JsonTokenType.String)
         {
             return null;
         }
 
-        return _facts.Courses.GetId(key, CourseResolver.IsNewStyle(v.Utf8, url: false));
+        ReadOnlySpan<byte> id = EdxValues.StrippedString(v); // unescaped when written with escapes (edX\/DemoX\/T1)
+        return CourseKey.TryParse(id, out CourseKey key) ? _facts.Courses.GetId(key, CourseResolver.IsNewStyle(id, url: false)) : null;
     }
 
     /// <inheritdoc/>

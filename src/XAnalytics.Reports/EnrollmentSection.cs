@@ -437,15 +437,18 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
         static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
     }
 
-    /// <summary>The course of <c>event.course_id</c> (white space around it stripped, as edX's <c>normalize_course_id</c>), or null.</summary>
+    /// <summary>
+    /// The course of <c>event.course_id</c> (unescaped, white space around it stripped, as edX's JSON decoder and
+    /// <c>normalize_course_id</c> leave it), or null.
+    /// </summary>
     private int? EventCourse(EventBatch batch, int i)
     {
-        if (!batch.TryGetField(i, s_eventCourseId, out FieldValue v) || v.Kind != JsonTokenType.String || v.HasEscapes)
+        if (!batch.TryGetField(i, s_eventCourseId, out FieldValue v) || v.Kind != JsonTokenType.String)
         {
             return null;
         }
 
-        ReadOnlySpan<byte> id = v.Utf8.Trim(" \t\r\n"u8);
+        ReadOnlySpan<byte> id = EdxValues.StrippedString(v);
         return CourseKey.TryParse(id, out CourseKey key) ? _facts.Courses.GetId(key, CourseResolver.IsNewStyle(id, url: false)) : null;
     }
 

@@ -3,10 +3,12 @@ using System.Text;
 namespace XAnalytics.Events;
 
 /// <summary>
-/// A course, whatever shape its id came in: <c>course-v1:Org+Num+Run</c>, <c>ccx-v1:Org+Num+Run+ccx@N</c>
-/// (the CCX's course), <c>block-v1:Org+Num+Run+type@...</c> and <c>i4x://Org/Num/...</c> usage keys, or
-/// the old <c>Org/Num/Run</c>. Its canonical text is <c>Org/Num/Run</c>, with runs like <c>2015Q1</c> written
-/// <c>2015T1</c>, so <c>course-v1:MITx+6.002x+2T2015</c> and <c>MITx/6.002x/2T2015</c> are one course.
+/// A course, whatever shape its id came in: <c>course-v1:Org+Num+Run</c>, <c>block-v1:Org+Num+Run+type@...</c> and
+/// <c>i4x://Org/Num/...</c> usage keys, or the old <c>Org/Num/Run</c>. Its canonical text is <c>Org/Num/Run</c>, so
+/// <c>course-v1:MITx+6.002x+2T2015</c> and <c>MITx/6.002x/2T2015</c> are one course. A CCX (custom course,
+/// <c>ccx-v1:Org+Num+Run+ccx@N</c>, or a <c>ccx-block-v1:</c> usage key in it) is a course of its own, as edX's
+/// course keys make it (edx-ccx-keys' <c>CCXLocator</c>): its <see cref="Ccx"/> is set and its canonical text is its
+/// <c>ccx-v1:</c> id. The run is kept as written (edX compares course ids as strings).
 /// </summary>
 /// <remarks>An <c>i4x://</c> key does not name its run: such a key has a null <see cref="Run"/> and matches every run.</remarks>
 /// <param name="Org">The organisation (<c>MITx</c>).</param>
@@ -14,12 +16,21 @@ namespace XAnalytics.Events;
 /// <param name="Run">The run (<c>2T2015</c>), or null when the id did not say.</param>
 public readonly record struct CourseKey(string Org, string Number, string? Run)
 {
-    /// <summary>The canonical text: <c>Org/Num/Run</c>, or <c>Org/Num</c> when the run is unknown.</summary>
-    public override string ToString() => Run is null ? $"{Org}/{Number}" : $"{Org}/{Number}/{Run}";
+    /// <summary>The CCX's number (<c>3</c> in <c>ccx-v1:MITx+6.002x+2T2015+ccx@3</c>), or null for a course that is not a CCX.</summary>
+    public string? Ccx { get; init; }
+
+    /// <summary>
+    /// The canonical text: <c>Org/Num/Run</c>, or <c>Org/Num</c> when the run is unknown; a CCX's
+    /// <c>ccx-v1:Org+Num+Run+ccx@N</c>.
+    /// </summary>
+    public override string ToString()
+        => Ccx is not null ? $"ccx-v1:{Org}+{Number}+{Run}+ccx@{Ccx}" : Run is null ? $"{Org}/{Number}" : $"{Org}/{Number}/{Run}";
 
     /// <summary>True when both name the same course (an unknown run matches any run).</summary>
+    /// <remarks>A CCX matches only itself: not its parent course, nor another CCX of it.</remarks>
     public bool Matches(CourseKey other)
-        => string.Equals(Org, other.Org, StringComparison.OrdinalIgnoreCase)
+        => string.Equals(Ccx, other.Ccx, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(Org, other.Org, StringComparison.OrdinalIgnoreCase)
         && string.Equals(Number, other.Number, StringComparison.OrdinalIgnoreCase)
         && (Run is null || other.Run is null || string.Equals(Run, other.Run, StringComparison.OrdinalIgnoreCase));
 
@@ -42,9 +53,14 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
         if (colon > 0)
         {
             ReadOnlySpan<char> kind = id[..colon];
-            if (kind is "course-v1" or "ccx-v1" or "block-v1")
+            if (kind is "course-v1" or "block-v1")
             {
                 return TrySplit(id[(colon + 1)..], '+', allowMissingRun: false, out key, runIsPresent: true);
+            }
+
+            if (kind is "ccx-v1" or "ccx-block-v1")
+            {
+                return TryCcx(id[(colon + 1)..], out key);
             }
 
             return false; // library-v1: and other keys name no course
@@ -166,22 +182,35 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
                 return false;
             }
 
-            run = NormalizeRun(r);
+            run = r.ToString();
         }
 
         key = new CourseKey(org.ToString(), number.ToString(), run);
         return true;
     }
 
-    /// <summary><c>2015Q1</c> (a quarter) is the term written <c>2015T1</c>.</summary>
-    private static string NormalizeRun(ReadOnlySpan<char> run)
+    /// <summary>
+    /// <c>Org+Num+Run+ccx@N</c> (a <c>ccx-v1:</c> id), or that followed by <c>+type@...</c> (a <c>ccx-block-v1:</c>
+    /// usage key): the CCX <c>N</c> of the course. Without its <c>ccx@</c> part (or with an empty one) it is not a course.
+    /// </summary>
+    private static bool TryCcx(ReadOnlySpan<char> text, out CourseKey key)
     {
-        if (run.Length == 6 && char.IsAsciiDigit(run[0]) && char.IsAsciiDigit(run[1]) && char.IsAsciiDigit(run[2])
-            && char.IsAsciiDigit(run[3]) && (run[4] is 'Q' or 'q') && char.IsAsciiDigit(run[5]))
+        key = default;
+        int at = text.IndexOf("+ccx@", StringComparison.Ordinal);
+        if (at < 0 || !TrySplit(text[..at], '+', allowMissingRun: false, out CourseKey course, runIsPresent: true))
         {
-            return string.Concat(run[..4], "T", run[5..]);
+            return false;
         }
 
-        return run.ToString();
+        ReadOnlySpan<char> ccx = text[(at + 5)..];
+        int end = ccx.IndexOf('+');
+        ccx = end < 0 ? ccx : ccx[..end];
+        if (ccx.IsEmpty || ccx.ContainsAny('/', '@', ' '))
+        {
+            return false;
+        }
+
+        key = course with { Ccx = ccx.ToString() };
+        return true;
     }
 }

@@ -194,7 +194,7 @@ internal sealed class EventExportKeys
     }
 
     /// <summary>
-    /// <c>get_course_key_from_url</c>: the course of the first <c>/xblock/BLOCK_ID</c> (a <c>block-v1:</c> id), else of the
+    /// <c>get_course_key_from_url</c>: the course of the first <c>/xblock/BLOCK_ID</c> (a <c>block-v1:</c> or <c>ccx-block-v1:</c> id), else of the
     /// first <c>/courses/COURSE_ID</c> not followed by an API version (<c>/courses/v1/</c>); ids as edX's patterns cut them.
     /// </summary>
     internal bool TryCourseFromUrl(scoped ReadOnlySpan<char> url, out ReadOnlySpan<char> course)
@@ -312,23 +312,28 @@ internal sealed class EventExportKeys
         return digits > 1 && digits + 1 < rest.Length && rest[digits] == '/' && rest[digits + 1] != '/';
     }
 
-    /// <summary><c>BlockUsageLocator.from_string(block_id).course_key</c> for <c>block-v1:ORG+COURSE+RUN+type@T+block@B</c>.</summary>
+    /// <summary>
+    /// <c>BlockUsageLocator.from_string(block_id).course_key</c> for <c>block-v1:ORG+COURSE+RUN+type@T+block@B</c>, and
+    /// for a CCX's <c>ccx-block-v1:ORG+COURSE+RUN+ccx@N+type@T+block@B</c> (edx-ccx-keys' <c>CCXBlockUsageLocator</c>,
+    /// registered as a usage key: its course is <c>ccx-v1:ORG+COURSE+RUN+ccx@N</c>).
+    /// </summary>
     private bool TryBlockCourse(scoped ReadOnlySpan<char> block, out ReadOnlySpan<char> course)
     {
         course = default;
-        if (!block.StartsWith("block-v1:", StringComparison.Ordinal))
+        bool ccx = block.StartsWith("ccx-block-v1:", StringComparison.Ordinal);
+        if (!ccx && !block.StartsWith("block-v1:", StringComparison.Ordinal))
         {
             return false;
         }
 
-        ReadOnlySpan<char> key = block["block-v1:".Length..];
+        ReadOnlySpan<char> key = block[(ccx ? "ccx-block-v1:" : "block-v1:").Length..];
         int type = key.IndexOf("+type@", StringComparison.Ordinal);
         if (type <= 0 || !key[type..].Contains("+block@", StringComparison.Ordinal))
         {
             return false;
         }
 
-        string id = string.Concat("course-v1:", key[..type]);
+        string id = string.Concat(ccx ? "ccx-v1:" : "course-v1:", key[..type]);
         if (!CourseKey.TryParse(id.AsSpan(), out _))
         {
             return false;

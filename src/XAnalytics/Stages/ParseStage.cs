@@ -24,6 +24,12 @@ public static class ParseStage
     /// <summary>The parse stage's fact: truncated lines repaired into events.</summary>
     public const string RepairedFact = "repaired";
 
+    /// <summary>
+    /// The parse stage's fact: lines with text before their JSON object (a syslog timestamp and host, say) read as the
+    /// object, as edX reads them (see <see cref="TryWithoutPrefix"/>).
+    /// </summary>
+    public const string PrefixedFact = "prefixed";
+
     [ThreadStatic]
     private static TopField[]? s_fields;
 
@@ -81,6 +87,7 @@ public static class ParseStage
             int rejected = 0;
             int filtered = 0;
             int repaired = 0;
+            int prefixed = 0;
             for (int i = 0; i < count; i++)
             {
                 ReadOnlySpan<byte> line = batch.GetUtf8(i);
@@ -106,6 +113,11 @@ public static class ParseStage
                     batch.SetFields(i, fields.AsSpan(0, fieldCount), contextIndex);
                     keep[i] = true;
                 }
+                else if (TryWithoutPrefix(batch, i, line, ref fields))
+                {
+                    keep[i] = true;
+                    prefixed++;
+                }
                 else if (repair && reason == RejectReasons.Truncated && TryRepair(batch, i, line, ref fields))
                 {
                     keep[i] = true;
@@ -129,8 +141,9 @@ public static class ParseStage
             batch.IsParsed = true;
             context.Counters.AddEvents(count - rejected - filtered);
             context.Counters.AddFiltered(filtered);
-            counters.Add(count, count - rejected - filtered, repaired);
+            counters.Add(count, count - rejected - filtered, repaired + prefixed);
             counters.AddFact(RepairedFact, repaired);
+            counters.AddFact(PrefixedFact, prefixed);
             return batch;
         }
         finally
@@ -141,6 +154,46 @@ public static class ParseStage
 
     private static int FilterParsed(EventBatch batch, LinePredicate filter)
         => batch.RetainWhere(filter, static (b, i, f) => f(b.GetUtf8(i)));
+
+    /// <summary>
+    /// edX's second try at a line that is not JSON (<c>eventlog.parse_json_event</c>, edx-analytics-pipeline
+    /// <c>edx/analytics/tasks/util/eventlog.py</c>: "some eventlog entries are pure JSON, while others are JSON that
+    /// are prepended by a timestamp"): <c>^.*?(\{.*\})\s*$</c>, the text from the first <c>{</c> to the last
+    /// <c>}</c> with only white space after it, read as the event. Only a line with text before its first <c>{</c>
+    /// can gain (for any other the slice is the line itself); the event is then the object alone, the text before it
+    /// dropped, so every later reader (and writer) sees plain JSON.
+    /// </summary>
+    private static bool TryWithoutPrefix(EventBatch batch, int index, ReadOnlySpan<byte> line, ref TopField[] fields)
+    {
+        int open = line.IndexOf((byte)'{');
+        if (open <= 0)
+        {
+            return false;
+        }
+
+        int end = line.Length;
+        while (end > open && line[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or (byte)'\v')
+        {
+            end--;
+        }
+
+        if (end - open < 2 || line[end - 1] != (byte)'}' || line[..open].Trim(" \t"u8).IsEmpty)
+        {
+            return false; // no object; or only white space before it, which the first read skipped already
+        }
+
+        ReadOnlySpan<byte> json = line[open..end];
+        if (EventIndexer.TryIndex(json, ref fields, out _, out _) is not null)
+        {
+            return false;
+        }
+
+        // Copied out first: SetUtf8 may move the batch's buffer under the line.
+        Utf8JsonBuilder copy = Utf8JsonBuilder.ForThread(0);
+        copy.Append(json);
+        batch.SetUtf8(index, copy.Written);
+        return true;
+    }
 
     private static bool TryRepair(EventBatch batch, int index, ReadOnlySpan<byte> line, ref TopField[] fields)
     {

@@ -7,10 +7,12 @@ public sealed class CourseKeyTests
     [Theory]
     [InlineData("course-v1:MITx+6.002x+2T2015", "MITx/6.002x/2T2015")]
     [InlineData("MITx/6.002x/2T2015", "MITx/6.002x/2T2015")]
-    [InlineData("ccx-v1:MITx+6.002x+2T2015+ccx@3", "MITx/6.002x/2T2015")]
+    [InlineData("ccx-v1:MITx+6.002x+2T2015+ccx@3", "ccx-v1:MITx+6.002x+2T2015+ccx@3")]
+    [InlineData("ccx-block-v1:MITx+6.002x+2T2015+ccx@3+type@problem+block@abc", "ccx-v1:MITx+6.002x+2T2015+ccx@3")]
     [InlineData("block-v1:MITx+6.002x+2T2015+type@problem+block@abc123", "MITx/6.002x/2T2015")]
     [InlineData("i4x://MITx/6.002x/problem/abc123", "MITx/6.002x")]
-    [InlineData("edX/DemoX/2015Q1", "edX/DemoX/2015T1")]
+    [InlineData("edX/DemoX/2015Q1", "edX/DemoX/2015Q1")]
+    [InlineData("course-v1:edX+DemoX+2015Q1", "edX/DemoX/2015Q1")]
     [InlineData("  edX/DemoX/Demo_Course  ", "edX/DemoX/Demo_Course")]
     public void TryParse_KnownShapes_Canonical(string id, string expected)
     {
@@ -26,6 +28,8 @@ public sealed class CourseKeyTests
     [InlineData("just-a-word")]
     [InlineData("course-v1:MITx+6.002x")]
     [InlineData("a//b")]
+    [InlineData("ccx-v1:MITx+6.002x+2T2015")]
+    [InlineData("ccx-v1:MITx+6.002x+2T2015+ccx@")]
     public void TryParse_NotACourse_False(string id) => Assert.False(CourseKey.TryParse(id, out _));
 
     [Theory]
@@ -56,5 +60,24 @@ public sealed class CourseKeyTests
         Assert.True(a.Matches(b));
         Assert.True(noRun.Matches(a));
         Assert.False(a.Matches(otherRun));
+    }
+
+    /// <summary>A CCX is a course of its own (edx-ccx-keys' CCXLocator): not its parent course, nor another CCX of it.</summary>
+    [Fact]
+    public void Matches_Ccx_OnlyItself()
+    {
+        Assert.True(CourseKey.TryParse("course-v1:MITx+6.002x+2T2015", out CourseKey parent));
+        Assert.True(CourseKey.TryParse("ccx-v1:MITx+6.002x+2T2015+ccx@3", out CourseKey ccx3));
+        Assert.True(CourseKey.TryParse("ccx-v1:MITx+6.002x+2T2015+ccx@4", out CourseKey ccx4));
+
+        Assert.Equal("3", ccx3.Ccx);
+        Assert.Null(parent.Ccx);
+        Assert.False(ccx3.Matches(parent));
+        Assert.False(parent.Matches(ccx3));
+        Assert.False(ccx3.Matches(ccx4));
+        Assert.NotEqual(parent, ccx3);
+        Assert.True(CourseKey.TryFromUrl("https://lms.example.org/courses/ccx-v1:MITx+6.002x+2T2015+ccx@3/courseware", out CourseKey fromUrl));
+        Assert.True(fromUrl.Matches(ccx3));
+        Assert.Equal(ccx3, fromUrl);
     }
 }

@@ -97,12 +97,19 @@ public sealed class ActivityAndLinksSectionTests : IDisposable
             """{"username":" learner_a ","event_type":"edx.ui.lms.link_clicked","event_source":"browser","time":"2015-03-02T11:00:00+00:00","context":{"course_id":"course-v1:Org+C1+R","user_id":1},"event":"{\"target_url\":\"http://lms.example.org/d\",\"current_url\":\"http://lms.example.org/c\"}"}""",
             """{"username":"learner_b","event_type":"edx.ui.lms.link_clicked","event_source":"browser","time":"2015-03-08T23:00:00+00:00","context":{"course_id":"course-v1:Org+C1+R","user_id":2},"event":{"current_url":"http://lms.example.org/c"}}""",
             """{"username":"  ","event_type":"edx.ui.lms.link_clicked","event_source":"browser","time":"2015-03-03T10:00:00+00:00","page":"https://lms.example.org/courses/course-v1:Org+C1+R/courseware","context":{"user_id":3},"event":{"target_url":"http://x.example.org/","current_url":"http://lms.example.org/c"}}""",
+            """{"username":"learner_c","event_type":"edx.ui.lms.link_clicked","event_source":"browser","time":"2015-03-04T10:00:00+00:00","context":{"course_id":"Org\/C2\/R","user_id":4},"event":{"target_url":"https://other.org/x","current_url":"https://lms.example.org/courses/Org/C2/R/courseware"}}""",
+            """{"username":"learner_d","event_type":"edx.ui.lms.link_clicked","event_source":"browser","time":"2015-03-04T10:00:00+00:00","context":{"course_id":"ccx-v1:Org+C1+R+ccx@7","user_id":5},"event":{"target_url":"https://other.org/x","current_url":"https://lms.example.org/c"}}""",
         ]);
 
         using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["courseware_link_clicked", "active_users_weekly"] });
-        Assert.Equal([new CoursewareLinkClickedRow("course-v1:Org+C1+R", new DateOnly(2015, 3, 2), 1, 2)], reports.Section<CoursewareLinkClickedSection>()!.Rows!);
+        // The escaped context id (Org\/C2\/R) is read unescaped; the CCX is a course of its own.
         Assert.Equal(
-            [new ActiveUsersWeeklyRow(new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "learner_a"), new ActiveUsersWeeklyRow(new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "learner_b")],
+            [new CoursewareLinkClickedRow("course-v1:Org+C1+R", new DateOnly(2015, 3, 2), 1, 2), new CoursewareLinkClickedRow("Org/C2/R", new DateOnly(2015, 3, 4), 1, 1),
+                new CoursewareLinkClickedRow("ccx-v1:Org+C1+R+ccx@7", new DateOnly(2015, 3, 4), 1, 1)],
+            reports.Section<CoursewareLinkClickedSection>()!.Rows!.OrderBy(r => r.EventDate).ThenBy(r => r.CourseId, StringComparer.Ordinal));
+        Assert.Equal(
+            [new ActiveUsersWeeklyRow(new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "learner_a"), new ActiveUsersWeeklyRow(new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "learner_b"),
+                new ActiveUsersWeeklyRow(new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "learner_c"), new ActiveUsersWeeklyRow(new DateOnly(2015, 3, 2), new DateOnly(2015, 3, 9), "learner_d")],
             reports.Section<ActiveUsersWeeklySection>()!.Rows!);
     }
 }

@@ -141,6 +141,31 @@ public sealed class EnrollmentSectionTests : IDisposable
         Assert.Equal(["2015-03-01 1 1"], section.Daily!.Select(r => $"{r.Date:yyyy-MM-dd} {r.Count} {r.CumulativeCount}"));
     }
 
+    /// <summary>
+    /// Courses are keyed by their id as edX keys them: a CCX (ccx-v1:) is a course of its own, not its parent; a run
+    /// written 2015Q1 stays 2015Q1; an id written with JSON escapes (edX\/DemoX\/T1) or white space escaped around it
+    /// is the unescaped, stripped id (edX's JSON decoder and normalize_course_id).
+    /// </summary>
+    [Fact]
+    public async Task CourseIds_CcxQuarterRunsAndEscapes_AsEdxKeysThem()
+    {
+        using LearnerReports reports = await RunAsync(new ReportOptions { To = new DateOnly(2015, 3, 1) },
+            Enrollment("activated", 1, "2015-03-01T10:00:00+00:00", course: "ccx-v1:OrgX+C1+2015_T1+ccx@101"),
+            Enrollment("activated", 2, "2015-03-01T10:00:00+00:00"),
+            Enrollment("activated", 3, "2015-03-01T10:00:00+00:00", course: "course-v1:OrgX+C1+2015Q1"),
+            Enrollment("activated", 4, "2015-03-01T10:00:00+00:00", course: "OrgX\\/C2\\/2015_T1"),
+            Enrollment("activated", 5, "2015-03-01T10:00:00+00:00", course: "course-v1:OrgX+C3+2015_T1\\n"));
+        EnrollmentSection section = reports.Section<EnrollmentSection>()!;
+
+        Assert.Equal(
+            ["2015-03-01 OrgX/C2/2015_T1 1 1", "2015-03-01 ccx-v1:OrgX+C1+2015_T1+ccx@101 1 1", "2015-03-01 course-v1:OrgX+C1+2015Q1 1 1",
+                "2015-03-01 course-v1:OrgX+C1+2015_T1 1 1", "2015-03-01 course-v1:OrgX+C3+2015_T1 1 1"],
+            section.Daily!.Select(r => $"{r.Date:yyyy-MM-dd} {r.CourseId} {r.Count} {r.CumulativeCount}").Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["OrgX/C2/2015_T1 4", "ccx-v1:OrgX+C1+2015_T1+ccx@101 1", "course-v1:OrgX+C1+2015Q1 3", "course-v1:OrgX+C1+2015_T1 2", "course-v1:OrgX+C3+2015_T1 5"],
+            section.Summary!.Select(r => $"{r.CourseId} {r.UserId}").Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task DeactivationOrModeChangeOnly_NoSummaryButCountedRecords()
     {

@@ -181,6 +181,7 @@ public sealed class EventExportSinkTests : IDisposable
     [InlineData("https://h/courses/OrgB/C2/R2/info?x=1", "OrgB/C2/R2")]
     [InlineData("/courses/v1/blocks/?course_id=x", null)]
     [InlineData("https://h/xblock/block-v1:OrgA+C1+R1+type@problem+block@abc?show_title=0", "course-v1:OrgA+C1+R1")]
+    [InlineData("https://h/xblock/ccx-block-v1:OrgA+C1+R1+ccx@3+type@problem+block@abc", "ccx-v1:OrgA+C1+R1+ccx@3")]
     [InlineData("https://h/xblock/not-a-block/x/y/courses/OrgB/C2/R2/", null)]
     [InlineData("/dashboard", null)]
     public void CourseFromUrl_AsOpaqueKeyUtil(string url, string? course)

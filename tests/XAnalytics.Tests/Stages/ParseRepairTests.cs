@@ -26,6 +26,34 @@ public sealed class ParseRepairTests
         Assert.Equal(1, result.Counters.Stages[ParseStage.Name].Fact(ParseStage.RepairedFact));
     }
 
+    /// <summary>
+    /// edX's eventlog.parse_json_event reads a line that is not JSON again as <c>^.*?(\{.*\})\s*$</c> (its test:
+    /// <c>'leading cruft here {"username": "successful"}  '</c>): the object after a syslog prefix is the event, the
+    /// prefix dropped; a line whose slice from the first <c>{</c> to the last <c>}</c> is not an object stays rejected.
+    /// </summary>
+    [Fact]
+    public async Task Parse_TextBeforeTheObject_ReadAsEdxReadsIt()
+    {
+        (List<string> output, RunResult result) = await RunAsync(
+        [
+            """May 27 10:00:00 lms1 tracking: {"username": "a", "event": {"x": 1}}""",
+            """leading cruft here {"username": "successful"}  """,
+            """cruft {"username": "b"} trailing""",
+            """cruft {"username": "c"} {"username": "d"}""",
+            """cruft {"username": "e""",
+            """{"ok": 1}""",
+        ], []);
+
+        Assert.Equal(3, output.Count);
+        AssertJson("""{"username": "a", "event": {"x": 1}}""", output[0]);
+        AssertJson("""{"username": "successful"}""", output[1]);
+        AssertJson("""{"ok": 1}""", output[2]);
+        Assert.Equal(3, result.Counters.Rejected);
+        Assert.Equal(2, result.Counters.Stages[ParseStage.Name].Fact(ParseStage.PrefixedFact));
+        Assert.Equal(2, result.Counters.Stages[ParseStage.Name].Changed);
+        Assert.Equal(6, result.Counters.LinesRead);
+    }
+
     [Fact]
     public async Task Parse_WithoutRepair_TruncatedRejected()
     {
