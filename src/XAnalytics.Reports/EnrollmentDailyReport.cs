@@ -55,7 +55,7 @@ public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPar
             }
 
             // Enrollment events are a small share of a log: reading three more fields of each is cheap.
-            long user = EventUser(batch, i) is long id and not 0 ? id : f.User;
+            long user = EventUser(batch, i) is long id and > 0 ? id : f.User;
             int course = EventCourse(batch, i) is int c and >= 0 ? c : f.Course;
             if (user == 0 || course < 0)
             {
@@ -148,7 +148,10 @@ public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPar
         }
     }
 
-    /// <summary><c>event.user_id</c> as a number (digits in a string too), or null.</summary>
+    /// <summary>
+    /// <c>event.user_id</c> as a 64-bit integer (digits in a string too; 0 and negative ids as well, since edX keeps any
+    /// non-null id), or null.
+    /// </summary>
     internal static long? EventUser(EventBatch batch, int i)
     {
         if (!batch.TryGetField(i, s_eventUserId, out FieldValue v) || v.Kind is not (JsonTokenType.Number or JsonTokenType.String) || v.HasEscapes)
@@ -156,7 +159,7 @@ public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPar
             return null;
         }
 
-        return Utf8Parser.TryParse(v.Utf8, out long n, out int used) && used == v.Utf8.Length && n > 0 ? n : null;
+        return Utf8Parser.TryParse(v.Utf8, out long n, out int used) && used == v.Utf8.Length ? n : null;
     }
 
     /// <summary>The course of <c>event.course_id</c>, or null when it is missing or not a course id.</summary>

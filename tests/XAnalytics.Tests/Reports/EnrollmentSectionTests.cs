@@ -166,6 +166,19 @@ public sealed class EnrollmentSectionTests : IDisposable
             section.Summary!.Select(r => $"{r.CourseId} {r.UserId}").Order(StringComparer.Ordinal));
     }
 
+    /// <summary>edX keeps any non-null <c>event.user_id</c> (enrollments.py checks only <c>is None</c>): 0 and negative ids are learners too.</summary>
+    [Fact]
+    public async Task UserIdZeroOrNegative_CountedAsEdxDoes()
+    {
+        using LearnerReports reports = await RunAsync(new ReportOptions { To = new DateOnly(2015, 3, 1) },
+            Enrollment("activated", 0, "2015-03-01T10:00:00+00:00"),
+            Enrollment("activated", -5, "2015-03-01T10:00:00+00:00"));
+        EnrollmentSection section = reports.Section<EnrollmentSection>()!;
+
+        Assert.Equal([-5L, 0L], section.Summary!.Select(r => r.UserId).Order());
+        Assert.Equal(["2015-03-01 2 2"], section.Daily!.Select(r => $"{r.Date:yyyy-MM-dd} {r.Count} {r.CumulativeCount}"));
+    }
+
     [Fact]
     public async Task DeactivationOrModeChangeOnly_NoSummaryButCountedRecords()
     {
