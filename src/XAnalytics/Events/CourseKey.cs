@@ -55,7 +55,7 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
             ReadOnlySpan<char> kind = id[..colon];
             if (kind is "course-v1" or "block-v1")
             {
-                return TrySplit(id[(colon + 1)..], '+', allowMissingRun: false, out key, runIsPresent: true);
+                return TrySplit(id[(colon + 1)..], '+', allowMissingRun: false, out key, runIsPresent: true, strict: kind is "course-v1");
             }
 
             if (kind is "ccx-v1" or "ccx-block-v1")
@@ -66,7 +66,7 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
             return false; // library-v1: and other keys name no course
         }
 
-        return TrySplit(id, '/', allowMissingRun: false, out key, runIsPresent: true);
+        return TrySplit(id, '/', allowMissingRun: false, out key, runIsPresent: true, strict: true);
     }
 
     /// <summary>Parses UTF-8 text (see <see cref="TryParse(ReadOnlySpan{char}, out CourseKey)"/>).</summary>
@@ -150,7 +150,14 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
         return n;
     }
 
-    private static bool TrySplit(ReadOnlySpan<char> text, char separator, bool allowMissingRun, out CourseKey key, bool runIsPresent)
+    /// <summary>
+    /// Org, number and run from <paramref name="text"/> split at <paramref name="separator"/>. <paramref name="strict"/>
+    /// for a course id (not a usage key): as edX's course keys (opaque-keys 0.4) read one, <c>Org/Num/Run</c> has exactly
+    /// two slashes and parts of <c>[\w.%-]</c>, <c>course-v1:Org+Num+Run</c> parts of <c>[\w\-~.:]</c> and nothing after
+    /// the run but <c>+branch@...</c> or <c>+version@...</c>; so <c>edX/DemoX/T1/extra</c> or <c>course-v1:edX+DemoX+T1@x</c>
+    /// is no course (it used to be read as <c>edX/DemoX/T1</c>).
+    /// </summary>
+    private static bool TrySplit(ReadOnlySpan<char> text, char separator, bool allowMissingRun, out CourseKey key, bool runIsPresent, bool strict = false)
     {
         key = default;
         Span<Range> parts = stackalloc Range[4];
@@ -158,6 +165,18 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
         if (count < 2 || (!allowMissingRun && count < 3))
         {
             return false;
+        }
+
+        if (strict)
+        {
+            ReadOnlySpan<char> extra = count == 4 ? text[parts[3]] : default;
+            bool extraAllowed = count == 3
+                || (separator == '+' && (extra.StartsWith("branch@", StringComparison.Ordinal) || extra.StartsWith("version@", StringComparison.Ordinal)));
+            string others = separator == '/' ? ".%-" : "-~.:";
+            if (!extraAllowed || !IsIdPart(text[parts[0]], others) || !IsIdPart(text[parts[1]], others) || !IsIdPart(text[parts[2]], others))
+            {
+                return false;
+            }
         }
 
         ReadOnlySpan<char> org = text[parts[0]];
@@ -189,6 +208,25 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
         return true;
     }
 
+    /// <summary>A part of a course id: not empty, each character a letter, a digit, <c>_</c> or one of <paramref name="others"/> (Python's <c>\w</c> and the rest of edX's pattern).</summary>
+    private static bool IsIdPart(ReadOnlySpan<char> part, string others)
+    {
+        if (part.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (char c in part)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '_' && !others.Contains(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// <c>Org+Num+Run+ccx@N</c> (a <c>ccx-v1:</c> id), or that followed by <c>+type@...</c> (a <c>ccx-block-v1:</c>
     /// usage key): the CCX <c>N</c> of the course. Without its <c>ccx@</c> part (or with an empty one) it is not a course.
@@ -197,7 +235,7 @@ public readonly record struct CourseKey(string Org, string Number, string? Run)
     {
         key = default;
         int at = text.IndexOf("+ccx@", StringComparison.Ordinal);
-        if (at < 0 || !TrySplit(text[..at], '+', allowMissingRun: false, out CourseKey course, runIsPresent: true))
+        if (at < 0 || !TrySplit(text[..at], '+', allowMissingRun: false, out CourseKey course, runIsPresent: true, strict: true))
         {
             return false;
         }

@@ -14,6 +14,8 @@ public sealed class CourseKeyTests
     [InlineData("edX/DemoX/2015Q1", "edX/DemoX/2015Q1")]
     [InlineData("course-v1:edX+DemoX+2015Q1", "edX/DemoX/2015Q1")]
     [InlineData("  edX/DemoX/Demo_Course  ", "edX/DemoX/Demo_Course")]
+    [InlineData("course-v1:edX+DemoX+T1+branch@published", "edX/DemoX/T1")]
+    [InlineData("course-v1:Université+Démo~X+T1:a", "Université/Démo~X/T1:a")]
     public void TryParse_KnownShapes_Canonical(string id, string expected)
     {
         Assert.True(CourseKey.TryParse(id, out CourseKey key));
@@ -28,6 +30,11 @@ public sealed class CourseKeyTests
     [InlineData("just-a-word")]
     [InlineData("course-v1:MITx+6.002x")]
     [InlineData("a//b")]
+    [InlineData("edX/DemoX/T1/extra")]
+    [InlineData("course-v1:edX+DemoX+T1+extra")]
+    [InlineData("course-v1:edX+DemoX+T1@x")]
+    [InlineData("edX/DemoX/Demo 2014")]
+    [InlineData("edX/Demo+X/T1")]
     [InlineData("ccx-v1:MITx+6.002x+2T2015")]
     [InlineData("ccx-v1:MITx+6.002x+2T2015+ccx@")]
     public void TryParse_NotACourse_False(string id) => Assert.False(CourseKey.TryParse(id, out _));
