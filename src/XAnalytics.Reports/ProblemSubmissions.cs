@@ -17,6 +17,7 @@ namespace XAnalytics.Reports;
 internal sealed class ProblemSubmissions : IDisposable
 {
     private static readonly FieldPath s_event = FieldPath.Parse("event");
+    private static readonly FieldPath s_time = FieldPath.Parse("time");
 
     private readonly ThreadLocal<Reader> _readers = new(() => new Reader());
 
@@ -30,6 +31,66 @@ internal sealed class ProblemSubmissions : IDisposable
         => _readers.Value!.TryRead(batch, i, out problemId, out problemHash, out compact);
 
     public void Dispose() => _readers.Dispose();
+
+    /// <summary>
+    /// edX's <c>eventlog.get_event_time</c> (edx-analytics-pipeline <c>util/eventlog.py</c>): the time cut at its
+    /// first <c>+</c> (<c>get_event_time_string</c>; <c>.000000</c> added when it has no <c>.</c>) parsed with
+    /// <c>strptime(..., '%Y-%m-%dT%H:%M:%S.%f')</c>. So a time ending in <c>Z</c>, with a negative offset or with
+    /// more than 6 fraction digits does not parse, and edX drops the submission. (Fields are read as two digits
+    /// each, as edX's LMS writes them; strptime would also take one.)
+    /// </summary>
+    internal static bool IsEdxEventTime(ReadOnlySpan<byte> time)
+    {
+        int plus = time.IndexOf((byte)'+');
+        if (plus >= 0)
+        {
+            time = time[..plus];
+        }
+
+        if (time.Length < 19 || time[4] != '-' || time[7] != '-' || time[10] != 'T' || time[13] != ':' || time[16] != ':')
+        {
+            return false;
+        }
+
+        ReadOnlySpan<int> digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+        foreach (int d in digits)
+        {
+            if (!char.IsAsciiDigit((char)time[d]))
+            {
+                return false;
+            }
+        }
+
+        int month = Two(time, 5), day = Two(time, 8), year = ((time[0] - '0') * 1000) + ((time[1] - '0') * 100) + Two(time, 2);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || Two(time, 11) > 23 || Two(time, 14) > 59 || Two(time, 17) > 61)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = time[19..];
+        if (rest.IsEmpty)
+        {
+            return true;
+        }
+
+        if (rest[0] != '.' || rest.Length < 2 || rest.Length > 7)
+        {
+            return false;
+        }
+
+        foreach (byte b in rest[1..])
+        {
+            if (!char.IsAsciiDigit((char)b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static int Two(ReadOnlySpan<byte> t, int at) => ((t[at] - '0') * 10) + (t[at + 1] - '0');
+    }
 
     private sealed class Reader
     {
@@ -82,6 +143,14 @@ internal sealed class ProblemSubmissions : IDisposable
 
         private bool Read(EventBatch batch, int i)
         {
+            // get_problem_check_event asks get_augmented_event_data for the 'timestamp', which is None (the event
+            // dropped) when eventlog.get_event_time cannot parse the time.
+            if (!batch.TryGetField(i, s_time, out FieldValue time) || time.Kind != JsonTokenType.String
+                || !IsEdxEventTime(time.HasEscapes ? System.Text.Encoding.UTF8.GetBytes(time.GetString()!) : time.Utf8))
+            {
+                return false;
+            }
+
             if (!batch.TryGetField(i, s_event, out FieldValue data) || data.Kind != JsonTokenType.StartObject)
             {
                 return false;

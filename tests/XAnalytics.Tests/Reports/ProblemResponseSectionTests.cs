@@ -64,6 +64,50 @@ public sealed class ProblemResponseSectionTests : IDisposable
             ProblemResponseSection.Answers(data.RootElement).Select(a => $"{a.AnswerId} {string.Join('|', a.Answer)} {a.Correct}"));
     }
 
+    /// <summary>
+    /// edX's get_problem_check_event asks for the 'timestamp', which eventlog.get_event_time gives only for a time that
+    /// strptime('%Y-%m-%dT%H:%M:%S.%f') reads after the cut at '+': a submission at a time ending in Z or with a negative
+    /// offset is dropped by edX, so the latest answer is the first one here too, after one attempt.
+    /// </summary>
+    [Fact]
+    public async Task Submissions_AtTimesEdxCannotParse_LeftOutAsEdxLeavesThem()
+    {
+        static string Check(string time, string answer, bool correct)
+            => "{\"username\": \"al\", \"event_type\": \"problem_check\", \"event_source\": \"server\", \"time\": \"" + time + "\", "
+            + "\"context\": {\"course_id\": \"course-v1:P+R+1\", \"module\": {\"display_name\": \"Q\"}}, \"event\": {\"problem_id\": \"block-v1:P+R+1+type@problem+block@p1\", "
+            + "\"submission\": {\"p1_2_1\": {\"answer\": \"" + answer + "\", \"question\": \"Q\", \"response_type\": \"stringresponse\", \"variant\": \"\", \"correct\": " + (correct ? "true" : "false") + "}}, "
+            + "\"answers\": {\"p1_2_1\": \"" + answer + "\"}, \"correct_map\": {\"p1_2_1\": {\"correctness\": \"" + (correct ? "correct" : "incorrect") + "\"}}}}";
+        string log = Path.Combine(_dir.FullName, "tracking.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            Check("2020-01-01T10:00:00.000000+00:00", "first", correct: false),
+            Check("2020-01-01T11:00:00Z", "second", correct: true),
+            Check("2020-01-01T12:00:00.123456-05:00", "third", correct: true),
+        ]);
+        var options = new ReportOptions { Only = [ProblemResponseSection.SectionName, AnswerDistributionSection.SectionName] };
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], options);
+
+        ProblemResponseRow row = Assert.Single(reports.Section<ProblemResponseSection>()!.Rows!);
+        Assert.Equal(("first", (bool?)false, 1L), (string.Join("|", row.Answer), row.Correct, row.TotalAttempts));
+        AnswerDistributionRow answer = Assert.Single(reports.Section<AnswerDistributionSection>()!.Rows!);
+        Assert.Equal(("first", 1L, 1L), (answer.AnswerValue, answer.FirstResponseCount, answer.LastResponseCount));
+    }
+
+    [Theory]
+    [InlineData("2020-01-01T10:00:00.000000+00:00", true)]
+    [InlineData("2020-01-01T10:00:00+00:00", true)]
+    [InlineData("2020-01-01T10:00:00", true)]
+    [InlineData("2020-01-01T10:00:00.5", true)]
+    [InlineData("2020-01-01T10:00:00+05:30", true)]
+    [InlineData("2020-01-01T10:00:00Z", false)]
+    [InlineData("2020-01-01T10:00:00.123Z", false)]
+    [InlineData("2020-01-01T10:00:00.123456-05:00", false)]
+    [InlineData("2020-01-01T10:00:00.1234567+00:00", false)]
+    [InlineData("2020-02-30T10:00:00+00:00", false)]
+    [InlineData("2020-01-01 10:00:00+00:00", false)]
+    public void IsEdxEventTime_AsGetEventTimeParses(string time, bool parses)
+        => Assert.Equal(parses, ProblemSubmissions.IsEdxEventTime(System.Text.Encoding.UTF8.GetBytes(time)));
+
     [Fact]
     public void Clean_CollapsesWhiteSpaceThenDropsChoiceHints()
     {
