@@ -14,7 +14,7 @@ namespace XAnalytics.Reports;
 internal static class EdxValues
 {
     [ThreadStatic]
-    private static byte[]? s_unescaped;
+    private static UnescapeBuffer? s_unescaped;
 
     /// <summary>
     /// Python's <c>float(value)</c> for a JSON value: a number; a string that Python parses (surrounding white space,
@@ -100,17 +100,7 @@ internal static class EdxValues
     /// valid until this thread's next call.
     /// </summary>
     public static ReadOnlySpan<byte> StrippedString(in FieldValue value)
-    {
-        if (value.Kind != JsonTokenType.String || !value.HasEscapes)
-        {
-            return value.Kind == JsonTokenType.String ? value.Utf8.Trim(" \t\n\r\f\v"u8) : default;
-        }
-
-        byte[] buffer = s_unescaped is { } b && b.Length >= value.RawJson.Length ? b : new byte[Math.Max(256, value.RawJson.Length)];
-        s_unescaped = buffer;
-        int n = value.CopyTo(buffer);
-        return buffer.AsSpan(0, n).Trim(" \t\n\r\f\v"u8);
-    }
+        => StrippedString(value, ref (s_unescaped ??= new UnescapeBuffer()).Bytes);
 
     /// <summary>A 64-bit hash of some text (XxHash3): the key of a string table (see <see cref="EdxStringTable"/>).</summary>
     public static ulong Hash(ReadOnlySpan<byte> utf8) => XxHash3.HashToUInt64(utf8);
@@ -181,5 +171,11 @@ internal static class EdxValues
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>A thread's buffer for <see cref="StrippedString(in FieldValue)"/> (a class, so a reference to its array outlives the call).</summary>
+    private sealed class UnescapeBuffer
+    {
+        public byte[] Bytes = new byte[256];
     }
 }

@@ -171,18 +171,12 @@ public static class ParseStage
             return false;
         }
 
-        int end = line.Length;
-        while (end > open && line[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or (byte)'\v')
-        {
-            end--;
-        }
-
-        if (end - open < 2 || line[end - 1] != (byte)'}' || line[..open].Trim(" \t"u8).IsEmpty)
+        ReadOnlySpan<byte> json = line[open..].TrimEnd(" \t\r\n\f\v"u8);
+        if (json.Length < 2 || json[^1] != (byte)'}' || line[..open].Trim(" \t"u8).IsEmpty)
         {
             return false; // no object; or only white space before it, which the first read skipped already
         }
 
-        ReadOnlySpan<byte> json = line[open..end];
         if (EventIndexer.TryIndex(json, ref fields, out _, out _) is not null)
         {
             return false;
