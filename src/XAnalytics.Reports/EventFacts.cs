@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
 using XAnalytics.Events;
@@ -12,8 +13,9 @@ namespace XAnalytics.Reports;
 /// to ask computes the facts and the others reuse them (the last batch is remembered by reference).
 /// </summary>
 /// <remarks>
-/// A user is <c>context.user_id</c>: edX writes a number; a string of digits is read as that number, and any
-/// other string is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id). An event without one (a
+/// A user is <c>context.user_id</c>: edX writes a number; a string of digits (with white space around it) is read as
+/// that number, a number with a fraction as its integer part, as video.py's <c>int(user_id)</c> reads them, and any
+/// other value is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id). An event without one (a
 /// <c>desensitize</c>d archive drops the <c>user_id</c> key) is keyed by its top-level <c>username</c> (the pseudonym),
 /// hashed the same way, so the learner tables of a desensitized archive are not empty. A <c>user_id</c> written as
 /// null (edX's anonymous events) is no learner, whatever the username.
@@ -520,7 +522,14 @@ internal sealed class EventFacts : IDisposable
         {
             if (kind == JsonTokenType.Number)
             {
-                return Utf8Parser.TryParse(value, out long n, out int used) && used == value.Length && n > 0 ? n : Hash(value);
+                if (Utf8Parser.TryParse(value, out long n, out int used) && used == value.Length)
+                {
+                    return n > 0 ? n : Hash(value);
+                }
+
+                // 1.0 or 12e1: Python's int() keeps the integer part (1, 120).
+                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+                    && Math.Truncate(d) is >= 1 and < 9e18 ? (long)Math.Truncate(d) : Hash(value);
             }
 
             if (kind != JsonTokenType.String || value.IsEmpty)
@@ -528,8 +537,10 @@ internal sealed class EventFacts : IDisposable
                 return 0;
             }
 
-            // An escaped id is hashed as written: ids are digits in practice, so this never splits a user.
-            return !escaped && Utf8Parser.TryParse(value, out long m, out int consumed) && consumed == value.Length && m > 0 ? m : Hash(value);
+            // An escaped id is hashed as written: ids are digits in practice, so this never splits a user. Python's int()
+            // allows white space around the digits.
+            ReadOnlySpan<byte> digits = value.Trim(" \t\n\r\f\v"u8);
+            return !escaped && Utf8Parser.TryParse(digits, out long m, out int consumed) && consumed == digits.Length && m > 0 ? m : Hash(value);
         }
 
         private static long Hash(ReadOnlySpan<byte> id) => (long)((XxHash3.HashToUInt64(id) & 0x3FFF_FFFF_FFFF_FFFFUL) | 0x4000_0000_0000_0000UL);

@@ -18,7 +18,8 @@ namespace XAnalytics.Reports;
 /// <c>encoded_module_id</c>); the offset each needs (<c>currentTime</c> of a play or stop, of a pause defaulting to 0
 /// when absent, <c>new_time</c> and <c>old_time</c> of a seek) must read as a number between 0 and 36000 seconds
 /// (<c>_check_time_offset</c>), else the event is dropped; <c>event.duration</c> when truthy, else unknown (-1).</item>
-/// <item><c>UserVideoViewingTask.reducer</c>: each learner's events on a video, sorted by time (ties by type name), make
+/// <item><c>UserVideoViewingTask.reducer</c>: each learner's events on a video, sorted by time (ties as edX's tuples sort:
+/// type name, offsets, a play's YouTube id, then duration; see <see cref="VideoEventRecord.CompareTo"/>), make
 /// viewings: a play starts one (at the <c>new_time</c> of the seek that ended the previous viewing, if one did, as edX
 /// trusts a seek over the next play's <c>currentTime</c>; else at the play's <c>currentTime</c>), and the next pause,
 /// stop (at <c>currentTime</c>) or seek (at <c>old_time</c>) ends it. A viewing is dropped when it ends past its
@@ -32,6 +33,9 @@ namespace XAnalytics.Reports;
 /// <c>int(duration) / 5</c>. Segments are written in order up to and including the last one (as edX's loop, which stops
 /// only on meeting it). <c>users_at_start</c>: learners in segment 0; <c>users_at_end</c>: learners in the segment of
 /// <c>max(duration - 30, 0.95 duration)</c> (<c>complete_end_segment</c>).</item>
+/// <item>Between the two jobs a viewing is text: its offsets and a float duration are read back as Python 2's
+/// <c>str</c> wrote them, 12 significant digits (<see cref="PythonFloats.ThroughStr"/>). A <c>user_id</c> is
+/// <c>int(user_id)</c> (see <see cref="EventFacts"/>).</item>
 /// <item><c>VideoDataTask</c> (Hive): <c>total_viewed_seconds</c> = the written segments' views summed, times 5.</item>
 /// </list>
 /// The dates are <c>report</c>'s <c>--from</c>/<c>--to</c> (edX's <c>--interval</c>, whose end is exclusive): a viewing
@@ -40,7 +44,7 @@ namespace XAnalytics.Reports;
 /// </summary>
 /// <remarks>
 /// Memory: edX's reducer needs a learner's events on a video in time order, and an archive's files do not arrive in
-/// it, so each kept video event is kept as a 56-byte <see cref="VideoKeyedRecord"/> until the end of the run. A worker
+/// it, so each kept video event is kept as a 64-byte <see cref="VideoKeyedRecord"/> until the end of the run. A worker
 /// holds them in a block per bucket of learners (<see cref="LearnerBuckets.Count"/>, by a hash of the learner), each
 /// written to the scratch folder (<see cref="BucketSpill{T}"/>, LZ4) when full (<see cref="DefaultBlockRecords"/>). At the end the buckets are taken one at a time: a bucket's records are
 /// sorted in place by video, then learner and time, and each video's run folded into that video's segments.
@@ -62,6 +66,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
     private readonly EventFacts _facts;
     private readonly BucketSpill<VideoKeyedRecord> _spill;
+    private readonly VideoCodes _codes = new();
     private readonly long _partBytes;
 
     internal VideoSection(EventFacts facts, ReportOptions options)
@@ -107,7 +112,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public VideoPartial CreatePartial() => new(_spill, BlockRecords);
+    public VideoPartial CreatePartial() => new(_spill, BlockRecords, _codes);
 
     /// <inheritdoc/>
     public void Accumulate(VideoPartial target, EventBatch batch)
@@ -158,9 +163,18 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             }
 
             double duration = UnknownDuration;
+            bool durationIsFloat = false;
             if (ev.TryGet("duration"u8, out FieldValue d) && EdxValues.TryTruthyFloat(d, out double parsed))
             {
                 duration = parsed;
+                durationIsFloat = d.Kind == JsonTokenType.Number && d.Utf8.IndexOfAny(".eE"u8) >= 0; // Python's float, not int
+            }
+
+            // A play's YouTube id: its code unless html5, mobile or hls (edX's VIDEO_CODES), which its reducer sorts on.
+            int youTube = 0;
+            if (kind == VideoEventKind.Play && ev.TryGet("code"u8, out FieldValue code) && code.Kind == JsonTokenType.String)
+            {
+                youTube = target.CodeNumber(code);
             }
 
             double current, old = 0;
@@ -196,7 +210,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             }
 
             ulong module = target.Modules.Add(id);
-            target.Add(new VideoKeyedRecord(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration), f.Course, module));
+            target.Add(new VideoKeyedRecord(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration, youTube, durationIsFloat), f.Course, module));
         }
     }
 
@@ -236,7 +250,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 // Sorted in place by video, then learner and time, and each video's run folded: no copy of the bucket
                 // (placing the records by video first took a second array of 48 bytes a record, 13.5 MB over 8M events).
                 Span<VideoKeyedRecord> records = bucket.Span;
-                records.Sort(default(ByVideoThenEvent));
+                records.Sort(new ByVideoThenEvent(_codes));
                 for (int start = 0; start < records.Length;)
                 {
                     int course = records[start].Course;
@@ -337,13 +351,15 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     public string StateName => "report.video";
 
     /// <inheritdoc/>
-    public int StateVersion => 1;
+    public int StateVersion => 2;
 
     /// <inheritdoc/>
     /// <remarks>
     /// The courses with video events (by canonical id), the videos' encoded module ids (see <see cref="PartialTexts"/>),
-    /// then per video (course, module id, in that order) its kept events: learner key (the run's user key, the same in
-    /// every process), time (UTC ticks), kind, then the current time, old time and duration as doubles. Each video's
+    /// the plays' YouTube ids (a count, then each id's bytes, in byte order), then per video (course, module id, in that
+    /// order) its kept events: learner key (the run's user key, the same in every process), time (UTC ticks), kind, the
+    /// current time, old time and duration as doubles, the YouTube id (its position + 1, 0 for none) and whether the
+    /// duration was logged as a float (0 or 1). Each video's
     /// events are sorted first (by <see cref="VideoEventRecord.CompareTo"/>, a total order: the order
     /// <see cref="Complete"/> folds them in anyway), so the bytes do not depend on the order threads met them.
     /// </remarks>
@@ -375,6 +391,28 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
         int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
         Dictionary<ulong, int> modules = PartialTexts.Write(writer, state.Modules.Names, usedModules);
+
+        // The YouTube ids the events name, by their bytes (the order the reducer compares them in).
+        var usedCodes = new SortedSet<int>(Comparer<int>.Create(_codes.Compare));
+        foreach (List<VideoEventRecord> list in all.Values)
+        {
+            foreach (VideoEventRecord e in list)
+            {
+                if (e.YouTube != 0)
+                {
+                    usedCodes.Add(e.YouTube);
+                }
+            }
+        }
+
+        var codePositions = new Dictionary<int, int>(usedCodes.Count);
+        writer.WriteUInt((ulong)usedCodes.Count);
+        foreach (int code in usedCodes)
+        {
+            codePositions.Add(code, codePositions.Count + 1);
+            writer.WriteBytes(_codes[code]);
+        }
+
         var videos = new List<(int Course, int Module, List<VideoEventRecord> Events)>(all.Count);
         foreach (KeyValuePair<(int Course, ulong Module), List<VideoEventRecord>> kv in all)
         {
@@ -383,9 +421,10 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
         videos.Sort(static (a, b) => a.Course != b.Course ? a.Course.CompareTo(b.Course) : a.Module.CompareTo(b.Module));
         writer.WriteUInt((ulong)videos.Count);
+        var byEvent = new ByEvent(_codes);
         foreach ((int course, int module, List<VideoEventRecord> events) in videos)
         {
-            events.Sort();
+            events.Sort(byEvent);
             writer.WriteUInt((ulong)course);
             writer.WriteUInt((ulong)module);
             writer.WriteUInt((ulong)events.Count);
@@ -397,6 +436,8 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 writer.WriteDouble(e.CurrentTime);
                 writer.WriteDouble(e.OldTime);
                 writer.WriteDouble(e.Duration);
+                writer.WriteUInt(e.YouTube == 0 ? 0 : (ulong)codePositions[e.YouTube]);
+                writer.WriteUInt(e.DurationIsFloat ? 1UL : 0);
             }
         }
     }
@@ -408,6 +449,12 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         VideoPartial partial = CreatePartial();
         int[] courses = _facts.Courses.ReadMap(reader);
         ulong[] modules = PartialTexts.Read(reader, partial.Modules.Names);
+        var codes = new int[reader.ReadCount() + 1]; // position 0: none
+        for (int c = 1; c < codes.Length; c++)
+        {
+            codes[c] = _codes.Add(reader.ReadBytes());
+        }
+
         int n = reader.ReadCount();
         for (int v = 0; v < n; v++)
         {
@@ -423,7 +470,14 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                     throw reader.Corrupt($"a video event kind of {kind}");
                 }
 
-                var record = new VideoEventRecord(user, ticks, (VideoEventKind)kind, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+                double current = reader.ReadDouble(), old = reader.ReadDouble(), duration = reader.ReadDouble();
+                ulong code = reader.ReadUInt(), durationIsFloat = reader.ReadUInt();
+                if (code >= (ulong)codes.Length || durationIsFloat > 1)
+                {
+                    throw reader.Corrupt($"a video event's YouTube id {code} of {codes.Length - 1} or float flag {durationIsFloat}");
+                }
+
+                var record = new VideoEventRecord(user, ticks, (VideoEventKind)kind, current, old, duration, codes[code], durationIsFloat == 1);
                 partial.Add(new VideoKeyedRecord(record, course, module));
             }
         }
@@ -481,7 +535,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     private static void AddViewings(ReadOnlySpan<VideoKeyedRecord> events, VideoUsage usage, LearnerSegments learner)
     {
         long user = 0;
-        bool viewing = false, lastEndWasSeek = false;
+        bool viewing = false, lastEndWasSeek = false, viewingDurationIsFloat = false;
         double startOffset = 0, viewingDuration = 0, lastEndTime = 0;
         for (int e = 0; e < events.Length; e++)
         {
@@ -500,6 +554,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 viewing = true;
                 startOffset = lastEndWasSeek ? lastEndTime : ev.CurrentTime;
                 viewingDuration = ev.Duration;
+                viewingDurationIsFloat = ev.DurationIsFloat;
                 lastEndWasSeek = false;
                 continue;
             }
@@ -515,7 +570,9 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 && !(endTime - startOffset < MinimumViewing);
             if (valid)
             {
-                usage.AddViewing(learner, startOffset, endTime, viewingDuration);
+                // VideoUsageTask reads the viewing as UserVideoViewingTask's writer wrote it: floats through Python 2's str.
+                usage.AddViewing(learner, PythonFloats.ThroughStr(startOffset), PythonFloats.ThroughStr(endTime),
+                    viewingDurationIsFloat ? PythonFloats.ThroughStr(viewingDuration) : viewingDuration);
             }
 
             // The viewing ends whether or not it was kept; the event that ended it is remembered for the next play.
@@ -590,14 +647,20 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     }
 
     /// <summary>Orders a bucket's records by video (course, module), then as edX's reducer sorts a learner's events (<see cref="VideoEventRecord.CompareTo"/>).</summary>
-    private readonly struct ByVideoThenEvent : IComparer<VideoKeyedRecord>
+    private readonly struct ByVideoThenEvent(VideoCodes codes) : IComparer<VideoKeyedRecord>
     {
         public int Compare(VideoKeyedRecord x, VideoKeyedRecord y)
         {
             int c = x.Course.CompareTo(y.Course);
             c = c != 0 ? c : x.Module.CompareTo(y.Module);
-            return c != 0 ? c : x.Event.CompareTo(y.Event);
+            return c != 0 ? c : x.Event.CompareTo(y.Event, codes);
         }
+    }
+
+    /// <summary>Orders one video's records as edX's reducer sorts a learner's events (<see cref="VideoEventRecord.CompareTo"/>).</summary>
+    private sealed class ByEvent(VideoCodes codes) : IComparer<VideoEventRecord>
+    {
+        public int Compare(VideoEventRecord x, VideoEventRecord y) => x.CompareTo(y, codes);
     }
 
     /// <summary>

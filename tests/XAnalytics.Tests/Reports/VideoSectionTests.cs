@@ -118,6 +118,62 @@ public sealed class VideoSectionTests : IDisposable
     }
 
     /// <summary>
+    /// Cases a review found by running edX's video.py (under Python 2.7.18) beside ours; the expected rows are what that
+    /// run wrote (its segments' views summed, times 5, for <c>total_viewed_seconds</c>). One course each:
+    /// <list type="bullet">
+    /// <item>T1, T2: two plays at one instant and offset are ordered by YouTube id (none, then the id's bytes) before their
+    /// durations: the last play's duration is 50, the pause at 60 is past it, no row. T2b: the other way round, kept.</item>
+    /// <item>T3: a <c>user_id</c> of 1.0 is learner 1 (<c>int(user_id)</c>); T6: <c>" 7 "</c> is 7; T7: 2.5 is 2.</item>
+    /// <item>T4: an offset of 4.9999999999999 reaches the next job as 5.0 (Python 2's <c>str</c>): segments 0 and 1.</item>
+    /// <item>T5: a duration of 99.99999999999999 becomes 100.0, so 100, not 99.</item>
+    /// </list>
+    /// </summary>
+    [Fact]
+    public async Task Video_ReviewCasesRunThroughEdxPython_SameRows()
+    {
+        var lines = new List<string>();
+        void Ev(string course, string type, string time, string user, string data) => lines.Add(
+            $$"""{"event_type":"{{type}}","time":"2020-01-01T10:{{time}}.000000+00:00","username":"u","context":{"user_id":{{user}},"course_id":"course-v1:A+B+{{course}}"},"event_source":"browser","event":"{{data.Replace("\"", "\\\"", StringComparison.Ordinal)}}"}""");
+        Ev("T1", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"html5","duration":100}""");
+        Ev("T1", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"abc","duration":50}""");
+        Ev("T1", "pause_video", "01:00", "1", """{"id":"v","currentTime":60,"code":"html5","duration":100}""");
+        Ev("T2", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"b","duration":50}""");
+        Ev("T2", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"a","duration":100}""");
+        Ev("T2", "pause_video", "01:00", "1", """{"id":"v","currentTime":60}""");
+        Ev("T2b", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"b","duration":100}""");
+        Ev("T2b", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"a","duration":50}""");
+        Ev("T2b", "pause_video", "01:00", "1", """{"id":"v","currentTime":60}""");
+        Ev("T3", "play_video", "00:00", "1.0", """{"id":"v","currentTime":0,"code":"html5","duration":100}""");
+        Ev("T3", "pause_video", "00:20", "1", """{"id":"v","currentTime":20,"code":"html5","duration":100}""");
+        Ev("T4", "play_video", "00:00", "1", """{"id":"v","currentTime":1,"code":"html5","duration":100}""");
+        Ev("T4", "pause_video", "00:05", "1", """{"id":"v","currentTime":4.9999999999999,"code":"html5","duration":100}""");
+        Ev("T5", "play_video", "00:00", "1", """{"id":"v","currentTime":0,"code":"html5","duration":99.99999999999999}""");
+        Ev("T5", "pause_video", "00:20", "1", """{"id":"v","currentTime":20,"code":"html5","duration":99.99999999999999}""");
+        Ev("T6", "play_video", "00:00", "\" 7 \"", """{"id":"v","currentTime":0,"code":"mobile"}""");
+        Ev("T6", "pause_video", "00:20", "7", """{"id":"v","currentTime":20}""");
+        Ev("T7", "play_video", "00:00", "2.5", """{"id":"v","currentTime":0}""");
+        Ev("T7", "pause_video", "00:20", "2", """{"id":"v","currentTime":20}""");
+        string log = Path.Combine(_dir.FullName, "review.log");
+        await File.WriteAllLinesAsync(log, lines);
+
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions { Only = ["video"] });
+        VideoSection video = reports.Section<VideoSection>()!;
+        Assert.Equal(
+            [
+                "course-v1:A+B+T2b|v,100,1,0,65",
+                "course-v1:A+B+T3|v,100,1,0,25",
+                "course-v1:A+B+T4|v,100,1,0,10",
+                "course-v1:A+B+T5|v,100,1,0,25",
+                "course-v1:A+B+T6|v,24,1,1,25",
+                "course-v1:A+B+T7|v,24,1,1,25",
+            ],
+            video.Videos!.Select(r => $"{r.PipelineVideoId},{r.Duration},{r.UsersAtStart},{r.UsersAtEnd},{r.TotalViewedSeconds}"));
+        Assert.Equal(
+            ["T4|v:0:1:1", "T4|v:1:1:1"],
+            video.Timeline!.Where(r => r.PipelineVideoId.Contains("T4", StringComparison.Ordinal)).Select(r => $"{r.PipelineVideoId[14..]}:{r.Segment}:{r.NumUsers}:{r.NumViews}"));
+    }
+
+    /// <summary>
     /// A generated archive (and edX's acceptance logs, when present) with the video records spilled to the scratch folder
     /// almost at once (a worker holds 7 a bucket, so blocks of many owners and buckets are read back) writes the same files as
     /// with them all held; the scratch folder is empty once the run has completed.
