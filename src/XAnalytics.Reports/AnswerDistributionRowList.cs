@@ -44,7 +44,10 @@ internal sealed class AnswerDistributionRowList : IReadOnlyList<AnswerDistributi
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Sorts <paramref name="items"/> as the table is: by course id, module, part, value id, answer value and variant (ordinal, as strings compare).</summary>
+    /// <summary>
+    /// Sorts <paramref name="items"/> as the table is: by course id, module, part, value id, answer value and variant
+    /// (ordinal, as strings compare), then by the other columns: a total order of the rows' text.
+    /// </summary>
     public static void Sort(Span<AnswerDistributionItem> items, string[] courses, InternedBytes texts) => items.Sort(new TableOrder(courses, texts));
 
     private readonly struct TableOrder(string[] courses, InternedBytes texts) : IComparer<AnswerDistributionItem>
@@ -56,7 +59,15 @@ internal sealed class AnswerDistributionRowList : IReadOnlyList<AnswerDistributi
             c = c != 0 ? c : Text(a.PartId, b.PartId);
             c = c != 0 ? c : Text(a.ValueId, b.ValueId);
             c = c != 0 ? c : Text(a.AnswerValue, b.AnswerValue);
-            return c != 0 ? c : Text(a.Variant, b.Variant);
+            c = c != 0 ? c : Text(a.Variant, b.Variant);
+
+            // Rows alike so far (a variant "" and one absent are two groups to edX, both written empty): every other
+            // column, so that equal inputs give equal files whatever order the threads met the answers in.
+            c = c != 0 ? c : a.Correct.CompareTo(b.Correct);
+            c = c != 0 ? c : a.First.CompareTo(b.First);
+            c = c != 0 ? c : a.Last.CompareTo(b.Last);
+            c = c != 0 ? c : Text(a.DisplayName, b.DisplayName);
+            return c != 0 ? c : Text(a.Question, b.Question);
         }
 
         private int Text(int a, int b) => a == b ? 0 : InternedBytes.CompareOrdinal(texts[a], texts[b]);

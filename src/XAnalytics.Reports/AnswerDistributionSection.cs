@@ -398,7 +398,12 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
     /// <summary>The answers of one submission by part, their learner's fields left blank (see <see cref="AddAnswers"/>).</summary>
     private static void ParseAnswers(ReadOnlyMemory<byte> json, CompleteWorker worker)
     {
-        using JsonDocument doc = JsonDocument.Parse(json);
+        using JsonDocument? doc = EdxJson.TryParse(json);
+        if (doc is null)
+        {
+            return; // nested deeper than EdxJson.MaxDepth: no answers read
+        }
+
         JsonElement data = doc.RootElement;
         if (!data.TryGetProperty("answers", out JsonElement answers) || answers.ValueKind != JsonValueKind.Object)
         {

@@ -70,8 +70,7 @@ internal static class EdxValues
     };
 
     /// <summary>
-    /// A string value's text, stripped of the white space Python's <c>strip()</c> removes (ASCII white space; edX's ids
-    /// are ASCII): where it stands when it has no escapes, else unescaped into <paramref name="buffer"/> (grown when
+    /// A string value's text, stripped of the white space Python's <c>strip()</c> removes (<see cref="Strip"/>): where it stands when it has no escapes, else unescaped into <paramref name="buffer"/> (grown when
     /// needed). Either way valid as long as <paramref name="value"/> is. Empty when not a string.
     /// </summary>
     public static ReadOnlySpan<byte> StrippedString(in FieldValue value, ref byte[] buffer)
@@ -83,7 +82,7 @@ internal static class EdxValues
 
         if (!value.HasEscapes)
         {
-            return value.Utf8.Trim(" \t\n\r\f\v"u8); // no copy: the text is as written
+            return Strip(value.Utf8); // no copy: the text is as written
         }
 
         if (buffer.Length < value.RawJson.Length)
@@ -92,8 +91,66 @@ internal static class EdxValues
         }
 
         int n = value.CopyTo(buffer);
-        return buffer.AsSpan(0, n).Trim(" \t\n\r\f\v"u8);
+        return Strip(buffer.AsSpan(0, n));
     }
+
+    /// <summary>
+    /// Python 2's <c>unicode.strip()</c> (edX's JSON strings are unicode): ASCII white space, U+001C-U+001F, and
+    /// Unicode's white space as Python 2.7 knows it (U+0085, U+00A0, U+1680, U+180E, U+2000-U+200A, U+2028, U+2029,
+    /// U+202F, U+205F, U+3000: <c>unichr(i).isspace()</c>, listed with Python 2.7.18).
+    /// </summary>
+    public static ReadOnlySpan<byte> Strip(ReadOnlySpan<byte> utf8)
+    {
+        while (!utf8.IsEmpty)
+        {
+            byte b = utf8[0];
+            if (b < 0x80)
+            {
+                if (!IsAsciiSpace(b))
+                {
+                    break;
+                }
+
+                utf8 = utf8[1..];
+            }
+            else if (Rune.DecodeFromUtf8(utf8, out Rune rune, out int used) == OperationStatus.Done && IsUnicodeSpace(rune.Value))
+            {
+                utf8 = utf8[used..];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        while (!utf8.IsEmpty)
+        {
+            byte b = utf8[^1];
+            if (b < 0x80)
+            {
+                if (!IsAsciiSpace(b))
+                {
+                    break;
+                }
+
+                utf8 = utf8[..^1];
+            }
+            else if (Rune.DecodeLastFromUtf8(utf8, out Rune rune, out int used) == OperationStatus.Done && IsUnicodeSpace(rune.Value))
+            {
+                utf8 = utf8[..^used];
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return utf8;
+    }
+
+    private static bool IsAsciiSpace(byte b) => b is (>= 0x09 and <= 0x0D) or (>= 0x1C and <= 0x20);
+
+    private static bool IsUnicodeSpace(int c) => c is 0x85 or 0xA0 or 0x1680 or 0x180E or (>= 0x2000 and <= 0x200A) or 0x2028 or 0x2029 or 0x202F or 0x205F or 0x3000;
 
     /// <summary>
     /// <see cref="StrippedString(in FieldValue, ref byte[])"/> with a per-thread buffer, for ids read once per event:

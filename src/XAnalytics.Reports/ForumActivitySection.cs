@@ -506,7 +506,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         return word > 0 && rest[word..].StartsWith(".voted"u8) ? rest[..word] : default;
     }
 
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> name) => name.Trim(" \t\r\n\v\f"u8);
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> name) => EdxValues.Strip(name);
 
     private static ReadOnlySpan<byte> Unescape(ForumActivityPartial target, ReadOnlySpan<byte> escaped)
     {

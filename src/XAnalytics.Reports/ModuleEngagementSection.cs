@@ -34,7 +34,8 @@ namespace XAnalytics.Reports;
 /// </list>
 /// edX computes the ranges for the week before <c>--date</c> (exclusive); here the week ends on <c>--to</c> (inclusive:
 /// <c>start_date</c> = <c>--to</c> - 6 days, <c>end_date</c> = <c>--to</c> + 1 day), or without <c>--to</c> on the last UTC
-/// day of any event the report kept. Infinity (edX's <c>float('inf')</c>, NULL in its MySQL table) is an empty field;
+/// day of any event the report kept. A <c>--from</c> inside that week starts it later (<c>start_date</c> = <c>--from</c>):
+/// the days before were not read, where edX reads the whole week. Infinity (edX's <c>float('inf')</c>, NULL in its MySQL table) is an empty field;
 /// other bounds are written as MySQL's single-precision <c>FLOAT</c> column shows them (0.45, not 0.44999999999999996).
 /// </summary>
 /// <remarks>
@@ -77,6 +78,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
 
     private readonly EventFacts _facts;
     private readonly DateOnly? _to;
+    private readonly DateOnly? _from;
     private readonly BucketSpill<ModuleEngagementRecord> _spill;
     private readonly string? _scratch;
     private readonly long _rowSpillBytes;
@@ -85,6 +87,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     {
         _facts = facts;
         _to = options.To;
+        _from = options.From;
         _spill = new BucketSpill<ModuleEngagementRecord>(options.ScratchDirectory, "module-engagement");
         _scratch = options.ScratchDirectory;
         _rowSpillBytes = options.RowSpillBytes ?? ReportOptions.DefaultRowSpillBytes;
@@ -240,7 +243,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             (string[] users, Dictionary<ulong, int> userRank) = TextRanks.Of(result.Users.Names);
             (string[] entities, Dictionary<ulong, int> entityRank) = TextRanks.Of(result.Entities.Names);
             int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
-            var week = lastDay is int last ? new Week(last - 6, last + 1) : null;
+            // A --from inside the week cuts it (its earlier days were never read): start_date says so. edX's week is
+            // always seven days (WeekIntervalMixin), read whatever interval ran before.
+            var week = lastDay is int last ? new Week(Math.Max(last - 6, _from?.DayNumber ?? int.MinValue), last + 1) : null;
 
             // The courses counted in, in name order (their ranks stand for them in the rows).
             (int[] courseRank, string[] courseNames) = result.Courses.Ranks(_facts.Courses);
@@ -444,7 +449,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         byte[] buffer = target.UserBuffer;
         ReadOnlySpan<byte> username = EdxValues.StrippedString(name, ref buffer);
         target.UserBuffer = buffer;
-        if (username.IsEmpty || (username.Length > MaxUsernameLength && Encoding.UTF8.GetCharCount(username) > MaxUsernameLength))
+        if (username.IsEmpty || (username.Length > MaxUsernameLength && CodePoints(username) > MaxUsernameLength))
         {
             return false;
         }
@@ -503,7 +508,10 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         return records[..(n + 1)];
     }
 
-    /// <summary>Remembers an entity id cut to edX's 255 characters.</summary>
+    /// <summary>
+    /// Remembers an entity id cut to edX's 255 characters: code points, as edX's (wide-build, UCS-4) Python 2 counts a
+    /// unicode string's length, never half of an emoji's surrogate pair.
+    /// </summary>
     private static ulong RememberTruncated(EdxStringTable names, ReadOnlySpan<byte> id)
     {
         if (id.Length <= MaxEntityIdLength)
@@ -511,15 +519,29 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             return names.Add(id);
         }
 
-        string text = Encoding.UTF8.GetString(id);
-        if (text.Length <= MaxEntityIdLength)
+        // The byte where the 256th code point starts, if there is one.
+        int seen = 0;
+        for (int i = 0; i < id.Length; i++)
         {
-            return names.Add(id);
+            if ((id[i] & 0xC0) != 0x80 && seen++ == MaxEntityIdLength)
+            {
+                return names.Add(id[..i]);
+            }
         }
 
-        text = text[..MaxEntityIdLength];
-        byte[] cut = Encoding.UTF8.GetBytes(text);
-        return names.Add(cut);
+        return names.Add(id);
+    }
+
+    /// <summary>Python's <c>len()</c> of a (UCS-4) unicode string: the UTF-8 bytes that start a code point.</summary>
+    private static int CodePoints(ReadOnlySpan<byte> utf8)
+    {
+        int n = 0;
+        foreach (byte b in utf8)
+        {
+            n += (b & 0xC0) != 0x80 ? 1 : 0;
+        }
+
+        return n;
     }
 
     /// <summary>
@@ -590,7 +612,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
                     values.Metrics[VideosViewed].Add(videos);
                     if (attempts > 0)
                     {
-                        values.Metrics[ProblemAttemptsPerCompleted].Add(completed > 0 ? (double)attempts / completed : double.PositiveInfinity);
+                        // The summary task writes the ratio as text (a FloatField: Python 2's unicode(), 12 digits) and the
+                        // ranges task reads that: 4/3 is 1.33333333333 there, which moves a percentile at a tie.
+                        values.Metrics[ProblemAttemptsPerCompleted].Add(completed > 0 ? PythonFloats.ThroughStr((double)attempts / completed) : double.PositiveInfinity);
                     }
                 }
 

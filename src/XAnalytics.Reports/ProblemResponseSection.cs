@@ -120,8 +120,10 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                 continue;
             }
 
-            ReadOnlySpan<byte> name = Unescaped(target, u).Trim(" \t\r\n\v\f"u8);
-            if (name.IsEmpty)
+            // problem_response.py's mapper drops a blank username (stripped), but the learner is keyed and written by
+            // the username as logged (get_augmented_event_data): " ann" and "ann" are two.
+            ReadOnlySpan<byte> name = Unescaped(target, u);
+            if (EdxValues.Strip(name).IsEmpty)
             {
                 continue;
             }
@@ -523,36 +525,43 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
         }
     }
 
-    /// <summary>The object's keys are ASCII without tab or newline.</summary>
+    /// <summary>The object's keys are ASCII without tab or newline (a lone surrogate escape is not ASCII); false when nested deeper than <see cref="EdxJson.MaxDepth"/>.</summary>
     private static bool ValidIds(ReadOnlySpan<byte> json, out int count)
     {
         count = 0;
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json, EdxJson.ReaderOptions);
         Span<byte> buffer = stackalloc byte[256];
-        while (reader.Read())
+        try
         {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            while (reader.Read())
             {
-                count++;
-                scoped ReadOnlySpan<byte> key = reader.ValueSpan;
-                if (reader.ValueIsEscaped)
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
                 {
-                    if (key.Length > buffer.Length)
+                    count++;
+                    scoped ReadOnlySpan<byte> key = reader.ValueSpan;
+                    if (reader.ValueIsEscaped)
                     {
-                        return false;
+                        if (key.Length > buffer.Length)
+                        {
+                            return false;
+                        }
+
+                        key = buffer[..EdxJson.CopyString(in reader, buffer)];
                     }
 
-                    key = buffer[..reader.CopyString(buffer)];
-                }
-
-                foreach (byte b in key)
-                {
-                    if (b >= 0x80 || b is (byte)'\n' or (byte)'\t')
+                    foreach (byte b in key)
                     {
-                        return false;
+                        if (b >= 0x80 || b is (byte)'\n' or (byte)'\t')
+                        {
+                            return false;
+                        }
                     }
                 }
             }
+        }
+        catch (JsonException)
+        {
+            return false;
         }
 
         return true;
@@ -658,8 +667,9 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
                 _answers.Clear();
             }
 
-            using JsonDocument doc = JsonDocument.Parse(submission);
-            (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers = [.. ProblemResponseSection.Answers(doc.RootElement)];
+            using JsonDocument? doc = EdxJson.TryParse(submission);
+            (string AnswerId, string Question, IReadOnlyList<string> Answer, bool? Correct)[] answers =
+                doc is null ? [] : [.. ProblemResponseSection.Answers(doc.RootElement)]; // none when nested deeper than EdxJson.MaxDepth
             _answers[hash] = (submission, answers);
             return answers;
         }

@@ -116,7 +116,12 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
                 }
 
                 string module = Encoding.UTF8.GetString(problem.ProblemId);
-                using JsonDocument tags = JsonDocument.Parse(problem.LatestTags);
+                using JsonDocument? tags = EdxJson.TryParse(problem.LatestTags);
+                if (tags is null)
+                {
+                    continue; // nested deeper than EdxJson.MaxDepth
+                }
+
                 foreach (JsonProperty tag in tags.RootElement.EnumerateObject())
                 {
                     if (tag.Value.ValueKind == JsonValueKind.Array)

@@ -1,0 +1,131 @@
+using System.Text;
+using XAnalytics.Reports;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>
+/// Cases a review (2026-12-05) found by running edX's own module_engagement.py, problem_response.py and user activity
+/// code under Python 2.7.18 beside ours; each expected value is what edX's run wrote (its MySQL FLOAT bounds as
+/// single precision), or, for <c>--from</c> inside the week, what this report says instead (README).
+/// </summary>
+public sealed class EdxReviewCasesTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("xanalytics-review-cases-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static string Play(string username, string day, string course, string id) =>
+        $$"""{"username": "{{username}}", "event_type": "play_video", "event_source": "browser", "time": "2026-11-{{day}}T10:00:00.000000+00:00", "context": {"course_id": "course-v1:{{course}}+C+R"}, "event": "{\"id\": \"{{id}}\"}"}""";
+
+    private static string Check(string username, string course, string problem, string success) =>
+        """{"username": "USER", "event_type": "problem_check", "event_source": "server", "time": "2026-11-10T10:00:00.000000+00:00", "context": {"course_id": "course-v1:COURSE+C+R"}, "event": {"problem_id": "PROBLEM", "success": "SUCCESS"}}"""
+            .Replace("USER", username, StringComparison.Ordinal).Replace("COURSE", course, StringComparison.Ordinal)
+            .Replace("PROBLEM", problem, StringComparison.Ordinal).Replace("SUCCESS", success, StringComparison.Ordinal);
+
+    private async Task<string> RunAsync(string[] lines, ReportOptions options)
+    {
+        string log = Path.Combine(_dir.FullName, "in.log");
+        await File.WriteAllLinesAsync(log, lines);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], options);
+        string output = Path.Combine(_dir.FullName, "out");
+        ReportWriter.Write(reports, output);
+        return output;
+    }
+
+    /// <summary>
+    /// Two learners with 4 attempts over 3 completed problems: edX's summary writes 4/3 as <c>1.33333333333</c> (Python
+    /// 2's <c>unicode(float)</c>), so its p15 and p85 differ by one step and the metric gets three ranges, not two.
+    /// </summary>
+    [Fact]
+    public async Task MetricRanges_RatioThroughPythonStr_ThreeRangesAsEdx()
+    {
+        var lines = new List<string>();
+        foreach (string who in new[] { "ann", "ben" })
+        {
+            lines.Add(Check(who, "M1", "p1", "correct"));
+            lines.Add(Check(who, "M1", "p2", "correct"));
+            lines.Add(Check(who, "M1", "p3", "correct"));
+            lines.Add(Check(who, "M1", "p1", "incorrect"));
+        }
+
+        string output = await RunAsync([.. lines], new ReportOptions { From = new DateOnly(2026, 11, 1), To = new DateOnly(2026, 11, 15), Only = ["module_engagement"] });
+        Assert.Equal(
+            [
+                "course-v1:M1+C+R,2026-11-09,2026-11-16,problem_attempts_per_completed,low,0,1.3333334",
+                "course-v1:M1+C+R,2026-11-09,2026-11-16,problem_attempts_per_completed,normal,1.3333334,1.3333334",
+                "course-v1:M1+C+R,2026-11-09,2026-11-16,problem_attempts_per_completed,high,1.3333334,",
+            ],
+            ReportTestKit.Lines(Path.Combine(output, "module_engagement_metric_ranges.csv")).Where(l => l.Contains("per_completed", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A <c>--from</c> inside the week ending on <c>--to</c>: the ranges' <c>start_date</c> is <c>--from</c>, the days before were not read.</summary>
+    [Fact]
+    public async Task MetricRanges_FromInsideTheWeek_StartDateIsFrom()
+    {
+        string output = await RunAsync(
+            [Play("ann", "10", "M2", "v1"), Play("ann", "13", "M2", "v2"), Play("ben", "13", "M2", "v2")],
+            new ReportOptions { From = new DateOnly(2026, 11, 12), To = new DateOnly(2026, 11, 15), Only = ["module_engagement"] });
+        string[] ranges = ReportTestKit.Lines(Path.Combine(output, "module_engagement_metric_ranges.csv"));
+        Assert.NotEmpty(ranges);
+        Assert.All(ranges, r => Assert.StartsWith("course-v1:M2+C+R,2026-11-12,2026-11-16,", r, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Usernames are stripped as Python 2's <c>unicode.strip()</c> strips them: <c>"\u00a0ann"</c> is ann, and a name
+    /// of U+3000 alone is blank (dropped); a name of 29 letters and an emoji is 30 characters to edX (kept), and an
+    /// id of 128 emoji is under its 255 (kept whole) while one of 300 is cut after 255 emoji, not inside one.
+    /// </summary>
+    [Fact]
+    public async Task ModuleEngagement_UnicodeSpaceAndAstralCharacters_AsPython()
+    {
+        string emoji128 = string.Concat(Enumerable.Repeat("\\\\ud83d\\\\ude00", 128));
+        string emoji300 = string.Concat(Enumerable.Repeat("\\\\ud83d\\\\ude00", 300));
+        string output = await RunAsync(
+            [
+                Play("\\u00a0ann", "10", "M3", "v1"),
+                Play("\\u3000", "10", "M3", "v1"),
+                Play(new string('a', 29) + "\\ud83d\\ude00", "10", "M4", "v1"),
+                Play("ann", "10", "M4", emoji128),
+                Play("ann", "11", "M4", emoji300),
+            ],
+            new ReportOptions { Only = ["module_engagement", "active_users_weekly"] });
+        string[] rows = ReportTestKit.Lines(Path.Combine(output, "module_engagement.csv"));
+        string smile = "\U0001F600";
+        Assert.Equal(
+            [
+                $"2026-11-10,course-v1:M3+C+R,ann,video,v1,viewed,1",
+                $"2026-11-10,course-v1:M4+C+R,{new string('a', 29)}{smile},video,v1,viewed,1",
+                $"2026-11-10,course-v1:M4+C+R,ann,video,{string.Concat(Enumerable.Repeat(smile, 128))},viewed,1",
+                $"2026-11-11,course-v1:M4+C+R,ann,video,{string.Concat(Enumerable.Repeat(smile, 255))},viewed,1",
+            ],
+            rows);
+        Assert.Equal(["2026-11-09,2026-11-16,aaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + smile, "2026-11-09,2026-11-16,ann"],
+            ReportTestKit.Lines(Path.Combine(output, "active_users_weekly.csv")));
+    }
+
+    /// <summary>problem_response keys a learner by the username as logged: <c>" ann"</c> and <c>"ann"</c> are two rows (edX's mapper strips only to drop a blank one).</summary>
+    [Fact]
+    public async Task ProblemResponse_UsernameWithSpace_OwnLearnerAsEdx()
+    {
+        static string Answer(string username, string hour, string answer) =>
+            """{"username": "USER", "event_type": "problem_check", "event_source": "server", "time": "2026-11-02THOUR:00:00.000000+00:00", "context": {"course_id": "course-v1:M7+C+R", "module": {"display_name": "P"}}, "event": {"problem_id": "p1", "answers": {"p_2_1": "ANSWER"}, "correct_map": {"p_2_1": {"correctness": "incorrect"}}, "submission": {"p_2_1": {"answer": "ANSWER"}}}}"""
+                .Replace("USER", username, StringComparison.Ordinal).Replace("HOUR", hour, StringComparison.Ordinal).Replace("ANSWER", answer, StringComparison.Ordinal);
+        string output = await RunAsync([Answer(" ann", "10", "a"), Answer("ann", "11", "b")], new ReportOptions { Only = ["problem_response"] });
+        Assert.Equal(
+            [
+                "course-v1:M7+C+R,p1, ann,,a,False,1,2026-11-02T10:00:00Z,2026-11-02T10:00:00Z",
+                "course-v1:M7+C+R,p1,ann,,b,False,1,2026-11-02T11:00:00Z,2026-11-02T11:00:00Z",
+            ],
+            ReportTestKit.Lines(Path.Combine(output, "problem_response.csv")));
+    }
+
+    [Theory]
+    [InlineData(" \t ann \n", "ann")]
+    [InlineData("\u00a0ann\u3000", "ann")]
+    [InlineData("\u001c\u0085ann\u180e\u2000\u200a\u2028\u2029\u202f\u205f", "ann")]
+    [InlineData("\u200bann", "\u200bann")] // zero width space: not white space to Python 2.7
+    [InlineData("a n n", "a n n")]
+    [InlineData("\u3000", "")]
+    public void Strip_AsPython27UnicodeStrip(string text, string stripped)
+        => Assert.Equal(stripped, Encoding.UTF8.GetString(EdxValues.Strip(Encoding.UTF8.GetBytes(text))));
+}
