@@ -359,24 +359,117 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             _ => Python(v),
         };
 
-        string Normalize(string s) => containsHtml ? TextFromHtml(s) : s.Trim();
+        string Normalize(string s) => containsHtml ? TextFromHtml(s) : EdxValues.Strip(s);
     }
 
-    /// <summary><c>unicode(value)</c> of a JSON value in Python 2 (numbers and booleans; other shapes as their JSON).</summary>
+    /// <summary>
+    /// <c>unicode(value)</c> of a JSON value in Python 2: an integer as written (<c>-0</c> is 0), a float as Python 2
+    /// prints it (<see cref="PythonFloats.Str"/>: <c>0.3</c>, <c>100.0</c>, <c>inf</c>), booleans and null by their
+    /// Python names; lists and objects as their JSON (Python writes <c>[u'a']</c>: not matched).
+    /// </summary>
     private static string Python(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => v.GetString()!,
         JsonValueKind.True => "True",
         JsonValueKind.False => "False",
         JsonValueKind.Null => "None",
+        JsonValueKind.Number => PythonNumber(v.GetRawText()),
         _ => v.GetRawText(),
     };
+
+    /// <summary>
+    /// Python's <c>==</c> of two JSON values, as <c>if answer_value != submission.get('answer')</c> compares them: a
+    /// bool is the int 1 or 0, an int equals the float of its value (<c>1 == 1.0 == true</c>, <c>0.1 ==
+    /// 0.10000000000000001</c>), strings by their text, lists item by item, objects by their keys' values.
+    /// </summary>
+    internal static bool PythonEquals(JsonElement a, JsonElement b)
+    {
+        if (IsNumeric(a) && IsNumeric(b))
+        {
+            string x = NumberText(a), y = NumberText(b);
+            if (x.AsSpan().IndexOfAny(".eE") < 0 && y.AsSpan().IndexOfAny(".eE") < 0)
+            {
+                return (x == "-0" ? "0" : x) == (y == "-0" ? "0" : y); // ints: exactly
+            }
+
+            return double.Parse(x, NumberStyles.Float, CultureInfo.InvariantCulture) == double.Parse(y, NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        if (a.ValueKind != b.ValueKind)
+        {
+            return false;
+        }
+
+        switch (a.ValueKind)
+        {
+            case JsonValueKind.String:
+                return a.GetString() == b.GetString();
+            case JsonValueKind.Null:
+                return true;
+            case JsonValueKind.Array:
+                if (a.GetArrayLength() != b.GetArrayLength())
+                {
+                    return false;
+                }
+
+                using (JsonElement.ArrayEnumerator x = a.EnumerateArray(), y = b.EnumerateArray())
+                {
+                    while (x.MoveNext() && y.MoveNext())
+                    {
+                        if (!PythonEquals(x.Current, y.Current))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Object:
+                int count = 0;
+                foreach (JsonProperty p in a.EnumerateObject())
+                {
+                    count++;
+                    if (!b.TryGetProperty(p.Name, out JsonElement other) || !PythonEquals(p.Value, other))
+                    {
+                        return false;
+                    }
+                }
+
+                foreach (JsonProperty p in b.EnumerateObject())
+                {
+                    count--;
+                }
+
+                return count == 0;
+            default:
+                return false;
+        }
+
+        static bool IsNumeric(JsonElement e) => e.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+        static string NumberText(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.True => "1",
+            JsonValueKind.False => "0",
+            _ => e.GetRawText(),
+        };
+    }
+
+    private static string PythonNumber(string json)
+    {
+        if (json.AsSpan().IndexOfAny(".eE") < 0)
+        {
+            return json == "-0" ? "0" : json; // an int (or long): exact
+        }
+
+        return PythonFloats.Str(double.Parse(json, NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
 
     private static bool Truthy(JsonElement? v) => v is { } e && e.ValueKind switch
     {
         JsonValueKind.True => true,
         JsonValueKind.String => e.GetString()!.Length > 0,
-        JsonValueKind.Number => e.GetDouble() != 0,
+        JsonValueKind.Number => double.Parse(e.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture) != 0, // 1e400 too
         JsonValueKind.Array => e.GetArrayLength() > 0,
         JsonValueKind.Object => e.EnumerateObject().Any(),
         _ => false,
@@ -423,7 +516,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
                 JsonElement sub = submission.Value;
                 JsonElement? answer = sub.TryGetProperty("answer", out JsonElement a) ? a : null;
                 // "If its value is different, we assume it's a moniker."
-                JsonElement? valueId = answer is not { } given || !JsonElement.DeepEquals(value, given) ? value : null;
+                JsonElement? valueId = answer is not { } given || !PythonEquals(value, given) ? value : null;
                 bool hasVariant = sub.TryGetProperty("variant", out JsonElement variant);
                 worker.AddParsed(submission.Name, Make(worker.Texts, answer, valueId, hasVariant, hasVariant ? variant : null,
                     sub.TryGetProperty("question", out JsonElement q) ? q : null,

@@ -70,7 +70,7 @@ internal static class EdxValues
     };
 
     /// <summary>
-    /// A string value's text, stripped of the white space Python's <c>strip()</c> removes (<see cref="Strip"/>): where it stands when it has no escapes, else unescaped into <paramref name="buffer"/> (grown when
+    /// A string value's text, stripped of the white space Python's <c>strip()</c> removes (<see cref="Strip(ReadOnlySpan{byte})"/>): where it stands when it has no escapes, else unescaped into <paramref name="buffer"/> (grown when
     /// needed). Either way valid as long as <paramref name="value"/> is. Empty when not a string.
     /// </summary>
     public static ReadOnlySpan<byte> StrippedString(in FieldValue value, ref byte[] buffer)
@@ -147,6 +147,25 @@ internal static class EdxValues
 
         return utf8;
     }
+
+    /// <summary><see cref="Strip(ReadOnlySpan{byte})"/> of a string (Python's white space is all in the BMP).</summary>
+    public static string Strip(string text)
+    {
+        int start = 0, end = text.Length;
+        while (start < end && IsPythonSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsPythonSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return start == 0 && end == text.Length ? text : text[start..end];
+    }
+
+    private static bool IsPythonSpace(char c) => c < 0x80 ? IsAsciiSpace((byte)c) : IsUnicodeSpace(c);
 
     private static bool IsAsciiSpace(byte b) => b is (>= 0x09 and <= 0x0D) or (>= 0x1C and <= 0x20);
 

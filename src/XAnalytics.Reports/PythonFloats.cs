@@ -14,6 +14,53 @@ internal static class PythonFloats
 {
     private const int Digits = 12;
 
+    /// <summary>
+    /// Python 2's <c>str(value)</c> (and <c>unicode</c>): <c>'%.12g'</c>, then <c>.0</c> when that reads as an integer
+    /// (<c>0.3</c>, <c>100.0</c>, <c>1e+16</c>, <c>1e-05</c>, <c>inf</c>, <c>nan</c>).
+    /// </summary>
+    public static string Str(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "nan";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "inf" : "-inf";
+        }
+
+        double rounded = ThroughStr(value);
+        string sign = double.IsNegative(rounded) ? "-" : "";
+        if (rounded == 0)
+        {
+            return sign + "0.0";
+        }
+
+        // The twelve digits exactly (the rounded value has no more), then the shape %g gives them.
+        string e = Math.Abs(rounded).ToString("E11", CultureInfo.InvariantCulture); // d.dddddddddddE+xxx
+        string digits = (e[0] + e[2..13]).TrimEnd('0');
+        int exponent = int.Parse(e.AsSpan(14), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        string text;
+        // Python's format_float_short: an exponent when the point is 4+ places left of the digits, or, as str() adds
+        // ".0" to an integer, more than 11 places right of the first digit (precision - 1).
+        if (exponent < -4 || exponent >= Digits - 1)
+        {
+            string mantissa = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
+            text = mantissa + "e" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
+        }
+        else if (exponent < 0)
+        {
+            text = "0." + new string('0', -exponent - 1) + digits;
+        }
+        else
+        {
+            text = digits.Length <= exponent + 1 ? digits + new string('0', exponent + 1 - digits.Length) : digits[..(exponent + 1)] + "." + digits[(exponent + 1)..];
+        }
+
+        return sign + (text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0");
+    }
+
     /// <summary>Python 2's <c>float(str(value))</c>: <paramref name="value"/> rounded to 12 significant digits.</summary>
     /// <remarks>
     /// Video offsets and durations (0.25 to 36000 s) take <see cref="Scaled"/>: a few floating-point operations, exact.

@@ -131,6 +131,14 @@ public sealed class TagsDistributionSection : IPartialAggregate<TagsDistribution
                             rows.Add(new TagsDistributionRow(course, org, module, tag.Name, Text(value), problem.Total, problem.Correct));
                         }
                     }
+                    else if (tag.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        // edX iterates a value that is not a string: an object gives its keys (tags_dist.py's reducer).
+                        foreach (JsonProperty member in tag.Value.EnumerateObject())
+                        {
+                            rows.Add(new TagsDistributionRow(course, org, module, tag.Name, member.Name, problem.Total, problem.Correct));
+                        }
+                    }
                     else
                     {
                         rows.Add(new TagsDistributionRow(course, org, module, tag.Name, Text(tag.Value), problem.Total, problem.Correct));

@@ -119,6 +119,43 @@ public sealed class EdxReviewCasesTests : IDisposable
             ReportTestKit.Lines(Path.Combine(output, "problem_response.csv")));
     }
 
+    /// <summary>
+    /// answer_distribution and tags_distribution, the review's cases F8, F9, F14, E1, E2, E7 (edX's rows from its run):
+    /// a float answer written as Python 2 prints it (0.3); answers stripped as <c>unicode.strip()</c> (U+001F, U+180E);
+    /// a tag value that is an object gives a row per key; an answer id equal to the submitted answer by Python's
+    /// <c>==</c> (1 and true, 0 and false, 0.1 and 0.10000000000000001) is no value id.
+    /// </summary>
+    [Fact]
+    public async Task AnswerAndTags_PythonValues_AsEdxRun()
+    {
+        string[] lines =
+        [
+            """{"username": "learner1", "event_source": "server", "event_type": "problem_check", "time": "2015-03-01T10:00:00.123456+00:00", "context": {"course_id": "course-v1:Rev+F8+R1"}, "event": {"problem_id": "block-v1:Rev+F8+R1+type@problem+block@p1", "answers": {"p1_2_1": 0.30000000000000004}, "submission": {"p1_2_1": {"answer": 0.30000000000000004, "response_type": "numericalresponse", "question": "Q"}}}}""",
+            """{"username": "learner1", "event_source": "server", "event_type": "problem_check", "time": "2015-03-01T10:00:00.123456+00:00", "context": {"course_id": "course-v1:Rev+F9+R1"}, "event": {"problem_id": "block-v1:Rev+F9+R1+type@problem+block@p1", "answers": {"p1_2_1": "\u001fb\u001c", "p1_3_1": "c\u180e"}, "submission": {"p1_2_1": {"answer": "\u001fb\u001c", "response_type": "stringresponse", "question": "Q"}, "p1_3_1": {"answer": "c\u180e", "response_type": "stringresponse", "question": "Q"}}}}""",
+            """{"username": "learner1", "event_source": "server", "event_type": "problem_check", "time": "2015-03-01T10:00:00.123456+00:00", "context": {"course_id": "course-v1:Rev+F14+R1", "asides": {"tagging_aside": {"saved_tags": {"t": {"k1": "x", "k2": "y"}}}}}, "event": {"problem_id": "block-v1:Rev+F14+R1+type@problem+block@p1", "success": "correct"}}""",
+            """{"username": "learner1", "event_source": "server", "event_type": "problem_check", "time": "2015-03-01T10:00:00.123456+00:00", "context": {"course_id": "course-v1:Rev+E1+R1"}, "event": {"problem_id": "block-v1:Rev+E1+R1+type@problem+block@p1", "answers": {"p1_2_1": 1}, "submission": {"p1_2_1": {"answer": true, "response_type": "stringresponse", "question": "Q"}}}}""",
+            """{"username": "learner1", "event_source": "server", "event_type": "problem_check", "time": "2015-03-01T10:00:00.123456+00:00", "context": {"course_id": "course-v1:Rev+E2+R1"}, "event": {"problem_id": "block-v1:Rev+E2+R1+type@problem+block@p1", "answers": {"p1_2_1": 0}, "submission": {"p1_2_1": {"answer": false, "response_type": "stringresponse", "question": "Q"}}}}""",
+            """{"username": "learner1", "event_source": "server", "event_type": "problem_check", "time": "2015-03-01T10:00:00.123456+00:00", "context": {"course_id": "course-v1:Rev+E7+R1"}, "event": {"problem_id": "block-v1:Rev+E7+R1+type@problem+block@p1", "answers": {"p1_2_1": 0.1}, "submission": {"p1_2_1": {"answer": 0.10000000000000001, "response_type": "stringresponse", "question": "Q"}}}}""",
+        ];
+        string output = await RunAsync(lines, new ReportOptions { Only = ["answer_distribution", "tags_distribution"] });
+        Assert.Equal(
+            [
+                "course-v1:Rev+E1+R1,block-v1:Rev+E1+R1+type@problem+block@p1,p1_2_1,0,1,1,,True,,,Q",
+                "course-v1:Rev+E2+R1,block-v1:Rev+E2+R1+type@problem+block@p1,p1_2_1,0,1,1,,False,,,Q",
+                "course-v1:Rev+E7+R1,block-v1:Rev+E7+R1+type@problem+block@p1,p1_2_1,0,1,1,,0.1,,,Q",
+                "course-v1:Rev+F8+R1,block-v1:Rev+F8+R1+type@problem+block@p1,p1_2_1,0,1,1,,0.3,,,Q",
+                "course-v1:Rev+F9+R1,block-v1:Rev+F9+R1+type@problem+block@p1,p1_2_1,0,1,1,,b,,,Q",
+                "course-v1:Rev+F9+R1,block-v1:Rev+F9+R1+type@problem+block@p1,p1_3_1,0,1,1,,c,,,Q",
+            ],
+            ReportTestKit.Lines(Path.Combine(output, "answer_distribution.csv")));
+        Assert.Equal(
+            [
+                "course-v1:Rev+F14+R1,Rev,block-v1:Rev+F14+R1+type@problem+block@p1,t,k1,1,1",
+                "course-v1:Rev+F14+R1,Rev,block-v1:Rev+F14+R1+type@problem+block@p1,t,k2,1,1",
+            ],
+            ReportTestKit.Lines(Path.Combine(output, "tags_distribution.csv")));
+    }
+
     [Theory]
     [InlineData(" \t ann \n", "ann")]
     [InlineData("\u00a0ann\u3000", "ann")]
