@@ -16,6 +16,12 @@ internal struct EventFact
     /// <summary>True when <see cref="Course"/> is the event's own <c>context.course_id</c> (not found in a URL), as edX's <c>eventlog.get_course_id</c> reads it.</summary>
     public bool CourseInContext;
 
+    /// <summary>
+    /// True when the event's <c>context.course_id</c> is a non-blank string that is no valid course key (a usage key, a
+    /// malformed id): edX's <c>eventlog.get_course_id</c> gives no course then, not even from the URL.
+    /// </summary>
+    public bool ContextCourseInvalid;
+
     /// <summary><c>context.user_id</c> as a number (a non-numeric id is hashed, see <see cref="EventFacts"/>); 0 when absent.</summary>
     public long User;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Text;
 using System.Text.Json;
 using XAnalytics.Events;
 using XAnalytics.Formats;
@@ -205,6 +206,8 @@ internal sealed class EventFacts : IDisposable
             bool newStyle = false;
             CourseKey course;
             int courseId;
+            // normalize_course_id: Python's strip(), which also takes U+001C-U+001F and U+180E (.NET's Trim does not).
+            contextCourse = EdxValues.Strip(contextCourse);
             if (!contextCourse.IsEmpty && TryContextCourse(contextCourse, out course, out courseId))
             {
                 hasCourse = true;
@@ -212,6 +215,9 @@ internal sealed class EventFacts : IDisposable
             }
             else
             {
+                // edX's get_course_id: a course_id given and not valid is no course, even from_url (the URL is read only
+                // when there is none); the resolver still finds one for the tables that are not edX's.
+                fact.ContextCourseInvalid = !contextCourse.IsEmpty;
                 hasCourse = _resolver.TryResolve(batch, i, out course, out newStyle);
                 courseId = -1;
             }
@@ -393,7 +399,11 @@ internal sealed class EventFacts : IDisposable
                 return known.Valid;
             }
 
-            bool valid = CourseKey.TryParse(id, out course);
+            // A usage key (block-v1:, i4x://) is no course key to edX's is_valid_course_id (CourseKey.from_string): the
+            // event has no context course, as there (CourseKey reads them for URLs, where they name their course).
+            course = default;
+            bool valid = !IsUsageKey(id) && CourseKey.TryParse(id, out course);
+
             // Cached by the id's text, so its form is marked once, with the id.
             courseId = valid ? owner.Courses.GetId(course, CourseResolver.IsNewStyle(id, url: false)) : -1;
             if (known is null && _contextCourses.Count < MaxCachedCourses)
@@ -516,6 +526,13 @@ internal sealed class EventFacts : IDisposable
             }
 
             return labels;
+        }
+
+        private static bool IsUsageKey(ReadOnlySpan<byte> id)
+        {
+            ReadOnlySpan<byte> trimmed = id.TrimStart(" \t\n\r\f\v"u8);
+            return trimmed.StartsWith("block-v1:"u8) || trimmed.StartsWith("ccx-block-v1:"u8)
+                || (trimmed.Length >= 6 && Ascii.EqualsIgnoreCase(trimmed[..6], "i4x://"u8));
         }
 
         private static long ReadUser(JsonTokenType kind, ReadOnlySpan<byte> value, bool escaped)

@@ -141,7 +141,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             }
 
             maxDay = Math.Max(maxDay, f.Day);
-            if (f.Course < 0 || f.Family is not (EventFamily.Problem or EventFamily.Video or EventFamily.Forum))
+            if (f.Course < 0 || f.ContextCourseInvalid || f.Family is not (EventFamily.Problem or EventFamily.Video or EventFamily.Forum))
             {
                 continue;
             }

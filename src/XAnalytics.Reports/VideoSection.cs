@@ -123,7 +123,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         for (int i = 0; i < facts.Length; i++)
         {
             ref readonly EventFact f = ref facts[i];
-            if (!f.Kept || f.Family != EventFamily.Video || f.User == 0 || f.Course < 0)
+            if (!f.Kept || f.Family != EventFamily.Video || f.User == 0 || f.Course < 0 || f.ContextCourseInvalid)
             {
                 continue;
             }

@@ -156,6 +156,26 @@ public sealed class EdxReviewCasesTests : IDisposable
             ReportTestKit.Lines(Path.Combine(output, "tags_distribution.csv")));
     }
 
+    /// <summary>
+    /// edX's <c>get_course_id(event, from_url=True)</c> reads the URL only when the context has no course_id: ann's
+    /// events name a usage key there (no course key), so video and module engagement leave them out although the page
+    /// names the course; ben's events have none, so the page's course counts.
+    /// </summary>
+    [Fact]
+    public async Task VideoAndEngagement_InvalidContextCourse_NoUrlFallback()
+    {
+        string output = await RunAsync(
+            [
+                """{"username": "ann", "event_type": "play_video", "event_source": "browser", "page": "https://x/courses/course-v1:Q+C+R/courseware", "time": "2026-11-10T10:00:00.000000+00:00", "context": {"course_id": "block-v1:Q+C+R+type@video+block@v", "user_id": 1}, "event": "{\"id\": \"v1\", \"currentTime\": 0}"}""",
+                """{"username": "ann", "event_type": "pause_video", "event_source": "browser", "page": "https://x/courses/course-v1:Q+C+R/courseware", "time": "2026-11-10T10:00:20.000000+00:00", "context": {"course_id": "block-v1:Q+C+R+type@video+block@v", "user_id": 1}, "event": "{\"id\": \"v1\", \"currentTime\": 20}"}""",
+                """{"username": "ben", "event_type": "play_video", "event_source": "browser", "page": "https://x/courses/course-v1:Q+C+R/courseware", "time": "2026-11-10T10:00:00.000000+00:00", "context": {"user_id": 2}, "event": "{\"id\": \"v2\", \"currentTime\": 0}"}""",
+                """{"username": "ben", "event_type": "pause_video", "event_source": "browser", "page": "https://x/courses/course-v1:Q+C+R/courseware", "time": "2026-11-10T10:00:20.000000+00:00", "context": {"user_id": 2}, "event": "{\"id\": \"v2\", \"currentTime\": 20}"}""",
+            ],
+            new ReportOptions { Only = ["video", "module_engagement"] });
+        Assert.Equal(["course-v1:Q+C+R|v2,course-v1:Q+C+R,v2,24,5,1,1,25"], ReportTestKit.Lines(Path.Combine(output, "video.csv")));
+        Assert.Equal(["2026-11-10,course-v1:Q+C+R,ben,video,v2,viewed,1"], ReportTestKit.Lines(Path.Combine(output, "module_engagement.csv")));
+    }
+
     [Theory]
     [InlineData(" \t ann \n", "ann")]
     [InlineData("\u00a0ann\u3000", "ann")]

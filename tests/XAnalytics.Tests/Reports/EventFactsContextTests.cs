@@ -26,6 +26,12 @@ public sealed class EventFactsContextTests
     [InlineData("{\"course_id\":17,\"user_id\":null}", null, 0L)]
     [InlineData("{\"course_user_tags\":{},\"org_id\":\"OrgX\"}", null, 0L)]
     [InlineData("{}", null, 0L)]
+    // Stripped as Python strips (normalize_course_id): U+001C and U+180E too.
+    [InlineData("{\"course_id\":\"\\u001ccourse-v1:OrgX+C1+2015\\u180e\",\"user_id\":42}", "course-v1:OrgX+C1+2015", 42L)]
+    // A user id as video.py's int(user_id) reads it: 1.0 and 2.5 are 1 and 2, " 7 " is 7.
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":1.0}", "course-v1:OrgX+C1+2015", 1L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":2.5}", "course-v1:OrgX+C1+2015", 2L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":\" 7 \"}", "course-v1:OrgX+C1+2015", 7L)]
     // Escaped keys go to the reader, with the same answers.
     [InlineData("{\"course\\u005fid\":\"course-v1:OrgX+C1+2015\",\"user_id\":42}", "course-v1:OrgX+C1+2015", 42L)]
     [InlineData("{\"course_id\":\"course-v1:OrgX+A+2015\",\"user\\u005fid\":5,\"course\\u005fid\":\"course-v1:OrgX+B+2015\"}", "course-v1:OrgX+B+2015", 5L)]
@@ -35,6 +41,31 @@ public sealed class EventFactsContextTests
         string line = $"{{{Time},\"event_type\":\"play_video\",\"event_source\":\"browser\",\"context\":{context}}}";
         AssertContext(Batches.Parse(line), course, user);
         AssertContext(Batches.ParseIndexingContext(line), course, user); // the parse's index of the context, as reports run
+    }
+
+    /// <summary>
+    /// A usage key in <c>context.course_id</c> is no course key to edX (<c>is_valid_course_id</c>), so the tables that take
+    /// only a context's course (problems, forum) leave the event out; the others still find its course as the engine's
+    /// resolver does.
+    /// </summary>
+    [Theory]
+    [InlineData("block-v1:OrgX+C1+2015+type@problem+block@p1", "course-v1:OrgX+C1+2015")]
+    [InlineData("i4x://OrgX/C1/problem/p1", "OrgX/C1")]
+    [InlineData("course-v1:OrgX+C1+2015", null)]
+    public void Read_UsageKeyAsContextCourse_NotTheContextsCourse(string id, string? resolved)
+    {
+        string line = $"{{{Time},\"event_type\":\"problem_check\",\"event_source\":\"server\",\"context\":{{\"course_id\":\"{id}\",\"user_id\":1}}}}";
+        foreach (EventBatch batch in new[] { Batches.Parse(line), Batches.ParseIndexingContext(line) })
+        {
+            using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
+            EventFact fact = facts.Read(batch)[0];
+            Assert.Equal(resolved is null, fact.CourseInContext);
+            Assert.True(fact.Course >= 0);
+            if (resolved is not null)
+            {
+                Assert.StartsWith(resolved, facts.Courses.Name(fact.Course), StringComparison.Ordinal);
+            }
+        }
     }
 
     [Fact]
