@@ -123,7 +123,15 @@ public sealed class CombinedAggregate : IPartialAggregate<CombinedPartial>
             IPartialAggregatePart part = Persistable(i);
             string name = reader.ReadString();
             int version = reader.ReadCount();
-            if (name != part.StateName || version != part.StateVersion)
+            if (name == part.StateName && version != part.StateVersion)
+            {
+                // Not damage: a build that lays this part out differently wrote it (docs/partial-format.md).
+                throw new InvalidDataException(
+                    $"Partial file {reader.Source} holds '{name}' version {version}, written by another version of xanalytics; this one reads version {part.StateVersion}. "
+                    + "Make it again with this version (a --state folder: run with --rebuild).");
+            }
+
+            if (name != part.StateName)
             {
                 throw reader.Corrupt($"part {i} is '{name}' version {version} where this merge has '{part.StateName}' version {part.StateVersion}");
             }

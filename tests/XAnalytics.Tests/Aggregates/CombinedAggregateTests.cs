@@ -52,9 +52,57 @@ public sealed class CombinedAggregateTests
         Assert.Throws<InvalidOperationException>(() => combined.Complete(result));
     }
 
+    /// <summary>
+    /// A part written by a build that lays it out in another version (a --state folder kept across an upgrade) is refused
+    /// as such, naming the part, both versions and the way out, not as a damaged file.
+    /// </summary>
+    [Fact]
+    public void ReadPartial_PartOfAnotherVersion_SaysSoAndHowToRebuild()
+    {
+        var written = new CombinedAggregate(AggregatePart.Of(new Versioned(1)));
+        var writer = new PartialWriter();
+        written.WritePartial(written.CreatePartial(), writer);
+        byte[] bytes = writer.WrittenSpan.ToArray();
+
+        var reading = new CombinedAggregate(AggregatePart.Of(new Versioned(2)));
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => reading.ReadPartial(new PartialReader(bytes, "state-000001.xap")));
+        Assert.Contains("'probe' version 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("reads version 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--rebuild", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("damaged", e.Message, StringComparison.Ordinal);
+
+        // The same version reads back.
+        Assert.NotNull(written.ReadPartial(new PartialReader(bytes, "state-000001.xap")));
+    }
+
     // Out of line, so no temporary of the test method's keeps the partial alive.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference WeakTo(CombinedPartial partial, int part) => new(partial.Partials[part]);
+
+    private sealed class Versioned(int version) : IPartialAggregate<List<int>>
+    {
+        public string StateName => "probe";
+
+        public int StateVersion => version;
+
+        public List<int> CreatePartial() => [];
+
+        public void Accumulate(List<int> target, EventBatch batch)
+        {
+        }
+
+        public void Merge(List<int> into, List<int> from)
+        {
+        }
+
+        public void Complete(List<int> result)
+        {
+        }
+
+        public void WritePartial(List<int> state, PartialWriter writer) => writer.WriteUInt(7);
+
+        public List<int> ReadPartial(PartialReader reader) => [reader.ReadCount()];
+    }
 
     private sealed class Probe : IEventAggregate<List<int>>
     {
