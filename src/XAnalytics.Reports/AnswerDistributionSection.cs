@@ -387,7 +387,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
         if (IsNumeric(a) && IsNumeric(b))
         {
             string x = NumberText(a), y = NumberText(b);
-            if (x.AsSpan().IndexOfAny(".eE") < 0 && y.AsSpan().IndexOfAny(".eE") < 0)
+            if (!PythonFloats.IsFloat(x) && !PythonFloats.IsFloat(y))
             {
                 return (x == "-0" ? "0" : x) == (y == "-0" ? "0" : y); // ints: exactly
             }
@@ -457,7 +457,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
 
     private static string PythonNumber(string json)
     {
-        if (json.AsSpan().IndexOfAny(".eE") < 0)
+        if (!PythonFloats.IsFloat(json))
         {
             return json == "-0" ? "0" : json; // an int (or long): exact
         }

@@ -95,7 +95,8 @@ internal static class EdxValues
     }
 
     /// <summary>
-    /// Python 2's <c>unicode.strip()</c> (edX's JSON strings are unicode): ASCII white space, U+001C-U+001F, and
+    /// Python 2's <c>unicode.strip()</c> (the LMS escapes non-ASCII text, which edX's cjson decodes to unicode; raw
+    /// non-ASCII bytes it reads otherwise, which the LMS does not write): ASCII white space, U+001C-U+001F, and
     /// Unicode's white space as Python 2.7 knows it (U+0085, U+00A0, U+1680, U+180E, U+2000-U+200A, U+2028, U+2029,
     /// U+202F, U+205F, U+3000: <c>unichr(i).isspace()</c>, listed with Python 2.7.18).
     /// </summary>

@@ -14,8 +14,8 @@ namespace XAnalytics.Reports;
 /// to ask computes the facts and the others reuse them (the last batch is remembered by reference).
 /// </summary>
 /// <remarks>
-/// A user is <c>context.user_id</c>: edX writes a number; a string of digits (with white space around it) is read as
-/// that number, a number with a fraction as its integer part, as video.py's <c>int(user_id)</c> reads them, and any
+/// A user is <c>context.user_id</c>: edX writes a number; a string of digits is read as that number (edX's user
+/// activity keys by <c>str(user_id)</c>, which is the same text), 0 is no learner (<c>if not user_id</c>), and any
 /// other value is hashed (XxHash3, bit 62 set so it cannot meet a real numeric id). An event without one (a
 /// <c>desensitize</c>d archive drops the <c>user_id</c> key) is keyed by its top-level <c>username</c> (the pseudonym),
 /// hashed the same way, so the learner tables of a desensitized archive are not empty. A <c>user_id</c> written as
@@ -123,6 +123,9 @@ internal sealed class EventFacts : IDisposable
         Submissions.Dispose();
     }
 
+    /// <summary>Whether <paramref name="user"/> (an <see cref="EventFact.User"/>) is a hash of a non-numeric id or a username, not an id as written.</summary>
+    internal static bool IsHashed(long user) => user >= 0x4000_0000_0000_0000L;
+
     private sealed class Reader(EventFacts owner)
     {
         private readonly CourseResolver _resolver = new();
@@ -196,7 +199,7 @@ internal sealed class EventFacts : IDisposable
             }
 
             // One pass over the context object for course_id and user_id; the resolver (which reads URLs) only
-            // when context.course_id is absent, empty or escaped.
+            // when context.course_id is absent, blank or no valid course key.
             ReadContext(batch, i, context, contextField, out ReadOnlySpan<byte> contextCourse, out fact.User, out bool hasUserId);
             if (!hasUserId && name.Kind == JsonTokenType.String && !name.Utf8.IsEmpty)
             {
@@ -541,12 +544,12 @@ internal sealed class EventFacts : IDisposable
             {
                 if (Utf8Parser.TryParse(value, out long n, out int used) && used == value.Length)
                 {
-                    return n > 0 ? n : Hash(value);
+                    return n > 0 ? n : n == 0 ? 0 : Hash(value);
                 }
 
-                // 1.0 or 12e1: Python's int() keeps the integer part (1, 120).
-                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
-                    && Math.Truncate(d) is >= 1 and < 9e18 ? (long)Math.Truncate(d) : Hash(value);
+                // A float keeps its text (edX's user activity keys by str(user_id): 1.0 is not 1; video.py's int() is
+                // read in VideoSection), but 0.0 is no learner, as edX's `if not user_id` has it.
+                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == 0 ? 0 : Hash(value);
             }
 
             if (kind != JsonTokenType.String || value.IsEmpty)
@@ -554,10 +557,8 @@ internal sealed class EventFacts : IDisposable
                 return 0;
             }
 
-            // An escaped id is hashed as written: ids are digits in practice, so this never splits a user. Python's int()
-            // allows white space around the digits.
-            ReadOnlySpan<byte> digits = value.Trim(" \t\n\r\f\v"u8);
-            return !escaped && Utf8Parser.TryParse(digits, out long m, out int consumed) && consumed == digits.Length && m > 0 ? m : Hash(value);
+            // An escaped id is hashed as written: ids are digits in practice, so this never splits a user.
+            return !escaped && Utf8Parser.TryParse(value, out long m, out int consumed) && consumed == value.Length && m > 0 ? m : Hash(value);
         }
 
         private static long Hash(ReadOnlySpan<byte> id) => (long)((XxHash3.HashToUInt64(id) & 0x3FFF_FFFF_FFFF_FFFFUL) | 0x4000_0000_0000_0000UL);

@@ -449,7 +449,8 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         byte[] buffer = target.UserBuffer;
         ReadOnlySpan<byte> username = EdxValues.StrippedString(name, ref buffer);
         target.UserBuffer = buffer;
-        if (username.IsEmpty || (username.Length > MaxUsernameLength && CodePoints(username) > MaxUsernameLength))
+        // Characters as edX's cjson decodes the LMS's escaped text: an emoji (a \ud83d\ude00 pair) is two.
+        if (username.IsEmpty || (username.Length > MaxUsernameLength && Encoding.UTF8.GetCharCount(username) > MaxUsernameLength))
         {
             return false;
         }
@@ -509,8 +510,9 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     }
 
     /// <summary>
-    /// Remembers an entity id cut to edX's 255 characters: code points, as edX's (wide-build, UCS-4) Python 2 counts a
-    /// unicode string's length, never half of an emoji's surrogate pair.
+    /// Remembers an entity id cut to edX's 255 characters: UTF-16 units, as edX's cjson decodes the LMS's escaped text
+    /// (an emoji is a surrogate pair of two). A cut between a pair leaves half of it, which edX writes as it is and
+    /// UTF-8 cannot hold: U+FFFD here.
     /// </summary>
     private static ulong RememberTruncated(EdxStringTable names, ReadOnlySpan<byte> id)
     {
@@ -519,29 +521,13 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
             return names.Add(id);
         }
 
-        // The byte where the 256th code point starts, if there is one.
-        int seen = 0;
-        for (int i = 0; i < id.Length; i++)
+        string text = Encoding.UTF8.GetString(id);
+        if (text.Length <= MaxEntityIdLength)
         {
-            if ((id[i] & 0xC0) != 0x80 && seen++ == MaxEntityIdLength)
-            {
-                return names.Add(id[..i]);
-            }
+            return names.Add(id);
         }
 
-        return names.Add(id);
-    }
-
-    /// <summary>Python's <c>len()</c> of a (UCS-4) unicode string: the UTF-8 bytes that start a code point.</summary>
-    private static int CodePoints(ReadOnlySpan<byte> utf8)
-    {
-        int n = 0;
-        foreach (byte b in utf8)
-        {
-            n += (b & 0xC0) != 0x80 ? 1 : 0;
-        }
-
-        return n;
+        return names.Add(Encoding.UTF8.GetBytes(text[..MaxEntityIdLength]));
     }
 
     /// <summary>

@@ -61,6 +61,12 @@ internal static class PythonFloats
         return sign + (text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0");
     }
 
+    /// <summary>Whether a JSON number's text is a float to Python (it has a fraction or an exponent), not an int.</summary>
+    public static bool IsFloat(ReadOnlySpan<byte> json) => json.IndexOfAny(".eE"u8) >= 0;
+
+    /// <inheritdoc cref="IsFloat(ReadOnlySpan{byte})"/>
+    public static bool IsFloat(ReadOnlySpan<char> json) => json.IndexOfAny(".eE") >= 0;
+
     /// <summary>Python 2's <c>float(str(value))</c>: <paramref name="value"/> rounded to 12 significant digits.</summary>
     /// <remarks>
     /// Video offsets and durations (0.25 to 36000 s) take <see cref="Scaled"/>: a few floating-point operations, exact.

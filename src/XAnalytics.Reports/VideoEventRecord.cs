@@ -25,8 +25,8 @@ internal readonly record struct VideoEventRecord(
     /// By learner, then as edX's reducer sorts a learner's events (<c>sorted(events)</c> over
     /// <c>(timestamp, event_type, current_time, old_time, youtube_id, video_duration)</c>): time, then the event type's name,
     /// then the offsets, the YouTube id (by <paramref name="codes"/>' bytes), then the duration. Last, an integer duration
-    /// before an equal float one (equal to Python, which keeps them as they came): a total order, so one process and a
-    /// merge of shards fold the same sequence and write the same bytes.
+    /// before an equal float one, and -0.0 before 0.0 (equal to Python, which keeps them as they came): a total order, so
+    /// one process and a merge of shards fold the same sequence and write the same bytes.
     /// </summary>
     public int CompareTo(in VideoEventRecord other, VideoCodes codes)
     {
@@ -37,6 +37,11 @@ internal readonly record struct VideoEventRecord(
         c = c != 0 ? c : OldTime.CompareTo(other.OldTime);
         c = c != 0 ? c : codes.Compare(YouTube, other.YouTube);
         c = c != 0 ? c : Duration.CompareTo(other.Duration);
-        return c != 0 ? c : DurationIsFloat.CompareTo(other.DurationIsFloat);
+        c = c != 0 ? c : DurationIsFloat.CompareTo(other.DurationIsFloat);
+
+        // -0.0 and 0.0 are equal to Python and here; their bits order them, so a partial's bytes do not depend on threads.
+        c = c != 0 ? c : BitConverter.DoubleToInt64Bits(CurrentTime).CompareTo(BitConverter.DoubleToInt64Bits(other.CurrentTime));
+        c = c != 0 ? c : BitConverter.DoubleToInt64Bits(OldTime).CompareTo(BitConverter.DoubleToInt64Bits(other.OldTime));
+        return c != 0 ? c : BitConverter.DoubleToInt64Bits(Duration).CompareTo(BitConverter.DoubleToInt64Bits(other.Duration));
     }
 }

@@ -128,6 +128,13 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                 continue;
             }
 
+            // video.py reads int(user_id): 1.0, " 7 " and -3 are learners 1, 7 and -3 (rare: read again only then).
+            long user = f.User;
+            if (EventFacts.IsHashed(user) && !TryIntUser(batch, i, ref user))
+            {
+                continue;
+            }
+
             // The type as the facts read it (once per event, compared unescaped).
             VideoEventKind kind;
             switch (f.Type)
@@ -167,14 +174,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             if (ev.TryGet("duration"u8, out FieldValue d) && EdxValues.TryTruthyFloat(d, out double parsed))
             {
                 duration = parsed;
-                durationIsFloat = d.Kind == JsonTokenType.Number && d.Utf8.IndexOfAny(".eE"u8) >= 0; // Python's float, not int
-            }
-
-            // A play's YouTube id: its code unless html5, mobile or hls (edX's VIDEO_CODES), which its reducer sorts on.
-            int youTube = 0;
-            if (kind == VideoEventKind.Play && ev.TryGet("code"u8, out FieldValue code) && code.Kind == JsonTokenType.String)
-            {
-                youTube = target.CodeNumber(code);
+                durationIsFloat = d.Kind == JsonTokenType.Number && PythonFloats.IsFloat(d.Utf8);
             }
 
             double current, old = 0;
@@ -209,8 +209,16 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
                     break;
             }
 
-            ulong module = target.Modules.Add(id);
-            target.Add(new VideoKeyedRecord(new VideoEventRecord(f.User, f.Ticks, kind, current, old, duration, youTube, durationIsFloat), f.Course, module));
+            ulong module = target.Modules.Add(id); // before the code: both may be unescaped into the partial's buffer
+
+            // A play's YouTube id: its code unless html5, mobile or hls (edX's VIDEO_CODES), which its reducer sorts on.
+            int youTube = 0;
+            if (kind == VideoEventKind.Play && ev.TryGet("code"u8, out FieldValue code) && code.Kind == JsonTokenType.String)
+            {
+                youTube = target.CodeNumber(code);
+            }
+
+            target.Add(new VideoKeyedRecord(new VideoEventRecord(user, f.Ticks, kind, current, old, duration, youTube, durationIsFloat), f.Course, module));
         }
     }
 
@@ -522,6 +530,62 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             VideoRow r = videos[i];
             return [r.CourseId, r.EncodedModuleId, ReportWriter.N(r.Duration), ReportWriter.N(r.UsersAtStart), ReportWriter.N(r.UsersAtEnd), ReportWriter.N(r.TotalViewedSeconds)];
         }, numeric: [2, 3, 4, 5]);
+    }
+
+    private static readonly FieldPath s_userId = FieldPath.Parse("context.user_id");
+
+    /// <summary>
+    /// <c>if not user_id: return</c>, then <c>int(user_id)</c>, for a <c>context.user_id</c> the facts hashed (not a
+    /// positive integer as written): false when Python finds it falsy (0.0); a float is cut to its integer part, a string
+    /// of digits with white space around it read (Python's int() allows both); the user 0 of <c>"0"</c> or 0.5 is a key of
+    /// its own. What int() refuses (edX's job would fail on it) keeps its hash.
+    /// </summary>
+    private static bool TryIntUser(EventBatch batch, int i, ref long user)
+    {
+        if (!batch.TryGetField(i, s_userId, out FieldValue id))
+        {
+            return true; // keyed by username (a desensitized archive): kept as it is
+        }
+
+        long value;
+        if (id.Kind == JsonTokenType.Number)
+        {
+            if (!double.TryParse(id.Utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) || d == 0)
+            {
+                return false;
+            }
+
+            if (!PythonFloats.IsFloat(id.Utf8))
+            {
+                if (!long.TryParse(id.Utf8, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+                {
+                    return true; // past a long: its hash
+                }
+            }
+            else if (Math.Truncate(d) is > -9e18 and < 9e18)
+            {
+                value = (long)Math.Truncate(d);
+            }
+            else
+            {
+                return true;
+            }
+        }
+        else if (id.Kind == JsonTokenType.String && !id.HasEscapes)
+        {
+            ReadOnlySpan<byte> digits = EdxValues.Strip(id.Utf8);
+            if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+            {
+                return true;
+            }
+        }
+        else
+        {
+            return true;
+        }
+
+        user = value == 0 ? long.MinValue : value; // 0 is "no learner" in the facts
+        return true;
     }
 
     /// <summary><c>_check_time_offset</c>: a number (or what Python's <c>float</c> reads) from 0 to 36000, not NaN.</summary>

@@ -28,10 +28,12 @@ public sealed class EventFactsContextTests
     [InlineData("{}", null, 0L)]
     // Stripped as Python strips (normalize_course_id): U+001C and U+180E too.
     [InlineData("{\"course_id\":\"\\u001ccourse-v1:OrgX+C1+2015\\u180e\",\"user_id\":42}", "course-v1:OrgX+C1+2015", 42L)]
-    // A user id as video.py's int(user_id) reads it: 1.0 and 2.5 are 1 and 2, " 7 " is 7.
-    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":1.0}", "course-v1:OrgX+C1+2015", 1L)]
-    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":2.5}", "course-v1:OrgX+C1+2015", 2L)]
-    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":\" 7 \"}", "course-v1:OrgX+C1+2015", 7L)]
+    // A user id keeps its text (edX's user activity keys by str(user_id)): 1.0 and " 7 " are not 1 and 7 (video reads
+    // int() itself); 0 and 0.0 are no learner (edX: `if not user_id`).
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":1.0}", "course-v1:OrgX+C1+2015", -1L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":\" 7 \"}", "course-v1:OrgX+C1+2015", -1L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":0}", "course-v1:OrgX+C1+2015", 0L)]
+    [InlineData("{\"course_id\":\"course-v1:OrgX+C1+2015\",\"user_id\":0.0}", "course-v1:OrgX+C1+2015", 0L)]
     // Escaped keys go to the reader, with the same answers.
     [InlineData("{\"course\\u005fid\":\"course-v1:OrgX+C1+2015\",\"user_id\":42}", "course-v1:OrgX+C1+2015", 42L)]
     [InlineData("{\"course_id\":\"course-v1:OrgX+A+2015\",\"user\\u005fid\":5,\"course\\u005fid\":\"course-v1:OrgX+B+2015\"}", "course-v1:OrgX+B+2015", 5L)]
@@ -60,6 +62,7 @@ public sealed class EventFactsContextTests
             using var facts = new EventFacts(new ReportFilter(null, null, []), readIp: false);
             EventFact fact = facts.Read(batch)[0];
             Assert.Equal(resolved is null, fact.CourseInContext);
+            Assert.Equal(resolved is not null, fact.ContextCourseInvalid); // video and module engagement read this
             Assert.True(fact.Course >= 0);
             if (resolved is not null)
             {

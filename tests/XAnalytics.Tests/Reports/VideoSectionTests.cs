@@ -126,6 +126,8 @@ public sealed class VideoSectionTests : IDisposable
     /// <item>T3: a <c>user_id</c> of 1.0 is learner 1 (<c>int(user_id)</c>); T6: <c>" 7 "</c> is 7; T7: 2.5 is 2.</item>
     /// <item>T4: an offset of 4.9999999999999 reaches the next job as 5.0 (Python 2's <c>str</c>): segments 0 and 1.</item>
     /// <item>T5: a duration of 99.99999999999999 becomes 100.0, so 100, not 99.</item>
+    /// <item>T8 (not from edX's run): an escaped id and an escaped YouTube code on one play; the id stays v1 (a code
+    /// review found the code unescaped over the id's bytes).</item>
     /// </list>
     /// </summary>
     [Fact]
@@ -153,6 +155,8 @@ public sealed class VideoSectionTests : IDisposable
         Ev("T6", "pause_video", "00:20", "7", """{"id":"v","currentTime":20}""");
         Ev("T7", "play_video", "00:00", "2.5", """{"id":"v","currentTime":0}""");
         Ev("T7", "pause_video", "00:20", "2", """{"id":"v","currentTime":20}""");
+        Ev("T8", "play_video", "00:00", "3", """{"id":"v\\u0031","code":"\\u0061bc","currentTime":0}"""); // both escaped: the id is v1
+        Ev("T8", "pause_video", "00:20", "3", """{"id":"v1","currentTime":20}""");
         string log = Path.Combine(_dir.FullName, "review.log");
         await File.WriteAllLinesAsync(log, lines);
 
@@ -166,6 +170,7 @@ public sealed class VideoSectionTests : IDisposable
                 "course-v1:A+B+T5|v,100,1,0,25",
                 "course-v1:A+B+T6|v,24,1,1,25",
                 "course-v1:A+B+T7|v,24,1,1,25",
+                "course-v1:A+B+T8|v1,24,1,1,25",
             ],
             video.Videos!.Select(r => $"{r.PipelineVideoId},{r.Duration},{r.UsersAtStart},{r.UsersAtEnd},{r.TotalViewedSeconds}"));
         Assert.Equal(
