@@ -9,9 +9,9 @@ namespace XAnalytics.Reports;
 /// <c>UserActivityTask.get_predicate_labels</c> and <c>CourseActivityPartitionTask</c>):
 /// <list type="bullet">
 /// <item>events from <c>event_source</c> <c>task</c> and enrollment events (<c>edx.course.enrollment.*</c>) are not activity;</item>
-/// <item>an event needs a user (here <c>context.user_id</c>; edX used the non-empty <c>username</c>) and a course:
-/// <c>context.course_id</c>, or else the course in the event's URL, as our issue asks (edX itself calls
-/// <c>get_course_id(event)</c> without <c>from_url</c>; on its acceptance logs the two agree);</item>
+/// <item>an event needs a user (<c>context.user_id</c>: edX's <c>if not user_id</c>, then <c>str(user_id)</c>) and a
+/// course: <c>context.course_id</c>, or else, when there is none, the course in the event's URL
+/// (<c>get_course_id(event, from_url=True)</c>); a <c>context.course_id</c> that is no valid course key gives none;</item>
 /// <item><c>ACTIVE</c>: every such event; <c>ATTEMPTED_PROBLEM</c>: a <c>server</c> <c>problem_check</c>;
 /// <c>PLAYED_VIDEO</c>: a <c>browser</c> or <c>mobile</c> <c>play_video</c> (edX matched that name only, so a mobile
 /// <c>edx.video.played</c> does not count); <c>POSTED_FORUM</c>: a <c>server</c> <c>edx.forum.*.created</c>.</item>
@@ -80,7 +80,7 @@ public sealed class WeeklyActivityReport : IPartialAggregate<WeeklyActivityParti
         ReadOnlySpan<EventFact> facts = _facts.Read(batch);
         foreach (ref readonly EventFact f in facts)
         {
-            if (!f.Kept || f.Labels == ActivityLabels.None || f.User == 0 || f.Course < 0)
+            if (!f.Kept || f.Labels == ActivityLabels.None || f.User == 0 || f.Course < 0 || f.ContextCourseInvalid)
             {
                 continue;
             }

@@ -171,6 +171,28 @@ public sealed class EdxReviewCasesTests : IDisposable
         Assert.Equal(["2026-11-10,course-v1:Q+C+R,ben,video,v2,viewed,1"], ReportTestKit.Lines(Path.Combine(output, "module_engagement.csv")));
     }
 
+    /// <summary>
+    /// Weekly activity as edX's user_activity.py keys it (a code review read it): <c>if not user_id</c> drops 0,
+    /// <c>str(user_id)</c> keeps 1.0 apart from 1, and <c>get_course_id(event, from_url=True)</c> gives no course for a
+    /// usage key in <c>context.course_id</c> although the page names one.
+    /// </summary>
+    [Fact]
+    public async Task WeeklyActivity_UserIdsAndContextCourses_AsUserActivity()
+    {
+        static string Page(string user, string course) =>
+            """{"username": "u", "event_type": "page_close", "event_source": "browser", "page": "https://x/courses/course-v1:W+C+R/courseware", "time": "2026-11-10T10:00:00.000000+00:00", "context": {"course_id": "COURSE", "user_id": USER}, "event": "{}"}"""
+                .Replace("COURSE", course, StringComparison.Ordinal).Replace("USER", user, StringComparison.Ordinal);
+        string output = await RunAsync(
+            [
+                Page("1", "course-v1:W+C+R"),
+                Page("1.0", "course-v1:W+C+R"),
+                Page("0", "course-v1:W+C+R"),
+                Page("2", "block-v1:W+C+R+type@problem+block@p"),
+            ],
+            new ReportOptions { Only = ["weekly_activity"] });
+        Assert.Equal(["course-v1:W+C+R,2026-11-09,2026-11-16,ACTIVE,2"], ReportTestKit.Lines(Path.Combine(output, "weekly_activity.csv")));
+    }
+
     [Theory]
     [InlineData(" \t ann \n", "ann")]
     [InlineData("\u00a0ann\u3000", "ann")]
