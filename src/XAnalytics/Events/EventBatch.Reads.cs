@@ -324,7 +324,7 @@ public sealed partial class EventBatch
         // Rare: a key written with escapes. Compare its unescaped text via a reader over the quoted key.
         var reader = new Utf8JsonReader(json.Slice(field.KeyOffset - 1, field.KeyLength + 2));
         reader.Read();
-        return reader.ValueTextEquals(key);
+        return Internal.JsonBytes.TextEquals(in reader, key);
     }
 
     /// <summary>Follows <paramref name="segments"/> (from <paramref name="from"/>) down from an object value, one <see cref="ObjectMembers"/> a level.</summary>

@@ -70,7 +70,7 @@ internal readonly ref struct ObjectMembers
         bool found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool match = reader.ValueTextEquals(key);
+            bool match = Internal.JsonBytes.TextEquals(in reader, key);
             reader.Read();
             int start = (int)reader.TokenStartIndex;
             JsonTokenType kind = reader.TokenType;

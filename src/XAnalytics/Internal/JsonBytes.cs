@@ -55,6 +55,29 @@ internal static class JsonBytes
     }
 
     /// <summary>
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> without its exception on a lone surrogate escape
+    /// (a key <c>"\ud800"</c> threw <see cref="InvalidOperationException"/>, which failed the run): the token's text,
+    /// unescaped as <see cref="Unescape"/> reads it, compared with <paramref name="text"/>.
+    /// </summary>
+    public static bool TextEquals(ref readonly Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        ReadOnlySpan<byte> raw = reader.ValueSpan; // every reader here reads a span, never a sequence
+        if (!reader.ValueIsEscaped)
+        {
+            return raw.SequenceEqual(text);
+        }
+
+        // Unescaped text is never longer than the escaped, and never shorter than a sixth of it.
+        if (raw.Length > text.Length * 6)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = raw.Length <= 512 ? stackalloc byte[512] : new byte[raw.Length];
+        return buffer[..Unescape(raw, buffer)].SequenceEqual(text);
+    }
+
+    /// <summary>
     /// Unescapes the text of a JSON string (between its quotes, already validated) into
     /// <paramref name="destination"/>, which needs <paramref name="escaped"/>'s length at most. Returns the bytes written.
     /// </summary>

@@ -19,4 +19,23 @@ public sealed class JsonBytesTests
         int n = JsonBytes.Unescape(source, destination);
         Assert.Equal(expected, Encoding.UTF8.GetString(destination, 0, n));
     }
+
+    /// <summary>
+    /// <see cref="JsonBytes.TextEquals"/>: a key written with a lone surrogate escape is compared (as U+FFFD) instead of
+    /// throwing; a fuzzer's line <c>{"\ud800":1}</c> failed report, export-events and schema with the reader's own
+    /// ValueTextEquals.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"\\ud800\":1}", "x", false)]
+    [InlineData("{\"\\u00e9\\ud800\":1}", "\u00e9\uFFFD", true)]
+    [InlineData("{\"course\\u005fid\":1}", "course_id", true)]
+    [InlineData("{\"course_id\":1}", "course_id", true)]
+    [InlineData("{\"\\u0041\\u0042\":1}", "A", false)]
+    public void TextEquals_EscapedKeys_ComparedUnescapedWithoutThrowing(string json, string key, bool equal)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        reader.Read();
+        reader.Read(); // the property name
+        Assert.Equal(equal, JsonBytes.TextEquals(in reader, System.Text.Encoding.UTF8.GetBytes(key)));
+    }
 }

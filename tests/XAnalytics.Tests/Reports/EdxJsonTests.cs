@@ -83,4 +83,19 @@ public sealed class EdxJsonTests : IDisposable
         Assert.DoesNotContain(responses, l => l.Contains("S3", StringComparison.Ordinal));
         Assert.Contains(responses, l => l.StartsWith("course-v1:Rev+S1+R1,", StringComparison.Ordinal));
     }
+
+    /// <summary>A fuzzer's lines: a key that is a lone surrogate escape, at the top and inside a browser event's payload; every report table reads them (exit 1 before).</summary>
+    [Fact]
+    public async Task Report_LoneSurrogateKeys_RunCompletes()
+    {
+        string log = Path.Combine(_dir.FullName, "keys.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"\ud800":1,"time":"2015-03-01T10:00:00.000000+00:00","event_type":"x","context":{"\ud800":2,"course_id":"course-v1:A+B+C"}}""",
+            """{"username":"u","event_type":"play_video","event_source":"browser","time":"2015-03-01T10:00:00.000000+00:00","context":{"course_id":"course-v1:A+B+C","user_id":1},"event":"{\"\\ud800\":1,\"id\":\"v\"}"}""",
+        ]);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
+        ReportWriter.Write(reports, Path.Combine(_dir.FullName, "keys-out"));
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "keys-out", "events_daily.csv")));
+    }
 }

@@ -202,7 +202,7 @@ public static partial class DesensitizeStage
             r.Read();
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
-                bool isSetting = r.ValueTextEquals("setting"u8);
+                bool isSetting = JsonBytes.TextEquals(in r, "setting"u8);
                 r.Read();
                 if (isSetting && r.TokenType == JsonTokenType.String)
                 {
