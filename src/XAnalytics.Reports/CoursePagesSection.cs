@@ -454,11 +454,17 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
         }, numeric: [1, 2, 3, 4], firstColumnLink: i => pages[i].File);
     }
 
-    /// <summary>A file name for the course's page: its id's letters and digits, and a hash of the id so two ids never meet.</summary>
+    private const int MaxNameLength = 100;
+
+    /// <summary>
+    /// A file name for the course's page: its id's letters and digits (at most <see cref="MaxNameLength"/> of them: a
+    /// fuzzer's 249-character id made a name past the file system's 255 bytes, which failed the run), and a hash of the
+    /// whole id so two ids never meet.
+    /// </summary>
     private static string FileName(string course, HashSet<string> used)
     {
-        var name = new StringBuilder(course.Length + 12);
-        foreach (char c in course)
+        var name = new StringBuilder(Math.Min(course.Length, MaxNameLength) + 12);
+        foreach (char c in course.AsSpan(0, Math.Min(course.Length, MaxNameLength)))
         {
             name.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
         }

@@ -123,6 +123,15 @@ internal sealed class EventFacts : IDisposable
         Submissions.Dispose();
     }
 
+    /// <summary>The first time the report's tables read: 1970-01-01 (edX's logs begin in 2012).</summary>
+    internal static readonly DateOnly FirstDay = new(1970, 1, 1);
+
+    /// <summary>The end (exclusive) of the times the report's tables read: 2100-01-01.</summary>
+    internal static readonly DateOnly EndDay = new(2100, 1, 1);
+
+    private static readonly long s_firstTicks = FirstDay.ToDateTime(TimeOnly.MinValue).Ticks;
+    private static readonly long s_endTicks = EndDay.ToDateTime(TimeOnly.MinValue).Ticks;
+
     /// <summary>Whether <paramref name="user"/> (an <see cref="EventFact.User"/>) is a hash of a non-numeric id or a username, not an id as written.</summary>
     internal static bool IsHashed(long user) => user >= 0x4000_0000_0000_0000L;
 
@@ -188,6 +197,13 @@ internal sealed class EventFacts : IDisposable
             }
             else if (time.Kind != JsonTokenType.String
                 || !Utf8Time.TryParseUtcTicks(time.Utf8, out fact.Ticks))
+            {
+                return fact;
+            }
+
+            // A clock's error (year 0001, 9999) is no time the tables can hold: their weeks, charts and daily rows end at
+            // the calendar's edges (a fuzzer's 9999-12-31 failed the run) and would span centuries. Read as no time.
+            if (fact.Ticks < s_firstTicks || fact.Ticks >= s_endTicks)
             {
                 return fact;
             }

@@ -98,4 +98,30 @@ public sealed class EdxJsonTests : IDisposable
         ReportWriter.Write(reports, Path.Combine(_dir.FullName, "keys-out"));
         Assert.True(File.Exists(Path.Combine(_dir.FullName, "keys-out", "events_daily.csv")));
     }
+
+    /// <summary>
+    /// A fuzzer's inputs that failed the run: times at the calendar's edges (9999-12-31: the week's end past the last day;
+    /// 0050: the charts' dates) and a 260-character course id (its page's file name past 255 bytes). The tables read the
+    /// times as no time (EventFacts reads 1970 to 2099); the page's name keeps 100 of the id's characters.
+    /// </summary>
+    [Fact]
+    public async Task Report_CalendarEdgesAndLongCourseId_RunCompletes()
+    {
+        string longCourse = "course-v1:Org+" + new string('N', 260) + "+Run";
+        var lines = new List<string>();
+        foreach (string time in new[] { "0001-01-01T00:00:00", "0050-06-01T10:00:00", "9999-12-31T23:59:59", "2015-03-01T10:00:00" })
+        {
+            lines.Add("""{"username":"u","event_type":"play_video","event_source":"browser","time":"TIME.000000+00:00","context":{"course_id":"course-v1:A+B+C","user_id":1},"event":"{\"id\":\"v\",\"currentTime\":1}"}""".Replace("TIME", time, StringComparison.Ordinal));
+            lines.Add("""{"username":"u","event_type":"edx.course.enrollment.activated","event_source":"server","time":"TIME.000000+00:00","context":{"course_id":"course-v1:A+B+C","user_id":1},"event":{"course_id":"course-v1:A+B+C","user_id":1,"mode":"audit"}}""".Replace("TIME", time, StringComparison.Ordinal));
+        }
+
+        lines.Add("""{"username":"u","event_type":"page_close","event_source":"browser","time":"2015-03-01T10:00:00.000000+00:00","context":{"course_id":"COURSE","user_id":1},"event":"{}"}""".Replace("COURSE", longCourse, StringComparison.Ordinal));
+        string log = Path.Combine(_dir.FullName, "edges.log");
+        await File.WriteAllLinesAsync(log, lines);
+        using LearnerReports reports = await ReportTestKit.RunAsync([log], new ReportOptions());
+        string output = Path.Combine(_dir.FullName, "edges-out");
+        ReportWriter.Write(reports, output);
+        Assert.All(ReportTestKit.Lines(Path.Combine(output, "events_daily.csv")), l => Assert.StartsWith("2015-03-01,", l, StringComparison.Ordinal));
+        Assert.Contains(Directory.GetFiles(Path.Combine(output, "courses"), "*.html"), f => Path.GetFileName(f).StartsWith("course_v1_Org_NNNN", StringComparison.Ordinal));
+    }
 }
