@@ -124,10 +124,10 @@ internal sealed class EventFacts : IDisposable
     }
 
     /// <summary>The first time the report's tables read: 1970-01-01 (edX's logs begin in 2012).</summary>
-    internal static readonly DateOnly FirstDay = new(1970, 1, 1);
+    internal static DateOnly FirstDay { get; } = new(1970, 1, 1);
 
     /// <summary>The end (exclusive) of the times the report's tables read: 2100-01-01.</summary>
-    internal static readonly DateOnly EndDay = new(2100, 1, 1);
+    internal static DateOnly EndDay { get; } = new(2100, 1, 1);
 
     private static readonly long s_firstTicks = FirstDay.ToDateTime(TimeOnly.MinValue).Ticks;
     private static readonly long s_endTicks = EndDay.ToDateTime(TimeOnly.MinValue).Ticks;
