@@ -117,7 +117,8 @@ public sealed class PipelineRun
             Exception? first = FirstFault(fault, blocks);
             if (first is not null)
             {
-                throw first;
+                // Rethrown with the stack where a worker threw it (XANALYTICS_DEBUG=1 prints it), not this line's.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
             }
 
             if (_cts.IsCancellationRequested)

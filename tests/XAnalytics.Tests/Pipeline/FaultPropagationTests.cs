@@ -53,6 +53,7 @@ public sealed class FaultPropagationTests
             () => EventPipeline.RunAsync(options, [new ThrowingStage(failOn)], new RecordingSink(ordered)).WaitAsync(Run.Timeout));
 
         Assert.Equal($"stage failed on batch {failOn}", e.Message);
+        Assert.Contains(nameof(ThrowingStage), e.StackTrace, StringComparison.Ordinal); // where the worker threw it, for XANALYTICS_DEBUG
         AssertNothingLeftBehind(dir);
     }
 
