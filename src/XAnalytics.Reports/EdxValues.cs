@@ -80,9 +80,18 @@ internal static class EdxValues
             return default;
         }
 
+        return Strip(UnescapedString(value, ref buffer));
+    }
+
+    /// <summary>
+    /// A string value's text as written when it has no escapes (no copy), else unescaped into <paramref name="buffer"/>
+    /// (grown when needed): valid as long as both are.
+    /// </summary>
+    public static ReadOnlySpan<byte> UnescapedString(in FieldValue value, ref byte[] buffer)
+    {
         if (!value.HasEscapes)
         {
-            return Strip(value.Utf8); // no copy: the text is as written
+            return value.Utf8;
         }
 
         if (buffer.Length < value.RawJson.Length)
@@ -90,8 +99,7 @@ internal static class EdxValues
             buffer = new byte[Math.Max(value.RawJson.Length, buffer.Length * 2)];
         }
 
-        int n = value.CopyTo(buffer);
-        return Strip(buffer.AsSpan(0, n));
+        return buffer.AsSpan(0, value.CopyTo(buffer));
     }
 
     /// <summary>

@@ -547,12 +547,9 @@ internal sealed class EventFacts : IDisposable
             return labels;
         }
 
+        /// <summary>Whether a (stripped) context course id is a usage key.</summary>
         private static bool IsUsageKey(ReadOnlySpan<byte> id)
-        {
-            ReadOnlySpan<byte> trimmed = id.TrimStart(" \t\n\r\f\v"u8);
-            return trimmed.StartsWith("block-v1:"u8) || trimmed.StartsWith("ccx-block-v1:"u8)
-                || (trimmed.Length >= 6 && Ascii.EqualsIgnoreCase(trimmed[..6], "i4x://"u8));
-        }
+            => id.StartsWith("block-v1:"u8) || id.StartsWith("ccx-block-v1:"u8) || (id.Length >= 6 && Ascii.EqualsIgnoreCase(id[..6], "i4x://"u8));
 
         private static long ReadUser(JsonTokenType kind, ReadOnlySpan<byte> value, bool escaped)
         {

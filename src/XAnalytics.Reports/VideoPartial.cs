@@ -34,16 +34,9 @@ public sealed class VideoPartial
     /// </summary>
     internal int CodeNumber(in FieldValue code)
     {
-        ReadOnlySpan<byte> text = code.Utf8;
-        if (code.HasEscapes)
-        {
-            if (Scratch.Length < code.RawJson.Length)
-            {
-                Scratch = new byte[Math.Max(code.RawJson.Length, Scratch.Length * 2)];
-            }
-
-            text = Scratch.AsSpan(0, code.CopyTo(Scratch));
-        }
+        byte[] scratch = Scratch;
+        ReadOnlySpan<byte> text = EdxValues.UnescapedString(code, ref scratch);
+        Scratch = scratch;
 
         if (text.SequenceEqual("html5"u8) || text.SequenceEqual("mobile"u8) || text.SequenceEqual("hls"u8))
         {
