@@ -158,6 +158,16 @@ public sealed class LearnerReports : IDisposable
             throw new ArgumentException($"--from {options.From:yyyy-MM-dd} is after --to {options.To:yyyy-MM-dd}.", nameof(options));
         }
 
+        // The tables hold days from 1970 through 2099 (EventFacts reads other times as no time): a bound past them has no
+        // day to end a week, an enrollment series or a chart on.
+        DateOnly last = EventFacts.EndDay.AddDays(-1);
+        if (options.To > last || options.From > last)
+        {
+            throw new ArgumentException(
+                $"--{(options.To > last ? "to" : "from")} {(options.To > last ? options.To : options.From):yyyy-MM-dd}: the report's tables hold days from {EventFacts.FirstDay:yyyy-MM-dd} to {last:yyyy-MM-dd} (times outside them are read as no time); give a day up to {last:yyyy-MM-dd}.",
+                nameof(options));
+        }
+
         if (!(options.GdpThreshold > 0))
         {
             throw new ArgumentException("The GDP threshold must be a positive number.", nameof(options));

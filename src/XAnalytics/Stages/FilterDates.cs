@@ -27,7 +27,13 @@ public static class FilterDates
         if (DateTime.TryParseExact(t, s_dateOnly, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime day))
         {
             var start = new DateTimeOffset(day.Date, TimeSpan.Zero);
-            return endOfDay ? start.AddDays(1).AddTicks(-1) : start;
+            if (!endOfDay)
+            {
+                return start;
+            }
+
+            // The calendar's last day ends at its last tick: the next day does not exist to count back from.
+            return day.Date == DateTime.MaxValue.Date ? DateTimeOffset.MaxValue : start.AddDays(1).AddTicks(-1);
         }
 
         // Only year-first forms: 02/03/2015 is 2 March in most of the world and 3 February in the US, and a

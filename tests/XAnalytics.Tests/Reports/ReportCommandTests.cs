@@ -99,4 +99,41 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("Not a course id", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--to", "9999-12-31", "--to 9999-12-31: the report's tables hold days from 1970-01-01 to 2099-12-31")]
+    [InlineData("--to", "2100-01-01", "--to 2100-01-01: the report's tables hold days")]
+    [InlineData("--from", "2100-01-01", "--from 2100-01-01: the report's tables hold days")]
+    public async Task Report_BoundPastTheTablesDays_UsageErrorSaysWhy(string option, string day, string expected)
+    {
+        // 9999-12-31 used to fail with "un-representable DateTime" (the filter's end of day), then with a day number out
+        // of range in the enrollment tables, after reading the input.
+        string log = Path.Combine(_dir.FullName, "tracking.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"username": "u1", "event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00+00:00", "context": {"course_id": "course-v1:OrgX+C1+2015_T1"}}""",
+        ]);
+
+        var (exit, _, error) = await RunAsync("report", log, Path.Combine(_dir.FullName, "out"), option, day, "--set", "public-data-dir=" + _dir.FullName);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "out")));
+    }
+
+    [Fact]
+    public async Task Report_ToTheTablesLastDay_Runs()
+    {
+        string log = Path.Combine(_dir.FullName, "tracking.log");
+        await File.WriteAllLinesAsync(log,
+        [
+            """{"username": "u1", "event_type": "play_video", "event_source": "browser", "time": "2015-03-02T10:00:00+00:00", "context": {"course_id": "course-v1:OrgX+C1+2015_T1"}}""",
+        ]);
+
+        var (exit, _, error) = await RunAsync("report", log, Path.Combine(_dir.FullName, "out"), "--to", "2099-12-31", "--only", "events_daily,module_engagement",
+            "--set", "public-data-dir=" + _dir.FullName);
+
+        Assert.True(exit == ExitCodes.Clean, error);
+        Assert.True(File.Exists(Path.Combine(_dir.FullName, "out", "module_engagement_metric_ranges.csv")));
+    }
 }

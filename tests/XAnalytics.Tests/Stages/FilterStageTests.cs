@@ -99,6 +99,10 @@ public sealed class FilterStageTests
         Assert.Equal(new DateTimeOffset(2015, 3, 2, 0, 0, 0, TimeSpan.Zero).AddTicks(-1), FilterDates.ParseMax("2015-03-01"));
         Assert.Equal(new DateTimeOffset(2015, 3, 1, 8, 0, 0, TimeSpan.Zero), FilterDates.ParseMax("2015-03-01T10:00:00+02:00"));
         Assert.Throws<FormatException>(() => FilterDates.ParseMin("yesterday-ish"));
+
+        // The calendar's last day ends at its last tick (this threw "un-representable DateTime" in count, filter, learners).
+        Assert.Equal(DateTimeOffset.MaxValue, FilterDates.ParseMax("9999-12-31"));
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), FilterDates.ParseMin("9999-12-31"));
     }
 
     [Theory]
