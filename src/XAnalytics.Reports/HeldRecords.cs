@@ -198,7 +198,7 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
         long room = LargestPart(parts);
         into.EnsureCapacity((int)Math.Min(Array.MaxLength, into.Count + room));
         part.AddTo(into, HeldOf(bucket));
-        Spill.Read(bucket, Owners, into, part);
+        Spill.Read(bucket, Owners, into, part, parts);
     }
 
     /// <summary>The parts (<see cref="LearnerBuckets.Parts"/>) this partial's largest bucket is read in, at most <paramref name="partBytes"/> each.</summary>
@@ -293,6 +293,10 @@ internal sealed class HeldRecords<T> : IEnumerable<T>
     /// <summary>A bucket read whole: every record.</summary>
     private readonly struct WholeBucket : IBucketPart<T>
     {
+        public int Index => 0;
+
         public void AddTo(RecordBuffer<T> into, ReadOnlySpan<T> block) => into.AddRange(block);
+
+        public void Route(ReadOnlySpan<T> block, PartRouter<T> router) => router.Add(0, block);
     }
 }

@@ -20,8 +20,9 @@ internal static class LearnerBuckets
 
     /// <summary>
     /// The most of one bucket a completion reads at once (records as held, before its own working arrays): a bucket
-    /// larger than this is read in as many parts as it takes, each part a re-read of the bucket's blocks (one more
-    /// LZ4 decompression of the bucket a part) that keeps its learners only. Over 8M generated events the largest
+    /// larger than this is read in as many parts as it takes, its learners' records in one part each. The bucket is
+    /// split into a scratch file per part at its first part's read, so its blocks are decompressed once however many
+    /// parts (see <see cref="BucketSpill{T}.Read"/>; each part used to re-read the whole bucket). Over 8M generated events the largest
     /// problem_response bucket is 15.8 MB and the largest video bucket 12.5 MB: read whole, as every bucket of smaller
     /// archives. With 8 MiB instead (2 parts at 8M), problem_response alone peaked 4 MiB lower (162-165 against
     /// 166-169 MiB) for 1-3% more CPU, video the same: below this size the bucket is not what a completion's peak is

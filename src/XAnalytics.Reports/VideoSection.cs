@@ -692,6 +692,16 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
     /// <summary>The records of one part of a bucket: those of its learners (<see cref="LearnerBuckets.PartOf"/>).</summary>
     private readonly struct LearnerPart(int part, int parts) : IBucketPart<VideoKeyedRecord>
     {
+        public int Index => part;
+
+        public void Route(ReadOnlySpan<VideoKeyedRecord> block, PartRouter<VideoKeyedRecord> router)
+        {
+            for (int i = 0; i < block.Length; i++)
+            {
+                router.Add(LearnerBuckets.PartOf(block[i].Event.User, parts), block.Slice(i, 1));
+            }
+        }
+
         public void AddTo(RecordBuffer<VideoKeyedRecord> into, ReadOnlySpan<VideoKeyedRecord> block)
         {
             if (parts == 1)

@@ -49,6 +49,8 @@ internal static class WholeRecords
     private readonly struct Part<TLearner>(int part, int parts, int headerBytes, string what) : IBucketPart<byte>
         where TLearner : struct, IRecordLearner
     {
+        public int Index => part;
+
         public void AddTo(RecordBuffer<byte> into, ReadOnlySpan<byte> block)
         {
             if (parts == 1)
@@ -58,22 +60,41 @@ internal static class WholeRecords
             }
 
             int at = 0;
-            while (at < block.Length)
+            while (Next(block, ref at, out ReadOnlySpan<byte> record))
             {
-                int length = block.Length - at >= headerBytes ? BinaryPrimitives.ReadInt32LittleEndian(block[at..]) : 0;
-                if (length < headerBytes || length > block.Length - at)
-                {
-                    throw new InvalidDataException($"{what} is cut short.");
-                }
-
-                ReadOnlySpan<byte> record = block.Slice(at, length);
                 if (LearnerBuckets.PartOf(TLearner.Of(record), parts) == part)
                 {
                     into.AddRange(record);
                 }
-
-                at += length;
             }
+        }
+
+        public void Route(ReadOnlySpan<byte> block, PartRouter<byte> router)
+        {
+            int at = 0;
+            while (Next(block, ref at, out ReadOnlySpan<byte> record))
+            {
+                router.Add(LearnerBuckets.PartOf(TLearner.Of(record), parts), record);
+            }
+        }
+
+        private bool Next(ReadOnlySpan<byte> block, ref int at, out ReadOnlySpan<byte> record)
+        {
+            if (at >= block.Length)
+            {
+                record = default;
+                return false;
+            }
+
+            int length = block.Length - at >= headerBytes ? BinaryPrimitives.ReadInt32LittleEndian(block[at..]) : 0;
+            if (length < headerBytes || length > block.Length - at)
+            {
+                throw new InvalidDataException($"{what} is cut short.");
+            }
+
+            record = block.Slice(at, length);
+            at += length;
+            return true;
         }
     }
 }

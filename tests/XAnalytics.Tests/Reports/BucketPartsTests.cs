@@ -113,6 +113,79 @@ public sealed class BucketPartsTests : IDisposable
     }
 
     /// <summary>
+    /// A bucket read in parts is decompressed once, however many parts: its first part's read splits it into a file per
+    /// part, which the parts then read. Before, every part read every block of its bucket again (8 parts, 8 times).
+    /// A part read again still gets its records (from the bucket, as before the split).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(8)]
+    [InlineData(256)]
+    public void ReadBucket_InParts_EachSpilledBlockReadOnce(int parts)
+    {
+        var spill = new BucketSpill<byte>(_dir.FullName, "bucket-parts");
+        try
+        {
+            var records = new HeldRecords<byte>(spill, blockRecords: 128);
+            var expected = new Dictionary<(int Bucket, int Part), List<string>>();
+            for (int i = 0; i < 4000; i++)
+            {
+                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 900)];
+                byte[] record = new byte[4 + user.Length + 2];
+                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
+                user.CopyTo(record, 4);
+                BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)i);
+                long learner = TestLearner.Of(record);
+                records.AddWhole(LearnerBuckets.Of(learner), record);
+                (int, int) key = (LearnerBuckets.Of(learner), LearnerBuckets.PartOf(learner, parts));
+                if (!expected.TryGetValue(key, out List<string>? list))
+                {
+                    expected[key] = list = [];
+                }
+
+                list.Add(Convert.ToHexString(record));
+            }
+
+            Assert.True(spill.BlocksWritten > LearnerBuckets.Count);
+            var into = new RecordBuffer<byte>();
+            var starts = new RecordBuffer<int>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    WholeRecords.ReadBucket<TestLearner>(records, b, part, parts, into, starts, 4, "A test record");
+                    Assert.Equal(
+                        (expected.GetValueOrDefault((b, part)) ?? []).Order(StringComparer.Ordinal),
+                        Texts(into, starts).Order(StringComparer.Ordinal));
+                }
+            }
+
+            Assert.Equal(spill.BlocksWritten, spill.BlocksRead);
+            Assert.Equal(parts > 1, spill.SplitBytes > 0);
+
+            // Part 0 of bucket 3 once more: its file was let go of; the bucket is read whole again, filtered.
+            WholeRecords.ReadBucket<TestLearner>(records, 3, 0, parts, into, starts, 4, "A test record");
+            Assert.Equal((expected.GetValueOrDefault((3, 0)) ?? []).Order(StringComparer.Ordinal), Texts(into, starts).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            spill.Close();
+        }
+
+        static List<string> Texts(RecordBuffer<byte> into, RecordBuffer<int> starts)
+        {
+            var texts = new List<string>();
+            foreach (int start in starts.Span)
+            {
+                texts.Add(Convert.ToHexString(into.Span.Slice(start, BinaryPrimitives.ReadInt32LittleEndian(into.Span[start..]))));
+            }
+
+            return texts;
+        }
+    }
+
+    /// <summary>
     /// Records added by learner (<see cref="HeldRecords{T}.AddWholeFor"/>, two partials merged) are counted by part:
     /// the buffer is made the size of the largest part of any bucket at the first read, exactly, and never grows.
     /// </summary>
