@@ -86,14 +86,14 @@ internal static class EdxJson
                 return -1;
             }
 
-            if (json[i + 1] != (byte)'u' || i + 6 > json.Length || Hex4(json.Slice(i + 2, 4)) is not int unit)
+            int unit = JsonBytes.EscapedUnit(json, i);
+            if (unit < 0)
             {
                 i += 2; // \" \\ \n ...: the escaped character is never the start of another escape
                 continue;
             }
 
-            if (unit is >= 0xD800 and <= 0xDBFF && i + 12 <= json.Length && json[i + 6] == (byte)'\\' && json[i + 7] == (byte)'u'
-                && Hex4(json.Slice(i + 8, 4)) is >= 0xDC00 and <= 0xDFFF)
+            if (JsonBytes.LowSurrogateAfter(json, unit, i + 6) >= 0)
             {
                 i += 12;
                 continue;
@@ -106,28 +106,5 @@ internal static class EdxJson
 
             i += 6;
         }
-    }
-
-    private static int? Hex4(ReadOnlySpan<byte> hex)
-    {
-        int value = 0;
-        foreach (byte b in hex)
-        {
-            int digit = b switch
-            {
-                >= (byte)'0' and <= (byte)'9' => b - '0',
-                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-                _ => -1,
-            };
-            if (digit < 0)
-            {
-                return null;
-            }
-
-            value = (value << 4) | digit;
-        }
-
-        return value;
     }
 }

@@ -113,17 +113,16 @@ internal static class JsonBytes
                 case (byte)'r': destination[o++] = 13; break;
                 case (byte)'t': destination[o++] = 9; break;
                 case (byte)'u':
-                    int cp = Hex4(escaped.Slice(i, 4));
+                    int cp = EscapedUnit(escaped, i - 2);
                     i += 4;
-                    if (cp is >= 0xD800 and <= 0xDBFF && i + 6 <= escaped.Length && escaped[i] == (byte)'\\' && escaped[i + 1] == (byte)'u'
-                        && Hex4(escaped.Slice(i + 2, 4)) is >= 0xDC00 and <= 0xDFFF and int low)
+                    if (LowSurrogateAfter(escaped, cp, i) is >= 0 and int low)
                     {
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                         i += 6;
                     }
-                    else if (cp is >= 0xD800 and <= 0xDFFF)
+                    else if (cp is >= 0xD800 and <= 0xDFFF or < 0)
                     {
-                        if (loneSurrogatesAsWtf8)
+                        if (loneSurrogatesAsWtf8 && cp >= 0)
                         {
                             destination[o++] = (byte)(0xE0 | (cp >> 12));
                             destination[o++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
@@ -143,17 +142,44 @@ internal static class JsonBytes
         return o;
     }
 
-    private static int Hex4(ReadOnlySpan<byte> hex)
+    /// <summary>
+    /// The UTF-16 unit that the <c>\\uXXXX</c> escape starting at <paramref name="at"/> (its backslash) stands for, or -1
+    /// when <paramref name="json"/> has no such escape there (another escape, cut short, or not four hex digits).
+    /// </summary>
+    internal static int EscapedUnit(ReadOnlySpan<byte> json, int at)
     {
-        int value = 0;
-        foreach (byte h in hex)
+        if (at < 0 || at + 6 > json.Length || json[at] != (byte)'\\' || json[at + 1] != (byte)'u')
         {
-            int d = h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10;
+            return -1;
+        }
+
+        int value = 0;
+        foreach (byte h in json.Slice(at + 2, 4))
+        {
+            int d = h switch
+            {
+                >= (byte)'0' and <= (byte)'9' => h - '0',
+                >= (byte)'a' and <= (byte)'f' => h - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => h - 'A' + 10,
+                _ => -1,
+            };
+            if (d < 0)
+            {
+                return -1;
+            }
+
             value = (value << 4) | d;
         }
 
         return value;
     }
+
+    /// <summary>
+    /// The low surrogate of the escape at <paramref name="at"/> when <paramref name="unit"/> is a high surrogate and that
+    /// escape a low one (the two are one character), else -1: a high surrogate with anything else after it is lone.
+    /// </summary>
+    internal static int LowSurrogateAfter(ReadOnlySpan<byte> json, int unit, int at)
+        => unit is >= 0xD800 and <= 0xDBFF && EscapedUnit(json, at) is >= 0xDC00 and <= 0xDFFF and int low ? low : -1;
 
     /// <summary>
     /// True when <paramref name="text"/> is exactly one JSON value (white space around it allowed); gives its kind.

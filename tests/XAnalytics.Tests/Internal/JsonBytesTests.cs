@@ -38,4 +38,27 @@ public sealed class JsonBytesTests
         reader.Read(); // the property name
         Assert.Equal(equal, JsonBytes.TextEquals(in reader, System.Text.Encoding.UTF8.GetBytes(key)));
     }
+
+    /// <summary>The escape reader <see cref="JsonBytes.Unescape"/> and EdxJson's lone-surrogate scan share.</summary>
+    [Theory]
+    [InlineData(@"\u00e9", 0, 0xE9)]
+    [InlineData(@"ab\uD83D", 2, 0xD83D)]
+    [InlineData(@"\uDc00", 0, 0xDC00)]
+    [InlineData(@"\u00g9", 0, -1)]
+    [InlineData(@"\u00e", 0, -1)]
+    [InlineData(@"\n\u0041", 0, -1)]
+    [InlineData(@"\n\u0041", 2, 0x41)]
+    [InlineData(@"u0041", 0, -1)]
+    public void EscapedUnit_ReadsOnlyAWholeUEscape(string json, int at, int expected)
+        => Assert.Equal(expected, JsonBytes.EscapedUnit(System.Text.Encoding.ASCII.GetBytes(json), at));
+
+    [Theory]
+    [InlineData(@"\uD83D\uDE00", 0xD83D, 0xDE00)]
+    [InlineData(@"\uD83D\u0041", 0xD83D, -1)]
+    [InlineData(@"\uD83Dx", 0xD83D, -1)]
+    [InlineData(@"\uD83D", 0xD83D, -1)]
+    [InlineData(@"\uDE00\uDE00", 0xDE00, -1)]
+    [InlineData(@"\u0041\uDE00", 0x41, -1)]
+    public void LowSurrogateAfter_OnlyAHighThenALowEscape(string json, int unit, int expected)
+        => Assert.Equal(expected, JsonBytes.LowSurrogateAfter(System.Text.Encoding.ASCII.GetBytes(json), unit, 6));
 }
