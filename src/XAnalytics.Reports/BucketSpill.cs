@@ -30,7 +30,8 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
     private static readonly int s_recordBytes = Unsafe.SizeOf<T>();
 
     private readonly SpillFile?[] _files = new SpillFile?[LearnerBuckets.Count];
-    private readonly SpillFile?[]?[] _splits = new SpillFile?[]?[LearnerBuckets.Count];
+    private readonly Split?[] _splits = new Split?[LearnerBuckets.Count];
+    private readonly Lock _splitGate = new();
     private PartRouter<T>? _router; // the last split's buffers, for the next bucket's (see PartFile)
     private readonly Lock _gate = new();
     private SpillFolder? _folder;
@@ -153,27 +154,39 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
 
     /// <summary>
     /// Part <paramref name="part"/>'s own file of <paramref name="bucket"/>, the bucket split into
-    /// <paramref name="parts"/> files first when it is not yet (or was for another count); the caller reads and disposes
-    /// it. Null when that part's file was taken already.
+    /// <paramref name="parts"/> files first when it is not yet (or was for another count, or other owners); the caller
+    /// reads and disposes it. Null when that part's file was taken already. Splits are made one at a time (they share
+    /// the router's buffers), and their files are the spill's from the start, so <see cref="Close"/> disposes them even
+    /// in the middle of a split.
     /// </summary>
     private SpillFile? PartFile<TPart>(int bucket, SpillFile file, HashSet<int> owners, TPart part, int parts)
         where TPart : struct, IBucketPart<T>
     {
-        SpillFile?[]? split;
-        lock (_gate)
+        lock (_splitGate)
         {
-            split = _splits[bucket];
-        }
-
-        if (split is null || split.Length != parts)
-        {
-            DisposeSplit(bucket);
-            var files = new SpillFile[parts];
-            try
+            Split? split;
+            lock (_gate)
             {
+                split = _splits[bucket];
+            }
+
+            if (split is null || split.Files.Length != parts || !split.Owners.SetEquals(owners))
+            {
+                DisposeSplit(bucket);
+                split = new Split(new SpillFile?[parts], [.. owners]);
+                lock (_gate)
+                {
+                    _splits[bucket] = split; // from here on Close disposes its files
+                }
+
+                var files = new SpillFile[parts];
                 for (int p = 0; p < parts; p++)
                 {
                     files[p] = Folder().CreateFile();
+                    lock (_gate)
+                    {
+                        split.Files[p] = files[p];
+                    }
                 }
 
                 if (_router?.Parts != parts)
@@ -196,28 +209,13 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
                 router.Finish();
                 SplitBytes += router.WrittenBytes;
             }
-            catch
-            {
-                foreach (SpillFile? f in files)
-                {
-                    f?.Dispose();
-                }
 
-                throw;
-            }
-
-            split = files;
             lock (_gate)
             {
-                _splits[bucket] = split;
+                SpillFile? mine = split.Files[part.Index];
+                split.Files[part.Index] = null;
+                return mine;
             }
-        }
-
-        lock (_gate)
-        {
-            SpillFile? mine = split[part.Index];
-            split[part.Index] = null;
-            return mine;
         }
     }
 
@@ -237,7 +235,7 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
         {
             if (_splits[bucket] is { } split)
             {
-                foreach (SpillFile? f in split)
+                foreach (SpillFile? f in split.Files)
                 {
                     f?.Dispose();
                 }
@@ -246,6 +244,9 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
             }
         }
     }
+
+    /// <summary>A bucket's part files (each let go of once read) and the owners whose records they hold.</summary>
+    private sealed record Split(SpillFile?[] Files, HashSet<int> Owners);
 
     /// <summary>Disposes the files and deletes the folder; idempotent, and a write after it is a cancellation.</summary>
     public void Close()
@@ -299,6 +300,8 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
                 _files[b] = null;
                 DisposeSplit(b);
             }
+
+            _router = null; // its buffers (up to PartRouter.BufferBudget)
         }
     }
 }

@@ -186,6 +186,65 @@ public sealed class BucketPartsTests : IDisposable
     }
 
     /// <summary>
+    /// Two partials that share a spill and are not merged, reading their buckets' parts in turn: each gets its own
+    /// records only. A bucket's split is made for one reader's owners; another reader's read splits it again (it took
+    /// the first reader's split, whatever its owners, until a review found it).
+    /// </summary>
+    [Fact]
+    public void ReadBucket_InParts_TwoPartialsInTurn_EachItsOwnRecords()
+    {
+        const int parts = 4;
+        var spill = new BucketSpill<byte>(_dir.FullName, "bucket-parts");
+        try
+        {
+            var one = new HeldRecords<byte>(spill, blockRecords: 64);
+            var two = new HeldRecords<byte>(spill, blockRecords: 64);
+            var expected = new Dictionary<(bool One, int Bucket, int Part), List<string>>();
+            for (int i = 0; i < 3000; i++)
+            {
+                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 500)];
+                byte[] record = new byte[4 + user.Length + 2];
+                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
+                user.CopyTo(record, 4);
+                BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)i);
+                long learner = TestLearner.Of(record);
+                (i % 2 == 0 ? one : two).AddWhole(LearnerBuckets.Of(learner), record);
+                (bool, int, int) key = (i % 2 == 0, LearnerBuckets.Of(learner), LearnerBuckets.PartOf(learner, parts));
+                if (!expected.TryGetValue(key, out List<string>? list))
+                {
+                    expected[key] = list = [];
+                }
+
+                list.Add(Convert.ToHexString(record));
+            }
+
+            var into = new RecordBuffer<byte>();
+            var starts = new RecordBuffer<int>();
+            for (int b = 0; b < LearnerBuckets.Count; b++)
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    foreach (bool first in part % 2 == 0 ? new[] { true, false } : [false, true])
+                    {
+                        WholeRecords.ReadBucket<TestLearner>(first ? one : two, b, part, parts, into, starts, 4, "A test record");
+                        var seen = new List<string>();
+                        foreach (int start in starts.Span)
+                        {
+                            seen.Add(Convert.ToHexString(into.Span.Slice(start, BinaryPrimitives.ReadInt32LittleEndian(into.Span[start..]))));
+                        }
+
+                        Assert.Equal((expected.GetValueOrDefault((first, b, part)) ?? []).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            spill.Close();
+        }
+    }
+
+    /// <summary>
     /// Records added by learner (<see cref="HeldRecords{T}.AddWholeFor"/>, two partials merged) are counted by part:
     /// the buffer is made the size of the largest part of any bucket at the first read, exactly, and never grows.
     /// </summary>
@@ -256,6 +315,11 @@ public sealed class BucketPartsTests : IDisposable
             Assert.True(reports.Section<VideoSection>()!.CompletionParts > 1);
             Assert.True(reports.Section<ProblemResponseSection>()!.CompletionParts > 1);
             Assert.True(reports.Section<AnswerDistributionSection>()!.CompletionParts > 1);
+
+            // Each section's buckets were split into their parts' files (read once), not re-read whole per part.
+            Assert.True(reports.Section<VideoSection>()!.Spill.SplitBytes > 0);
+            Assert.True(reports.Section<ProblemResponseSection>()!.Spill.SplitBytes > 0);
+            Assert.True(reports.Section<AnswerDistributionSection>()!.Spill.SplitBytes > 0);
             Assert.Empty(Directory.GetFileSystemEntries(scratch));
             ReportWriter.Write(reports, inParts);
         }
