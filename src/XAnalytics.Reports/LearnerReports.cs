@@ -164,7 +164,7 @@ public sealed class LearnerReports : IDisposable
         if (options.To > last || options.From > last)
         {
             throw new ArgumentException(
-                $"--{(options.To > last ? "to" : "from")} {(options.To > last ? options.To : options.From):yyyy-MM-dd}: the report's tables hold days from {EventFacts.FirstDay:yyyy-MM-dd} to {last:yyyy-MM-dd} (times outside them are read as no time); give a day up to {last:yyyy-MM-dd}, or leave the option out (no --to: the tables end on the last day of the events).",
+                $"--{(options.To > last ? "to" : "from")} {(options.To > last ? options.To : options.From):yyyy-MM-dd}: the report's tables hold days from {EventFacts.FirstDay:yyyy-MM-dd} to {last:yyyy-MM-dd} (times outside them are read as no time); give a day up to {last:yyyy-MM-dd}{(options.To > last ? ", or no --to (the tables then end on the last day of the events)" : string.Empty)}.",
                 nameof(options));
         }
 

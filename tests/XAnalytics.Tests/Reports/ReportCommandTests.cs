@@ -118,6 +118,7 @@ public sealed class ReportCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Equal(option == "--to", error.Contains("or no --to (the tables then end on the last day of the events)", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "out")));
     }
 
