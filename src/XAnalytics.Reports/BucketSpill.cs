@@ -62,30 +62,42 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
         }
 
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(records);
-        int size = 12 + bytes.Length;
+        int size = BlockHeader + bytes.Length;
         if (raw.Length < size)
         {
             raw = new byte[Math.Max(size, raw.Length * 2)];
         }
 
-        // One record of the spill file's format ([key length][payload length][key][payload]): the owner, then the records.
-        BinaryPrimitives.WriteInt32LittleEndian(raw, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(4), bytes.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(8), owner);
-        bytes.CopyTo(raw.AsSpan(12));
-        int bound = SpillFile.ScratchBytes(size);
-        if (compressed.Length < bound)
-        {
-            compressed = new byte[bound];
-        }
-
-        SpillFile file = File(bucket);
-        int written = file.WriteBlock(raw.AsSpan(0, size), compressed);
+        bytes.CopyTo(raw.AsSpan(BlockHeader));
+        int written = WriteBlock(File(bucket), raw.AsSpan(0, size), owner, ref compressed);
         lock (_gate)
         {
             SpilledBytes += written;
             BlocksWritten++;
         }
+    }
+
+    /// <summary>The bytes before a block's records: <c>[key length = 4][payload length][owner]</c>.</summary>
+    internal const int BlockHeader = 12;
+
+    /// <summary>
+    /// Writes <paramref name="block"/> (records after <see cref="BlockHeader"/> bytes left for the header) to
+    /// <paramref name="file"/> as one record of the spill file's format (<c>[key length][payload length][key][payload]</c>:
+    /// the owner, then the records), compressed in <paramref name="compressed"/> (grown when needed); returns the bytes
+    /// it took. The bucket files' blocks and the part files' (<see cref="PartRouter{T}"/>) are written so.
+    /// </summary>
+    internal static int WriteBlock(SpillFile file, Span<byte> block, int owner, ref byte[] compressed)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(block, 4);
+        BinaryPrimitives.WriteInt32LittleEndian(block[4..], block.Length - BlockHeader);
+        BinaryPrimitives.WriteInt32LittleEndian(block[8..], owner);
+        int bound = SpillFile.ScratchBytes(block.Length);
+        if (compressed.Length < bound)
+        {
+            compressed = new byte[bound];
+        }
+
+        return file.WriteBlock(block, compressed);
     }
 
     /// <summary>
@@ -133,13 +145,9 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
         }
 
         file.Rewind();
-        while (file.MoveNext())
+        while (NextOwned(file, owners, out ReadOnlySpan<T> records))
         {
-            BlocksRead++;
-            if (owners.Contains(BinaryPrimitives.ReadInt32LittleEndian(file.Key)))
-            {
-                part.AddTo(into, Records(file.Json));
-            }
+            part.AddTo(into, records);
         }
     }
 
@@ -197,13 +205,9 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
                 PartRouter<T> router = _router;
                 router.Start(files);
                 file.Rewind();
-                while (file.MoveNext())
+                while (NextOwned(file, owners, out ReadOnlySpan<T> records))
                 {
-                    BlocksRead++;
-                    if (owners.Contains(BinaryPrimitives.ReadInt32LittleEndian(file.Key)))
-                    {
-                        part.Route(Records(file.Json), router);
-                    }
+                    part.Route(records, router);
                 }
 
                 router.Finish();
@@ -217,6 +221,23 @@ internal sealed class BucketSpill<T>(string? scratch, string name)
                 return mine;
             }
         }
+    }
+
+    /// <summary>The records of the next block of a bucket file owned by one of <paramref name="owners"/>; false at the end.</summary>
+    private bool NextOwned(SpillFile file, HashSet<int> owners, out ReadOnlySpan<T> records)
+    {
+        while (file.MoveNext())
+        {
+            BlocksRead++;
+            if (owners.Contains(BinaryPrimitives.ReadInt32LittleEndian(file.Key)))
+            {
+                records = Records(file.Json);
+                return true;
+            }
+        }
+
+        records = default;
+        return false;
     }
 
     private ReadOnlySpan<T> Records(ReadOnlySpan<byte> payload)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using XAnalytics.Ordering;
 
@@ -21,7 +20,7 @@ internal sealed class PartRouter<T>
     /// <summary>The raw bytes all parts' buffers hold together, at most.</summary>
     internal const int BufferBudget = 4 << 20;
 
-    private const int Header = 12; // [key length 4][payload length][owner]: see BucketSpill.Write
+    private const int Header = BucketSpill<T>.BlockHeader;
 
     private readonly byte[][] _buffers;
     private readonly int[] _used;
@@ -104,16 +103,5 @@ internal sealed class PartRouter<T>
     }
 
     private void Write(int part, byte[] block, int length)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(block, 4);
-        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(4), length - Header);
-        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(8), 0);
-        int bound = SpillFile.ScratchBytes(length);
-        if (_compressed.Length < bound)
-        {
-            _compressed = new byte[bound];
-        }
-
-        WrittenBytes += _files[part].WriteBlock(block.AsSpan(0, length), _compressed);
-    }
+        => WrittenBytes += BucketSpill<T>.WriteBlock(_files[part], block.AsSpan(0, length), owner: 0, ref _compressed);
 }

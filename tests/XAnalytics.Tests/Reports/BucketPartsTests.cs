@@ -76,11 +76,7 @@ public sealed class BucketPartsTests : IDisposable
 
             for (int i = 0; i < 3000; i++)
             {
-                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 700)];
-                byte[] record = new byte[4 + user.Length + 2];
-                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
-                user.CopyTo(record, 4);
-                BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)i);
+                byte[] record = Record(i % 700, i);
                 int bucket = LearnerBuckets.Of(TestLearner.Of(record));
                 records.AddWhole(bucket, record);
                 expected[bucket].Add(Convert.ToHexString(record));
@@ -131,11 +127,7 @@ public sealed class BucketPartsTests : IDisposable
             var expected = new Dictionary<(int Bucket, int Part), List<string>>();
             for (int i = 0; i < 4000; i++)
             {
-                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 900)];
-                byte[] record = new byte[4 + user.Length + 2];
-                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
-                user.CopyTo(record, 4);
-                BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)i);
+                byte[] record = Record(i % 900, i);
                 long learner = TestLearner.Of(record);
                 records.AddWhole(LearnerBuckets.Of(learner), record);
                 (int, int) key = (LearnerBuckets.Of(learner), LearnerBuckets.PartOf(learner, parts));
@@ -172,17 +164,6 @@ public sealed class BucketPartsTests : IDisposable
         {
             spill.Close();
         }
-
-        static List<string> Texts(RecordBuffer<byte> into, RecordBuffer<int> starts)
-        {
-            var texts = new List<string>();
-            foreach (int start in starts.Span)
-            {
-                texts.Add(Convert.ToHexString(into.Span.Slice(start, BinaryPrimitives.ReadInt32LittleEndian(into.Span[start..]))));
-            }
-
-            return texts;
-        }
     }
 
     /// <summary>
@@ -202,11 +183,7 @@ public sealed class BucketPartsTests : IDisposable
             var expected = new Dictionary<(bool One, int Bucket, int Part), List<string>>();
             for (int i = 0; i < 3000; i++)
             {
-                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 500)];
-                byte[] record = new byte[4 + user.Length + 2];
-                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
-                user.CopyTo(record, 4);
-                BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)i);
+                byte[] record = Record(i % 500, i);
                 long learner = TestLearner.Of(record);
                 (i % 2 == 0 ? one : two).AddWhole(LearnerBuckets.Of(learner), record);
                 (bool, int, int) key = (i % 2 == 0, LearnerBuckets.Of(learner), LearnerBuckets.PartOf(learner, parts));
@@ -227,13 +204,7 @@ public sealed class BucketPartsTests : IDisposable
                     foreach (bool first in part % 2 == 0 ? new[] { true, false } : [false, true])
                     {
                         WholeRecords.ReadBucket<TestLearner>(first ? one : two, b, part, parts, into, starts, 4, "A test record");
-                        var seen = new List<string>();
-                        foreach (int start in starts.Span)
-                        {
-                            seen.Add(Convert.ToHexString(into.Span.Slice(start, BinaryPrimitives.ReadInt32LittleEndian(into.Span[start..]))));
-                        }
-
-                        Assert.Equal((expected.GetValueOrDefault((first, b, part)) ?? []).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+                        Assert.Equal((expected.GetValueOrDefault((first, b, part)) ?? []).Order(StringComparer.Ordinal), Texts(into, starts).Order(StringComparer.Ordinal));
                     }
                 }
             }
@@ -262,10 +233,7 @@ public sealed class BucketPartsTests : IDisposable
             for (int i = 0; i < 3000; i++)
             {
                 // Learners of uneven activity: some parts hold more than their share.
-                byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(i % 17 == 0 ? 3 : i % 700)];
-                byte[] record = new byte[4 + user.Length + 2];
-                BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
-                user.CopyTo(record, 4);
+                byte[] record = Record(i % 17 == 0 ? 3 : i % 700, 0);
                 long learner = TestLearner.Of(record);
                 (i % 3 == 0 ? two : one).AddWholeFor(learner, record);
                 partBytes[LearnerBuckets.Of(learner), LearnerBuckets.PartOf(learner, parts)] += record.Length;
@@ -330,6 +298,29 @@ public sealed class BucketPartsTests : IDisposable
             Assert.True(expected.Split('\n').Length > atLeast, $"{file}: {expected.Split('\n').Length} lines");
             Assert.Equal(expected, await File.ReadAllTextAsync(Path.Combine(inParts, file)));
         }
+    }
+
+    /// <summary>A test record: its length, the learner's name (<c>learner-</c> and <paramref name="learner"/>'s bytes), then <paramref name="serial"/> in two bytes.</summary>
+    private static byte[] Record(int learner, int serial)
+    {
+        byte[] user = [.. "learner-"u8, .. BitConverter.GetBytes(learner)];
+        byte[] record = new byte[4 + user.Length + 2];
+        BinaryPrimitives.WriteInt32LittleEndian(record, record.Length);
+        user.CopyTo(record, 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4 + user.Length), (ushort)serial);
+        return record;
+    }
+
+    /// <summary>The records read into <paramref name="into"/> (whole records at <paramref name="starts"/>), as hex.</summary>
+    private static List<string> Texts(RecordBuffer<byte> into, RecordBuffer<int> starts)
+    {
+        var texts = new List<string>();
+        foreach (int start in starts.Span)
+        {
+            texts.Add(Convert.ToHexString(into.Span.Slice(start, BinaryPrimitives.ReadInt32LittleEndian(into.Span[start..]))));
+        }
+
+        return texts;
     }
 
     /// <summary>A test record's learner: the XxHash3 of the bytes after its length prefix, up to its last two.</summary>
