@@ -44,7 +44,44 @@ public static class FilterDates
             return instant;
         }
 
+        if (StartsWithYear(t) && TryParseBeyondCalendar(t, out DateTimeOffset edge))
+        {
+            return edge;
+        }
+
         throw new FormatException(Describe(text));
+    }
+
+    /// <summary>
+    /// A date and time whose offset takes it past the calendar's edge once made UTC (<c>9999-12-31T23:00:00-05:00</c>,
+    /// <c>0001-01-01T01:00:00+05:00</c>): no <see cref="DateTimeOffset"/> holds it, so it is the edge it passed, which
+    /// every event time is before (or after). These used to be refused as "not a date or time".
+    /// </summary>
+    private static bool TryParseBeyondCalendar(string t, out DateTimeOffset edge)
+    {
+        edge = default;
+        int sign = Math.Max(t.LastIndexOf('+'), t.LastIndexOf('-'));
+        if (sign < 10 || !TimeSpan.TryParseExact(t.AsSpan(sign + 1), ["hh\\:mm", "hhmm", "hh"], CultureInfo.InvariantCulture, out TimeSpan offset)
+            || offset > TimeSpan.FromHours(14)
+            || !DateTime.TryParse(t.AsSpan(0, sign), CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime clock))
+        {
+            return false;
+        }
+
+        long utcTicks = clock.Ticks - (t[sign] == '-' ? -offset.Ticks : offset.Ticks);
+        if (utcTicks > DateTime.MaxValue.Ticks)
+        {
+            edge = DateTimeOffset.MaxValue;
+            return true;
+        }
+
+        if (utcTicks < DateTime.MinValue.Ticks)
+        {
+            edge = DateTimeOffset.MinValue;
+            return true;
+        }
+
+        return false; // inside the calendar: the usual parse refused it for another reason
     }
 
     private static bool StartsWithYear(string t)

@@ -106,6 +106,28 @@ public sealed class FilterStageTests
     }
 
     [Theory]
+    [InlineData("9999-12-31T23:00:00-05:00", true)]
+    [InlineData("9999-12-31T20:00-0500", true)]
+    [InlineData("9999-12-31 23:59:59.9999999-01:00", true)]
+    [InlineData("0001-01-01T01:00:00+05:00", false)]
+    [InlineData("0001-01-01T00:00:00+00:01", false)]
+    public void FilterDates_InstantPastTheCalendarsEdge_IsThatEdge(string text, bool end)
+    {
+        // An offset that takes the time past 9999-12-31 (or before 0001-01-01) once made UTC was refused as "not a date
+        // or time"; every event time is before (after) it, so it is the calendar's last (first) instant.
+        DateTimeOffset edge = end ? DateTimeOffset.MaxValue : DateTimeOffset.MinValue;
+        Assert.Equal(edge, FilterDates.ParseMax(text));
+        Assert.Equal(edge, FilterDates.ParseMin(text));
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:00:00-15:00")] // no such offset
+    [InlineData("9999-12-32T23:00:00-05:00")] // no such day
+    [InlineData("9999-12-31T25:00:00-05:00")] // no such hour
+    public void FilterDates_BeyondTheEdgeButMalformed_StillRefused(string text)
+        => Assert.StartsWith("not a date or time", Assert.Throws<FormatException>(() => FilterDates.ParseMax(text)).Message, StringComparison.Ordinal);
+
+    [Theory]
     [InlineData("02/03/2015", "ambiguous date '02/03/2015'", "2015-03-02 or 2015-02-03")]
     [InlineData("13/03/2015", "day-first or month-first date '13/03/2015'", "2015-03-13")]
     [InlineData("03-02-2015", "ambiguous date '03-02-2015'", "2015-02-03 or 2015-03-02")]
