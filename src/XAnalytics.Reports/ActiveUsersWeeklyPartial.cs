@@ -3,9 +3,10 @@ namespace XAnalytics.Reports;
 /// <summary>A partial of <see cref="ActiveUsersWeeklySection"/>: one per worker thread.</summary>
 public sealed class ActiveUsersWeeklyPartial
 {
-    internal ActiveUsersWeeklyPartial(BucketSpill<PackedKey> spill, int tableCapacity, int blockRecords)
+    internal ActiveUsersWeeklyPartial(BucketSpill<PackedKey> spill, int tableCapacity, int blockRecords, SharedTexts usernames)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tableCapacity, 1);
+        Names = new EdxStringTable(usernames);
         Records = new HeldRecords<PackedKey>(spill, blockRecords);
         TableCapacity = tableCapacity;
     }
@@ -50,8 +51,8 @@ public sealed class ActiveUsersWeeklyPartial
         Active.Clear();
     }
 
-    /// <summary>The usernames by hash.</summary>
-    internal Dictionary<ulong, string> Names { get; } = [];
+    /// <summary>The usernames by hash (the run's table, shared by the learner sections and their workers).</summary>
+    internal EdxStringTable Names { get; }
 
     /// <summary>A buffer for unescaping usernames.</summary>
     internal byte[] Scratch { get; set; } = new byte[64];

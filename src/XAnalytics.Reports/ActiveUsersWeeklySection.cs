@@ -68,7 +68,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public ActiveUsersWeeklyPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
+    public ActiveUsersWeeklyPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords, _facts.Usernames);
 
     /// <inheritdoc/>
     public void Accumulate(ActiveUsersWeeklyPartial target, EventBatch batch)
@@ -114,8 +114,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
             if (target.Add(new PackedKey(week, (long)user)))
             {
                 // New to the table (perhaps not to the partial: the table empties now and then): the text once per hash.
-                ref string? text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Names, user, out _);
-                text ??= Encoding.UTF8.GetString(username);
+                target.Names.Add(user, username);
             }
 
             (target.LastWeek, target.LastUser) = (week, user);
@@ -135,10 +134,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         }
 
         from.Active.Clear();
-        foreach (KeyValuePair<ulong, string> kv in from.Names)
-        {
-            into.Names.TryAdd(kv.Key, kv.Value);
-        }
+        into.Names.Merge(from.Names);
     }
 
     /// <inheritdoc/>
@@ -153,9 +149,8 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         try
         {
             result.Flush();
-            (string[] users, Dictionary<ulong, int> rank) = TextRanks.Of(result.Names);
-            result.Names.Clear();
-            result.Names.TrimExcess();
+            (string[] users, Dictionary<ulong, int> rank) = result.Names.Ranks();
+            result.Names.Release();
             // Past the budget the rows are kept in a scratch file until written (see ModuleEngagementSection.Complete).
             using var runs = new SortedRuns<ActiveUsersWeeklyItem>(result.Records.Total, _rowSpillBytes, _scratch, "active-users-weekly-rows");
             var bucket = new RecordBuffer<PackedKey>();
@@ -208,9 +203,22 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
         state.Flush();
-        Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Names, [.. state.Names.Keys]);
-        writer.WriteUInt(LearnerBuckets.Count);
+
+        // The usernames of this partial's pairs (the table is the run's, shared with the other learner sections).
         var bucket = new RecordBuffer<PackedKey>();
+        var used = new HashSet<ulong>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            bucket.Clear();
+            state.Records.ReadBucket(b, bucket);
+            foreach (PackedKey pair in bucket.Span)
+            {
+                used.Add((ulong)pair.Low);
+            }
+        }
+
+        Dictionary<ulong, int> users = PartialTexts.Write(writer, hash => state.Names[hash], used);
+        writer.WriteUInt(LearnerBuckets.Count);
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
             bucket.Clear();
@@ -236,7 +244,7 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
     {
         ArgumentNullException.ThrowIfNull(reader);
         ActiveUsersWeeklyPartial partial = CreatePartial();
-        ulong[] users = PartialTexts.Read(reader, partial.Names);
+        ulong[] users = PartialTexts.Read(reader, partial.Names.Add);
         int groups = reader.ReadCount();
         for (int g = 0; g < groups; g++)
         {

@@ -237,7 +237,7 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
         }
 
         int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
-        PartialTexts.Write(writer, state.Modes, [.. state.Modes.Keys]);
+        PartialTexts.Write(writer, hash => state.Modes[hash], [.. state.Modes.Keys]);
         var learners = new List<(int Course, long User, List<EnrollmentEvent> Events)>(state.Events.Count);
         foreach (KeyValuePair<(int Course, long User), List<EnrollmentEvent>> kv in state.Events)
         {
@@ -269,7 +269,7 @@ public sealed class EnrollmentSection : IPartialAggregate<EnrollmentPartial>, IR
         long lastDay = reader.ReadInt();
         partial.LastDay = lastDay is >= int.MinValue and <= int.MaxValue ? (int)lastDay : throw reader.Corrupt($"a last day of {lastDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
-        PartialTexts.Read(reader, partial.Modes);
+        PartialTexts.Read(reader, (hash, mode) => partial.Modes.TryAdd(hash, mode));
         int n = reader.ReadCount();
         for (int i = 0; i < n; i++)
         {

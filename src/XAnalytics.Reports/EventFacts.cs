@@ -49,6 +49,9 @@ internal sealed class EventFacts : IDisposable
 
     public CourseTable Courses { get; }
 
+    /// <summary>The usernames the learner sections name rows by, one table for them all (<see cref="SharedTexts"/>).</summary>
+    public SharedTexts Usernames { get; } = new();
+
     /// <summary>The server <c>problem_check</c> submissions the problem tables read, read once per event for them all.</summary>
     public ProblemSubmissions Submissions { get; } = new();
 

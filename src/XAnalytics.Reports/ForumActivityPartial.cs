@@ -5,9 +5,10 @@ namespace XAnalytics.Reports;
 /// <summary>A partial of <see cref="ForumActivitySection"/>: one per worker thread.</summary>
 public sealed class ForumActivityPartial
 {
-    internal ForumActivityPartial(BucketSpill<ForumActivityRecord> spill, int tableCapacity, int blockRecords)
+    internal ForumActivityPartial(BucketSpill<ForumActivityRecord> spill, int tableCapacity, int blockRecords, SharedTexts usernames)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tableCapacity, 1);
+        Users = new EdxStringTable(usernames);
         Records = new HeldRecords<ForumActivityRecord>(spill, blockRecords);
         TableCapacity = tableCapacity;
     }
@@ -28,8 +29,8 @@ public sealed class ForumActivityPartial
     /// <summary>The courses with a row.</summary>
     internal HashSet<int> Courses { get; } = [];
 
-    /// <summary>Usernames by hash.</summary>
-    internal EdxStringTable Users { get; } = new();
+    /// <summary>Usernames by hash (the run's table, shared by the learner sections and their workers).</summary>
+    internal EdxStringTable Users { get; }
 
     internal EdxEventDataCheck EventData { get; } = new();
 

@@ -85,7 +85,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
     private IAggregatePart Part { get; }
 
     /// <inheritdoc/>
-    public ForumActivityPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
+    public ForumActivityPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords, _facts.Usernames);
 
     /// <inheritdoc/>
     public void Accumulate(ForumActivityPartial target, EventBatch batch)
@@ -225,12 +225,11 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         {
             int last = _options.To?.DayNumber ?? result.LastDay;
             result.Flush();
-            (string[] users, Dictionary<ulong, int> userRank) = TextRanks.Of(result.Users.Names);
+            (string[] users, Dictionary<ulong, int> userRank) = result.Users.Ranks();
             (string[] courses, int[] courseRank) = RankedCourses(result.Courses);
 
             // The texts are in the ranked arrays now: drop the partial's tables before the rows are built.
-            result.Users.Names.Clear();
-            result.Users.Names.TrimExcess();
+            result.Users.Release();
             result.Courses.Clear();
             var dailyCounts = new List<ForumCounts>();
             var weeklyCounts = new List<ForumCounts>();
@@ -311,10 +310,22 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         writer.WriteInt(state.LastDay);
         state.Flush();
         int[] courses = _facts.Courses.WriteSorted(writer, state.Courses);
-        Dictionary<ulong, int> userRank = PartialTexts.Write(writer, state.Users.Names, [.. state.Users.Names.Keys]);
 
-        writer.WriteUInt(LearnerBuckets.Count);
+        // The usernames of this partial's rows (the table is the run's, shared with the other learner sections).
         var bucket = new RecordBuffer<ForumActivityRecord>();
+        var used = new HashSet<ulong>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            bucket.Clear();
+            state.Records.ReadBucket(b, bucket);
+            foreach (ForumActivityRecord r in bucket.Span)
+            {
+                used.Add(r.User);
+            }
+        }
+
+        Dictionary<ulong, int> userRank = PartialTexts.Write(writer, hash => state.Users[hash], used);
+        writer.WriteUInt(LearnerBuckets.Count);
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
             bucket.Clear();
@@ -349,7 +360,7 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         long lastDay = reader.ReadInt();
         partial.LastDay = lastDay is >= int.MinValue and <= int.MaxValue ? (int)lastDay : throw reader.Corrupt($"a last day of {lastDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
-        ulong[] users = PartialTexts.Read(reader, partial.Users.Names);
+        ulong[] users = PartialTexts.Read(reader, partial.Users.Add);
 
         int groups = reader.ReadCount();
         for (int g = 0; g < groups; g++)

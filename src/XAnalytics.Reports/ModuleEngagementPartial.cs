@@ -5,9 +5,10 @@ namespace XAnalytics.Reports;
 /// <summary>A partial of <see cref="ModuleEngagementSection"/>: one per worker thread.</summary>
 public sealed class ModuleEngagementPartial
 {
-    internal ModuleEngagementPartial(BucketSpill<ModuleEngagementRecord> spill, int tableCapacity, int blockRecords)
+    internal ModuleEngagementPartial(BucketSpill<ModuleEngagementRecord> spill, int tableCapacity, int blockRecords, SharedTexts usernames)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tableCapacity, 1);
+        Users = new EdxStringTable(usernames);
         Records = new HeldRecords<ModuleEngagementRecord>(spill, blockRecords);
         TableCapacity = tableCapacity;
     }
@@ -27,8 +28,8 @@ public sealed class ModuleEngagementPartial
     /// <summary>The courses with a count, by id (one bit each).</summary>
     internal CourseSet Courses { get; } = new();
 
-    /// <summary>Usernames by hash.</summary>
-    internal EdxStringTable Users { get; } = new();
+    /// <summary>Usernames by hash (the run's table, shared by the learner sections and their workers).</summary>
+    internal EdxStringTable Users { get; }
 
     /// <summary>Entity ids by hash.</summary>
     internal EdxStringTable Entities { get; } = new();

@@ -123,7 +123,7 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
     IAggregatePart IReportSection.Part => Part;
 
     /// <inheritdoc/>
-    public ModuleEngagementPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords);
+    public ModuleEngagementPartial CreatePartial() => new(_spill, TableCapacity, BlockRecords, _facts.Usernames);
 
     /// <inheritdoc/>
     public void Accumulate(ModuleEngagementPartial target, EventBatch batch)
@@ -240,8 +240,8 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         try
         {
             // Sorted by numbers standing for the texts' ordinal order (ranks), not by the texts: 5x fewer cycles.
-            (string[] users, Dictionary<ulong, int> userRank) = TextRanks.Of(result.Users.Names);
-            (string[] entities, Dictionary<ulong, int> entityRank) = TextRanks.Of(result.Entities.Names);
+            (string[] users, Dictionary<ulong, int> userRank) = result.Users.Ranks();
+            (string[] entities, Dictionary<ulong, int> entityRank) = result.Entities.Ranks();
             int? lastDay = _to?.DayNumber ?? (result.MaxDay == int.MinValue ? null : result.MaxDay);
             // A --from inside the week cuts it (its earlier days were never read): start_date says so. edX's week is
             // always seven days (WeekIntervalMixin), read whatever interval ran before.
@@ -333,8 +333,8 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         }
 
         int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
-        Dictionary<ulong, int> users = PartialTexts.Write(writer, state.Users.Names, usedUsers);
-        Dictionary<ulong, int> entities = PartialTexts.Write(writer, state.Entities.Names, usedEntities);
+        Dictionary<ulong, int> users = PartialTexts.Write(writer, hash => state.Users[hash], usedUsers);
+        Dictionary<ulong, int> entities = PartialTexts.Write(writer, hash => state.Entities[hash], usedEntities);
         var items = new ModuleEngagementItem[all.Count];
         ReadOnlySpan<ModuleEngagementRecord> records = all.Span;
         for (int i = 0; i < items.Length; i++)
@@ -365,8 +365,8 @@ public sealed class ModuleEngagementSection : IPartialAggregate<ModuleEngagement
         long maxDay = reader.ReadInt();
         partial.MaxDay = maxDay is >= int.MinValue and <= int.MaxValue ? (int)maxDay : throw reader.Corrupt($"a last day of {maxDay}");
         int[] courses = _facts.Courses.ReadMap(reader);
-        ulong[] users = PartialTexts.Read(reader, partial.Users.Names);
-        ulong[] entities = PartialTexts.Read(reader, partial.Entities.Names);
+        ulong[] users = PartialTexts.Read(reader, partial.Users.Add);
+        ulong[] entities = PartialTexts.Read(reader, partial.Entities.Add);
         int n = reader.ReadCount();
         for (int i = 0; i < n; i++)
         {

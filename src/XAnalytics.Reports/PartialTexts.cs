@@ -13,7 +13,7 @@ internal static class PartialTexts
     /// Writes the texts of the hashes in <paramref name="used"/>, by hash (so the bytes do not depend on the order
     /// threads met them); returns each hash's position in what was written.
     /// </summary>
-    public static Dictionary<ulong, int> Write(PartialWriter writer, IReadOnlyDictionary<ulong, string> names, HashSet<ulong> used)
+    public static Dictionary<ulong, int> Write(PartialWriter writer, Func<ulong, string> names, HashSet<ulong> used)
     {
         ulong[] hashes = [.. used];
         Array.Sort(hashes);
@@ -22,15 +22,15 @@ internal static class PartialTexts
         for (int i = 0; i < hashes.Length; i++)
         {
             writer.WriteFixed64(hashes[i]);
-            writer.WriteString(names[hashes[i]]);
+            writer.WriteString(names(hashes[i]));
             positions[hashes[i]] = i;
         }
 
         return positions;
     }
 
-    /// <summary>Reads what <see cref="Write"/> wrote, adding each text to <paramref name="names"/>; returns the hash at each position.</summary>
-    public static ulong[] Read(PartialReader reader, Dictionary<ulong, string> names)
+    /// <summary>Reads what <see cref="Write"/> wrote, handing each text with its hash to <paramref name="add"/>; returns the hash at each position.</summary>
+    public static ulong[] Read(PartialReader reader, Action<ulong, string> add)
     {
         int n = reader.ReadCount();
         ulong[] hashes = new ulong[n];
@@ -43,7 +43,7 @@ internal static class PartialTexts
             }
 
             hashes[i] = hash;
-            names.TryAdd(hash, reader.ReadString());
+            add(hash, reader.ReadString());
         }
 
         return hashes;

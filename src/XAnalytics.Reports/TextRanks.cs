@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace XAnalytics.Reports;
 
 /// <summary>
@@ -10,14 +12,10 @@ internal static class TextRanks
     /// <paramref name="names"/> in ordinal order (ties, texts decoded alike from different bytes, by hash: the same
     /// order on every run), and each hash's rank.
     /// </summary>
-    public static (string[] Sorted, Dictionary<ulong, int> Rank) Of(Dictionary<ulong, string> names)
+    public static (string[] Sorted, Dictionary<ulong, int> Rank) Of(IReadOnlyCollection<KeyValuePair<ulong, string>> names)
     {
-        var sorted = new KeyValuePair<ulong, string>[names.Count];
-        int i = 0;
-        foreach (KeyValuePair<ulong, string> kv in names)
-        {
-            sorted[i++] = kv;
-        }
+        // A concurrent table's snapshot in one step (its count is read apart from its entries).
+        KeyValuePair<ulong, string>[] sorted = names is ConcurrentDictionary<ulong, string> shared ? shared.ToArray() : [.. names];
 
         Array.Sort(sorted, static (a, b) =>
         {

@@ -288,7 +288,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             var keys = new List<(string Id, string Course, string Module, VideoUsage Usage)>(videos.Count);
             foreach ((int course, ulong module, VideoUsage usage) in videos)
             {
-                string courseName = _facts.Courses.Name(course), moduleName = result.Modules.Names[module];
+                string courseName = _facts.Courses.Name(course), moduleName = result.Modules[module];
                 keys.Add((courseName + "|" + moduleName, courseName, moduleName, usage));
             }
 
@@ -398,7 +398,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         }
 
         int[] courses = _facts.Courses.WriteSorted(writer, usedCourses);
-        Dictionary<ulong, int> modules = PartialTexts.Write(writer, state.Modules.Names, usedModules);
+        Dictionary<ulong, int> modules = PartialTexts.Write(writer, hash => state.Modules[hash], usedModules);
 
         // The YouTube ids the events name, by their bytes (the order the reducer compares them in).
         var usedCodes = new SortedSet<int>(Comparer<int>.Create(_codes.Compare));
@@ -456,7 +456,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         ArgumentNullException.ThrowIfNull(reader);
         VideoPartial partial = CreatePartial();
         int[] courses = _facts.Courses.ReadMap(reader);
-        ulong[] modules = PartialTexts.Read(reader, partial.Modules.Names);
+        ulong[] modules = PartialTexts.Read(reader, partial.Modules.Add);
         var codes = new int[reader.ReadCount() + 1]; // position 0: none
         for (int c = 1; c < codes.Length; c++)
         {

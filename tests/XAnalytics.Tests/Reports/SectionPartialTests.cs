@@ -124,6 +124,49 @@ public sealed class SectionPartialTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task LearnerSections_EveryWorkersPartial_NamesLearnersFromOneTable()
+    {
+        // Each partial of each learner section used to hold its own usernames: a learner's name six times on two cores.
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 6_000, files: 4, courses: 3, learners: 150, days: 15);
+        using LearnerReports reports = LearnerReports.Create(new ReportOptions());
+        var active = (ActiveUsersWeeklySection)Find(reports, ActiveUsersWeeklySection.SectionName);
+        var forum = (ForumActivitySection)Find(reports, ForumActivitySection.SectionName);
+        var engagement = (ModuleEngagementSection)Find(reports, ModuleEngagementSection.SectionName);
+        ActiveUsersWeeklyPartial[] a = [active.CreatePartial(), active.CreatePartial()];
+        ForumActivityPartial[] f = [forum.CreatePartial(), forum.CreatePartial()];
+        ModuleEngagementPartial[] m = [engagement.CreatePartial(), engagement.CreatePartial()];
+        await DealAsync(active, a, [archive]);
+        await DealAsync(forum, f, [archive]);
+        await DealAsync(engagement, m, [archive]);
+
+        string[] names = a[0].Names.Ranks().Sorted;
+        Assert.True(names.Length > 100, $"{names.Length} learners named");
+        Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count()); // each name once
+        foreach (string[] other in new[] { a[1].Names.Ranks().Sorted, f[0].Users.Ranks().Sorted, f[1].Users.Ranks().Sorted, m[0].Users.Ranks().Sorted, m[1].Users.Ranks().Sorted })
+        {
+            Assert.Same(names, other); // one table, ranked once for all
+        }
+
+        // Entity ids stay the partial's own: they are not learners.
+        Assert.NotSame(m[0].Entities.Ranks().Sorted, m[1].Entities.Ranks().Sorted);
+    }
+
+    /// <summary>Deals <paramref name="inputs"/>' batches round-robin to <paramref name="partials"/>.</summary>
+    private static async Task DealAsync<T>(IPartialAggregate<T> aggregate, T[] partials, string[] inputs)
+        where T : class
+    {
+        var pipeline = new PipelineOptions
+        {
+            Source = new FileSourceOptions { Inputs = inputs },
+            Threads = 2,
+            BatchEvents = 200,
+            RejectsPath = null,
+        };
+        await EventPipeline.RunAsync(pipeline, [], new DealingSink<T>(aggregate, partials)).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     private static IReportSection Find(LearnerReports reports, string name)
     {
         foreach (IReportSection section in reports.Sections)

@@ -1,0 +1,89 @@
+using System.Text;
+using XAnalytics.Reports;
+
+namespace XAnalytics.Tests.Reports;
+
+/// <summary>The run's usernames (<see cref="SharedTexts"/>): each text once by its hash, ranked once for all sections.</summary>
+public sealed class SharedTextsTests
+{
+    private static ulong Hash(string text) => EdxValues.Hash(Encoding.UTF8.GetBytes(text));
+
+    private static void Add(SharedTexts texts, string text) => texts.Add(Hash(text), Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void Ranks_OrdinalOrder_MadeOnceForEveryAsker()
+    {
+        var texts = new SharedTexts();
+        foreach (string name in new[] { "bo", "Ann", "ann", "bo", "Émile", "al" })
+        {
+            Add(texts, name);
+        }
+
+        (string[] sorted, Dictionary<ulong, int> rank) = texts.Ranks();
+
+        Assert.Equal(["Ann", "al", "ann", "bo", "Émile"], sorted); // ordinal: capitals first, then by UTF-16 unit
+        Assert.Equal(3, rank[Hash("bo")]);
+        Assert.Same(sorted, texts.Ranks().Sorted);
+        Assert.Same(rank, texts.Ranks().Rank);
+    }
+
+    [Fact]
+    public void Text_AfterRanks_StillFound_NewTextsRankedAgainWithTheOld()
+    {
+        var texts = new SharedTexts();
+        Add(texts, "carla");
+        Add(texts, "ann");
+        string[] first = texts.Ranks().Sorted;
+
+        // The table hands its texts to the ranks: they are still its texts.
+        Assert.Equal("carla", texts[Hash("carla")]);
+        Assert.True(texts.Contains(Hash("ann")));
+        Assert.False(texts.Contains(Hash("bo")));
+        Assert.Throws<KeyNotFoundException>(() => texts[Hash("bo")]);
+
+        Add(texts, "bo");
+        Add(texts, "ann"); // there already: not added twice
+        (string[] again, Dictionary<ulong, int> rank) = texts.Ranks();
+
+        Assert.NotSame(first, again);
+        Assert.Equal(["ann", "bo", "carla"], again);
+        Assert.Equal(1, rank[Hash("bo")]);
+        Assert.Equal("bo", texts[Hash("bo")]);
+    }
+
+    [Fact]
+    public void Add_FromManyThreadsAtOnce_EachTextOnce()
+    {
+        var texts = new SharedTexts();
+        string[] names = [.. Enumerable.Range(0, 5_000).Select(i => $"learner{i:D5}")];
+
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
+        {
+            // Each worker meets every learner, in its own order, as the workers of a run do.
+            for (int i = 0; i < names.Length; i++)
+            {
+                Add(texts, names[(i + (worker * 613)) % names.Length]);
+            }
+        });
+
+        Assert.Equal(names, texts.Ranks().Sorted);
+    }
+
+    [Fact]
+    public void PartialTable_MergesAnotherTablesTexts_SharedTableRefusesAnotherRunsTable()
+    {
+        var own = new EdxStringTable();
+        var other = new EdxStringTable();
+        ulong ann = other.Add("ann"u8);
+        own.Merge(other);
+        Assert.Equal("ann", own[ann]);
+
+        var run = new SharedTexts();
+        var a = new EdxStringTable(run);
+        var b = new EdxStringTable(run);
+        ulong bo = b.Add("bo"u8);
+        a.Merge(b); // one table: nothing to add
+        Assert.Equal("bo", a[bo]);
+        Assert.Throws<InvalidOperationException>(() => a.Merge(new EdxStringTable(new SharedTexts())));
+    }
+}
