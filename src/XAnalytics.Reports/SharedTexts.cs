@@ -89,9 +89,16 @@ internal sealed class SharedTexts
                 }
             }
 
-            (string[] sorted, Dictionary<ulong, int> rank) = TextRanks.Of(_texts);
+            KeyValuePair<ulong, string>[] snapshot = _texts.ToArray();
+            (string[] sorted, Dictionary<ulong, int> rank) = TextRanks.Of(snapshot);
             Volatile.Write(ref _ranks, new Ranked(sorted, rank)); // before the texts go: a reader finds them in one or the other
-            _texts.Clear();
+
+            // Only the texts ranked go: one added meanwhile (no caller does today) stays here for the next ranks.
+            foreach (KeyValuePair<ulong, string> kv in snapshot)
+            {
+                _texts.TryRemove(kv);
+            }
+
             return (sorted, rank);
         }
     }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace XAnalytics.Reports;
 
 /// <summary>
@@ -14,8 +12,7 @@ internal static class TextRanks
     /// </summary>
     public static (string[] Sorted, Dictionary<ulong, int> Rank) Of(IReadOnlyCollection<KeyValuePair<ulong, string>> names)
     {
-        // A concurrent table's snapshot in one step (its count is read apart from its entries).
-        KeyValuePair<ulong, string>[] sorted = names is ConcurrentDictionary<ulong, string> shared ? shared.ToArray() : [.. names];
+        KeyValuePair<ulong, string>[] sorted = [.. names];
 
         Array.Sort(sorted, static (a, b) =>
         {

@@ -61,9 +61,12 @@ public static class FilterDates
     {
         edge = default;
         int sign = Math.Max(t.LastIndexOf('+'), t.LastIndexOf('-'));
-        if (sign < 10 || !TimeSpan.TryParseExact(t.AsSpan(sign + 1), ["hh\\:mm", "hhmm", "hh"], CultureInfo.InvariantCulture, out TimeSpan offset)
+        // The clock before the offset must name no zone of its own ("...Z-05:00", "...+01:00-05:00"): RoundtripKind
+        // marks one (Utc or Local kind) where None would convert it to this machine's zone.
+        if (sign < 10 || !TimeSpan.TryParseExact(t.AsSpan(sign + 1), ["h\\:mm", "hhmm", "%h"], CultureInfo.InvariantCulture, out TimeSpan offset)
             || offset > TimeSpan.FromHours(14)
-            || !DateTime.TryParse(t.AsSpan(0, sign), CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime clock))
+            || !DateTime.TryParse(t.AsSpan(0, sign), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTime clock)
+            || clock.Kind != DateTimeKind.Unspecified)
         {
             return false;
         }

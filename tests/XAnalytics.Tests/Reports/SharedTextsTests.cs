@@ -70,6 +70,37 @@ public sealed class SharedTextsTests
     }
 
     [Fact]
+    public async Task Ranks_WhileTextsAreAdded_NoTextLost()
+    {
+        // No run ranks before its workers are done; if one did, the texts added meanwhile were cleared unranked (a
+        // review's probe lost most of 200,000).
+        var texts = new SharedTexts();
+        string[] names = [.. Enumerable.Range(0, 50_000).Select(i => $"learner{i:D5}")];
+        using var done = new ManualResetEventSlim();
+        Task adder = Task.Run(() =>
+        {
+            foreach (string name in names)
+            {
+                Add(texts, name);
+            }
+
+            done.Set();
+        });
+        while (!done.IsSet)
+        {
+            _ = texts.Ranks();
+        }
+
+        await adder;
+        foreach (string name in names)
+        {
+            Assert.Equal(name, texts[Hash(name)]);
+        }
+
+        Assert.Equal(names, texts.Ranks().Sorted);
+    }
+
+    [Fact]
     public void PartialTable_MergesAnotherTablesTexts_SharedTableRefusesAnotherRunsTable()
     {
         var own = new EdxStringTable();
