@@ -325,6 +325,7 @@ public sealed class LearnerReports : IDisposable
         public void Complete(CompletionMarker result)
         {
             // Completion runs on one thread, part after part: no race on the box (see SequentialCompletion).
+            owner._facts.Usernames.Release(); // every section that ranks learners has built its rows
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             lastCollection.Value = GC.GetTotalAllocatedBytes(precise: false);

@@ -141,9 +141,9 @@ public sealed class SectionPartialTests : IDisposable
         await DealAsync(forum, f, [archive]);
         await DealAsync(engagement, m, [archive]);
 
-        string[] names = a[0].Names.Ranks().Sorted;
+        (string[] names, Dictionary<ulong, int> rank) = a[0].Names.Ranks();
         Assert.True(names.Length > 100, $"{names.Length} learners named");
-        Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count()); // each name once
+        Assert.Equal(names.Length, rank.Count); // each learner once
         foreach (string[] other in new[] { a[1].Names.Ranks().Sorted, f[0].Users.Ranks().Sorted, f[1].Users.Ranks().Sorted, m[0].Users.Ranks().Sorted, m[1].Users.Ranks().Sorted })
         {
             Assert.Same(names, other); // one table, ranked once for all
@@ -151,6 +151,28 @@ public sealed class SectionPartialTests : IDisposable
 
         // Entity ids stay the partial's own: they are not learners.
         Assert.NotSame(m[0].Entities.Ranks().Sorted, m[1].Entities.Ranks().Sorted);
+    }
+
+    [Fact]
+    public async Task ActiveUsersPartial_WithTheRunsSharedTable_WritesOnlyItsOwnLearners()
+    {
+        // The table holds every worker's learners; a worker's partial file names only those of its own pairs (written
+        // whole, a partial would carry every learner of the run into each shard's file, and the bytes would change).
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 6_000, files: 4, courses: 3, learners: 5_000, days: 15);
+        using LearnerReports reports = LearnerReports.Create(new ReportOptions());
+        var active = (ActiveUsersWeeklySection)Find(reports, ActiveUsersWeeklySection.SectionName);
+        ActiveUsersWeeklyPartial[] partials = [.. Enumerable.Range(0, 6).Select(_ => active.CreatePartial())];
+        await DealAsync(active, partials, [archive]);
+        var writer = new PartialWriter();
+        active.WritePartial(partials[0], writer);
+        int written = new PartialReader(writer.WrittenSpan.ToArray(), "first.xap").ReadCount(); // its texts come first
+        int run = partials[0].Names.Ranks().Sorted.Length;
+
+        active.Complete(partials[0]);
+        int own = active.Rows!.Select(r => r.Username).Distinct(StringComparer.Ordinal).Count();
+        Assert.Equal(own, written);
+        Assert.True(written < run, $"{written} of the run's {run} learners");
     }
 
     /// <summary>Deals <paramref name="inputs"/>' batches round-robin to <paramref name="partials"/>.</summary>

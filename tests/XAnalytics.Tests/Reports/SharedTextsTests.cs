@@ -101,6 +101,21 @@ public sealed class SharedTextsTests
     }
 
     [Fact]
+    public void Release_OnceRowsAreBuilt_TableAnswersNothingMore()
+    {
+        var texts = new SharedTexts();
+        Add(texts, "ann");
+        string[] sorted = texts.Ranks().Sorted;
+
+        texts.Release();
+
+        Assert.Equal(["ann"], sorted); // the rows keep the sorted texts
+        Assert.Throws<ObjectDisposedException>(() => texts.Ranks());
+        Assert.Throws<ObjectDisposedException>(() => texts[Hash("ann")]);
+        Assert.False(texts.Contains(Hash("ann")));
+    }
+
+    [Fact]
     public void PartialTable_MergesAnotherTablesTexts_SharedTableRefusesAnotherRunsTable()
     {
         var own = new EdxStringTable();
