@@ -200,16 +200,28 @@ public sealed class CountriesReport : IPartialAggregate<CountriesPartial>
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        _facts.Courses.Write(writer);
-        writer.WriteUInt((ulong)state.Learners.Count);
+        int[] courses = _facts.Courses.WriteSorted(writer);
+
+        // Sorted (courses by position): the bytes do not depend on the order threads met the events.
+        var learners = new (int Course, long User)[state.Learners.Count];
+        int n = 0;
         foreach ((int course, long user) in state.Learners)
+        {
+            learners[n++] = (course < 0 ? -1 : courses[course], user);
+        }
+
+        Array.Sort(learners);
+        writer.WriteUInt((ulong)learners.Length);
+        foreach ((int course, long user) in learners)
         {
             writer.WriteInt(course);
             writer.WriteInt(user);
         }
 
-        writer.WriteUInt((ulong)state.LastIp.Count);
-        foreach (KeyValuePair<long, LastIp> kv in state.LastIp)
+        KeyValuePair<long, LastIp>[] addresses = [.. state.LastIp];
+        Array.Sort(addresses, static (a, b) => a.Key.CompareTo(b.Key));
+        writer.WriteUInt((ulong)addresses.Length);
+        foreach (KeyValuePair<long, LastIp> kv in addresses)
         {
             writer.WriteInt(kv.Key);
             writer.WriteInt(kv.Value.Ticks);

@@ -81,26 +81,23 @@ internal sealed class CourseTable
     }
 
     /// <summary>
-    /// Writes every course (org, number, run, whether written in the new form) in id order, so a partial's course
-    /// ids can be read back in another process (<see cref="ReadMap"/>).
+    /// Writes every course of the run (the built-in report parts' table), ordered by canonical id as
+    /// <see cref="WriteSorted(PartialWriter, HashSet{int})"/> orders a section's: the bytes do not depend on the order
+    /// threads met the courses. Returns each id's position in what was written.
     /// </summary>
-    public void Write(PartialWriter writer)
+    public int[] WriteSorted(PartialWriter writer)
     {
-        CourseKey[] keys;
+        int count;
         lock (_lock)
         {
-            keys = [.. _keys];
+            count = _keys.Count;
         }
 
-        writer.WriteUInt((ulong)keys.Length);
-        for (int id = 0; id < keys.Length; id++)
-        {
-            WriteKey(writer, keys[id], _newStyle.ContainsKey(id));
-        }
+        return WriteSorted(writer, [.. Enumerable.Range(0, count)]);
     }
 
     /// <summary>
-    /// Writes the courses <paramref name="used"/> names in <see cref="Write"/>'s layout, ordered by canonical id (so the
+    /// Writes the courses <paramref name="used"/> names in the partial files' layout, ordered by canonical id (so the
     /// bytes do not depend on the order threads met the courses); returns each id's position in what was written, or -1
     /// for an id not written.
     /// </summary>
@@ -134,7 +131,7 @@ internal sealed class CourseTable
         return positions;
     }
 
-    /// <summary>Reads what <see cref="Write"/> wrote into this table: the id here of each id there.</summary>
+    /// <summary>Reads what <see cref="WriteSorted(PartialWriter, HashSet{int})"/> wrote into this table: the id here of each id there.</summary>
     public int[] ReadMap(PartialReader reader)
     {
         int n = reader.ReadCount();

@@ -186,14 +186,27 @@ public sealed class EnrollmentDailyReport : IPartialAggregate<EnrollmentDailyPar
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(writer);
-        _facts.Courses.Write(writer);
-        writer.WriteUInt((ulong)state.Events.Count);
+        int[] courses = _facts.Courses.WriteSorted(writer);
+
+        // Sorted (learners by course position and key, each one's events as the completion sorts them): the bytes do
+        // not depend on the order threads met the events.
+        var learners = new ((int Course, long User) Key, List<EnrollmentEvent> Events)[state.Events.Count];
+        int n = 0;
         foreach (KeyValuePair<(int Course, long User), List<EnrollmentEvent>> kv in state.Events)
         {
-            writer.WriteInt(kv.Key.Course);
-            writer.WriteInt(kv.Key.User);
-            writer.WriteUInt((ulong)kv.Value.Count);
-            foreach (EnrollmentEvent e in kv.Value)
+            learners[n++] = ((kv.Key.Course < 0 ? -1 : courses[kv.Key.Course], kv.Key.User), kv.Value);
+        }
+
+        Array.Sort(learners, static (a, b) => a.Key.CompareTo(b.Key));
+        writer.WriteUInt((ulong)learners.Length);
+        foreach (((int course, long user), List<EnrollmentEvent> events) in learners)
+        {
+            writer.WriteInt(course);
+            writer.WriteInt(user);
+            writer.WriteUInt((ulong)events.Count);
+            EnrollmentEvent[] sorted = [.. events];
+            Array.Sort(sorted);
+            foreach (EnrollmentEvent e in sorted)
             {
                 writer.WriteInt(e.Ticks);
                 writer.WriteUInt((ulong)e.Change);

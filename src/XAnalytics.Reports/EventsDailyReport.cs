@@ -103,15 +103,25 @@ public sealed class EventsDailyReport : IPartialAggregate<EventsDailyPartial>
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteUInt((ulong)_facts.KeptEvents);
         writer.WriteUInt((ulong)_facts.LearnerEvents);
-        _facts.Courses.Write(writer);
-        writer.WriteUInt((ulong)state.Counts.Count);
+        int[] courses = _facts.Courses.WriteSorted(writer);
+
+        // Sorted, with courses by position: the bytes do not depend on the order threads met the events.
+        var entries = new (int Day, int Course, EventFamily Family, long Events)[state.Counts.Count];
+        int n = 0;
         foreach (KeyValuePair<PackedKey, long> kv in state.Counts)
         {
             (int day, int course, EventFamily family) = EventsDailyPartial.Fields(kv.Key);
+            entries[n++] = (day, course < 0 ? -1 : courses[course], family, kv.Value);
+        }
+
+        Array.Sort(entries);
+        writer.WriteUInt((ulong)entries.Length);
+        foreach ((int day, int course, EventFamily family, long events) in entries)
+        {
             writer.WriteInt(day);
             writer.WriteInt(course);
             writer.WriteUInt((ulong)family);
-            writer.WriteUInt((ulong)kv.Value);
+            writer.WriteUInt((ulong)events);
         }
     }
 
