@@ -21,7 +21,6 @@ internal sealed class SharedTexts
     private readonly ConcurrentDictionary<ulong, string> _texts = new();
     private readonly Lock _gate = new();
     private Ranked? _ranks;
-    private bool _released;
 
     /// <summary>Adds the text of <paramref name="utf8"/> under <paramref name="hash"/>, its hash, unless it is there.</summary>
     public void Add(ulong hash, ReadOnlySpan<byte> utf8)
@@ -68,7 +67,6 @@ internal sealed class SharedTexts
                 return ranks.Sorted[rank];
             }
 
-            ObjectDisposedException.ThrowIf(_released, this);
             throw new KeyNotFoundException($"No text with hash {hash:x16}.");
         }
     }
@@ -81,7 +79,6 @@ internal sealed class SharedTexts
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_released, this);
             if (_ranks is { } ranks && _texts.IsEmpty)
             {
                 return (ranks.Sorted, ranks.Rank);
@@ -112,13 +109,12 @@ internal sealed class SharedTexts
     /// <summary>
     /// Lets the ranks' hash lookup go once every section that names learners has built its rows (the rows keep the
     /// sorted texts): about 28 bytes a learner, 60 MB at two million, that used to be held through the writing.
-    /// The table answers nothing after this.
+    /// The table is then empty, as a new one (a report completed again from a new partial names no learner).
     /// </summary>
     public void Release()
     {
         lock (_gate)
         {
-            _released = true;
             Volatile.Write(ref _ranks, null);
             _texts.Clear();
         }

@@ -175,6 +175,21 @@ public sealed class SectionPartialTests : IDisposable
         Assert.True(written < run, $"{written} of the run's {run} learners");
     }
 
+    [Fact]
+    public async Task Report_CompletedAgainFromANewPartial_DoesNotFail()
+    {
+        // The usernames' ranks are let go once the sections have built their rows; a second completion (an embedder's)
+        // threw ObjectDisposedException there until a review found it.
+        string archive = Path.Combine(_dir.FullName, "archive");
+        await TestArchives.GenerateAsync(archive, events: 2_000, files: 2, courses: 2, learners: 100, days: 7);
+        using LearnerReports reports = await ReportTestKit.RunAsync([archive], new ReportOptions(), allowRejects: true);
+        Assert.NotEmpty(reports.Section<ActiveUsersWeeklySection>()!.Rows!);
+
+        reports.Aggregate.Complete(reports.Aggregate.CreatePartial());
+
+        Assert.Empty(reports.Section<ActiveUsersWeeklySection>()!.Rows!); // the new partial held no event
+    }
+
     /// <summary>Deals <paramref name="inputs"/>' batches round-robin to <paramref name="partials"/>.</summary>
     private static async Task DealAsync<T>(IPartialAggregate<T> aggregate, T[] partials, string[] inputs)
         where T : class

@@ -101,7 +101,7 @@ public sealed class SharedTextsTests
     }
 
     [Fact]
-    public void Release_OnceRowsAreBuilt_TableAnswersNothingMore()
+    public void Release_OnceRowsAreBuilt_TableEmptyAsANewOne()
     {
         var texts = new SharedTexts();
         Add(texts, "ann");
@@ -110,9 +110,11 @@ public sealed class SharedTextsTests
         texts.Release();
 
         Assert.Equal(["ann"], sorted); // the rows keep the sorted texts
-        Assert.Throws<ObjectDisposedException>(() => texts.Ranks());
-        Assert.Throws<ObjectDisposedException>(() => texts[Hash("ann")]);
         Assert.False(texts.Contains(Hash("ann")));
+        Assert.Throws<KeyNotFoundException>(() => texts[Hash("ann")]);
+        Assert.Empty(texts.Ranks().Sorted); // a report completed again from a new partial names no learner
+        Add(texts, "bo");
+        Assert.Equal(["bo"], texts.Ranks().Sorted);
     }
 
     [Fact]
