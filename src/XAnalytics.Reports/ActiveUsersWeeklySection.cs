@@ -205,20 +205,10 @@ public sealed class ActiveUsersWeeklySection : IPartialAggregate<ActiveUsersWeek
         state.Flush();
 
         // The usernames of this partial's pairs (the table is the run's, shared with the other learner sections).
-        var bucket = new RecordBuffer<PackedKey>();
-        var used = new HashSet<ulong>();
-        for (int b = 0; b < LearnerBuckets.Count; b++)
-        {
-            bucket.Clear();
-            state.Records.ReadBucket(b, bucket);
-            foreach (PackedKey pair in bucket.Span)
-            {
-                used.Add((ulong)pair.Low);
-            }
-        }
-
+        HashSet<ulong> used = PartialTexts.Used(state.Records, static pair => (ulong)pair.Low);
         Dictionary<ulong, int> users = PartialTexts.Write(writer, hash => state.Names[hash], used);
         writer.WriteUInt(LearnerBuckets.Count);
+        var bucket = new RecordBuffer<PackedKey>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
             bucket.Clear();

@@ -312,20 +312,10 @@ public sealed class ForumActivitySection : IPartialAggregate<ForumActivityPartia
         int[] courses = _facts.Courses.WriteSorted(writer, state.Courses);
 
         // The usernames of this partial's rows (the table is the run's, shared with the other learner sections).
-        var bucket = new RecordBuffer<ForumActivityRecord>();
-        var used = new HashSet<ulong>();
-        for (int b = 0; b < LearnerBuckets.Count; b++)
-        {
-            bucket.Clear();
-            state.Records.ReadBucket(b, bucket);
-            foreach (ForumActivityRecord r in bucket.Span)
-            {
-                used.Add(r.User);
-            }
-        }
-
+        HashSet<ulong> used = PartialTexts.Used(state.Records, static r => r.User);
         Dictionary<ulong, int> userRank = PartialTexts.Write(writer, hash => state.Users[hash], used);
         writer.WriteUInt(LearnerBuckets.Count);
+        var bucket = new RecordBuffer<ForumActivityRecord>();
         for (int b = 0; b < LearnerBuckets.Count; b++)
         {
             bucket.Clear();

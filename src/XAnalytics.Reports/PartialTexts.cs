@@ -10,6 +10,28 @@ namespace XAnalytics.Reports;
 internal static class PartialTexts
 {
     /// <summary>
+    /// The text hashes <paramref name="records"/> name (read bucket by bucket; the partial stays as it is): what a
+    /// partial whose texts are the run's shared table (<see cref="SharedTexts"/>) writes, its own and no others.
+    /// </summary>
+    public static HashSet<ulong> Used<T>(HeldRecords<T> records, Func<T, ulong> text)
+        where T : unmanaged
+    {
+        var bucket = new RecordBuffer<T>();
+        var used = new HashSet<ulong>();
+        for (int b = 0; b < LearnerBuckets.Count; b++)
+        {
+            bucket.Clear();
+            records.ReadBucket(b, bucket);
+            foreach (T record in bucket.Span)
+            {
+                used.Add(text(record));
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>
     /// Writes the texts of the hashes in <paramref name="used"/>, by hash (so the bytes do not depend on the order
     /// threads met them); returns each hash's position in what was written.
     /// </summary>

@@ -221,14 +221,7 @@ public sealed class SectionPartialTests : IDisposable
     private static async Task FoldAsync(WeeklyActivityReport aggregate, string[] inputs)
     {
         WeeklyActivityPartial[] partials = [aggregate.CreatePartial()];
-        var pipeline = new PipelineOptions
-        {
-            Source = new FileSourceOptions { Inputs = inputs },
-            Threads = 2,
-            BatchEvents = 200,
-            RejectsPath = null,
-        };
-        await EventPipeline.RunAsync(pipeline, [], new DealingSink<WeeklyActivityPartial>(aggregate, partials)).WaitAsync(TimeSpan.FromSeconds(60));
+        await DealAsync(aggregate, partials, inputs);
         aggregate.Complete(partials[0]);
     }
 
@@ -236,14 +229,7 @@ public sealed class SectionPartialTests : IDisposable
         where T : class
     {
         T[] partials = [.. Enumerable.Range(0, Partials).Select(_ => original.CreatePartial())];
-        var pipeline = new PipelineOptions
-        {
-            Source = new FileSourceOptions { Inputs = inputs },
-            Threads = 2,
-            BatchEvents = 200,
-            RejectsPath = null,
-        };
-        await EventPipeline.RunAsync(pipeline, [], new DealingSink<T>(original, partials)).WaitAsync(TimeSpan.FromSeconds(60));
+        await DealAsync(original, partials, inputs);
 
         var states = new byte[Partials][];
         for (int i = 0; i < Partials; i++)
