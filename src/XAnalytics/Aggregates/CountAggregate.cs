@@ -132,7 +132,8 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
     /// <inheritdoc/>
     /// <remarks>
     /// The fields counted by, the events, then every distinct key (the bytes <see cref="FieldKey"/> built: each
-    /// value with its JSON type) with its count, in table order.
+    /// value with its JSON type) with its count, in ordinal order of the keys' bytes: a task writes the same file
+    /// whatever order its threads met the values in, and whichever of its tables (a worker's, the shared stripes) holds them.
     /// </remarks>
     public void WritePartial(CountTable state, PartialWriter writer)
     {
@@ -151,21 +152,34 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
             tables.AddRange(shared.Stripes);
         }
 
-        long keys = 0;
+        // Each record by its chunk (the tables' chunks side by side) and offset: 8 bytes a key, sorted by the key's bytes.
+        var chunks = new List<byte[]>();
+        int keys = 0;
         foreach (Utf8Counter table in tables)
         {
             keys += table.Count;
         }
 
-        writer.WriteUInt((ulong)keys);
+        var records = new KeyAt[keys];
+        int n = 0;
         foreach (Utf8Counter table in tables)
         {
-            Utf8Counter.Cursor records = table.Records();
-            while (records.MoveNext())
+            int chunkBase = chunks.Count;
+            chunks.AddRange(table.Chunks.AsSpan(0, table.ChunkCount));
+            Utf8Counter.Cursor cursor = table.Records();
+            while (cursor.MoveNext())
             {
-                writer.WriteBytes(records.Key);
-                writer.WriteUInt((ulong)records.Count);
+                records[n++] = new KeyAt(chunkBase + cursor.ChunkIndex, cursor.Offset);
             }
+        }
+
+        byte[][] all = [.. chunks];
+        records.AsSpan(0, n).Sort(new KeyOrder(all));
+        writer.WriteUInt((ulong)n);
+        foreach (KeyAt record in records.AsSpan(0, n))
+        {
+            writer.WriteBytes(Utf8Counter.KeyAt(all[record.Chunk], record.Offset));
+            writer.WriteUInt((ulong)Utf8Counter.CountAt(all[record.Chunk], record.Offset));
         }
     }
 
@@ -196,5 +210,14 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
         }
 
         return table;
+    }
+
+    /// <summary>A counted key's record: its chunk (in the side-by-side chunks of <see cref="WritePartial"/>) and offset.</summary>
+    private readonly record struct KeyAt(int Chunk, int Offset);
+
+    /// <summary>Orders records by their keys' bytes, ordinal.</summary>
+    private sealed class KeyOrder(byte[][] chunks) : IComparer<KeyAt>
+    {
+        public int Compare(KeyAt x, KeyAt y) => Utf8Counter.KeyAt(chunks[x.Chunk], x.Offset).SequenceCompareTo(Utf8Counter.KeyAt(chunks[y.Chunk], y.Offset));
     }
 }

@@ -281,7 +281,7 @@ public sealed class SchemaAggregate : IPartialAggregate<SchemaPartial>
     /// <inheritdoc/>
     /// <remarks>
     /// Whether noisy subtrees were walked, the events, the values left out, then every path with its count, its
-    /// example and where the example stands in input order (file index in the plan, then line).
+    /// example and where the example stands in input order (file index in the plan, then line); the paths in ordinal order.
     /// </remarks>
     public void WritePartial(SchemaPartial state, PartialWriter writer)
     {
@@ -291,8 +291,11 @@ public sealed class SchemaAggregate : IPartialAggregate<SchemaPartial>
         writer.WriteUInt((ulong)state.Events);
         writer.WriteUInt((ulong)state.LeftOut);
         writer.WriteUInt((ulong)state.Paths.Count);
-        foreach ((string path, SchemaEntry entry) in state.Paths)
+        string[] paths = [.. state.Paths.Keys];
+        Array.Sort(paths, StringComparer.Ordinal); // the same file whatever order the threads met the paths in
+        foreach (string path in paths)
         {
+            SchemaEntry entry = state.Paths[path];
             writer.WriteString(path);
             writer.WriteUInt((ulong)entry.Count);
             writer.WriteString(entry.Example);

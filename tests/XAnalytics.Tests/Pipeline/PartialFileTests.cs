@@ -55,6 +55,69 @@ public sealed class PartialFileTests : IDisposable
     }
 
     [Fact]
+    public void CountState_ValuesMetInAnotherOrderOrByTwoWorkers_SameBytes()
+    {
+        // More distinct values than a worker keeps before it moves to the run's shared table: one partial holds them in
+        // the shared stripes, the other in one worker's own table, merged from two workers that met half each, backwards.
+        string[] lines = [.. Enumerable.Range(0, CountAggregate.ShareAbove + 500).Select(static i => $$"""{"event_type": "type_{{(i * 7919) % 100_003}}"}""")];
+        var one = new CountAggregate([FieldPath.Parse("event_type")]);
+        CountTable forward = one.CreatePartial();
+        using (EventBatch batch = Batches.Parse(lines))
+        {
+            one.Accumulate(forward, batch);
+        }
+
+        var two = new CountAggregate([FieldPath.Parse("event_type")]);
+        CountTable first = two.CreatePartial(), second = two.CreatePartial();
+        using (EventBatch batch = Batches.Parse([.. lines[(lines.Length / 2)..].Reverse()]))
+        {
+            two.Accumulate(first, batch);
+        }
+
+        using (EventBatch batch = Batches.Parse([.. lines[..(lines.Length / 2)].Reverse()]))
+        {
+            two.Accumulate(second, batch);
+        }
+
+        two.Merge(first, second);
+        Assert.NotNull(forward.Shared);
+        Assert.Null(first.Shared);
+        string a = Path.Combine(_dir.FullName, "forward.xap"), b = Path.Combine(_dir.FullName, "workers.xap");
+        PartialFile.Write(a, Header, one, forward);
+        PartialFile.Write(b, Header, two, first);
+        Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+    }
+
+    [Fact]
+    public void SchemaState_PathsMetInAnotherOrder_SameBytes()
+    {
+        // Two batches with no path in common (so no example is decided by order), merged in either order.
+        string[] left = [.. Enumerable.Range(0, 200).Select(static i => "{\"left_" + i + "\": {\"x\": " + i + "}}")];
+        string[] right = [.. Enumerable.Range(0, 200).Select(static i => "{\"right_" + i + "\": [" + i + "]}")];
+        string Write(bool leftFirst, string name)
+        {
+            var schema = new SchemaAggregate();
+            SchemaPartial into = schema.CreatePartial(), from = schema.CreatePartial();
+            using (EventBatch batch = Batches.Parse(leftFirst ? left : right))
+            {
+                schema.Accumulate(into, batch);
+            }
+
+            using (EventBatch batch = Batches.Parse(leftFirst ? right : left))
+            {
+                schema.Accumulate(from, batch);
+            }
+
+            schema.Merge(into, from);
+            string path = Path.Combine(_dir.FullName, name);
+            PartialFile.Write(path, Header, schema, into);
+            return path;
+        }
+
+        Assert.Equal(File.ReadAllBytes(Write(leftFirst: true, "a.xap")), File.ReadAllBytes(Write(leftFirst: false, "b.xap")));
+    }
+
+    [Fact]
     public void Write_OnUnix_OwnerOnlyLikeTheRejectLog()
     {
         if (OperatingSystem.IsWindows())
