@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using XAnalytics.Events;
 using XAnalytics.Internal;
 using XAnalytics.Pipeline;
@@ -132,8 +133,10 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
     /// <inheritdoc/>
     /// <remarks>
     /// The fields counted by, the events, then every distinct key (the bytes <see cref="FieldKey"/> built: each
-    /// value with its JSON type) with its count, in ordinal order of the keys' bytes: a task writes the same file
-    /// whatever order its threads met the values in, and whichever of its tables (a worker's, the shared stripes) holds them.
+    /// value with its JSON type) with its count, ordered by the keys' XXH3-64 (seed 0), then their bytes: a task writes the
+    /// same file whatever order its threads met the values in, whichever of its tables (a worker's, the shared stripes)
+    /// holds them, and whatever the process's own hash seed. (By hash, not by bytes: a million URL event types, which
+    /// share long prefixes, sorted in 0.1 s rather than 0.6 s.)
     /// </remarks>
     public void WritePartial(CountTable state, PartialWriter writer)
     {
@@ -152,7 +155,7 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
             tables.AddRange(shared.Stripes);
         }
 
-        // Each record by its chunk (the tables' chunks side by side) and offset: 8 bytes a key, sorted by the key's bytes.
+        // Each record by its key's hash, its chunk (the tables' chunks side by side) and offset: 16 bytes a key.
         var chunks = new List<byte[]>();
         int keys = 0;
         foreach (Utf8Counter table in tables)
@@ -169,7 +172,7 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
             Utf8Counter.Cursor cursor = table.Records();
             while (cursor.MoveNext())
             {
-                records[n++] = new KeyAt(chunkBase + cursor.ChunkIndex, cursor.Offset);
+                records[n++] = new KeyAt(XxHash3.HashToUInt64(cursor.Key), chunkBase + cursor.ChunkIndex, cursor.Offset);
             }
         }
 
@@ -212,12 +215,16 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
         return table;
     }
 
-    /// <summary>A counted key's record: its chunk (in the side-by-side chunks of <see cref="WritePartial"/>) and offset.</summary>
-    private readonly record struct KeyAt(int Chunk, int Offset);
+    /// <summary>A counted key's record: its key's XXH3-64, its chunk (in the side-by-side chunks of <see cref="WritePartial"/>) and offset.</summary>
+    private readonly record struct KeyAt(ulong Hash, int Chunk, int Offset);
 
-    /// <summary>Orders records by their keys' bytes, ordinal.</summary>
+    /// <summary>Orders records by their keys' hashes, then (all but never) their bytes, ordinal.</summary>
     private sealed class KeyOrder(byte[][] chunks) : IComparer<KeyAt>
     {
-        public int Compare(KeyAt x, KeyAt y) => Utf8Counter.KeyAt(chunks[x.Chunk], x.Offset).SequenceCompareTo(Utf8Counter.KeyAt(chunks[y.Chunk], y.Offset));
+        public int Compare(KeyAt x, KeyAt y)
+        {
+            int c = x.Hash.CompareTo(y.Hash);
+            return c != 0 ? c : Utf8Counter.KeyAt(chunks[x.Chunk], x.Offset).SequenceCompareTo(Utf8Counter.KeyAt(chunks[y.Chunk], y.Offset));
+        }
     }
 }
