@@ -1,51 +1,82 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace XAnalytics.Reports;
 
 /// <summary>
 /// The usernames of a report's run by their 64-bit hash (<see cref="EdxValues.Hash"/>), one table for every section
-/// that names learners (active users, forum activity, module engagement) and for all their workers, each text decoded
-/// once. A table is keyed by the text's hash, so sharing it changes no section's rows: each reads the texts of the
-/// hashes its own records hold.
+/// that names learners (active users, forum activity, module engagement) and for all their workers. A table is keyed
+/// by the text's hash, so sharing it changes no section's rows: each reads the texts of the hashes its own records hold.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Each partial used to hold its own table: three sections times one partial per worker thread, so a learner's name was
 /// held six times on two cores and forty-eight times on sixteen. Over 6M events of the real-log shape with 215,889
 /// learners the tables were most of what grew during the read (the report peaked at 253-267 MiB; see the README). The
 /// ranks (<see cref="Ranks"/>), the texts' ordinal order that the sections sort their rows by, are made once for all of
 /// them, and the table lets its texts go to them.
+/// </para>
+/// <para>
+/// The texts are held as their UTF-8 bytes (a varint length, then the bytes) in chunks of a few stripes, each stripe
+/// with its lock and a hash-to-position dictionary: about 28 bytes a learner besides the name's bytes. A
+/// <c>ConcurrentDictionary&lt;ulong, string&gt;</c> took about 95: a 48-byte node, a bucket and a string object per
+/// learner, 85 MB at 896,194 learners (a heap dump of the 24M-event run; see the README). They become strings when
+/// ranked, the only time every text is read.
+/// </para>
 /// </remarks>
 internal sealed class SharedTexts
 {
-    private readonly ConcurrentDictionary<ulong, string> _texts = new();
+    private const int StripeCount = 32;
+
+    private readonly Stripe[] _stripes;
     private readonly Lock _gate = new();
     private Ranked? _ranks;
+
+    public SharedTexts()
+    {
+        _stripes = new Stripe[StripeCount];
+        for (int i = 0; i < _stripes.Length; i++)
+        {
+            _stripes[i] = new Stripe();
+        }
+    }
 
     /// <summary>Adds the text of <paramref name="utf8"/> under <paramref name="hash"/>, its hash, unless it is there.</summary>
     public void Add(ulong hash, ReadOnlySpan<byte> utf8)
     {
-        if (!Contains(hash))
+        if (Volatile.Read(ref _ranks) is { } ranks && ranks.Rank.ContainsKey(hash))
         {
-            _texts.TryAdd(hash, Encoding.UTF8.GetString(utf8));
+            return;
+        }
+
+        Stripe stripe = StripeOf(hash);
+        lock (stripe.Gate)
+        {
+            stripe.TryAdd(hash, utf8);
         }
     }
 
     /// <summary>Adds a text read from a partial file, unless its hash is there.</summary>
     public void Add(ulong hash, string text)
     {
-        if (!Contains(hash))
+        ArgumentNullException.ThrowIfNull(text);
+        if (Contains(hash))
         {
-            _texts.TryAdd(hash, text);
+            return;
         }
+
+        Add(hash, Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>True when the table has the text of <paramref name="hash"/>.</summary>
     public bool Contains(ulong hash)
     {
-        if (_texts.ContainsKey(hash))
+        Stripe stripe = StripeOf(hash);
+        lock (stripe.Gate)
         {
-            return true;
+            if (stripe.Positions.ContainsKey(hash))
+            {
+                return true;
+            }
         }
 
         return Volatile.Read(ref _ranks) is { } ranks && ranks.Rank.ContainsKey(hash);
@@ -57,9 +88,13 @@ internal sealed class SharedTexts
     {
         get
         {
-            if (_texts.TryGetValue(hash, out string? text))
+            Stripe stripe = StripeOf(hash);
+            lock (stripe.Gate)
             {
-                return text;
+                if (stripe.Positions.TryGetValue(hash, out int at))
+                {
+                    return stripe.Text(at);
+                }
             }
 
             if (Volatile.Read(ref _ranks) is { } ranks && ranks.Rank.TryGetValue(hash, out int rank))
@@ -79,27 +114,68 @@ internal sealed class SharedTexts
     {
         lock (_gate)
         {
-            if (_ranks is { } ranks && _texts.IsEmpty)
+            int pending = 0;
+            foreach (Stripe stripe in _stripes)
+            {
+                lock (stripe.Gate)
+                {
+                    pending += stripe.Positions.Count;
+                }
+            }
+
+            if (_ranks is { } ranks && pending == 0)
             {
                 return (ranks.Sorted, ranks.Rank);
             }
 
+            // The texts of each stripe as it is now, and the ranked ones (a second ranking ranks them with the new).
+            var texts = new List<KeyValuePair<ulong, string>>(pending + (_ranks?.Sorted.Length ?? 0));
             if (_ranks is { } earlier)
             {
                 foreach (KeyValuePair<ulong, int> kv in earlier.Rank)
                 {
-                    _texts.TryAdd(kv.Key, earlier.Sorted[kv.Value]);
+                    texts.Add(new(kv.Key, earlier.Sorted[kv.Value]));
                 }
             }
 
-            KeyValuePair<ulong, string>[] snapshot = _texts.ToArray();
-            (string[] sorted, Dictionary<ulong, int> rank) = TextRanks.Of(snapshot);
+            int[] taken = new int[_stripes.Length];
+            for (int s = 0; s < _stripes.Length; s++)
+            {
+                Stripe stripe = _stripes[s];
+                lock (stripe.Gate)
+                {
+                    foreach (KeyValuePair<ulong, int> kv in stripe.Positions)
+                    {
+                        texts.Add(new(kv.Key, stripe.Text(kv.Value)));
+                    }
+
+                    taken[s] = stripe.Positions.Count;
+                }
+            }
+
+            (string[] sorted, Dictionary<ulong, int> rank) = TextRanks.OfInPlace(texts);
+            texts.Clear();
             Volatile.Write(ref _ranks, new Ranked(sorted, rank)); // before the texts go: a reader finds them in one or the other
 
-            // Only the texts ranked go: one added meanwhile (no caller does today) stays here for the next ranks.
-            foreach (KeyValuePair<ulong, string> kv in snapshot)
+            // Only the texts ranked go: a stripe that gained one meanwhile (no caller adds then today) keeps its new ones
+            // for the next ranks; the others start again empty, their chunks let go.
+            for (int s = 0; s < _stripes.Length; s++)
             {
-                _texts.TryRemove(kv);
+                Stripe stripe = _stripes[s];
+                lock (stripe.Gate)
+                {
+                    if (stripe.Positions.Count == taken[s])
+                    {
+                        stripe.Reset();
+                    }
+                    else
+                    {
+                        foreach (ulong hash in rank.Keys)
+                        {
+                            _ = stripe.Positions.Remove(hash);
+                        }
+                    }
+                }
             }
 
             return (sorted, rank);
@@ -116,9 +192,124 @@ internal sealed class SharedTexts
         lock (_gate)
         {
             Volatile.Write(ref _ranks, null);
-            _texts.Clear();
+            foreach (Stripe stripe in _stripes)
+            {
+                lock (stripe.Gate)
+                {
+                    stripe.Reset();
+                }
+            }
         }
     }
 
+    private Stripe StripeOf(ulong hash) => _stripes[(int)(hash >> 59) & (StripeCount - 1)];
+
     private sealed record Ranked(string[] Sorted, Dictionary<ulong, int> Rank);
+
+    /// <summary>
+    /// One stripe's texts: each hash's position (chunk index &lt;&lt; 16 | offset) in chunks of up to 64 KiB, growing
+    /// from 1 KiB so that a small run holds little; a text longer than a chunk has a chunk of its own.
+    /// </summary>
+    private sealed class Stripe
+    {
+        private const int ChunkBits = 16;
+        private const int MaxChunk = 1 << ChunkBits;
+
+        private List<byte[]> _chunks = [];
+        private int _used;
+
+        public Lock Gate { get; } = new();
+
+        public Dictionary<ulong, int> Positions { get; private set; } = [];
+
+        /// <summary>Adds <paramref name="utf8"/> under <paramref name="hash"/> unless there: a caller holds <see cref="Gate"/>.</summary>
+        public void TryAdd(ulong hash, ReadOnlySpan<byte> utf8)
+        {
+            if (Positions.ContainsKey(hash))
+            {
+                return;
+            }
+
+            int need = VarintLength(utf8.Length) + utf8.Length;
+            byte[]? chunk = _chunks.Count > 0 ? _chunks[^1] : null;
+            if (chunk is null || chunk.Length - _used < need)
+            {
+                int size = need > MaxChunk ? need : Math.Max(need, Math.Min(MaxChunk, 1024 << (2 * Math.Min(_chunks.Count, 3))));
+                if (_chunks.Count >= (1 << (31 - ChunkBits)))
+                {
+                    throw new InvalidOperationException("More usernames than a report's table holds (2 GiB a stripe).");
+                }
+
+                chunk = new byte[size];
+                _chunks.Add(chunk);
+                _used = 0;
+            }
+
+            int at = ((_chunks.Count - 1) << ChunkBits) | _used;
+            int n = WriteVarint(chunk, _used, utf8.Length);
+            utf8.CopyTo(chunk.AsSpan(_used + n));
+            _used += need;
+            if (_used >= MaxChunk)
+            {
+                _used = chunk.Length; // a chunk of its own is full: the next text starts another
+            }
+
+            Positions.Add(hash, at);
+        }
+
+        /// <summary>The text at position <paramref name="at"/>: a caller holds <see cref="Gate"/>.</summary>
+        public string Text(int at)
+        {
+            byte[] chunk = _chunks[at >> ChunkBits];
+            int offset = at & (MaxChunk - 1);
+            int length = ReadVarint(chunk, ref offset);
+            return Encoding.UTF8.GetString(chunk, offset, length);
+        }
+
+        /// <summary>Empties the stripe and lets its chunks go.</summary>
+        public void Reset()
+        {
+            Positions = [];
+            _chunks = [];
+            _used = 0;
+        }
+
+        private static int VarintLength(int value)
+        {
+            int n = 1;
+            for (uint v = (uint)value; v >= 0x80; v >>= 7)
+            {
+                n++;
+            }
+
+            return n;
+        }
+
+        private static int WriteVarint(byte[] into, int at, int value)
+        {
+            int n = 0;
+            uint v = (uint)value;
+            for (; v >= 0x80; v >>= 7)
+            {
+                into[at + n++] = (byte)(v | 0x80);
+            }
+
+            into[at + n++] = (byte)v;
+            return n;
+        }
+
+        private static int ReadVarint(byte[] from, ref int at)
+        {
+            uint value = 0;
+            for (int shift = 0; ; shift += 7)
+            {
+                byte b = from[at++];
+                value |= (uint)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return (int)value;
+                }
+            }
+        }
+    }
 }

@@ -13,8 +13,16 @@ internal static class TextRanks
     public static (string[] Sorted, Dictionary<ulong, int> Rank) Of(IReadOnlyCollection<KeyValuePair<ulong, string>> names)
     {
         KeyValuePair<ulong, string>[] sorted = [.. names];
+        return OfInPlace(sorted);
+    }
 
-        Array.Sort(sorted, static (a, b) =>
+    /// <summary>As <see cref="Of"/>, sorting <paramref name="names"/> itself rather than a copy.</summary>
+    public static (string[] Sorted, Dictionary<ulong, int> Rank) OfInPlace(List<KeyValuePair<ulong, string>> names)
+        => OfInPlace(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(names));
+
+    private static (string[] Sorted, Dictionary<ulong, int> Rank) OfInPlace(Span<KeyValuePair<ulong, string>> sorted)
+    {
+        sorted.Sort(static (a, b) =>
         {
             int c = string.CompareOrdinal(a.Value, b.Value);
             return c != 0 ? c : a.Key.CompareTo(b.Key);

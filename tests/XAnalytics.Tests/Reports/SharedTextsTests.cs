@@ -52,6 +52,40 @@ public sealed class SharedTextsTests
     }
 
     [Fact]
+    public void Texts_OfEveryLengthAndScript_ReadBackAsAdded()
+    {
+        // The texts are held as UTF-8 in chunks of up to 64 KiB: short ones fill chunks and spill into new ones, a text
+        // longer than a chunk gets one of its own, and what follows it starts another.
+        var texts = new SharedTexts();
+        var names = new List<string>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            names.Add($"l{i}_{new string('x', i % 40)}");
+        }
+
+        names.Add(new string('é', 40_000)); // 80,000 bytes
+        names.Add("Łukasz_日本_🙂");
+        names.Add(new string('z', 65_533)); // 65,533 bytes and a 3-byte length: exactly one full chunk
+        names.Add("after the long ones");
+        names.Add(string.Empty);
+        foreach (string name in names)
+        {
+            Add(texts, name);
+        }
+
+        foreach (string name in names)
+        {
+            Assert.Equal(name, texts[Hash(name)]);
+        }
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), texts.Ranks().Sorted);
+        foreach (string name in names)
+        {
+            Assert.Equal(name, texts[Hash(name)]); // from the ranks now
+        }
+    }
+
+    [Fact]
     public void Add_FromManyThreadsAtOnce_EachTextOnce()
     {
         var texts = new SharedTexts();
