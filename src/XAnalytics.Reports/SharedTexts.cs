@@ -51,6 +51,12 @@ internal sealed class SharedTexts
         Stripe stripe = StripeOf(hash);
         lock (stripe.Gate)
         {
+            // Again under the stripe's lock: ranks published (and this stripe emptied) since the check above already hold it.
+            if (Volatile.Read(ref _ranks) is { } now && now.Rank.ContainsKey(hash))
+            {
+                return;
+            }
+
             stripe.TryAdd(hash, utf8);
         }
     }

@@ -135,6 +135,40 @@ public sealed class SharedTextsTests
     }
 
     [Fact]
+    public async Task Ranks_WhileKnownTextsAreAddedAgain_NoTextTwice()
+    {
+        // A review's probe: an add that checked the ranks before they were published, then took the stripe's lock after
+        // the stripe was emptied, added its text again, and the next ranks held it twice (within a second, most runs).
+        string[] names = [.. Enumerable.Range(0, 2_000).Select(static i => $"learner{i:D5}")];
+        byte[][] utf8 = [.. names.Select(static n => Encoding.UTF8.GetBytes(n))];
+        ulong[] hashes = [.. utf8.Select(static b => EdxValues.Hash(b))];
+        for (int round = 0; round < 300; round++)
+        {
+            var texts = new SharedTexts();
+            for (int i = 0; i < names.Length; i++)
+            {
+                texts.Add(hashes[i], utf8[i]);
+            }
+
+            using var stop = new ManualResetEventSlim();
+            Task[] adders = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+            {
+                while (!stop.IsSet)
+                {
+                    for (int i = 0; i < names.Length; i++)
+                    {
+                        texts.Add(hashes[i], utf8[i]);
+                    }
+                }
+            }))];
+            _ = texts.Ranks();
+            stop.Set();
+            await Task.WhenAll(adders);
+            Assert.Equal(names, texts.Ranks().Sorted);
+        }
+    }
+
+    [Fact]
     public void Release_OnceRowsAreBuilt_TableEmptyAsANewOne()
     {
         var texts = new SharedTexts();
