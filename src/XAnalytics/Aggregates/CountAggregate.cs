@@ -135,8 +135,8 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
     /// The fields counted by, the events, then every distinct key (the bytes <see cref="FieldKey"/> built: each
     /// value with its JSON type) with its count, ordered by the keys' XXH3-64 (seed 0), then their bytes: a task writes the
     /// same file whatever order its threads met the values in, whichever of its tables (a worker's, the shared stripes)
-    /// holds them, and whatever the process's own hash seed. (By hash, not by bytes: a million URL event types, which
-    /// share long prefixes, sorted in 0.1 s rather than 0.6 s.)
+    /// holds them, and whatever the process's own hash seed. (By hash, not by bytes: 896,466 URL event types, which share
+    /// long prefixes, sorted in 0.13 s rather than 0.84 s, perf on a JIT'd build.)
     /// </remarks>
     public void WritePartial(CountTable state, PartialWriter writer)
     {
@@ -156,7 +156,7 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
         }
 
         // Each record by its key's hash, its chunk (the tables' chunks side by side) and offset: 16 bytes a key.
-        var chunks = new List<byte[]>();
+        byte[][] chunks = Utf8Counter.ChunksSideBySide(tables);
         int keys = 0;
         foreach (Utf8Counter table in tables)
         {
@@ -164,25 +164,24 @@ public sealed class CountAggregate : IPartialAggregate<CountTable>
         }
 
         var records = new KeyAt[keys];
-        int n = 0;
+        int n = 0, chunkBase = 0;
         foreach (Utf8Counter table in tables)
         {
-            int chunkBase = chunks.Count;
-            chunks.AddRange(table.Chunks.AsSpan(0, table.ChunkCount));
             Utf8Counter.Cursor cursor = table.Records();
             while (cursor.MoveNext())
             {
                 records[n++] = new KeyAt(XxHash3.HashToUInt64(cursor.Key), chunkBase + cursor.ChunkIndex, cursor.Offset);
             }
+
+            chunkBase += table.ChunkCount;
         }
 
-        byte[][] all = [.. chunks];
-        records.AsSpan(0, n).Sort(new KeyOrder(all));
-        writer.WriteUInt((ulong)n);
-        foreach (KeyAt record in records.AsSpan(0, n))
+        Array.Sort(records, new KeyOrder(chunks));
+        writer.WriteUInt((ulong)keys);
+        foreach (KeyAt record in records)
         {
-            writer.WriteBytes(Utf8Counter.KeyAt(all[record.Chunk], record.Offset));
-            writer.WriteUInt((ulong)Utf8Counter.CountAt(all[record.Chunk], record.Offset));
+            writer.WriteBytes(Utf8Counter.KeyAt(chunks[record.Chunk], record.Offset));
+            writer.WriteUInt((ulong)Utf8Counter.CountAt(chunks[record.Chunk], record.Offset));
         }
     }
 

@@ -80,21 +80,13 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
     public static CountRows Sorted(IReadOnlyList<Utf8Counter> tables, int fields)
     {
         int total = 0;
-        int chunkTotal = 0;
         foreach (Utf8Counter table in tables)
         {
             total += table.Count;
-            chunkTotal += table.ChunkCount;
         }
 
         // The tables' chunks side by side: a row names its key's chunk by its index here.
-        var chunks = new byte[chunkTotal][];
-        int chunkBase = 0;
-        foreach (Utf8Counter table in tables)
-        {
-            Array.Copy(table.Chunks, 0, chunks, chunkBase, table.ChunkCount);
-            chunkBase += table.ChunkCount;
-        }
+        byte[][] chunks = Utf8Counter.ChunksSideBySide(tables);
 
         // Most frequent first, by a counting sort on the counts (two sequential passes over the arenas): the rows
         // carry no count, which they read from the key's record, so that a row is 22 bytes.
@@ -114,7 +106,7 @@ internal sealed class CountRows : IReadOnlyList<CountRow>
         places.Place(ties);
 
         var order = new Row[total];
-        chunkBase = 0;
+        int chunkBase = 0;
         foreach (Utf8Counter table in tables)
         {
             Utf8Counter.Cursor records = table.Records();

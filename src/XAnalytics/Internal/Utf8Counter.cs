@@ -69,6 +69,29 @@ internal sealed class Utf8Counter
     /// <summary>Chunks in use.</summary>
     public int ChunkCount => _chunkCount;
 
+    /// <summary>
+    /// The chunks in use of <paramref name="tables"/> side by side, in table order: a record of table t is named by its
+    /// chunk's index there, the chunk counts of the tables before t plus its <see cref="Cursor.ChunkIndex"/>.
+    /// </summary>
+    public static byte[][] ChunksSideBySide(IReadOnlyList<Utf8Counter> tables)
+    {
+        int total = 0;
+        foreach (Utf8Counter table in tables)
+        {
+            total += table.ChunkCount;
+        }
+
+        var chunks = new byte[total][];
+        int chunkBase = 0;
+        foreach (Utf8Counter table in tables)
+        {
+            Array.Copy(table.Chunks, 0, chunks, chunkBase, table.ChunkCount);
+            chunkBase += table.ChunkCount;
+        }
+
+        return chunks;
+    }
+
     /// <summary>Bytes used in chunk <paramref name="chunk"/>: its records lie back to back from 0.</summary>
     public int ChunkUsed(int chunk) => _chunkUsed[chunk];
 
