@@ -16,8 +16,8 @@ namespace XAnalytics.Reports;
 /// them, and the table lets its texts go to them.
 /// </para>
 /// <para>
-/// The texts are held as their UTF-8 bytes (a varint length, then the bytes) in chunks of a few stripes, each stripe
-/// with its lock and a hash-to-position dictionary: about 28 bytes a learner besides the name's bytes. A
+/// The texts are held as their UTF-8 bytes in chunks of a few stripes, each stripe with its lock and a dictionary from
+/// hash to position and length: about 28 bytes a learner besides the name's bytes. A
 /// <c>ConcurrentDictionary&lt;ulong, string&gt;</c> took about 95: a 48-byte node, a bucket and a string object per
 /// learner, 85 MB at 896,194 learners (a heap dump of the 24M-event run; see the README). They become strings when
 /// ranked, the only time every text is read.
@@ -97,9 +97,9 @@ internal sealed class SharedTexts
             Stripe stripe = StripeOf(hash);
             lock (stripe.Gate)
             {
-                if (stripe.Positions.TryGetValue(hash, out int at))
+                if (stripe.Positions.TryGetValue(hash, out (int At, int Length) text))
                 {
-                    return stripe.Text(at);
+                    return stripe.Text(text.At, text.Length);
                 }
             }
 
@@ -120,42 +120,33 @@ internal sealed class SharedTexts
     {
         lock (_gate)
         {
-            int pending = 0;
-            foreach (Stripe stripe in _stripes)
-            {
-                lock (stripe.Gate)
-                {
-                    pending += stripe.Positions.Count;
-                }
-            }
-
-            if (_ranks is { } ranks && pending == 0)
-            {
-                return (ranks.Sorted, ranks.Rank);
-            }
-
-            // The texts of each stripe as it is now, and the ranked ones (a second ranking ranks them with the new).
-            var texts = new List<KeyValuePair<ulong, string>>(pending + (_ranks?.Sorted.Length ?? 0));
-            if (_ranks is { } earlier)
-            {
-                foreach (KeyValuePair<ulong, int> kv in earlier.Rank)
-                {
-                    texts.Add(new(kv.Key, earlier.Sorted[kv.Value]));
-                }
-            }
-
+            // The texts of each stripe as it is now, then the ranked ones (a second ranking ranks them with the new).
+            var texts = new List<KeyValuePair<ulong, string>>();
             int[] taken = new int[_stripes.Length];
             for (int s = 0; s < _stripes.Length; s++)
             {
                 Stripe stripe = _stripes[s];
                 lock (stripe.Gate)
                 {
-                    foreach (KeyValuePair<ulong, int> kv in stripe.Positions)
+                    foreach ((ulong hash, (int at, int length)) in stripe.Positions)
                     {
-                        texts.Add(new(kv.Key, stripe.Text(kv.Value)));
+                        texts.Add(new(hash, stripe.Text(at, length)));
                     }
 
                     taken[s] = stripe.Positions.Count;
+                }
+            }
+
+            if (_ranks is { } earlier)
+            {
+                if (texts.Count == 0)
+                {
+                    return (earlier.Sorted, earlier.Rank);
+                }
+
+                foreach (KeyValuePair<ulong, int> kv in earlier.Rank)
+                {
+                    texts.Add(new(kv.Key, earlier.Sorted[kv.Value]));
                 }
             }
 
@@ -213,8 +204,9 @@ internal sealed class SharedTexts
     private sealed record Ranked(string[] Sorted, Dictionary<ulong, int> Rank);
 
     /// <summary>
-    /// One stripe's texts: each hash's position (chunk index &lt;&lt; 16 | offset) in chunks of up to 64 KiB, growing
-    /// from 1 KiB so that a small run holds little; a text longer than a chunk has a chunk of its own.
+    /// One stripe's texts: each hash's position (chunk index &lt;&lt; 16 | offset) and length in chunks of up to 64 KiB,
+    /// growing from 1 KiB so that a small run holds little; a text longer than a chunk has a chunk of its own. (The
+    /// length in the dictionary's entry costs nothing: an entry of a ulong and two ints is 24 bytes, as with one int.)
     /// </summary>
     private sealed class Stripe
     {
@@ -226,7 +218,7 @@ internal sealed class SharedTexts
 
         public Lock Gate { get; } = new();
 
-        public Dictionary<ulong, int> Positions { get; private set; } = [];
+        public Dictionary<ulong, (int At, int Length)> Positions { get; private set; } = [];
 
         /// <summary>Adds <paramref name="utf8"/> under <paramref name="hash"/> unless there: a caller holds <see cref="Gate"/>.</summary>
         public void TryAdd(ulong hash, ReadOnlySpan<byte> utf8)
@@ -236,7 +228,13 @@ internal sealed class SharedTexts
                 return;
             }
 
-            int need = VarintLength(utf8.Length) + utf8.Length;
+            int need = utf8.Length;
+            if (need == 0)
+            {
+                Positions.Add(hash, (0, 0)); // no bytes: nothing to place (a full chunk has no offset left for it)
+                return;
+            }
+
             byte[]? chunk = _chunks.Count > 0 ? _chunks[^1] : null;
             if (chunk is null || chunk.Length - _used < need)
             {
@@ -252,25 +250,19 @@ internal sealed class SharedTexts
             }
 
             int at = ((_chunks.Count - 1) << ChunkBits) | _used;
-            int n = WriteVarint(chunk, _used, utf8.Length);
-            utf8.CopyTo(chunk.AsSpan(_used + n));
+            utf8.CopyTo(chunk.AsSpan(_used));
             _used += need;
             if (_used >= MaxChunk)
             {
                 _used = chunk.Length; // a chunk of its own is full: the next text starts another
             }
 
-            Positions.Add(hash, at);
+            Positions.Add(hash, (at, need));
         }
 
         /// <summary>The text at position <paramref name="at"/>: a caller holds <see cref="Gate"/>.</summary>
-        public string Text(int at)
-        {
-            byte[] chunk = _chunks[at >> ChunkBits];
-            int offset = at & (MaxChunk - 1);
-            int length = ReadVarint(chunk, ref offset);
-            return Encoding.UTF8.GetString(chunk, offset, length);
-        }
+        public string Text(int at, int length)
+            => length == 0 ? string.Empty : Encoding.UTF8.GetString(_chunks[at >> ChunkBits], at & (MaxChunk - 1), length);
 
         /// <summary>Empties the stripe and lets its chunks go.</summary>
         public void Reset()
@@ -278,44 +270,6 @@ internal sealed class SharedTexts
             Positions = [];
             _chunks = [];
             _used = 0;
-        }
-
-        private static int VarintLength(int value)
-        {
-            int n = 1;
-            for (uint v = (uint)value; v >= 0x80; v >>= 7)
-            {
-                n++;
-            }
-
-            return n;
-        }
-
-        private static int WriteVarint(byte[] into, int at, int value)
-        {
-            int n = 0;
-            uint v = (uint)value;
-            for (; v >= 0x80; v >>= 7)
-            {
-                into[at + n++] = (byte)(v | 0x80);
-            }
-
-            into[at + n++] = (byte)v;
-            return n;
-        }
-
-        private static int ReadVarint(byte[] from, ref int at)
-        {
-            uint value = 0;
-            for (int shift = 0; ; shift += 7)
-            {
-                byte b = from[at++];
-                value |= (uint)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return (int)value;
-                }
-            }
         }
     }
 }

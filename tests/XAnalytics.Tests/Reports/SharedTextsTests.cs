@@ -65,9 +65,9 @@ public sealed class SharedTextsTests
 
         names.Add(new string('é', 40_000)); // 80,000 bytes
         names.Add("Łukasz_日本_🙂");
-        names.Add(new string('z', 65_533)); // 65,533 bytes and a 3-byte length: exactly one full chunk
-        names.Add("after the long ones");
+        names.Add(new string('z', 65_536)); // exactly one chunk
         names.Add(string.Empty);
+        names.Add("after the long ones");
         foreach (string name in names)
         {
             Add(texts, name);
@@ -83,6 +83,23 @@ public sealed class SharedTextsTests
         {
             Assert.Equal(name, texts[Hash(name)]); // from the ranks now
         }
+    }
+
+    [Fact]
+    public void Texts_AfterAFullChunkInTheirStripe_ReadBackAsAdded()
+    {
+        // Hashes with the same top bits share a stripe: a text that fills a chunk exactly, then an empty one, then one more.
+        var texts = new SharedTexts();
+        byte[] full = new byte[64 * 1024];
+        full.AsSpan().Fill((byte)'z');
+        texts.Add(1, full);
+        texts.Add(2, ReadOnlySpan<byte>.Empty);
+        Assert.Equal(string.Empty, texts[2]);
+        texts.Add(3, "next"u8);
+        Assert.Equal(new string('z', full.Length), texts[1]);
+        Assert.Equal(string.Empty, texts[2]);
+        Assert.Equal("next", texts[3]);
+        Assert.Equal(["", "next", new string('z', full.Length)], texts.Ranks().Sorted);
     }
 
     [Fact]
