@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.IO.Compression;
 using System.Text;
 using XAnalytics.Cli;
@@ -20,15 +19,8 @@ public sealed class ShardMergeCommandTests : IDisposable
 
     private string Temp(string name) => Path.Combine(_dir.FullName, name);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exit = await Program.BuildRoot().Parse(args)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
-            .WaitAsync(TimeSpan.FromSeconds(120));
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+        => InProcessCli.RunAsync(TimeSpan.FromSeconds(120), args);
 
     /// <summary>A generated archive (with bad lines), and the real edX acceptance logs beside it when ../shared has them.</summary>
     private async Task<string[]> InputsAsync()

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text;
 using XAnalytics.Cli;
 using XAnalytics.Pipeline;
@@ -138,16 +137,8 @@ public sealed class PartialGoldenTests : IDisposable
     /// and <c>XANALYTICS_CONFIG</c>), so a developer's settings neither fail the tests nor go into the pinned files. The
     /// public data folder only serves countries, which the report's <c>--only</c> leaves out.
     /// </summary>
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        string[] pinned = [.. args, "--set", "max-line-length=16MiB"];
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exit = await Program.BuildRoot().Parse(pinned)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
-            .WaitAsync(TimeSpan.FromSeconds(120));
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+        => InProcessCli.RunAsync(TimeSpan.FromSeconds(120), [.. args, "--set", "max-line-length=16MiB"]);
 
     private async Task<string> PlanAsync(string input, string? path = null)
     {
