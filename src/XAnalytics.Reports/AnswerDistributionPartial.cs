@@ -121,7 +121,7 @@ public sealed class AnswerDistributionPartial
                 ref _record, e.Course, Text(e.User, e.UserLength), Text(e.Problem, e.ProblemLength),
                 e.FirstTicks, Text(e.First, e.FirstLength), e.FirstNameLength >= 0, Text(e.FirstName, e.FirstNameLength),
                 e.LastTicks, Text(e.Last, e.LastLength), e.LastNameLength >= 0, Text(e.LastName, e.LastNameLength));
-            Records.AddWholeFor((long)e.UserHash, _record.AsSpan(0, length));
+            Records.AddWholeFor(AnswerDistributionRecords.LearnerProblem.Of(_record), _record.AsSpan(0, length));
         }
 
         Table.Clear();

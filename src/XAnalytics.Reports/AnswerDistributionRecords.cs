@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 
 namespace XAnalytics.Reports;
 
@@ -74,14 +73,14 @@ internal static class AnswerDistributionRecords
     /// </summary>
     public static void ReadSorted(HeldRecords<byte> records, int bucket, int part, int parts, RecordBuffer<byte> into, RecordBuffer<int> starts)
     {
-        WholeRecords.ReadBucket<Learner>(records, bucket, part, parts, into, starts, HeaderBytes, What);
+        WholeRecords.ReadBucket<LearnerProblem>(records, bucket, part, parts, into, starts, HeaderBytes, What);
         starts.Span.Sort(new KeyOrder(into.Items));
     }
 
-    /// <summary>A record's learner key, as its bucket was chosen by: the username's 64-bit XxHash3.</summary>
-    public readonly struct Learner : IRecordLearner
+    /// <summary>A record's key, as its bucket and part are chosen by: its learner problem (<see cref="LearnerBuckets.OfLearnerProblem"/>).</summary>
+    public readonly struct LearnerProblem : IRecordLearner
     {
-        public static long Of(ReadOnlySpan<byte> record) => (long)XxHash3.HashToUInt64(User(record));
+        public static long Of(ReadOnlySpan<byte> record) => LearnerBuckets.OfLearnerProblem(User(record), Problem(record));
     }
 
     public static int Course(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt32LittleEndian(record[4..]);

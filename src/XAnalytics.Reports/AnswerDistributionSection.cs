@@ -144,8 +144,8 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             // edX's first reducer (each learner's first and last submission, as answers keyed by course and part) feeds
             // the second one's tallies as it goes: per course and part only the latest answer and, per grouping key, the
             // counts and the most recent answer are kept (PartTally), so completion holds the distinct answers, never a
-            // record per learner and part. The learner problems are folded bucket by bucket (a learner's records are
-            // all in one), one bucket at a time; the young garbage of parsing a bucket's answers is collected after it.
+            // record per learner and part. The learner problems are folded bucket by bucket (a learner problem's
+            // records are all in one), one bucket at a time; the young garbage of parsing a bucket's answers is collected after it.
             result.Flush();
             var worker = new CompleteWorker();
             long allocated = GC.GetTotalAllocatedBytes(precise: false);
@@ -153,7 +153,7 @@ public sealed partial class AnswerDistributionSection : IPartialAggregate<Answer
             CompletionParts = parts;
             for (int at = 0; at < LearnerBuckets.Count * parts; at++)
             {
-                // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
+                // A large bucket in parts (a learner problem's records all in one): what is held at a time stays bounded.
                 worker.Fold(result.Records, at / parts, at % parts, parts);
                 if (GC.GetTotalAllocatedBytes(precise: false) - allocated >= CollectAfterBytes)
                 {

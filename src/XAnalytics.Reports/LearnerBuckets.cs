@@ -1,12 +1,14 @@
+using System.IO.Hashing;
 using System.Numerics;
 
 namespace XAnalytics.Reports;
 
 /// <summary>
 /// The learner buckets a section's records are spilled by (<see cref="BucketSpill{T}"/>): the end of the run holds
-/// about 1/<see cref="Count"/> of them at a time, and a learner's records are all in one bucket. A bucket larger than
-/// <see cref="PartBytes"/> is read in parts (<see cref="Parts"/>, <see cref="PartOf"/>), a learner's records all in one
-/// part, so what a completion holds at a time does not grow with the archive.
+/// about 1/<see cref="Count"/> of them at a time, and a learner's records are all in one bucket (for the problem
+/// tables, a learner problem's: <see cref="OfLearnerProblem"/>). A bucket larger than <see cref="PartBytes"/> is read
+/// in parts (<see cref="Parts"/>, <see cref="PartOf"/>), a key's records all in one part, so what a completion holds
+/// at a time does not grow with the archive.
 /// </summary>
 internal static class LearnerBuckets
 {
@@ -44,6 +46,30 @@ internal static class LearnerBuckets
     /// </summary>
     public static int PartOf(long user, int parts)
         => parts == 1 ? 0 : (int)((((ulong)user * Multiplier) << 4) >> (64 - BitOperations.Log2((uint)parts)));
+
+    /// <summary>
+    /// The key of one learner's records for one problem (<paramref name="user"/>'s and <paramref name="problem"/>'s
+    /// bytes), for the sections whose completion folds a learner problem at a time (problem_response,
+    /// answer_distribution): bucketed and split in parts by it instead of by the learner, no part has to hold all of a
+    /// learner's problems, so a learner with thousands of submissions does not set the size of a part.
+    /// </summary>
+    public static long OfLearnerProblem(ReadOnlySpan<byte> user, ReadOnlySpan<byte> problem)
+        => (long)XxHash3.HashToUInt64(problem, (long)XxHash3.HashToUInt64(user));
+
+    /// <summary>
+    /// The key of one learner's events on one video (<paramref name="user"/>, the video's course and module hash), for
+    /// the video section, whose reducer folds a learner's events on a video at a time: bucketed and split in parts by it
+    /// instead of by the learner, no part has to hold all of a learner's videos. A learner's records on a video are still
+    /// all in one part, so a segment's distinct learners add up across parts. Read back by the process that wrote the
+    /// records only (the seedless mixer of SplitMix64).
+    /// </summary>
+    public static long OfLearnerVideo(long user, int course, ulong module)
+    {
+        ulong h = (ulong)user ^ BitOperations.RotateLeft(module, 23) ^ ((ulong)(uint)course << 40);
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
+        return (long)(h ^ (h >> 31));
+    }
 
     /// <summary>The parts a bucket of <paramref name="bytes"/> is read in: the fewest (a power of two, at most 256) of at most <paramref name="partBytes"/> each.</summary>
     public static int Parts(long bytes, long partBytes)

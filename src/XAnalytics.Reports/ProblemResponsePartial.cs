@@ -128,7 +128,7 @@ public sealed class ProblemResponsePartial
             int length = ProblemResponseRecords.Write(
                 ref _record, e.Course, e.Attempts, e.First, e.Last, _arena.AsSpan(e.User, e.UserLength), _arena.AsSpan(e.Problem, e.ProblemLength),
                 _arena.AsSpan(e.Latest, e.LatestLength));
-            Records.AddWholeFor((long)e.UserHash, _record.AsSpan(0, length));
+            Records.AddWholeFor(ProblemResponseRecords.LearnerProblem.Of(_record), _record.AsSpan(0, length));
         }
 
         Table.Clear();

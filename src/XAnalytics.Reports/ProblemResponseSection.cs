@@ -154,7 +154,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             (int[] courseRank, string[] courseNames) = result.Courses.Ranks(_facts.Courses);
             result.Flush();
 
-            // Bucket after bucket (a learner's records are all in one): its records sorted by learner problem, each
+            // Bucket after bucket (a learner problem's records are all in one): its records sorted by learner problem, each
             // learner problem's records folded (attempts added, first and latest kept), the latest submission's
             // answers made row records, sorted in the table's order. The runs are merged as the rows are read.
             int parts = result.Records.PartsFor(_partBytes);
@@ -169,7 +169,7 @@ public sealed partial class ProblemResponseSection : IPartialAggregate<ProblemRe
             long allocated = GC.GetTotalAllocatedBytes(precise: false);
             for (int at = 0; at < runs.Length; at++)
             {
-                // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
+                // A large bucket in parts (a learner problem's records all in one): what is held at a time stays bounded.
                 runs[at] = worker.Fold(result.Records, at / parts, at % parts, parts, courseRank, store, out int count);
                 rows += count;
 

@@ -13,7 +13,7 @@ public sealed class VideoPartial
         Codes = codes;
     }
 
-    /// <summary>The kept video events, by learner bucket: held in blocks, the full ones written to the section's scratch files.</summary>
+    /// <summary>The kept video events, by learner video bucket: held in blocks, the full ones written to the section's scratch files.</summary>
     internal HeldRecords<VideoKeyedRecord> Records { get; }
 
     /// <summary>The videos' encoded module ids by hash.</summary>
@@ -25,8 +25,11 @@ public sealed class VideoPartial
     /// <summary>A buffer for unescaping ids.</summary>
     internal byte[] Scratch { get; set; } = new byte[256];
 
-    /// <summary>Adds a record to its learner's bucket, writing the bucket's block to the scratch files when it fills.</summary>
-    internal void Add(in VideoKeyedRecord record) => Records.AddFor(record.Event.User, record);
+    /// <summary>Adds a record to its learner video's bucket (<see cref="KeyOf"/>), writing the bucket's block to the scratch files when it fills.</summary>
+    internal void Add(in VideoKeyedRecord record) => Records.AddFor(KeyOf(record), record);
+
+    /// <summary>What a record's bucket and part are chosen by: its learner and video (<see cref="LearnerBuckets.OfLearnerVideo"/>).</summary>
+    internal static long KeyOf(in VideoKeyedRecord record) => LearnerBuckets.OfLearnerVideo(record.Event.User, record.Course, record.Module);
 
     /// <summary>
     /// The number of a play's <c>code</c> (a JSON string) as edX's <c>youtube_id</c>: 0 for <c>html5</c>, <c>mobile</c>

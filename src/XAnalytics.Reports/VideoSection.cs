@@ -45,10 +45,11 @@ namespace XAnalytics.Reports;
 /// <remarks>
 /// Memory: edX's reducer needs a learner's events on a video in time order, and an archive's files do not arrive in
 /// it, so each kept video event is kept as a 64-byte <see cref="VideoKeyedRecord"/> until the end of the run. A worker
-/// holds them in a block per bucket of learners (<see cref="LearnerBuckets.Count"/>, by a hash of the learner), each
+/// holds them in a block per bucket (<see cref="LearnerBuckets.Count"/>, by a hash of the learner and video), each
 /// written to the scratch folder (<see cref="BucketSpill{T}"/>, LZ4) when full (<see cref="DefaultBlockRecords"/>). At the end the buckets are taken one at a time: a bucket's records are
 /// sorted in place by video, then learner and time, and each video's run folded into that video's segments.
-/// A learner is in one bucket only, so the segments' distinct learners add up across buckets, and the duration (the
+/// A learner's events on a video are in one bucket (and part) only, so the segments' distinct learners add up across
+/// buckets, and the duration (the
 /// largest known, or unknown for good) does not depend on the order viewings come in: the rows are those of one
 /// sort of all the events. Memory: the held records, one bucket, and per video its segments' counters.
 /// </remarks>
@@ -246,7 +247,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
             CompletionParts = parts;
             for (int at = 0; at < LearnerBuckets.Count * parts; at++)
             {
-                // A large bucket in parts (a learner's records all in one): what is held at a time stays bounded.
+                // A large bucket in parts (a learner video's records all in one): what is held at a time stays bounded.
                 int b = at / parts, part = at % parts;
                 bucket.Clear();
                 result.Records.ReadBucket(b, bucket, new LearnerPart(part, parts), parts);
@@ -689,7 +690,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         return (int)Math.Floor(whole / (double)SegmentSeconds);
     }
 
-    /// <summary>The records of one part of a bucket: those of its learners (<see cref="LearnerBuckets.PartOf"/>).</summary>
+    /// <summary>The records of one part of a bucket: those of its learner videos (<see cref="LearnerBuckets.PartOf"/> of <see cref="VideoPartial.KeyOf"/>).</summary>
     private readonly struct LearnerPart(int part, int parts) : IBucketPart<VideoKeyedRecord>
     {
         public int Index => part;
@@ -698,7 +699,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
         {
             for (int i = 0; i < block.Length; i++)
             {
-                router.Add(LearnerBuckets.PartOf(block[i].Event.User, parts), block.Slice(i, 1));
+                router.Add(LearnerBuckets.PartOf(VideoPartial.KeyOf(block[i]), parts), block.Slice(i, 1));
             }
         }
 
@@ -712,7 +713,7 @@ public sealed class VideoSection : IPartialAggregate<VideoPartial>, IReportSecti
 
             foreach (ref readonly VideoKeyedRecord r in block)
             {
-                if (LearnerBuckets.PartOf(r.Event.User, parts) == part)
+                if (LearnerBuckets.PartOf(VideoPartial.KeyOf(r), parts) == part)
                 {
                     into.Add(in r);
                 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using System.Threading.Tasks.Dataflow;
 using XAnalytics.Events;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 using XAnalytics.Sources;
 using XAnalytics.Stages;
@@ -310,6 +311,7 @@ public sealed class PipelineRun
 
     private async ValueTask SendAsync(ITargetBlock<EventBatch> target, EventBatch batch, CancellationToken cancellationToken)
     {
+        YoungGeneration.Check();
         if (!await target.SendAsync(batch, cancellationToken).ConfigureAwait(false))
         {
             // Declined for good: the graph is faulted or cancelled. Stop reading; the fault is reported from there.
