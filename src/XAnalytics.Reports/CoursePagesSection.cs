@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using XAnalytics.Aggregates;
 using XAnalytics.Events;
+using XAnalytics.Internal;
 using XAnalytics.Pipeline;
 
 namespace XAnalytics.Reports;
@@ -432,6 +433,7 @@ public sealed class CoursePagesSection : IPartialAggregate<CoursePagesPartial>, 
                 : tallies is null ? Hardest(engagement, page.CourseId, HardestProblems)
                 : Hardest(tallies.GetValueOrDefault(page.CourseId) ?? [], HardestProblems));
             File.WriteAllText(Path.Combine(directory, page.File), html, new UTF8Encoding(false));
+            YoungGeneration.Check(); // a page's HTML and chart are garbage now
         });
 
         for (int p = 0; p < pages.Count; p++)

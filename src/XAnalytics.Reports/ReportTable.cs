@@ -1,4 +1,5 @@
 using System.Globalization;
+using XAnalytics.Internal;
 using XAnalytics.Parquet;
 
 namespace XAnalytics.Reports;
@@ -16,6 +17,7 @@ internal sealed class ReportTable : IDisposable
     private readonly ParquetColumn[] _columns;
     private readonly string _name;
     private int _column;
+    private int _rows;
 
     public ReportTable(string directory, string name, ReportFormat format, params ParquetColumn[] columns)
     {
@@ -143,6 +145,13 @@ internal sealed class ReportTable : IDisposable
 
     public void EndRow()
     {
+        // Writing a large table makes garbage (each row's texts) that the runtime may not collect for 200 MB (see
+        // YoungGeneration): checked every 4,096 rows.
+        if ((++_rows & 4095) == 0)
+        {
+            YoungGeneration.Check();
+        }
+
         if (_parquet is not null)
         {
             _parquet.EndRow();

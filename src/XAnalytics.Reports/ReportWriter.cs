@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using XAnalytics.Internal;
 
 namespace XAnalytics.Reports;
 
@@ -31,7 +32,7 @@ public static class ReportWriter
     /// own cores are busy then, but the writing after it is on one. The task never faults: a renderer that cannot
     /// load is reported by <see cref="Write(LearnerReports, string, ReportFormat)"/>, as before.
     /// </summary>
-    public static Task WarmUpChartsAsync() => Internal.HeadStart.Run(ReportCharts.WarmUp);
+    public static Task WarmUpChartsAsync() => HeadStart.Run(ReportCharts.WarmUp);
 
     /// <summary>
     /// <see cref="WarmUpChartsAsync()"/> for a run of <paramref name="reports"/>: nothing (a completed task) when its
@@ -211,6 +212,7 @@ public static class ReportWriter
         foreach (IReportSection section in reports.Sections)
         {
             section.Write(dir, written, format);
+            YoungGeneration.Check(); // the garbage of its rows and pages, before the next section's
         }
 
         var charts = new List<(string Title, string? Svg)>();
@@ -254,6 +256,7 @@ public static class ReportWriter
             charts.Add(("Top countries (learners, all courses)", Chart(dir, written, "top_countries", ReportCharts.Bars("Top countries (learners, all courses)", "learners", bars))));
         }
 
+        YoungGeneration.Check();
         File.WriteAllText(Path.Combine(dir, "index.html"), Html(reports, charts, format == ReportFormat.Parquet ? ".parquet" : ".csv"), new UTF8Encoding(false));
         written.Add("index.html");
     }
