@@ -25,6 +25,26 @@ public sealed class YoungGenerationTests
         Assert.True(GC.CollectionCount(0) - before >= 4, $"{GC.CollectionCount(0) - before} collections for 4 budgets");
     }
 
+    /// <summary>
+    /// The AppContext data an embedding application sets: bytes as a number or its text (runtimeconfig.json gives
+    /// text), 0 to turn the collections off, none for the default; anything else is an error naming the setting.
+    /// </summary>
+    [Fact]
+    public void ReadBudget_SettingForms_BytesOrAnErrorNamingIt()
+    {
+        Assert.Equal((YoungGeneration.DefaultBudgetBytes, (string?)null), YoungGeneration.ReadBudget(null));
+        Assert.Equal((8L << 20, (string?)null), YoungGeneration.ReadBudget("8388608"));
+        Assert.Equal((0L, (string?)null), YoungGeneration.ReadBudget("0"));
+        Assert.Equal((1024L, (string?)null), YoungGeneration.ReadBudget(1024));
+        Assert.Equal((1024L, (string?)null), YoungGeneration.ReadBudget(1024L));
+        foreach (object bad in new object[] { "16MiB", "-1", -1, 1.5, "" })
+        {
+            (long _, string? error) = YoungGeneration.ReadBudget(bad);
+            Assert.NotNull(error);
+            Assert.Contains(YoungGeneration.BudgetSetting, error, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Short-lived arrays under the large-object threshold (gen0's), <paramref name="bytes"/> of them.</summary>
     private static void Allocate(long bytes)
     {
