@@ -31,33 +31,6 @@ public sealed class ReportTableTests : IDisposable
         Assert.Equal([1_400_176_569_000_000L, 1_473_212_333_889_275L, 1_400_180_599_487_373L, null], rows.Select(static r => (long?)r[0]));
     }
 
-    /// <summary>
-    /// Writing a large table collects the garbage of its rows as it goes (<see cref="XAnalytics.Internal.YoungGeneration"/>,
-    /// checked every 4,096 rows): a report's writing over 6M real-shape events peaked 40 MiB lower so (239 against 199
-    /// MiB). On a machine reporting a large cache, as CI's, this fails without the check.
-    /// </summary>
-    [Fact]
-    public void EndRow_RowsMakingFourBudgetsOfGarbage_YoungGenerationCollectedAsTheyAreWritten()
-    {
-        int rows = 0;
-        using (var table = new ReportTable(_dir.Root, "garbage", ReportFormat.Csv, ReportTable.Text("text")))
-        {
-            XAnalytics.Internal.YoungGeneration.Check();
-            int before = GC.CollectionCount(0);
-            long start = GC.GetTotalAllocatedBytes(precise: true);
-            while (GC.GetTotalAllocatedBytes(precise: true) - start < (4 * XAnalytics.Internal.YoungGeneration.BudgetBytes) + (1 << 20) || rows % 4096 != 0)
-            {
-                table.Add(new string('x', 2000) + rows.ToString(System.Globalization.CultureInfo.InvariantCulture)).EndRow();
-                rows++;
-            }
-
-            Assert.True(GC.CollectionCount(0) - before >= 3, $"{GC.CollectionCount(0) - before} collections over {rows:N0} rows");
-            table.Complete();
-        }
-
-        Assert.Equal(rows + 1, File.ReadLines(_dir.PathOf("garbage.csv")).Count());
-    }
-
     [Fact]
     public void TimeColumn_TextThatIsNoTime_ErrorNamesTableAndColumn()
     {
