@@ -160,11 +160,11 @@ public sealed class LearnerReports : IDisposable
 
         // The tables hold days from 1970 through 2099 (EventFacts reads other times as no time): a bound past them has no
         // day to end a week, an enrollment series or a chart on.
-        DateOnly last = EventFacts.EndDay.AddDays(-1);
+        DateOnly last = ReportOptions.LastDay;
         if (options.To > last || options.From > last)
         {
             throw new ArgumentException(
-                $"--{(options.To > last ? "to" : "from")} {(options.To > last ? options.To : options.From):yyyy-MM-dd}: the report's tables hold days from {EventFacts.FirstDay:yyyy-MM-dd} to {last:yyyy-MM-dd} (times outside them are read as no time); give a day up to {last:yyyy-MM-dd}{(options.To > last ? ", or no --to (the tables then end on the last day of the events)" : string.Empty)}.",
+                $"--{(options.To > last ? "to" : "from")} {(options.To > last ? options.To : options.From):yyyy-MM-dd}: the report's tables hold days from {ReportOptions.FirstDay:yyyy-MM-dd} to {last:yyyy-MM-dd} (times outside them are read as no time); give a day up to {last:yyyy-MM-dd}{(options.To > last ? ", or no --to (the tables then end on the last day of the events)" : string.Empty)}.",
                 nameof(options));
         }
 

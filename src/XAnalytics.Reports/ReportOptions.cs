@@ -5,6 +5,15 @@ namespace XAnalytics.Reports;
 /// <summary>What the learner reports cover and which reference data they use.</summary>
 public sealed record ReportOptions
 {
+    /// <summary>The first day the report's tables hold (1970-01-01): an event's time before it is read as no time.</summary>
+    public static DateOnly FirstDay => EventFacts.FirstDay;
+
+    /// <summary>
+    /// The last day the report's tables hold (2099-12-31): an event's time after it is read as no time, and a
+    /// <see cref="From"/> or <see cref="To"/> after it is an error (<see cref="LearnerReports.Create"/>).
+    /// </summary>
+    public static DateOnly LastDay => EventFacts.EndDay.AddDays(-1);
+
     /// <summary>First UTC day of events to include; default: no lower bound.</summary>
     public DateOnly? From { get; init; }
 

@@ -57,8 +57,8 @@ internal static class ReportCommand
             XAnalyticsSettings settings = GlobalOptions.Load(result);
             ReportOptions options = ReportOptions.FromSettings(settings) with
             {
-                From = result.GetValue(from) is { } first ? DateOnly.FromDateTime(FilterDates.ParseMin(first).UtcDateTime) : null,
-                To = result.GetValue(to) is { } last ? DateOnly.FromDateTime(FilterDates.ParseMax(last).UtcDateTime) : null,
+                From = Bound(result.GetValue(from), "--from", last: false),
+                To = Bound(result.GetValue(to), "--to", last: true),
                 Courses = result.GetValue(course) ?? [],
                 GdpThreshold = result.GetValue(gdp),
                 GeoIpDatabase = result.GetValue(geoIp),
@@ -130,6 +130,30 @@ internal static class ReportCommand
         await charts;
         inspect?.Invoke(reports);
         return (run, ReportWriter.Write(reports, outDir, format));
+    }
+
+    /// <summary>
+    /// The UTC day of a <c>--from</c> or <c>--to</c> bound as typed (a day, or a time with its offset), or null. A bound
+    /// past the tables' last day (<see cref="ReportOptions.LastDay"/>) is an error that names it as typed: a time such as
+    /// 9999-12-31T23:00:00-05:00 is no day of the calendar in UTC, and the day it was clamped to is not what was asked.
+    /// </summary>
+    private static DateOnly? Bound(string? typed, string option, bool last)
+    {
+        if (typed is null)
+        {
+            return null;
+        }
+
+        DateOnly day = DateOnly.FromDateTime((last ? FilterDates.ParseMax(typed) : FilterDates.ParseMin(typed)).UtcDateTime);
+        if (day > ReportOptions.LastDay)
+        {
+            throw new ArgumentException(
+                $"{option} {typed.Trim()}: the report's tables hold days from {ReportOptions.FirstDay:yyyy-MM-dd} to {ReportOptions.LastDay:yyyy-MM-dd} "
+                + $"(times outside them are read as no time); give a day up to {ReportOptions.LastDay:yyyy-MM-dd}"
+                + (last ? ", or no --to (the tables then end on the last day of the events)." : "."));
+        }
+
+        return day;
     }
 
     /// <summary>The reports read <c>context.course_id</c> and <c>context.user_id</c> of every event: the parse indexes the context.</summary>

@@ -104,10 +104,13 @@ public sealed class ReportCommandTests : IDisposable
     [InlineData("--to", "9999-12-31", "--to 9999-12-31: the report's tables hold days from 1970-01-01 to 2099-12-31")]
     [InlineData("--to", "2100-01-01", "--to 2100-01-01: the report's tables hold days")]
     [InlineData("--from", "2100-01-01", "--from 2100-01-01: the report's tables hold days")]
+    [InlineData("--to", "9999-12-31T23:00:00-05:00", "--to 9999-12-31T23:00:00-05:00: the report's tables hold days from 1970-01-01 to 2099-12-31")]
+    [InlineData("--from", "2100-01-01T12:00:00+00:00", "--from 2100-01-01T12:00:00+00:00: the report's tables hold days")]
     public async Task Report_BoundPastTheTablesDays_UsageErrorSaysWhy(string option, string day, string expected)
     {
         // 9999-12-31 used to fail with "un-representable DateTime" (the filter's end of day), then with a day number out
-        // of range in the enrollment tables, after reading the input.
+        // of range in the enrollment tables, after reading the input. A time is named as typed: 9999-12-31T23:00:00-05:00
+        // is past the calendar in UTC, and the message named the day it was clamped to (9999-12-31).
         string log = Path.Combine(_dir.FullName, "tracking.log");
         await File.WriteAllLinesAsync(log,
         [
