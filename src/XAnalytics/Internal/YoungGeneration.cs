@@ -33,11 +33,6 @@ internal static class YoungGeneration
     private static long s_allocatedAtLast;
     private static int s_collectionsAtLast = -1;
 
-    private static int s_collections;
-
-    /// <summary>The young generation's collections this check made, for tests and figures.</summary>
-    internal static int Collections => Volatile.Read(ref s_collections);
-
     /// <summary>Collects the young generation when <see cref="BudgetBytes"/> were allocated since it was last collected (by the runtime or by this check).</summary>
     public static void Check()
     {
@@ -65,7 +60,6 @@ internal static class YoungGeneration
 
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         Volatile.Write(ref s_collectionsAtLast, GC.CollectionCount(0));
-        Interlocked.Increment(ref s_collections);
     }
 
     /// <summary>The budget an AppContext value gives (a number of bytes, as an integer or its text; none: the default), or why it gives none.</summary>
