@@ -19,35 +19,7 @@ public sealed class LearnerRecordSinkTests
     public async Task Records_InMemorySpilledAndSortedInput_EachLearnerOnceInTimeThenInputOrder()
     {
         using var dir = new TempDir();
-        Directory.CreateDirectory(dir.PathOf("in"));
-        var random = new Random(11);
-        var expected = new Dictionary<string, List<(long Ticks, long N)>>(StringComparer.Ordinal);
-        long n = 0;
-        for (int file = 0; file < 3; file++)
-        {
-            var lines = new List<string>();
-            for (int i = 0; i < 4_000; i++)
-            {
-                string user = random.Next(20) == 0 ? string.Empty : $"learner-{random.Next(300):D3}";
-                // File 0 repeats whole seconds, so a learner has events at the same time (kept in input order);
-                // the other files write distinct fractions; one event in 50 has no time, one in 60 an unreadable one.
-                DateTime time = new DateTime(2016, 5, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(file == 0 ? random.Next(600) : random.Next(86_400 * 3)).AddTicks(file * TimeSpan.TicksPerMillisecond);
-                string timeField = i % 50 == 0 ? string.Empty : i % 60 == 0 ? ",\"time\":\"not a time\"" : $",\"time\":\"{time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture)}+00:00\"";
-                string userField = user.Length == 0 && i % 2 == 0 ? string.Empty : $"\"username\":\"{user}\",";
-                lines.Add($"{{{userField}\"n\":{n}{timeField}}}");
-                long ticks = i % 50 == 0 || i % 60 == 0 ? long.MaxValue : time.Ticks;
-                (expected.TryGetValue(user, out var list) ? list : expected[user] = []).Add((ticks, n));
-                n++;
-            }
-
-            await File.WriteAllLinesAsync(dir.PathOf($"in/tracking-{file}.log"), lines);
-        }
-
-        foreach (List<(long Ticks, long N)> list in expected.Values)
-        {
-            list.Sort(); // by time, then n: input order, as the files are read in name order
-        }
-
+        (Dictionary<string, List<(long Ticks, long N)>> expected, long n) = await WriteInput(dir);
         var sort = new SortOptions { MemoryBytes = 16L << 20, ScratchDirectory = dir.PathOf("scratch") };
         // Held in memory; spilled; and with buckets too large to fold whole, split again (up to three times: the
         // 300-byte bound splits the records without a learner, ~670 of them, as far as it can, then folds them whole).
@@ -86,6 +58,74 @@ public sealed class LearnerRecordSinkTests
             .WaitAsync(Run.Timeout);
         Run.AssertBalanced(sorted.Counters);
         AssertOrders(expected, fromSorted);
+    }
+
+    [Fact]
+    public async Task Fold_BlocksReadAndBuffersOutgrown_CollectedOnceTheyAddUp()
+    {
+        using var dir = new TempDir();
+        (Dictionary<string, List<(long Ticks, long N)>> expected, long n) = await WriteInput(dir);
+        var sort = new SortOptions { MemoryBytes = 16L << 20, ScratchDirectory = dir.PathOf("scratch") };
+
+        // Every block is held (8 MiB of room), so each bucket's blocks are let go of as the fold reads them: with 16 KiB
+        // between two collections the fold collects, with a bound it never reaches it does not. Same orders either way.
+        foreach ((long collectBytes, bool collects) in new (long, bool)[] { (16 * 1024, true), (long.MaxValue, false) })
+        {
+            var analysis = new Orders();
+            var sink = new RecordShuffle<Projected, Orders.Partial>(new RecordPartials<Projected, Orders.Partial>(analysis), sort, collectBytes: collectBytes);
+            RunResult result = await EventPipeline.RunAsync(Run.Options([dir.PathOf("in")], threads: 2), [], sink).WaitAsync(Run.Timeout);
+            Run.AssertBalanced(result.Counters);
+            Assert.Equal(n, result.Counters.Written);
+            Assert.Equal(0, result.Counters.ForStage(ShuffleSink.Name).Fact("spilled-bytes"));
+            AssertOrders(expected, analysis);
+            if (collects)
+            {
+                // Each bucket holds a block of 32 KiB or more (a quarter of the memory over 2 threads and 64 buckets).
+                Assert.True(sink.Collections >= 10, $"{sink.Collections} collections");
+            }
+            else
+            {
+                Assert.Equal(0, sink.Collections);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Three files of 4,000 events over 300 learners (one in 20 with no username), with repeated and missing times;
+    /// gives each learner's (time, event number) in the order the fold must hand them over, and the events written.
+    /// </summary>
+    private static async Task<(Dictionary<string, List<(long Ticks, long N)>> Expected, long Events)> WriteInput(TempDir dir)
+    {
+        Directory.CreateDirectory(dir.PathOf("in"));
+        var random = new Random(11);
+        var expected = new Dictionary<string, List<(long Ticks, long N)>>(StringComparer.Ordinal);
+        long n = 0;
+        for (int file = 0; file < 3; file++)
+        {
+            var lines = new List<string>();
+            for (int i = 0; i < 4_000; i++)
+            {
+                string user = random.Next(20) == 0 ? string.Empty : $"learner-{random.Next(300):D3}";
+                // File 0 repeats whole seconds, so a learner has events at the same time (kept in input order);
+                // the other files write distinct fractions; one event in 50 has no time, one in 60 an unreadable one.
+                DateTime time = new DateTime(2016, 5, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(file == 0 ? random.Next(600) : random.Next(86_400 * 3)).AddTicks(file * TimeSpan.TicksPerMillisecond);
+                string timeField = i % 50 == 0 ? string.Empty : i % 60 == 0 ? ",\"time\":\"not a time\"" : $",\"time\":\"{time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture)}+00:00\"";
+                string userField = user.Length == 0 && i % 2 == 0 ? string.Empty : $"\"username\":\"{user}\",";
+                lines.Add($"{{{userField}\"n\":{n}{timeField}}}");
+                long ticks = i % 50 == 0 || i % 60 == 0 ? long.MaxValue : time.Ticks;
+                (expected.TryGetValue(user, out var list) ? list : expected[user] = []).Add((ticks, n));
+                n++;
+            }
+
+            await File.WriteAllLinesAsync(dir.PathOf($"in/tracking-{file}.log"), lines);
+        }
+
+        foreach (List<(long Ticks, long N)> list in expected.Values)
+        {
+            list.Sort(); // by time, then n: input order, as the files are read in name order
+        }
+
+        return (expected, n);
     }
 
     private static void AssertOrders(Dictionary<string, List<(long Ticks, long N)>> expected, Orders analysis)
