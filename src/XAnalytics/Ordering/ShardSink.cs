@@ -66,7 +66,9 @@ public sealed class ShardSink : IEventSink
         for (int i = 0; i < _buckets.Length; i++)
         {
             IEventSink sink = _bucketSink(i, Path.Combine(_staged.Path, LearnerBuckets.FolderName(i)));
-            _buckets[i] = sort is null ? sink : new SortSink(sort, sink);
+            // The buckets' sorts share the memory while they read, but merge one after the other: each may merge as
+            // many runs at once as the whole memory allows.
+            _buckets[i] = sort is null ? sink : new SortSink(sort, sink) { MergeMemoryBytes = _options.Sort!.MemoryBytes };
         }
 
         _targets = new ITargetBlock<EventBatch>[_buckets.Length];

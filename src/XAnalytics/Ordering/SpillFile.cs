@@ -92,6 +92,33 @@ internal sealed class SpillFile : IRecordCursor
     }
 
     /// <summary>
+    /// Writes the records of <paramref name="merger"/> (already in order: several runs merged into one) to the new file
+    /// <paramref name="create"/> gives, ready to read back.
+    /// </summary>
+    public static SpillFile Write(RecordMerger merger, Func<SpillFile> create)
+    {
+        ArgumentNullException.ThrowIfNull(merger);
+        ArgumentNullException.ThrowIfNull(create);
+        SpillFile spill = create();
+        try
+        {
+            while (merger.MoveNext())
+            {
+                spill.Append(merger.Current.Key, merger.Current.Json);
+            }
+
+            spill.FlushBlock();
+            spill.Rewind();
+            return spill;
+        }
+        catch
+        {
+            spill.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// A new, empty file in <paramref name="directory"/> that several threads fill with <see cref="WriteBlock"/>
     /// (records in any order: a shuffle bucket), then read back once after <see cref="Rewind"/>.
     /// </summary>
@@ -153,13 +180,25 @@ internal sealed class SpillFile : IRecordCursor
         return 8 + compressed;
     }
 
-    /// <summary>Ends writing: the next <see cref="MoveNext"/> reads the first record.</summary>
+    /// <summary>
+    /// Ends writing: the next <see cref="MoveNext"/> reads the first record. The buffers go back to the pool until then
+    /// (a file written whole holds none while it waits for the merge).
+    /// </summary>
+    /// <remarks>
+    /// A written run kept its two buffers (192 KiB, as the pool rounds) until the merge read it: <c>shard --sorted</c>
+    /// over 16M generated events, whose buckets' sorts spill many small runs, grew from 359 MiB to 551 MiB while it read.
+    /// </remarks>
     public void Rewind()
     {
         _file.Flush();
         _file.Position = 0;
         _rawLength = 0;
         _at = 0;
+        if (_rawUsed == 0)
+        {
+            Return(ref _raw);
+            Return(ref _compressed);
+        }
     }
 
     public bool MoveNext()

@@ -68,12 +68,24 @@ public sealed class SortSinkTests
         (RunResult one, List<JsonElement> sortedOne) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 1, output: "out1");
         (RunResult four, List<JsonElement> sortedFour) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 4, output: "out4");
 
+        // Merging two runs at a time: the runs are merged into longer ones, pass after pass, down to two.
+        (RunResult premerged, _) = await SortAsync(dir, [dir.PathOf("in")], small, threads: 4, output: "out4m", fanIn: 2);
+        StageCounters premerge = premerged.Counters.ForStage(SortSink.Name);
+        Assert.True(premerge.Fact("spilled-runs") > 2, $"{premerge.Fact("spilled-runs")} runs: the test needs more than two");
+        Assert.True(premerge.Fact("premerge-passes") >= 1);
+        Assert.True(premerge.Fact("premerged-runs") >= premerge.Fact("spilled-runs"));
+        Assert.Equal(2, premerge.Fact("merged-runs"));
+        Assert.Equal(0, one.Counters.ForStage(SortSink.Name).Fact("premerge-passes")); // 5 runs or so: within 16 MiB's fan-in
+        Run.AssertBalanced(premerged.Counters);
+
         Assert.True(four.Counters.ForStage(SortSink.Name).Fact("spilled-runs") > 0, "the test must make the sort spill");
         string[] partsOne = Directory.GetFiles(dir.PathOf("out1"), "part-*");
         Assert.NotEmpty(partsOne);
+        Assert.Equal(partsOne.Length, Directory.GetFiles(dir.PathOf("out4m"), "part-*").Length);
         foreach (string part in partsOne)
         {
             Assert.Equal(File.ReadAllBytes(part), File.ReadAllBytes(Path.Combine(dir.PathOf("out4"), Path.GetFileName(part))));
+            Assert.Equal(File.ReadAllBytes(part), File.ReadAllBytes(Path.Combine(dir.PathOf("out4m"), Path.GetFileName(part))));
         }
 
         // Independently: every input event, ordered by (username bytes, instant, file, line) with LINQ.
@@ -116,6 +128,14 @@ public sealed class SortSinkTests
         Assert.Equal(one.Counters.Written, four.Counters.Written);
         Assert.Empty(Directory.GetDirectories(dir.PathOf("scratch"))); // spills removed
     }
+
+    [Theory]
+    [InlineData(512L << 20, 2, 341)]
+    [InlineData(32L << 20, 2, 21)] // a bucket of shard --sorted with 16 buckets
+    [InlineData(16L << 20, 64, 8)] // the least
+    [InlineData(1L << 40, 1, 4096)] // the most
+    public void FanIn_AQuarterOfTheMemoryOverTheThreads(long memory, int threads, int runs)
+        => Assert.Equal(runs, SortSink.FanIn(memory, threads));
 
     [Fact]
     public async Task Sort_Cancelled_LeavesNoSpillsAndNoParts()
@@ -248,10 +268,11 @@ public sealed class SortSinkTests
     }
 
     private static async Task<(RunResult Result, List<JsonElement> Sorted)> SortAsync(
-        TempDir dir, string[] inputs, SortOptions options, int threads = 2, string output = "out")
+        TempDir dir, string[] inputs, SortOptions options, int threads = 2, string output = "out", int? fanIn = null)
     {
         var parts = new JsonPartsSink(new PartsSinkOptions { OutputDirectory = dir.PathOf(output), MaxEventsPerPart = 3000 });
-        RunResult result = await EventPipeline.RunAsync(Run.Options(inputs, threads: threads), [], new SortSink(options, parts)).WaitAsync(Run.Timeout);
+        var sort = new SortSink(options, parts) { FanInForTests = fanIn };
+        RunResult result = await EventPipeline.RunAsync(Run.Options(inputs, threads: threads), [], sort).WaitAsync(Run.Timeout);
         string[] files = [.. Directory.GetFiles(dir.PathOf(output), "part-*").Order(StringComparer.Ordinal)];
         var events = new List<JsonElement>();
         foreach (string file in files)
