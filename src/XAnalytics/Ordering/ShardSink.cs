@@ -67,8 +67,8 @@ public sealed class ShardSink : IEventSink
         {
             IEventSink sink = _bucketSink(i, Path.Combine(_staged.Path, LearnerBuckets.FolderName(i)));
             // The buckets' sorts share the memory while they read, but merge one after the other: each may merge as
-            // many runs at once as the whole memory allows.
-            _buckets[i] = sort is null ? sink : new SortSink(sort, sink) { MergeMemoryBytes = _options.Sort!.MemoryBytes };
+            // many runs at once as the whole memory allows, and the heap they keep within is the process's.
+            _buckets[i] = sort is null ? sink : new SortSink(sort, sink) { SharedMemoryBytes = _options.Sort!.MemoryBytes };
         }
 
         _targets = new ITargetBlock<EventBatch>[_buckets.Length];

@@ -65,10 +65,15 @@ public sealed class SortSink : IEventSink
     internal int? FanInForTests { get; init; }
 
     /// <summary>
-    /// The memory that sets how many runs a merge reads at once (<see cref="FanIn"/>): <see cref="SortOptions.MemoryBytes"/>
-    /// unless said otherwise (<see cref="ShardSink"/>'s buckets, which merge one at a time, each get the whole memory).
+    /// The whole run's memory when this sort is one of several that share it (<see cref="ShardSink"/>'s buckets, which
+    /// read together on their shares of it but merge one at a time): it sets how many runs a merge reads at once
+    /// (<see cref="FanIn"/>) and the process's heap above which a spill or the merge collects
+    /// (<see cref="KeepWithinBudget"/>), both <see cref="SortOptions.MemoryBytes"/> otherwise.
     /// </summary>
-    internal long? MergeMemoryBytes { get; init; }
+    internal long? SharedMemoryBytes { get; init; }
+
+    /// <summary>The memory the run has in all: <see cref="SharedMemoryBytes"/>, else <see cref="SortOptions.MemoryBytes"/>.</summary>
+    private long RunMemoryBytes => SharedMemoryBytes ?? _options.MemoryBytes;
 
     /// <inheritdoc/>
     public ITargetBlock<EventBatch> CreateBlock(StageContext context)
@@ -118,7 +123,7 @@ public sealed class SortSink : IEventSink
 
             if (spilled)
             {
-                ReduceRuns(FanInForTests ?? FanIn(MergeMemoryBytes ?? _options.MemoryBytes, context.Threads), context.Counters.ForStage(Name), parallel);
+                ReduceRuns(FanInForTests ?? FanIn(RunMemoryBytes, context.Threads), context.Counters.ForStage(Name), parallel);
             }
 
             while (_spills.TryDequeue(out SpillFile? spill))
@@ -132,7 +137,7 @@ public sealed class SortSink : IEventSink
             }
 
             context.Counters.ForStage(Name).AddFact("merged-runs", cursors.Count);
-            await MergeIntoAsync(cursors, _outputBlock!, _options.MemoryBytes, cancellationToken).ConfigureAwait(false);
+            await MergeIntoAsync(cursors, _outputBlock!, RunMemoryBytes, cancellationToken).ConfigureAwait(false);
             await _output.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -229,7 +234,7 @@ public sealed class SortSink : IEventSink
         run.Clear();
         if (collect)
         {
-            KeepWithinBudget(_options.MemoryBytes);
+            KeepWithinBudget(RunMemoryBytes);
         }
     }
 
