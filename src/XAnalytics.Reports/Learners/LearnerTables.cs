@@ -27,7 +27,7 @@ namespace XAnalytics.Reports.Learners;
 /// <para>Each event is projected, while the run reads, to a <see cref="LearnerEvent"/> of 40 bytes (its time, course,
 /// kinds, chapter and address), and only those are gathered by learner (<see cref="LearnerRecordSink{TRecord, TPartial}"/>).</para>
 /// </remarks>
-public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>, IDisposable
+public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILearnerRecordAnalysis<LearnerEvent, LearnerTablesPartial>, ILearnerRecordStream<LearnerEvent, LearnerTablesPartial>, IDisposable
 {
     private static readonly FieldPath s_page = FieldPath.Parse("page");
     private readonly EventFacts _facts;
@@ -234,14 +234,39 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILea
     /// <summary>Folds one learner's records, in time order, into <paramref name="target"/>.</summary>
     private void Accumulate(LearnerTablesPartial target, string learner, ReadOnlySpan<LearnerEvent> records)
     {
+        Begin(target, learner);
+        Continue(target, records);
+        End(target);
+    }
+
+    void ILearnerRecordStream<LearnerEvent, LearnerTablesPartial>.Begin(LearnerTablesPartial target, string learner) => Begin(target, learner);
+
+    void ILearnerRecordStream<LearnerEvent, LearnerTablesPartial>.Continue(LearnerTablesPartial target, ReadOnlySpan<LearnerEvent> records) => Continue(target, records);
+
+    void ILearnerRecordStream<LearnerEvent, LearnerTablesPartial>.End(LearnerTablesPartial target) => End(target);
+
+    /// <summary>Starts folding <paramref name="learner"/>'s records (the shuffle hands a learner too large to load in pieces).</summary>
+    private static void Begin(LearnerTablesPartial target, string learner)
+    {
+        target.Folding = learner;
+        target.HasLastIp = false;
+        target.ActiveStates = 0;
+        if (learner.Length > 0)
+        {
+            target.Learners++;
+        }
+    }
+
+    /// <summary>The next records, in time order, of the learner <see cref="Begin"/> started.</summary>
+    private void Continue(LearnerTablesPartial target, ReadOnlySpan<LearnerEvent> records)
+    {
+        string learner = target.Folding;
         if (learner.Length == 0)
         {
             target.NoLearnerEvents += records.Length;
             return;
         }
 
-        target.Learners++;
-        target.ActiveStates = 0;
         int lastIp = -1;
         for (int i = 0; i < records.Length; i++)
         {
@@ -275,16 +300,33 @@ public sealed class LearnerTables : ILearnerAnalysis<LearnerTablesPartial>, ILea
                 (r.Flags & LearnerEventFlags.Courseware) != 0, r.Chapter);
         }
 
+        if (lastIp >= 0)
+        {
+            target.LastIp = records[lastIp];
+            target.HasLastIp = true;
+        }
+    }
+
+    /// <summary>Ends the learner <see cref="Begin"/> started: its courses' rows.</summary>
+    private void End(LearnerTablesPartial target)
+    {
+        if (target.Folding.Length == 0)
+        {
+            return;
+        }
+
         string? country = null;
         if (_geoIp is not null)
         {
-            country = lastIp < 0 ? GeoIpCountryResolver.Unknown : records[lastIp].Country(_geoIp);
+            country = target.HasLastIp ? target.LastIp.Country(_geoIp) : GeoIpCountryResolver.Unknown;
         }
 
         for (int s = 0; s < target.ActiveStates; s++)
         {
             target.States[s].Finish(target, country);
         }
+
+        target.ActiveStates = 0;
     }
 
     /// <inheritdoc/>

@@ -17,6 +17,14 @@ public sealed class LearnerTablesPartial
 
     internal int ActiveStates { get; set; }
 
+    /// <summary>The learner being folded (empty: the events without one).</summary>
+    internal string Folding { get; set; } = string.Empty;
+
+    /// <summary>The learner's last event with an address so far, when <see cref="HasLastIp"/>.</summary>
+    internal LearnerEvent LastIp { get; set; }
+
+    internal bool HasLastIp { get; set; }
+
     internal long Learners { get; set; }
 
     internal long NoLearnerEvents { get; set; }

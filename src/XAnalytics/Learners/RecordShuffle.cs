@@ -274,6 +274,13 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
             return;
         }
 
+        if (BucketSorter.LoadedBytes(records) > _foldBudget && _partials.Analysis is ILearnerRecordStream<TRecord, TPartial> stream)
+        {
+            // Too large to load and not split further: one learner (a bot, a staff script). Sorted on disk, streamed.
+            FoldOnDisk(blocks, file, stream, context);
+            return;
+        }
+
         Released(sorter.Reserve(records));
         Drain(blocks, file, sorter);
         if (sorter.Count == 0)
@@ -330,6 +337,108 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
             lock (_buckets)
             {
                 _splitFiles.Remove(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds a bucket too large to load that no split divides (one learner's records, or those of the events without
+    /// one) without holding it: its records are sorted by (learner, time, file, line) in runs of half the fold's share
+    /// of the memory, spilled but the last, merged, and handed to <paramref name="stream"/> a piece at a time. Counts
+    /// <c>streamed-records</c> under <c>shuffle</c>.
+    /// </summary>
+    private void FoldOnDisk(List<(byte[] Block, int Used)> blocks, SpillFile? file, ILearnerRecordStream<TRecord, TPartial> stream, StageContext context)
+    {
+        StageCounters counters = context.Counters.ForStage(ShuffleSink.Name);
+        var runs = new List<IRecordCursor>();
+        int runBytes = (int)Math.Clamp(_foldBudget / 2, 4096, Array.MaxLength - 64);
+        var chunker = new StreamRuns(this, runs, runBytes, counters);
+        try
+        {
+            using (chunker)
+            {
+                Drain(blocks, file, chunker);
+                chunker.Finish();
+            }
+
+            TPartial partial = _partials.Take();
+            try
+            {
+                using var merger = new RecordMerger(runs);
+                runs.Clear(); // the merger's now
+                counters.AddFact("streamed-records", StreamLearners(merger, stream, partial, Math.Max(1, runBytes / 4 / Unsafe.SizeOf<TRecord>()), context.Counters));
+            }
+            finally
+            {
+                _partials.Return(partial);
+            }
+        }
+        finally
+        {
+            foreach (IRecordCursor run in runs)
+            {
+                run.Dispose();
+            }
+
+            lock (_buckets)
+            {
+                foreach (SpillFile created in chunker.Created)
+                {
+                    created.Dispose(); // read to its end by now, or let go of: the run stopped
+                    _splitFiles.Remove(created);
+                }
+            }
+        }
+    }
+
+    /// <summary>Hands the merged records to <paramref name="stream"/>, a learner at a time, in pieces of at most <paramref name="piece"/> records; returns how many.</summary>
+    private static long StreamLearners(RecordMerger merger, ILearnerRecordStream<TRecord, TPartial> stream, TPartial partial, int piece, RunCounters counters)
+    {
+        var buffer = new TRecord[Math.Min(piece, 1 << 16)];
+        byte[] learner = [];
+        bool open = false;
+        int n = 0;
+        long total = 0;
+        while (merger.MoveNext())
+        {
+            ReadOnlySpan<byte> key = merger.Current.Key;
+            ReadOnlySpan<byte> name = key.Slice(4, BinaryPrimitives.ReadInt32BigEndian(key));
+            if (!open || !name.SequenceEqual(learner))
+            {
+                if (open)
+                {
+                    Flush(ref n);
+                    stream.End(partial);
+                }
+
+                learner = name.ToArray();
+                stream.Begin(partial, System.Text.Encoding.UTF8.GetString(learner));
+                open = true;
+            }
+
+            buffer[n++] = MemoryMarshal.Read<TRecord>(merger.Current.Json);
+            if (n == buffer.Length)
+            {
+                Flush(ref n);
+            }
+        }
+
+        if (open)
+        {
+            Flush(ref n);
+            stream.End(partial);
+        }
+
+        return total;
+
+        void Flush(ref int count)
+        {
+            if (count > 0)
+            {
+                stream.Continue(partial, buffer.AsSpan(0, count));
+                counters.AddWritten(count);
+                total += count;
+                count = 0;
             }
         }
     }
@@ -581,6 +690,76 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
 
             owner.SpillBlock(part.File, _open[p]!.AsSpan(0, _used[p]), _scratch, counters);
             _used[p] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Sorted runs of one bucket's records for <see cref="FoldOnDisk"/>: each record keyed by its learner (length first:
+    /// the records of one learner are together, whatever the order between learners), then time, file and line as
+    /// big-endian numbers (the time's sign flipped), so the keys compare as bytes in the order of <see cref="Entry"/>;
+    /// a full run is sorted and spilled, the last one kept in memory.
+    /// </summary>
+    private sealed class StreamRuns(RecordShuffle<TRecord, TPartial> owner, List<IRecordCursor> runs, int runBytes, StageCounters counters) : IBucketRecords, IDisposable
+    {
+        private SortRun? _run = new(runBytes);
+        private byte[] _key = new byte[64];
+
+        public void Add(ReadOnlySpan<byte> learner, ReadOnlySpan<byte> payload)
+        {
+            int size = 4 + learner.Length + 20;
+            if (_key.Length < size)
+            {
+                _key = new byte[Math.Max(size, _key.Length * 2)];
+            }
+
+            Span<byte> key = _key.AsSpan(0, size);
+            BinaryPrimitives.WriteInt32BigEndian(key, learner.Length);
+            learner.CopyTo(key[4..]);
+            Span<byte> order = key[(4 + learner.Length)..];
+            BinaryPrimitives.WriteInt64BigEndian(order, BinaryPrimitives.ReadInt64LittleEndian(payload[12..]) ^ long.MinValue);
+            BinaryPrimitives.WriteInt32BigEndian(order[8..], BinaryPrimitives.ReadInt32LittleEndian(payload) ^ int.MinValue);
+            BinaryPrimitives.WriteInt64BigEndian(order[12..], BinaryPrimitives.ReadInt64LittleEndian(payload[4..]) ^ long.MinValue);
+            ReadOnlySpan<byte> record = payload[Place..];
+            if (!_run!.TryAdd(key, record))
+            {
+                Spill();
+                _run.TryAdd(key, record);
+            }
+        }
+
+        /// <summary>Keeps the last run in memory, sorted, as the merge's last cursor.</summary>
+        public void Finish()
+        {
+            if (_run is { Count: > 0 } run)
+            {
+                run.Sort();
+                runs.Add(new MemoryRunCursor(run));
+            }
+
+            _run = null;
+        }
+
+        public void Dispose() => _run = null;
+
+        /// <summary>The spill files made, known to the closing (<see cref="CloseFiles"/>) until the fold is done with them.</summary>
+        public List<SpillFile> Created { get; } = [];
+
+        private void Spill()
+        {
+            _run!.Sort();
+            SpillFile spill = SpillFile.Write(_run, () =>
+            {
+                lock (owner._buckets)
+                {
+                    SpillFile created = owner.NewSpillFile();
+                    owner._splitFiles.Add(created);
+                    Created.Add(created);
+                    return created;
+                }
+            });
+            runs.Add(spill);
+            counters.AddFact("spilled-bytes", spill.CompressedBytes);
+            _run.Clear();
         }
     }
 

@@ -46,6 +46,9 @@ public sealed class LearnerRecordSinkTests
             {
                 // Every record is in a bucket above the bound, so each is written again at least once.
                 Assert.True(resplit >= n * 16, $"the small fold bound split {resplit:N0} bytes");
+
+                // Learners still over the bound after the splits are sorted on disk and handed over in pieces.
+                Assert.True(result.Counters.ForStage(ShuffleSink.Name).Fact("streamed-records") > 0, "no learner was folded from disk");
             }
 
             Assert.Empty(Directory.Exists(dir.PathOf("scratch")) ? Directory.GetFileSystemEntries(dir.PathOf("scratch")) : []);
@@ -147,7 +150,7 @@ public sealed class LearnerRecordSinkTests
     }
 
     /// <summary>Each learner's records as handed over; a learner handed over twice fails.</summary>
-    private sealed class Orders : ILearnerRecordAnalysis<Projected, Orders.Partial>
+    private sealed class Orders : ILearnerRecordStream<Projected, Orders.Partial>
     {
         private static readonly FieldPath s_n = FieldPath.Parse("n");
         private static readonly FieldPath s_time = FieldPath.Parse("time");
@@ -176,6 +179,30 @@ public sealed class LearnerRecordSinkTests
             Assert.True(target.Learners.TryAdd(learner, list), $"a learner handed over twice: {learner}");
         }
 
+        public void Begin(Partial target, string learner)
+        {
+            Assert.Null(target.Streaming);
+            target.Streaming = (learner, []);
+        }
+
+        public void Continue(Partial target, ReadOnlySpan<Projected> records)
+        {
+            Assert.NotNull(target.Streaming);
+            foreach (Projected r in records)
+            {
+                target.Streaming.Value.Records.Add((r.Ticks, r.N));
+            }
+
+            target.Pieces++;
+        }
+
+        public void End(Partial target)
+        {
+            (string learner, List<(long, long)> list) = target.Streaming!.Value;
+            Assert.True(target.Learners.TryAdd(learner, list), $"a learner handed over twice: {learner}");
+            target.Streaming = null;
+        }
+
         public void Merge(Partial into, Partial from)
         {
             foreach ((string learner, List<(long, long)> list) in from.Learners)
@@ -189,6 +216,10 @@ public sealed class LearnerRecordSinkTests
         public sealed class Partial
         {
             public Dictionary<string, List<(long Ticks, long N)>> Learners { get; } = new(StringComparer.Ordinal);
+
+            public (string Learner, List<(long, long)> Records)? Streaming { get; set; }
+
+            public int Pieces { get; set; }
         }
     }
 }

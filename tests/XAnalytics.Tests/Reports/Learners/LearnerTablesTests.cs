@@ -205,21 +205,29 @@ public sealed class LearnerTablesTests
         foreach (string[] input in inputs)
         {
             var results = new List<string>();
-            for (int way = 0; way < 3; way++)
+            for (int way = 0; way < 4; way++)
             {
                 using LearnerTables tables = LearnerTables.Create(options);
+                var partials = new XAnalytics.Learners.RecordPartials<LearnerEvent, LearnerTablesPartial>(tables);
                 IEventSink sink = way switch
                 {
                     0 => new XAnalytics.Learners.LearnerAnalysisSink<LearnerTablesPartial>(tables, sort),
                     1 => tables.CreateSink(sort),
-                    _ => new XAnalytics.Learners.RecordShuffle<LearnerEvent, LearnerTablesPartial>(new XAnalytics.Learners.RecordPartials<LearnerEvent, LearnerTablesPartial>(tables), sort, heldBytes: 64 * 1024),
+                    2 => new XAnalytics.Learners.RecordShuffle<LearnerEvent, LearnerTablesPartial>(partials, sort, heldBytes: 64 * 1024),
+                    // Every learner over a 1 KiB fold bound: sorted on disk in 4 KiB runs and folded in pieces.
+                    _ => new XAnalytics.Learners.RecordShuffle<LearnerEvent, LearnerTablesPartial>(partials, sort, heldBytes: 64 * 1024, foldBytes: 1024),
                 };
                 RunResult run = await EventPipeline.RunAsync(Run.Options(input, threads: 2), [], sink).WaitAsync(Run.Timeout);
                 Run.AssertBalanced(run.Counters);
                 Assert.NotEmpty(tables.PersonCourse!);
-                if (way == 2)
+                if (way >= 2)
                 {
                     Assert.True(run.Counters.ForStage("shuffle").Fact("spilled-bytes") > 0);
+                }
+
+                if (way == 3)
+                {
+                    Assert.True(run.Counters.ForStage("shuffle").Fact("streamed-records") > 0, "no learner was folded from disk");
                 }
 
                 results.Add(string.Join('\n', [.. tables.Sessions!.Select(static r => r.ToString()), .. tables.TimeOnTask!.Select(static r => r.ToString()),
@@ -228,6 +236,7 @@ public sealed class LearnerTablesTests
 
             Assert.Equal(results[0], results[1]);
             Assert.Equal(results[0], results[2]);
+            Assert.Equal(results[0], results[3]);
         }
     }
 
