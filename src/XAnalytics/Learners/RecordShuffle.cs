@@ -120,6 +120,11 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
                     {
                         FoldBucket(_buckets[b], sorter, context, splits: 0);
                     }
+                    catch (ObjectDisposedException) when (_spillFolder!.IsClosed)
+                    {
+                        _spillFolder.ThrowIfClosed(); // the closing closed a file under this fold: the run is stopping
+                        throw;
+                    }
                     finally
                     {
                         sorters.Add(sorter);
@@ -489,9 +494,12 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
                 }
             }
 
+            // Only the handles: a fold thread may be writing or reading one of these (a split's part, a learner's run
+            // on disk) with its buffers, which it gives back itself when the closed handle fails it; a file no thread
+            // holds has none (given back at its Rewind).
             foreach (SpillFile file in _splitFiles)
             {
-                file.Dispose();
+                file.CloseHandle();
             }
 
             _splitFiles.Clear();

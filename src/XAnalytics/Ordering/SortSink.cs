@@ -355,6 +355,11 @@ public sealed class SortSink : IEventSink
 
             if (failure is not null)
             {
+                if (failure is ObjectDisposedException && _spillFolder!.IsClosed)
+                {
+                    _spillFolder.ThrowIfClosed(); // the closing closed a run under a merge: the run is stopping
+                }
+
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
 

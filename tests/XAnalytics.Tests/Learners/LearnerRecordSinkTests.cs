@@ -93,6 +93,32 @@ public sealed class LearnerRecordSinkTests
         }
     }
 
+    [Fact]
+    public async Task FoldOnDisk_CancelledWhileItReadsALearnersRuns_StopsAsCancelled_LeavesNoScratch()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.PathOf("in"));
+
+        // One learner of 30,000 events (about 1.4 MB as records): over a 1 MiB fold bound it is sorted on disk, in runs of
+        // 512 KiB (several 64 KiB blocks each), so the merge is still reading its files when the analysis cancels.
+        var lines = new List<string>();
+        for (int i = 0; i < 30_000; i++)
+        {
+            lines.Add($"{{\"username\":\"bot\",\"n\":{i},\"time\":\"2016-05-01T00:00:{i % 60:D2}.{i % 1000:D3}+00:00\"}}");
+        }
+
+        await File.WriteAllLinesAsync(dir.PathOf("in/tracking.log"), lines);
+        var sort = new SortOptions { MemoryBytes = 16L << 20, ScratchDirectory = dir.PathOf("scratch") };
+        using var cancel = new CancellationTokenSource();
+        var analysis = new Orders { OnContinue = cancel.Cancel };
+        var sink = new RecordShuffle<Projected, Orders.Partial>(new RecordPartials<Projected, Orders.Partial>(analysis), sort, foldBytes: 1 << 20);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => EventPipeline.RunAsync(Run.Options([dir.PathOf("in")]), [], sink, cancel.Token).WaitAsync(Run.Timeout));
+        Assert.True(analysis.Continued >= 1, "the analysis was never handed a piece");
+        Assert.Empty(Directory.Exists(dir.PathOf("scratch")) ? Directory.GetFileSystemEntries(dir.PathOf("scratch")) : []);
+    }
+
     /// <summary>
     /// Three files of 4,000 events over 300 learners (one in 20 with no username), with repeated and missing times;
     /// gives each learner's (time, event number) in the order the fold must hand them over, and the events written.
@@ -185,8 +211,15 @@ public sealed class LearnerRecordSinkTests
             target.Streaming = (learner, []);
         }
 
+        /// <summary>Called at every piece handed over (a test cancels the run there).</summary>
+        public Action? OnContinue { get; init; }
+
+        public int Continued { get; private set; }
+
         public void Continue(Partial target, ReadOnlySpan<Projected> records)
         {
+            Continued++;
+            OnContinue?.Invoke();
             Assert.NotNull(target.Streaming);
             foreach (Projected r in records)
             {
