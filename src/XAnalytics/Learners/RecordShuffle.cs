@@ -219,6 +219,17 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
         }
     }
 
+    /// <summary>A new spill file made during the fold (a split's part, a learner's run on disk), known to <see cref="CloseFiles"/> until read.</summary>
+    private SpillFile NewSplitFile()
+    {
+        lock (_buckets)
+        {
+            SpillFile file = NewSpillFile();
+            _splitFiles.Add(file);
+            return file;
+        }
+    }
+
     /// <summary>Compresses a block of whole records into <paramref name="file"/>, counting its bytes; a closing folder is a cancellation.</summary>
     private void SpillBlock(SpillFile file, ReadOnlySpan<byte> records, Span<byte> scratch, StageCounters counters)
     {
@@ -681,14 +692,7 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
             }
 
             Bucket part = _parts[p] ??= new Bucket();
-            if (part.File is null)
-            {
-                lock (owner._buckets)
-                {
-                    part.File = owner.NewSpillFile();
-                    owner._splitFiles.Add(part.File);
-                }
-            }
+            part.File ??= owner.NewSplitFile();
 
             if (_scratch.Length < SpillFile.ScratchBytes(_used[p]))
             {
@@ -757,13 +761,9 @@ internal sealed class RecordShuffle<TRecord, TPartial> : IEventSink
             _run!.Sort();
             SpillFile spill = SpillFile.Write(_run, () =>
             {
-                lock (owner._buckets)
-                {
-                    SpillFile created = owner.NewSpillFile();
-                    owner._splitFiles.Add(created);
-                    Created.Add(created);
-                    return created;
-                }
+                SpillFile created = owner.NewSplitFile();
+                Created.Add(created);
+                return created;
             });
             runs.Add(spill);
             counters.AddFact("spilled-bytes", spill.CompressedBytes);

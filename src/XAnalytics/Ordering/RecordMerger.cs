@@ -4,7 +4,7 @@ namespace XAnalytics.Ordering;
 /// The k-way merge of sorted cursors into one sorted sequence: a binary heap of cursors by their current key.
 /// Keys are unique (they end with the event's file and line), so the merge's order is total.
 /// </summary>
-internal sealed class RecordMerger : IDisposable
+internal sealed class RecordMerger : IRecordCursor
 {
     private readonly IRecordCursor[] _heap;
     private int _size;
@@ -35,6 +35,12 @@ internal sealed class RecordMerger : IDisposable
 
     /// <summary>The smallest record's cursor; valid until the next <see cref="MoveNext"/>.</summary>
     public IRecordCursor Current => _heap[0];
+
+    /// <summary>The smallest record's key (<see cref="Current"/>'s): the merger read as one cursor.</summary>
+    public ReadOnlySpan<byte> Key => _heap[0].Key;
+
+    /// <summary>The smallest record's event (<see cref="Current"/>'s).</summary>
+    public ReadOnlySpan<byte> Json => _heap[0].Json;
 
     public bool MoveNext()
     {

@@ -71,40 +71,23 @@ internal sealed class SpillFile : IRecordCursor
     public static SpillFile Write(SortRun run, Func<SpillFile> create)
     {
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(create);
-        SpillFile spill = create();
-        try
-        {
-            for (int i = 0; i < run.Count; i++)
-            {
-                spill.Append(run.Key(i), run.Json(i));
-            }
-
-            spill.FlushBlock();
-            spill.Rewind();
-            return spill;
-        }
-        catch
-        {
-            spill.Dispose();
-            throw;
-        }
+        return Write(new MemoryRunCursor(run), create);
     }
 
     /// <summary>
-    /// Writes the records of <paramref name="merger"/> (already in order: several runs merged into one) to the new file
-    /// <paramref name="create"/> gives, ready to read back.
+    /// Writes the records of <paramref name="records"/> (already in order: a sorted run, or several runs merged into
+    /// one) to the new file <paramref name="create"/> gives, ready to read back. The cursor is not disposed.
     /// </summary>
-    public static SpillFile Write(RecordMerger merger, Func<SpillFile> create)
+    public static SpillFile Write(IRecordCursor records, Func<SpillFile> create)
     {
-        ArgumentNullException.ThrowIfNull(merger);
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(create);
         SpillFile spill = create();
         try
         {
-            while (merger.MoveNext())
+            while (records.MoveNext())
             {
-                spill.Append(merger.Current.Key, merger.Current.Json);
+                spill.Append(records.Key, records.Json);
             }
 
             spill.FlushBlock();
